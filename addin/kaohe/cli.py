@@ -1,0 +1,150 @@
+"""The kaohe command: the same engine on .xlsx files, no Excel needed.
+
+Exit status: 0 done (problems listed in 问题清单 are not failures); 1 the job failed (a
+message says why); 2 the input cannot be used, with a one-line Chinese and English reason
+and nothing written.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kaohe import __version__
+from kaohe.findings import InputRefused
+
+DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
+kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
+
+不带 --out 时直接修改工作簿，并先在旁边保存备份（name.bak-时间.xlsx）。
+Without --out a command edits BOOK in place, after writing a backup beside it.
+退出码 / exit status: 0 完成 done · 1 失败 failed · 2 输入无法使用 input unusable."""
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def cmd_compute_month(args) -> int:
+    from kaohe.jobs import compute_month_job
+
+    job = compute_month_job(Path(args.book), args.month, Path(args.out) if args.out else None,
+                            progress=None if args.quiet else _say)
+    print_month_summary(job)
+    return 0
+
+
+def print_month_summary(job) -> None:
+    s = job.summary
+    print(f"已写入 / written: {job.written}")
+    if job.backup:
+        print(f"备份 / backup: {job.backup}")
+    print(f"员工 {s['employees']} 人 · 罚款 ¥{_money(s['fines'])} · 扣款 ¥{_money(s['deductions'])} · "
+          f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条（见“问题清单”）")
+
+
+def cmd_check_leave(args) -> int:
+    from kaohe.jobs import check_leave_job
+
+    job = check_leave_job(Path(args.book), Path(args.out) if args.out else None,
+                          progress=None if args.quiet else _say)
+    print(f"已写入 / written: {job.written}")
+    print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条")
+    return 0
+
+
+def cmd_template(args) -> int:
+    from kaohe.templates import write_template
+
+    path = write_template(args.kind, Path(args.out), year=args.year)
+    print(f"已写入模板 / template written: {path}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from kaohe.jobs import compute_month_job
+    from kaohe.sample import write_sample
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    sample = write_sample(out / f"考勤示例_{args.month}.xlsx", args.month)
+    print(f"示例工作簿 / sample workbook: {sample}")
+    result = out / f"考勤示例_{args.month}_结果.xlsx"
+    job = compute_month_job(sample, args.month, result, progress=None if args.quiet else _say, command="demo")
+    print_month_summary(job)
+    return 0
+
+
+def cmd_not_yet(args) -> int:
+    print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
+          file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kaohe", description=DESCRIPTION,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"kaohe {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="命令 command")
+
+    def add(name, help_, func):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        sp.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress messages")
+        return sp
+
+    sp = add("compute-month", "计算本月考勤、请假、加班和扣款 / compute the attendance month", cmd_compute_month)
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 .xlsx / the attendance workbook")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM", help="月份 / month")
+    sp.add_argument("--out", metavar="PATH", help="另存为此文件，原文件不动 / write here, leave BOOK alone")
+
+    sp = add("check-leave", "校验全部请假记录 / validate every leave request", cmd_check_leave)
+    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("--out", metavar="PATH")
+
+    sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
+    sp.add_argument("kind", choices=["attendance"], help="attendance 考勤")
+    sp.add_argument("--out", required=True, metavar="PATH")
+    sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
+
+    sp = add("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo)
+    sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
+    sp.add_argument("--month", default="2026-10", metavar="YYYY-MM")
+
+    for name, help_ in (("kpi", "生成KPI评分表 / KPI score sheet"), ("review", "季度/年度考核 / reviews"),
+                        ("finance", "导出财务表 / finance export"), ("send", "发送财务 / email to finance"),
+                        ("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile"),
+                        ("addin", "Excel 加载项 / the Excel add-in")):
+        sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)
+        sp.add_argument("rest", nargs=argparse.REMAINDER)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return args.func(args)
+    except InputRefused as exc:
+        print(f"错误：{exc.zh} / Error: {exc.en}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断，工作簿未改动 / interrupted; the workbook was not changed", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the door catches everything: one readable line, no traceback
+        if os.environ.get("KAOHE_DEBUG"):
+            raise
+        print(f"失败：{type(exc).__name__}: {exc} / Failed (set KAOHE_DEBUG=1 for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

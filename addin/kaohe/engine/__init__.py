@@ -1,0 +1,1 @@
+"""Engine: pure rule code over frames; no I/O."""

@@ -1,0 +1,152 @@
+"""Punches into lateness, early leave, missing punches and absenteeism (ATT-03..ATT-07, ATT-11).
+
+Articles: 第十七条 (paper attendance, proxy punching), 第十八条 (four punches), 第十九条
+(lateness tiers), 第二十条 (punch exceptions), 第二十三条 (absence without leave).
+
+Decisions taken (RULES.md):
+    - ATT-11: the day splits at the middle of the break between sessions; in each session the
+      earliest punch is "in" and the latest "out"; a lone punch (or punches within the
+      duplicate window) goes to the nearer edge and the other edge is missing.
+    - ATT-04: a time is rounded to the nearest second, then its seconds are dropped.
+    - ATT-06: a session with no punch (and no exception for either edge) is absent for its
+      weight; its edges are not also fined as missing. Absence is capped at the day's weight.
+    - ATT-07: during paper attendance no punch rule applies and the day counts as attended.
+    - A night shift's punches up to 4 hours after its end (or up to the middle of the gap to
+      the next shift, if earlier) belong to the shift's date.
+
+Everything here is vectorised over sessions; Python loops run only over sessions that have
+something to explain.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kaohe.policy import Policy
+
+SHIFT_TAIL = pd.Timedelta(hours=4)
+MINUTE = pd.Timedelta(minutes=1)
+SESSION_NAMES = {1: "上午", 2: "下午"}
+
+
+def assign_punches(punches: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
+    """Give every punch its working date and session (0 where the date has no session)."""
+    p = punches[["emp", "ts"]].copy()
+    p["date"] = p["ts"].dt.normalize()
+    if len(sessions):
+        bounds = sessions.groupby(["emp", "date"], as_index=False).agg(first_start=("start", "min"),
+                                                                        last_end=("end", "max"))
+        crossing = bounds[bounds["last_end"] > bounds["date"] + pd.Timedelta(days=1)].copy()
+        if len(crossing):
+            crossing["next"] = crossing["date"] + pd.Timedelta(days=1)
+            nxt = bounds.rename(columns={"date": "next", "first_start": "next_start"})[["emp", "next", "next_start"]]
+            crossing = crossing.merge(nxt, on=["emp", "next"], how="left")
+            tail = crossing["last_end"] + SHIFT_TAIL
+            mid = crossing["last_end"] + (crossing["next_start"] - crossing["last_end"]) / 2
+            crossing["boundary"] = tail.where(mid.isna() | (tail < mid), mid)
+            p = p.merge(crossing[["emp", "next", "boundary"]], left_on=["emp", "date"],
+                        right_on=["emp", "next"], how="left")
+            back = p["boundary"].notna() & (p["ts"] < p["boundary"])
+            p.loc[back, "date"] = p.loc[back, "date"] - pd.Timedelta(days=1)
+            p = p.drop(columns=["next", "boundary"])
+        s1 = sessions[sessions["sess"] == 1][["emp", "date", "end"]].rename(columns={"end": "s1_end"})
+        s2 = sessions[sessions["sess"] == 2][["emp", "date", "start"]].rename(columns={"start": "s2_start"})
+        split = s1.merge(s2, on=["emp", "date"], how="left")
+        split["split"] = split["s1_end"] + (split["s2_start"] - split["s1_end"]) / 2
+        p = p.merge(split[["emp", "date", "split"]], on=["emp", "date"], how="left")
+        p["sess"] = np.where(p["split"].isna(), 1, np.where(p["ts"] < p["split"], 1, 2))
+        p.loc[p["split"].isna(), "sess"] = 1
+        has = p.merge(bounds[["emp", "date"]], on=["emp", "date"], how="left", indicator=True)["_merge"] == "both"
+        p.loc[~has.to_numpy(), "sess"] = 0
+        p = p.drop(columns=["split"])
+    else:
+        p["sess"] = 0
+    return p
+
+
+def session_punches(assigned: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """First and last punch of each (emp, date, sess); ``single`` when they are one punch."""
+    g = assigned.groupby(["emp", "date", "sess"], as_index=False).agg(first=("ts", "min"), last=("ts", "max"),
+                                                                       n=("ts", "size"))
+    g["single"] = (g["last"] - g["first"]) < pd.Timedelta(seconds=policy.duplicate_punch_seconds)
+    return g
+
+
+def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """Apply ATT-04..ATT-07 to every session.
+
+    ``sessions`` carries ``leave`` (the covering leave type or None), ``exc_in``/``exc_out``
+    (approved punch exceptions) and ``paper``. Returns it with in_ts, out_ts, late/early
+    minutes and tiers, missing punches, absence and fine counts.
+    """
+    s = sessions.merge(punched[punched["sess"] > 0], on=["emp", "date", "sess"], how="left")
+    has_any = s["n"].fillna(0) > 0
+    single = s["single"].fillna(False).astype(bool)
+    to_in = (s["first"] - s["start"]).abs() <= (s["end"] - s["first"]).abs()
+    s["in_ts"] = s["first"].where(has_any & (~single | to_in))
+    s["out_ts"] = s["last"].where(has_any & (~single | ~to_in))
+    exempt = s["leave"].notna() | s["paper"]
+    no_punch = ~has_any & ~s["exc_in"] & ~s["exc_out"] & ~exempt
+    active = ~exempt & ~no_punch
+    in_ok = s["in_ts"].notna() | s["exc_in"]
+    out_ok = s["out_ts"].notna() | s["exc_out"]
+    s["missing_in"] = active & ~in_ok
+    s["missing_out"] = active & ~out_ok
+    s["missing"] = s["missing_in"].astype(int) + s["missing_out"].astype(int)
+    late = ((s["in_ts"].dt.floor("min") - s["start"]) / MINUTE).fillna(0).clip(lower=0)
+    early = ((s["end"] - s["out_ts"].dt.floor("min")) / MINUTE).fillna(0).clip(lower=0)
+    s["late_minutes"] = np.where(active & ~s["exc_in"], np.floor(late), 0).astype(int)
+    s["early_minutes"] = np.where(active & ~s["exc_out"], np.floor(early), 0).astype(int)
+    for edge in ("late", "early"):
+        m = s[f"{edge}_minutes"]
+        s[f"{edge}_fined"] = (m > policy.late_grace_minutes) & (m <= policy.late_half_day_minutes)
+        s[f"{edge}_half"] = (m > policy.late_half_day_minutes) & (m <= policy.late_full_day_minutes)
+        s[f"{edge}_full"] = m > policy.late_full_day_minutes
+    s["absent"] = (np.where(no_punch, s["weight"], 0.0)
+                   + 0.5 * (s["late_half"].astype(int) + s["early_half"].astype(int))
+                   + 1.0 * (s["late_full"].astype(int) + s["early_full"].astype(int)))
+    s["no_punch"] = no_punch
+    s["leave_weight"] = np.where(s["leave"].notna(), s["weight"], 0.0)
+    return s
+
+
+def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
+    """The 说明 text of each session with an event: rule IDs and the facts used."""
+    notes = pd.Series("", index=s.index, dtype=object)
+    eventful = s[(s["late_minutes"] > policy.late_grace_minutes) | (s["early_minutes"] > policy.late_grace_minutes)
+                 | (s["missing"] > 0) | s["no_punch"] | s["exc_in"] | s["exc_out"]]
+    fine, mfine = _money(policy.late_fine), _money(policy.missing_punch_fine)
+    for idx, r in zip(eventful.index, eventful.itertuples(index=False)):
+        name = SESSION_NAMES.get(r.sess, f"时段{r.sess}")
+        parts = []
+        if r.no_punch:
+            parts.append(f"ATT-06 第二十三条: {name}无打卡, 旷工{_days(r.weight)}")
+        for edge, label, ts, minutes, kind in (("late", "上班", r.in_ts, r.late_minutes, "迟到"),
+                                               ("early", "下班", r.out_ts, r.early_minutes, "早退")):
+            if minutes <= policy.late_grace_minutes:
+                continue
+            head = f"ATT-04 第十九条: {name}{label} {ts:%H:%M}, {kind}{minutes}分钟"
+            if getattr(r, f"{edge}_fined"):
+                parts.append(f"{head}, 罚款{fine}元")
+            elif getattr(r, f"{edge}_half"):
+                parts.append(f"{head}, 超过{policy.late_half_day_minutes}分钟按旷工半天")
+            else:
+                parts.append(f"{head}, 超过{policy.late_full_day_minutes}分钟按旷工1天")
+        if r.missing_in:
+            parts.append(f"ATT-05 第十七条: {name}上班缺卡, 罚款{mfine}元")
+        if r.missing_out:
+            parts.append(f"ATT-05 第十七条: {name}下班缺卡, 罚款{mfine}元")
+        if r.exc_in:
+            parts.append(f"ATT-05 第二十条: {name}上班打卡异常已批准, 按正常打卡")
+        if r.exc_out:
+            parts.append(f"ATT-05 第二十条: {name}下班打卡异常已批准, 按正常打卡")
+        notes.at[idx] = "；".join(parts)
+    return notes
+
+
+def _money(x: float) -> str:
+    return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
+
+
+def _days(x: float) -> str:
+    return "1天" if x == 1 else "半天" if x == 0.5 else f"{x:g}天"

@@ -1,0 +1,313 @@
+"""Leave requests: validation across time, and what each approved record covers (LV-01..LV-12, ATT-10).
+
+Articles: 第二十二/二十三条 (approval), 第二十四条 (销假), 第二十五条 (社保自理), 第二十六条
+(proof), 第二十九条..第三十六条 (the leave types).
+
+Decisions (RULES.md):
+    - Pending or refused leave covers nothing (不通过). 事后补单 stands, as 警告.
+    - Notice and timing rules (LV-03, LV-05, LV-07) give 警告; the leave stands.
+    - Missing proof (LV-02) gives 警告 and the leave counts as 事假 with every 事假 rule.
+    - Eligibility and balance (LV-05 not regularised / outside the 3 months / over the days,
+      LV-06 over the days, LV-08, LV-09) give 不通过 and the approved days count as 事假.
+    - 事假 past the yearly cap (LV-03) is 不通过; its days stay unpaid 事假.
+    - Overlapping records (LV-12) are both 不通过 and neither covers anything.
+    - A session is covered when its midpoint lies inside the leave; an end given as a bare
+      date runs to the end of that day; 销假 ends the leave at the start of that date.
+    - A blank 转正日期 counts as regularised; a blank 参加工作日期 is the hire date.
+    - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
+      calendar half days of the standard schedule.
+    - 病假 with 住院 in 备注 is hospitalisation for a serious illness (LV-04, full pay).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kaohe.policy import Policy
+from kaohe.workbook import contract as c
+
+NEEDS_PROOF = (c.LEAVE_INJURY, c.LEAVE_SICK, c.LEAVE_MARRIAGE, c.LEAVE_BEREAVEMENT, c.LEAVE_MATERNITY)
+CALENDAR_TYPES = (c.LEAVE_BEREAVEMENT, c.LEAVE_MATERNITY)
+EFFECTIVE_STATES = (c.APPROVED, c.APPROVED_AFTER)
+SEVERITY = {c.CHECK_PASS: 0, c.CHECK_WARN: 1, c.CHECK_FAIL: 2}
+# The rule each leave type is checked under (依据 of a record that passes).
+TYPE_RULES = {c.LEAVE_PERSONAL: "LV-03", c.LEAVE_SICK: "LV-04", c.LEAVE_MARRIAGE: "LV-05",
+              c.LEAVE_BEREAVEMENT: "LV-06", c.LEAVE_MATERNITY: "LV-07", c.LEAVE_ANNUAL: "LV-08",
+              c.LEAVE_TIME_OFF: "LV-09", c.LEAVE_INJURY: "LV-10"}
+
+
+@dataclass
+class Check:
+    """The verdict on one leave record, built up rule by rule."""
+
+    result: str = c.CHECK_PASS
+    notes: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    effective: bool = True
+    counted_as: str = ""
+    converted_by: str = ""
+
+    def add(self, result: str, rule: str, article: str, note: str) -> None:
+        if SEVERITY[result] > SEVERITY[self.result]:
+            self.result = result
+        self.notes.append(f"{rule} {article}: {note}")
+        if rule not in self.rules:
+            self.rules.append(rule)
+
+
+def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: int, sick_days: float,
+                       policy: Policy) -> float:
+    """Annual leave days for ``year`` (LV-08, 职工带薪年休假条例 第三条, 实施办法 第五条).
+
+    Service counts from 参加工作日期 (else the hire date) to 31 December of the year; in the
+    year of joining the company the days are pro rata to the remaining calendar days
+    (from the hire date, inclusive) ÷ 365, fractions dropped.
+    """
+    start = work_start or hired
+    if start is None:
+        return 0.0
+    end = dt.date(year, 12, 31)
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    if years < policy.annual_leave_min_service_years:
+        return 0.0
+    if sick_days > policy.annual_leave_sick_months * policy.monthly_workdays:
+        return 0.0
+    days = (policy.annual_leave_days_under_10 if years < 10 else
+            policy.annual_leave_days_under_20 if years < 20 else policy.annual_leave_days_from_20)
+    if hired is not None and hired.year == year:
+        remaining = (end - hired).days + 1
+        days = float(math.floor(remaining / 365 * days))
+    return days
+
+
+def calendar_half_days(start: pd.Timestamp, end: pd.Timestamp, policy: Policy,
+                       first: pd.Timestamp | None = None, last: pd.Timestamp | None = None) -> float:
+    """Calendar days of a leave (丧假, 产假), in half days of the standard schedule."""
+    am = _mid(policy.am_start, policy.am_end)
+    pm = _mid(policy.pm_start, policy.pm_end)
+    day = start.normalize()
+    if first is not None:
+        day = max(day, first)
+    stop = end if last is None else min(end, last + pd.Timedelta(days=1))
+    total = 0.0
+    while day < stop:
+        total += 0.5 * ((start <= day + am < end) + (start <= day + pm < end))
+        day += pd.Timedelta(days=1)
+    return total
+
+
+def _mid(a: dt.time, b: dt.time) -> pd.Timedelta:
+    return (pd.Timedelta(hours=a.hour, minutes=a.minute) + pd.Timedelta(hours=b.hour, minutes=b.minute)) / 2
+
+
+def normalise(leave: pd.DataFrame) -> pd.DataFrame:
+    """Leave rows with effective times: bare end dates run to the day's end; 销假 cuts the end."""
+    f = leave.rename(columns={"note": "note_src"})
+    f["start"] = pd.to_datetime(f["start"])
+    f["end"] = pd.to_datetime(f["end"])
+    bare_end = f["end"].notna() & (f["end"] == f["end"].dt.normalize())
+    f["end_eff"] = f["end"].where(~bare_end, f["end"] + pd.Timedelta(days=1))
+    returned = pd.to_datetime(f["returned"])
+    cut = returned.notna() & (returned < f["end_eff"])
+    f["end_eff"] = f["end_eff"].where(~cut, returned)
+    f["cut_by_return"] = cut
+    return f
+
+
+def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_accrual: dict[str, list],
+             policy: Policy, cell) -> tuple[pd.DataFrame, list]:
+    """Check every leave record; returns the records with result columns, and findings.
+
+    ``count_days(emp, kind, start, end)`` counts days by a type's rule;
+    ``time_off_accrual[emp]`` lists ``(date, hours)`` of approved time-off overtime worked;
+    ``cell(field, row)`` gives a cell address of the 请假记录 sheet.
+    """
+    from kaohe.findings import Finding
+
+    f = normalise(leave).sort_values(["emp", "start", "row"], kind="stable", na_position="last")
+    info = roster.set_index("emp")
+    checks: dict[int, Check] = {}
+    findings: list[Finding] = []
+    sheet = c.LEAVE.name
+
+    # Pass 1: data, approval, overlap, proof and type-specific eligibility, in time order.
+    for emp, group in f.groupby("emp", sort=False):
+        person = info.loc[emp] if emp in info.index else None
+        live: list[tuple[pd.Timestamp, pd.Timestamp, int]] = []
+        for r in group.itertuples():
+            ck = checks.setdefault(r.Index, Check(counted_as=r.type or ""))
+            if person is None:
+                ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
+                ck.effective = False
+                continue
+            if r.type not in c.LEAVE_TYPES:
+                ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", f"假别“{r.type or ''}”无效")
+                ck.effective = False
+            if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
+                ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", "开始或结束时间缺失或顺序颠倒")
+                ck.effective = False
+            if r.status == c.APPROVED_AFTER:
+                ck.add(c.CHECK_WARN, "LV-01", "第二十三条", "事后补单，请假有效")
+            elif r.status != c.APPROVED:
+                state = r.status or "未填审批状态"
+                ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", f"{state}，不抵扣缺勤，缺勤按旷工处理")
+                ck.effective = False
+                findings.append(Finding(sheet, cell("status", r.row), f"请假未批准（{state}）",
+                                        "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", c.LEVEL_WARNING))
+            if not ck.effective:
+                continue
+            for other_start, other_end, other in live:
+                if r.start < other_end and other_start < r.end_eff:
+                    for idx in (other, r.Index):
+                        checks[idx].add(c.CHECK_FAIL, "LV-12", "", "与同一员工的另一条请假时间重叠，修正前均不生效")
+                        checks[idx].effective = False
+                    findings.append(Finding(sheet, cell("start", r.row), "请假时间与另一条记录重叠",
+                                            "两条均不生效，请修正", "LV-12", "", c.LEVEL_ERROR))
+            live.append((r.start, r.end_eff, r.Index))
+        for r in group.itertuples():
+            ck = checks[r.Index]
+            if not ck.effective or person is None:
+                continue
+            _check_type(r, ck, person, group, checks, count_days, time_off_accrual.get(emp, []), policy)
+
+    # Pass 2: 事假 notice and yearly cap over everything that counts as 事假.
+    used: dict[tuple[str, int], float] = {}
+    for r in f.itertuples():
+        ck = checks[r.Index]
+        if not ck.effective or ck.counted_as != c.LEAVE_PERSONAL:
+            continue
+        days = count_days(r.emp, c.LEAVE_PERSONAL, r.start, r.end_eff)
+        need = (policy.personal_notice_days_short if days < 3 else
+                policy.personal_notice_days_medium if days <= 10 else policy.personal_notice_days_long)
+        if r.applied is None or pd.isna(r.applied):
+            ck.add(c.CHECK_WARN, "LV-03", "第三十条", "未填申请日期，无法核对提前申请")
+        elif (r.start.date() - r.applied).days < need:
+            ck.add(c.CHECK_WARN, "LV-03", "第三十条",
+                   f"事假{days:g}天须提前{need}天申请，实际提前{(r.start.date() - r.applied).days}天")
+        key = (r.emp, r.start.year)
+        used[key] = used.get(key, 0.0) + days
+        if used[key] > policy.personal_leave_cap_days:
+            ck.add(c.CHECK_FAIL, "LV-03", "第三十条",
+                   f"本年事假累计{used[key]:g}天，超过上限{policy.personal_leave_cap_days:g}天，仍按事假扣款")
+            findings.append(Finding(sheet, cell("start", r.row), f"本年事假累计超过{policy.personal_leave_cap_days:g}天",
+                                    "按事假扣款并报人资处理", "LV-03", "第三十条", c.LEVEL_WARNING))
+
+    rows = []
+    for r in f.itertuples():
+        ck = checks[r.Index]
+        kind = ck.counted_as if ck.counted_as in c.LEAVE_TYPES else r.type
+        days = (count_days(r.emp, kind, r.start, r.end_eff)
+                if ck.effective and kind in c.LEAVE_TYPES and pd.notna(r.start) else 0.0)
+        if r.cut_by_return:
+            ck.notes.append(f"ATT-10 第二十四条: {r.returned:%Y-%m-%d} 销假返岗")
+        rules = ck.rules + [x for x in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if x and x not in ck.rules]
+        rows.append({"index": r.Index, "counted_as": kind, "days": days, "result": ck.result,
+                     "note": "；".join(ck.notes) if ck.notes else "符合规定", "basis": " ".join(rules),
+                     "effective": ck.effective, "converted_by": ck.converted_by})
+    out = f.join(pd.DataFrame(rows).set_index("index"))
+    for r in out[out["effective"] & (out["counted_as"] != out["type"])].itertuples():
+        findings.append(Finding(sheet, cell("type", r.row), f"{r.type}按事假计算", "计入事假天数和事假扣款",
+                                r.converted_by, "", c.LEVEL_WARNING))
+    return out, findings
+
+
+def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy: Policy) -> None:
+    start = r.start
+    applied = r.applied if r.applied is not None and not pd.isna(r.applied) else None
+    ahead = (start.date() - applied).days if applied else None
+    if r.type in NEEDS_PROOF and r.proof != c.PROOF_YES:
+        ck.add(c.CHECK_WARN, "LV-02", "第二十六条", "未提供证明材料，按事假处理")
+        ck.counted_as = c.LEAVE_PERSONAL
+        ck.converted_by = "LV-02"
+        return
+    if r.type == c.LEAVE_MARRIAGE:
+        regular = person["regular"]
+        if regular is not None and not pd.isna(regular) and regular > start.date():
+            return _fail(ck, "LV-05", "第三十二条", "未转正员工不享受婚假")
+        days = count_days(r.emp, r.type, start, r.end_eff)
+        if r.event_date is None or pd.isna(r.event_date):
+            ck.add(c.CHECK_WARN, "LV-05", "第三十二条", "未填事由日期（结婚登记日期），无法核对三个月期限")
+        elif start.date() > _add_months(r.event_date, policy.marriage_window_months):
+            return _fail(ck, "LV-05", "第三十二条", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
+        if days > policy.marriage_leave_days:
+            return _fail(ck, "LV-05", "第三十二条", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
+        if ahead is None or ahead < policy.marriage_notice_days:
+            ck.add(c.CHECK_WARN, "LV-05", "第三十二条", f"婚假须提前{policy.marriage_notice_days}天申请")
+    elif r.type == c.LEAVE_BEREAVEMENT:
+        days = count_days(r.emp, r.type, start, r.end_eff)
+        if days > policy.bereavement_leave_days:
+            return _fail(ck, "LV-06", "第三十三条", f"丧假{days:g}天超过{policy.bereavement_leave_days:g}天")
+    elif r.type == c.LEAVE_MATERNITY:
+        if ahead is None or ahead < policy.maternity_notice_days:
+            ck.add(c.CHECK_WARN, "LV-07", "第三十四条", f"产假须提前{policy.maternity_notice_days}天申请")
+        days = count_days(r.emp, r.type, start, r.end_eff)
+        if days > policy.maternity_leave_days:
+            ck.add(c.CHECK_WARN, "LV-07", "第三十四条",
+                   f"产假{days:g}天超过{policy.maternity_leave_days:g}天，请核对难产或多胞胎证明")
+    elif r.type == c.LEAVE_ANNUAL:
+        year = start.year
+        same_year = group[(group["start"].dt.year == year)]
+        sick = sum(count_days(r.emp, c.LEAVE_SICK, o.start, o.end_eff) for o in same_year.itertuples()
+                   if checks.get(o.Index) and checks[o.Index].effective and checks[o.Index].counted_as == c.LEAVE_SICK)
+        entitled = annual_entitlement(_date(person["work_start"]), _date(person["hired"]), year, sick, policy)
+        service_start = _date(person["work_start"]) or _date(person["hired"])
+        if service_start is None or _add_months(service_start, 12 * policy.annual_leave_min_service_years) > start.date():
+            return _fail(ck, "LV-08", "第三十五条", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
+        taken = sum(count_days(r.emp, c.LEAVE_ANNUAL, o.start, o.end_eff) for o in same_year.itertuples()
+                    if o.Index != r.Index and o.start < start and checks.get(o.Index)
+                    and checks[o.Index].effective and checks[o.Index].counted_as == c.LEAVE_ANNUAL)
+        days = count_days(r.emp, r.type, start, r.end_eff)
+        if taken + days > entitled:
+            return _fail(ck, "LV-08", "第三十五条",
+                         f"本年应休{entitled:g}天，已休{taken:g}天，本次{days:g}天超出")
+        ck.add(c.CHECK_PASS, "LV-08", "第三十五条", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
+    elif r.type == c.LEAVE_TIME_OFF:
+        accrued = sum(h for d, h in accrual if d < start.normalize())
+        taken = sum(count_days(r.emp, c.LEAVE_TIME_OFF, o.start, o.end_eff) * policy.hours_per_day
+                    for o in group.itertuples()
+                    if o.Index != r.Index and o.start < start and checks.get(o.Index)
+                    and checks[o.Index].effective and checks[o.Index].counted_as == c.LEAVE_TIME_OFF)
+        need = count_days(r.emp, r.type, start, r.end_eff) * policy.hours_per_day
+        if taken + need > accrued:
+            return _fail(ck, "LV-09", "第三十六条",
+                         f"调休余额不足：此前累计{accrued:g}小时，已用{taken:g}小时，本次需{need:g}小时")
+        ck.add(c.CHECK_PASS, "LV-09", "第三十六条", f"调休余额{accrued - taken:g}小时，本次用{need:g}小时")
+
+
+def _fail(ck: Check, rule: str, article: str, note: str) -> None:
+    ck.add(c.CHECK_FAIL, rule, article, f"{note}，按事假计算")
+    ck.counted_as = c.LEAVE_PERSONAL
+    ck.converted_by = rule
+
+
+def _date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def coverage(sessions: pd.DataFrame, records: pd.DataFrame) -> pd.Series:
+    """The index of the leave record covering each session (NaN where none does)."""
+    out = pd.Series(np.nan, index=sessions.index, dtype=float)
+    live = records[records["effective"]][["emp", "start", "end_eff"]].reset_index(names="record")
+    if live.empty or sessions.empty:
+        return out
+    s = sessions[["emp", "mid"]].reset_index(names="session").merge(live, on="emp", how="inner")
+    s = s[(s["start"] <= s["mid"]) & (s["mid"] < s["end_eff"])].drop_duplicates("session")
+    out.loc[s["session"].to_numpy()] = s["record"].to_numpy()
+    return out

@@ -1,0 +1,250 @@
+"""计算本月: one month of attendance, leave and overtime into the output frames.
+
+The stages run in this order, each ``(frames, policy) -> (frames, findings)``:
+
+    STAGES = prepare roster → calendar → day grid → punches → overtime → leave validation
+             → leave and exception coverage → session rules → days → month summary
+
+Input is a mapping of contract sheet name -> :class:`~kaohe.tables.Table`; output is a
+:class:`MonthResult` with engine-field frames the workbook layer turns into sheets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kaohe import policy as pol
+from kaohe.calendar import Calendar
+from kaohe.engine import attendance, leave as lv, overtime, pay
+from kaohe.engine.schedule import build_days
+from kaohe.findings import Finding
+from kaohe.tables import Table
+from kaohe.workbook import contract as c
+
+WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+@dataclass
+class MonthResult:
+    month: str
+    daily: pd.DataFrame
+    monthly: pd.DataFrame
+    leave_check: pd.DataFrame
+    findings: list[Finding]
+    policy: pol.Policy
+    summary: dict = field(default_factory=dict)
+
+
+def parse_month(text: str) -> tuple[dt.date, dt.date]:
+    """``YYYY-MM`` to the first and last date of that month."""
+    try:
+        first = dt.datetime.strptime(text.strip(), "%Y-%m").date()
+    except (ValueError, AttributeError):
+        raise ValueError(f"月份应为 YYYY-MM：{text}") from None
+    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return first, last
+
+
+def empty(spec: c.InputSheet) -> Table:
+    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
+    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}))
+
+
+def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
+    rules = tables.get(c.RULES.name)
+    if rules is None:
+        return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, c.RULES.name)
+    rows = [(rules.cell("value", r), k, v) for r, k, v in zip(rules.frame["row"], rules.frame["key"], rules.frame["value"])]
+    return pol.policy_from_rows(rows, c.RULES.name)
+
+
+def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
+    overrides = {}
+    t = tables.get(c.HOLIDAYS.name)
+    if t is not None:
+        for r in t.frame.itertuples(index=False):
+            if r.date is None:
+                continue
+            if r.kind not in c.HOLIDAY_SHEET_TYPES:
+                findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
+                                        f"{'/'.join(c.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
+                continue
+            overrides[r.date] = (r.kind, r.label or "")
+    return Calendar(policy.rest_weekday, overrides)
+
+
+def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
+    f = t.frame
+    ok = f["emp"].notna()
+    for row in f.loc[~ok, "row"]:
+        findings.append(Finding(t.sheet, t.cell("emp", row), "工号为空", "忽略此行"))
+    f = f[ok]
+    dup = f["emp"].duplicated()
+    for r in f[dup].itertuples(index=False):
+        findings.append(Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”重复", "只用第一行"))
+    f = f[~dup].copy()
+    for r in f[f["hired"].isna()].itertuples(index=False):
+        findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", "第十五条"))
+    for r in f[f["base_wage"].isna()].itertuples(index=False):
+        findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01"))
+    bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([c.STANDARD_HOURS, c.COMPREHENSIVE_HOURS])
+    for r in f[bad_sys].itertuples(index=False):
+        findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算", "ATT-01", "第四条"))
+    f["comprehensive"] = f["hours_system"] == c.COMPREHENSIVE_HOURS
+    f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
+    f["name"] = f["name"].fillna("")
+    f["dept"] = f["dept"].fillna("")
+    return f.reset_index(drop=True)
+
+
+def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
+    f = t.frame
+    if "ts" in t.letters:
+        ts = f["ts"]
+        ts_field = "ts"
+    else:
+        ts = [dt.datetime.combine(d, tm) if d is not None and tm is not None else None
+              for d, tm in zip(f["date"], f["time"])]
+        ts_field = "time"
+    p = pd.DataFrame({"emp": f["emp"], "ts": pd.to_datetime(pd.Series(ts, dtype=object)), "row": f["row"]})
+    bad = p["emp"].isna() | p["ts"].isna()
+    for r in p[bad].itertuples(index=False):
+        field_ = "emp" if r.emp is None or pd.isna(r.emp) else ts_field
+        findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", "第十八条"))
+    p = p[~bad]
+    known = p["emp"].isin(roster["emp"])
+    if (~known).any():
+        unknown = p[~known].groupby("emp", sort=True).agg(n=("row", "size"), row=("row", "min"))
+        for emp, r in unknown.iterrows():
+            findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"工号“{emp}”不在员工名册中（{r['n']}条打卡）",
+                                    "这些打卡未计入", "ATT-03", "第十八条"))
+    p = p[known].drop_duplicates(["emp", "ts"])
+    return p[["emp", "ts"]].reset_index(drop=True)
+
+
+def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None) -> MonthResult:
+    """Compute one month from the input tables (by contract sheet name)."""
+    first, last = parse_month(month)
+    findings: list[Finding] = []
+    if policy is None:
+        policy, found = load_policy(tables)
+        findings.extend(found)
+    get = lambda spec: tables.get(spec.name) or empty(spec)  # noqa: E731
+    calendar = load_calendar(tables, policy, findings)
+    if calendar.is_provisional(first.year):
+        findings.append(Finding(c.HOLIDAYS.name, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
+                                "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", c.LEVEL_WARNING))
+    roster_t = get(c.ROSTER)
+    roster = prepare_roster(roster_t, findings)
+    rota_t, shifts_t = get(c.ROTA), get(c.SHIFTS)
+    days, sessions = build_days(roster, first, last, calendar, policy, rota_t.frame, shifts_t.frame, findings,
+                                lambda row: rota_t.cell("shift", row), rota_t.sheet)
+    punch_t = get(c.PUNCHES)
+    punches = prepare_punches(punch_t, roster, findings)
+    assigned = attendance.assign_punches(punches, sessions)
+    punched = attendance.session_punches(assigned, policy)
+    presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
+    span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None
+
+    day_types = {(e, d): t for e, d, t in zip(days["emp"], days["date"], days["day_type"])}
+
+    def day_type(emp, day):
+        return day_types.get((emp, day)) or calendar.day_type(day.date())
+
+    ot_t = get(c.OVERTIME)
+    ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, presence, span, policy, ot_t.cell)
+    findings.extend(found)
+
+    leave_t = get(c.LEAVE)
+    counter = pay.DayCounter(leave_t.frame, roster, calendar, policy, first, last, rota_t.frame, shifts_t.frame)
+    records, found = lv.validate(leave_t.frame, roster, counter.count, accrual, policy, leave_t.cell)
+    findings.extend(found)
+
+    sessions = sessions.merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
+    cover = lv.coverage(sessions, records)
+    sessions["leave_index"] = cover
+    sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
+    sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
+    sessions = _exceptions(sessions, get(c.EXCEPTIONS), findings)
+    evaluated = attendance.evaluate_sessions(sessions, punched, policy)
+    evaluated["note"] = attendance.describe_sessions(evaluated, policy)
+    _leave_with_punches(evaluated, records, leave_t, findings)
+
+    proxy_t = get(c.PROXY)
+    proxy = proxy_t.frame.dropna(subset=["emp", "date"])
+    proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
+    proxy = proxy[(proxy["date"] >= pd.Timestamp(first)) & (proxy["date"] <= pd.Timestamp(last))]
+    for r in proxy[~proxy["emp"].isin(roster["emp"])].itertuples(index=False):
+        findings.append(Finding(proxy_t.sheet, proxy_t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", "第十七条"))
+    proxy_counts = proxy.groupby(["emp", "date"]).size().rename("proxy").reset_index()
+
+    daily = pay.daily_frame(days, evaluated, ot, proxy_counts, roster, records, policy, first, last)
+    _rest_day_work(daily, days, presence, ot, findings)
+    monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last, findings)
+    leave_check = pay.leave_check_frame(records, roster, leave_t)
+    summary = {
+        "employees": int(len(monthly)),
+        "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),
+        "deductions": float(monthly[["absence_deduction", "personal_deduction", "sick_deduction"]].to_numpy().sum()),
+        "overtime_pay": float(monthly["ot_pay"].sum()),
+        "problems": len(findings),
+    }
+    return MonthResult(month, daily, monthly, leave_check, findings, policy, summary)
+
+
+def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:
+    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
+    sessions = sessions.assign(exc_in=False, exc_out=False)
+    f = t.frame.dropna(subset=["emp", "date"])
+    slots = {c.SLOT_AM_IN: (1, "exc_in"), c.SLOT_AM_OUT: (1, "exc_out"),
+             c.SLOT_PM_IN: (2, "exc_in"), c.SLOT_PM_OUT: (2, "exc_out")}
+    marks = []
+    for r in f.itertuples(index=False):
+        if r.slot not in slots:
+            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(c.SLOTS)}）",
+                                    "忽略此行", "ATT-05", "第二十条"))
+            continue
+        if r.status not in (c.APPROVED, c.APPROVED_AFTER):
+            findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
+                                    "按缺卡处理", "ATT-05", "第二十条", c.LEVEL_WARNING))
+            continue
+        sess, edge = slots[r.slot]
+        marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
+    for edge in ("exc_in", "exc_out"):
+        keys = pd.DataFrame([(e, d, s) for e, d, s, g in marks if g == edge], columns=["emp", "date", "sess"])
+        if len(keys):
+            hit = sessions[["emp", "date", "sess"]].merge(keys.drop_duplicates(), how="left", indicator=True)
+            sessions[edge] = (hit["_merge"] == "both").to_numpy()
+    return sessions
+
+
+def _leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table, findings: list[Finding]) -> None:
+    """ATT-10: punches inside approved leave without 销假: reported, and the dates stay leave."""
+    hit = s[s["leave"].notna() & (s["n"].fillna(0) > 0)]
+    for idx, group in hit.groupby("leave_index"):
+        r = records.loc[idx]
+        if r["cut_by_return"]:
+            continue
+        dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
+        findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
+                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", c.LEVEL_WARNING))
+
+
+def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame,
+                   findings: list[Finding]) -> None:
+    """OT-01: work on a day off without approved overtime is not overtime (reported)."""
+    off = days[~days["workday"]][["emp", "date"]]
+    worked = off.merge(presence, on=["emp", "date"])
+    approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
+    for r in worked.itertuples(index=False):
+        if (r.emp, r.date) not in approved and r.last > r.first:
+            findings.append(Finding(c.PUNCHES.name, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
+                                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班",
+                                    "OT-01", "第十条", c.LEVEL_INFO))
+
+
+def weekday_name(dates: pd.Series) -> np.ndarray:
+    return np.array(WEEKDAY_NAMES, dtype=object)[dates.dt.weekday.to_numpy()]

@@ -1,0 +1,119 @@
+"""Overtime: approval, hours actually worked, time off or pay (OT-01..OT-05).
+
+Articles: 第七条..第十三条; 劳动法 第四十四条 for the multipliers.
+
+Decisions (RULES.md):
+    - Approved = 部门领导审批 and 分管副总审批 both given (non-empty, not 否); or, in an
+      emergency, 总经理审批 given together with a written 说明 (第十条).
+    - Hours = the approved window ∩ presence (first to last punch of that working date),
+      rounded down to the step. A date outside the punch data the workbook holds (earlier
+      months HR no longer keeps) counts the approved window, said in the note.
+    - 补偿方式 blank means 调休 (time off first, 第九条). 加班小时 counts all approved hours;
+      加班费 only the paid ones. The holiday rate applies to 法定节假日 only; the other days off
+      of the notice are rest days.
+    - LV-09: approved time-off overtime worked on a rest day or holiday accrues 调休 hours.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from kaohe.findings import Finding
+from kaohe.policy import Policy
+from kaohe.workbook import contract as c
+
+NO_VALUES = ("否", "不同意", "未批准", "驳回", "已驳回")
+OFF_TYPES = (c.DAY_REST, c.DAY_SWAPPED_REST, c.DAY_HOLIDAY)
+
+
+def _given(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
+        and str(value).strip() != "" and str(value).strip() not in NO_VALUES
+
+
+def multiplier(day_type: str, policy: Policy) -> float:
+    if day_type == c.DAY_HOLIDAY:
+        return policy.overtime_multiplier_holiday
+    if day_type in (c.DAY_REST, c.DAY_SWAPPED_REST):
+        return policy.overtime_multiplier_rest_day
+    return policy.overtime_multiplier_workday
+
+
+def hourly_wage(base: float, policy: Policy) -> float:
+    """PAY-01: daily = base / 21.75; hourly = daily / 8."""
+    return base / policy.monthly_workdays / policy.hours_per_day
+
+
+def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: pd.DataFrame,
+             punch_span: tuple[pd.Timestamp, pd.Timestamp] | None, policy: Policy, cell):
+    """Every overtime record with its hours, pay and note; findings; the 调休 accrual per employee."""
+    findings: list[Finding] = []
+    info = roster.set_index("emp")
+    pres = {(e, d): (f, l) for e, d, f, l in zip(presence["emp"], presence["date"], presence["first"], presence["last"])}
+    rows, accrual = [], {}
+    sheet = c.OVERTIME.name
+    for r in ot.itertuples(index=False):
+        out = {"emp": r.emp, "date": pd.Timestamp(r.date) if r.date else pd.NaT, "hours": 0.0, "pay": 0.0,
+               "paid": False, "note": "", "row": r.row}
+        rows.append(out)
+        if r.emp not in info.index:
+            findings.append(Finding(sheet, cell("emp", r.row), f"工号“{r.emp or ''}”不在员工名册中", "忽略此行", "OT-01", "第八条"))
+            continue
+        if r.date is None or r.start is None or r.end is None:
+            findings.append(Finding(sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条"))
+            continue
+        if r.kind in (c.OT_KIND_TRAINING, c.OT_KIND_WELFARE):
+            out["note"] = f"OT-04 第十一条: {r.kind}不属于加班"
+            findings.append(Finding(sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", c.LEVEL_INFO))
+            continue
+        normal = _given(r.head_ok) and _given(r.vp_ok)
+        emergency = _given(r.gm_ok) and _given(r.explanation)
+        if not (normal or emergency):
+            out["note"] = "OT-01 第八条: 未经部门领导和分管副总书面审批，不计加班"
+            findings.append(Finding(sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",
+                                    "不计加班", "OT-01", "第八条、第十条", c.LEVEL_WARNING))
+            continue
+        person = info.loc[r.emp]
+        if str(person.get("production") or "") == c.NO:
+            findings.append(Finding(sheet, cell("emp", r.row), "非生产线人员一般不安排加班", "照常计算，请核对",
+                                    "OT-05", "第十二条", c.LEVEL_WARNING))
+        day = pd.Timestamp(r.date)
+        start = day + pd.Timedelta(hours=r.start.hour, minutes=r.start.minute)
+        end = day + pd.Timedelta(hours=r.end.hour, minutes=r.end.minute)
+        if end <= start:
+            end += pd.Timedelta(days=1)
+        in_span = punch_span is not None and punch_span[0] <= day <= punch_span[1]
+        if in_span:
+            first, last = pres.get((r.emp, day), (pd.NaT, pd.NaT))
+            if pd.isna(first):
+                worked = 0.0
+            else:
+                worked = max(0.0, (min(end, last) - max(start, first)).total_seconds() / 3600)
+            fact = (f"审批 {start:%H:%M}–{end:%H:%M}, 打卡 {first:%H:%M}–{last:%H:%M}" if not pd.isna(first)
+                    else f"审批 {start:%H:%M}–{end:%H:%M}, 当天无打卡")
+        else:
+            worked = (end - start).total_seconds() / 3600
+            fact = f"审批 {start:%H:%M}–{end:%H:%M}, 无当月打卡数据, 按审批时段"
+        hours = math.floor(worked / policy.overtime_step_hours + 1e-9) * policy.overtime_step_hours
+        kind = day_type(r.emp, day)
+        rate = multiplier(kind, policy)
+        comp = r.comp if r.comp in c.COMPENSATIONS else c.COMP_TIME_OFF
+        out["hours"] = hours
+        via = "紧急情况总经理特批" if not normal else "已审批"
+        if comp == c.COMP_PAY:
+            pay = hours * hourly_wage(float(person["base_wage"] or 0), policy) * rate
+            out.update(pay=pay, paid=True)
+            out["note"] = (f"OT-02 第七条/OT-03 第九条: {via}, {fact}, 计{hours:g}小时, {kind}{rate:g}倍, "
+                           f"加班费{pay:.2f}元")
+        else:
+            out["note"] = f"OT-02 第七条/OT-03 第九条: {via}, {fact}, 计{hours:g}小时, 安排调休"
+            if kind in OFF_TYPES and hours > 0:
+                accrual.setdefault(r.emp, []).append((day, hours))
+    frame = pd.DataFrame(rows, columns=["emp", "date", "hours", "pay", "paid", "note", "row"])
+    return frame, findings, accrual
+
+
+def as_time(value) -> dt.time | None:
+    return value if isinstance(value, dt.time) else None

@@ -1,0 +1,242 @@
+"""Days and money: the daily rows, the monthly summary and the leave check (PAY-01..PAY-04, LV-04, LV-11).
+
+Money is computed unrounded and each item is rounded half-up to the cent once, at the
+end; 调整合计 is 加班费 minus the rounded deductions, so a row always adds up.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from kaohe.calendar import Calendar
+from kaohe.engine import leave as lv
+from kaohe.engine.schedule import build_days
+from kaohe.policy import Policy
+from kaohe.tables import Table
+from kaohe.workbook import contract as c
+
+HOSPITAL_MARK = "住院"
+
+
+def money(x):
+    """Round half up to the cent (works on scalars and arrays)."""
+    return np.floor(np.asarray(x, dtype=float) * 100 + 0.5 + 1e-7) / 100
+
+
+def daily_wage(base, policy: Policy):
+    """PAY-01: 岗位基本工资 / 21.75."""
+    return np.asarray(base, dtype=float) / policy.monthly_workdays
+
+
+class DayCounter:
+    """Counts the days of a leave by its type's rule, for any dates (not only the month)."""
+
+    def __init__(self, leave: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, policy: Policy,
+                 first: dt.date, last: dt.date, rota: pd.DataFrame, shifts: pd.DataFrame):
+        self.policy = policy
+        self.index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        f = lv.normalise(leave.dropna(subset=["emp", "start", "end"])) if len(leave) else leave
+        people = roster[roster["emp"].isin(f["emp"])] if len(f) else roster.iloc[:0]
+        if len(people):
+            lo = max(f["start"].min().date(), dt.date(first.year - 1, 1, 1))
+            hi = min(f["end_eff"].max().date(), last + dt.timedelta(days=400))
+            lo, hi = min(lo, first), max(hi, last)
+            _, sessions = build_days(people, lo, hi, calendar, policy, rota, shifts, [])
+            sessions = sessions.sort_values(["emp", "mid"])
+            for emp, g in sessions.groupby("emp"):
+                self.index[emp] = (g["mid"].to_numpy(), np.concatenate([[0.0], np.cumsum(g["weight"].to_numpy())]))
+
+    def count(self, emp: str, kind: str, start, end) -> float:
+        if pd.isna(start) or pd.isna(end):
+            return 0.0
+        if kind in lv.CALENDAR_TYPES:
+            return lv.calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
+        mids, cum = self.index.get(emp, (np.array([], dtype="datetime64[ns]"), np.array([0.0])))
+        i = np.searchsorted(mids, np.datetime64(pd.Timestamp(start)), "left")
+        j = np.searchsorted(mids, np.datetime64(pd.Timestamp(end)), "left")
+        return float(cum[j] - cum[i])
+
+
+def _leave_text(kinds: pd.Series, weights: pd.Series) -> str:
+    parts: dict[str, float] = {}
+    for k, w in zip(kinds, weights):
+        parts[k] = parts.get(k, 0.0) + w
+    return "、".join(f"{k}{v:g}天" for k, v in parts.items())
+
+
+def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, first, last) -> pd.DataFrame:
+    """每日明细: one row per employee and date inside employment."""
+    s = s.copy()
+    s["fined"] = s["late_fined"].astype(int) + s["early_fined"].astype(int)
+    agg = s.groupby(["emp", "date"], as_index=False).agg(
+        late_minutes=("late_minutes", "sum"), early_minutes=("early_minutes", "sum"), missing=("missing", "sum"),
+        absent=("absent", "sum"), fined=("fined", "sum"), leave_weight=("leave_weight", "sum"),
+        late_count=("late_fined", "sum"), early_count=("early_fined", "sum"))
+    d = days.merge(agg, on=["emp", "date"], how="left")
+    for col in ("late_minutes", "early_minutes", "missing", "fined", "late_count", "early_count"):
+        d[col] = d[col].fillna(0).astype(int)
+    d["leave_weight"] = d["leave_weight"].fillna(0.0)
+    d["absent_days"] = np.minimum(d["absent"].fillna(0.0), d["weight"] - d["leave_weight"]).clip(lower=0)
+    for sess, (cin, cout) in ((1, ("am_in", "am_out")), (2, ("pm_in", "pm_out"))):
+        part = s[s["sess"] == sess][["emp", "date", "in_ts", "out_ts"]].rename(columns={"in_ts": cin, "out_ts": cout})
+        d = d.merge(part, on=["emp", "date"], how="left")
+    notes = s[s["note"] != ""].groupby(["emp", "date"])["note"].agg("；".join).rename("sess_note")
+    d = d.merge(notes, on=["emp", "date"], how="left")
+    on_leave = s[s["leave"].notna()]
+    leave_text = on_leave.groupby(["emp", "date"]).apply(
+        lambda g: _leave_text(g["leave"], g["weight"]), include_groups=False).rename("leave") \
+        if len(on_leave) else pd.Series(dtype=object, name="leave")
+    d = d.merge(leave_text, on=["emp", "date"], how="left")
+    d["leave"] = d["leave"].fillna("")
+    _calendar_leave_on_days_off(d, records, policy)
+    d = d.merge(proxy_counts, on=["emp", "date"], how="left")
+    d["proxy"] = d["proxy"].fillna(0).astype(int)
+    in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
+    ot_day = in_month.groupby(["emp", "date"], as_index=False).agg(ot_hours=("hours", "sum"), ot_pay=("pay", "sum"),
+                                                                  ot_note=("note", lambda x: "；".join(n for n in x if n)))
+    d = d.merge(ot_day, on=["emp", "date"], how="left")
+    d["ot_hours"] = d["ot_hours"].fillna(0.0)
+    d["ot_pay"] = d["ot_pay"].fillna(0.0)
+    d["fine"] = (d["fined"] * policy.late_fine + d["missing"] * policy.missing_punch_fine
+                 + d["proxy"] * policy.proxy_punch_fine)
+    d = d.merge(roster[["emp", "name", "dept", "hired"]], on="emp", how="left")
+    d["note"] = [_day_note(r, policy) for r in d.itertuples(index=False)]
+    d["weekday"] = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)[d["date"].dt.weekday]
+    return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
+
+
+def _calendar_leave_on_days_off(d: pd.DataFrame, records: pd.DataFrame, policy: Policy) -> None:
+    """丧假 and 产假 count days off too: show them on those days in 每日明细."""
+    live = records[records["effective"] & records["counted_as"].isin(lv.CALENDAR_TYPES)]
+    if live.empty:
+        return
+    off = d["weight"] == 0
+    for r in live.itertuples():
+        hit = off & (d["emp"] == r.emp) & (d["date"] >= r.start.normalize()) & (d["date"] < r.end_eff)
+        for idx in d.index[hit]:
+            day = d.at[idx, "date"]
+            n = lv.calendar_half_days(r.start, r.end_eff, policy, day, day)
+            if n:
+                d.at[idx, "leave"] = f"{r.counted_as}{n:g}天"
+
+
+def _day_note(r, policy: Policy) -> str:
+    parts = []
+    if r.paper and r.workday:
+        n = (r.date - pd.Timestamp(r.hired)).days + 1
+        parts.append(f"ATT-07 第十七条: 入职第{n}天, 纸质考勤, 按出勤计")
+    if isinstance(r.sess_note, str) and r.sess_note:
+        parts.append(r.sess_note)
+    if r.absent_days and r.absent_days < r.absent if not pd.isna(r.absent) else False:
+        parts.append(f"ATT-04 第十九条: 旷工每天最多计{r.absent_days:g}天")
+    if r.leave:
+        parts.append(f"请假: {r.leave}")
+    if r.proxy:
+        parts.append(f"ATT-07 第十七条: 代打卡{r.proxy}次, 罚款{r.proxy * policy.proxy_punch_fine:g}元")
+    if isinstance(r.ot_note, str) and r.ot_note:
+        parts.append(r.ot_note)
+    return "；".join(parts)
+
+
+def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Policy, first, last, findings):
+    """月度汇总: one row per employee, money rounded to the cent."""
+    from kaohe.findings import Finding
+    from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS
+
+    g = daily.groupby("emp", sort=False).agg(
+        due_days=("weight", lambda w: w[daily.loc[w.index, "workday"]].sum()),
+        absent_days=("absent_days", "sum"), late_count=("late_count", "sum"), early_count=("early_count", "sum"),
+        missing_count=("missing", "sum"), proxy=("proxy", "sum"), ot_hours=("ot_hours", "sum"),
+        ot_pay=("ot_pay", "sum"), leave_weight=("leave_weight", "sum"))
+    m = roster[["emp", "name", "dept", "base_wage"]].merge(g, left_on="emp", right_index=True, how="left")
+    m = m.fillna({k: 0 for k in g.columns})
+    # Leave days of the month by type: workday types from covered sessions, calendar types by date.
+    kinds = {k: pd.Series(0.0, index=m.index) for k in c.LEAVE_TYPES}
+    covered = s[s["leave"].notna()].groupby(["emp", "leave"])["weight"].sum()
+    pos = pd.Series(m.index, index=m["emp"])
+    for (emp, kind), w in covered.items():
+        if kind not in lv.CALENDAR_TYPES:
+            kinds[kind].at[pos[emp]] += w
+    month_lo, month_hi = pd.Timestamp(first), pd.Timestamp(last)
+    hospital = pd.Series(0.0, index=m.index)
+    live = records[records["effective"]]
+    for r in live.itertuples():
+        if r.emp not in pos.index:
+            continue
+        if r.counted_as in lv.CALENDAR_TYPES:
+            kinds[r.counted_as].at[pos[r.emp]] += lv.calendar_half_days(r.start, r.end_eff, policy, month_lo, month_hi)
+        elif r.counted_as == c.LEAVE_SICK and HOSPITAL_MARK in str(r.note_src or ""):
+            hit = s[(s["leave_index"] == r.Index)]
+            hospital.at[pos[r.emp]] += hit["weight"].sum()
+    for k in c.LEAVE_TYPES:
+        m[f"days_{k}"] = kinds[k]
+    wage = daily_wage(m["base_wage"], policy)
+    m["due_days"] = m["due_days"].astype(float)
+    m["present_days"] = (m["due_days"] - m["absent_days"] - m["leave_weight"]).clip(lower=0)
+    m["late_fine"] = money((m["late_count"] + m["early_count"]) * policy.late_fine)
+    m["missing_fine"] = money(m["missing_count"] * policy.missing_punch_fine)
+    m["proxy_fine"] = money(m["proxy"] * policy.proxy_punch_fine)
+    m["absence_deduction"] = money(m["absent_days"] * wage * policy.absence_multiplier)
+    m["personal_deduction"] = money(m[f"days_{c.LEAVE_PERSONAL}"] * wage)
+    sick_unpaid = (m[f"days_{c.LEAVE_SICK}"] - hospital).clip(lower=0)
+    m["sick_deduction"] = money(sick_unpaid * wage * (1 - policy.sick_pay_ratio))
+    m["ot_pay"] = money(m["ot_pay"])
+    social_days = sum(m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in c.LEAVE_TYPES)
+    m["social_self"] = np.where(social_days > policy.social_insurance_leave_days, c.YES, c.NO)
+    deductions = ["late_fine", "missing_fine", "proxy_fine", "absence_deduction", "personal_deduction", "sick_deduction"]
+    m["adjustment"] = money(m["ot_pay"] - m[deductions].sum(axis=1))
+    for col in ("late_count", "early_count", "missing_count"):
+        m[col] = m[col].astype(int)
+    m["basis"] = [_basis(r, w, h, social, policy) for r, w, h, social in
+                  zip(m.itertuples(index=False), wage, hospital, social_days)]
+    for r in m[m["ot_hours"] > LEGAL_MONTHLY_OVERTIME_HOURS].itertuples(index=False):
+        findings.append(Finding(c.OVERTIME.name, "", f"工号{r.emp}本月加班{r.ot_hours:g}小时，超过劳动法每月"
+                                f"{LEGAL_MONTHLY_OVERTIME_HOURS:g}小时上限", "照常计算，请核对是否合规",
+                                "OT-02", "劳动法第四十一条", c.LEVEL_WARNING))
+    return m.reset_index(drop=True)
+
+
+def _basis(r, wage: float, hospital: float, social_days: float, policy: Policy) -> str:
+    parts = []
+    if r.late_count or r.early_count:
+        parts.append(f"ATT-04 第十九条: 迟到{r.late_count}次、早退{r.early_count}次 × {policy.late_fine:g}元")
+    if r.missing_count:
+        parts.append(f"ATT-05 第十七条: 缺卡{r.missing_count}次 × {policy.missing_punch_fine:g}元")
+    if r.proxy:
+        parts.append(f"ATT-07 第十七条: 代打卡{int(r.proxy)}次 × {policy.proxy_punch_fine:g}元")
+    if r.absent_days:
+        parts.append(f"ATT-04/ATT-06 第十九、二十三条, PAY-02: 旷工{r.absent_days:g}天 × 日工资{wage:.2f}元"
+                     + (f" × {policy.absence_multiplier:g}" if policy.absence_multiplier != 1 else ""))
+    personal = getattr(r, f"days_{c.LEAVE_PERSONAL}")
+    if personal:
+        parts.append(f"LV-03 第三十条, PAY-03: 事假{personal:g}天 × 日工资{wage:.2f}元")
+    sick = getattr(r, f"days_{c.LEAVE_SICK}")
+    if sick:
+        text = f"LV-04 第三十一条: 病假{sick:g}天, 按日工资{policy.sick_pay_ratio:.0%}发放"
+        if hospital:
+            text += f", 其中住院{hospital:g}天全额"
+        parts.append(text)
+    if r.ot_hours:
+        parts.append(f"OT-02/OT-03 第七、九条: 加班{r.ot_hours:g}小时, 加班费{r.ot_pay:.2f}元")
+    if r.social_self == c.YES:
+        parts.append(f"LV-11 第二十五条: 本月{'、'.join(policy.social_insurance_leave_types)}共{social_days:g}天, "
+                     f"超过{policy.social_insurance_leave_days:g}天, 社保由本人承担")
+    return "；".join(parts)
+
+
+def leave_check_frame(records: pd.DataFrame, roster: pd.DataFrame, t: Table) -> pd.DataFrame:
+    """请假校验: one row per leave record, in sheet order."""
+    if records.empty:
+        return pd.DataFrame(columns=["emp", "name", "type", "start", "end", "days", "counted_as", "result", "note",
+                                     "basis", "source"])
+    names = dict(zip(roster["emp"], roster["name"]))
+    f = records.sort_values("row", kind="stable")
+    return pd.DataFrame({
+        "emp": f["emp"], "name": [names.get(e, "") for e in f["emp"]], "type": f["type"],
+        "start": f["start"], "end": f["end"], "days": f["days"].astype(float),
+        "counted_as": f["counted_as"].where(f["effective"], ""),
+        "result": f["result"], "note": f["note"], "basis": f["basis"],
+        "source": [f"{t.sheet}!{t.cell('emp', r)}" for r in f["row"]],
+    }).reset_index(drop=True)

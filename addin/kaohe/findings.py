@@ -1,0 +1,40 @@
+"""Findings: problems found in the input, each with a place (sheet and cell) and a reason.
+
+One small record type, one formatter. A finding without a real cell uses an empty cell
+address and names the sheet; the engine never raises for bad input, it records a finding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Finding:
+    sheet: str
+    cell: str
+    problem: str
+    action: str
+    rule: str = ""
+    article: str = ""
+    level: str = "错误"  # 错误 / 警告 / 提示
+
+    @property
+    def basis(self) -> str:
+        return " ".join(x for x in (self.rule, self.article) if x)
+
+    def format(self) -> str:
+        """One line for the terminal and for cell errors."""
+        place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        basis = f" [{self.basis}]" if self.basis else ""
+        return f"{self.level} {place}: {self.problem}；{self.action}{basis}"
+
+
+class InputRefused(Exception):
+    """The input cannot be used at all (exit status 2, nothing written).
+
+    ``zh`` and ``en`` make the one-line bilingual message.
+    """
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en

@@ -1,0 +1,19 @@
+"""A table read from an input sheet: engine fields, plus where each value came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Table:
+    """One input sheet: a frame of engine fields plus ``row`` (the Excel row number)."""
+
+    sheet: str
+    frame: pd.DataFrame
+    letters: dict[str, str] = field(default_factory=dict)  # engine field -> column letter
+
+    def cell(self, fieldname: str, row: int) -> str:
+        """The address of ``fieldname`` in Excel row ``row`` (the 工号 column if the sheet lacks that field)."""
+        return f"{self.letters.get(fieldname) or self.letters.get('emp', 'A')}{row}"

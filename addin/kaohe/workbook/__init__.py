@@ -1,0 +1,1 @@
+"""The workbook layer: the contract, reading input sheets, writing output sheets."""

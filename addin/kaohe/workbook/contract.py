@@ -1,0 +1,199 @@
+"""The workbook contract: sheet names, column headers and allowed values.
+
+This module is the only place in kaohe that spells a sheet or header name
+(``../shared/design/WORKBOOK.md``). Everything else refers to the constants here.
+Columns are found by header text, in any order; extra columns are kept untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class InputSheet:
+    """An input sheet HR keeps: kaohe reads it and never writes it."""
+
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    # Alternative required sets (打卡记录 may give 日期 + 时间 instead of 打卡时间).
+    alternatives: tuple[tuple[str, ...], ...] = ()
+    mandatory: bool = False
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        alt = tuple(c for group in self.alternatives for c in group)
+        return tuple(dict.fromkeys(self.required + alt + self.optional))
+
+
+@dataclass(frozen=True)
+class OutputSheet:
+    """A sheet kaohe owns: replaced whole on each run."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...] = field(default=())  # (header, engine field)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(h for h, _ in self.columns)
+
+
+# --- values HR types -------------------------------------------------------------
+YES, NO = "是", "否"
+MALE, FEMALE = "男", "女"
+STANDARD_HOURS, COMPREHENSIVE_HOURS = "标准工时", "综合工时"
+
+LEAVE_PERSONAL = "事假"
+LEAVE_SICK = "病假"
+LEAVE_MARRIAGE = "婚假"
+LEAVE_BEREAVEMENT = "丧假"
+LEAVE_MATERNITY = "产假"
+LEAVE_ANNUAL = "年休假"
+LEAVE_TIME_OFF = "调休"
+LEAVE_INJURY = "工伤假"
+LEAVE_TYPES = (LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT,
+               LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY)
+
+APPROVED = "已批准"
+PENDING = "待审批"
+REFUSED = "已驳回"
+APPROVED_AFTER = "事后补单"
+APPROVAL_STATES = (APPROVED, PENDING, REFUSED, APPROVED_AFTER)
+
+SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT = "上午上班", "上午下班", "下午上班", "下午下班"
+SLOTS = (SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT)
+
+OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE = "加班", "培训", "公益活动"
+OT_KINDS = (OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE)
+COMP_TIME_OFF, COMP_PAY = "调休", "加班费"
+COMPENSATIONS = (COMP_TIME_OFF, COMP_PAY)
+
+PROOF_YES, PROOF_NO = "有", "无"
+
+# Day types (DAYTYPE and 每日明细.日类型).
+DAY_WORK = "工作日"
+DAY_REST = "休息日"
+DAY_HOLIDAY = "法定节假日"
+DAY_SWAPPED_REST = "调休休息日"
+DAY_MAKEUP_WORK = "调休上班"
+DAY_COMPANY_REST = "公司休息日"  # only in HR's 节假日 sheet; reported as 休息日
+DAY_TYPES = (DAY_WORK, DAY_REST, DAY_HOLIDAY, DAY_SWAPPED_REST, DAY_MAKEUP_WORK)
+HOLIDAY_SHEET_TYPES = (DAY_HOLIDAY, DAY_SWAPPED_REST, DAY_MAKEUP_WORK, DAY_COMPANY_REST)
+
+CHECK_PASS, CHECK_WARN, CHECK_FAIL = "通过", "警告", "不通过"
+
+LATE_OK, LATE_FINED, LATE_HALF, LATE_FULL = "正常", "迟到早退", "旷工半天", "旷工1天"
+
+LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO = "错误", "警告", "提示"
+
+# --- input sheets ----------------------------------------------------------------
+ROSTER = InputSheet(
+    "员工名册",
+    required=("工号", "姓名", "部门", "入职日期", "岗位基本工资"),
+    optional=("岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线", "绩效工资"),
+    mandatory=True,
+)
+PUNCHES = InputSheet(
+    "打卡记录",
+    required=("工号",),
+    alternatives=(("打卡时间",), ("日期", "时间")),
+    optional=("姓名", "设备"),
+    mandatory=True,
+)
+LEAVE = InputSheet(
+    "请假记录",
+    required=("工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"),
+    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注"),
+)
+OVERTIME = InputSheet(
+    "加班申请",
+    required=("工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批"),
+    optional=("总经理审批", "类型", "补偿方式", "说明"),
+)
+EXCEPTIONS = InputSheet("打卡异常", required=("工号", "日期", "时段", "审批状态"), optional=("原因",))
+PROXY = InputSheet("代打卡记录", required=("工号", "日期"), optional=("备注",))
+ROTA = InputSheet("排班", required=("工号", "日期", "班次"))
+SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结束"), optional=("时段2开始", "时段2结束"))
+HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名称",))
+RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明"))
+IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"))
+
+ATTENDANCE_INPUTS = (ROSTER, PUNCHES, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
+
+
+# --- field names the engine uses for input headers -------------------------------
+# The reader renames headers to these; the engine never spells a header.
+INPUT_FIELDS = {
+    "工号": "emp", "姓名": "name", "部门": "dept", "入职日期": "hired", "岗位基本工资": "base_wage",
+    "岗位": "post", "性别": "gender", "转正日期": "regular", "离职日期": "left", "参加工作日期": "work_start",
+    "工时制": "hours_system", "生产线": "production", "绩效工资": "perf_pay",
+    "打卡时间": "ts", "日期": "date", "时间": "time", "设备": "device",
+    "假别": "type", "开始时间": "start", "结束时间": "end", "申请日期": "applied", "审批状态": "status",
+    "证明材料": "proof", "事由日期": "event_date", "销假日期": "returned", "备注": "note",
+    "部门领导审批": "head_ok", "分管副总审批": "vp_ok", "总经理审批": "gm_ok", "类型": "kind",
+    "补偿方式": "comp", "说明": "explanation", "时段": "slot", "原因": "reason", "班次": "shift",
+    "时段1开始": "s1_start", "时段1结束": "s1_end", "时段2开始": "s2_start", "时段2结束": "s2_end",
+    "名称": "label", "参数": "key", "值": "value", "条款": "article",
+    "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
+}
+
+# How each input column is parsed, per sheet (the same header can mean a time or a date-time).
+COLUMN_KINDS = {
+    ROSTER.name: {"工号": "id", "入职日期": "date", "转正日期": "date", "离职日期": "date",
+                  "参加工作日期": "date", "岗位基本工资": "number", "绩效工资": "number"},
+    PUNCHES.name: {"工号": "id", "打卡时间": "datetime", "日期": "date", "时间": "time"},
+    LEAVE.name: {"工号": "id", "开始时间": "datetime", "结束时间": "datetime", "申请日期": "date",
+                 "事由日期": "date", "销假日期": "date"},
+    OVERTIME.name: {"工号": "id", "日期": "date", "开始时间": "time", "结束时间": "time"},
+    EXCEPTIONS.name: {"工号": "id", "日期": "date"},
+    PROXY.name: {"工号": "id", "日期": "date"},
+    ROTA.name: {"工号": "id", "日期": "date"},
+    SHIFTS.name: {"时段1开始": "time", "时段1结束": "time", "时段2开始": "time", "时段2结束": "time"},
+    HOLIDAYS.name: {"日期": "date"},
+    RULES.name: {"值": "raw"},
+    IDENTITY.name: {"工号": "id"},
+}
+
+# --- output sheets ---------------------------------------------------------------
+DAILY = OutputSheet("每日明细", (
+    ("工号", "emp"), ("姓名", "name"), ("部门", "dept"), ("日期", "date"), ("星期", "weekday"),
+    ("日类型", "day_type"), ("上午上班", "am_in"), ("上午下班", "am_out"), ("下午上班", "pm_in"),
+    ("下午下班", "pm_out"), ("迟到分钟", "late_minutes"), ("早退分钟", "early_minutes"),
+    ("缺卡次数", "missing"), ("旷工天数", "absent_days"), ("请假", "leave"), ("加班小时", "ot_hours"),
+    ("罚款", "fine"), ("说明", "note")))
+MONTHLY = OutputSheet("月度汇总", (
+    ("工号", "emp"), ("姓名", "name"), ("部门", "dept"), ("应出勤天数", "due_days"),
+    ("实出勤天数", "present_days"), ("迟到次数", "late_count"), ("早退次数", "early_count"),
+    ("迟到早退罚款", "late_fine"), ("缺卡次数", "missing_count"), ("缺卡罚款", "missing_fine"),
+    ("代打卡罚款", "proxy_fine"), ("旷工天数", "absent_days"), ("旷工扣款", "absence_deduction"),
+    ("事假天数", "days_事假"), ("事假扣款", "personal_deduction"), ("病假天数", "days_病假"),
+    ("病假扣款", "sick_deduction"), ("婚假天数", "days_婚假"), ("丧假天数", "days_丧假"),
+    ("产假天数", "days_产假"), ("年休假天数", "days_年休假"), ("调休天数", "days_调休"),
+    ("工伤假天数", "days_工伤假"), ("加班小时", "ot_hours"), ("加班费", "ot_pay"),
+    ("社保自理", "social_self"), ("调整合计", "adjustment"), ("依据", "basis")))
+LEAVE_CHECK = OutputSheet("请假校验", (
+    ("工号", "emp"), ("姓名", "name"), ("假别", "type"), ("开始时间", "start"), ("结束时间", "end"),
+    ("天数", "days"), ("计为", "counted_as"), ("校验结果", "result"), ("说明", "note"),
+    ("依据", "basis"), ("来源单元格", "source")))
+PROBLEMS = OutputSheet("问题清单", (
+    ("工作表", "sheet"), ("单元格", "cell"), ("问题", "problem"), ("处理", "action"),
+    ("级别", "level"), ("依据", "basis")))
+RUN_LOG = OutputSheet("运行记录", (
+    ("时间", "time"), ("命令", "command"), ("月份", "month"), ("版本", "version"),
+    ("输入指纹", "fingerprint"), ("统计", "counts")))
+
+ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG)
+
+# Leave columns of 月度汇总, by leave type.
+LEAVE_DAY_COLUMN = {
+    LEAVE_PERSONAL: "事假天数", LEAVE_SICK: "病假天数", LEAVE_MARRIAGE: "婚假天数",
+    LEAVE_BEREAVEMENT: "丧假天数", LEAVE_MATERNITY: "产假天数", LEAVE_ANNUAL: "年休假天数",
+    LEAVE_TIME_OFF: "调休天数", LEAVE_INJURY: "工伤假天数",
+}
+MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
+                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资"})
+DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数"} | set(LEAVE_DAY_COLUMN.values()))
+HOUR_COLUMNS = frozenset({"加班小时"})
+PUNCH_COLUMNS = ("上午上班", "上午下班", "下午上班", "下午下班")
+
+TOTAL_LABEL = "合计"

@@ -1,0 +1,197 @@
+"""Reading input sheets into typed frames that remember each row's sheet and cell.
+
+python-calamine reads the cells (fast, no styles); the header row is found by its text in the
+first rows; each column is parsed by its kind (contract.COLUMN_KINDS) and renamed to the
+engine's field name (contract.INPUT_FIELDS). A cell that cannot be understood becomes a
+finding with its address, and its value is blank. A file that cannot be used at all raises
+:class:`InputRefused` (exit status 2, nothing written).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+from kaohe.findings import Finding, InputRefused
+from kaohe.tables import Table
+from kaohe.workbook import contract as c
+from kaohe.workbook.values import (column_letter, is_blank, parse_date, parse_datetime, parse_id,
+                                   parse_number, parse_text, parse_time)
+
+HEADER_SCAN_ROWS = 10
+# Limits against hostile files (SECURITY.md): a workbook larger than these is refused.
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_SHEET_CELLS = 30_000_000
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+PARSERS = {"id": parse_id, "date": parse_date, "datetime": parse_datetime, "time": parse_time,
+           "number": parse_number, "raw": lambda v: None if is_blank(v) else v}
+
+
+@dataclass
+class Book:
+    """Every input sheet of a workbook that kaohe reads, and what was wrong with them."""
+
+    path: Path
+    tables: dict[str, Table]
+    findings: list[Finding]
+    fingerprint: str
+
+    def table(self, spec: c.InputSheet) -> Table:
+        return self.tables.get(spec.name) or empty_table(spec)
+
+
+def empty_table(spec: c.InputSheet) -> Table:
+    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
+    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}))
+
+
+def check_file(path: Path) -> None:
+    """Refuse files that cannot be used: missing, locked, encrypted, not a workbook, a bomb."""
+    if not path.exists():
+        raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
+    if path.is_dir():
+        raise InputRefused(f"这是文件夹，不是工作簿：{path}", f"this is a folder, not a workbook: {path}")
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            raise InputRefused(f"工作簿正被其他程序打开（{lock.name}），请先关闭再运行",
+                               f"the workbook is open in another program ({lock.name}); close it first")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputRefused(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
+                           f"file too large ({size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head == OLE_MAGIC:
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise InputRefused("工作簿已加密（设置了打开密码），请另存为无密码的 .xlsx 后再运行",
+                               "the workbook is encrypted (password to open); save an unencrypted .xlsx copy")
+        raise InputRefused("这是旧版 .xls 工作簿，请在 Excel 或 WPS 中另存为 .xlsx 后再运行",
+                           "this is an old .xls workbook; save it as .xlsx first")
+    if not zipfile.is_zipfile(path):
+        raise InputRefused("这不是 Excel 工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            total = sum(i.file_size for i in zf.infolist())
+            packed = sum(i.compress_size for i in zf.infolist()) or 1
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputRefused("工作簿文件已损坏，无法打开", f"the workbook file is damaged: {exc}") from None
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
+        raise InputRefused("这不是 Excel 工作簿（缺少 xl/workbook.xml）", "this is not an Excel workbook (no xl/workbook.xml)")
+    if "xl/workbook.bin" in names:
+        raise InputRefused("不支持 .xlsb 二进制工作簿，请另存为 .xlsx", ".xlsb binary workbooks are not supported; save as .xlsx")
+    if total > MAX_UNCOMPRESSED_BYTES or (total > 50 * 2**20 and total / packed > MAX_COMPRESSION_RATIO):
+        raise InputRefused("工作簿解压后过大，疑似压缩炸弹，已拒绝", "the workbook inflates too much (zip bomb?); refused")
+
+
+def fingerprint_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:16]
+
+
+def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+    check_file(path)
+    try:
+        return python_calamine.CalamineWorkbook.from_path(os.fspath(path))
+    except Exception as exc:  # calamine raises its own error types for damaged parts
+        raise InputRefused("工作簿无法读取（文件可能已损坏）", f"the workbook cannot be read: {exc}") from None
+
+
+def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS) -> Book:
+    """Read the input sheets of ``specs`` from a workbook file."""
+    path = Path(path)
+    wb = open_workbook(path)
+    findings: list[Finding] = []
+    tables: dict[str, Table] = {}
+    names = set(wb.sheet_names)
+    for spec in specs:
+        if spec.name not in names:
+            if spec.mandatory:
+                raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
+            continue
+        sheet = wb.get_sheet_by_name(spec.name)
+        if sheet.total_height * max(sheet.total_width, 1) > MAX_SHEET_CELLS:
+            raise InputRefused(f"工作表“{spec.name}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）",
+                               f"sheet '{spec.name}' is too large")
+        try:
+            rows = sheet.to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise InputRefused(f"工作表“{spec.name}”无法读取", f"sheet '{spec.name}' cannot be read: {exc}") from None
+        table = table_from_rows(spec, rows, findings)
+        if table is not None:
+            tables[spec.name] = table
+    wb.close()
+    return Book(path, tables, findings, fingerprint_file(path))
+
+
+def _find_header(spec: c.InputSheet, rows: list[list]) -> tuple[int, dict[str, int]] | None:
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        index: dict[str, int] = {}
+        for i, value in enumerate(row):
+            if isinstance(value, str):
+                name = "".join(value.split())
+                if name in spec.columns and name not in index:
+                    index[name] = i
+        if all(h in index for h in spec.required) and (
+                not spec.alternatives or any(all(h in index for h in g) for g in spec.alternatives)):
+            return r, index
+    return None
+
+
+def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding]) -> Table | None:
+    """Typed table from raw cell rows (row 0 is Excel row 1); ``None`` if the header is missing."""
+    found = _find_header(spec, rows)
+    if found is None:
+        wanted = "、".join(spec.required + (spec.alternatives[0] if spec.alternatives else ()))
+        if spec.mandatory:
+            raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{wanted}）",
+                               f"sheet '{spec.name}' lacks required columns ({wanted})")
+        findings.append(Finding(spec.name, "A1", f"找不到表头（需要：{wanted}）", "整张表未使用"))
+        return None
+    header_row, index = found
+    kinds = c.COLUMN_KINDS.get(spec.name, {})
+    body = rows[header_row + 1:]
+    # Drop trailing blank rows; keep the Excel row number of every row.
+    data: dict[str, list] = {}
+    excel_rows = list(range(header_row + 2, header_row + 2 + len(body)))
+    keep = [i for i, row in enumerate(body) if any(not is_blank(row[j]) for j in index.values() if j < len(row))]
+    letters = {}
+    for header, col in index.items():
+        fieldname = c.INPUT_FIELDS[header]
+        letters[fieldname] = column_letter(col)
+        parse = PARSERS[kinds.get(header, "text")] if kinds.get(header) else parse_text
+        values = []
+        for i in keep:
+            row = body[i]
+            raw = row[col] if col < len(row) else None
+            try:
+                values.append(parse(raw))
+            except (ValueError, TypeError, OverflowError) as exc:
+                values.append(None)
+                findings.append(Finding(spec.name, f"{letters[fieldname]}{excel_rows[i]}",
+                                        f"{header}：{exc}", "按空值处理"))
+        data[fieldname] = values
+    for header in spec.columns:
+        data.setdefault(c.INPUT_FIELDS[header], [None] * len(keep))
+    data["row"] = [excel_rows[i] for i in keep]
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+    return Table(spec.name, frame, letters)
+
+
+def read_rules_rows(table: Table) -> list[tuple[str, object, object]]:
+    """The 规则 sheet as ``(cell of 值, 参数, 值)`` rows."""
+    f = table.frame
+    return [(table.cell("value", r), k, v) for r, k, v in zip(f["row"], f["key"], f["value"])]

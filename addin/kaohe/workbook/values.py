@@ -1,0 +1,215 @@
+"""Parsing what HR actually types into cells.
+
+Real dates and times, Excel serial numbers (times are binary fractions: 08:45 is stored as
+0.36458333333333331, so every time is rounded to the nearest second first), and text such as
+``2026-11-02 8:30``, ``2026/11/2``, ``2026年11月2日``, ``8:30``, ``08时30分``. 工号 is always
+text: ``001`` stays ``001`` and a number 1.0 becomes ``1``.
+
+Each parser returns ``None`` for a blank cell and raises ``ValueError`` (with a short Chinese
+reason) for a value it cannot understand.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+# Serial numbers outside these bounds are not plausible dates (1900-01-01 .. 2099-12-31).
+MIN_SERIAL, MAX_SERIAL = 1, 73415
+MIN_YEAR, MAX_YEAR = 1900, 2099
+
+_DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+_COMPACT_DATE_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*")
+_TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:分)?\s*(?:[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*$")
+_WEEKDAY_TAIL = re.compile(r"\s*(星期|周)[一二三四五六日天]\s*")
+
+
+def is_blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def round_second(value: dt.datetime) -> dt.datetime:
+    """Round to the nearest whole second (binary fractions from Excel)."""
+    if value.microsecond == 0:
+        return value
+    base = value.replace(microsecond=0)
+    return base + dt.timedelta(seconds=1) if value.microsecond >= 500_000 else base
+
+
+def _from_serial(number: float) -> dt.datetime:
+    if not (MIN_SERIAL <= number <= MAX_SERIAL):
+        raise ValueError("日期序号超出范围")
+    return round_second(EXCEL_EPOCH + dt.timedelta(seconds=round(number * 86400)))
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError("不是有效数字")
+        return float(value)
+    return None
+
+
+def _check_year(value):
+    if not (MIN_YEAR <= value.year <= MAX_YEAR):
+        raise ValueError(f"年份 {value.year} 超出范围")
+    return value
+
+
+def parse_datetime(value) -> dt.datetime | None:
+    """A date-time: a datetime, a date (at 00:00), a serial number or text."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return _check_year(round_second(value.replace(tzinfo=None)))
+    if isinstance(value, dt.date):
+        return _check_year(dt.datetime(value.year, value.month, value.day))
+    number = _number(value)
+    if number is not None:
+        return _from_serial(number)
+    if isinstance(value, str):
+        text = value.strip().replace("T", " ")
+        date, rest = _split_date(text)
+        if date is None:
+            raise ValueError(f"无法识别的日期时间“{value}”")
+        rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
+        if not rest:
+            return _check_year(dt.datetime(date.year, date.month, date.day))
+        time = parse_time(rest)
+        return _check_year(dt.datetime.combine(date, time))
+    raise ValueError(f"无法识别的日期时间“{value}”")
+
+
+def _split_date(text: str) -> tuple[dt.date | None, str]:
+    match = _DATE_RE.match(text) or _COMPACT_DATE_RE.match(text)
+    if not match:
+        return None, text
+    try:
+        date = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise ValueError(f"不存在的日期“{text}”") from None
+    return date, text[match.end():]
+
+
+def parse_date(value) -> dt.date | None:
+    """A date: a date, a datetime (its date), a serial number or text."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return _check_year(value).date()
+    if isinstance(value, dt.date):
+        return _check_year(value)
+    number = _number(value)
+    if number is not None:
+        if not float(number).is_integer() and number % 1 > 0.99999:
+            number = round(number)
+        return _from_serial(number).date()
+    if isinstance(value, str):
+        date, rest = _split_date(value.strip())
+        rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
+        if date is None or rest and parse_time(rest) is None:
+            raise ValueError(f"无法识别的日期“{value}”")
+        return _check_year(date)
+    raise ValueError(f"无法识别的日期“{value}”")
+
+
+def parse_time(value) -> dt.time | None:
+    """A time of day: a time, a datetime (its time), a day fraction, or text like 8:30 / 08时30分."""
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return round_second(value).time()
+    if isinstance(value, dt.time):
+        return round_second(dt.datetime.combine(dt.date(2000, 1, 1), value)).time()
+    if isinstance(value, dt.timedelta):
+        seconds = round(value.total_seconds())
+        if not 0 <= seconds < 86400:
+            raise ValueError("时间超出一天")
+        return (dt.datetime(2000, 1, 1) + dt.timedelta(seconds=seconds)).time()
+    number = _number(value)
+    if number is not None:
+        if not 0 <= number < 1:
+            raise ValueError(f"时间数值 {value:g} 不在 0 到 1 之间")
+        seconds = round(number * 86400)
+        if seconds == 86400:
+            seconds -= 1
+        return (dt.datetime(2000, 1, 1) + dt.timedelta(seconds=seconds)).time()
+    if isinstance(value, str):
+        match = _TIME_RE.match(value)
+        if match:
+            h, m, s = int(match.group(1)), int(match.group(2)), int(match.group(3) or 0)
+            if h < 24 and m < 60 and s < 60:
+                return dt.time(h, m, s)
+            if h == 24 and m == 0 and s == 0:
+                return dt.time(23, 59, 59)
+        raise ValueError(f"无法识别的时间“{value}”")
+    raise ValueError(f"无法识别的时间“{value}”")
+
+
+def parse_id(value) -> str | None:
+    """工号 as text: ``001`` stays ``001``; a number 1.0 becomes ``1``."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("工号不能是逻辑值")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError("工号无效")
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        raise ValueError("工号不能是日期或时间")
+    text = str(value).strip()
+    if len(text) > 64:
+        raise ValueError("工号过长")
+    return text
+
+
+def parse_number(value) -> float | None:
+    """A number: a number, or text such as ``5,000``, ``¥5000`` or ``45.2%``."""
+    if is_blank(value):
+        return None
+    number = _number(value)
+    if number is not None:
+        return number
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace("元", "")
+        scale = 1.0
+        if text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise ValueError(f"不是数字“{value}”") from None
+        if not math.isfinite(number):
+            raise ValueError(f"不是数字“{value}”")
+        return number
+    raise ValueError(f"不是数字“{value}”")
+
+
+def parse_text(value) -> str | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def column_letter(index: int) -> str:
+    """0-based column index to Excel letters (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
