@@ -208,7 +208,9 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
         rows.append({"index": r.Index, "counted_as": kind, "days": days, "result": ck.result,
                      "note": "；".join(ck.notes) if ck.notes else "符合规定", "basis": " ".join(rules),
                      "effective": ck.effective, "converted_by": ck.converted_by})
-    out = f.join(pd.DataFrame(rows).set_index("index"))
+    cols = ["index", "counted_as", "days", "result", "note", "basis", "effective", "converted_by"]
+    out = f.join(pd.DataFrame(rows, columns=cols).set_index("index"))
+    out["effective"] = out["effective"].astype(bool)
     for r in out[out["effective"] & (out["counted_as"] != out["type"])].itertuples():
         findings.append(Finding(sheet, cell("type", r.row), f"{r.type}按事假计算", "计入事假天数和事假扣款",
                                 r.converted_by, "", c.LEVEL_WARNING))

@@ -85,11 +85,11 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
     notes = s[s["note"] != ""].groupby(["emp", "date"])["note"].agg("；".join).rename("sess_note")
     d = d.merge(notes, on=["emp", "date"], how="left")
     on_leave = s[s["leave"].notna()]
-    leave_text = on_leave.groupby(["emp", "date"]).apply(
-        lambda g: _leave_text(g["leave"], g["weight"]), include_groups=False).rename("leave") \
-        if len(on_leave) else pd.Series(dtype=object, name="leave")
-    d = d.merge(leave_text, on=["emp", "date"], how="left")
-    d["leave"] = d["leave"].fillna("")
+    d["leave"] = ""
+    if len(on_leave):
+        text = {key: _leave_text(g["leave"], g["weight"]) for key, g in on_leave.groupby(["emp", "date"])}
+        keys = list(zip(d["emp"], d["date"]))
+        d["leave"] = [text.get(k, "") for k in keys]
     _calendar_leave_on_days_off(d, records, policy)
     d = d.merge(proxy_counts, on=["emp", "date"], how="left")
     d["proxy"] = d["proxy"].fillna(0).astype(int)

@@ -1,0 +1,59 @@
+import datetime as dt
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from builders import ROSTER_HEADER, person, write_book  # noqa: E402
+
+from kaohe.engine.month import compute_month  # noqa: E402
+from kaohe.workbook import contract as c  # noqa: E402
+from kaohe.workbook.read import read_book  # noqa: E402
+
+
+@pytest.fixture
+def month(tmp_path):
+    """Run a month on a workbook built from ``sheets``; rows come back keyed by contract header."""
+
+    def run(sheets: dict, month_: str = "2026-11"):
+        sheets = dict(sheets)
+        sheets.setdefault(c.ROSTER.name, [ROSTER_HEADER, person()])
+        sheets.setdefault(c.PUNCHES.name, [["工号", "打卡时间"]])
+        book = write_book(tmp_path / f"book{len(list(tmp_path.iterdir()))}.xlsx", sheets)
+        data = read_book(book)
+        result = compute_month(data.tables, month_)
+        result.findings[:0] = data.findings
+        return MonthView(result)
+
+    return run
+
+
+class MonthView:
+    """A computed month, read by the contract's headers."""
+
+    def __init__(self, result):
+        self.result = result
+        self.findings = result.findings
+
+    @staticmethod
+    def _rows(frame, sheet):
+        return [{h: (r[f] if f in r else None) for h, f in sheet.columns} for r in frame.to_dict("records")]
+
+    def summary(self, emp="001") -> dict:
+        return next(r for r in self._rows(self.result.monthly, c.MONTHLY) if r["工号"] == emp)
+
+    def day(self, date: dt.date, emp="001") -> dict:
+        return next(r for r in self._rows(self.result.daily, c.DAILY)
+                    if r["工号"] == emp and r["日期"].date() == date)
+
+    def leave(self) -> list[dict]:
+        return self._rows(self.result.leave_check, c.LEAVE_CHECK)
+
+    def problems(self, text: str = "") -> list:
+        return [f for f in self.findings if text in f.problem or text in f.action]
+
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

@@ -1,0 +1,259 @@
+"""LV-01..LV-12: leave validation across time, and what leave does to the month.
+
+November 2026, employee 001 (base 4350: daily wage 200.00), clean punches on every workday
+except the leave days. Mon 2 Nov .. Sat 7 Nov is the first full week; Sundays are off.
+"""
+import datetime as dt
+
+import pytest
+from builders import ROSTER_HEADER, full_day, person, workdays
+
+from kaohe.engine.leave import annual_entitlement
+from kaohe.policy import DEFAULT
+
+D = lambda day: dt.date(2026, 11, day)  # noqa: E731
+HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
+
+
+def book(*leave_rows, off=(), roster=None, overtime=None):
+    """Clean punches except on ``off`` dates; the leave rows as given."""
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        if day not in off:
+            rows += full_day("001", day)
+    sheets = {"打卡记录": rows, "请假记录": [HEADER] + [list(r) + [None] * (len(HEADER) - len(r)) for r in leave_rows]}
+    if roster:
+        sheets["员工名册"] = [ROSTER_HEADER, roster]
+    if overtime:
+        sheets["加班申请"] = [["工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批", "补偿方式"]] + overtime
+    return sheets
+
+
+def days(a, b):
+    return {D(x) for x in range(a, b + 1)}
+
+
+def test_lv_01_pending_leave_covers_nothing_absence_is_absenteeism(month):
+    m = month(book(["001", "事假", D(2), D(2), D(1), "待审批"], off={D(2)}))
+    s = m.summary()
+    assert s["旷工天数"] == 1 and s["事假天数"] == 0 and s["旷工扣款"] == 200
+    assert m.leave()[0]["校验结果"] == "不通过"
+    assert m.problems("请假未批准")
+
+
+def test_lv_01_approved_after_the_fact_stands_as_warning(month):
+    m = month(book(["001", "事假", D(2), D(2), D(2), "事后补单"], off={D(2)}))
+    s = m.summary()
+    assert s["旷工天数"] == 0 and s["事假天数"] == 1 and s["事假扣款"] == 200
+    assert m.leave()[0]["校验结果"] == "警告"
+
+
+def test_lv_02_sick_leave_without_proof_counts_as_personal_leave(month):
+    m = month(book(["001", "病假", D(3), D(3), D(3), "已批准", "无"], off={D(3)}))
+    s = m.summary()
+    assert s["病假天数"] == 0 and s["事假天数"] == 1 and s["事假扣款"] == 200
+    row = m.leave()[0]
+    assert row["校验结果"] == "警告" and row["计为"] == "事假" and "LV-02" in row["依据"]
+
+
+def test_lv_02_sick_leave_with_proof(month):
+    m = month(book(["001", "病假", D(3), D(3), D(3), "已批准", "有"], off={D(3)}))
+    s = m.summary()
+    assert s["病假天数"] == 1 and s["事假天数"] == 0
+    assert m.leave()[0]["校验结果"] == "通过"
+
+
+@pytest.mark.parametrize("first,last,applied,result", [
+    (2, 3, dt.date(2026, 11, 1), "通过"),    # 2 days: 1 day ahead is enough
+    (2, 3, dt.date(2026, 11, 2), "警告"),    # same day: late notice
+    (2, 5, dt.date(2026, 10, 31), "警告"),   # 4 days need 3 days' notice; given 2
+    (2, 5, dt.date(2026, 10, 30), "通过"),
+])
+def test_lv_03_personal_leave_notice(month, first, last, applied, result):
+    m = month(book(["001", "事假", D(first), D(last), applied, "已批准"], off=days(first, last)))
+    assert m.leave()[0]["校验结果"] == result
+    assert m.summary()["事假天数"] == last - first + 1
+
+
+def test_lv_03_yearly_cap_of_15_days(month):
+    # 14 days in March (2..16 Mar 2026 minus Sundays 8 and 15 = 13 workdays, plus 17 Mar = 14),
+    # then 2 days in November: 16 > 15, the November record is 不通过 and still unpaid 事假.
+    m = month(book(["001", "事假", dt.date(2026, 3, 2), dt.date(2026, 3, 17), dt.date(2026, 2, 20), "已批准"],
+                   ["001", "事假", D(2), D(3), D(1), "已批准"], off=days(2, 3)))
+    rows = m.leave()
+    assert rows[0]["天数"] == 14 and rows[0]["校验结果"] == "通过"
+    assert rows[1]["校验结果"] == "不通过" and "累计16天" in rows[1]["说明"]
+    s = m.summary()
+    assert s["事假天数"] == 2 and s["事假扣款"] == 400
+
+
+def test_lv_04_sick_pay_80_percent(month):
+    m = month(book(["001", "病假", D(2), D(3), D(2), "已批准", "有"], off=days(2, 3)))
+    assert m.summary()["病假扣款"] == 80  # 2 days × 200 × (1 − 0.8)
+
+
+def test_lv_04_hospitalisation_full_pay(month):
+    m = month(book(["001", "病假", D(2), D(3), D(2), "已批准", "有", None, "重病住院"], off=days(2, 3)))
+    assert m.summary()["病假扣款"] == 0
+
+
+def test_lv_04_sick_pay_ratio_from_rules(month):
+    sheets = book(["001", "病假", D(2), D(2), D(2), "已批准", "有"], off={D(2)})
+    sheets["规则"] = [["参数", "值"], ["病假工资比例", "60%"]]
+    assert month(sheets).summary()["病假扣款"] == 80  # 200 × 0.4
+
+
+def marriage(start, end, applied, registered, regular=dt.date(2020, 4, 1)):
+    return book(["001", "婚假", start, end, applied, "已批准", "有", registered],
+                off={d for d in days(1, 30) if start <= d <= end}, roster=person(regular=regular))
+
+
+def test_lv_05_marriage_leave_passes(month):
+    m = month(marriage(D(2), D(4), D(1) - dt.timedelta(days=9), D(1) - dt.timedelta(days=30)))
+    assert m.leave()[0]["校验结果"] == "通过"
+    assert m.summary()["婚假天数"] == 3 and m.summary()["事假扣款"] == 0
+
+
+def test_lv_05_not_regularised_counts_as_personal_leave(month):
+    m = month(marriage(D(2), D(4), dt.date(2026, 10, 20), dt.date(2026, 10, 1), regular=dt.date(2026, 12, 1)))
+    row = m.leave()[0]
+    assert row["校验结果"] == "不通过" and row["计为"] == "事假"
+    assert m.summary()["事假扣款"] == 600 and m.summary()["婚假天数"] == 0
+
+
+def test_lv_05_more_than_three_months_after_registration(month):
+    m = month(marriage(D(2), D(4), dt.date(2026, 10, 20), dt.date(2026, 7, 1)))
+    assert m.leave()[0]["校验结果"] == "不通过"
+
+
+def test_lv_05_short_notice_is_a_warning(month):
+    m = month(marriage(D(2), D(4), D(1) - dt.timedelta(days=2), dt.date(2026, 10, 1)))
+    assert m.leave()[0]["校验结果"] == "警告"
+    assert m.summary()["婚假天数"] == 3
+
+
+def test_lv_06_bereavement_counts_calendar_days(month):
+    # Sat 7 .. Mon 9 Nov: 3 calendar days; 2 of them workdays.
+    m = month(book(["001", "丧假", D(7), D(9), D(7), "已批准", "有"], off={D(7), D(9)}))
+    s = m.summary()
+    assert s["丧假天数"] == 3 and s["实出勤天数"] == 23 and s["旷工天数"] == 0
+    assert m.leave()[0]["天数"] == 3
+
+
+def test_lv_06_over_three_days_fails(month):
+    m = month(book(["001", "丧假", D(7), D(10), D(7), "已批准", "有"], off={D(7), D(9), D(10)}))
+    assert m.leave()[0]["校验结果"] == "不通过"
+    assert m.summary()["事假天数"] == 3  # counted as 事假: workdays 7, 9, 10
+
+
+def maternity(applied):
+    start = D(2)
+    end = start + dt.timedelta(days=97)
+    return book(["001", "产假", start, end, applied, "已批准", "有"], off=days(2, 30),
+                roster=person(gender="女"))
+
+
+def test_lv_07_maternity_calendar_days(month):
+    m = month(maternity(D(2) - dt.timedelta(days=20)))
+    assert m.leave()[0]["校验结果"] == "通过" and m.leave()[0]["天数"] == 98
+    s = m.summary()
+    assert s["产假天数"] == 29 and s["旷工天数"] == 0  # 2..30 Nov
+    assert s["实出勤天数"] == 0
+
+
+def test_lv_07_maternity_notice(month):
+    assert month(maternity(D(2) - dt.timedelta(days=5))).leave()[0]["校验结果"] == "警告"
+
+
+def test_lv_08_entitlement_by_service():
+    p = DEFAULT
+    assert annual_entitlement(dt.date(2020, 5, 1), dt.date(2020, 5, 1), 2026, 0, p) == 5
+    assert annual_entitlement(dt.date(2010, 5, 1), dt.date(2020, 5, 1), 2026, 0, p) == 10
+    assert annual_entitlement(dt.date(2000, 5, 1), dt.date(2020, 5, 1), 2026, 0, p) == 15
+    assert annual_entitlement(dt.date(2026, 3, 1), dt.date(2026, 3, 1), 2026, 0, p) == 0  # under a year
+    # Joined 1 Jul 2026 with 26 years of service: 184 remaining days / 365 × 15 = 7.56 -> 7.
+    assert annual_entitlement(dt.date(2000, 1, 1), dt.date(2026, 7, 1), 2026, 0, p) == 7
+    # More than 2 months (2 × 21.75 workdays) of sick leave in the year: none.
+    assert annual_entitlement(dt.date(2000, 1, 1), dt.date(2010, 1, 1), 2026, 44, p) == 0
+
+
+def test_lv_08_annual_leave_within_entitlement(month):
+    roster = person(work_start=dt.date(2010, 1, 1))  # 16 years: 10 days
+    m = month(book(["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
+    assert m.leave()[0]["校验结果"] == "通过"
+    assert m.summary()["年休假天数"] == 3 and m.summary()["事假扣款"] == 0
+
+
+def test_lv_08_annual_leave_beyond_entitlement_counts_as_personal(month):
+    roster = person(work_start=dt.date(2020, 1, 1))  # 6 years: 5 days
+    m = month(book(["001", "年休假", dt.date(2026, 6, 1), dt.date(2026, 6, 3), dt.date(2026, 5, 20), "已批准"],
+                   ["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
+    rows = m.leave()
+    assert rows[0]["校验结果"] == "通过"
+    assert rows[1]["校验结果"] == "不通过" and rows[1]["计为"] == "事假"  # 3 + 3 > 5
+    assert m.summary()["事假天数"] == 3
+
+
+def test_lv_08_no_annual_leave_under_one_year(month):
+    roster = person(hired=dt.date(2026, 3, 1), work_start=dt.date(2026, 3, 1))
+    m = month(book(["001", "年休假", D(2), D(2), D(1), "已批准"], off={D(2)}, roster=roster))
+    assert m.leave()[0]["校验结果"] == "不通过"
+
+
+REST_DAY_WORK = [["001", dt.date(2026, 10, 25), dt.time(8, 30), dt.time(16, 30), "是", "是", "调休"]]
+
+
+def test_lv_09_time_off_backed_by_rest_day_work(month):
+    # Sunday 25 Oct, 8 approved hours, no October punches kept: the approved window counts.
+    m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}, overtime=REST_DAY_WORK))
+    assert m.leave()[0]["校验结果"] == "通过"
+    assert m.summary()["调休天数"] == 1 and m.summary()["事假扣款"] == 0
+
+
+def test_lv_09_no_balance_fails(month):
+    m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}))
+    assert m.leave()[0]["校验结果"] == "不通过"
+    assert m.summary()["事假扣款"] == 200
+
+
+def test_lv_09_no_borrowing_from_later_work(month):
+    later = [["001", D(8), dt.time(8, 30), dt.time(16, 30), "是", "是", "调休"]]
+    m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}, overtime=later))
+    assert m.leave()[0]["校验结果"] == "不通过"
+
+
+def test_lv_10_injury_leave_paid(month):
+    m = month(book(["001", "工伤假", D(2), D(6), D(2), "已批准", "有"], off=days(2, 6)))
+    s = m.summary()
+    assert s["工伤假天数"] == 5 and s["事假扣款"] == 0 and s["调整合计"] == 0
+
+
+def test_lv_11_more_than_15_days_personal_and_sick_social_insurance(month):
+    m = month(book(["001", "事假", D(2), D(12), dt.date(2026, 10, 20), "已批准"],
+                   ["001", "病假", D(13), D(19), D(13), "已批准", "有"], off=days(2, 19)))
+    s = m.summary()
+    assert s["事假天数"] == 10 and s["病假天数"] == 6  # 2..12 minus Sun 8; 13..19 minus Sun 15
+    assert s["社保自理"] == "是"
+
+
+def test_lv_11_statutory_leave_does_not_count(month):
+    # 29 days of maternity leave in November: statutory paid leave, not counted (Decision in LV-11).
+    s = month(maternity(D(2) - dt.timedelta(days=20))).summary()
+    assert s["产假天数"] == 29 and s["社保自理"] == "否"
+
+
+def test_lv_12_overlapping_records_both_fail_and_cover_nothing(month):
+    m = month(book(["001", "事假", D(2), D(3), D(1), "已批准"], ["001", "事假", D(3), D(4), D(1), "已批准"],
+                   off=days(2, 4)))
+    assert [r["校验结果"] for r in m.leave()] == ["不通过", "不通过"]
+    s = m.summary()
+    assert s["事假天数"] == 0 and s["旷工天数"] == 3
+    assert m.problems("重叠")
+
+
+def test_half_day_leave_by_time(month):
+    m = month(book(["001", "事假", dt.datetime(2026, 11, 2, 13, 30), dt.datetime(2026, 11, 2, 17, 30), D(1), "已批准"],
+                   off={D(2)}))
+    s = m.summary()
+    # The morning has no punch and no leave: half a day absent; the afternoon is leave.
+    assert s["事假天数"] == 0.5 and s["旷工天数"] == 0.5 and s["实出勤天数"] == 24
