@@ -26,6 +26,11 @@ def _say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def _progress(args):
+    """Progress goes to an interactive terminal only: logs and refusals stay one line."""
+    return _say if sys.stderr.isatty() and not args.quiet else None
+
+
 def _money(x: float) -> str:
     return f"{x:,.2f}"
 
@@ -34,7 +39,7 @@ def cmd_compute_month(args) -> int:
     from kaohe.jobs import compute_month_job
 
     job = compute_month_job(Path(args.book), args.month, Path(args.out) if args.out else None,
-                            progress=None if args.quiet else _say)
+                            progress=_progress(args))
     print_month_summary(job)
     return 0
 
@@ -52,7 +57,7 @@ def cmd_check_leave(args) -> int:
     from kaohe.jobs import check_leave_job
 
     job = check_leave_job(Path(args.book), Path(args.out) if args.out else None,
-                          progress=None if args.quiet else _say)
+                          progress=_progress(args))
     print(f"已写入 / written: {job.written}")
     print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条")
     return 0
@@ -75,7 +80,7 @@ def cmd_demo(args) -> int:
     sample = write_sample(out / f"考勤示例_{args.month}.xlsx", args.month)
     print(f"示例工作簿 / sample workbook: {sample}")
     result = out / f"考勤示例_{args.month}_结果.xlsx"
-    job = compute_month_job(sample, args.month, result, progress=None if args.quiet else _say, command="demo")
+    job = compute_month_job(sample, args.month, result, progress=_progress(args), command="demo")
     print_month_summary(job)
     return 0
 

@@ -113,7 +113,10 @@ def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> 
     bad = p["emp"].isna() | p["ts"].isna()
     for r in p[bad].itertuples(index=False):
         field_ = "emp" if r.emp is None or pd.isna(r.emp) else ts_field
-        findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", "第十八条"))
+        if field_ == "time" and (f.loc[f["row"] == r.row, "date"].isna().any()):
+            field_ = "date"
+        if t.cell(field_, r.row) not in t.bad:
+            findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", "第十八条"))
     p = p[~bad]
     known = p["emp"].isin(roster["emp"])
     if (~known).any():

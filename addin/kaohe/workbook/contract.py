@@ -121,6 +121,9 @@ IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
 
+# Columns without which a row is useless: a bad value there drops the row.
+ROW_KEY_COLUMNS = {PUNCHES.name: ("工号", "打卡时间", "日期", "时间")}
+
 # --- field names the engine uses for input headers -------------------------------
 # The reader renames headers to these; the engine never spells a header.
 INPUT_FIELDS = {

@@ -168,7 +168,8 @@ def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding
     data: dict[str, list] = {}
     excel_rows = list(range(header_row + 2, header_row + 2 + len(body)))
     keep = [i for i, row in enumerate(body) if any(not is_blank(row[j]) for j in index.values() if j < len(row))]
-    letters = {}
+    letters, bad = {}, set()
+    key_columns = c.ROW_KEY_COLUMNS.get(spec.name, ())
     for header, col in index.items():
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
@@ -181,14 +182,16 @@ def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding
                 values.append(parse(raw))
             except (ValueError, TypeError, OverflowError) as exc:
                 values.append(None)
-                findings.append(Finding(spec.name, f"{letters[fieldname]}{excel_rows[i]}",
-                                        f"{header}：{exc}", "按空值处理"))
+                address = f"{letters[fieldname]}{excel_rows[i]}"
+                bad.add(address)
+                findings.append(Finding(spec.name, address, f"{header}：{exc}",
+                                        "忽略此行" if header in key_columns else "按空值处理"))
         data[fieldname] = values
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(keep))
     data["row"] = [excel_rows[i] for i in keep]
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
-    return Table(spec.name, frame, letters)
+    return Table(spec.name, frame, letters, bad)
 
 
 def read_rules_rows(table: Table) -> list[tuple[str, object, object]]:
