@@ -112,11 +112,11 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
 
 def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
     """The 说明 text of each session with an event: rule IDs and the facts used."""
-    notes = pd.Series("", index=s.index, dtype=object)
     eventful = s[(s["late_minutes"] > policy.late_grace_minutes) | (s["early_minutes"] > policy.late_grace_minutes)
                  | (s["missing"] > 0) | s["no_punch"] | s["exc_in"] | s["exc_out"]]
     fine, mfine = _money(policy.late_fine), _money(policy.missing_punch_fine)
-    for idx, r in zip(eventful.index, eventful.itertuples(index=False)):
+    texts = []
+    for r in eventful.itertuples(index=False):
         name = SESSION_NAMES.get(r.sess, f"时段{r.sess}")
         parts = []
         if r.no_punch:
@@ -140,7 +140,9 @@ def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
             parts.append(f"ATT-05 第二十条: {name}上班打卡异常已批准, 按正常打卡")
         if r.exc_out:
             parts.append(f"ATT-05 第二十条: {name}下班打卡异常已批准, 按正常打卡")
-        notes.at[idx] = "；".join(parts)
+        texts.append("；".join(parts))
+    notes = pd.Series("", index=s.index, dtype=object)
+    notes.loc[eventful.index] = texts
     return notes
 
 

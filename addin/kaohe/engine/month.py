@@ -24,8 +24,6 @@ from kaohe.findings import Finding
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
 
-WEEKDAY_NAMES = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-
 
 @dataclass
 class MonthResult:
@@ -152,12 +150,13 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
     span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None
 
-    day_types = {(e, d): t for e, d, t in zip(days["emp"], days["date"], days["day_type"])}
+    ot_t = get(c.OVERTIME)
+    ot_days = days[days["emp"].isin(ot_t.frame["emp"])]
+    day_types = {(e, d): t for e, d, t in zip(ot_days["emp"], ot_days["date"], ot_days["day_type"])}
 
     def day_type(emp, day):
         return day_types.get((emp, day)) or calendar.day_type(day.date())
 
-    ot_t = get(c.OVERTIME)
     ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, presence, span, policy, ot_t.cell)
     findings.extend(found)
 
@@ -247,7 +246,3 @@ def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFra
             findings.append(Finding(c.PUNCHES.name, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
                                     f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班",
                                     "OT-01", "第十条", c.LEVEL_INFO))
-
-
-def weekday_name(dates: pd.Series) -> np.ndarray:
-    return np.array(WEEKDAY_NAMES, dtype=object)[dates.dt.weekday.to_numpy()]

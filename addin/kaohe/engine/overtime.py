@@ -51,7 +51,9 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: pd.Data
     """Every overtime record with its hours, pay and note; findings; the 调休 accrual per employee."""
     findings: list[Finding] = []
     info = roster.set_index("emp")
-    pres = {(e, d): (f, l) for e, d, f, l in zip(presence["emp"], presence["date"], presence["first"], presence["last"])}
+    wanted = presence["emp"].isin(ot["emp"]) & presence["date"].isin(pd.to_datetime(ot["date"]))
+    p = presence[wanted]
+    pres = {(e, d): (f, l) for e, d, f, l in zip(p["emp"], p["date"], p["first"], p["last"])}
     rows, accrual = [], {}
     sheet = c.OVERTIME.name
     for r in ot.itertuples(index=False):

@@ -102,8 +102,11 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
     d["fine"] = (d["fined"] * policy.late_fine + d["missing"] * policy.missing_punch_fine
                  + d["proxy"] * policy.proxy_punch_fine)
     d = d.merge(roster[["emp", "name", "dept", "hired"]], on="emp", how="left")
-    d["note"] = [_day_note(r, policy) for r in d.itertuples(index=False)]
-    d["weekday"] = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)[d["date"].dt.weekday]
+    eventful = ((d["paper"] & d["workday"]) | d["sess_note"].notna() | (d["leave"] != "") | (d["proxy"] > 0)
+                | d["ot_note"].fillna("").ne(""))
+    d["note"] = ""
+    d.loc[eventful, "note"] = [_day_note(r, policy) for r in d[eventful].itertuples(index=False)]
+    d["weekday"] = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)[d["date"].dt.dayofweek]
     return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
 
 
@@ -129,7 +132,7 @@ def _day_note(r, policy: Policy) -> str:
         parts.append(f"ATT-07 第十七条: 入职第{n}天, 纸质考勤, 按出勤计")
     if isinstance(r.sess_note, str) and r.sess_note:
         parts.append(r.sess_note)
-    if r.absent_days and r.absent_days < r.absent if not pd.isna(r.absent) else False:
+    if not pd.isna(r.absent) and 0 < r.absent_days < r.absent:
         parts.append(f"ATT-04 第十九条: 旷工每天最多计{r.absent_days:g}天")
     if r.leave:
         parts.append(f"请假: {r.leave}")
@@ -145,8 +148,9 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
     from kaohe.findings import Finding
     from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS
 
+    daily = daily.assign(due=daily["weight"].where(daily["workday"], 0.0))
     g = daily.groupby("emp", sort=False).agg(
-        due_days=("weight", lambda w: w[daily.loc[w.index, "workday"]].sum()),
+        due_days=("due", "sum"),
         absent_days=("absent_days", "sum"), late_count=("late_count", "sum"), early_count=("early_count", "sum"),
         missing_count=("missing", "sum"), proxy=("proxy", "sum"), ot_hours=("ot_hours", "sum"),
         ot_pay=("ot_pay", "sum"), leave_weight=("leave_weight", "sum"))

@@ -8,6 +8,7 @@ finding with its address, and its value is blank. A file that cannot be used at 
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import zipfile
@@ -20,7 +21,7 @@ import python_calamine
 from kaohe.findings import Finding, InputRefused
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import (column_letter, is_blank, parse_date, parse_datetime, parse_id,
+from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime, parse_id,
                                    parse_number, parse_text, parse_time)
 
 HEADER_SCAN_ROWS = 10
@@ -173,11 +174,15 @@ def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding
     for header, col in index.items():
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        parse = PARSERS[kinds.get(header, "text")] if kinds.get(header) else parse_text
+        kind = kinds.get(header, "text")
+        parse = PARSERS.get(kind, parse_text)
+        column = [body[i][col] if col < len(body[i]) else None for i in keep]
+        fast = _fast_column(column, kind)
+        if fast is not None:
+            data[fieldname] = fast
+            continue
         values = []
-        for i in keep:
-            row = body[i]
-            raw = row[col] if col < len(row) else None
+        for i, raw in zip(keep, column):
             try:
                 values.append(parse(raw))
             except (ValueError, TypeError, OverflowError) as exc:
@@ -192,6 +197,28 @@ def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding
     data["row"] = [excel_rows[i] for i in keep]
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     return Table(spec.name, frame, letters, bad)
+
+
+def _fast_column(column: list, kind: str) -> list | None:
+    """Bulk parsing of a column whose cells are all of the expected type (the common case)."""
+    types = {type(v) for v in column}
+    if kind == "datetime" and types <= {dt.datetime, str, type(None)}:
+        if str in types and any(v for v in column if isinstance(v, str) and v.strip()):
+            return None
+        stamps = pd.to_datetime(pd.Series([v if isinstance(v, dt.datetime) else None for v in column],
+                                          dtype=object)).dt.round("s")
+        years = stamps.dt.year
+        if ((years < MIN_YEAR) | (years > MAX_YEAR)).any():
+            return None
+        return [None if pd.isna(v) else v for v in stamps.astype(object)]
+    if kind == "text" and types <= {str, type(None)}:
+        return [v.strip() or None if v is not None else None for v in column]
+    if kind == "id" and types <= {str, type(None)}:
+        out = [v.strip() or None if v is not None else None for v in column]
+        if any(v is not None and len(v) > 64 for v in out):
+            return None
+        return out
+    return None
 
 
 def read_rules_rows(table: Table) -> list[tuple[str, object, object]]:

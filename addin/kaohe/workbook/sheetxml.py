@@ -197,11 +197,57 @@ def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> byt
 
 
 def _render_columns(cols, letters, ids, kinds, first_row, n) -> list[str]:
-    """Rows from column-major data: each column's cells built once, then zipped."""
-    rendered = []
-    for values, letter, sid, kind in zip(cols, letters, ids, kinds):
-        rendered.append([cell_xml(f"{letter}{first_row + k}", v, sid, kind) for k, v in enumerate(values)])
-    return [f'<row r="{first_row + k}">{"".join(cells)}</row>' for k, cells in enumerate(zip(*rendered))] if n else []
+    """Rows from column-major data: each column rendered at once by its kind, then zipped."""
+    if not n:
+        return []
+    rows = [str(first_row + k) for k in range(n)]
+    rendered = [_column(values, letter, sid, kind, rows) for values, letter, sid, kind in zip(cols, letters, ids, kinds)]
+    return [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows, zip(*rendered))]
+
+
+def _column(values: list, letter: str, sid: int, kind: str, rows: list[str]) -> list[str]:
+    """The cells of one column. Numbers and dates are formatted in bulk; texts are memoised."""
+    head = f'<c r="{letter}'
+    blank = f'" s="{sid}"/>'
+    if kind in ("money", "days", "hours", "int", "percent", "score", "date", "datetime", "time"):
+        numbers = _numbers(values, kind)
+        if numbers is not None:
+            mid, tail = f'" s="{sid}"><v>', "</v></c>"
+            return [head + r + (blank if v is None else mid + v + tail) for r, v in zip(rows, numbers)]
+    memo: dict = {}
+    out = []
+    for r, v in zip(rows, values):
+        if isinstance(v, str):
+            body = memo.get(v)
+            if body is None:
+                body = memo[v] = f'" s="{sid}" t="inlineStr">{_text(v)}</c>'
+            out.append(head + r + body)
+        else:
+            out.append(cell_xml(f"{letter}{r}", v, sid, kind))
+    return out
+
+
+def _numbers(values: list, kind: str) -> list[str | None] | None:
+    """Number texts for a column of numbers or date-times (None for blanks); None if mixed."""
+    try:
+        if kind in ("date", "datetime", "time"):
+            ts = pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
+            if kind == "time":
+                serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
+            else:
+                serial = (ts - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(days=1)
+            arr = serial.to_numpy(dtype=float)
+        else:
+            if any(isinstance(v, (str, Formula)) for v in values):
+                return None
+            arr = pd.to_numeric(pd.Series(values, dtype=object), errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        return None
+    finite = np.isfinite(arr)
+    whole = finite & (np.abs(arr) < 1e15) & (np.floor(arr) == arr)
+    ints = np.where(whole, arr, 0).astype(np.int64).astype(str).tolist()
+    return [t if w else (repr(round(a, 10)) if f else None)
+            for t, w, f, a in zip(ints, whole.tolist(), finite.tolist(), arr.tolist())]
 
 
 def _col_index(letters: str) -> int:

@@ -1,0 +1,70 @@
+"""Benchmark compute-month against a plain openpyxl load + save of the same workbook.
+
+For each size it builds a workbook (a month of 4 punches per workday, ~3 % of punches
+missing, plus the sample's leave and overtime), then measures, in the same run:
+
+    baseline   openpyxl.load_workbook(book) + wb.save(copy)
+    kaohe      kaohe compute-month book --out result (a fresh process)
+
+and prints the time of each, kaohe's peak memory (max RSS of its process) and the ratio
+kaohe / baseline. Usage: python scripts/bench.py [--sizes 200 2000 10000] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "addin"))
+
+from kaohe.sample import write_sample  # noqa: E402
+
+MONTH = "2026-11"
+
+
+def _child(code: str) -> tuple[float, float]:
+    """Run ``code`` in a fresh interpreter; return (seconds, that process's peak RSS in MB)."""
+    wrapped = (f"import resource, sys, io, contextlib\nwith contextlib.redirect_stdout(io.StringIO()):\n"
+               f"    exec(compile({code!r}, 'bench', 'exec'))\n"
+               f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", wrapped], check=True, cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "addin")})
+    seconds = time.perf_counter() - start
+    return seconds, int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def bench(n: int, folder: Path) -> dict:
+    book = folder / f"bench_{n}.xlsx"
+    if not book.exists():
+        write_sample(book, MONTH, employees=n, seed=n, rich=False)
+    size = book.stat().st_size / 2**20
+    base_s, _ = _child(f"import openpyxl; wb = openpyxl.load_workbook({str(book)!r}); wb.save({str(folder / 'copy.xlsx')!r})")
+    out = folder / f"result_{n}.xlsx"
+    kaohe_s, peak = _child(f"from kaohe.cli import main\n"
+                           f"assert main(['compute-month', {str(book)!r}, '--month', {MONTH!r}, '--out', {str(out)!r}, '-q']) == 0")
+    return {"employees": n, "file_mb": size, "openpyxl_s": base_s, "kaohe_s": kaohe_s, "ratio": kaohe_s / base_s,
+            "peak_mb": peak}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 10000])
+    ap.add_argument("--keep", type=Path, help="keep the generated workbooks in this folder")
+    args = ap.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"{'employees':>9} {'file MB':>8} {'openpyxl s':>11} {'kaohe s':>8} {'ratio':>6} {'peak MB':>8}")
+    for n in args.sizes:
+        r = bench(n, folder)
+        print(f"{r['employees']:>9} {r['file_mb']:>8.1f} {r['openpyxl_s']:>11.2f} {r['kaohe_s']:>8.2f} "
+              f"{r['ratio']:>6.3f} {r['peak_mb']:>8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
