@@ -85,6 +85,24 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_kpi(args) -> int:
+    from kaohe.jobs import kpi_job
+    from kaohe.workbook.values import parse_date
+
+    notice = None
+    if args.notice_date:
+        try:
+            notice = parse_date(args.notice_date)
+        except ValueError:
+            raise InputRefused(f"通报日期无效：{args.notice_date}", f"bad --notice-date: {args.notice_date}") from None
+    job = kpi_job(Path(args.book), args.month, notice, Path(args.out) if args.out else None, progress=_progress(args))
+    print(f"已写入 / written: {job.written}")
+    if job.backup:
+        print(f"备份 / backup: {job.backup}")
+    print(f"团队 {job.summary['team']} 人 · 参加排名 {job.summary['scored']} 人 · 问题 {job.problems} 条（见“问题清单”）")
+    return 0
+
+
 def cmd_not_yet(args) -> int:
     print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
           file=sys.stderr)
@@ -112,8 +130,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("book", metavar="BOOK")
     sp.add_argument("--out", metavar="PATH")
 
+    sp = add("kpi", "生成KPI评分表 / the monthly KPI score sheet", cmd_kpi)
+    sp.add_argument("book", metavar="BOOK", help="客服绩效工作簿 / the KPI workbook")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice")
+    sp.add_argument("--out", metavar="PATH")
+
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
-    sp.add_argument("kind", choices=["attendance"], help="attendance 考勤")
+    sp.add_argument("kind", choices=["attendance", "kpi"], help="attendance 考勤 · kpi 客服绩效")
     sp.add_argument("--out", required=True, metavar="PATH")
     sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
 
@@ -121,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
     sp.add_argument("--month", default="2026-10", metavar="YYYY-MM")
 
-    for name, help_ in (("kpi", "生成KPI评分表 / KPI score sheet"), ("review", "季度/年度考核 / reviews"),
+    for name, help_ in (("review", "季度/年度考核 / reviews"),
                         ("finance", "导出财务表 / finance export"), ("send", "发送财务 / email to finance"),
                         ("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile"),
                         ("addin", "Excel 加载项 / the Excel add-in")):

@@ -8,11 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kaohe.engine.month import MonthResult, compute_month, parse_month
+import datetime as dt
+import re
+
+from kaohe.engine import kpi as kpi_engine
+from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
 from kaohe.findings import InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
-from kaohe.workbook.read import read_book
+from kaohe.workbook import kpi_sheets
+from kaohe.workbook.read import kpi_data_table, read_book
 from kaohe.workbook.write import frame_spec, problems_spec, run_log_spec, save
 
 
@@ -23,7 +28,7 @@ class JobResult:
     sheets: list[str]
     problems: int
     summary: dict = field(default_factory=dict)
-    result: MonthResult | None = None
+    result: object = None  # the engine's result (MonthResult, KpiResult, ...)
 
 
 def _month_or_refuse(month: str) -> None:
@@ -86,3 +91,61 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         written, backup = save(book, out, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"records": len(result.leave_check), "passed": passed})
+
+
+def force_recalc(wb_xml: str) -> str:
+    """Ask Excel to recalculate every formula when the workbook is opened (calcPr fullCalcOnLoad)."""
+    m = re.search(r"<(\w+:)?calcPr\b([^>]*?)(/?)>", wb_xml)
+    if m:
+        attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(2))
+        return wb_xml[:m.start()] + f'<{m.group(1) or ""}calcPr{attrs} fullCalcOnLoad="1"{m.group(3)}>' + wb_xml[m.end():]
+    for tag in ("definedNames", "externalReferences", "functionGroups", "sheets"):
+        m = re.search(rf"</(\w+:)?{tag}>|<(\w+:)?{tag}\s*/>", wb_xml)
+        if m:
+            prefix = m.group(1) or m.group(2) or ""
+            return wb_xml[:m.end()] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + wb_xml[m.end():]
+    return wb_xml
+
+
+def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
+            progress=None) -> JobResult:
+    """生成KPI评分表: the live score sheet of ``month``, KPI历史, 月度通报 and 问题清单."""
+    _month_or_refuse(month)
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    with run_lock(book):
+        say("读取工作簿…")
+        data = read_book(book, (c.ROSTER, c.RULES, c.KPI_RULES), raw=(c.KPI_DATA.name, c.KPI_HISTORY.name))
+        if c.KPI_DATA.name not in data.raw:
+            raise InputRefused(f"缺少必需的工作表“{c.KPI_DATA.name}”", f"required sheet '{c.KPI_DATA.name}' is missing")
+        findings = list(data.findings)
+        policy, found = load_policy(data.tables)
+        findings.extend(f for f in found if f.rule.startswith("KPI") or "未知" in f.problem or "无效" in f.problem)
+        roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+        rules = data.tables.get(c.KPI_RULES.name)
+        indicators = kpi_engine.indicators_from_rules(rules, findings)
+        if indicators is kpi_engine.KPI_INDICATORS:
+            rules = None
+        names = {c.KPI_SELF: c.KPI_SELF}
+        for ind in indicators:
+            names.update({a: ind.name for a in ind.aliases})
+            names[ind.name] = ind.name
+        table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
+        absent = [i.name for i in indicators if i.name not in table.letters] + (
+            [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
+        if absent:
+            raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
+                               f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
+        history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
+        say("计算KPI…")
+        result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history)
+        findings.extend(result.findings)
+        result.findings = findings
+        specs = [kpi_sheets.score_sheet(result, table, rules, policy), kpi_sheets.history_sheet(result),
+                 kpi_sheets.notice_sheet(result, policy), problems_spec(findings)]
+        counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
+        specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
+        say("写入结果…")
+        written, backup = save(book, out, specs, workbook_edit=force_recalc)
+    summary = {"team": result.summary["team"], "scored": len(result.scores)}
+    return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)

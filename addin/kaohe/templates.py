@@ -9,6 +9,7 @@ from openpyxl.styles import Font, PatternFill
 
 from kaohe.calendar import Calendar, date_range
 from kaohe.policy import params, render
+from kaohe.policy.tables import DATA, KPI_INDICATORS
 from kaohe.workbook import contract as c
 
 GUIDE = [
@@ -25,6 +26,8 @@ GUIDE = [
 
 
 def write_template(kind: str, out: Path, year: int | None = None) -> Path:
+    if kind == "kpi":
+        return _kpi_template(Path(out))
     if kind != "attendance":
         raise ValueError(kind)
     year = year or dt.date.today().year
@@ -65,6 +68,53 @@ def write_template(kind: str, out: Path, year: int | None = None) -> Path:
     out = Path(out)
     if out.is_dir():
         out = out / "考勤模板.xlsx"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+    return out
+
+
+KPI_GUIDE = [
+    ["客服绩效工作簿使用说明"],
+    ["1. 员工名册：部门为“网店客服组”的员工参加月度考核（部门名称可在规则表“KPI考核部门”中修改）。"],
+    ["2. KPI数据：每人每月一行。月份写成 2026-11；十项数据指标从绩效软件导出后粘贴，比率可写 0.452 或 45.2%。"],
+    ["3. 自评分（满分100）由员工本人填写；报表上交及时性、报表数据真实性、报表整体质量由店长按权重打分。"],
+    ["4. KPI规则：每项指标的权重、方向、目标值、底线值。达到目标值得满分，达到底线值得0分，中间按比例。"],
+    ["   “别名”一列写绩效软件导出的表头（如 询单转化率），kaohe 会把它当作对应的指标。"],
+    ["5. 生成评分表：kaohe kpi 工作簿.xlsx --month 2026-11 --notice-date 2026-12-03。"],
+    ["   评分表中的得分、排名、奖惩和整改截止日期都是公式，修改 KPI数据 后会自动更新。"],
+]
+
+
+def _kpi_template(out: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "使用说明"
+    for row in KPI_GUIDE:
+        ws.append(row)
+    ws.column_dimensions["A"].width = 100
+    ws["A1"].font = Font(bold=True, size=14)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+
+    def sheet(name, headers, rows=()):
+        s = wb.create_sheet(name)
+        s.append(headers)
+        for i, h in enumerate(headers, start=1):
+            cell = s.cell(row=1, column=i)
+            cell.font, cell.fill = bold, fill
+            s.column_dimensions[cell.column_letter].width = max(12, len(h) * 2 + 4)
+        for r in rows:
+            s.append(list(r))
+        s.freeze_panes = "A2"
+        return s
+
+    sheet(c.ROSTER.name, list(c.ROSTER.required) + ["岗位", "性别", "转正日期"])
+    sheet(c.KPI_DATA.name, [c.KPI_MONTH, c.ID_COLUMN, "姓名"] + [i.name for i in KPI_INDICATORS if i.scorer == DATA]
+          + [c.KPI_SELF] + [i.name for i in KPI_INDICATORS if i.scorer != DATA])
+    sheet(c.KPI_RULES.name, list(c.KPI_RULES.required) + ["别名"],
+          [(i.name, i.weight, i.direction, i.target, i.floor, i.scorer, "、".join(i.aliases)) for i in KPI_INDICATORS])
+    sheet(c.RULES.name, ["参数", "值", "条款", "说明"],
+          [(p.key, render(p), f"{p.rule} {p.article}", p.doc) for p in params() if p.rule.startswith("KPI")])
+    out = out / "KPI模板.xlsx" if out.is_dir() else out
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out

@@ -118,6 +118,22 @@ HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名
 RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明"))
 IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"))
 
+# KPI workbook (客服绩效) and reviews (篇四).
+KPI_DATA = InputSheet("KPI数据", required=("月份", "工号"))
+KPI_RULES = InputSheet("KPI规则", required=("指标", "权重", "方向", "目标值", "底线值", "评分人"), optional=("别名",))
+REVIEW_SCORES = InputSheet("考核评分", required=("周期", "被考核人工号", "评分人工号", "关系", "经营业绩", "工作态度",
+                                               "任职能力", "团队协作"))
+ROLE_WEIGHTS = InputSheet("岗位权重", required=("岗位", "经营业绩", "工作态度", "任职能力", "团队协作"))
+GRADES = InputSheet("考核等级", required=("等级", "最低分", "绩效系数"))
+REVIEW_DIMENSIONS = ("经营业绩", "工作态度", "任职能力", "团队协作")
+ID_COLUMN = "工号"
+KPI_SELF = "自评分"
+KPI_MONTH = "月份"
+DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"
+SCORER_DATA, SCORER_MANAGER = "数据", "店长"
+REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"
+RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
+
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
 
@@ -137,6 +153,10 @@ INPUT_FIELDS = {
     "补偿方式": "comp", "说明": "explanation", "时段": "slot", "原因": "reason", "班次": "shift",
     "时段1开始": "s1_start", "时段1结束": "s1_end", "时段2开始": "s2_start", "时段2结束": "s2_end",
     "名称": "label", "参数": "key", "值": "value", "条款": "article",
+    "指标": "indicator", "权重": "weight", "方向": "direction", "目标值": "target", "底线值": "floor",
+    "评分人": "scorer", "别名": "aliases", "周期": "period", "被考核人工号": "ratee", "评分人工号": "rater",
+    "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
+    "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
     "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 
@@ -155,6 +175,11 @@ COLUMN_KINDS = {
     HOLIDAYS.name: {"日期": "date"},
     RULES.name: {"值": "raw"},
     IDENTITY.name: {"工号": "id"},
+    KPI_RULES.name: {"权重": "number", "目标值": "number", "底线值": "number"},
+    REVIEW_SCORES.name: {"被考核人工号": "id", "评分人工号": "id", "经营业绩": "number", "工作态度": "number",
+                         "任职能力": "number", "团队协作": "number"},
+    ROLE_WEIGHTS.name: {"经营业绩": "number", "工作态度": "number", "任职能力": "number", "团队协作": "number"},
+    GRADES.name: {"最低分": "number", "绩效系数": "number"},
 }
 
 # --- output sheets ---------------------------------------------------------------
@@ -187,15 +212,22 @@ RUN_LOG = OutputSheet("运行记录", (
 
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG)
 
-# Leave columns of 月度汇总, by leave type.
-LEAVE_DAY_COLUMN = {
-    LEAVE_PERSONAL: "事假天数", LEAVE_SICK: "病假天数", LEAVE_MARRIAGE: "婚假天数",
-    LEAVE_BEREAVEMENT: "丧假天数", LEAVE_MATERNITY: "产假天数", LEAVE_ANNUAL: "年休假天数",
-    LEAVE_TIME_OFF: "调休天数", LEAVE_INJURY: "工伤假天数",
-}
+KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
+KPI_SCORE_TAIL = ("数据得分", "店长评分", "自评分", "综合得分", "排名", "奖惩金额", "整改截止日期", "考虑调岗")
+KPI_HISTORY = OutputSheet("KPI历史", (("月份", "month"), ("工号", "emp"), ("综合得分", "score"), ("排名", "rank"),
+                                     ("末位", "last")))
+KPI_NOTICE = OutputSheet("月度通报")
+QUARTER_PREFIX, YEAR_PREFIX = "季度考核_", "年度考核_"
+REVIEW_OUT = OutputSheet("考核结果", (
+    ("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("自评", "self"), ("互评", "peer"), ("上级", "manager"),
+    ("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
+    ("绩效工资", "perf_pay"), ("说明", "note")))
+
 MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
-                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资"})
-DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数"} | set(LEAVE_DAY_COLUMN.values()))
+                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数"})
+SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级"})
+DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
+                         "产假天数", "年休假天数", "调休天数", "工伤假天数"})
 HOUR_COLUMNS = frozenset({"加班小时"})
 PUNCH_COLUMNS = ("上午上班", "上午下班", "下午上班", "下午下班")
 

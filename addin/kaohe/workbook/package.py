@@ -29,11 +29,15 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree as SafeET
 
 from kaohe.findings import InputRefused
-from kaohe.workbook.sheetxml import MAIN_NS, SheetSpec, render
+from kaohe.workbook.sheetxml import DRAWING_RID, MAIN_NS, SheetSpec, chart_xml, drawing_xml, render
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 CALCCHAIN_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
+CHART_CT = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 FAST = 1  # deflate level for kaohe's own parts: 3-4x faster than 6, a few % larger
 
@@ -231,36 +235,50 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
             xml = render(spec, style_ids, dxf_ids)
             if spec.name in by_name and by_name[spec.name].part:
                 part = by_name[spec.name].part
-                old_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-                if old_rels in names and "<drawing" not in spec.extra_xml:
-                    dropped.add(old_rels)
-                replaced[part] = xml
-                continue
-            n = 1
-            while f"xl/worksheets/sheet{n}.xml" in used_parts:
-                n += 1
-            part = f"xl/worksheets/sheet{n}.xml"
-            used_parts.add(part)
-            while f"rIdK{rid_n}" in targets:
-                rid_n += 1
-            rid = f"rIdK{rid_n}"
-            targets[rid] = part
-            max_id += 1
-            rels_xml = _insert_before_close(rels_xml, "Relationships",
-                                            f'<Relationship Id="{rid}" Type="{WORKSHEET_REL}" '
-                                            f'Target="/{part}"/>')
-            content_types = _insert_before_close(content_types, "Types",
-                                                 f'<Override PartName="/{part}" ContentType="{WORKSHEET_CT}"/>')
-            wb_xml = _add_sheet(wb_xml, spec.name, max_id, rid)
+            else:
+                n = 1
+                while f"xl/worksheets/sheet{n}.xml" in used_parts:
+                    n += 1
+                part = f"xl/worksheets/sheet{n}.xml"
+                used_parts.add(part)
+                while f"rIdK{rid_n}" in targets:
+                    rid_n += 1
+                rid = f"rIdK{rid_n}"
+                targets[rid] = part
+                max_id += 1
+                rels_xml = _insert_before_close(rels_xml, "Relationships",
+                                                f'<Relationship Id="{rid}" Type="{WORKSHEET_REL}" '
+                                                f'Target="/{part}"/>')
+                content_types = _insert_before_close(content_types, "Types",
+                                                     f'<Override PartName="/{part}" ContentType="{WORKSHEET_CT}"/>')
+                wb_xml = _add_sheet(wb_xml, spec.name, max_id, rid)
+                existing.append(_Sheet(spec.name, rid, max_id, part))
             replaced[part] = xml
-            existing.append(_Sheet(spec.name, rid, max_id, part))
+            sheet_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+            if sheet_rels in names:  # a previous run's drawing and chart: kaohe's own, dropped
+                for old in _attached_parts(zin, sheet_rels, posixpath.dirname(part)):
+                    dropped.add(old)
+                    content_types = re.sub(rf'<Override\b[^>]*PartName="/{re.escape(old)}"[^>]*/>', "", content_types)
+                dropped.add(sheet_rels)
+            if spec.chart is not None:
+                drawing, chart = _free_part(used_parts, "xl/drawings/drawing{}.xml"), _free_part(used_parts, "xl/charts/chart{}.xml")
+                replaced[drawing] = drawing_xml(spec.chart, "rId1")
+                replaced[chart] = chart_xml(spec.name, spec.chart)
+                replaced[posixpath.join("xl/drawings/_rels", posixpath.basename(drawing) + ".rels")] = _rels_xml(
+                    [("rId1", CHART_REL, "/" + chart)])
+                replaced[sheet_rels] = _rels_xml([(DRAWING_RID, DRAWING_REL, "/" + drawing)])
+                dropped.discard(sheet_rels)
+                for new_part, ct in ((drawing, DRAWING_CT), (chart, CHART_CT)):
+                    content_types = _insert_before_close(content_types, "Types",
+                                                         f'<Override PartName="/{new_part}" ContentType="{ct}"/>')
         wb_xml = _print_titles(wb_xml, existing, sheets)
         if workbook_edit:
             wb_xml = workbook_edit(wb_xml)
         replaced["xl/workbook.xml"] = wb_xml.encode("utf-8")
         replaced[rels_name] = rels_xml.encode("utf-8")
         replaced["[Content_Types].xml"] = content_types.encode("utf-8")
-        new_parts = [p for p in replaced if p not in names]
+        new_parts = [p for p in replaced if p not in names or p in dropped]
+        dropped -= set(replaced)
 
         bak = None
         if backup:
@@ -302,6 +320,37 @@ def _mode_for(src: Path, dst: Path) -> int:
         except OSError:
             continue
     return 0o644
+
+
+def _free_part(used: set[str], pattern: str) -> str:
+    n = 1
+    while pattern.format(n) in used:
+        n += 1
+    used.add(pattern.format(n))
+    return pattern.format(n)
+
+
+def _rels_xml(items: list[tuple[str, str, str]]) -> bytes:
+    body = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in items)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<Relationships xmlns="{PKG_REL_NS}">{body}</Relationships>').encode("utf-8")
+
+
+def _attached_parts(zin: zipfile.ZipFile, rels_part: str, base: str) -> list[str]:
+    """Drawings (and their charts and rels) hanging off one of kaohe's sheets."""
+    out = []
+    targets, types = _rels(zin.read(rels_part).decode("utf-8"), base)
+    names = set(zin.namelist())
+    for rid, part in targets.items():
+        if types[rid] != DRAWING_REL or part not in names:
+            continue
+        out.append(part)
+        sub = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        if sub in names:
+            out.append(sub)
+            sub_targets, _ = _rels(zin.read(sub).decode("utf-8"), posixpath.dirname(part))
+            out.extend(t for t in sub_targets.values() if t in names)
+    return out
 
 
 def _like(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -21,8 +22,8 @@ import python_calamine
 from kaohe.findings import Finding, InputRefused
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime, parse_id,
-                                   parse_number, parse_text, parse_time)
+from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime,
+                                   parse_id, parse_number, parse_text, parse_time)
 
 HEADER_SCAN_ROWS = 10
 # Limits against hostile files (SECURITY.md): a workbook larger than these is refused.
@@ -45,6 +46,7 @@ class Book:
     tables: dict[str, Table]
     findings: list[Finding]
     fingerprint: str
+    raw: dict[str, list[list]] = field(default_factory=dict)  # rows of other sheets asked for by name
 
     def table(self, spec: c.InputSheet) -> Table:
         return self.tables.get(spec.name) or empty_table(spec)
@@ -111,8 +113,8 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise InputRefused("工作簿无法读取（文件可能已损坏）", f"the workbook cannot be read: {exc}") from None
 
 
-def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS) -> Book:
-    """Read the input sheets of ``specs`` from a workbook file."""
+def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS, raw: tuple[str, ...] = ()) -> Book:
+    """Read the input sheets of ``specs`` (typed) and of ``raw`` (cell rows, if present) from a workbook file."""
     path = Path(path)
     wb = open_workbook(path)
     findings: list[Finding] = []
@@ -134,8 +136,15 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS)
         table = table_from_rows(spec, rows, findings)
         if table is not None:
             tables[spec.name] = table
+    raw_rows = {}
+    for name in raw:
+        if name in names:
+            try:
+                raw_rows[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise InputRefused(f"工作表“{name}”无法读取", f"sheet '{name}' cannot be read: {exc}") from None
     wb.close()
-    return Book(path, tables, findings, fingerprint_file(path))
+    return Book(path, tables, findings, fingerprint_file(path), raw_rows)
 
 
 def _find_header(spec: c.InputSheet, rows: list[list]) -> tuple[int, dict[str, int]] | None:
@@ -219,6 +228,70 @@ def _fast_column(column: list, kind: str) -> list | None:
             return None
         return out
     return None
+
+
+def _month_text(value) -> str | None:
+    """月份 as YYYY-MM from ``2026-11``, ``2026/11``, ``2026年11月`` or a date."""
+    if is_blank(value):
+        return None
+    if isinstance(value, (dt.date, dt.datetime)):
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, float):
+        return _month_text(parse_date(value))
+    m = re.match(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*\d{1,2}\s*日?)?\s*$", str(value))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"月份应为 YYYY-MM：“{value}”")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+
+
+def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding]) -> Table:
+    """KPI数据 with one column per indicator; ``names`` maps each header (or alias) to its indicator.
+
+    Values stay as typed (numbers, or text such as ``45.2%``): the engine parses them and the
+    score sheet's formulas read the same cells.
+    """
+    spec = c.KPI_DATA
+    header_row = None
+    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        cells = ["".join(str(v).split()) if isinstance(v, str) else "" for v in row]
+        if c.KPI_MONTH in cells and c.ID_COLUMN in cells:
+            header_row, header = r, cells
+            break
+    if header_row is None:
+        raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{c.KPI_MONTH}、{c.ID_COLUMN}）",
+                           f"sheet '{spec.name}' lacks required columns ({c.KPI_MONTH}, {c.ID_COLUMN})")
+    columns = {"month": header.index(c.KPI_MONTH), "emp": header.index(c.ID_COLUMN)}
+    for i, h in enumerate(header):
+        target = names.get(h)
+        if target and target not in columns:
+            columns[target] = i
+    letters = {k: column_letter(i) for k, i in columns.items()}
+    data: dict[str, list] = {k: [] for k in columns}
+    data["row"] = []
+    for offset, row in enumerate(rows[header_row + 1:]):
+        excel_row = header_row + 2 + offset
+        if all(is_blank(row[i]) for i in columns.values() if i < len(row)):
+            continue
+        get = lambda i: row[i] if i < len(row) else None  # noqa: E731
+        try:
+            month = _month_text(get(columns["month"]))
+        except ValueError as exc:
+            findings.append(Finding(spec.name, f"{letters['month']}{excel_row}", str(exc), "忽略此行", "KPI-01"))
+            continue
+        try:
+            emp = parse_id(get(columns["emp"]))
+        except ValueError as exc:
+            findings.append(Finding(spec.name, f"{letters['emp']}{excel_row}", str(exc), "忽略此行", "KPI-01"))
+            continue
+        data["month"].append(month)
+        data["emp"].append(emp)
+        data["row"].append(excel_row)
+        for k, i in columns.items():
+            if k not in ("month", "emp"):
+                value = get(i)
+                data[k].append(None if is_blank(value) else value)
+    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+    return Table(spec.name, frame, letters)
 
 
 def read_rules_rows(table: Table) -> list[tuple[str, object, object]]:

@@ -27,6 +27,10 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767
+DRAWING_RID = "rIdKaoheDrawing"
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 # Cell styles kaohe appends to the workbook's styles (see package.StyleBook).
 STYLE_NAMES = ("header", "text", "int", "days", "money", "date", "time", "datetime", "hours",
@@ -48,6 +52,17 @@ class Column:
     width: float = 10.0
 
 
+@dataclass(frozen=True)
+class ChartSpec:
+    """A column chart placed on the sheet: categories and values are ranges of that sheet."""
+
+    title: str
+    categories: str  # e.g. $B$2:$B$9
+    values: str
+    anchor: tuple[int, int, int, int]  # from col, from row, to col, to row (0-based)
+    max_value: float | None = None
+
+
 @dataclass
 class SheetSpec:
     """One output sheet, ready to render."""
@@ -66,6 +81,8 @@ class SheetSpec:
     header_rows: list[list] | None = None    # extra rows above the header (titles)
     extra_xml: str = ""                       # e.g. <drawing r:id=.../>, already in schema order
     row_styles: dict[int, str] = field(default_factory=dict)
+    chart: ChartSpec | None = None
+    merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
 
 
 def _text(value: str) -> str:
@@ -177,6 +194,9 @@ def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> byt
     data_last = header_r + n
     if spec.autofilter and n:
         out.append(f'<autoFilter ref="A{header_r}:{letters[-1]}{data_last}"/>')
+    if spec.merge:
+        out.append(f'<mergeCells count="{len(spec.merge)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in spec.merge)
+                   + "</mergeCells>")
     priority = 1
     for header, dxf in spec.highlights:
         i = next((k for k, c in enumerate(spec.columns) if c.header == header), None)
@@ -192,6 +212,8 @@ def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> byt
     out.append(f'<pageSetup paperSize="9" orientation="{orient}"{fit}/>')
     out.append(f'<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
     out.append(spec.extra_xml)
+    if spec.chart is not None:
+        out.append(f'<drawing r:id="{DRAWING_RID}"/>')
     out.append("</worksheet>")
     return "".join(out).encode("utf-8")
 
@@ -255,3 +277,45 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+def chart_xml(sheet: str, chart: ChartSpec) -> bytes:
+    """A clustered column chart over ranges of ``sheet``."""
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    title = escape(chart.title)
+    scale = '<c:orientation val="minMax"/>' + (f'<c:max val="{_num(chart.max_value)}"/><c:min val="0"/>'
+                                                if chart.max_value is not None else "")
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{REL_NS}"><c:roundedCorners val="0"/>'
+            f'<c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{title}</a:t></a:r></a:p></c:rich></c:tx>'
+            f'<c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>'
+            f'<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>'
+            f'<c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>{title}</c:v></c:tx>'
+            f'<c:invertIfNegative val="0"/>'
+            f'<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/>'
+            f'<c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>'
+            f'<c:cat><c:strRef><c:f>{escape(quoted)}!{chart.categories}</c:f></c:strRef></c:cat>'
+            f'<c:val><c:numRef><c:f>{escape(quoted)}!{chart.values}</c:f></c:numRef></c:val></c:ser>'
+            f'<c:gapWidth val="80"/><c:axId val="10"/><c:axId val="20"/></c:barChart>'
+            f'<c:catAx><c:axId val="10"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
+            f'<c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/><c:tickLblPos val="nextTo"/>'
+            f'<c:crossAx val="20"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/>'
+            f'<c:lblOffset val="100"/></c:catAx>'
+            f'<c:valAx><c:axId val="20"/><c:scaling>{scale}</c:scaling><c:delete val="0"/><c:axPos val="l"/>'
+            f'<c:majorGridlines/><c:numFmt formatCode="0" sourceLinked="0"/><c:tickLblPos val="nextTo"/>'
+            f'<c:crossAx val="10"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
+            f'</c:plotArea><c:plotVisOnly val="1"/></c:chart></c:chartSpace>').encode("utf-8")
+
+
+def drawing_xml(chart: ChartSpec, chart_rid: str) -> bytes:
+    c1, r1, c2, r2 = chart.anchor
+    point = lambda tag, col, row: (f"<xdr:{tag}><xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff>"  # noqa: E731
+                                   f"<xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:{tag}>")
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<xdr:wsDr xmlns:xdr="{XDR_NS}" xmlns:a="{A_NS}"><xdr:twoCellAnchor>'
+            f'{point("from", c1, r1)}{point("to", c2, r2)}'
+            f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="{escape(chart.title)}"/>'
+            f'<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
+            f'</xdr:xfrm><a:graphic><a:graphicData uri="{C_NS}"><c:chart xmlns:c="{C_NS}" xmlns:r="{REL_NS}" '
+            f'r:id="{chart_rid}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>'
+            f'</xdr:twoCellAnchor></xdr:wsDr>').encode("utf-8")

@@ -90,7 +90,7 @@ def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts:
     return SheetSpec(c.RUN_LOG.name, cols, rows=[r + [None] * (len(cols) - len(r)) for r in rows][:100_000])
 
 
-def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Path, Path | None]:
+def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Path, Path | None]:  # noqa: D401
     """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup)."""
     path = Path(path)
     target = Path(out) if out else path

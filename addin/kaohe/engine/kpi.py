@@ -1,0 +1,189 @@
+"""Monthly KPI of the online-shop customer service team (KPI-01..KPI-06; 篇二/三/五).
+
+Decisions (RULES.md and this module):
+    - KPI-01: team = 员工名册 rows whose 部门 is the 规则 parameter KPI考核部门 (网店客服组).
+      A member without a complete row of data for the month is listed in 问题清单 and not
+      scored or ranked (never scored as zero).
+    - KPI-02: data points = clamp((value − floor) / (target − floor), 0, 1) × weight; the same
+      formula serves both directions (for "lower is better" the target is below the floor).
+      Management points are the manager's entry clamped to 0..weight; 自评分 to 0..100.
+    - KPI-03: 综合得分 = 30 % 自评分 + 70 % 店长评分, rounded to 2 decimals (as Excel's ROUND),
+      so that ties in the sheet are ties in the engine.
+    - KPI-04: ranks share ties (1, 1, 3). Rank 1 gets the reward, the largest rank the
+      penalty; a team where everyone ties gets both (net 0). Fewer than 3 ranked: neither.
+    - KPI-05: everyone whose rank is at or below the rank at the second-to-last position
+      (``LARGE(ranks, 2)``) submits a plan by notice date + 7 days; this applies to any team size.
+      Without ``--notice-date`` the notice date is the 1st of the following month.
+    - KPI-06: 考虑调岗 when ranked last this month and in each of the two months before,
+      by KPI历史 (末位 = 是).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from kaohe.findings import Finding
+from kaohe.policy import Policy
+from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
+from kaohe.workbook import contract as c
+from kaohe.workbook.values import parse_number
+
+
+def excel_round(x: float, digits: int) -> float:
+    """ROUND as Excel does it: half away from zero on the 15-significant-digit value."""
+    q = Decimal(1).scaleb(-digits)
+    return float(Decimal(f"{x:.15g}").quantize(q, rounding=ROUND_HALF_UP))
+
+
+def indicator_points(value: float, ind: Indicator) -> float:
+    """KPI-02 for a data indicator; KPI-01 clamp for a management one."""
+    if ind.scorer == MANAGER:
+        return min(max(value, 0.0), ind.weight)
+    share = (value - ind.floor) / (ind.target - ind.floor)
+    return min(max(share, 0.0), 1.0) * ind.weight
+
+
+def combined(self_score: float, manager: float, policy: Policy) -> float:
+    """KPI-03: 30 % self + 70 % manager, rounded to 2 decimals."""
+    return excel_round(policy.kpi_self_weight * self_score + policy.kpi_manager_weight * manager, 2)
+
+
+@dataclass
+class KpiResult:
+    month: str
+    indicators: tuple[Indicator, ...]
+    scores: pd.DataFrame  # one row per scored member
+    history: pd.DataFrame  # KPI历史 after this month
+    findings: list[Finding]
+    notice_date: dt.date
+    summary: dict = field(default_factory=dict)
+
+
+def indicators_from_rules(table, findings: list[Finding]) -> tuple[Indicator, ...]:
+    """KPI规则 rows to indicators; a bad row is a finding and the sheet falls back to the defaults."""
+    if table is None or table.frame.empty:
+        return KPI_INDICATORS
+    out = []
+    for r in table.frame.itertuples(index=False):
+        problems = []
+        if not r.indicator:
+            problems.append("指标名称为空")
+        if r.weight is None or r.weight < 0:
+            problems.append("权重应为非负数")
+        if r.direction not in (UP, DOWN):
+            problems.append(f"方向应为 {UP} 或 {DOWN}")
+        if r.scorer not in (DATA, MANAGER):
+            problems.append(f"评分人应为 {DATA} 或 {MANAGER}")
+        if r.scorer == DATA and (r.target is None or r.floor is None or r.target == r.floor):
+            problems.append("数据指标须有目标值和底线值，且两者不同")
+        elif r.scorer == DATA and (r.direction == UP) != (r.target > r.floor):
+            problems.append(f"{r.direction}的指标，目标值应{'高' if r.direction == UP else '低'}于底线值")
+        if problems:
+            findings.append(Finding(table.sheet, table.cell("indicator", r.row), "；".join(problems),
+                                    "整张KPI规则表未使用，按默认指标计算", "KPI-02", "篇二"))
+            return KPI_INDICATORS
+        aliases = tuple(a.strip() for a in str(r.aliases or "").replace("，", ",").replace("、", ",").split(",") if a.strip())
+        out.append(Indicator(r.indicator, float(r.weight), r.direction, r.target, r.floor, r.scorer, aliases))
+    total = sum(i.weight for i in out)
+    if abs(total - 100) > 1e-9:
+        findings.append(Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是100", "按表中权重计算",
+                                "KPI-01", "篇二", c.LEVEL_WARNING))
+    return tuple(out)
+
+
+def previous_month(month: str, k: int = 1) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    n = y * 12 + m - 1 - k
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], policy: Policy, month: str,
+                notice_date: dt.date | None, history: pd.DataFrame) -> KpiResult:
+    """Score the team for ``month``. ``data`` is the KPI数据 table with a column per indicator."""
+    findings: list[Finding] = []
+    if notice_date is None:
+        y, m = int(month[:4]), int(month[5:7])
+        notice_date = dt.date(y + (m == 12), m % 12 + 1, 1)
+        findings.append(Finding(c.KPI_DATA.name, "", f"未指定通报日期，按{notice_date:%Y-%m-%d}计算整改截止日期",
+                                "可用 --notice-date 指定", "KPI-05", "篇二", c.LEVEL_INFO))
+    team = roster[roster["dept"] == policy.kpi_team]
+    frame = data.frame
+    rows = frame[frame["month"] == month]
+    scored = []
+    for person in team.itertuples(index=False):
+        mine = rows[rows["emp"] == person.emp]
+        if mine.empty:
+            findings.append(Finding(c.KPI_DATA.name, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
+                                    "不参加本月排名", "KPI-01", "篇二", c.LEVEL_WARNING))
+            continue
+        if len(mine) > 1:
+            for r in mine.iloc[1:].itertuples(index=False):
+                findings.append(Finding(c.KPI_DATA.name, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
+                                        "只用第一行", "KPI-01", "篇二"))
+        row = mine.iloc[0]
+        values, missing = {}, []
+        for ind in indicators + (Indicator(c.KPI_SELF, 100, UP, None, None, MANAGER),):
+            raw = row.get(ind.name)
+            try:
+                value = parse_number(raw)
+            except ValueError:
+                value = None
+            if value is None:
+                missing.append(ind.name)
+                continue
+            if ind.scorer == MANAGER and not 0 <= value <= ind.weight:
+                findings.append(Finding(c.KPI_DATA.name, data.cell(ind.name, row["row"]),
+                                        f"{ind.name} {value:g} 超出 0–{ind.weight:g}", f"按 {min(max(value, 0), ind.weight):g} 计",
+                                        "KPI-01", "篇二", c.LEVEL_WARNING))
+            values[ind.name] = value
+        if missing:
+            findings.append(Finding(c.KPI_DATA.name, data.cell("emp", row["row"]),
+                                    f"工号{person.emp}（{person.name}）缺少：{'、'.join(missing)}", "不参加本月排名",
+                                    "KPI-01", "篇二"))
+            continue
+        points = {ind.name: indicator_points(values[ind.name], ind) for ind in indicators}
+        data_score = sum(points[i.name] for i in indicators if i.scorer == DATA)
+        manager = data_score + sum(points[i.name] for i in indicators if i.scorer == MANAGER)
+        self_score = min(max(values[c.KPI_SELF], 0.0), 100.0)
+        scored.append({"emp": person.emp, "name": person.name, "row": int(row["row"]), **{f"p:{k}": v for k, v in points.items()},
+                       "data_score": data_score, "manager_score": manager, "self_score": self_score,
+                       "score": combined(self_score, manager, policy)})
+    s = pd.DataFrame(scored, columns=["emp", "name", "row", *[f"p:{i.name}" for i in indicators], "data_score",
+                                      "manager_score", "self_score", "score"])
+    _consequences(s, policy, notice_date, history, month)
+    hist = history[history["month"] != month] if len(history) else history
+    new = pd.DataFrame({"month": month, "emp": s["emp"], "score": s["score"], "rank": s["rank"],
+                        "last": [c.YES if x else c.NO for x in s["is_last"]]})
+    hist = pd.concat([hist, new], ignore_index=True) if len(hist) else new
+    hist = hist.sort_values(["month", "rank", "emp"], kind="stable").reset_index(drop=True)
+    summary = {"team": int(len(team)), "scored": int(len(s)), "problems": len(findings)}
+    return KpiResult(month, indicators, s, hist, findings, notice_date, summary)
+
+
+def _consequences(s: pd.DataFrame, policy: Policy, notice: dt.date, history: pd.DataFrame, month: str) -> None:
+    """KPI-04..06 on the ranked frame, in place."""
+    n = len(s)
+    s["rank"] = s["score"].rank(method="min", ascending=False).astype(int) if n else pd.Series(dtype=int)
+    worst = s["rank"].max() if n else 0
+    s["is_last"] = s["rank"] == worst
+    if n >= policy.kpi_min_ranked:
+        s["reward"] = (s["rank"] == 1) * policy.kpi_reward - s["is_last"] * policy.kpi_penalty
+    else:
+        s["reward"] = 0.0
+    s["reward"] = s["reward"].astype(float)
+    positions = policy.kpi_improvement_positions
+    ranks = sorted(s["rank"], reverse=True)
+    cut = ranks[positions - 1] if n >= positions else (min(ranks) if n else math.inf)
+    deadline = notice + dt.timedelta(days=policy.kpi_improvement_days)
+    s["deadline"] = [deadline if r >= cut else None for r in s["rank"]]
+    last_before = set()
+    if len(history):
+        months = [previous_month(month, k) for k in range(1, policy.kpi_reassign_months)]
+        lasts = history[(history["last"] == c.YES) & history["month"].isin(months)]
+        counts = lasts.groupby("emp")["month"].nunique()
+        last_before = set(counts[counts == len(months)].index)
+    s["reassign"] = [c.YES if (last and emp in last_before) else c.NO for emp, last in zip(s["emp"], s["is_last"])]
