@@ -11,6 +11,8 @@ from pathlib import Path
 import datetime as dt
 import re
 
+import pandas as pd
+
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
 from kaohe.findings import InputRefused
@@ -80,8 +82,8 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         say("读取工作簿…")
         data = read_book(book)
         leave = data.tables.get(c.LEAVE.name)
-        starts = [s for s in (leave.frame["start"] if leave is not None else []) if s is not None]
-        month = max(starts).strftime("%Y-%m") if starts else "2026-01"
+        starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
+        month = starts.max().strftime("%Y-%m") if len(starts) else "2026-01"
         result = compute_month(data.tables, month)
         findings = data.findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
         specs = [frame_spec(c.LEAVE_CHECK, result.leave_check), problems_spec(findings)]

@@ -107,7 +107,8 @@ def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> 
         ts = [dt.datetime.combine(d, tm) if d is not None and tm is not None else None
               for d, tm in zip(f["date"], f["time"])]
         ts_field = "time"
-    p = pd.DataFrame({"emp": f["emp"], "ts": pd.to_datetime(pd.Series(ts, dtype=object)), "row": f["row"]})
+    ts = pd.to_datetime(ts) if isinstance(ts, pd.Series) else pd.to_datetime(pd.Series(ts, dtype=object))
+    p = pd.DataFrame({"emp": f["emp"], "ts": ts, "row": f["row"]})
     bad = p["emp"].isna() | p["ts"].isna()
     for r in p[bad].itertuples(index=False):
         field_ = "emp" if r.emp is None or pd.isna(r.emp) else ts_field

@@ -29,7 +29,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree as SafeET
 
 from kaohe.findings import InputRefused
-from kaohe.workbook.sheetxml import DRAWING_RID, MAIN_NS, SheetSpec, chart_xml, drawing_xml, render
+from kaohe.workbook.sheetxml import DRAWING_RID, MAIN_NS, SheetSpec, chart_xml, drawing_xml, render_chunks
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -232,7 +232,7 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
         max_id = max([s.sheet_id for s in existing] + [0])
         rid_n = 1
         for spec in sheets:
-            xml = render(spec, style_ids, dxf_ids)
+            xml = _Stream(spec, style_ids, dxf_ids)
             if spec.name in by_name and by_name[spec.name].part:
                 part = by_name[spec.name].part
             else:
@@ -297,10 +297,9 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
                     if data is None:
                         _copy_member(zin, zout, info)
                     else:
-                        zout.writestr(_like(info), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=FAST)
+                        _write_part(zout, _like(info), data)
                 for part in new_parts:
-                    zi = zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0))
-                    zout.writestr(zi, replaced[part], compress_type=zipfile.ZIP_DEFLATED, compresslevel=FAST)
+                    _write_part(zout, zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), replaced[part])
                 raw.flush()
                 os.fsync(raw.fileno())
             os.chmod(tmp, _mode_for(src, dst))
@@ -320,6 +319,31 @@ def _mode_for(src: Path, dst: Path) -> int:
         except OSError:
             continue
     return 0o644
+
+
+class _Stream:
+    """A sheet part rendered while it is written: the XML of a large sheet is never held whole."""
+
+    def __init__(self, spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]):
+        self.spec, self.styles, self.dxfs = spec, styles, dxfs
+
+    def chunks(self):
+        for text in render_chunks(self.spec, self.styles, self.dxfs):
+            yield text.encode("utf-8")
+
+
+def _write_part(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, data) -> None:
+    zi.compress_type = zipfile.ZIP_DEFLATED
+    try:  # the entry's deflate level (named compress_level from Python 3.13)
+        zi.compress_level = FAST
+    except AttributeError:
+        zi._compresslevel = FAST
+    if isinstance(data, _Stream):
+        with zout.open(zi, "w", force_zip64=True) as fh:
+            for block in data.chunks():
+                fh.write(block)
+    else:
+        zout.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=FAST)
 
 
 def _free_part(used: set[str], pattern: str) -> str:

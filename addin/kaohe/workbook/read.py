@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import re
 import os
 import zipfile
@@ -130,10 +131,11 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS,
             raise InputRefused(f"工作表“{spec.name}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）",
                                f"sheet '{spec.name}' is too large")
         try:
-            rows = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
+            table = table_from_rows(spec, sheet.iter_rows(), findings)
+        except InputRefused:
+            raise
+        except Exception as exc:  # calamine's own errors for damaged sheets
             raise InputRefused(f"工作表“{spec.name}”无法读取", f"sheet '{spec.name}' cannot be read: {exc}") from None
-        table = table_from_rows(spec, rows, findings)
         if table is not None:
             tables[spec.name] = table
     raw_rows = {}
@@ -161,9 +163,15 @@ def _find_header(spec: c.InputSheet, rows: list[list]) -> tuple[int, dict[str, i
     return None
 
 
-def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding]) -> Table | None:
-    """Typed table from raw cell rows (row 0 is Excel row 1); ``None`` if the header is missing."""
-    found = _find_header(spec, rows)
+def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding]) -> Table | None:
+    """Typed table from raw cell rows (an iterable; row 0 is Excel row 1); ``None`` if the header is missing.
+
+    Rows are consumed one at a time and only the contract's columns are kept, so a sheet of
+    a million punches is never held as Python rows.
+    """
+    rows = iter(rows)
+    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    found = _find_header(spec, head)
     if found is None:
         wanted = "、".join(spec.required + (spec.alternatives[0] if spec.alternatives else ()))
         if spec.mandatory:
@@ -173,38 +181,48 @@ def table_from_rows(spec: c.InputSheet, rows: list[list], findings: list[Finding
         return None
     header_row, index = found
     kinds = c.COLUMN_KINDS.get(spec.name, {})
-    body = rows[header_row + 1:]
-    # Drop trailing blank rows; keep the Excel row number of every row.
-    data: dict[str, list] = {}
-    excel_rows = list(range(header_row + 2, header_row + 2 + len(body)))
-    keep = [i for i, row in enumerate(body) if any(not is_blank(row[j]) for j in index.values() if j < len(row))]
+    headers = list(index)
+    positions = [index[h] for h in headers]
+    columns: list[list] = [[] for _ in headers]
+    excel_rows: list[int] = []
+    first = header_row + 2
+    for offset, row in enumerate(itertools.chain(head[header_row + 1:], rows)):
+        width = len(row)
+        values = [row[j] if j < width else None for j in positions]
+        if all(v is None or v == "" or (isinstance(v, str) and v.isspace()) for v in values):
+            continue
+        excel_rows.append(first + offset)
+        for column, v in zip(columns, values):
+            column.append(v)
+        if len(excel_rows) * max(len(headers), 1) > MAX_SHEET_CELLS:
+            raise InputRefused(f"工作表“{spec.name}”过大", f"sheet '{spec.name}' is too large")
     letters, bad = {}, set()
     key_columns = c.ROW_KEY_COLUMNS.get(spec.name, ())
-    for header, col in index.items():
+    data: dict[str, object] = {}
+    for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
         kind = kinds.get(header, "text")
-        parse = PARSERS.get(kind, parse_text)
-        column = [body[i][col] if col < len(body[i]) else None for i in keep]
         fast = _fast_column(column, kind)
         if fast is not None:
             data[fieldname] = fast
             continue
+        parse = PARSERS.get(kind, parse_text)
         values = []
-        for i, raw in zip(keep, column):
+        for excel_row, raw in zip(excel_rows, column):
             try:
                 values.append(parse(raw))
             except (ValueError, TypeError, OverflowError) as exc:
                 values.append(None)
-                address = f"{letters[fieldname]}{excel_rows[i]}"
+                address = f"{letters[fieldname]}{excel_row}"
                 bad.add(address)
                 findings.append(Finding(spec.name, address, f"{header}：{exc}",
                                         "忽略此行" if header in key_columns else "按空值处理"))
         data[fieldname] = values
     for header in spec.columns:
-        data.setdefault(c.INPUT_FIELDS[header], [None] * len(keep))
-    data["row"] = [excel_rows[i] for i in keep]
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
+        data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
+    data["row"] = excel_rows
+    frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
     return Table(spec.name, frame, letters, bad)
 
 
@@ -219,7 +237,7 @@ def _fast_column(column: list, kind: str) -> list | None:
         years = stamps.dt.year
         if ((years < MIN_YEAR) | (years > MAX_YEAR)).any():
             return None
-        return [None if pd.isna(v) else v for v in stamps.astype(object)]
+        return stamps  # datetime64: no Python object per punch
     if kind == "text" and types <= {str, type(None)}:
         return [v.strip() or None if v is not None else None for v in column]
     if kind == "id" and types <= {str, type(None)}:

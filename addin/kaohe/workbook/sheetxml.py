@@ -27,6 +27,8 @@ REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767
+CHUNK_ROWS = 5000
+MAX_MEMO = 200_000  # distinct texts remembered per column
 DRAWING_RID = "rIdKaoheDrawing"
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -137,6 +139,11 @@ def _num(value) -> str:
 
 def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> bytes:
     """The worksheet part for ``spec``, with style ids from the workbook's appended styles."""
+    return "".join(render_chunks(spec, styles, dxfs)).encode("utf-8")
+
+
+def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]):
+    """The worksheet part in text pieces of at most ``CHUNK_ROWS`` rows (streamed into the zip)."""
     ncols = len(spec.columns)
     letters = [column_letter(i) for i in range(ncols)]
     lead = spec.header_rows or []
@@ -174,9 +181,13 @@ def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> byt
     ids = [styles[c.style] for c in spec.columns]
     kinds = [c.style for c in spec.columns]
     if spec.data is not None:
+        yield "".join(out)
+        out = []
         cols = [spec.data[c.header] for c in spec.columns]
-        body = _render_columns(cols, letters, ids, kinds, header_r + 1, n)
-        out.extend(body)
+        memos = [{} for _ in cols]
+        for start in range(0, n, CHUNK_ROWS):
+            part = [col[start:start + CHUNK_ROWS] for col in cols]
+            yield "".join(_render_columns(part, letters, ids, kinds, header_r + 1 + start, len(part[0]), memos))
     else:
         for k, row in enumerate(spec.rows):
             r = header_r + 1 + k
@@ -215,19 +226,20 @@ def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> byt
     if spec.chart is not None:
         out.append(f'<drawing r:id="{DRAWING_RID}"/>')
     out.append("</worksheet>")
-    return "".join(out).encode("utf-8")
+    yield "".join(out)
 
 
-def _render_columns(cols, letters, ids, kinds, first_row, n) -> list[str]:
+def _render_columns(cols, letters, ids, kinds, first_row, n, memos) -> list[str]:
     """Rows from column-major data: each column rendered at once by its kind, then zipped."""
     if not n:
         return []
     rows = [str(first_row + k) for k in range(n)]
-    rendered = [_column(values, letter, sid, kind, rows) for values, letter, sid, kind in zip(cols, letters, ids, kinds)]
+    rendered = [_column(values, letter, sid, kind, rows, memo)
+                for values, letter, sid, kind, memo in zip(cols, letters, ids, kinds, memos)]
     return [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows, zip(*rendered))]
 
 
-def _column(values: list, letter: str, sid: int, kind: str, rows: list[str]) -> list[str]:
+def _column(values: list, letter: str, sid: int, kind: str, rows: list[str], memo: dict) -> list[str]:
     """The cells of one column. Numbers and dates are formatted in bulk; texts are memoised."""
     head = f'<c r="{letter}'
     blank = f'" s="{sid}"/>'
@@ -236,13 +248,14 @@ def _column(values: list, letter: str, sid: int, kind: str, rows: list[str]) -> 
         if numbers is not None:
             mid, tail = f'" s="{sid}"><v>', "</v></c>"
             return [head + r + (blank if v is None else mid + v + tail) for r, v in zip(rows, numbers)]
-    memo: dict = {}
     out = []
     for r, v in zip(rows, values):
         if isinstance(v, str):
             body = memo.get(v)
             if body is None:
-                body = memo[v] = f'" s="{sid}" t="inlineStr">{_text(v)}</c>'
+                body = f'" s="{sid}" t="inlineStr">{_text(v)}</c>'
+                if len(memo) < MAX_MEMO:
+                    memo[v] = body
             out.append(head + r + body)
         else:
             out.append(cell_xml(f"{letter}{r}", v, sid, kind))
