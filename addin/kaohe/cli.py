@@ -103,6 +103,18 @@ def cmd_kpi(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from kaohe.jobs import review_job
+
+    job = review_job(Path(args.book), args.quarter or args.year, Path(args.out) if args.out else None,
+                     progress=_progress(args))
+    print(f"已写入 / written: {job.written}")
+    if job.backup:
+        print(f"备份 / backup: {job.backup}")
+    print(f"考核 {job.summary['scored']} 人 · 问题 {job.problems} 条（见“问题清单”）")
+    return 0
+
+
 def cmd_not_yet(args) -> int:
     print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
           file=sys.stderr)
@@ -136,8 +148,15 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice")
     sp.add_argument("--out", metavar="PATH")
 
+    sp = add("review", "季度/年度考核 / quarterly or annual review", cmd_review)
+    sp.add_argument("book", metavar="BOOK")
+    period = sp.add_mutually_exclusive_group(required=True)
+    period.add_argument("--quarter", metavar="YYYYQn", help="季度，如 2026Q3 / quarter")
+    period.add_argument("--year", metavar="YYYY", help="年度，如 2026 / year")
+    sp.add_argument("--out", metavar="PATH")
+
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
-    sp.add_argument("kind", choices=["attendance", "kpi"], help="attendance 考勤 · kpi 客服绩效")
+    sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")
     sp.add_argument("--out", required=True, metavar="PATH")
     sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
 
@@ -145,8 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
     sp.add_argument("--month", default="2026-10", metavar="YYYY-MM")
 
-    for name, help_ in (("review", "季度/年度考核 / reviews"),
-                        ("finance", "导出财务表 / finance export"), ("send", "发送财务 / email to finance"),
+    for name, help_ in (("finance", "导出财务表 / finance export"), ("send", "发送财务 / email to finance"),
                         ("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile"),
                         ("addin", "Excel 加载项 / the Excel add-in")):
         sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)

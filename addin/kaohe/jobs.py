@@ -14,6 +14,7 @@ import re
 import pandas as pd
 
 from kaohe.engine import kpi as kpi_engine
+from kaohe.engine import review as review_engine
 from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
 from kaohe.findings import InputRefused
 from kaohe.workbook import contract as c
@@ -151,3 +152,34 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         written, backup = save(book, out, specs, workbook_edit=force_recalc)
     summary = {"team": result.summary["team"], "scored": len(result.scores)}
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
+
+
+def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
+    """季度/年度考核: 季度考核_YYYYQn or 年度考核_YYYY, with 问题清单."""
+    try:
+        period, _, _ = review_engine.parse_period(period)
+    except ValueError:
+        raise InputRefused(f"周期格式应为 2026Q3 或 2026（收到“{period}”）", f"period must be like 2026Q3 or 2026: {period}") from None
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    with run_lock(book):
+        say("读取工作簿…")
+        data = read_book(book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES))
+        if c.REVIEW_SCORES.name not in data.tables:
+            raise InputRefused(f"缺少必需的工作表“{c.REVIEW_SCORES.name}”", f"required sheet '{c.REVIEW_SCORES.name}' is missing")
+        findings = list(data.findings)
+        policy, found = load_policy(data.tables)
+        findings.extend(f for f in found if f.rule.startswith("REV") or "未知" in f.problem or "无效" in f.problem)
+        roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+        say("计算考核…")
+        result = review_engine.review(roster, data.tables.get(c.REVIEW_SCORES.name), data.tables.get(c.ROLE_WEIGHTS.name),
+                                      data.tables.get(c.GRADES.name), policy, period)
+        findings.extend(result.findings)
+        name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
+        sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
+        specs = [frame_spec(sheet, result.rows, freeze="C2"), problems_spec(findings)]
+        counts = f"参加考核{result.summary['scored']}人; 问题{len(findings)}条"
+        specs.append(run_log_spec(book, "review", result.period, data.fingerprint, counts))
+        say("写入结果…")
+        written, backup = save(book, out, specs)
+    return JobResult(written, backup, [s.name for s in specs], len(findings), result.summary, result)

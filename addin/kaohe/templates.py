@@ -9,7 +9,7 @@ from openpyxl.styles import Font, PatternFill
 
 from kaohe.calendar import Calendar, date_range
 from kaohe.policy import params, render
-from kaohe.policy.tables import DATA, KPI_INDICATORS
+from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.workbook import contract as c
 
 GUIDE = [
@@ -28,6 +28,8 @@ GUIDE = [
 def write_template(kind: str, out: Path, year: int | None = None) -> Path:
     if kind == "kpi":
         return _kpi_template(Path(out))
+    if kind == "review":
+        return _review_template(Path(out))
     if kind != "attendance":
         raise ValueError(kind)
     year = year or dt.date.today().year
@@ -85,36 +87,65 @@ KPI_GUIDE = [
 ]
 
 
-def _kpi_template(out: Path) -> Path:
+def _new_book(guide):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "使用说明"
-    for row in KPI_GUIDE:
+    for row in guide:
         ws.append(row)
     ws.column_dimensions["A"].width = 100
     ws["A1"].font = Font(bold=True, size=14)
+    return wb
+
+
+def _sheet(wb, name, headers, rows=()):
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    s = wb.create_sheet(name)
+    s.append(headers)
+    for i, h in enumerate(headers, start=1):
+        cell = s.cell(row=1, column=i)
+        cell.font, cell.fill = bold, fill
+        s.column_dimensions[cell.column_letter].width = max(12, len(h) * 2 + 4)
+    for r in rows:
+        s.append(list(r))
+    s.freeze_panes = "A2"
+    return s
 
-    def sheet(name, headers, rows=()):
-        s = wb.create_sheet(name)
-        s.append(headers)
-        for i, h in enumerate(headers, start=1):
-            cell = s.cell(row=1, column=i)
-            cell.font, cell.fill = bold, fill
-            s.column_dimensions[cell.column_letter].width = max(12, len(h) * 2 + 4)
-        for r in rows:
-            s.append(list(r))
-        s.freeze_panes = "A2"
-        return s
 
-    sheet(c.ROSTER.name, list(c.ROSTER.required) + ["岗位", "性别", "转正日期"])
-    sheet(c.KPI_DATA.name, [c.KPI_MONTH, c.ID_COLUMN, "姓名"] + [i.name for i in KPI_INDICATORS if i.scorer == DATA]
-          + [c.KPI_SELF] + [i.name for i in KPI_INDICATORS if i.scorer != DATA])
-    sheet(c.KPI_RULES.name, list(c.KPI_RULES.required) + ["别名"],
-          [(i.name, i.weight, i.direction, i.target, i.floor, i.scorer, "、".join(i.aliases)) for i in KPI_INDICATORS])
-    sheet(c.RULES.name, ["参数", "值", "条款", "说明"],
-          [(p.key, render(p), f"{p.rule} {p.article}", p.doc) for p in params() if p.rule.startswith("KPI")])
-    out = out / "KPI模板.xlsx" if out.is_dir() else out
+def _save(wb, out: Path, default_name: str) -> Path:
+    out = out / default_name if out.is_dir() else out
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def _kpi_template(out: Path) -> Path:
+    wb = _new_book(KPI_GUIDE)
+    _sheet(wb, c.ROSTER.name, list(c.ROSTER.required) + ["岗位", "性别", "转正日期"])
+    _sheet(wb, c.KPI_DATA.name, [c.KPI_MONTH, c.ID_COLUMN, "姓名"] + [i.name for i in KPI_INDICATORS if i.scorer == DATA]
+           + [c.KPI_SELF] + [i.name for i in KPI_INDICATORS if i.scorer != DATA])
+    _sheet(wb, c.KPI_RULES.name, list(c.KPI_RULES.required) + ["别名"],
+           [(i.name, i.weight, i.direction, i.target, i.floor, i.scorer, "、".join(i.aliases)) for i in KPI_INDICATORS])
+    _sheet(wb, c.RULES.name, ["参数", "值", "条款", "说明"],
+           [(p.key, render(p), f"{p.rule} {p.article}", p.doc) for p in params() if p.rule.startswith("KPI")])
+    return _save(wb, out, "KPI模板.xlsx")
+
+
+REVIEW_GUIDE = [
+    ["季度/年度考核工作簿使用说明"],
+    ["1. 员工名册：部门为“电子商务部”且已转正的员工参加考核；“绩效工资”一列填每人的绩效工资基数。"],
+    ["2. 考核评分：每条评分一行。周期写 2026Q3（季度）；关系为 自评、互评 或 上级；四个维度各按百分制打分。"],
+    ["3. 岗位权重：每个岗位四个维度的权重；没有列出的岗位按“默认”。考核等级：每个等级的最低分和绩效系数。"],
+    ["4. 季度考核：kaohe review 工作簿.xlsx --quarter 2026Q3；年度考核（四个季度平均）：kaohe review 工作簿.xlsx --year 2026。"],
+]
+
+
+def _review_template(out: Path) -> Path:
+    wb = _new_book(REVIEW_GUIDE)
+    _sheet(wb, c.ROSTER.name, list(c.ROSTER.required) + ["岗位", "转正日期", "绩效工资"])
+    _sheet(wb, c.REVIEW_SCORES.name, list(c.REVIEW_SCORES.required))
+    _sheet(wb, c.ROLE_WEIGHTS.name, list(c.ROLE_WEIGHTS.required), [(r.role, *r.as_tuple()) for r in ROLE_WEIGHTS])
+    _sheet(wb, c.GRADES.name, list(c.GRADES.required), [(g.grade, g.min_score, g.coefficient) for g in GRADES])
+    _sheet(wb, c.RULES.name, ["参数", "值", "条款", "说明"],
+           [(p.key, render(p), f"{p.rule} {p.article}", p.doc) for p in params() if p.rule.startswith("REV")])
+    return _save(wb, out, "考核模板.xlsx")

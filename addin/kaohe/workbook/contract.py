@@ -218,14 +218,17 @@ KPI_HISTORY = OutputSheet("KPI历史", (("月份", "month"), ("工号", "emp"), 
                                      ("末位", "last")))
 KPI_NOTICE = OutputSheet("月度通报")
 QUARTER_PREFIX, YEAR_PREFIX = "季度考核_", "年度考核_"
-REVIEW_OUT = OutputSheet("考核结果", (
-    ("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("自评", "self"), ("互评", "peer"), ("上级", "manager"),
-    ("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
-    ("绩效工资", "perf_pay"), ("说明", "note")))
+REVIEW_TAIL = (("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
+               ("绩效工资", "perf_pay"), ("说明", "note"))
+QUARTER_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("自评", "self"), ("互评", "peer"),
+               ("上级", "manager")) + REVIEW_TAIL
+YEAR_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("一季度", "一季度"), ("二季度", "二季度"),
+            ("三季度", "三季度"), ("四季度", "四季度")) + REVIEW_TAIL
 
 MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
                            "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数"})
-SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级"})
+SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级", "一季度", "二季度",
+                           "三季度", "四季度", "绩效系数"})
 DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
                          "产假天数", "年休假天数", "调休天数", "工伤假天数"})
 HOUR_COLUMNS = frozenset({"加班小时"})

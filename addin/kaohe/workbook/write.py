@@ -26,6 +26,8 @@ WIDE = {"说明": 60, "依据": 60, "问题": 50, "处理": 30, "统计": 50, "�
 def _style(header: str) -> str:
     if header in c.MONEY_COLUMNS:
         return "money"
+    if header in c.SCORE_COLUMNS:
+        return "score"
     if header in c.DAY_COLUMNS:
         return "days"
     if header in c.HOUR_COLUMNS:

@@ -1,0 +1,212 @@
+"""Quarterly and annual review of the e-commerce department (REV-01..REV-06; 篇四).
+
+Decisions (RULES.md and this module):
+    - REV-01: regular employees of 电子商务部 (the 规则 parameter 考核部门) hired by the period
+      end; a 转正日期 after the period end is a probationer (excluded); a blank 转正日期
+      counts as regularised, as elsewhere in kaohe.
+    - REV-03: each rating is the four dimensions weighted by the role (REV-04), on 100
+      points. 自评 is the self rating, 互评 the mean of all peer ratings, 上级 the manager's;
+      综合得分 = 20 % 自评 + 30 % 互评 + 50 % 上级, rounded to 2 decimals. A missing part is
+      reported and the other parts' weights are scaled up to 100 %.
+    - REV-04: a role missing from the weight table uses the 默认 row (25/25/25/25).
+    - A rating with a dimension outside 0..100, or an unknown relation, is reported and not used.
+    - REV-02: the annual score is the mean of the year's quarterly scores (a missing quarter is
+      reported); with no quarterly ratings at all, ratings given for the year itself are used.
+    - REV-05/06: the grade is the highest band whose 最低分 the score reaches; 绩效工资 =
+      员工名册.绩效工资 × 绩效系数 (blank when the roster has no 绩效工资).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kaohe.engine.kpi import excel_round
+from kaohe.findings import Finding
+from kaohe.policy import Policy
+from kaohe.policy.tables import DEFAULT_ROLE, GRADES, ROLE_WEIGHTS, Grade, RoleWeights
+from kaohe.workbook import contract as c
+
+DIMENSIONS = ("d_business", "d_attitude", "d_ability", "d_teamwork")
+QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+
+
+@dataclass
+class ReviewResult:
+    period: str
+    annual: bool
+    rows: pd.DataFrame
+    findings: list[Finding]
+    summary: dict = field(default_factory=dict)
+
+
+def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
+    """``2026Q3`` or ``2026`` to (normalised period, first day, last day)."""
+    t = str(text).strip().upper()
+    m = re.fullmatch(r"(\d{4})\s*Q([1-4])", t)
+    if m:
+        y, q = int(m.group(1)), int(m.group(2))
+        first = dt.date(y, 3 * q - 2, 1)
+        last = (dt.date(y + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1))
+        return f"{y}Q{q}", first, last
+    m = re.fullmatch(r"(\d{4})", t)
+    if m:
+        y = int(m.group(1))
+        return f"{y}", dt.date(y, 1, 1), dt.date(y, 12, 31)
+    raise ValueError(f"周期应为 2026Q3 或 2026：“{text}”")
+
+
+def role_table(table, findings: list[Finding]) -> dict[str, RoleWeights]:
+    default = {r.role: r for r in ROLE_WEIGHTS}
+    if table is None or table.frame.empty:
+        return default
+    out = {}
+    for r in table.frame.itertuples(index=False):
+        weights = [getattr(r, d) for d in DIMENSIONS]
+        if not r.post or any(w is None or w < 0 for w in weights) or sum(weights) <= 0:
+            findings.append(Finding(table.sheet, table.cell("post", r.row), "岗位或权重无效", "忽略此行", "REV-04", "篇四"))
+            continue
+        out[str(r.post)] = RoleWeights(str(r.post), *weights)
+    out.setdefault(DEFAULT_ROLE, default[DEFAULT_ROLE])
+    return out
+
+
+def grade_table(table, findings: list[Finding]) -> tuple[Grade, ...]:
+    if table is None or table.frame.empty:
+        return GRADES
+    out = []
+    for r in table.frame.itertuples(index=False):
+        if not r.grade or r.min_score is None or r.coefficient is None:
+            findings.append(Finding(table.sheet, table.cell("grade", r.row), "等级、最低分或绩效系数无效", "忽略此行",
+                                    "REV-05", "篇四"))
+            continue
+        out.append(Grade(str(r.grade), float(r.min_score), float(r.coefficient)))
+    return tuple(sorted(out, key=lambda g: -g.min_score)) or GRADES
+
+
+def grade_for(score: float, grades: tuple[Grade, ...]) -> Grade | None:
+    for g in sorted(grades, key=lambda g: -g.min_score):
+        if score >= g.min_score:
+            return g
+    return None
+
+
+def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date, findings: list[Finding]) -> pd.DataFrame:
+    """REV-01: the department's regular employees at the period end."""
+    f = roster[roster["dept"] == policy.review_department]
+    keep = []
+    for r in f.itertuples(index=False):
+        if r.hired is not None and not pd.isna(r.hired) and r.hired > last:
+            continue
+        if r.left is not None and not pd.isna(r.left) and r.left < first:
+            continue
+        if r.regular is not None and not pd.isna(r.regular) and r.regular > last:
+            findings.append(Finding(c.ROSTER.name, "", f"工号{r.emp}（{r.name}）{last:%Y-%m-%d}尚未转正", "不参加本期考核",
+                                    "REV-01", "篇四", c.LEVEL_INFO))
+            continue
+        keep.append(r.emp)
+    return f[f["emp"].isin(keep)]
+
+
+def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles: dict[str, RoleWeights],
+                 policy: Policy, findings: list[Finding], cell) -> dict[str, dict]:
+    """Scores of ``period`` for each member: {emp: {self, peer, manager, score, note}}."""
+    mine = ratings[ratings["period"] == period]
+    out = {}
+    for p in people.itertuples(index=False):
+        role = roles.get(str(p.post or ""), roles[DEFAULT_ROLE])
+        if str(p.post or "") not in roles:
+            findings.append(Finding(c.ROLE_WEIGHTS.name, "", f"岗位“{p.post or ''}”没有权重", f"工号{p.emp}按“{DEFAULT_ROLE}”权重",
+                                    "REV-04", "篇四", c.LEVEL_INFO))
+        weights = role.as_tuple()
+        parts: dict[str, list[float]] = {c.REL_SELF: [], c.REL_PEER: [], c.REL_MANAGER: []}
+        for r in mine[mine["ratee"] == p.emp].itertuples(index=False):
+            dims = [getattr(r, d) for d in DIMENSIONS]
+            if r.relation not in parts:
+                findings.append(Finding(c.REVIEW_SCORES.name, cell("relation", r.row), f"关系“{r.relation or ''}”无效（应为"
+                                        f" {'/'.join(c.RELATIONS)}）", "此条评分未使用", "REV-03", "篇四"))
+                continue
+            if any(d is None or not 0 <= d <= 100 for d in dims):
+                findings.append(Finding(c.REVIEW_SCORES.name, cell("d_business", r.row), "评分缺失或超出 0–100",
+                                        "此条评分未使用", "REV-04", "篇四"))
+                continue
+            parts[r.relation].append(sum(d * w for d, w in zip(dims, weights)) / sum(weights))
+        share = {c.REL_SELF: policy.review_self_weight, c.REL_PEER: policy.review_peer_weight,
+                 c.REL_MANAGER: policy.review_manager_weight}
+        values = {k: (sum(v) / len(v) if v else None) for k, v in parts.items()}
+        present = {k: v for k, v in values.items() if v is not None}
+        if not present:
+            findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效评分", "不评等级",
+                                    "REV-03", "篇四", c.LEVEL_WARNING))
+            continue
+        note = ""
+        missing = [k for k in values if values[k] is None]
+        if missing:
+            note = f"缺少{'、'.join(missing)}，按其余部分的权重折算"
+            findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}缺少{'、'.join(missing)}",
+                                    "按其余部分的权重折算", "REV-03", "篇四", c.LEVEL_WARNING))
+        total = sum(share[k] for k in present)
+        score = excel_round(sum(share[k] * v for k, v in present.items()) / total, 2)
+        out[p.emp] = {"self": values[c.REL_SELF], "peer": values[c.REL_PEER], "manager": values[c.REL_MANAGER],
+                      "score": score, "note": note}
+    return out
+
+
+def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, policy: Policy, period_text: str) -> ReviewResult:
+    findings: list[Finding] = []
+    period, first, last = parse_period(period_text)
+    annual = "Q" not in period
+    roles = role_table(roles_table, findings)
+    grades = grade_table(grades_table, findings)
+    ratings = ratings_table.frame.copy() if ratings_table is not None else pd.DataFrame(
+        columns=["period", "ratee", "rater", "relation", *DIMENSIONS, "row"])
+    cell = ratings_table.cell if ratings_table is not None else (lambda f, r: "")
+    normalised = []
+    for r in ratings.itertuples(index=False):
+        try:
+            normalised.append(parse_period(r.period)[0] if r.period is not None else None)
+        except ValueError as exc:
+            findings.append(Finding(c.REVIEW_SCORES.name, cell("period", r.row), str(exc), "此条评分未使用", "REV-02", "篇四"))
+            normalised.append(None)
+    ratings["period"] = normalised
+    people = members(roster, policy, first, last, findings)
+    rows = []
+    if not annual:
+        scores = score_period(people, ratings, period, roles, policy, findings, cell)
+        for p in people.itertuples(index=False):
+            if p.emp in scores:
+                rows.append(_row(p, scores[p.emp], grades))
+    else:
+        quarters = [score_period(people, ratings, f"{period}Q{q}", roles, policy, [], cell) for q in range(1, 5)]
+        direct = score_period(people, ratings, period, roles, policy, [], cell)
+        for p in people.itertuples(index=False):
+            got = [q.get(p.emp, {}).get("score") for q in quarters]
+            have = [s for s in got if s is not None]
+            if have:
+                entry = {"score": excel_round(sum(have) / len(have), 2), "note": ""}
+                if len(have) < 4:
+                    missing = [QUARTER_NAMES[i] for i, s in enumerate(got) if s is None]
+                    entry["note"] = f"缺少{'、'.join(missing)}，按{len(have)}个季度平均"
+                    findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}年缺少"
+                                            f"{'、'.join(missing)}得分", "按已有季度平均", "REV-02", "篇四", c.LEVEL_WARNING))
+            elif p.emp in direct:
+                entry = {"score": direct[p.emp]["score"], "note": "无季度得分，按年度评分计算"}
+            else:
+                findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}年没有评分", "不评等级",
+                                        "REV-02", "篇四", c.LEVEL_WARNING))
+                continue
+            entry.update({QUARTER_NAMES[i]: got[i] for i in range(4)})
+            rows.append(_row(p, entry, grades))
+    frame = pd.DataFrame(rows)
+    return ReviewResult(period, annual, frame, findings, {"members": int(len(people)), "scored": len(rows)})
+
+
+def _row(p, entry: dict, grades: tuple[Grade, ...]) -> dict:
+    g = grade_for(entry["score"], grades)
+    base = p.perf_pay if p.perf_pay is not None and not pd.isna(p.perf_pay) else None
+    coefficient = g.coefficient if g else None
+    pay = excel_round(base * coefficient, 2) if base is not None and coefficient is not None else None
+    return {"emp": p.emp, "name": p.name, "post": p.post or "", **entry, "grade": g.grade if g else "",
+            "coefficient": coefficient, "perf_base": base, "perf_pay": pay}
