@@ -209,3 +209,11 @@ def test_a_corrected_figure_flows_through_the_sheet(tmp_path):
     # 005 now: 20 + 30 + 20 -> data 50, manager 70, combined 18 + 49 = 67.00: rank 3; 004 (64.00) rank 4.
     assert lo["005"]["综合得分"] == pytest.approx(67.0) and lo["005"]["排名"] == 3
     assert lo["004"]["排名"] == 4 and lo["004"]["整改截止日期"] is not None and not lo["005"]["整改截止日期"]
+
+
+def test_rules_sheet_without_direction_and_scorer_columns(tmp_path):
+    rules = [["指标", "权重", "目标值", "底线值", "别名"], ["咨询转化率", 40, 0.6, 0.2, "询单转化率"],
+             ["平均响应时间", 30, 20, 60, ""], ["报表整体质量", 30, None, None, ""]]
+    book = kpi_book(tmp_path, DATA, rules=rules)
+    run(book)
+    assert_scores(by_emp(openpyxl.load_workbook(book, data_only=True)["KPI评分_2026-11"]), EXPECTED)

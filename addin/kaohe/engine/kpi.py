@@ -69,6 +69,12 @@ def indicators_from_rules(table, findings: list[Finding]) -> tuple[Indicator, ..
         return KPI_INDICATORS
     out = []
     for r in table.frame.itertuples(index=False):
+        # Without 评分人 / 方向 columns: an indicator with no target and floor is the manager's;
+        # the direction follows from which of target and floor is higher.
+        scorer = r.scorer or (MANAGER if r.target is None and r.floor is None else DATA)
+        direction = r.direction or (DOWN if scorer == DATA and r.target is not None and r.floor is not None
+                                    and r.target < r.floor else UP)
+        r = r._replace(scorer=scorer, direction=direction)
         problems = []
         if not r.indicator:
             problems.append("指标名称为空")

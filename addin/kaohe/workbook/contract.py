@@ -120,7 +120,7 @@ IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号
 
 # KPI workbook (客服绩效) and reviews (篇四).
 KPI_DATA = InputSheet("KPI数据", required=("月份", "工号"))
-KPI_RULES = InputSheet("KPI规则", required=("指标", "权重", "方向", "目标值", "底线值", "评分人"), optional=("别名",))
+KPI_RULES = InputSheet("KPI规则", required=("指标", "权重"), optional=("方向", "目标值", "底线值", "评分人", "别名"))
 REVIEW_SCORES = InputSheet("考核评分", required=("周期", "被考核人工号", "评分人工号", "关系", "经营业绩", "工作态度",
                                                "任职能力", "团队协作"))
 ROLE_WEIGHTS = InputSheet("岗位权重", required=("岗位", "经营业绩", "工作态度", "任职能力", "团队协作"))
