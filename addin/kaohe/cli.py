@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kaohe import __version__
 from kaohe.findings import InputRefused
+from kaohe.mail import MailError
 
 DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
 kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
@@ -115,6 +116,30 @@ def cmd_review(args) -> int:
     return 0
 
 
+def cmd_finance(args) -> int:
+    from kaohe.jobs import finance_job
+
+    job = finance_job(Path(args.book), args.month, args.out,
+                      Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args))
+    s = job.summary
+    print(f"已写入 / written: {job.written}" + ("（已加密 / encrypted）" if s["encrypted"] else ""))
+    print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
+          f"KPI奖惩 ¥{_money(s['kpi'])} · 调整合计 ¥{_money(s['adjustment'])}")
+    return 0
+
+
+def cmd_send(args) -> int:
+    from kaohe import mail
+
+    if args.outlook:
+        mail.outlook_draft(Path(args.file), args.to or [])
+        print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
+        return 0
+    recipients = mail.send(Path(args.file), args.to)
+    print(f"已发送 / sent: {args.file} → {', '.join(recipients)}")
+    return 0
+
+
 def cmd_not_yet(args) -> int:
     print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
           file=sys.stderr)
@@ -155,6 +180,18 @@ def build_parser() -> argparse.ArgumentParser:
     period.add_argument("--year", metavar="YYYY", help="年度，如 2026 / year")
     sp.add_argument("--out", metavar="PATH")
 
+    sp = add("finance", "导出财务表（只含数值） / the values-only finance workbook", cmd_finance)
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder")
+    sp.add_argument("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money")
+    sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
+
+    sp = add("send", "把财务表发给财务 / email the finance workbook", cmd_send)
+    sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")
+    sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
+    sp.add_argument("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft")
+
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
     sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")
     sp.add_argument("--out", required=True, metavar="PATH")
@@ -164,8 +201,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
     sp.add_argument("--month", default="2026-10", metavar="YYYY-MM")
 
-    for name, help_ in (("finance", "导出财务表 / finance export"), ("send", "发送财务 / email to finance"),
-                        ("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile"),
+    for name, help_ in (("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile"),
                         ("addin", "Excel 加载项 / the Excel add-in")):
         sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)
         sp.add_argument("rest", nargs=argparse.REMAINDER)
@@ -183,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputRefused as exc:
         print(f"错误：{exc.zh} / Error: {exc.en}", file=sys.stderr)
         return 2
+    except MailError as exc:
+        print(f"发送失败：{exc.zh} / Error: {exc.en}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已中断，工作簿未改动 / interrupted; the workbook was not changed", file=sys.stderr)
         return 1

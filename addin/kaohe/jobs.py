@@ -110,6 +110,36 @@ def force_recalc(wb_xml: str) -> str:
     return wb_xml
 
 
+def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
+    """Read a KPI workbook and score ``month``; returns (data, result, rules table, policy, findings)."""
+    data = read_book(book, (c.ROSTER, c.RULES, c.KPI_RULES), raw=(c.KPI_DATA.name, c.KPI_HISTORY.name))
+    if c.KPI_DATA.name not in data.raw:
+        raise InputRefused(f"缺少必需的工作表“{c.KPI_DATA.name}”", f"required sheet '{c.KPI_DATA.name}' is missing")
+    findings = list(data.findings)
+    policy, found = load_policy(data.tables)
+    findings.extend(f for f in found if f.rule.startswith("KPI") or "未知" in f.problem or "无效" in f.problem)
+    roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+    rules = data.tables.get(c.KPI_RULES.name)
+    indicators = kpi_engine.indicators_from_rules(rules, findings)
+    if indicators is kpi_engine.KPI_INDICATORS:
+        rules = None
+    names = {c.KPI_SELF: c.KPI_SELF}
+    for ind in indicators:
+        names.update({a: ind.name for a in ind.aliases})
+        names[ind.name] = ind.name
+    table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
+    absent = [i.name for i in indicators if i.name not in table.letters] + (
+        [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
+    if absent:
+        raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
+                           f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
+    history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
+    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history)
+    findings.extend(result.findings)
+    result.findings = findings
+    return data, result, table, rules, policy
+
+
 def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
             progress=None) -> JobResult:
     """生成KPI评分表: the live score sheet of ``month``, KPI历史, 月度通报 and 问题清单."""
@@ -117,33 +147,9 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        say("读取工作簿…")
-        data = read_book(book, (c.ROSTER, c.RULES, c.KPI_RULES), raw=(c.KPI_DATA.name, c.KPI_HISTORY.name))
-        if c.KPI_DATA.name not in data.raw:
-            raise InputRefused(f"缺少必需的工作表“{c.KPI_DATA.name}”", f"required sheet '{c.KPI_DATA.name}' is missing")
-        findings = list(data.findings)
-        policy, found = load_policy(data.tables)
-        findings.extend(f for f in found if f.rule.startswith("KPI") or "未知" in f.problem or "无效" in f.problem)
-        roster = prepare_roster(data.tables[c.ROSTER.name], findings)
-        rules = data.tables.get(c.KPI_RULES.name)
-        indicators = kpi_engine.indicators_from_rules(rules, findings)
-        if indicators is kpi_engine.KPI_INDICATORS:
-            rules = None
-        names = {c.KPI_SELF: c.KPI_SELF}
-        for ind in indicators:
-            names.update({a: ind.name for a in ind.aliases})
-            names[ind.name] = ind.name
-        table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
-        absent = [i.name for i in indicators if i.name not in table.letters] + (
-            [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
-        if absent:
-            raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
-                               f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
-        history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
-        say("计算KPI…")
-        result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history)
-        findings.extend(result.findings)
-        result.findings = findings
+        say("读取并计算KPI…")
+        data, result, table, rules, policy = compute_kpi(book, month, notice_date)
+        findings = result.findings
         specs = [kpi_sheets.score_sheet(result, table, rules, policy), kpi_sheets.history_sheet(result),
                  kpi_sheets.notice_sheet(result, policy), problems_spec(findings)]
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
@@ -152,6 +158,41 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         written, backup = save(book, out, specs, workbook_edit=force_recalc)
     summary = {"team": result.summary["team"], "scored": len(result.scores)}
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
+
+
+def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
+                password_env: str | None = None, progress=None) -> JobResult:
+    """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
+    from kaohe import finance
+
+    _month_or_refuse(month)
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    password = finance.password_from_env(password_env) if password_env else None
+    with run_lock(book):
+        say("读取工作簿并计算本月…")
+        data = read_book(book)
+        result = compute_month(data.tables, month)
+    rewards, kpi_path = None, None
+    if kpi_book:
+        kpi_path = Path(kpi_book)
+        say("计算KPI奖惩…")
+        _, kpi_result, *_ = compute_kpi(kpi_path, month)
+        rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
+    frame = finance.finance_frame(result, rewards)
+    target = Path(out) if out else book.parent
+    if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
+        target = target / f"{finance.SHEET}_{month}.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    say("写入财务表…")
+    finance.new_workbook(target, [finance.finance_spec(frame, month, book, result.policy.fingerprint(), kpi_path)])
+    if password:
+        finance.encrypt(target, password)
+    money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
+    summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
+               "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
+               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password)}
+    return JobResult(target, None, [finance.SHEET], len(result.findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
@@ -183,3 +224,13 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         say("写入结果…")
         written, backup = save(book, out, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings), result.summary, result)
+
+
+def log_step(book: Path, month: str, command: str, counts: str) -> None:
+    """Append one row to 运行记录 of ``book`` (nothing else is written)."""
+    from kaohe.workbook.read import check_file, fingerprint_file
+
+    book = Path(book)
+    with run_lock(book):
+        check_file(book)
+        save(book, None, [run_log_spec(book, command, month, fingerprint_file(book), counts)])

@@ -1,0 +1,205 @@
+"""发送财务: mail the finance workbook to finance over SMTP.
+
+Settings, environment first, then the user's settings file (``%APPDATA%\\kaohe\\mail.ini`` on
+Windows, ``$XDG_CONFIG_HOME/kaohe/mail.ini`` or ``~/.config/kaohe/mail.ini`` elsewhere,
+section ``[smtp]`` with the keys in lower case without the prefix, e.g. ``host``):
+
+    KAOHE_SMTP_HOST, KAOHE_SMTP_PORT, KAOHE_SMTP_SECURITY (ssl / starttls / none),
+    KAOHE_SMTP_USER, KAOHE_SMTP_PASSWORD, KAOHE_MAIL_FROM, KAOHE_MAIL_TO (default recipients,
+    comma-separated), KAOHE_SMTP_CAFILE (extra CA certificates to trust, e.g. a company CA).
+
+Passwords are never stored in a workbook. A settings file that holds a password must be
+readable by its owner only (on POSIX it is refused otherwise).
+
+Sending either completes or fails as a whole: only after the server has accepted the message
+is a line added to ``<file>.sent.txt`` beside the file (time, recipients, SHA-256).
+"""
+from __future__ import annotations
+
+import configparser
+import datetime as dt
+import hashlib
+import os
+import re
+import smtplib
+import socket
+import ssl
+import sys
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
+TIMEOUT = 30
+
+
+class MailError(Exception):
+    """Sending failed: a one-line Chinese and English message (exit status 1)."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en = zh, en
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    security: str
+    user: str
+    password: str
+    sender: str
+    to: tuple[str, ...]
+    cafile: str
+
+
+def settings_file() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / "kaohe" / "mail.ini"
+    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "kaohe" / "mail.ini"
+
+
+def load_settings(env=None) -> Settings:
+    env = os.environ if env is None else env
+    values: dict[str, str] = {}
+    path = settings_file()
+    if path.exists():
+        parser = configparser.ConfigParser()
+        parser.read(path, encoding="utf-8")
+        if parser.has_section("smtp"):
+            values.update({k.lower(): v for k, v in parser.items("smtp")})
+            if values.get("password") and os.name == "posix" and path.stat().st_mode & 0o077:
+                raise MailError(f"邮件设置文件 {path} 含密码，但其他用户也能读取；请执行 chmod 600",
+                                f"{path} holds a password but is readable by others; chmod 600 it")
+    for key in ("host", "port", "security", "user", "password", "cafile"):
+        if env.get(f"KAOHE_SMTP_{key.upper()}"):
+            values[key] = env[f"KAOHE_SMTP_{key.upper()}"]
+    for key, name in (("from", "KAOHE_MAIL_FROM"), ("to", "KAOHE_MAIL_TO")):
+        if env.get(name):
+            values[key] = env[name]
+    if not values.get("host"):
+        raise MailError("没有设置邮件服务器（KAOHE_SMTP_HOST）", "no mail server configured (KAOHE_SMTP_HOST)")
+    security = (values.get("security") or "starttls").lower()
+    if security not in DEFAULT_PORTS:
+        raise MailError(f"KAOHE_SMTP_SECURITY 应为 ssl、starttls 或 none（收到 {security}）",
+                        f"KAOHE_SMTP_SECURITY must be ssl, starttls or none (got {security})")
+    try:
+        port = int(values.get("port") or DEFAULT_PORTS[security])
+    except ValueError:
+        raise MailError("KAOHE_SMTP_PORT 应为数字", "KAOHE_SMTP_PORT must be a number") from None
+    user = values.get("user", "")
+    sender = values.get("from") or user
+    if not sender:
+        raise MailError("没有设置发件人（KAOHE_MAIL_FROM）", "no sender configured (KAOHE_MAIL_FROM)")
+    to = tuple(a.strip() for a in re.split(r"[,;，；\s]+", values.get("to", "")) if a.strip())
+    return Settings(values["host"], port, security, user, values.get("password", ""), sender, to,
+                    values.get("cafile", ""))
+
+
+def finance_facts(path: Path) -> dict:
+    """Month and totals of a finance workbook, for the subject and body (empty if encrypted)."""
+    facts = {"month": None, "totals": {}, "employees": None}
+    m = re.search(r"(\d{4}-\d{2})", path.name)
+    if m:
+        facts["month"] = m.group(1)
+    try:
+        import python_calamine
+
+        wb = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
+        rows = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+    except Exception:
+        return facts
+    header = next((r for r in rows if r and r[0] == "工号"), None)
+    total = next((r for r in rows if r and r[0] == "合计"), None)
+    if header and total:
+        facts["totals"] = {h: v for h, v in zip(header, total) if isinstance(v, (int, float))}
+        facts["employees"] = rows.index(total) - rows.index(header) - 1
+    return facts
+
+
+def compose(path: Path, settings: Settings, to: tuple[str, ...]) -> EmailMessage:
+    facts = finance_facts(path)
+    month = facts["month"] or "本月"
+    t = facts["totals"]
+    msg = EmailMessage()
+    msg["Subject"] = f"{month} 考勤扣款及加班费汇总（财务汇总）"
+    msg["From"] = settings.sender
+    msg["To"] = ", ".join(to)
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=settings.sender.split("@")[-1] if "@" in settings.sender else None)
+    lines = ["财务同事：", "", f"附件是 {month} 的考勤扣款及加班费汇总（{path.name}），请据此核算工资。", ""]
+    if t:
+        deductions = sum(t.get(h, 0) for h in ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款"))
+        lines += [f"人数：{facts['employees']} 人",
+                  f"罚款及扣款合计：{deductions:,.2f} 元",
+                  f"加班费合计：{t.get('加班费', 0):,.2f} 元",
+                  f"KPI奖惩合计：{t.get('KPI奖惩', 0):,.2f} 元",
+                  f"调整合计：{t.get('调整合计', 0):,.2f} 元（正数为应增发）", ""]
+    lines += ["表中每人每项金额均注明制度依据（条款编号）。如有疑问请联系人力资源部。", "", "—— kaohe 考核自动发送"]
+    msg.set_content("\n".join(lines), charset="utf-8")
+    msg.add_attachment(path.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=path.name)
+    return msg
+
+
+def send(path: Path, to: list[str] | None = None, env=None) -> tuple[str, ...]:
+    """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure."""
+    path = Path(path)
+    if not path.is_file():
+        raise MailError(f"找不到文件：{path}", f"file not found: {path}")
+    settings = load_settings(env)
+    recipients = tuple(to or ()) or settings.to
+    if not recipients:
+        raise MailError("没有收件人：请用 --to 或设置 KAOHE_MAIL_TO", "no recipients: use --to or set KAOHE_MAIL_TO")
+    msg = compose(path, settings, recipients)
+    context = ssl.create_default_context(cafile=settings.cafile or None)
+    try:
+        if settings.security == "ssl":
+            server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT, context=context)
+        else:
+            server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT)
+        with server:
+            if settings.security == "starttls":
+                server.starttls(context=context)
+            if settings.user:
+                server.login(settings.user, settings.password)
+            refused = server.send_message(msg, from_addr=settings.sender, to_addrs=list(recipients))
+    except smtplib.SMTPAuthenticationError:
+        raise MailError("邮件服务器拒绝登录，请检查用户名和密码", "the mail server refused the login") from None
+    except smtplib.SMTPRecipientsRefused as exc:
+        bad = "、".join(exc.recipients)
+        raise MailError(f"邮件服务器拒绝了收件人：{bad}", f"the mail server refused the recipients: {bad}") from None
+    except smtplib.SMTPSenderRefused:
+        raise MailError(f"邮件服务器拒绝了发件人 {settings.sender}", f"the mail server refused the sender") from None
+    except ssl.SSLError as exc:
+        raise MailError(f"与邮件服务器的加密连接失败（{exc.reason}）", f"TLS with the mail server failed: {exc}") from None
+    except (ConnectionError, socket.timeout, socket.gaierror, OSError) as exc:
+        raise MailError(f"无法连接邮件服务器 {settings.host}:{settings.port}",
+                        f"cannot reach the mail server {settings.host}:{settings.port} ({exc})") from None
+    except smtplib.SMTPException as exc:
+        raise MailError(f"发送失败：{exc}", f"sending failed: {exc}") from None
+    if refused:
+        bad = "、".join(refused)
+        raise MailError(f"部分收件人被拒绝：{bad}（其余已发送）", f"some recipients were refused: {bad}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path.with_name(path.name + ".sent.txt"), "a", encoding="utf-8") as log:
+        log.write(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}\t{', '.join(recipients)}\t{digest}\n")
+    return recipients
+
+
+def outlook_draft(path: Path, to: list[str]) -> None:
+    """Windows: open the message as an Outlook draft instead of sending it."""
+    if sys.platform != "win32":
+        raise MailError("Outlook 草稿只在 Windows 上可用", "Outlook drafts are available on Windows only")
+    import win32com.client  # pywin32, installed with xlwings on Windows
+
+    settings_to = tuple(to)
+    msg = compose(Path(path), Settings("", 0, "none", "", "", "", settings_to, ""), settings_to)
+    outlook = win32com.client.Dispatch("Outlook.Application")
+    item = outlook.CreateItem(0)
+    item.To = "; ".join(settings_to)
+    item.Subject = msg["Subject"]
+    item.Body = msg.get_body(("plain",)).get_content()
+    item.Attachments.Add(str(Path(path).resolve()))
+    item.Display()
