@@ -46,8 +46,10 @@ NUMBER_FORMATS = {
     "text": None, "int": "0", "days": "0.0", "hours": "0.0", "money": '"¥"#,##0.00', "date": "yyyy-mm-dd",
     "time": "hh:mm", "datetime": "yyyy-mm-dd hh:mm", "header": None, "total_text": None, "total_days": "0.0",
     "total_money": '"¥"#,##0.00', "total_int": "0", "title": None, "percent": "0.0%", "score": "0.00",
+    "wrap": None,
 }
-BUILTIN_FORMATS = {"0": 1, "0.00": 2, "0.0%": None, "yyyy-mm-dd": None}
+ALIGNMENTS = {"header": '<alignment horizontal="center" vertical="center" wrapText="1"/>',
+              "wrap": '<alignment vertical="top" wrapText="1"/>'}
 HIGHLIGHTS = {
     "absent": ('<dxf><font><color rgb="FF9C0006"/></font>'
                '<fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>'),
@@ -133,8 +135,7 @@ class StyleBook:
             attrs = (f'numFmtId="{fmt}" fontId="{f_id}" fillId="{fill if name == "header" else 0}" '
                      f'borderId="{border if name != "title" else 0}" xfId="0" applyNumberFormat="1" applyFont="1" '
                      f'applyFill="1" applyBorder="1"')
-            align = '<alignment horizontal="center" vertical="center" wrapText="1"/>' if name == "header" else \
-                '<alignment vertical="center"/>'
+            align = ALIGNMENTS.get(name, '<alignment vertical="center"/>')
             xfs.append(f"<xf {attrs} applyAlignment=\"1\">{align}</xf>")
             names.append(name)
         first = self._append("cellXfs", xfs)

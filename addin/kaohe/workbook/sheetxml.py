@@ -36,7 +36,7 @@ XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 # Cell styles kaohe appends to the workbook's styles (see package.StyleBook).
 STYLE_NAMES = ("header", "text", "int", "days", "money", "date", "time", "datetime", "hours",
-               "total_text", "total_days", "total_money", "total_int", "title", "percent", "score")
+               "total_text", "total_days", "total_money", "total_int", "title", "percent", "score", "wrap")
 
 
 @dataclass(frozen=True)

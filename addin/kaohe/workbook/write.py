@@ -20,7 +20,8 @@ from kaohe.workbook.sheetxml import Column, SheetSpec
 DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
 DATETIME_HEADERS = {"开始时间", "结束时间", "时间"}
 INT_HEADERS = {"迟到分钟", "早退分钟", "缺卡次数", "迟到次数", "早退次数", "排名"}
-WIDE = {"说明": 60, "依据": 60, "问题": 50, "处理": 30, "统计": 50, "请假": 14}
+WIDE = {"说明": 60, "依据": 50, "问题": 50, "处理": 30, "统计": 50, "请假": 14}
+WRAPPED = {"说明", "依据", "问题", "处理"}  # long texts wrap inside their column (and print inside it)
 
 
 def _style(header: str) -> str:
@@ -40,6 +41,8 @@ def _style(header: str) -> str:
         return "datetime"
     if header in INT_HEADERS:
         return "int"
+    if header in WRAPPED:
+        return "wrap"
     return "text"
 
 

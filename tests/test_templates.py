@@ -1,0 +1,88 @@
+"""The templates HR fills in: reproducible, with drop-downs, formats, protection; rendered by LibreOffice."""
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lo import available, convert
+
+from kaohe.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates"
+
+
+def test_committed_templates_match_a_fresh_build():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_templates.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def validations(ws):
+    return {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+
+
+def test_attendance_template_drop_downs_formats_and_protection():
+    wb = openpyxl.load_workbook(TEMPLATES / "考勤模板.xlsx")
+    assert wb.sheetnames[0] == "使用说明" and wb["使用说明"].protection.sheet
+    leave = wb["请假记录"]
+    header = [c.value for c in leave[1]]
+    lists = {header[ord(col) - 65]: f for col, f in validations(leave).items()}
+    assert lists["假别"] == '"事假,病假,婚假,丧假,产假,年休假,调休,工伤假"'
+    assert lists["审批状态"] == '"已批准,待审批,已驳回,事后补单"'
+    assert leave.cell(row=2, column=header.index("开始时间") + 1).number_format == "yyyy-mm-dd hh:mm"
+    assert leave.freeze_panes == "A2" and leave.page_setup.orientation == "landscape"
+    for sheet, column in (("打卡异常", "时段"), ("员工名册", "工时制"), ("加班申请", "类型"), ("加班申请", "补偿方式")):
+        ws = wb[sheet]
+        header = [c.value for c in ws[1]]
+        assert header[ord(next(k for k in validations(ws) if header[ord(k) - 65] == column)) - 65] == column
+    assert wb["员工名册"]["A2"].number_format == "@"  # 工号 typed as text
+    rules = wb["规则"]
+    assert rules.protection.sheet and not rules["B2"].protection.locked and rules["A2"].protection.locked
+    holidays = {r[0].date().isoformat(): r[1] for r in wb["节假日"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert holidays["2026-10-01"] == "法定节假日" and holidays["2026-10-10"] == "调休上班"
+
+
+def test_review_template_relation_drop_down():
+    ws = openpyxl.load_workbook(TEMPLATES / "考核模板.xlsx")["考核评分"]
+    assert '"自评,互评,上级"' in validations(ws).values()
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def pdf_text(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
+@pytest.mark.parametrize("name,max_pages", [("考勤模板.xlsx", 20), ("KPI模板.xlsx", 10), ("考核模板.xlsx", 10)])
+def test_templates_render_to_pdf_and_png(tmp_path, name, max_pages):
+    pdf = convert(TEMPLATES / name, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    pages = pdf_pages(pdf)
+    assert 1 <= pages <= max_pages
+    assert "###" not in pdf_text(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page-*.png")
+    assert png.stat().st_size > 1000
+
+
+@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
+def test_a_computed_month_prints_without_hashes(tmp_path):
+    assert main(["demo", "--out", str(tmp_path), "-q"]) == 0
+    result = tmp_path / "考勤示例_2026-10_结果.xlsx"
+    wb = openpyxl.load_workbook(result)
+    for name in wb.sheetnames:  # print only the summary: the other sheets are not printed here
+        wb[name].sheet_state = "visible" if name == "月度汇总" else "hidden"
+    only = tmp_path / "summary.xlsx"
+    wb.active = wb.sheetnames.index("月度汇总")
+    wb.save(only)
+    pdf = convert(only, "pdf", tmp_path / "pdf", tmp_path / "profile")
+    text = pdf_text(pdf)
+    assert "###" not in text
+    assert "应出勤天数" in text and "合计" in text
+    # Fit to width: every page carries the header (print titles) and the last column (依据).
+    assert pdf_pages(pdf) <= 6
