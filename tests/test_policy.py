@@ -87,5 +87,5 @@ def test_template_rules_sheet_lists_every_parameter(tmp_path):
     # The template's own 规则 values parse back to the defaults.
     policy, findings = policy_from_rows([(f"B{i}", r[0], r[1]) for i, r in enumerate(rows, 2)])
     assert policy == DEFAULT and not [f for f in findings if f.level == "错误"]
-    holidays = {r[0].date(): r[1] for r in wb["节假日"].iter_rows(min_row=2, values_only=True)}
+    holidays = {r[0].date(): r[1] for r in wb["节假日"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert holidays[dt.date(2026, 10, 1)] == "法定节假日" and holidays[dt.date(2026, 10, 10)] == "调休上班"
