@@ -20,6 +20,9 @@ def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
         ws = wb.create_sheet(name)
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # typed text that looks like a formula stays text
     wb.save(path)
     return path
 

@@ -7,6 +7,7 @@ and nothing written.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -221,6 +222,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except MailError as exc:
         print(f"发送失败：{exc.zh} / Error: {exc.en}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            print("失败：磁盘空间不足，工作簿未改动 / Failed: no space left on the disk; the workbook was not changed",
+                  file=sys.stderr)
+        elif isinstance(exc, PermissionError):
+            print(f"失败：没有权限写入 {exc.filename or ''} / Failed: permission denied", file=sys.stderr)
+        else:
+            print(f"失败：{exc} / Failed: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("已中断，工作簿未改动 / interrupted; the workbook was not changed", file=sys.stderr)

@@ -13,7 +13,7 @@ from pathlib import Path
 from kaohe.findings import InputRefused
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     if pid <= 0:
         return False
     try:
@@ -37,7 +37,7 @@ def run_lock(book: Path):
                 pid = int(lock.read_text().strip() or 0)
             except (OSError, ValueError):
                 pid = 0
-            if _alive(pid) and pid != os.getpid():
+            if alive(pid) and pid != os.getpid():
                 raise InputRefused(f"另一个 kaohe 正在处理此工作簿（进程 {pid}），请稍后再试",
                                    f"another kaohe run (pid {pid}) is working on this workbook") from None
             with contextlib.suppress(OSError):
@@ -47,6 +47,9 @@ def run_lock(book: Path):
     try:
         os.write(fd, str(os.getpid()).encode())
         os.close(fd)
+        from kaohe.workbook.package import remove_stale_temps
+
+        remove_stale_temps(lock.parent)  # debris of a run that was killed
         yield lock
     finally:
         with contextlib.suppress(OSError):

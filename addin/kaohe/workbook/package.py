@@ -205,6 +205,7 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
     workbook.xml further (e.g. ask Excel to recalculate on load).
     """
     src, dst = Path(src), Path(dst)
+    remove_stale_temps(dst.parent)
     with zipfile.ZipFile(src) as zin:
         infos = zin.infolist()
         names = {i.filename for i in infos}
@@ -285,8 +286,8 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
         if backup:
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             bak = dst.with_name(f"{dst.stem}.bak-{stamp}{dst.suffix}")
-            shutil.copy2(src, bak)
-        fd, tmp = tempfile.mkstemp(prefix=f".~kaohe-{dst.stem}-", suffix=".tmp", dir=dst.parent)
+            _atomic_copy(src, bak)
+        fd, tmp = temp_file(dst.parent)
         try:
             with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zout:
                 for k, info in enumerate(infos):
@@ -310,6 +311,50 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
                 os.unlink(tmp)
             raise
     return bak
+
+
+TEMP_RE = re.compile(r"^\.~kaohe-(\d+)-[0-9a-z_]+\.tmp$")
+
+
+def temp_file(folder: Path) -> tuple[int, str]:
+    """A hidden temporary file in ``folder`` whose name carries this process id."""
+    return tempfile.mkstemp(prefix=f".~kaohe-{os.getpid()}-", suffix=".tmp", dir=folder)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove temporary files left by kaohe processes that no longer exist (a run that was killed)."""
+    from kaohe.workbook.lock import alive
+
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for path in entries:
+        m = TEMP_RE.match(path.name)
+        if m and not alive(int(m.group(1))):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass
+    return removed
+
+
+def _atomic_copy(src: Path, dst: Path) -> None:
+    """Copy via a temporary file and a rename: a backup is either complete or absent."""
+    fd, tmp = temp_file(dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as out, open(src, "rb") as fin:
+            shutil.copyfileobj(fin, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+        shutil.copystat(src, tmp)
+        os.replace(tmp, dst)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _mode_for(src: Path, dst: Path) -> int:

@@ -96,6 +96,53 @@ def check_file(path: Path) -> None:
         raise InputRefused("不支持 .xlsb 二进制工作簿，请另存为 .xlsx", ".xlsb binary workbooks are not supported; save as .xlsx")
     if total > MAX_UNCOMPRESSED_BYTES or (total > 50 * 2**20 and total / packed > MAX_COMPRESSION_RATIO):
         raise InputRefused("工作簿解压后过大，疑似压缩炸弹，已拒绝", "the workbook inflates too much (zip bomb?); refused")
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if info.filename.endswith((".xml", ".rels")):
+                with zf.open(info) as fh:
+                    head = fh.read(4096)
+                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                    raise InputRefused(f"工作簿部件 {info.filename} 含有 DOCTYPE/实体声明（可能是 XML 炸弹），已拒绝",
+                                       f"part {info.filename} declares a DOCTYPE or entities (XML bomb?); refused")
+
+
+_WIDE_CELL = re.compile(rb'<c r="[A-Z]{2,3}[0-9]')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def check_sheet_extent(path: Path, sheet: str) -> None:
+    """Refuse a sheet whose cells span more than MAX_SHEET_CELLS (reading it would allocate them all).
+
+    The sheet XML is streamed: a sheet whose cells all sit in columns A-Z is bounded anyway
+    (26 columns x 1,048,576 rows); otherwise the furthest column and row are measured.
+    """
+    from kaohe.workbook.package import _read_sheets, _rels
+
+    with zipfile.ZipFile(path) as zf:
+        try:
+            targets, _ = _rels(zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"), "xl")
+            sheets = _read_sheets(zf.read("xl/workbook.xml").decode("utf-8", "replace"), targets)
+        except KeyError:
+            return
+        part = next((s.part for s in sheets if s.name == sheet), None)
+        if not part or part not in zf.namelist():
+            return
+        wide, max_col, max_row, tail = False, 0, 0, b""
+        with zf.open(part) as fh:
+            for block in iter(lambda: fh.read(1 << 22), b""):
+                chunk = tail + block
+                if not wide and _WIDE_CELL.search(chunk):
+                    wide = True
+                if wide:
+                    for m in _CELL_REF.finditer(chunk):
+                        col = 0
+                        for ch in m.group(1):
+                            col = col * 26 + ch - 64
+                        max_col, max_row = max(max_col, col), max(max_row, int(m.group(2)))
+                tail = chunk[-32:]
+    if wide and max_col * max_row > MAX_SHEET_CELLS:
+        raise InputRefused(f"工作表“{sheet}”的单元格范围过大（{max_row} 行 × {max_col} 列），已拒绝",
+                           f"sheet '{sheet}' spans too many cells ({max_row} rows x {max_col} columns); refused")
 
 
 def fingerprint_file(path: Path) -> str:
@@ -126,6 +173,7 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS,
             if spec.mandatory:
                 raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
             continue
+        check_sheet_extent(path, spec.name)
         sheet = wb.get_sheet_by_name(spec.name)
         if sheet.total_height * max(sheet.total_width, 1) > MAX_SHEET_CELLS:
             raise InputRefused(f"工作表“{spec.name}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）",
@@ -141,6 +189,7 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS,
     raw_rows = {}
     for name in raw:
         if name in names:
+            check_sheet_extent(path, name)
             try:
                 raw_rows[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             except Exception as exc:
