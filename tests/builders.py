@@ -18,11 +18,11 @@ def write_book(path: Path, sheets: dict[str, list[list]]) -> Path:
     wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
-        for row in rows:
+        for r, row in enumerate(rows, start=1):
             ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # typed text that looks like a formula stays text
+            for c, value in enumerate(row, start=1):
+                if isinstance(value, str) and value.startswith("="):
+                    ws.cell(row=r, column=c).data_type = "s"  # typed text that looks like a formula stays text
     wb.save(path)
     return path
 

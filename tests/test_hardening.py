@@ -33,8 +33,10 @@ def kaohe(*args, limit_fsize=None, timeout=120):
         if limit_fsize:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_fsize, limit_fsize))
-    code = ("import resource, sys\nfrom kaohe.cli import main\nrc = main(sys.argv[1:])\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\nsys.exit(rc)")
+    # Peak memory of this process only: VmHWM (ru_maxrss would include the forked parent).
+    code = ("import re, sys\nfrom kaohe.cli import main\nrc = main(sys.argv[1:])\n"
+            "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1), file=sys.stderr)\n"
+            "sys.exit(rc)")
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, preexec_fn=limits, env={**os.environ, "PYTHONPATH": str(ROOT / "addin")})
