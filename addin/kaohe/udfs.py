@@ -1,0 +1,377 @@
+"""Functions typed in cells: =LATEFINE(A2), =DAYTYPE(B2), =LEAVECHECK(...) (xlwings UDFs).
+
+Thin: each converts what Excel passes, calls the engine (the same code and the same Policy as
+the commands) and formats the result. They are plain Python functions as well, so they are
+tested by calling them directly; on Windows the add-in carries their VBA wrappers.
+
+Conventions (WORKBOOK.md):
+    - A range in gives an array of the same shape out: one call serves a whole column.
+    - Blanks count as 0 or "no value" (a blank punch gives a blank result).
+    - A bad value gives a short Chinese error text in that cell only (``错误：…``), never a traceback.
+    - Where the calling workbook has a 规则 or 节假日 sheet, the functions honour it: both are
+      read once per workbook and cached until their contents change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import math
+
+import pandas as pd
+import xlwings as xw
+
+from kaohe import policy as pol
+from kaohe.calendar import Calendar, date_range
+from kaohe.engine import leave as lv
+from kaohe.engine.kpi import combined, indicator_points
+from kaohe.engine.overtime import hourly_wage, multiplier
+from kaohe.engine.pay import money
+from kaohe.policy.tables import DATA, DOWN, UP, Indicator
+from kaohe.workbook import contract as c
+from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
+
+
+class CellError(ValueError):
+    """A bad argument: its message is what the cell shows."""
+
+
+# --- context: the policy and calendar of the calling workbook --------------------------
+
+_DEFAULT = (pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday))
+_cache: dict[str, tuple[str, tuple]] = {}
+
+
+def context(caller=None) -> tuple[pol.Policy, Calendar]:
+    """The Policy and Calendar for the workbook of ``caller`` (an xlwings Range), else the defaults."""
+    if caller is None:
+        return _DEFAULT
+    try:
+        book = caller.sheet.book
+        names = [s.name for s in book.sheets]
+        rules = book.sheets[c.RULES.name].used_range.value if c.RULES.name in names else None
+        holidays = book.sheets[c.HOLIDAYS.name].used_range.value if c.HOLIDAYS.name in names else None
+    except Exception:  # no workbook behind the call (tests, or Excel busy): the defaults
+        return _DEFAULT
+    key = hashlib.sha256(repr((rules, holidays)).encode()).hexdigest()
+    cached = _cache.get(book.fullname)
+    if cached and cached[0] == key:
+        return cached[1]
+    found = context_from_rows(rules, holidays)
+    _cache[book.fullname] = (key, found)
+    return found
+
+
+def context_from_rows(rules: list | None, holidays: list | None) -> tuple[pol.Policy, Calendar]:
+    """Policy and Calendar from the values of a 规则 and a 节假日 sheet (header row first)."""
+    policy = pol.DEFAULT
+    if rules and len(rules) > 1:
+        header = [str(h).strip() if h else "" for h in rules[0]]
+        if "参数" in header and "值" in header:
+            k, v = header.index("参数"), header.index("值")
+            policy, _ = pol.policy_from_rows([("", r[k], r[v]) for r in rules[1:] if len(r) > max(k, v)])
+    overrides = {}
+    if holidays and len(holidays) > 1:
+        header = [str(h).strip() if h else "" for h in holidays[0]]
+        if "日期" in header and "类型" in header:
+            d, t = header.index("日期"), header.index("类型")
+            for r in holidays[1:]:
+                try:
+                    day = parse_date(r[d])
+                except ValueError:
+                    continue
+                if day and r[t] in c.HOLIDAY_SHEET_TYPES:
+                    overrides[day] = (r[t], "")
+    return policy, Calendar(policy.rest_weekday, overrides)
+
+
+# --- element-wise application over ranges ---------------------------------------------------
+
+def _cellwise(func):
+    """Apply ``func`` to one value or element-wise to a range (list of lists): same shape out.
+
+    Only the first argument may be a range; an error becomes that cell's text.
+    """
+    @functools.wraps(func)
+    def wrapper(first, *args, **kwargs):
+        def one(value):
+            try:
+                return func(value, *args, **kwargs)
+            except CellError as exc:
+                return f"错误：{exc}"
+            except (ValueError, TypeError, OverflowError):
+                return "错误：参数无效"
+        if isinstance(first, (list, tuple)):
+            return [[one(v) for v in row] if isinstance(row, (list, tuple)) else one(row) for row in first]
+        return one(first)
+    return wrapper
+
+
+def _minutes(value) -> int:
+    if is_blank(value):
+        return 0
+    n = parse_number(value) if not isinstance(value, (int, float)) else float(value)
+    if n is None or n < 0 or not math.isfinite(n):
+        raise CellError("分钟数无效")
+    return int(n)
+
+
+def _tier(minutes: int, policy: pol.Policy) -> str:
+    if minutes <= policy.late_grace_minutes:
+        return c.LATE_OK
+    if minutes <= policy.late_half_day_minutes:
+        return c.LATE_FINED
+    if minutes <= policy.late_full_day_minutes:
+        return c.LATE_HALF
+    return c.LATE_FULL
+
+
+# --- the functions ------------------------------------------------------------------------
+
+@xw.func
+@xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
+@_cellwise
+def LATEFINE(minutes, caller=None):
+    """第十九条：一次迟到/早退的罚款（1–30分钟罚款，超过30分钟按旷工，见 ABSENTDAYS）。"""
+    policy, _ = context(caller)
+    return policy.late_fine if _tier(_minutes(minutes), policy) == c.LATE_FINED else 0
+
+
+@xw.func
+@xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
+@_cellwise
+def ABSENTDAYS(minutes, caller=None):
+    """第十九条：迟到/早退折算的旷工天数：0、0.5 或 1。"""
+    policy, _ = context(caller)
+    return {c.LATE_HALF: 0.5, c.LATE_FULL: 1}.get(_tier(_minutes(minutes), policy), 0)
+
+
+@xw.func
+@xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
+@_cellwise
+def LATESTATUS(minutes, caller=None):
+    """第十九条：正常 / 迟到早退 / 旷工半天 / 旷工1天。"""
+    policy, _ = context(caller)
+    return _tier(_minutes(minutes), policy)
+
+
+def _time_of(value) -> dt.time | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, (dt.datetime, str)) and not isinstance(value, dt.time):
+        try:
+            stamp = parse_datetime(value)
+            return stamp.time() if stamp else None
+        except ValueError:
+            pass
+    if isinstance(value, (int, float)) and value >= 1:  # a date-time serial: its time of day
+        value = value % 1
+    try:
+        return parse_time(value)
+    except ValueError:
+        raise CellError("时间无效") from None
+
+
+def _whole_minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute  # seconds dropped after rounding to the second (ATT-04)
+
+
+@xw.func
+@xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
+@xw.arg("start", doc="应上班时间，默认规则中的上午上班时间")
+@_cellwise
+def LATEMINUTES(punch, start=None, caller=None):
+    """第十九条：迟到的整分钟数（秒数舍去）。"""
+    policy, _ = context(caller)
+    t = _time_of(punch)
+    if t is None:
+        return ""
+    s = _time_of(start) if not is_blank(start) else policy.am_start
+    return max(0, _whole_minutes(t) - _whole_minutes(s))
+
+
+@xw.func
+@xw.arg("punch", ndim=2, doc="下班打卡时间（可选一列）")
+@xw.arg("end", doc="应下班时间，默认规则中的下午下班时间")
+@_cellwise
+def EARLYMINUTES(punch, end=None, caller=None):
+    """第十九条：早退的整分钟数（秒数舍去）。"""
+    policy, _ = context(caller)
+    t = _time_of(punch)
+    if t is None:
+        return ""
+    e = _time_of(end) if not is_blank(end) else policy.pm_end
+    return max(0, _whole_minutes(e) - _whole_minutes(t))
+
+
+def _date(value, what="日期") -> dt.date:
+    try:
+        day = parse_date(value)
+    except ValueError:
+        raise CellError(f"{what}无效") from None
+    if day is None:
+        raise CellError(f"缺少{what}")
+    return day
+
+
+@xw.func
+@xw.arg("date", ndim=2, doc="日期（可选一列）")
+@xw.arg("gender", doc="性别（可省略）")
+@_cellwise
+def DAYTYPE(date, gender=None, caller=None):
+    """第十四条：工作日 / 休息日 / 法定节假日 / 调休休息日 / 调休上班（国务院通知为准，节假日表优先）。"""
+    if is_blank(date):
+        return ""
+    _, calendar = context(caller)
+    try:
+        return calendar.day_type(_date(date))
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+@xw.func
+def WORKDAYS(start, end, caller=None):
+    """第四条、第十四条：两个日期之间（含首尾）按公司日历的工作日数。"""
+    try:
+        _, calendar = context(caller)
+        a, b = _date(start, "开始日期"), _date(end, "结束日期")
+        if b < a:
+            raise CellError("结束日期早于开始日期")
+        return calendar.workdays(a, b)
+    except CellError as exc:
+        return f"错误：{exc}"
+
+
+def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar) -> float:
+    """Days a leave counts by its type's rule; an end given as a bare date runs to the end of that day."""
+    a = pd.Timestamp(parse_datetime(start))
+    b = pd.Timestamp(parse_datetime(end))
+    if b == b.normalize():
+        b += pd.Timedelta(days=1)
+    return _count(kind, a, b, policy, calendar)
+
+
+def _count(kind: str, a: pd.Timestamp, b: pd.Timestamp, policy: pol.Policy, calendar: Calendar) -> float:
+    """Days of the interval [a, b) by the type's rule, on the standard schedule."""
+    if b <= a:
+        raise CellError("结束时间早于开始时间")
+    if kind in lv.CALENDAR_TYPES:
+        return lv.calendar_half_days(a, b, policy)
+    am = lv._mid(policy.am_start, policy.am_end)
+    pm = lv._mid(policy.pm_start, policy.pm_end)
+    total = 0.0
+    for day in date_range(a.date(), (b - pd.Timedelta(seconds=1)).date()):
+        if calendar.is_workday(day):
+            ts = pd.Timestamp(day)
+            total += 0.5 * ((a <= ts + am < b) + (a <= ts + pm < b))
+    return total
+
+
+@xw.func
+def LEAVEDAYS(kind, start, end, caller=None):
+    """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按工作日，半天为单位）。"""
+    policy, calendar = context(caller)
+    try:
+        if kind not in c.LEAVE_TYPES:
+            raise CellError("假别无效")
+        if is_blank(start) or is_blank(end):
+            raise CellError("缺少开始或结束时间")
+        return _leave_days(kind, start, end, policy, calendar)
+    except CellError as exc:
+        return f"错误：{exc}"
+    except ValueError:
+        return "错误：时间无效"
+
+
+@xw.func
+def LEAVECHECK(kind, start, end, applied, status="已批准", proof=None, event_date=None, regular=None,
+               work_start=None, hired=None, caller=None):
+    """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。"""
+    policy, calendar = context(caller)
+    try:
+        record = pd.DataFrame([{
+            "emp": "1", "type": kind, "start": parse_datetime(start), "end": parse_datetime(end),
+            "applied": parse_date(applied), "status": status or c.APPROVED, "proof": proof,
+            "event_date": parse_date(event_date), "returned": None, "note": None, "row": 1}])
+        roster = pd.DataFrame([{"emp": "1", "regular": parse_date(regular), "work_start": parse_date(work_start),
+                                "hired": parse_date(hired) or dt.date(1900, 1, 1)}])
+    except ValueError:
+        return "错误：日期或时间无效"
+    counter = lambda emp, k, a, b: _count(k, pd.Timestamp(a), pd.Timestamp(b), policy, calendar)  # noqa: E731
+    try:
+        out, _ = lv.validate(record, roster, counter, {}, policy, lambda f, r: "")
+    except CellError as exc:
+        return f"错误：{exc}"
+    row = out.iloc[0]
+    if row["result"] == c.CHECK_PASS:
+        return c.CHECK_PASS
+    return f"{row['result']}：{row['note'].split('；')[0]}"
+
+
+@xw.func
+def ANNUALLEAVE(work_start, hire_date, year, sick_days=0, caller=None):
+    """第三十五条：当年年休假天数（累计工龄 5/10/15 天，入职当年按剩余日历天数折算）。"""
+    policy, _ = context(caller)
+    try:
+        return lv.annual_entitlement(parse_date(work_start), parse_date(hire_date), int(year),
+                                     float(sick_days or 0), policy)
+    except (ValueError, TypeError):
+        return "错误：参数无效"
+
+
+@xw.func
+@xw.arg("base", ndim=2, doc="岗位基本工资（可选一列）")
+@_cellwise
+def DAILYWAGE(base, caller=None):
+    """PAY-01：日工资 = 岗位基本工资 ÷ 21.75（保留两位小数）。"""
+    policy, _ = context(caller)
+    value = 0.0 if is_blank(base) else parse_number(base)
+    if value is None or value < 0:
+        raise CellError("工资无效")
+    return float(money(value / policy.monthly_workdays))
+
+
+@xw.func
+def OTPAY(hours, day_type, base, caller=None):
+    """第九条、第十三条：加班费 = 小时 × 岗位基本工资 ÷ 21.75 ÷ 8 × 倍数（工作日1.5、休息日2、法定节假日3）。"""
+    policy, _ = context(caller)
+    if day_type not in c.DAY_TYPES:
+        return "错误：日类型无效"
+    try:
+        h = 0.0 if is_blank(hours) else parse_number(hours)
+        b = 0.0 if is_blank(base) else parse_number(base)
+    except ValueError:
+        return "错误：参数无效"
+    if h < 0 or b < 0:
+        return "错误：参数无效"
+    return float(money(h * hourly_wage(b, policy) * multiplier(day_type, policy)))
+
+
+@xw.func
+@xw.arg("value", ndim=2, doc="指标数值（可选一列；比率可写 45.2%）")
+@_cellwise
+def KPIPOINTS(value, weight, direction, target, floor):
+    """KPI-02：指标得分：达到目标值得满分，达到底线值得0分，中间按比例。"""
+    if is_blank(value):
+        return ""
+    if direction not in (UP, DOWN):
+        raise CellError("方向应为 越高越好 或 越低越好")
+    v, w, t, f = (parse_number(x) for x in (value, weight, target, floor))
+    if None in (v, w, t, f) or t == f:
+        raise CellError("数值无效")
+    return indicator_points(v, Indicator("", w, direction, t, f, DATA))
+
+
+@xw.func
+def KPISCORE(self_score, manager_score, caller=None):
+    """KPI-03：综合得分 = 30% 自评分 + 70% 店长评分（两位小数）。"""
+    policy, _ = context(caller)
+    try:
+        s, m = parse_number(self_score) or 0.0, parse_number(manager_score) or 0.0
+    except ValueError:
+        return "错误：分数无效"
+    return combined(s, m, policy)
+
+
+FUNCTIONS = (LATEFINE, ABSENTDAYS, LATESTATUS, LATEMINUTES, EARLYMINUTES, DAYTYPE, WORKDAYS, LEAVEDAYS, LEAVECHECK,
+             ANNUALLEAVE, DAILYWAGE, OTPAY, KPIPOINTS, KPISCORE)
