@@ -37,7 +37,8 @@ def test_lv_01_pending_leave_covers_nothing_absence_is_absenteeism(month):
     m = month(book(["001", "事假", D(2), D(2), D(1), "待审批"], off={D(2)}))
     s = m.summary()
     assert s["旷工天数"] == 1 and s["事假天数"] == 0 and s["旷工扣款"] == 200
-    assert m.leave()[0]["校验结果"] == "不通过"
+    row = m.leave()[0]
+    assert row["校验结果"] == "不通过" and row["天数"] == 1 and row["计为"] == ""  # asked for 1 day; covers nothing
     assert m.problems("请假未批准")
 
 

@@ -200,8 +200,8 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
     for r in f.itertuples():
         ck = checks[r.Index]
         kind = ck.counted_as if ck.counted_as in c.LEAVE_TYPES else r.type
-        days = (count_days(r.emp, kind, r.start, r.end_eff)
-                if ck.effective and kind in c.LEAVE_TYPES and pd.notna(r.start) else 0.0)
+        valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
+        days = count_days(r.emp, kind, r.start, r.end_eff) if kind in c.LEAVE_TYPES and valid_times else 0.0
         if r.cut_by_return:
             ck.notes.append(f"ATT-10 第二十四条: {r.returned:%Y-%m-%d} 销假返岗")
         rules = ck.rules + [x for x in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if x and x not in ck.rules]
