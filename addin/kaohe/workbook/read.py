@@ -198,6 +198,25 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS,
     return Book(path, tables, findings, fingerprint_file(path), raw_rows)
 
 
+def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[str, Table], list[Finding]]:
+    """Typed tables from a source of raw rows: ``sheet_rows(name)`` gives a sheet's rows, or None if absent.
+
+    The live workbook (xlwings) reads through this; files go through :func:`read_book`.
+    """
+    findings: list[Finding] = []
+    tables: dict[str, Table] = {}
+    for spec in specs:
+        rows = sheet_rows(spec.name)
+        if rows is None:
+            if spec.mandatory:
+                raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
+            continue
+        table = table_from_rows(spec, rows, findings)
+        if table is not None:
+            tables[spec.name] = table
+    return tables, findings
+
+
 def _find_header(spec: c.InputSheet, rows: list[list]) -> tuple[int, dict[str, int]] | None:
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         index: dict[str, int] = {}
