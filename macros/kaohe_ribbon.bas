@@ -1,5 +1,5 @@
 Attribute VB_Name = "KaoheRibbon"
-' Callbacks of the 考勤绩效 ribbon tab (customUI.xml): every button calls the same handler,
+' Callbacks of the kaohe ribbon tab (customUI.xml): every button calls the same handler,
 ' which passes its id to kaohe.ribbon.on_button in Python (xlwings RunPython).
 Option Explicit
 

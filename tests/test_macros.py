@@ -36,3 +36,9 @@ def test_every_button_has_a_handler_and_a_chinese_label():
     assert labels == {"计算本月", "校验请假", "生成KPI评分表", "季度/年度考核", "导出财务表", "发送财务", "导入函数", "帮助"}
     assert all(b.get("imageMso") and b.get("screentip") for b in buttons)
     assert ui.find(".//c:tab", ns).get("label") == "考勤绩效"
+
+
+def test_vba_sources_are_ascii():
+    """VBA text is stored in the project's code page: Chinese belongs in customUI.xml and in Python."""
+    for path in (ROOT / "macros").glob("*.bas"):
+        assert path.read_text(encoding="utf-8").isascii(), path.name

@@ -141,6 +141,17 @@ def cmd_send(args) -> int:
     return 0
 
 
+def cmd_addin(args) -> int:
+    from kaohe import addin
+
+    if args.action == "build":
+        path = addin.build(Path(args.out) if args.out else addin.SHIPPED)
+        print(f"已生成加载项 / add-in built: {path}")
+    else:
+        print(addin.install())
+    return 0
+
+
 def cmd_not_yet(args) -> int:
     print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
           file=sys.stderr)
@@ -202,8 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
     sp.add_argument("--month", default="2026-10", metavar="YYYY-MM")
 
-    for name, help_ in (("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile"),
-                        ("addin", "Excel 加载项 / the Excel add-in")):
+    sp = add("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin)
+    sp.add_argument("action", choices=["build", "install"])
+    sp.add_argument("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam")
+
+    for name, help_ in (("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile")):
         sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)
         sp.add_argument("rest", nargs=argparse.REMAINDER)
     return p

@@ -178,29 +178,29 @@ def _whole_minutes(t: dt.time) -> int:
 
 @xw.func
 @xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
-@xw.arg("start", doc="应上班时间，默认规则中的上午上班时间")
+@xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @_cellwise
-def LATEMINUTES(punch, start=None, caller=None):
+def LATEMINUTES(punch, start_time=None, caller=None):
     """第十九条：迟到的整分钟数（秒数舍去）。"""
     policy, _ = context(caller)
     t = _time_of(punch)
     if t is None:
         return ""
-    s = _time_of(start) if not is_blank(start) else policy.am_start
+    s = _time_of(start_time) if not is_blank(start_time) else policy.am_start
     return max(0, _whole_minutes(t) - _whole_minutes(s))
 
 
 @xw.func
 @xw.arg("punch", ndim=2, doc="下班打卡时间（可选一列）")
-@xw.arg("end", doc="应下班时间，默认规则中的下午下班时间")
+@xw.arg("end_time", doc="应下班时间，默认规则中的下午下班时间")
 @_cellwise
-def EARLYMINUTES(punch, end=None, caller=None):
+def EARLYMINUTES(punch, end_time=None, caller=None):
     """第十九条：早退的整分钟数（秒数舍去）。"""
     policy, _ = context(caller)
     t = _time_of(punch)
     if t is None:
         return ""
-    e = _time_of(end) if not is_blank(end) else policy.pm_end
+    e = _time_of(end_time) if not is_blank(end_time) else policy.pm_end
     return max(0, _whole_minutes(e) - _whole_minutes(t))
 
 
@@ -215,26 +215,26 @@ def _date(value, what="日期") -> dt.date:
 
 
 @xw.func
-@xw.arg("date", ndim=2, doc="日期（可选一列）")
+@xw.arg("day", ndim=2, doc="日期（可选一列）")
 @xw.arg("gender", doc="性别（可省略）")
 @_cellwise
-def DAYTYPE(date, gender=None, caller=None):
+def DAYTYPE(day, gender=None, caller=None):
     """第十四条：工作日 / 休息日 / 法定节假日 / 调休休息日 / 调休上班（国务院通知为准，节假日表优先）。"""
-    if is_blank(date):
+    if is_blank(day):
         return ""
     _, calendar = context(caller)
     try:
-        return calendar.day_type(_date(date))
+        return calendar.day_type(_date(day))
     except ValueError as exc:
         raise CellError(str(exc)) from None
 
 
 @xw.func
-def WORKDAYS(start, end, caller=None):
+def WORKDAYS(first_day, last_day, caller=None):
     """第四条、第十四条：两个日期之间（含首尾）按公司日历的工作日数。"""
     try:
         _, calendar = context(caller)
-        a, b = _date(start, "开始日期"), _date(end, "结束日期")
+        a, b = _date(first_day, "开始日期"), _date(last_day, "结束日期")
         if b < a:
             raise CellError("结束日期早于开始日期")
         return calendar.workdays(a, b)
@@ -268,15 +268,15 @@ def _count(kind: str, a: pd.Timestamp, b: pd.Timestamp, policy: pol.Policy, cale
 
 
 @xw.func
-def LEAVEDAYS(kind, start, end, caller=None):
+def LEAVEDAYS(kind, start_time, end_time, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按工作日，半天为单位）。"""
     policy, calendar = context(caller)
     try:
         if kind not in c.LEAVE_TYPES:
             raise CellError("假别无效")
-        if is_blank(start) or is_blank(end):
+        if is_blank(start_time) or is_blank(end_time):
             raise CellError("缺少开始或结束时间")
-        return _leave_days(kind, start, end, policy, calendar)
+        return _leave_days(kind, start_time, end_time, policy, calendar)
     except CellError as exc:
         return f"错误：{exc}"
     except ValueError:
@@ -284,13 +284,13 @@ def LEAVEDAYS(kind, start, end, caller=None):
 
 
 @xw.func
-def LEAVECHECK(kind, start, end, applied, status="已批准", proof=None, event_date=None, regular=None,
+def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
                work_start=None, hired=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。"""
     policy, calendar = context(caller)
     try:
         record = pd.DataFrame([{
-            "emp": "1", "type": kind, "start": parse_datetime(start), "end": parse_datetime(end),
+            "emp": "1", "type": kind, "start": parse_datetime(start_time), "end": parse_datetime(end_time),
             "applied": parse_date(applied), "status": status or c.APPROVED, "proof": proof,
             "event_date": parse_date(event_date), "returned": None, "note": None, "row": 1}])
         roster = pd.DataFrame([{"emp": "1", "regular": parse_date(regular), "work_start": parse_date(work_start),
@@ -309,11 +309,11 @@ def LEAVECHECK(kind, start, end, applied, status="已批准", proof=None, event_
 
 
 @xw.func
-def ANNUALLEAVE(work_start, hire_date, year, sick_days=0, caller=None):
+def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
     """第三十五条：当年年休假天数（累计工龄 5/10/15 天，入职当年按剩余日历天数折算）。"""
     policy, _ = context(caller)
     try:
-        return lv.annual_entitlement(parse_date(work_start), parse_date(hire_date), int(year),
+        return lv.annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),
                                      float(sick_days or 0), policy)
     except (ValueError, TypeError):
         return "错误：参数无效"
