@@ -8,7 +8,7 @@ from pathlib import Path
 
 import olefile
 import pytest
-from lo import available, convert
+from lo import available
 from oletools.olevba import VBA_Parser
 
 from kaohe import addin, udfs

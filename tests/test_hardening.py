@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from builders import ROSTER_HEADER, full_day, person, workdays, write_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -164,7 +164,3 @@ def date_range(start: dt.date, end: dt.date):
         yield day
         day += dt.timedelta(days=1)
 
-
-def is_womens_half_day(day: dt.date) -> bool:
-    """8 March: women get the afternoon off when it is a workday (ATT-08)."""
-    return day.month == 3 and day.day == 8

@@ -46,11 +46,15 @@ def cmd_compute_month(args) -> int:
     return 0
 
 
-def print_month_summary(job) -> None:
-    s = job.summary
+def print_written(job) -> None:
     print(f"已写入 / written: {job.written}")
     if job.backup:
         print(f"备份 / backup: {job.backup}")
+
+
+def print_month_summary(job) -> None:
+    s = job.summary
+    print_written(job)
     print(f"员工 {s['employees']} 人 · 罚款 ¥{_money(s['fines'])} · 扣款 ¥{_money(s['deductions'])} · "
           f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条（见“问题清单”）")
 
@@ -60,7 +64,7 @@ def cmd_check_leave(args) -> int:
 
     job = check_leave_job(Path(args.book), Path(args.out) if args.out else None,
                           progress=_progress(args))
-    print(f"已写入 / written: {job.written}")
+    print_written(job)
     print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条")
     return 0
 
@@ -98,9 +102,7 @@ def cmd_kpi(args) -> int:
         except ValueError:
             raise InputRefused(f"通报日期无效：{args.notice_date}", f"bad --notice-date: {args.notice_date}") from None
     job = kpi_job(Path(args.book), args.month, notice, Path(args.out) if args.out else None, progress=_progress(args))
-    print(f"已写入 / written: {job.written}")
-    if job.backup:
-        print(f"备份 / backup: {job.backup}")
+    print_written(job)
     print(f"团队 {job.summary['team']} 人 · 参加排名 {job.summary['scored']} 人 · 问题 {job.problems} 条（见“问题清单”）")
     return 0
 
@@ -110,9 +112,7 @@ def cmd_review(args) -> int:
 
     job = review_job(Path(args.book), args.quarter or args.year, Path(args.out) if args.out else None,
                      progress=_progress(args))
-    print(f"已写入 / written: {job.written}")
-    if job.backup:
-        print(f"备份 / backup: {job.backup}")
+    print_written(job)
     print(f"考核 {job.summary['scored']} 人 · 问题 {job.problems} 条（见“问题清单”）")
     return 0
 

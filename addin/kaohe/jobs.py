@@ -110,15 +110,26 @@ def force_recalc(wb_xml: str) -> str:
     return wb_xml
 
 
-def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
-    """Read a KPI workbook and score ``month``; returns (data, result, rules table, policy, findings)."""
-    data = read_book(book, (c.ROSTER, c.RULES, c.KPI_RULES), raw=(c.KPI_DATA.name, c.KPI_HISTORY.name))
-    if c.KPI_DATA.name not in data.raw:
-        raise InputRefused(f"缺少必需的工作表“{c.KPI_DATA.name}”", f"required sheet '{c.KPI_DATA.name}' is missing")
+def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = ()):
+    """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
+
+    Of the 规则 findings only this family's and the general ones (unknown key, bad value) are kept:
+    the attendance compliance warnings do not belong in a KPI or review 问题清单.
+    """
+    data = read_book(book, specs, raw=raw)
+    if required not in data.tables and required not in data.raw:
+        raise InputRefused(f"缺少必需的工作表“{required}”", f"required sheet '{required}' is missing")
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
-    findings.extend(f for f in found if f.rule.startswith("KPI") or "未知" in f.problem or "无效" in f.problem)
+    findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
     roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+    return data, findings, policy, roster
+
+
+def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
+    """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
+    data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
+                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name))
     rules = data.tables.get(c.KPI_RULES.name)
     indicators = kpi_engine.indicators_from_rules(rules, findings)
     if indicators is kpi_engine.KPI_INDICATORS:
@@ -205,13 +216,8 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES))
-        if c.REVIEW_SCORES.name not in data.tables:
-            raise InputRefused(f"缺少必需的工作表“{c.REVIEW_SCORES.name}”", f"required sheet '{c.REVIEW_SCORES.name}' is missing")
-        findings = list(data.findings)
-        policy, found = load_policy(data.tables)
-        findings.extend(f for f in found if f.rule.startswith("REV") or "未知" in f.problem or "无效" in f.problem)
-        roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+        data, findings, policy, roster = _read_people(
+            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES.name, "REV")
         say("计算考核…")
         result = review_engine.review(roster, data.tables.get(c.REVIEW_SCORES.name), data.tables.get(c.ROLE_WEIGHTS.name),
                                       data.tables.get(c.GRADES.name), policy, period)

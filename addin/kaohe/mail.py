@@ -171,7 +171,7 @@ def send(path: Path, to: list[str] | None = None, env=None) -> tuple[str, ...]:
         bad = "、".join(exc.recipients)
         raise MailError(f"邮件服务器拒绝了收件人：{bad}", f"the mail server refused the recipients: {bad}") from None
     except smtplib.SMTPSenderRefused:
-        raise MailError(f"邮件服务器拒绝了发件人 {settings.sender}", f"the mail server refused the sender") from None
+        raise MailError(f"邮件服务器拒绝了发件人 {settings.sender}", "the mail server refused the sender") from None
     except ssl.SSLError as exc:
         raise MailError(f"与邮件服务器的加密连接失败（{exc.reason}）", f"TLS with the mail server failed: {exc}") from None
     except (ConnectionError, socket.timeout, socket.gaierror, OSError) as exc:

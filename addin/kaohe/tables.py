@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kaohe.workbook import contract as c
+
 
 @dataclass
 class Table:
@@ -18,3 +20,9 @@ class Table:
     def cell(self, fieldname: str, row: int) -> str:
         """The address of ``fieldname`` in Excel row ``row`` (the 工号 column if the sheet lacks that field)."""
         return f"{self.letters.get(fieldname) or self.letters.get('emp', 'A')}{row}"
+
+
+def empty_table(spec: c.InputSheet) -> Table:
+    """A table with the sheet's fields and no rows (an optional sheet that is absent)."""
+    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
+    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}))

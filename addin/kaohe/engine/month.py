@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from kaohe import policy as pol
@@ -21,7 +20,7 @@ from kaohe.calendar import Calendar
 from kaohe.engine import attendance, leave as lv, overtime, pay
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
-from kaohe.tables import Table
+from kaohe.tables import Table, empty_table
 from kaohe.workbook import contract as c
 
 
@@ -44,11 +43,6 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
         raise ValueError(f"月份应为 YYYY-MM：{text}") from None
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     return first, last
-
-
-def empty(spec: c.InputSheet) -> Table:
-    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
-    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}))
 
 
 def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
@@ -134,7 +128,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     if policy is None:
         policy, found = load_policy(tables)
         findings.extend(found)
-    get = lambda spec: tables.get(spec.name) or empty(spec)  # noqa: E731
+    get = lambda spec: tables.get(spec.name) or empty_table(spec)  # noqa: E731
     calendar = load_calendar(tables, policy, findings)
     if calendar.is_provisional(first.year):
         findings.append(Finding(c.HOLIDAYS.name, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"

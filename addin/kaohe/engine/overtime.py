@@ -15,7 +15,6 @@ Decisions (RULES.md):
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 
 import pandas as pd
@@ -116,6 +115,3 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: pd.Data
     frame = pd.DataFrame(rows, columns=["emp", "date", "hours", "pay", "paid", "note", "row"])
     return frame, findings, accrual
 
-
-def as_time(value) -> dt.time | None:
-    return value if isinstance(value, dt.time) else None

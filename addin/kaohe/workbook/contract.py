@@ -125,7 +125,6 @@ REVIEW_SCORES = InputSheet("考核评分", required=("周期", "被考核人工�
                                                "任职能力", "团队协作"))
 ROLE_WEIGHTS = InputSheet("岗位权重", required=("岗位", "经营业绩", "工作态度", "任职能力", "团队协作"))
 GRADES = InputSheet("考核等级", required=("等级", "最低分", "绩效系数"))
-REVIEW_DIMENSIONS = ("经营业绩", "工作态度", "任职能力", "团队协作")
 ID_COLUMN = "工号"
 KPI_SELF = "自评分"
 KPI_MONTH = "月份"

@@ -21,7 +21,7 @@ import pandas as pd
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.tables import Table
+from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime,
                                    parse_id, parse_number, parse_text, parse_time)
@@ -51,11 +51,6 @@ class Book:
 
     def table(self, spec: c.InputSheet) -> Table:
         return self.tables.get(spec.name) or empty_table(spec)
-
-
-def empty_table(spec: c.InputSheet) -> Table:
-    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
-    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}))
 
 
 def check_file(path: Path) -> None:
@@ -378,9 +373,3 @@ def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Findi
                 data[k].append(None if is_blank(value) else value)
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     return Table(spec.name, frame, letters)
-
-
-def read_rules_rows(table: Table) -> list[tuple[str, object, object]]:
-    """The 规则 sheet as ``(cell of 值, 参数, 值)`` rows."""
-    f = table.frame
-    return [(table.cell("value", r), k, v) for r, k, v in zip(f["row"], f["key"], f["value"])]

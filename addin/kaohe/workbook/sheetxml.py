@@ -34,9 +34,6 @@ C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
-# Cell styles kaohe appends to the workbook's styles (see package.StyleBook).
-STYLE_NAMES = ("header", "text", "int", "days", "money", "date", "time", "datetime", "hours",
-               "total_text", "total_days", "total_money", "total_int", "title", "percent", "score", "wrap")
 
 
 @dataclass(frozen=True)
@@ -221,7 +218,7 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
     orient = "landscape" if spec.landscape else "portrait"
     fit = ' fitToWidth="1" fitToHeight="0"' if spec.fit_width else ""
     out.append(f'<pageSetup paperSize="9" orientation="{orient}"{fit}/>')
-    out.append(f'<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
+    out.append('<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
     out.append(spec.extra_xml)
     if spec.chart is not None:
         out.append(f'<drawing r:id="{DRAWING_RID}"/>')
