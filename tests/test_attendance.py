@@ -224,8 +224,8 @@ def test_att_09_hire_and_leaving_dates_bound_attendance(month):
     s = m.summary()
     assert s["应出勤天数"] == 12  # 1..14 Nov: 14 days minus Sundays 1 and 8
     assert s["旷工天数"] == 0
-    assert all(r["日期"].date() <= dt.date(2026, 11, 14)
-               for r in m._rows(m.result.daily, __import__("kaohe.workbook.contract", fromlist=["x"]).DAILY))
+    after = m.day(dt.date(2026, 11, 20))
+    assert after["旷工天数"] == 0 and after["说明"].startswith("ATT-09 第十五条: 不在职")
 
 
 def leave_sheet(*rows):

@@ -51,7 +51,9 @@ def test_compute_month_writes_the_contract_sheets(tmp_path, capsys):
     total = summary["合计"]
     assert total["迟到早退罚款"] == 20 and total["缺卡罚款"] == 20 and total["调整合计"] == -40
     daily = sheet_rows(out, "每日明细")
-    assert len(daily) == 30 + 29  # one row per employee and date in employment
+    assert len(daily) == 2 * 30  # one row per employee and date of the month
+    before_hire = next(r for r in daily if r["工号"] == "002" and r["日期"] == dt.datetime(2026, 11, 1))
+    assert before_hire["说明"] == "ATT-09 第十五条: 不在职（入职 2026-11-02）" and before_hire["罚款"] == 0
     day = next(r for r in daily if r["工号"] == "001" and r["日期"] == dt.datetime(2026, 11, 2))
     assert day["上午上班"] == dt.time(8, 41) and day["迟到分钟"] == 11 and day["罚款"] == 20
     assert "ATT-04 第十九条: 上午上班 08:41, 迟到11分钟, 罚款20元" in day["说明"]

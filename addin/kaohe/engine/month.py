@@ -182,6 +182,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     _rest_day_work(daily, days, presence, ot, findings)
     monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last, findings)
     leave_check = pay.leave_check_frame(records, roster, leave_t)
+    daily = pay.with_days_outside_employment(daily, roster, calendar, first, last)
     summary = {
         "employees": int(len(monthly)),
         "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),

@@ -67,7 +67,7 @@ def _leave_text(kinds: pd.Series, weights: pd.Series) -> str:
 
 
 def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, first, last) -> pd.DataFrame:
-    """每日明细: one row per employee and date inside employment."""
+    """The computed days: one row per employee and date inside employment."""
     s = s.copy()
     s["fined"] = s["late_fined"].astype(int) + s["early_fined"].astype(int)
     agg = s.groupby(["emp", "date"], as_index=False).agg(
@@ -106,8 +106,35 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
                 | d["ot_note"].fillna("").ne(""))
     d["note"] = ""
     d.loc[eventful, "note"] = [_day_note(r, policy) for r in d[eventful].itertuples(index=False)]
-    d["weekday"] = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)[d["date"].dt.dayofweek]
+    d["weekday"] = WEEKDAYS[d["date"].dt.dayofweek]
     return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
+
+
+WEEKDAYS = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)
+
+
+def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, first, last) -> pd.DataFrame:
+    """每日明细 has a row for every employee and date of the month: dates before the hire date or
+    after the leaving date are added, marked ATT-09 and costing nothing."""
+    dates = pd.DataFrame({"date": pd.date_range(pd.Timestamp(first), pd.Timestamp(last))})
+    full = roster[["emp", "name", "dept", "hired", "left"]].merge(dates, how="cross")
+    seen = pd.MultiIndex.from_frame(d[["emp", "date"]])
+    extra = full[~pd.MultiIndex.from_frame(full[["emp", "date"]]).isin(seen)].copy()
+    if extra.empty:
+        return d
+    extra["day_type"] = [calendar.day_type(x.date()) for x in extra["date"]]
+    extra["weekday"] = WEEKDAYS[extra["date"].dt.dayofweek]
+    for col in ("late_minutes", "early_minutes", "missing", "absent_days", "ot_hours", "fine"):
+        extra[col] = 0
+    extra["leave"] = ""
+    extra["note"] = [f"ATT-09 第十五条: 不在职（入职 {_day(h)}" + (f"，离职 {_day(l_)}" if _day(l_) else "") + "）"
+                     for h, l_ in zip(extra["hired"], extra["left"])]
+    out = pd.concat([d, extra.drop(columns=["left"])], ignore_index=True)
+    return out.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
+
+
+def _day(value) -> str:
+    return "" if value is None or (not isinstance(value, dt.date) and pd.isna(value)) else f"{value:%Y-%m-%d}"
 
 
 def _calendar_leave_on_days_off(d: pd.DataFrame, records: pd.DataFrame, policy: Policy) -> None:
