@@ -96,7 +96,7 @@ def test_two_runs_keep_every_other_part_byte_identical(tmp_path, suffix, vba):
     wb = openpyxl.load_workbook(book, keep_vba=vba is not None)
     names = wb.sheetnames
     assert names[:4] == ["员工名册", "打卡记录", "图表数据", "隐藏"]
-    assert names[4:] == ["每日明细", "月度汇总", "请假校验", "问题清单", "运行记录"]
+    assert names[4:] == ["每日明细", "月度汇总", "请假校验", "问题清单", "考勤表", "运行记录"]
     assert wb["隐藏"].sheet_state == "hidden"
     assert len(list(wb["运行记录"].iter_rows(min_row=2))) == 2  # appended per run
     # A name that looks like a formula stays text in kaohe's output.

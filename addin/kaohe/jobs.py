@@ -20,6 +20,7 @@ from kaohe.findings import InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
+from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, read_book
 from kaohe.workbook.write import frame_spec, problems_spec, run_log_spec, save
 
@@ -49,6 +50,7 @@ def attendance_specs(result: MonthResult) -> list:
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
         problems_spec(result.findings),
+        grid_spec(result),
     ]
 
 

@@ -33,6 +33,7 @@ class MonthResult:
     findings: list[Finding]
     policy: pol.Policy
     summary: dict = field(default_factory=dict)
+    sessions: pd.DataFrame | None = None  # every scheduled half day, evaluated (for the 考勤表 grid)
 
 
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
@@ -190,7 +191,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         "overtime_pay": float(monthly["ot_pay"].sum()),
         "problems": len(findings),
     }
-    return MonthResult(month, daily, monthly, leave_check, findings, policy, summary)
+    return MonthResult(month, daily, monthly, leave_check, findings, policy, summary, evaluated)
 
 
 def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:

@@ -47,6 +47,10 @@ class Policy:
     womens_day_half: bool = _p(True, "妇女节下午放假", "ATT-08", "第十四条", "3月8日为工作日时女员工下午放假（是/否）", "bool")
     # ATT-11 第十九条.
     duplicate_punch_seconds: int = _p(60, "重复打卡秒数", "ATT-11", "第十九条", "此秒数内的多次打卡算一次", "int")
+    # The printable month grid (考勤表): the code shown for each half day.
+    grid_legend: str = _p("出勤=√,迟到=迟,早退=早,缺卡=缺,旷工=旷,事假=事,病假=病,年休假=年,婚假=婚,丧假=丧,产假=产,调休=调,"
+                          "工伤假=伤,休息=休,未在职=", "考勤表图例", "ATT-03", "第十八条",
+                          "考勤表每个半天显示的符号（名称=符号，逗号分隔）", "text")
     # OT-02, OT-03.
     overtime_step_hours: float = _p(0.5, "加班计量单位小时", "OT-02", "第七条", "加班小时按此单位向下取整")
     overtime_multiplier_workday: float = _p(1.5, "工作日加班倍数", "OT-03", "第九条", "工作日延长工作时间的加班费倍数")

@@ -209,7 +209,8 @@ RUN_LOG = OutputSheet("运行记录", (
     ("时间", "time"), ("命令", "command"), ("月份", "month"), ("版本", "version"),
     ("输入指纹", "fingerprint"), ("统计", "counts")))
 
-ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG)
+GRID = OutputSheet("考勤表")
+ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
 KPI_SCORE_TAIL = ("数据得分", "店长评分", "自评分", "综合得分", "排名", "奖惩金额", "整改截止日期", "考虑调岗")
