@@ -132,7 +132,7 @@ def test_help_is_chinese_and_english(capsys):
 
 
 def test_commands_not_in_this_version_say_so(capsys):
-    assert main(["import", "x.xlsx"]) == 1
+    assert main(["reconcile", "x.xlsx"]) == 1
     assert "尚未提供" in capsys.readouterr().err
 
 

@@ -152,6 +152,15 @@ def cmd_addin(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    from kaohe.jobs import import_job
+
+    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args))
+    print_written(job)
+    print(f"导入打卡 {job.summary['punches']} 条（{'、'.join(job.summary['kinds'])}） · 问题 {job.problems} 条（见“问题清单”）")
+    return 0
+
+
 def cmd_not_yet(args) -> int:
     print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
           file=sys.stderr)
@@ -217,7 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("action", choices=["build", "install"])
     sp.add_argument("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam")
 
-    for name, help_ in (("import", "导入打卡数据 / import punches"), ("reconcile", "核对 / reconcile")):
+    sp = add("import", "从考勤机、钉钉导入打卡到“打卡导入” / import punches from clocks and DingTalk", cmd_import)
+    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
+    sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk"], default="auto")
+
+    for name, help_ in (("reconcile", "核对 / reconcile"),):
         sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)
         sp.add_argument("rest", nargs=argparse.REMAINDER)
     return p

@@ -242,3 +242,31 @@ def log_step(book: Path, month: str, command: str, counts: str) -> None:
     with run_lock(book):
         check_file(book)
         save(book, None, [run_log_spec(book, command, month, fingerprint_file(book), counts)])
+
+
+def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=None) -> JobResult:
+    """导入: punches from clocks and DingTalk into 打卡导入 (replaced whole), unknown ids into 问题清单."""
+    from kaohe import imports
+
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    with run_lock(book):
+        data = read_book(book, (c.ROSTER, c.IDENTITY))
+        findings = list(data.findings)
+        roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+        maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
+        rows, kinds = [], []
+        for source in sources:
+            say(f"读取 {Path(source).name}…")
+            kind_found, punches = imports.read_source(Path(source), kind)
+            kinds.append(kind_found)
+            found_rows, found = imports.resolve(punches, maps, Path(source).name)
+            rows += found_rows
+            findings += found
+        frame = pd.DataFrame(rows, columns=["emp", "ts", "source"])
+        frame = frame.sort_values(["emp", "ts", "source"]).drop_duplicates(["emp", "ts"]).reset_index(drop=True)
+        specs = [frame_spec(c.IMPORTED_OUT, frame, landscape=False), problems_spec(findings)]
+        counts = f"导入{len(frame)}条; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
+        specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
+        written, backup = save(book, None, specs)
+    return JobResult(written, backup, [s.name for s in specs], len(findings), {"punches": len(frame), "kinds": kinds})

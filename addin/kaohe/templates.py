@@ -141,6 +141,8 @@ def _rules_sheet(wb, prefix: tuple[str, ...] = ()):
 def attendance_template(year: int) -> openpyxl.Workbook:
     wb = _new_book(ATTENDANCE_GUIDE)
     for spec in c.ATTENDANCE_INPUTS + (c.IDENTITY,):
+        if spec is c.IMPORTED:
+            continue  # written by kaohe import, not by HR
         if spec is c.RULES:
             _rules_sheet(wb)
             continue

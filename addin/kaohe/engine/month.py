@@ -139,8 +139,10 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     rota_t, shifts_t = get(c.ROTA), get(c.SHIFTS)
     days, sessions = build_days(roster, first, last, calendar, policy, rota_t.frame, shifts_t.frame, findings,
                                 lambda row: rota_t.cell("shift", row), rota_t.sheet)
-    punch_t = get(c.PUNCHES)
-    punches = prepare_punches(punch_t, roster, findings)
+    punches = prepare_punches(get(c.PUNCHES), roster, findings)
+    if c.IMPORTED.name in tables:  # punches brought in by kaohe import: the same punch counts once
+        imported = prepare_punches(tables[c.IMPORTED.name], roster, findings)
+        punches = pd.concat([punches, imported], ignore_index=True).drop_duplicates(["emp", "ts"])
     assigned = attendance.assign_punches(punches, sessions)
     punched = attendance.session_punches(assigned, policy)
     presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))

@@ -133,11 +133,13 @@ SCORER_DATA, SCORER_MANAGER = "数据", "店长"
 REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"
 RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
 
-ATTENDANCE_INPUTS = (ROSTER, PUNCHES, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源",))  # written by kaohe import
+
+ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
 
 # Columns without which a row is useless: a bad value there drops the row.
-ROW_KEY_COLUMNS = {PUNCHES.name: ("工号", "打卡时间", "日期", "时间")}
+ROW_KEY_COLUMNS = {PUNCHES.name: ("工号", "打卡时间", "日期", "时间"), "打卡导入": ("工号", "打卡时间")}
 
 # --- field names the engine uses for input headers -------------------------------
 # The reader renames headers to these; the engine never spells a header.
@@ -156,7 +158,7 @@ INPUT_FIELDS = {
     "评分人": "scorer", "别名": "aliases", "周期": "period", "被考核人工号": "ratee", "评分人工号": "rater",
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
-    "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
+    "来源": "source", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -164,6 +166,7 @@ COLUMN_KINDS = {
     ROSTER.name: {"工号": "id", "入职日期": "date", "转正日期": "date", "离职日期": "date",
                   "参加工作日期": "date", "岗位基本工资": "number", "绩效工资": "number"},
     PUNCHES.name: {"工号": "id", "打卡时间": "datetime", "日期": "date", "时间": "time"},
+    IMPORTED.name: {"工号": "id", "打卡时间": "datetime"},
     LEAVE.name: {"工号": "id", "开始时间": "datetime", "结束时间": "datetime", "申请日期": "date",
                  "事由日期": "date", "销假日期": "date"},
     OVERTIME.name: {"工号": "id", "日期": "date", "开始时间": "time", "结束时间": "time"},
@@ -210,6 +213,7 @@ RUN_LOG = OutputSheet("运行记录", (
     ("输入指纹", "fingerprint"), ("统计", "counts")))
 
 GRID = OutputSheet("考勤表")
+IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source")))
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL

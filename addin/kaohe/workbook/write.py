@@ -18,7 +18,7 @@ from kaohe.workbook.package import read_run_log, write_sheets
 from kaohe.workbook.sheetxml import Column, SheetSpec
 
 DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
-DATETIME_HEADERS = {"开始时间", "结束时间", "时间"}
+DATETIME_HEADERS = {"开始时间", "结束时间", "时间", "打卡时间"}
 INT_HEADERS = {"迟到分钟", "早退分钟", "缺卡次数", "迟到次数", "早退次数", "排名"}
 WIDE = {"说明": 60, "依据": 50, "问题": 50, "处理": 30, "统计": 50, "请假": 14}
 WRAPPED = {"说明", "依据", "问题", "处理"}  # long texts wrap inside their column (and print inside it)

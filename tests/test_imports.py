@@ -1,0 +1,132 @@
+"""kaohe import: time-clock and DingTalk exports (IMPORTS.md layouts) into 打卡导入, then the month."""
+import datetime as dt
+
+import openpyxl
+from builders import ROSTER_HEADER, person, workdays, write_book
+
+from kaohe.cli import main
+
+NOV2 = dt.date(2026, 11, 2)
+
+
+def attendance(tmp_path, punches=None):
+    roster = [ROSTER_HEADER, person("001", "张三"), person("002", "李四")]
+    mapping = [["工号", "考勤号码", "钉钉UserId"], ["001", "1", "0261546233"], ["002", "2", "manager7788"]]
+    return write_book(tmp_path / "考勤.xlsx", {"员工名册": roster, "打卡记录": punches or [["工号", "打卡时间"]],
+                                               "人员对照": mapping})
+
+
+def attlog(tmp_path, lines, encoding="utf-8"):
+    path = tmp_path / "1_attlog.dat"
+    path.write_bytes("\r\n".join(lines).encode(encoding) + b"\r\n")
+    return path
+
+
+def clean_month_lines(pin, skip=()):
+    """A month of four punches a workday for one PIN, right-aligned as the device writes it."""
+    out = []
+    for day in workdays(2026, 11):
+        if day in skip:
+            continue
+        for t in ("08:21:09", "12:00:31", "13:24:50", "17:31:02"):
+            out.append(f"{pin:>9}\t{day:%Y-%m-%d} {t}\t1\t0\t1\t0")
+    return out
+
+
+def summary(path):
+    rows = list(openpyxl.load_workbook(path)["月度汇总"].iter_rows(values_only=True))
+    return {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+
+
+def test_zkteco_dat_with_serial_line_checksum_and_spaces(tmp_path):
+    book = attendance(tmp_path)
+    lines = (["A6XS123456789"] + clean_month_lines(1, skip={NOV2})
+             + ["        1   2026-11-02 08:45:00   1   0   1   0"]  # runs of spaces, 15 minutes late
+             + ["        1\t2026-11-02 12:00:00\t1\t0\t1\t0", "        1\t2026-11-02 13:30:00\t1\t0\t1\t0",
+                "        1\t2026-11-02 17:30:00\t1\t0\t1\t0"]
+             + clean_month_lines(2) + ["      99\t2026-11-03 08:00:00\t1\t0\t1\t0"] * 3 + ["CHECKSUM 5C1F"])
+    dat = attlog(tmp_path, lines)
+    assert main(["import", str(book), str(dat), "-q"]) == 0
+    wb = openpyxl.load_workbook(book)
+    imported = list(wb["打卡导入"].iter_rows(min_row=2, values_only=True))
+    assert len(imported) == 2 * 25 * 4 and imported[0][2].startswith("1_attlog.dat:")
+    problems = [r[2] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True)]
+    assert any("考勤号码“99”" in p and "3条打卡" in p for p in problems)  # nothing dropped silently
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    s = summary(book)
+    assert (s["001"]["迟到次数"], s["001"]["迟到早退罚款"], s["001"]["旷工天数"]) == (1, 20, 0)
+    assert (s["002"]["实出勤天数"], s["002"]["缺卡次数"]) == (25, 0)
+
+
+def test_gbk_file_and_importing_twice_changes_nothing(tmp_path):
+    book = attendance(tmp_path)
+    dat = attlog(tmp_path, ["设备序列号：考勤机一号"] + clean_month_lines(1), encoding="gbk")
+    main(["import", str(book), str(dat), "-q"])
+    first = list(openpyxl.load_workbook(book)["打卡导入"].iter_rows(values_only=True))
+    main(["import", str(book), str(dat), "-q"])
+    assert list(openpyxl.load_workbook(book)["打卡导入"].iter_rows(values_only=True)) == first
+
+
+def dingtalk_raw(tmp_path):
+    """DingTalk 原始记录: three title rows, data from row 4; 工号 empty; a leaver's name suffix; 次日; --."""
+    header = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "考勤日期", "考勤时间", "打卡时间", "打卡结果",
+              "打卡地址", "打卡备注", "异常打卡原因", "打卡图片1", "打卡图片2", "打卡设备", "管理员修改备注"]
+    rows = [["原始记录"], ["统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01 09:00"], header]
+    for day in workdays(2026, 11):
+        label = f"{day:%y-%m-%d} 星期{'一二三四五六日'[day.weekday()]}"
+        for sched, actual in (("08:30", "08:26"), ("12:00", "12:01"), ("13:30", "13:27"), ("17:30", "17:33")):
+            rows.append(["张三", "总部", "客服部", None, "客服", "0261546233", label, sched, actual, "正常"] + [None] * 7)
+        rows.append(["李四（离职）", "总部", "客服部", None, "主管", "", label, "08:30",
+                     "08:29" if day != NOV2 else "--", "正常"] + [None] * 7)
+    rows.append(["张三", "总部", "客服部", None, "客服", "0261546233", "26-11-30 星期一", "加班", "次日 00:30", "正常"]
+                + [None] * 7)
+    return write_book(tmp_path / "钉钉原始记录.xlsx", {"原始记录": rows})
+
+
+def test_dingtalk_raw_records(tmp_path):
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(dingtalk_raw(tmp_path)), "-q"]) == 0
+    imported = list(openpyxl.load_workbook(book)["打卡导入"].iter_rows(min_row=2, values_only=True))
+    emp1 = [r for r in imported if r[0] == "001"]
+    emp2 = [r for r in imported if r[0] == "002"]
+    assert len(emp1) == 25 * 4 + 1 and dt.datetime(2026, 12, 1, 0, 30) in [r[1] for r in emp1]  # 次日 00:30
+    assert len(emp2) == 24  # matched by name without （离职）; "--" is no punch
+    main(["compute-month", str(book), "--month", "2026-11", "-q"])
+    assert summary(book)["001"]["实出勤天数"] == 25
+
+
+def test_overlapping_sources_count_once(tmp_path):
+    from builders import full_day
+
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        rows += full_day("001", day)  # 08:25, 12:01, 13:25, 17:31 in 打卡记录
+    book = attendance(tmp_path, rows)
+    lines = [f"        1\t{day:%Y-%m-%d} {t}\t1\t0\t1\t0" for day in workdays(2026, 11)
+             for t in ("08:25:00", "12:01:00", "13:25:00", "17:31:00")]
+    main(["import", str(book), str(attlog(tmp_path, lines)), str(attlog(tmp_path, lines)), "-q"])
+    assert len(list(openpyxl.load_workbook(book)["打卡导入"].iter_rows(min_row=2))) == 100
+    main(["compute-month", str(book), "--month", "2026-11", "-q"])
+    s = summary(book)["001"]
+    assert (s["实出勤天数"], s["缺卡次数"], s["迟到次数"]) == (25, 0, 0)
+
+
+def test_zktime_raw_records(tmp_path):
+    header = ["部门", "姓名", "登记号码", "日期时间", "机器号", "编号", "比对方式", "卡号"]
+    rows = [header] + [["客服部", "李四", "2", f"{day:%Y/%m/%d} {t}", 1, 1, "指纹", None]
+                       for day in workdays(2026, 11) for t in ("08:20:00", "12:00:00", "13:29:00", "17:35:00")]
+    source = write_book(tmp_path / "原始记录.xlsx", {"原始记录": rows})
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(source), "-q"]) == 0
+    main(["compute-month", str(book), "--month", "2026-11", "-q"])
+    assert summary(book)["002"]["实出勤天数"] == 25
+
+
+def test_unrecognised_format_is_refused(tmp_path, capsys):
+    book = attendance(tmp_path)
+    other = write_book(tmp_path / "x.xlsx", {"Sheet": [["编号", "金额"], [1, 2]]})
+    before = book.read_bytes()
+    assert main(["import", str(book), str(other)]) == 2
+    err = capsys.readouterr().err
+    assert "无法识别 x.xlsx 的格式" in err and "UserId" in err and "日期时间" in err
+    assert book.read_bytes() == before
