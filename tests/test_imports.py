@@ -130,3 +130,50 @@ def test_unrecognised_format_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "无法识别 x.xlsx 的格式" in err and "UserId" in err and "日期时间" in err
     assert book.read_bytes() == before
+
+
+def month_cells(days=range(1, 31), text="08:25\n12:01\n13:25\n17:31"):
+    """A day-per-column row: four punches on Mon-Sat, nothing on Sundays (November 2026)."""
+    return [text if dt.date(2026, 11, d).weekday() != 6 else None for d in days]
+
+
+def test_dingtalk_punch_times_sheet(tmp_path):
+    days = ["日" if dt.date(2026, 11, d).weekday() == 6 else ("六" if dt.date(2026, 11, d).weekday() == 5 else d)
+            for d in range(1, 31)]
+    rows = [["打卡时间表 统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01 09:00"],
+            ["姓名", "考勤组", "部门", "工号", "职位", "UserId"] + days,
+            ["张三", "总部", "客服部", None, "客服", "0261546233"] + month_cells()]
+    source = write_book(tmp_path / "打卡时间.xlsx", {"打卡时间": rows})
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(source), "-q"]) == 0
+    assert len(list(openpyxl.load_workbook(book)["打卡导入"].iter_rows(min_row=2))) == 100
+    main(["compute-month", str(book), "--month", "2026-11", "-q"])
+    assert summary(book)["001"]["实出勤天数"] == 25 and summary(book)["001"]["缺卡次数"] == 0
+
+
+def test_wecom_daily_report(tmp_path):
+    top = ["时间", "姓名", "账号", "基础信息", None, "考勤概况", None, "打卡时间记录"]
+    bottom = [None, None, None, "部门", "职务", "考勤结果", "打卡次数(次)", None]
+    rows = [["上下班打卡_日报"], ["统计时间:11-01 ～ 11-30     制表时间:2026-12-01 09:00"], top, bottom]
+    for day in workdays(2026, 11):
+        rows.append([f"{day:%Y/%m/%d} 星期{'一二三四五六日'[day.weekday()]}", "李四", "lisi01", "客服部", "主管", "正常", 4,
+                     "08:29 12:00 13:30 17:35" if day != NOV2 else "--"])
+    source = write_book(tmp_path / "上下班打卡_日报_20261101-20261130.xlsx", {"概况统计与打卡明细": rows})
+    roster = [ROSTER_HEADER, person("002", "李四")]
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": roster, "打卡记录": [["工号", "打卡时间"]],
+                                               "人员对照": [["工号", "企业微信账号"], ["002", "lisi01"]]})
+    assert main(["import", str(book), str(source), "-q"]) == 0
+    main(["compute-month", str(book), "--month", "2026-11", "-q"])
+    s = summary(book)["002"]
+    assert (s["实出勤天数"], s["旷工天数"]) == (24, 1)  # "--" on 2 Nov: no punch at all
+
+
+def test_clock_card_report(tmp_path):
+    rows = [["刷卡记录"], [None], ["2026-11-01 ~ 2026-11-30"], list(range(1, 31)),
+            ["工 号:", "1", None, "姓 名:", "张三", None, "部 门:", "客服部"],
+            [c + "\n" if c else None for c in month_cells()]]
+    source = write_book(tmp_path / "刷卡记录.xlsx", {"刷卡记录": rows})
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(source), "--kind", "clock-report", "-q"]) == 0
+    main(["compute-month", str(book), "--month", "2026-11", "-q"])
+    assert summary(book)["001"]["实出勤天数"] == 25

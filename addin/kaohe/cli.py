@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("import", "从考勤机、钉钉导入打卡到“打卡导入” / import punches from clocks and DingTalk", cmd_import)
     sp.add_argument("book", metavar="BOOK")
     sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
-    sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk"], default="auto")
+    sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report"], default="auto")
 
     for name, help_ in (("reconcile", "核对 / reconcile"),):
         sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)

@@ -26,7 +26,7 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
 
-KINDS = ("auto", "zkteco", "zktime", "dingtalk")
+KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report")
 LEFT_SUFFIX = re.compile(r"[（(]离职[)）]\s*$")
 _DAT_LINE = re.compile(r"^\s*(\S+)[\t ]+(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)")
 SIGNATURES = {
@@ -37,7 +37,7 @@ SIGNATURES = {
 
 @dataclass(frozen=True)
 class RawPunch:
-    id_kind: str  # clock / dingtalk / emp / name
+    id_kind: str  # clock / dingtalk / wecom / emp / name
     ident: str
     name: str
     ts: dt.datetime
@@ -83,6 +83,135 @@ def _cells(row: list, header: list, name: str):
     return None
 
 
+_PUNCH_TIME = re.compile(r"(?:(次日|昨日)\s*)?(\d{1,2}:\d{2}(?::\d{2})?)")
+_RANGE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})\s*[~～至]")
+
+
+def _times(cell) -> list[tuple[int, dt.time]]:
+    """Every punch in a cell holding several (newlines or spaces): (day shift, time)."""
+    if is_blank(cell) or cell == "--":
+        return []
+    if isinstance(cell, dt.time):
+        return [(0, cell)]
+    out = []
+    for m in _PUNCH_TIME.finditer(str(cell)):
+        t = parse_time(m.group(2))
+        out.append(({"次日": 1, "昨日": -1}.get(m.group(1), 0), t))
+    return out
+
+
+def _first_day(rows: list[list]) -> dt.date | None:
+    """The first date of a report from its title rows (``统计日期：2026-11-01 至 …``, ``2026-11-01 ~ …``)."""
+    for row in rows[:6]:
+        for v in row:
+            if isinstance(v, str):
+                m = _RANGE.search(v)
+                if m:
+                    return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _day_columns(row: list) -> dict[int, int]:
+    """Column index -> day of month, from a header row of day numbers (weekends may show 六/日)."""
+    cols, day = {}, 0
+    for i, v in enumerate(row):
+        text = str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip() if v is not None else ""
+        if text.isdigit() and 1 <= int(text) <= 31 and (not cols or int(text) == day + 1):
+            day = int(text)
+            cols[i] = day
+        elif text in ("六", "日") and day < 31 and (cols or i + 1 < len(row)):
+            day += 1  # weekends may show 六/日 instead of the day number (the month may start on one)
+            cols[i] = day
+        elif cols:
+            break
+    return cols if len(cols) >= 7 and min(cols.values()) == 1 else {}
+
+
+def _grid_punches(first: dt.date, day: int, cell) -> list[dt.datetime]:
+    try:
+        date = first.replace(day=day)
+    except ValueError:
+        return []
+    return [dt.datetime.combine(date + dt.timedelta(days=shift), t) for shift, t in _times(cell)]
+
+
+def _dingtalk_times(rows, path) -> list[RawPunch] | None:
+    """DingTalk 打卡时间: a column per day, each cell holding that day's punches."""
+    h = _header(rows, ("UserId", "姓名"))
+    first = _first_day(rows)
+    if h is None or first is None:
+        return None
+    header = [str(v).strip() if isinstance(v, str) else "" for v in rows[h]]
+    days = _day_columns(rows[h])
+    if not days:
+        return None
+    out = []
+    for offset, row in enumerate(rows[h + 1:]):
+        user = _cells(row, header, "UserId")
+        emp = _cells(row, header, "工号")
+        name = LEFT_SUFFIX.sub("", str(_cells(row, header, "姓名") or "")).strip()
+        kind, ident = ("emp", parse_id(emp)) if emp else (("dingtalk", str(user).strip()) if user else ("name", name))
+        for col, day in days.items():
+            for ts in _grid_punches(first, day, row[col] if col < len(row) else None):
+                out.append(RawPunch(kind, ident, name, ts, f"{path.name}:{h + 2 + offset}"))
+    return out
+
+
+def _wecom(rows, path) -> list[RawPunch] | None:
+    """WeCom 概况统计与打卡明细: a two-level header; 时间, 姓名, 账号 and 打卡时间记录 (``09:00 18:00``)."""
+    for h in range(min(8, len(rows) - 1)):
+        top, bottom = rows[h], rows[h + 1]
+        names, last = [], ""
+        for i in range(max(len(top), len(bottom))):
+            t = str(top[i]).strip() if i < len(top) and isinstance(top[i], str) and top[i].strip() else ""
+            b = str(bottom[i]).strip() if i < len(bottom) and isinstance(bottom[i], str) and bottom[i].strip() else ""
+            last = t or last
+            names.append(b or t or last)
+        if "打卡时间记录" in names and "时间" in names and "账号" in names:
+            break
+    else:
+        return None
+    out = []
+    for offset, row in enumerate(rows[h + 2:]):
+        get = lambda n: row[names.index(n)] if names.index(n) < len(row) else None  # noqa: E731
+        day = _short_date(str(get("时间") or "").split()[0] if get("时间") else None)
+        account = get("账号")
+        if day is None or is_blank(account):
+            continue
+        name = LEFT_SUFFIX.sub("", str(get("姓名") or "")).strip()
+        for shift, t in _times(get("打卡时间记录")):
+            out.append(RawPunch("wecom", str(account).strip(), name, dt.datetime.combine(day + dt.timedelta(days=shift), t),
+                                f"{path.name}:{h + 3 + offset}"))
+    return out
+
+
+def _clock_report(rows, path) -> list[RawPunch] | None:
+    """The stand-alone clock's 刷卡记录: range row, day-number row, then two rows per person."""
+    first = _first_day(rows)
+    if first is None:
+        return None
+    day_row = next((i for i, r in enumerate(rows[:8]) if _day_columns(r)), None)
+    if day_row is None:
+        return None
+    days = _day_columns(rows[day_row])
+    out = []
+    i = day_row + 1
+    while i < len(rows) - 1:
+        labels = ["".join(str(v).split()) if isinstance(v, str) else v for v in rows[i]]
+        if "工号:" in labels:
+            ident = labels[labels.index("工号:") + 1]
+            name = labels[labels.index("姓名:") + 1] if "姓名:" in labels else ""
+            ident = parse_id(ident) if not is_blank(ident) else ""
+            for col, day in days.items():
+                cell = rows[i + 1][col] if col < len(rows[i + 1]) else None
+                for ts in _grid_punches(first, day, cell):
+                    out.append(RawPunch("clock", ident, str(name or ""), ts, f"{path.name}:{i + 2}"))
+            i += 2
+        else:
+            i += 1
+    return out or None
+
+
 def read_workbook_source(path: Path, kind: str) -> tuple[str, list[RawPunch]]:
     try:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -90,6 +219,19 @@ def read_workbook_source(path: Path, kind: str) -> tuple[str, list[RawPunch]]:
         raise InputRefused(f"无法读取 {path.name}（不是 Excel 文件或已损坏）", f"cannot read {path.name}") from None
     for sheet in wb.sheet_names:
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        if kind in ("auto", "wecom"):
+            found = _wecom(rows, path)
+            if found is not None:
+                return "wecom", found
+        if kind in ("auto", "dingtalk") and _header(rows, ("UserId",)) is not None \
+                and _header(rows, SIGNATURES["dingtalk"]) is None:
+            found = _dingtalk_times(rows, path)
+            if found is not None:
+                return "dingtalk", found
+        if kind in ("auto", "clock-report"):
+            found = _clock_report(rows, path)
+            if found is not None:
+                return "clock-report", found
         for candidate, needed in SIGNATURES.items():
             if kind not in ("auto", candidate):
                 continue
@@ -104,7 +246,8 @@ def read_workbook_source(path: Path, kind: str) -> tuple[str, list[RawPunch]]:
             header = [str(v).strip() if isinstance(v, str) else "" for v in rows[h]]
             reader = _dingtalk_rows if candidate == "dingtalk" else _zktime_rows
             return candidate, reader(rows[h + 1:], header, path.name, h + 2)
-    looked = "；".join(f"{k}：{'、'.join(v)}" for k, v in SIGNATURES.items()) + "；zkteco：.dat 文本"
+    looked = ("；".join(f"{k}：{'、'.join(v)}" for k, v in SIGNATURES.items())
+              + "；钉钉打卡时间：UserId、日期列；企业微信：时间、账号、打卡时间记录；刷卡记录：工 号:；zkteco：.dat 文本")
     raise InputRefused(f"无法识别 {path.name} 的格式（查找的表头：{looked}）",
                        f"unrecognised format of {path.name} (looked for: DingTalk 原始记录, ZKTime raw records, ZKTeco .dat)")
 
@@ -191,14 +334,14 @@ def read_source(path: Path, kind: str = "auto") -> tuple[str, list[RawPunch]]:
 
 def identity_maps(roster, mapping) -> dict[str, dict[str, str]]:
     """Outside id -> 工号, per kind of id."""
-    maps = {"clock": {}, "dingtalk": {}, "emp": {}, "name": {}}
+    maps = {"clock": {}, "dingtalk": {}, "wecom": {}, "emp": {}, "name": {}}
     for emp, name in zip(roster["emp"], roster["name"]):
         maps["emp"][emp] = emp
         if name:
             maps["name"].setdefault(LEFT_SUFFIX.sub("", str(name)).strip(), emp)
     if mapping is not None:
         f = mapping.frame
-        for kind, field in (("clock", "clock_id"), ("dingtalk", "dingtalk_id")):
+        for kind, field in (("clock", "clock_id"), ("dingtalk", "dingtalk_id"), ("wecom", "wecom_id")):
             for emp, ident in zip(f["emp"], f[field]):
                 if emp and ident is not None and str(ident).strip():
                     key = parse_id(ident) if kind == "clock" else str(ident).strip()
@@ -216,7 +359,7 @@ def resolve(punches: list[RawPunch], maps, sheet_label: str) -> tuple[list[tuple
             unknown.setdefault(key, []).append(p.source)
             continue
         rows.append((emp, p.ts, p.source))
-    labels = {"clock": "考勤号码", "dingtalk": "钉钉UserId", "emp": "工号", "name": "姓名"}
+    labels = {"clock": "考勤号码", "dingtalk": "钉钉UserId", "wecom": "企业微信账号", "emp": "工号", "name": "姓名"}
     findings = [Finding(sheet_label, "", f"{labels[kind]}“{ident}”{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",
                         "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条")
