@@ -131,11 +131,6 @@ def test_help_is_chinese_and_english(capsys):
     assert "计算本月" in text and "compute the attendance month" in text
 
 
-def test_commands_not_in_this_version_say_so(capsys):
-    assert main(["reconcile", "x.xlsx"]) == 1
-    assert "尚未提供" in capsys.readouterr().err
-
-
 @pytest.mark.skipif(not RULES_MD.exists(), reason="../shared is not beside the checkout")
 def test_every_attendance_leave_overtime_and_pay_rule_has_a_named_test():
     ids = set(re.findall(r"\|\s*((?:ATT|OT|LV|PAY)-\d\d)\s*\|", RULES_MD.read_text(encoding="utf-8")))

@@ -161,10 +161,13 @@ def cmd_import(args) -> int:
     return 0
 
 
-def cmd_not_yet(args) -> int:
-    print(f"“{args.command}”尚未提供，请关注后续版本 / '{args.command}' is not available in this version yet",
-          file=sys.stderr)
-    return 1
+def cmd_reconcile(args) -> int:
+    from kaohe.jobs import reconcile_job
+
+    job = reconcile_job(Path(args.book), Path(args.file), args.month, progress=_progress(args))
+    print_written(job)
+    print(f"核对 {job.summary['items']} 项 · 不一致 {job.summary['differing']} 项（见“核对”） · 问题 {job.problems} 条")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,9 +234,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
     sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report"], default="auto")
 
-    for name, help_ in (("reconcile", "核对 / reconcile"),):
-        sp = add(name, help_ + "（尚未提供 / not yet available）", cmd_not_yet)
-        sp.add_argument("rest", nargs=argparse.REMAINDER)
+    sp = add("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile)
+    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("file", metavar="FILE", help="钉钉月度汇总/每日统计或企业微信日报 / the external statistics")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM")
     return p
 
 

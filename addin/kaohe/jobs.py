@@ -270,3 +270,24 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings), {"punches": len(frame), "kinds": kinds})
+
+
+def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:
+    """核对: kaohe's month beside DingTalk's or WeCom's statistics, per person and measure."""
+    from kaohe import reconcile
+
+    _month_or_refuse(month)
+    book = Path(book)
+    with run_lock(book):
+        data = read_book(book, c.ATTENDANCE_INPUTS + (c.IDENTITY,))
+        result = compute_month(data.tables, month)
+        names, rows = reconcile.read_external(Path(external))
+        frame, findings = reconcile.reconcile(names, rows, result.monthly, prepare_roster(data.tables[c.ROSTER.name], []),
+                                              data.tables.get(c.IDENTITY.name), Path(external).name)
+        findings = data.findings + findings
+        specs = [frame_spec(c.RECONCILE, frame), problems_spec(findings)]
+        differing = int((frame["diff"] != 0).sum()) if len(frame) else 0
+        counts = f"核对{len(frame)}项; 不一致{differing}项; 问题{len(findings)}条"
+        specs.append(run_log_spec(book, "reconcile", month, data.fingerprint, counts))
+        written, backup = save(book, None, specs)
+    return JobResult(written, backup, [s.name for s in specs], len(findings), {"items": len(frame), "differing": differing})

@@ -213,6 +213,8 @@ RUN_LOG = OutputSheet("运行记录", (
     ("输入指纹", "fingerprint"), ("统计", "counts")))
 
 GRID = OutputSheet("考勤表")
+RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("外部数值", "external"),
+                                  ("kaohe数值", "ours"), ("差异", "diff"), ("说明", "note")))
 IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source")))
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
