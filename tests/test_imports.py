@@ -177,3 +177,18 @@ def test_clock_card_report(tmp_path):
     assert main(["import", str(book), str(source), "--kind", "clock-report", "-q"]) == 0
     main(["compute-month", str(book), "--month", "2026-11", "-q"])
     assert summary(book)["001"]["实出勤天数"] == 25
+
+
+def test_dingtalk_daily_statistics(tmp_path):
+    top = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "日期", "班次", "上班1", None, "下班1", None, "关联的审批单"]
+    bottom = [None] * 8 + ["打卡时间", "打卡结果", "打卡时间", "打卡结果", None]
+    rows = [["每日统计表 统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01"], top, bottom]
+    for day in workdays(2026, 11):
+        label = f"{day:%y-%m-%d} 星期{'一二三四五六日'[day.weekday()]}"
+        rows.append(["张三", "总部", "客服部", None, "客服", "0261546233", label, "夜班 22:00-06:00",
+                     "21:55", "正常", "次日 06:02", "正常", None])
+    source = write_book(tmp_path / "每日统计.xlsx", {"每日统计": rows})
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(source), "-q"]) == 0
+    stamps = [r[1] for r in openpyxl.load_workbook(book)["打卡导入"].iter_rows(min_row=2, values_only=True)]
+    assert len(stamps) == 50 and dt.datetime(2026, 11, 3, 6, 2) in stamps  # 次日 06:02 after the 2nd

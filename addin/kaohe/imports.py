@@ -157,6 +157,37 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     return out
 
 
+_DAILY_PUNCH = re.compile(r"^(上班|下班)\d+/?打卡时间$")
+
+
+def _dingtalk_daily(rows, path) -> list[RawPunch] | None:
+    """DingTalk 每日统计: a row per person and day; 上班1/下班1 … 打卡时间 under a two-level header."""
+    from kaohe.reconcile import _header as joined_header
+
+    found = joined_header(rows)
+    if found is None:
+        return None
+    h, names = found
+    cols = [i for i, n in enumerate(names) if _DAILY_PUNCH.match(n.replace(" ", ""))]
+    if "日期" not in names or not cols:
+        return None
+    out = []
+    for offset, row in enumerate(rows[h + 1:]):
+        get = lambda n: row[names.index(n)] if n in names and names.index(n) < len(row) else None  # noqa: E731
+        day = _short_date(get("日期"))
+        if day is None:
+            continue
+        emp, user = get("工号"), get("UserId")
+        name = LEFT_SUFFIX.sub("", str(get("姓名") or "")).strip()
+        kind, ident = (("emp", parse_id(emp)) if not is_blank(emp) else
+                       (("dingtalk", str(user).strip()) if not is_blank(user) else ("name", name)))
+        for col in cols:
+            for shift, t in _times(row[col] if col < len(row) else None):
+                out.append(RawPunch(kind, ident, name, dt.datetime.combine(day + dt.timedelta(days=shift), t),
+                                    f"{path.name}:{h + 2 + offset}"))
+    return out
+
+
 def _wecom(rows, path) -> list[RawPunch] | None:
     """WeCom 概况统计与打卡明细: a two-level header; 时间, 姓名, 账号 and 打卡时间记录 (``09:00 18:00``)."""
     for h in range(min(8, len(rows) - 1)):
@@ -225,7 +256,7 @@ def read_workbook_source(path: Path, kind: str) -> tuple[str, list[RawPunch]]:
                 return "wecom", found
         if kind in ("auto", "dingtalk") and _header(rows, ("UserId",)) is not None \
                 and _header(rows, SIGNATURES["dingtalk"]) is None:
-            found = _dingtalk_times(rows, path)
+            found = _dingtalk_daily(rows, path) or _dingtalk_times(rows, path)
             if found is not None:
                 return "dingtalk", found
         if kind in ("auto", "clock-report"):
