@@ -183,6 +183,15 @@ def serve(**kw):
     return controller, inbox
 
 
+def plain(mail_env, controller, user=None, password=None):
+    """Point kaohe at a plain (no TLS) test server, with or without a login."""
+    mail_env.setenv("KAOHE_SMTP_PORT", str(controller.port))
+    mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
+    if user:
+        mail_env.setenv("KAOHE_SMTP_USER", user)
+        mail_env.setenv("KAOHE_SMTP_PASSWORD", password)
+
+
 def check_received(inbox, finance_file, to):
     (rcpts, msg), = inbox.messages
     assert rcpts == to
@@ -197,10 +206,7 @@ def check_received(inbox, finance_file, to):
 def test_send_plain_with_login(finance_file, mail_env):
     controller, inbox = serve(auth_require_tls=False)
     try:
-        mail_env.setenv("KAOHE_SMTP_PORT", str(controller.port))
-        mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
-        mail_env.setenv("KAOHE_SMTP_USER", "hr")
-        mail_env.setenv("KAOHE_SMTP_PASSWORD", "secret")
+        plain(mail_env, controller, "hr", "secret")
         assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 0
     finally:
         controller.stop()
@@ -243,10 +249,7 @@ def test_starttls_refuses_an_untrusted_certificate(finance_file, mail_env, tmp_p
 def test_refused_login(finance_file, mail_env, capsys):
     controller, inbox = serve(auth_require_tls=False)
     try:
-        mail_env.setenv("KAOHE_SMTP_PORT", str(controller.port))
-        mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
-        mail_env.setenv("KAOHE_SMTP_USER", "hr")
-        mail_env.setenv("KAOHE_SMTP_PASSWORD", "wrong")
+        plain(mail_env, controller, "hr", "wrong")
         assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 1
     finally:
         controller.stop()
@@ -258,8 +261,7 @@ def test_refused_login(finance_file, mail_env, capsys):
 def test_refused_recipient(finance_file, mail_env, capsys):
     controller, inbox = serve(auth_require_tls=False, refuse={"nobody@example.com"})
     try:
-        mail_env.setenv("KAOHE_SMTP_PORT", str(controller.port))
-        mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
+        plain(mail_env, controller)
         assert main(["send", str(finance_file), "--to", "nobody@example.com"]) == 1
     finally:
         controller.stop()
@@ -294,8 +296,7 @@ def test_month_end_script_computes_exports_sends_and_logs(books, mail_env, tmp_p
     attendance, _ = books
     controller, inbox = serve(auth_require_tls=False)
     try:
-        mail_env.setenv("KAOHE_SMTP_PORT", str(controller.port))
-        mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
+        plain(mail_env, controller)
         script = Path(__file__).resolve().parents[1] / "scripts" / "month_end.py"
         done = subprocess.run([sys.executable, str(script), str(attendance), "--month", "2026-11", "--to", "fin@example.com"],
                               capture_output=True, text=True, timeout=300)

@@ -18,6 +18,7 @@ import python_calamine
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.imports import LEFT_SUFFIX, identity_maps
+from kaohe.workbook import contract as c
 from kaohe.workbook.values import parse_id, parse_number
 
 # measure -> (external header candidates, kaohe 月度汇总 field)
@@ -66,7 +67,7 @@ def read_external(path: Path) -> tuple[list[str], list[list]]:
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:
         raise InputRefused(f"无法读取 {path.name}", f"cannot read {path.name}") from None
-    preferred = [n for n in wb.sheet_names if n in ("月度汇总", "每日统计", "概况统计与打卡明细")] or wb.sheet_names
+    preferred = [n for n in wb.sheet_names if n in c.EXTERNAL_STATISTICS_SHEETS] or wb.sheet_names
     for name in preferred:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         found = _header(rows)

@@ -176,18 +176,23 @@ def _whole_minutes(t: dt.time) -> int:
     return t.hour * 60 + t.minute  # seconds dropped after rounding to the second (ATT-04)
 
 
+def _edge_minutes(punch, reference, default: dt.time, late: bool):
+    """Whole minutes a punch is after (late) or before (early) its schedule edge; blank punch: blank."""
+    t = _time_of(punch)
+    if t is None:
+        return ""
+    edge = _time_of(reference) if not is_blank(reference) else default
+    minutes = _whole_minutes(t) - _whole_minutes(edge)
+    return max(0, minutes if late else -minutes)
+
+
 @xw.func
 @xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @_cellwise
 def LATEMINUTES(punch, start_time=None, caller=None):
     """第十九条：迟到的整分钟数（秒数舍去）。"""
-    policy, _ = context(caller)
-    t = _time_of(punch)
-    if t is None:
-        return ""
-    s = _time_of(start_time) if not is_blank(start_time) else policy.am_start
-    return max(0, _whole_minutes(t) - _whole_minutes(s))
+    return _edge_minutes(punch, start_time, context(caller)[0].am_start, late=True)
 
 
 @xw.func
@@ -196,12 +201,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
 @_cellwise
 def EARLYMINUTES(punch, end_time=None, caller=None):
     """第十九条：早退的整分钟数（秒数舍去）。"""
-    policy, _ = context(caller)
-    t = _time_of(punch)
-    if t is None:
-        return ""
-    e = _time_of(end_time) if not is_blank(end_time) else policy.pm_end
-    return max(0, _whole_minutes(e) - _whole_minutes(t))
+    return _edge_minutes(punch, end_time, context(caller)[0].pm_end, late=False)
 
 
 def _date(value, what="日期") -> dt.date:

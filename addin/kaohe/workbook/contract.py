@@ -215,6 +215,8 @@ RUN_LOG = OutputSheet("运行记录", (
 GRID = OutputSheet("考勤表")
 RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("外部数值", "external"),
                                   ("kaohe数值", "ours"), ("差异", "diff"), ("说明", "note")))
+# Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
+EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
 IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source")))
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
