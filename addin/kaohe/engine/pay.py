@@ -106,7 +106,7 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
                 | d["ot_note"].fillna("").ne(""))
     d["note"] = ""
     d.loc[eventful, "note"] = [_day_note(r, policy) for r in d[eventful].itertuples(index=False)]
-    d["weekday"] = WEEKDAYS[d["date"].dt.dayofweek]
+    d["weekday"] = WEEKDAYS[d["date"].dt.day_of_week]
     return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
 
 
@@ -123,7 +123,7 @@ def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar
     if extra.empty:
         return d
     extra["day_type"] = [calendar.day_type(x.date()) for x in extra["date"]]
-    extra["weekday"] = WEEKDAYS[extra["date"].dt.dayofweek]
+    extra["weekday"] = WEEKDAYS[extra["date"].dt.day_of_week]
     for col in ("late_minutes", "early_minutes", "missing", "absent_days", "ot_hours", "fine"):
         extra[col] = 0
     extra["leave"] = ""

@@ -76,7 +76,7 @@ def grid_spec(result: MonthResult) -> SheetSpec:
             rows.append(row + totals)
     first = pd.Timestamp(dates[0]) if dates else None
     month = f"{first:%Y年%m月}" if first is not None else result.month
-    weekdays = ["", "", ""] + [("一二三四五六日")[pd.Timestamp(d).dayofweek] for d in dates] + [""] * len(TOTALS)
+    weekdays = ["", "", ""] + [("一二三四五六日")[pd.Timestamp(d).day_of_week] for d in dates] + [""] * len(TOTALS)
     title = [f"{month}考勤表"] + [None] * (len(weekdays) - 1)
     legend_line = "图例：" + "  ".join(f"{code}={name}" for name, code in codes.items() if code)
     rows.append([None] * len(weekdays))
