@@ -192,3 +192,39 @@ def test_dingtalk_daily_statistics(tmp_path):
     assert main(["import", str(book), str(source), "-q"]) == 0
     stamps = [r[1] for r in openpyxl.load_workbook(book)["打卡导入"].iter_rows(min_row=2, values_only=True)]
     assert len(stamps) == 50 and dt.datetime(2026, 11, 3, 6, 2) in stamps  # 次日 06:02 after the 2nd
+
+
+def test_chitu_metrics_into_kpi_import_then_kpi(tmp_path):
+    import pytest
+    from lo import available, recalculated
+
+    team = "网店客服组"
+    roster = [ROSTER_HEADER, person("001", "甲", team), person("002", "乙", team)]
+    rules = [["指标", "权重", "方向", "目标值", "底线值", "评分人", "别名"],
+             ["咨询转化率", 40, "越高越好", 0.6, 0.2, "数据", "询单->最终付款转化率"],
+             ["平均响应时间", 30, "越低越好", 20, 60, "数据", "平均响应(秒)"],
+             ["报表整体质量", 30, "越高越好", None, None, "店长", ""]]
+    book = write_book(tmp_path / "客服绩效.xlsx", {
+        "员工名册": roster, "KPI规则": rules, "人员对照": [["工号", "旺旺"], ["001", "甲的旺旺"], ["002", "乙的旺旺"]],
+        "KPI数据": [["月份", "工号", "自评分", "报表整体质量"], ["2026-11", "001", 90, 30], ["2026-11", "002", 80, 24]]})
+    report = write_book(tmp_path / "赤兔_客服绩效_2026-11-01至2026-11-30.xlsx", {"客服绩效": [
+        ["客服昵称", "接待人数", "询单->最终付款转化率", "平均响应(秒)", "销售额"],
+        ["甲的旺旺", 520, 0.6, 20, 120000], ["乙的旺旺", 480, "45.2%", 40, 98000], ["丙的旺旺", 100, 0.3, 50, 1000],
+        ["汇总", 1100, 0.5, 35, 219000], ["均值", 366, 0.5, 35, 73000]]})
+    assert main(["import", str(book), str(report), "-q"]) == 0
+    wb = openpyxl.load_workbook(book)
+    rows = list(wb["KPI导入"].iter_rows(values_only=True))
+    assert rows[0] == ("月份", "工号", "咨询转化率", "平均响应时间", "来源")
+    assert [r[:2] for r in rows[1:]] == [("2026-11", "001"), ("2026-11", "002")]  # 汇总 and 均值 dropped
+    assert any("丙的旺旺" in r[2] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert main(["kpi", str(book), "--month", "2026-11", "--notice-date", "2026-12-03", "-q"]) == 0
+    ws = openpyxl.load_workbook(book)["KPI评分_2026-11"]
+    assert "'KPI导入'!$C$2" in ws["C2"].value  # the live formula reads the imported cell
+    scores = {r[0]: r for r in openpyxl.load_workbook(book, data_only=True)["KPI评分_2026-11"].iter_rows(min_row=2, values_only=True)}
+    header = [c.value for c in ws[1]]
+    at = header.index("综合得分")
+    assert scores["001"][at] == 97 and scores["002"][at] == pytest.approx(68.94)  # 27 + 70; 24 + 0.7 × 64.2
+    if available():
+        lo = recalculated(book, tmp_path)["KPI评分_2026-11"]
+        got = {r[0]: r for r in lo.iter_rows(min_row=2, values_only=True)}
+        assert got["002"][at] == pytest.approx(68.94)

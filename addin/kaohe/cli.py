@@ -157,7 +157,8 @@ def cmd_import(args) -> int:
 
     job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args))
     print_written(job)
-    print(f"导入打卡 {job.summary['punches']} 条（{'、'.join(job.summary['kinds'])}） · 问题 {job.problems} 条（见“问题清单”）")
+    print(f"导入打卡 {job.summary['punches']} 条、KPI指标 {job.summary['metrics']} 行（{'、'.join(job.summary['kinds'])}） · "
+          f"问题 {job.problems} 条（见“问题清单”）")
     return 0
 
 
@@ -229,10 +230,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("action", choices=["build", "install"])
     sp.add_argument("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam")
 
-    sp = add("import", "从考勤机、钉钉导入打卡到“打卡导入” / import punches from clocks and DingTalk", cmd_import)
+    sp = add("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import)
     sp.add_argument("book", metavar="BOOK")
     sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
-    sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report"], default="auto")
+    sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
+                    default="auto")
 
     sp = add("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile)
     sp.add_argument("book", metavar="BOOK")

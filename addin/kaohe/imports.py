@@ -26,7 +26,10 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
 
-KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report")
+KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu")
+CHITU_ID_HEADERS = ("客服昵称", "客服", "旺旺")
+CHITU_TOTAL_ROWS = ("汇总", "均值", "合计", "平均")
+_FILE_RANGE = re.compile(r"(\d{4})-(\d{2})-\d{2}\s*至\s*\d{4}-\d{2}-\d{2}")
 LEFT_SUFFIX = re.compile(r"[（(]离职[)）]\s*$")
 _DAT_LINE = re.compile(r"^\s*(\S+)[\t ]+(\d{4}-\d{1,2}-\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)")
 SIGNATURES = {
@@ -351,6 +354,60 @@ def _zktime_rows(rows, header, file_name, first_row) -> list[RawPunch]:
     return out
 
 
+@dataclass(frozen=True)
+class Metrics:
+    """One service agent's month from the shop's performance software (赤兔)."""
+
+    ident: str  # 旺旺 nickname
+    month: str
+    values: dict  # indicator -> value as exported (fractions for rates)
+    source: str
+
+
+def read_chitu(path: Path, names: dict[str, str]) -> list[Metrics] | None:
+    """赤兔 per-person report: an id column (客服昵称 / 客服 / 旺旺) and metric columns mapped by ``names``
+    (indicator names and their 别名); 汇总 / 均值 rows dropped; the month from the file name's range."""
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:
+        return None
+    for sheet in wb.sheet_names:
+        rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        for h, row in enumerate(rows[:10]):
+            header = ["".join(str(v).split()) if isinstance(v, str) else "" for v in row]
+            id_col = next((header.index(x) for x in CHITU_ID_HEADERS if x in header), None)
+            metrics = {i: names[x] for i, x in enumerate(header) if x in names}
+            if id_col is None or not metrics:
+                continue
+            m = _FILE_RANGE.search(path.name)
+            if not m:
+                raise InputRefused(f"{path.name}：文件名中找不到统计日期范围（如 …_2026-11-01至2026-11-30.xlsx）",
+                                   f"{path.name}: no date range in the file name")
+            month = f"{m.group(1)}-{m.group(2)}"
+            out = []
+            for offset, r in enumerate(rows[h + 1:]):
+                ident = r[id_col] if id_col < len(r) else None
+                if is_blank(ident) or str(ident).strip() in CHITU_TOTAL_ROWS:
+                    continue
+                values = {ind: r[i] for i, ind in metrics.items() if i < len(r) and not is_blank(r[i])}
+                out.append(Metrics(str(ident).strip(), month, values, f"{path.name}:{h + 2 + offset}"))
+            return out
+    return None
+
+
+def resolve_metrics(rows: list[Metrics], maps, source: str):
+    """Map each agent to a 工号 (人员对照.旺旺, else the name); unknown agents become findings."""
+    out, findings = [], []
+    for r in rows:
+        emp = maps["wangwang"].get(r.ident) or maps["name"].get(LEFT_SUFFIX.sub("", r.ident).strip())
+        if emp is None:
+            findings.append(Finding(source, "", f"旺旺“{r.ident}”在人员对照和员工名册中都找不到（{r.source}）",
+                                    "这一行指标未导入；请在人员对照的“旺旺”列补上", "KPI-01", "篇二"))
+            continue
+        out.append((r.month, emp, r.values, r.source))
+    return out, findings
+
+
 def read_source(path: Path, kind: str = "auto") -> tuple[str, list[RawPunch]]:
     path = Path(path)
     if not path.is_file():
@@ -365,14 +422,15 @@ def read_source(path: Path, kind: str = "auto") -> tuple[str, list[RawPunch]]:
 
 def identity_maps(roster, mapping) -> dict[str, dict[str, str]]:
     """Outside id -> 工号, per kind of id."""
-    maps = {"clock": {}, "dingtalk": {}, "wecom": {}, "emp": {}, "name": {}}
+    maps = {"clock": {}, "dingtalk": {}, "wecom": {}, "wangwang": {}, "emp": {}, "name": {}}
     for emp, name in zip(roster["emp"], roster["name"]):
         maps["emp"][emp] = emp
         if name:
             maps["name"].setdefault(LEFT_SUFFIX.sub("", str(name)).strip(), emp)
     if mapping is not None:
         f = mapping.frame
-        for kind, field in (("clock", "clock_id"), ("dingtalk", "dingtalk_id"), ("wecom", "wecom_id")):
+        for kind, field in (("clock", "clock_id"), ("dingtalk", "dingtalk_id"), ("wecom", "wecom_id"),
+                            ("wangwang", "wangwang")):
             for emp, ident in zip(f["emp"], f[field]):
                 if emp and ident is not None and str(ident).strip():
                     key = parse_id(ident) if kind == "clock" else str(ident).strip()

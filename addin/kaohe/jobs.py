@@ -131,7 +131,7 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
 def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
     data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
-                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name))
+                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name))
     rules = data.tables.get(c.KPI_RULES.name)
     indicators = kpi_engine.indicators_from_rules(rules, findings)
     if indicators is kpi_engine.KPI_INDICATORS:
@@ -141,7 +141,10 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
         names.update({a: ind.name for a in ind.aliases})
         names[ind.name] = ind.name
     table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
-    absent = [i.name for i in indicators if i.name not in table.letters] + (
+    if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
+        imported = kpi_data_table(data.raw[c.KPI_IMPORT.name], names, findings, c.KPI_IMPORT.name)
+        table = kpi_engine.fill_from_import(table, imported, indicators)
+    absent = [i.name for i in indicators if i.name not in table.letters and f"ref:{i.name}" not in table.frame] + (
         [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
     if absent:
         raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
@@ -245,31 +248,62 @@ def log_step(book: Path, month: str, command: str, counts: str) -> None:
 
 
 def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=None) -> JobResult:
-    """导入: punches from clocks and DingTalk into 打卡导入 (replaced whole), unknown ids into 问题清单."""
+    """导入: punches into 打卡导入, 赤兔 metrics into KPI导入 (each replaced whole when its kind is imported)."""
     from kaohe import imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        data = read_book(book, (c.ROSTER, c.IDENTITY))
+        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES))
         findings = list(data.findings)
         roster = prepare_roster(data.tables[c.ROSTER.name], findings)
         maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
-        rows, kinds = [], []
-        for source in sources:
-            say(f"读取 {Path(source).name}…")
-            kind_found, punches = imports.read_source(Path(source), kind)
-            kinds.append(kind_found)
-            found_rows, found = imports.resolve(punches, maps, Path(source).name)
-            rows += found_rows
+        indicators = kpi_engine.indicators_from_rules(data.tables.get(c.KPI_RULES.name), findings)
+        names = {a: i.name for i in indicators for a in (i.name, *i.aliases)}
+        punch_rows, metric_rows, kinds = [], [], []
+        for source in map(Path, sources):
+            say(f"读取 {source.name}…")
+            metrics = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.suffix.lower() != ".dat" \
+                else None
+            if metrics is not None:
+                kinds.append("chitu")
+                found_rows, found = imports.resolve_metrics(metrics, maps, source.name)
+                metric_rows += found_rows
+            else:
+                kind_found, punches = imports.read_source(source, kind)
+                kinds.append(kind_found)
+                found_rows, found = imports.resolve(punches, maps, source.name)
+                punch_rows += found_rows
             findings += found
-        frame = pd.DataFrame(rows, columns=["emp", "ts", "source"])
-        frame = frame.sort_values(["emp", "ts", "source"]).drop_duplicates(["emp", "ts"]).reset_index(drop=True)
-        specs = [frame_spec(c.IMPORTED_OUT, frame, landscape=False), problems_spec(findings)]
-        counts = f"导入{len(frame)}条; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
+        specs = []
+        if punch_rows or any(k != "chitu" for k in kinds):
+            frame = pd.DataFrame(punch_rows, columns=["emp", "ts", "source"])
+            frame = frame.sort_values(["emp", "ts", "source"]).drop_duplicates(["emp", "ts"]).reset_index(drop=True)
+            specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))
+        if "chitu" in kinds:
+            specs.append(kpi_import_spec(metric_rows, indicators))
+        specs.append(problems_spec(findings))
+        counts = f"打卡{len(punch_rows)}条; KPI指标{len(metric_rows)}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
         written, backup = save(book, None, specs)
-    return JobResult(written, backup, [s.name for s in specs], len(findings), {"punches": len(frame), "kinds": kinds})
+    return JobResult(written, backup, [s.name for s in specs], len(findings),
+                     {"punches": len(punch_rows), "metrics": len(metric_rows), "kinds": kinds})
+
+
+def kpi_import_spec(rows, indicators):
+    """KPI导入: 月份, 工号, the indicators found, 来源 (one row per agent and month; a later source wins)."""
+    from kaohe.workbook.sheetxml import Column, SheetSpec
+
+    found = [i.name for i in indicators if any(i.name in values for _, _, values, _ in rows)]
+    merged: dict[tuple[str, str], dict] = {}
+    for month, emp, values, source in rows:
+        entry = merged.setdefault((month, emp), {"来源": source})
+        entry.update(values)
+        entry["来源"] = source
+    headers = [c.KPI_MONTH, c.ID_COLUMN, *found, "来源"]
+    body = [[month, emp, *[entry.get(h) for h in found], entry["来源"]] for (month, emp), entry in sorted(merged.items())]
+    columns = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, "来源") else "score", 12) for h in headers]
+    return SheetSpec(c.KPI_IMPORT.name, columns, rows=body, landscape=True)
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:

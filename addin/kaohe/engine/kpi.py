@@ -101,6 +101,35 @@ def indicators_from_rules(table, findings: list[Finding]) -> tuple[Indicator, ..
     return tuple(out)
 
 
+def fill_from_import(data, imported, indicators: tuple[Indicator, ...]):
+    """KPI数据 with blank (or absent) indicator values taken from KPI导入, remembering where each came from.
+
+    For a value taken from KPI导入 the frame gets ``ref:<indicator>`` = that cell (sheet, column, row),
+    so the score sheet's formula reads it there.
+    """
+    from kaohe.tables import Table
+
+    frame = data.frame.copy()
+    by_key = {(m, e): r for m, e, r in zip(imported.frame["month"], imported.frame["emp"], imported.frame.index)}
+    sheet = "'" + imported.sheet.replace("'", "''") + "'"
+    for ind in indicators:
+        if ind.name not in imported.letters:
+            continue
+        if ind.name not in frame:
+            frame[ind.name] = None
+        refs = []
+        for i, (m, e) in enumerate(zip(frame["month"], frame["emp"])):
+            value = frame.at[frame.index[i], ind.name]
+            src = by_key.get((m, e))
+            if (value is None or value == "" or value != value) and src is not None:
+                frame.at[frame.index[i], ind.name] = imported.frame.at[src, ind.name]
+                refs.append(f"{sheet}!${imported.letters[ind.name]}${imported.frame.at[src, 'row']}")
+            else:
+                refs.append(None)
+        frame[f"ref:{ind.name}"] = refs
+    return Table(data.sheet, frame, data.letters, data.bad)
+
+
 def previous_month(month: str, k: int = 1) -> str:
     y, m = int(month[:4]), int(month[5:7])
     n = y * 12 + m - 1 - k

@@ -225,6 +225,7 @@ KPI_SCORE_TAIL = ("数据得分", "店长评分", "自评分", "综合得分", "
 KPI_HISTORY = OutputSheet("KPI历史", (("月份", "month"), ("工号", "emp"), ("综合得分", "score"), ("排名", "rank"),
                                      ("末位", "last")))
 KPI_NOTICE = OutputSheet("月度通报")
+KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the indicators found, 来源 — written by kaohe import
 QUARTER_PREFIX, YEAR_PREFIX = "季度考核_", "年度考核_"
 REVIEW_TAIL = (("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
                ("绩效工资", "perf_pay"), ("说明", "note"))

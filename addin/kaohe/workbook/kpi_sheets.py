@@ -53,13 +53,17 @@ def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Pol
 
     score_rng, rank_rng = rng(tail["综合得分"]), rng(tail["排名"])
     y, m, dd = result.notice_date.year, result.notice_date.month, result.notice_date.day
+    refs = {}
+    for ind in inds:
+        if f"ref:{ind.name}" in data.frame:
+            refs.update({(row, ind.name): ref for row, ref in zip(data.frame["row"], data.frame[f"ref:{ind.name}"]) if ref})
     rows = []
     for i, r in enumerate(s.itertuples(index=False)):
         row = first + i
         src = r.row
         cells = [r.emp, r.name]
         for ind in inds:
-            ref = f"{d}!${data.letters[ind.name]}${src}"
+            ref = refs.get((src, ind.name)) or f"{d}!${data.letters[ind.name]}${src}"
             w = param(ind, "weight", ind.weight)
             cached = float(s.iloc[i][f"p:{ind.name}"])
             if ind.scorer == MANAGER:

@@ -325,13 +325,13 @@ def _month_text(value) -> str | None:
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
-def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding]) -> Table:
+def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding], sheet: str = c.KPI_DATA.name) -> Table:
     """KPI数据 with one column per indicator; ``names`` maps each header (or alias) to its indicator.
 
     Values stay as typed (numbers, or text such as ``45.2%``): the engine parses them and the
     score sheet's formulas read the same cells.
     """
-    spec = c.KPI_DATA
+    spec = c.InputSheet(sheet, required=c.KPI_DATA.required)
     header_row = None
     for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         cells = ["".join(str(v).split()) if isinstance(v, str) else "" for v in row]
