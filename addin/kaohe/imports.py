@@ -23,7 +23,6 @@ from pathlib import Path
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
 
 KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu")
@@ -153,7 +152,7 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
         user = _cells(row, header, "UserId")
         emp = _cells(row, header, "工号")
         name = LEFT_SUFFIX.sub("", str(_cells(row, header, "姓名") or "")).strip()
-        kind, ident = ("emp", parse_id(emp)) if emp else (("dingtalk", str(user).strip()) if user else ("name", name))
+        kind, ident = _dingtalk_identity(emp, user, name)
         for col, day in days.items():
             for ts in _grid_punches(first, day, row[col] if col < len(row) else None):
                 out.append(RawPunch(kind, ident, name, ts, f"{path.name}:{h + 2 + offset}"))
@@ -182,8 +181,7 @@ def _dingtalk_daily(rows, path) -> list[RawPunch] | None:
             continue
         emp, user = get("工号"), get("UserId")
         name = LEFT_SUFFIX.sub("", str(get("姓名") or "")).strip()
-        kind, ident = (("emp", parse_id(emp)) if not is_blank(emp) else
-                       (("dingtalk", str(user).strip()) if not is_blank(user) else ("name", name)))
+        kind, ident = _dingtalk_identity(emp, user, name)
         for col in cols:
             for shift, t in _times(row[col] if col < len(row) else None):
                 out.append(RawPunch(kind, ident, name, dt.datetime.combine(day + dt.timedelta(days=shift), t),
@@ -286,6 +284,25 @@ def read_workbook_source(path: Path, kind: str) -> tuple[str, list[RawPunch]]:
                        f"unrecognised format of {path.name} (looked for: DingTalk 原始记录, ZKTime raw records, ZKTeco .dat)")
 
 
+def _dingtalk_identity(emp, user, name: str) -> tuple[str, str]:
+    """Who a DingTalk row is: its 工号 when filled, else its UserId, else the name."""
+    if not is_blank(emp):
+        return "emp", parse_id(emp)
+    if not is_blank(user):
+        return "dingtalk", str(user).strip()
+    return "name", name
+
+
+def match(maps, *, emp=None, dingtalk=None, wecom=None, name: str = "") -> str | None:
+    """The 工号 of whoever these outside ids name, trying 工号, UserId, WeCom account, then the name."""
+    for kind, ident in (("emp", emp), ("dingtalk", dingtalk), ("wecom", wecom)):
+        if not is_blank(ident):
+            found = maps[kind].get(parse_id(ident) if kind == "emp" else str(ident).strip())
+            if found:
+                return found
+    return maps["name"].get(name) if name else None
+
+
 def _dingtalk_rows(rows, header, file_name, first_row) -> list[RawPunch]:
     out = []
     for offset, row in enumerate(rows):
@@ -298,7 +315,7 @@ def _dingtalk_rows(rows, header, file_name, first_row) -> list[RawPunch]:
             continue
         emp = _cells(row, header, "工号")
         user = _cells(row, header, "UserId")
-        kind, ident = ("emp", parse_id(emp)) if emp else (("dingtalk", str(user).strip()) if user else ("name", name))
+        kind, ident = _dingtalk_identity(emp, user, name)
         out.append(RawPunch(kind, ident, name, ts, f"{file_name}:{first_row + offset}"))
     return out
 

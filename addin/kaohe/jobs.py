@@ -77,6 +77,16 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
+def leave_check(tables, findings, fallback_month: str):
+    """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``)."""
+    leave = tables.get(c.LEAVE.name)
+    starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
+    month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
+    result = compute_month(tables, month)
+    findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
+    return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems_spec(findings)]
+
+
 def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobResult:
     """校验请假: 请假校验 and 问题清单 for every leave record (all months)."""
     book = Path(book)
@@ -84,12 +94,7 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     with run_lock(book):
         say("读取工作簿…")
         data = read_book(book)
-        leave = data.tables.get(c.LEAVE.name)
-        starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
-        month = starts.max().strftime("%Y-%m") if len(starts) else "2026-01"
-        result = compute_month(data.tables, month)
-        findings = data.findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
-        specs = [frame_spec(c.LEAVE_CHECK, result.leave_check), problems_spec(findings)]
+        result, findings, specs = leave_check(data.tables, data.findings, "2026-01")
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))

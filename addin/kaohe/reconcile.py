@@ -17,9 +17,9 @@ import pandas as pd
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import LEFT_SUFFIX, identity_maps
+from kaohe.imports import LEFT_SUFFIX, identity_maps, match
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import parse_id, parse_number
+from kaohe.workbook.values import parse_number
 
 # measure -> (external header candidates, kaohe 月度汇总 field)
 MEASURES = {
@@ -106,14 +106,7 @@ def reconcile(names: list[str], rows: list[list], monthly: pd.DataFrame, roster,
     get = lambda row, n: row[names.index(n)] if n in names and names.index(n) < len(row) else None  # noqa: E731
     for row in rows:
         name = LEFT_SUFFIX.sub("", str(get(row, "姓名") or "")).strip()
-        emp = None
-        if get(row, "工号") not in (None, ""):
-            emp = maps["emp"].get(parse_id(get(row, "工号")))
-        if emp is None and get(row, "UserId") not in (None, ""):
-            emp = maps["dingtalk"].get(str(get(row, "UserId")).strip())
-        if emp is None and get(row, "账号") not in (None, ""):
-            emp = maps["wecom"].get(str(get(row, "账号")).strip())
-        emp = emp or maps["name"].get(name)
+        emp = match(maps, emp=get(row, "工号"), dingtalk=get(row, "UserId"), wecom=get(row, "账号"), name=name)
         if emp is None:
             if name:
                 unknown[name] = unknown.get(name, 0) + 1

@@ -17,12 +17,11 @@ from typing import Protocol
 
 from kaohe.engine.month import compute_month as compute_month_engine
 from kaohe.findings import InputRefused
-from kaohe.jobs import attendance_specs
+from kaohe.jobs import attendance_specs, leave_check
 from kaohe.mail import MailError
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 from kaohe.workbook.sheetxml import SheetSpec
-from kaohe.workbook.write import frame_spec, problems_spec
 
 TITLE = "考勤绩效"
 HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
@@ -115,12 +114,7 @@ def check_leave(book: LiveBook) -> str | None:
     """校验请假."""
     book.status("kaohe：校验请假…")
     tables, findings = tables_from_rows(book.rows, c.ATTENDANCE_INPUTS)
-    leave = tables.get(c.LEAVE.name)
-    starts = [v for v in (leave.frame["start"] if leave is not None else []) if v is not None and v == v]
-    month = max(starts).strftime("%Y-%m") if starts else latest_punch_month(book)
-    result = compute_month_engine(tables, month)
-    findings += [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
-    specs = [frame_spec(c.LEAVE_CHECK, result.leave_check), problems_spec(findings)]
+    _, findings, specs = leave_check(tables, findings, latest_punch_month(book))
     book.write(specs)
     return _done([x.name for x in specs], len(findings))
 

@@ -62,7 +62,7 @@ def grid_spec(result: MonthResult) -> SheetSpec:
     kind = {(e, d): (t, w) for e, d, t, w in zip(daily["emp"], daily["date"], daily["day_type"],
                                                   daily["note"].str.startswith("ATT-09"))}
     monthly = result.monthly.set_index("emp")
-    rows, row_styles = [], {}
+    rows = []
     for emp, name in zip(monthly.index, monthly["name"]):
         for sess, label in SESSIONS:
             row = [emp if sess == 1 else None, name if sess == 1 else None, label]
