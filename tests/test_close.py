@@ -9,7 +9,7 @@ import shutil
 
 import openpyxl
 import pytest
-from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
+from builders import ROSTER_HEADER, late_absent_on_time, person, workdays, write_book
 
 from kaohe import close
 from kaohe.cli import main
@@ -22,13 +22,7 @@ NOV, DEC = "2026-11", "2026-12"
 @pytest.fixture
 def book(tmp_path):
     """November 2026: 001 late once on 11-02 (fine 20), 002 absent on 11-03 (200), 003 on time; December all on time."""
-    rows = [["工号", "打卡时间"]]
-    for day in [*workdays(2026, 11), *workdays(2026, 12)]:
-        rows += (punches_for("001", day, "08:41", "12:00", "13:30", "17:30") if day == dt.date(2026, 11, 2)
-                 else full_day("001", day))
-        if day != dt.date(2026, 11, 3):
-            rows += full_day("002", day)
-        rows += full_day("003", day)
+    rows = late_absent_on_time([*workdays(2026, 11), *workdays(2026, 12)])
     roster = [ROSTER_HEADER, person("001", "甲", TEAM), person("002", "乙", TEAM), person("003", "丙", TEAM)]
     return write_book(tmp_path / "考勤.xlsx", {"员工名册": roster, "打卡记录": rows})
 
