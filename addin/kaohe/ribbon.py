@@ -101,7 +101,7 @@ def compute_month(book: LiveBook) -> str | None:
     book.status(f"kaohe：计算 {month}…")
     result = compute_month_engine(tables, month)
     result.findings[:0] = findings
-    specs = attendance_specs(result)
+    specs = attendance_specs(result, book.rows(c.PROBLEMS.name), tables)
     book.status("kaohe：写入结果…")
     book.write(specs)
     s = result.summary
@@ -114,7 +114,7 @@ def check_leave(book: LiveBook) -> str | None:
     """校验请假."""
     book.status("kaohe：校验请假…")
     tables, findings = tables_from_rows(book.rows, c.ATTENDANCE_INPUTS)
-    _, findings, specs = leave_check(tables, findings, latest_punch_month(book))
+    _, findings, specs = leave_check(tables, findings, latest_punch_month(book), book.rows(c.PROBLEMS.name))
     book.write(specs)
     return _done([x.name for x in specs], len(findings))
 
