@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -15,14 +16,15 @@ import pandas as pd
 
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
-from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
+from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
+from kaohe.periods import MonthError, parse_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, read_book
-from kaohe.workbook.write import frame_spec, problems_spec, run_log_spec, save
+from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
 
 
 @dataclass
@@ -35,21 +37,55 @@ class JobResult:
     result: object = None  # the engine's result (MonthResult, KpiResult, ...)
 
 
-def _month_or_refuse(month: str) -> None:
+def _month_or_refuse(month: str) -> str:
+    """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
     try:
-        parse_month(month)
-    except ValueError:
-        raise InputRefused(f"月份格式应为 YYYY-MM（收到“{month}”）", f"month must be YYYY-MM (got '{month}')") from None
+        return parse_month(month)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
-def attendance_specs(result: MonthResult) -> list:
+def roster_names(tables) -> dict[str, str]:
+    """工号 -> 姓名 of 员工名册 (for the 姓名 column of 问题清单)."""
+    t = tables.get(c.ROSTER.name)
+    if t is None:
+        return {}
+    return {e: n for e, n in zip(t.frame["emp"], t.frame["name"]) if e is not None and n is not None}
+
+
+def with_people(findings, tables) -> list:
+    """Findings with their 工号 filled in from the input row their cell points at (when they lack one)."""
+    by_row = {}
+    for name, t in tables.items():
+        if "emp" in t.letters:
+            by_row[name] = dict(zip(t.frame["row"], t.frame["emp"]))
+    out = []
+    for f in findings:
+        m = re.fullmatch(r"[A-Z]{1,3}([0-9]+)", f.cell or "")
+        emp = by_row.get(f.sheet, {}).get(int(m.group(1))) if m and not f.emp else None
+        out.append(dataclasses.replace(f, emp=str(emp)) if emp else f)
+    return out
+
+
+def problems_of(findings, source: str, month: str, previous, tables):
+    """问题清单 rows of one command (see :func:`kaohe.workbook.write.problems_spec`), with 工号 and 姓名."""
+    return problems_spec(with_people(findings, tables), source, month, previous, roster_names(tables))
+
+
+def book_problems(book: Path, tables, findings, source: str, month: str = ""):
+    """问题清单 of a job on a workbook file: this command's rows for ``month`` replace its earlier ones."""
+    return problems_of(findings, source, month, previous_problems(book), tables)
+
+
+def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
+    """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2",
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
         frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2",
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
-        problems_spec(result.findings),
+        problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
     ]
 
@@ -57,7 +93,7 @@ def attendance_specs(result: MonthResult) -> list:
 def compute_month_job(book: Path, month: str, out: Path | None = None, progress=None,
                       command: str = "compute-month") -> JobResult:
     """计算本月: the month's output sheets into ``book`` (in place, after a backup) or ``out``."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
@@ -68,7 +104,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
         say("写入结果…")
-        specs = attendance_specs(result)
+        specs = attendance_specs(result, previous_problems(book), data.tables)
         counts = (f"员工{result.summary['employees']}人; 问题{len(result.findings)}条; "
                   f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
                   f"加班费{result.summary['overtime_pay']:.2f}元")
@@ -77,14 +113,19 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
-def leave_check(tables, findings, fallback_month: str):
-    """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``)."""
+def leave_check(tables, findings, fallback_month: str, previous: list[list] | None = None):
+    """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``).
+
+    Its 问题清单 rows have 来源 校验请假 and no 月份 (they cover every month); ``previous`` as in
+    :func:`attendance_specs`.
+    """
     leave = tables.get(c.LEAVE.name)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
     result = compute_month(tables, month)
     findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
-    return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems_spec(findings)]
+    problems = problems_of(findings, c.SOURCE_LEAVE, "", previous, tables)
+    return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems]
 
 
 def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobResult:
@@ -94,7 +135,7 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     with run_lock(book):
         say("读取工作簿…")
         data = read_book(book)
-        result, findings, specs = leave_check(data.tables, data.findings, "2026-01")
+        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book))
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
@@ -164,7 +205,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
 def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
             progress=None) -> JobResult:
     """生成KPI评分表: the live score sheet of ``month``, KPI历史, 月度通报 and 问题清单."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
@@ -172,7 +213,8 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         data, result, table, rules, policy = compute_kpi(book, month, notice_date)
         findings = result.findings
         specs = [kpi_sheets.score_sheet(result, table, rules, policy), kpi_sheets.history_sheet(result),
-                 kpi_sheets.notice_sheet(result, policy), problems_spec(findings)]
+                 kpi_sheets.notice_sheet(result, policy),
+                 book_problems(book, data.tables, findings, c.SOURCE_KPI, month)]
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
         say("写入结果…")
@@ -186,7 +228,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     password = finance.password_from_env(password_env) if password_env else None
@@ -234,7 +276,8 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
-        specs = [frame_spec(sheet, result.rows, freeze="C2"), problems_spec(findings)]
+        specs = [frame_spec(sheet, result.rows, freeze="C2"),
+                 book_problems(book, data.tables, findings, c.SOURCE_REVIEW, result.period)]
         counts = f"参加考核{result.summary['scored']}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "review", result.period, data.fingerprint, counts))
         say("写入结果…")
@@ -287,7 +330,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))
         if "chitu" in kinds:
             specs.append(kpi_import_spec(metric_rows, indicators))
-        specs.append(problems_spec(findings))
+        specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
         counts = f"打卡{len(punch_rows)}条; KPI指标{len(metric_rows)}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
         written, backup = save(book, None, specs)
@@ -315,7 +358,7 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
     """核对: kaohe's month beside DingTalk's or WeCom's statistics, per person and measure."""
     from kaohe import reconcile
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     with run_lock(book):
         data = read_book(book, c.ATTENDANCE_INPUTS + (c.IDENTITY,))
@@ -324,7 +367,8 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         frame, findings = reconcile.reconcile(names, rows, result.monthly, prepare_roster(data.tables[c.ROSTER.name], []),
                                               data.tables.get(c.IDENTITY.name), Path(external).name)
         findings = data.findings + findings
-        specs = [frame_spec(c.RECONCILE, frame), problems_spec(findings)]
+        specs = [frame_spec(c.RECONCILE, frame),
+                 book_problems(book, data.tables, findings, c.SOURCE_RECONCILE, month)]
         differing = int((frame["diff"] != 0).sum()) if len(frame) else 0
         counts = f"核对{len(frame)}项; 不一致{differing}项; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "reconcile", month, data.fingerprint, counts))

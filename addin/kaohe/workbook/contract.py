@@ -207,7 +207,10 @@ LEAVE_CHECK = OutputSheet("请假校验", (
     ("依据", "basis"), ("来源单元格", "source")))
 PROBLEMS = OutputSheet("问题清单", (
     ("工作表", "sheet"), ("单元格", "cell"), ("问题", "problem"), ("处理", "action"),
-    ("级别", "level"), ("依据", "basis")))
+    ("级别", "level"), ("依据", "basis"), ("工号", "emp"), ("姓名", "name"), ("来源", "source"), ("月份", "month")))
+# 问题清单.来源: the command that wrote a row; each command replaces only its own rows of the same 月份.
+SOURCE_MONTH, SOURCE_LEAVE, SOURCE_IMPORT, SOURCE_KPI = "计算本月", "校验请假", "导入", "KPI"
+SOURCE_REVIEW, SOURCE_RECONCILE, SOURCE_FINANCE = "考核", "核对", "财务"
 RUN_LOG = OutputSheet("运行记录", (
     ("时间", "time"), ("命令", "command"), ("月份", "month"), ("版本", "version"),
     ("输入指纹", "fingerprint"), ("统计", "counts")))
