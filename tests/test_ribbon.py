@@ -75,7 +75,7 @@ def test_default_month_is_the_latest_punch_month(tmp_path):
 def test_a_bad_answer_is_a_readable_message(tmp_path):
     book = FileBook(attendance(tmp_path), answers=["十一月"])
     ribbon.on_button("kaohe_compute_month", book)
-    assert book.messages == ["无法完成：月份应写成 2026-11（收到“十一月”）"]
+    assert book.messages == ["无法完成：月份无法识别：“十一月”，请写成 2026-11、2026/11、2026年11月 或 202611"]
 
 
 def test_cancel_writes_nothing(tmp_path):

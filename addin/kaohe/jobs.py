@@ -17,8 +17,9 @@ import pandas as pd
 from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
-from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
+from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
+from kaohe.periods import MonthError, parse_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
@@ -37,11 +38,12 @@ class JobResult:
     result: object = None  # the engine's result (MonthResult, KpiResult, ...)
 
 
-def _month_or_refuse(month: str) -> None:
+def _month_or_refuse(month: str) -> str:
+    """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
     try:
-        parse_month(month)
-    except ValueError:
-        raise InputRefused(f"月份格式应为 YYYY-MM（收到“{month}”）", f"month must be YYYY-MM (got '{month}')") from None
+        return parse_month(month)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
 def roster_names(tables) -> dict[str, str]:
@@ -92,7 +94,7 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
 def compute_month_job(book: Path, month: str, out: Path | None = None, progress=None,
                       command: str = "compute-month") -> JobResult:
     """计算本月: the month's output sheets into ``book`` (in place, after a backup) or ``out``."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
@@ -212,7 +214,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
 def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
             progress=None) -> JobResult:
     """生成KPI评分表: the live score sheet of ``month``, KPI历史, 月度通报 and 问题清单."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
@@ -235,7 +237,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     password = finance.password_from_env(password_env) if password_env else None
@@ -375,7 +377,7 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
     """核对: kaohe's month beside DingTalk's or WeCom's statistics, per person and measure."""
     from kaohe import reconcile
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     with run_lock(book):
         data = read_book(book, c.ATTENDANCE_INPUTS + (c.IDENTITY,))

@@ -19,6 +19,7 @@ from kaohe.engine.month import compute_month as compute_month_engine
 from kaohe.findings import InputRefused
 from kaohe.jobs import attendance_specs, leave_check
 from kaohe.mail import MailError
+from kaohe.periods import MonthError, parse_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 from kaohe.workbook.sheetxml import SheetSpec
@@ -80,11 +81,10 @@ def _month(book: LiveBook, prompt: str, default: str) -> str | None:
     answer = book.ask(prompt, default)
     if answer is None:
         return None
-    text = answer.strip().replace("/", "-").replace("年", "-").replace("月", "")
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputRefused(f"月份应写成 2026-11（收到“{answer.strip()}”）", "bad month")
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    try:
+        return parse_month(answer)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
 def _done(written: list[str], problems: int) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.periods import month_of
 from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime,
@@ -312,17 +313,12 @@ def _fast_column(column: list, kind: str) -> list | None:
 
 
 def _month_text(value) -> str | None:
-    """月份 as YYYY-MM from ``2026-11``, ``2026/11``, ``2026年11月`` or a date."""
+    """月份 as YYYY-MM (see kaohe.periods for the spellings accepted) from text or a date."""
     if is_blank(value):
         return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float):
-        return _month_text(parse_date(value))
-    m = re.match(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*\d{1,2}\s*日?)?\s*$", str(value))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"月份应为 YYYY-MM：“{value}”")
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+        return month_of(parse_date(value))
+    return month_of(value)
 
 
 def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding], sheet: str = c.KPI_DATA.name) -> Table:
