@@ -32,6 +32,9 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
+CATEGORY = "考勤绩效"  # the group of these functions in Insert Function
+
+
 class CellError(ValueError):
     """A bad argument: its message is what the cell shows."""
 
@@ -128,7 +131,7 @@ def _tier(minutes: int, policy: pol.Policy) -> str:
 
 # --- the functions ------------------------------------------------------------------------
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
 @_cellwise
 def LATEFINE(minutes, caller=None):
@@ -137,7 +140,7 @@ def LATEFINE(minutes, caller=None):
     return policy.late_fine if _tier(_minutes(minutes), policy) == c.LATE_FINED else 0
 
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @_cellwise
 def ABSENTDAYS(minutes, caller=None):
@@ -146,7 +149,7 @@ def ABSENTDAYS(minutes, caller=None):
     return {c.LATE_HALF: 0.5, c.LATE_FULL: 1}.get(_tier(_minutes(minutes), policy), 0)
 
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @_cellwise
 def LATESTATUS(minutes, caller=None):
@@ -186,7 +189,7 @@ def _edge_minutes(punch, reference, default: dt.time, late: bool):
     return max(0, minutes if late else -minutes)
 
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @_cellwise
@@ -195,7 +198,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
     return _edge_minutes(punch, start_time, context(caller)[0].am_start, late=True)
 
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("punch", ndim=2, doc="下班打卡时间（可选一列）")
 @xw.arg("end_time", doc="应下班时间，默认规则中的下午下班时间")
 @_cellwise
@@ -214,7 +217,7 @@ def _date(value, what="日期") -> dt.date:
     return day
 
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("day", ndim=2, doc="日期（可选一列）")
 @xw.arg("gender", doc="性别（可省略）")
 @_cellwise
@@ -229,7 +232,9 @@ def DAYTYPE(day, gender=None, caller=None):
         raise CellError(str(exc)) from None
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("first_day", doc="开始日期")
+@xw.arg("last_day", doc="结束日期（含）")
 def WORKDAYS(first_day, last_day, caller=None):
     """第四条、第十四条：两个日期之间（含首尾）按公司日历的工作日数。"""
     try:
@@ -267,7 +272,10 @@ def _count(kind: str, a: pd.Timestamp, b: pd.Timestamp, policy: pol.Policy, cale
     return total
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("kind", doc="假别，如 事假、病假、年休假")
+@xw.arg("start_time", doc="开始时间（日期或日期时间）")
+@xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
 def LEAVEDAYS(kind, start_time, end_time, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按工作日，半天为单位）。"""
     policy, calendar = context(caller)
@@ -283,7 +291,17 @@ def LEAVEDAYS(kind, start_time, end_time, caller=None):
         return "错误：时间无效"
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("kind", doc="假别，如 事假、病假、年休假")
+@xw.arg("start_time", doc="开始时间")
+@xw.arg("end_time", doc="结束时间")
+@xw.arg("applied", doc="申请日期")
+@xw.arg("status", doc="审批状态，默认 已批准")
+@xw.arg("proof", doc="证明材料（病假、婚假等需要时填写）")
+@xw.arg("event_date", doc="事由日期，如结婚登记日、亲属去世日")
+@xw.arg("regular", doc="转正日期")
+@xw.arg("work_start", doc="参加工作日期（计算年休假）")
+@xw.arg("hired", doc="入职日期")
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
                work_start=None, hired=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。"""
@@ -308,7 +326,11 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
     return f"{row['result']}：{row['note'].split('；')[0]}"
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("work_start", doc="参加工作日期（累计工龄起算）")
+@xw.arg("hire_date", doc="入职本公司日期")
+@xw.arg("in_year", doc="年份，如 2026")
+@xw.arg("sick_days", doc="当年病假天数，默认 0")
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
     """第三十五条：当年年休假天数（累计工龄 5/10/15 天，入职当年按剩余日历天数折算）。"""
     policy, _ = context(caller)
@@ -319,7 +341,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
         return "错误：参数无效"
 
 
-@xw.func
+@xw.func(category=CATEGORY)
 @xw.arg("base", ndim=2, doc="岗位基本工资（可选一列）")
 @_cellwise
 def DAILYWAGE(base, caller=None):
@@ -331,7 +353,10 @@ def DAILYWAGE(base, caller=None):
     return float(money(value / policy.monthly_workdays))
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("hours", doc="加班小时数")
+@xw.arg("day_type", doc="日类型：工作日、休息日 或 法定节假日")
+@xw.arg("base", doc="岗位基本工资")
 def OTPAY(hours, day_type, base, caller=None):
     """第九条、第十三条：加班费 = 小时 × 岗位基本工资 ÷ 21.75 ÷ 8 × 倍数（工作日1.5、休息日2、法定节假日3）。"""
     policy, _ = context(caller)
@@ -347,7 +372,11 @@ def OTPAY(hours, day_type, base, caller=None):
     return float(money(h * hourly_wage(b, policy) * multiplier(day_type, policy)))
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("weight", doc="权重（满分）")
+@xw.arg("direction", doc="越高越好 或 越低越好")
+@xw.arg("target", doc="目标值：达到得满分")
+@xw.arg("floor", doc="底线值：达到得0分")
 @xw.arg("value", ndim=2, doc="指标数值（可选一列；比率可写 45.2%）")
 @_cellwise
 def KPIPOINTS(value, weight, direction, target, floor):
@@ -362,7 +391,9 @@ def KPIPOINTS(value, weight, direction, target, floor):
     return indicator_points(v, Indicator("", w, direction, t, f, DATA))
 
 
-@xw.func
+@xw.func(category=CATEGORY)
+@xw.arg("self_score", doc="自评分")
+@xw.arg("manager_score", doc="店长评分")
 def KPISCORE(self_score, manager_score, caller=None):
     """KPI-03：综合得分 = 30% 自评分 + 70% 店长评分（两位小数）。"""
     policy, _ = context(caller)
