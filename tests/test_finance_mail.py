@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
+from builders import ROSTER_HEADER, late_absent_on_time, person, workdays, write_book
 
 from kaohe.cli import main
 
@@ -22,13 +22,7 @@ TEAM = "网店客服组"
 @pytest.fixture
 def books(tmp_path):
     """An attendance workbook (001 late once, 002 absent a day) and a KPI workbook (3 people)."""
-    rows = [["工号", "打卡时间"]]
-    for day in workdays(2026, 11):
-        rows += (punches_for("001", day, "08:41", "12:00", "13:30", "17:30") if day == dt.date(2026, 11, 2)
-                 else full_day("001", day))
-        if day != dt.date(2026, 11, 3):
-            rows += full_day("002", day)
-        rows += full_day("003", day)
+    rows = late_absent_on_time(workdays(2026, 11))
     roster = [ROSTER_HEADER, person("001", "甲", TEAM), person("002", "乙", TEAM), person("003", "丙", TEAM)]
     attendance = write_book(tmp_path / "考勤.xlsx", {"员工名册": roster, "打卡记录": rows})
     kpi_rows = [["月份", "工号", "咨询转化率", "自评分", "报表整体质量"], ["2026-11", "001", 0.6, 90, 30],

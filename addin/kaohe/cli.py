@@ -130,6 +130,20 @@ def cmd_finance(args) -> int:
     return 0
 
 
+def cmd_close(args) -> int:
+    from kaohe.close import close_job
+
+    job = close_job(Path(args.book), args.month, args.by, args.reopen, progress=_progress(args))
+    s = job.summary
+    print_written(job)
+    if args.reopen is not None:
+        print(f"{args.month} 已重新打开（{s['by']}，原因：{s['reason']}）；重新计算后见“变更对比”")
+    else:
+        print(f"{args.month} 已月结（确认人 {s['by']}） · 员工 {s['employees']} 人 · 调整合计 ¥{_money(s['adjustment'])} · "
+              f"月度汇总指纹 {s['summary_fp']}")
+    return 0
+
+
 def cmd_send(args) -> int:
     from kaohe import mail
 
@@ -216,6 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder")
     sp.add_argument("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money")
     sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
+
+    sp = add("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close)
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
+    sp.add_argument("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens")
+    sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
 
     sp = add("send", "把财务表发给财务 / email the finance workbook", cmd_send)
     sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")

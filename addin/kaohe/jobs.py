@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
@@ -98,13 +99,15 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book)
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
         result = compute_month(data.tables, month)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
         say("写入结果…")
         specs = attendance_specs(result, previous_problems(book), data.tables)
+        specs += close.reopened_specs(state, data.raw.get, result.monthly)
         counts = (f"员工{result.summary['employees']}人; 问题{len(result.findings)}条; "
                   f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
                   f"加班费{result.summary['overtime_pay']:.2f}元")
@@ -113,16 +116,21 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
-def leave_check(tables, findings, fallback_month: str, previous: list[list] | None = None):
+def leave_check(tables, findings, fallback_month: str, previous: list[list] | None = None, raw_rows=None):
     """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``).
 
     Its 问题清单 rows have 来源 校验请假 and no 月份 (they cover every month); ``previous`` as in
-    :func:`attendance_specs`.
+    :func:`attendance_specs`. ``raw_rows(name)`` gives kaohe's close sheets: the rows of closed
+    months stay as they were closed.
     """
+    from kaohe.close import keep_closed_leave
+
     leave = tables.get(c.LEAVE.name)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
     result = compute_month(tables, month)
+    if raw_rows is not None:
+        result.leave_check = keep_closed_leave(result.leave_check, raw_rows)
     findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
     problems = problems_of(findings, c.SOURCE_LEAVE, "", previous, tables)
     return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems]
@@ -134,8 +142,9 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book)
-        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book))
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_LEAVE.name))
+        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
+                                              data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
@@ -236,28 +245,39 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     password = finance.password_from_env(password_env) if password_env else None
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        data = read_book(book, may_be_open=True)  # finance only reads BOOK: it may be open in Excel
-        result = compute_month(data.tables, month)
+        # finance only reads BOOK: it may be open in Excel
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
+        state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
+        if state and state.closed:  # the figures as closed, never recomputed
+            monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+            policy, _ = load_policy(data.tables)
+        else:
+            result = compute_month(data.tables, month)
+            monthly, findings, policy = result.monthly, result.findings, result.policy
+        corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
     rewards, kpi_path = None, None
     if kpi_book:
         kpi_path = Path(kpi_book)
         say("计算KPI奖惩…")
         _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
         rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
-    frame = finance.finance_frame(result, rewards)
+    frame = finance.finance_frame(monthly, rewards, corrections)
     target = Path(out) if out else book.parent
     if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
-    finance.new_workbook(target, [finance.finance_spec(frame, month, book, result.policy.fingerprint(), kpi_path)])
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
+    finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)
     money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
     summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
-               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password)}
-    return JobResult(target, None, [finance.SHEET], len(result.findings), summary, frame)
+               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
+               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
+    return JobResult(target, None, [s.name for s in sheets], len(findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
