@@ -3,6 +3,7 @@ import argparse
 
 import pytest
 
+from builders import ROSTER_HEADER, person, write_book
 from kaohe.cli import build_parser, main
 
 
@@ -38,3 +39,41 @@ def test_help_is_chinese_first(capsys):
     assert main(["finance", "-h"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("用法 usage: kaohe finance") and "选项 options:" in out and "显示本帮助并退出" in out
+
+
+def _refusal(capsys, argv):
+    code = main(argv)
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("错误：") and " / Error: " in err
+    return code, err
+
+
+def test_a_misspelt_sheet_is_named_in_the_refusal(tmp_path, capsys):
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡纪录": [["工号", "打卡时间"]]})
+    code, err = _refusal(capsys, ["compute-month", str(book), "--month", "2026-11"])
+    assert code == 2 and "缺少必需的工作表“打卡记录”，您是否想用“打卡纪录”？" in err
+
+
+def test_no_suggestion_when_nothing_is_close(tmp_path, capsys):
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "Sheet1": [["x"]]})
+    code, err = _refusal(capsys, ["compute-month", str(book), "--month", "2026-11"])
+    assert code == 2 and "缺少必需的工作表“打卡记录”" in err and "您是否想用" not in err
+
+
+def test_an_excel_lock_says_how_to_clear_it_after_a_crash(tmp_path, capsys):
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]]})
+    (tmp_path / "~$b.xlsx").write_bytes(b"x")
+    code, err = _refusal(capsys, ["compute-month", str(book), "--month", "2026-11"])
+    assert code == 2 and "若已关闭（例如 Excel 崩溃后），可删除同一文件夹中的隐藏文件 ~$b.xlsx" in err
+
+
+def test_finance_reads_a_workbook_open_in_excel_but_compute_month_refuses_it(tmp_path, capsys):
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()],
+                                            "打卡记录": [["工号", "打卡时间"], ["001", "2026-11-02 08:55"]]})
+    (tmp_path / "~$b.xlsx").write_bytes(b"x")
+    before = book.read_bytes()
+    assert main(["finance", str(book), "--month", "2026-11", "--out", str(tmp_path / "out") + "/"]) == 0
+    assert (tmp_path / "out" / "财务汇总_2026-11.xlsx").exists() and book.read_bytes() == before
+    capsys.readouterr()
+    code, err = _refusal(capsys, ["compute-month", str(book), "--month", "2026-11"])
+    assert code == 2 and "打开" in err and book.read_bytes() == before

@@ -232,8 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
 
     sp = add("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close)
-    sp.add_argument("book", metavar="BOOK")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens")
     sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
 

@@ -24,7 +24,7 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
-from kaohe.workbook.read import kpi_data_table, read_book
+from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
 
 
@@ -167,15 +167,16 @@ def force_recalc(wb_xml: str) -> str:
     return wb_xml
 
 
-def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = ()):
+def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
+                 may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
 
     Of the 规则 findings only this family's and the general ones (unknown key, bad value) are kept:
     the attendance compliance warnings do not belong in a KPI or review 问题清单.
     """
-    data = read_book(book, specs, raw=raw)
+    data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
     if required not in data.tables and required not in data.raw:
-        raise InputRefused(f"缺少必需的工作表“{required}”", f"required sheet '{required}' is missing")
+        raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
@@ -183,10 +184,11 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
     return data, findings, policy, roster
 
 
-def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
+def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_be_open: bool = False):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
     data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
-                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name))
+                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
+                                                  may_be_open=may_be_open)
     rules = data.tables.get(c.KPI_RULES.name)
     indicators = kpi_engine.indicators_from_rules(rules, findings)
     if indicators is kpi_engine.KPI_INDICATORS:
@@ -243,7 +245,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     password = finance.password_from_env(password_env) if password_env else None
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name))
+        # finance only reads BOOK: it may be open in Excel
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
         if state and state.closed:  # the figures as closed, never recomputed
             monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
@@ -256,7 +259,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     if kpi_book:
         kpi_path = Path(kpi_book)
         say("计算KPI奖惩…")
-        _, kpi_result, *_ = compute_kpi(kpi_path, month)
+        _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
         rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
     frame = finance.finance_frame(monthly, rewards, corrections)
     target = Path(out) if out else book.parent
