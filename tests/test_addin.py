@@ -150,6 +150,8 @@ def test_every_wrapper_passes_application_caller_in_its_excel_branch(built):
         params = list(inspect.signature(fn).parameters)
         passed = [a.strip() for a in call.group(1).split(",")]
         assert passed == [("Nothing" if p == "caller" else p) for p in params], name  # call_udf fills caller
+        # functions that read the workbook's 规则 recalculate when it changes (xlwings writes Application.Volatile)
+        assert ("Application.Volatile" in body) == ("caller" in params), name
 
 
 def _decode(hex_text):

@@ -177,3 +177,20 @@ def test_check_leave_keeps_the_rows_of_a_closed_month(book):
     assert main(["check-leave", str(book), "-q"]) == 0
     rows = sheet_rows(book, "请假校验")
     assert [(r["工号"], r["假别"], r["校验结果"]) for r in rows] == [("002", "病假", "通过")]
+
+
+def test_import_keeps_the_punches_of_a_closed_month_out(book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("人员对照").append(["工号", "考勤号码"])
+    wb["人员对照"].append(["001", "1"])
+    wb.save(book)
+    assert main(["close", str(book), "--month", NOV, "--by", "王会计", "-q"]) == 0
+    dat = tmp_path / "1_attlog.dat"
+    lines = [f"        1\t2026-11-{d:02d} 08:20:00\t1\t0\t1\t0" for d in (5, 6, 7)] + [
+        "        1\t2026-12-01 08:20:00\t1\t0\t1\t0"]
+    dat.write_bytes("\r\n".join(lines).encode() + b"\r\n")
+    assert main(["import", str(book), str(dat), "-q"]) == 0
+    imported = [r for r in openpyxl.load_workbook(book)["打卡导入"].iter_rows(min_row=2, values_only=True)]
+    assert [(r[0], r[1]) for r in imported] == [("001", dt.datetime(2026, 12, 1, 8, 20))]
+    problems = [r for r in sheet_rows(book, "问题清单") if "已月结" in str(r["问题"])]
+    assert len(problems) == 1 and "3 条" in problems[0]["问题"] and problems[0]["级别"] == "警告"

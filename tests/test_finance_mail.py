@@ -156,6 +156,7 @@ def self_signed(tmp_path):
 @pytest.fixture
 def finance_file(tmp_path, books):
     attendance, kpi = books
+    main(["close", str(attendance), "--month", "2026-11", "--by", "王会计", "-q"])  # send wants a closed month
     main(["finance", str(attendance), "--month", "2026-11", "--out", str(tmp_path) + "/", "--kpi", str(kpi), "-q"])
     return tmp_path / "财务汇总_2026-11.xlsx"
 
@@ -292,12 +293,29 @@ def test_month_end_script_computes_exports_sends_and_logs(books, mail_env, tmp_p
     try:
         plain(mail_env, controller)
         script = Path(__file__).resolve().parents[1] / "scripts" / "month_end.py"
-        done = subprocess.run([sys.executable, str(script), str(attendance), "--month", "2026-11", "--to", "fin@example.com"],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run([sys.executable, str(script), str(attendance), "--month", "2026-11", "--to", "fin@example.com",
+                               "--close-by", "王会计"], capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
     log = [r[1] for r in openpyxl.load_workbook(attendance)["运行记录"].iter_rows(min_row=2, values_only=True)]
-    assert log == ["month-end:compute", "month-end:finance", "month-end:send"]
+    assert log == ["month-end:compute", "month-end:close", "month-end:finance", "month-end:send"]
+    closes = list(openpyxl.load_workbook(attendance)["月结记录"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in closes] == [("2026-11", "月结", "王会计")]
+
+
+def test_send_of_an_unclosed_month_needs_unclosed(books, mail_env, tmp_path, capsys):
+    attendance, _ = books
+    finance_file = tmp_path / "财务汇总_2026-11.xlsx"
+    assert main(["finance", str(attendance), "--month", "2026-11", "--out", str(finance_file), "-q"]) == 0
+    controller, inbox = serve(auth_require_tls=False)
+    try:
+        plain(mail_env, controller)
+        assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 2
+        assert "--unclosed" in capsys.readouterr().err and not inbox.messages
+        assert main(["send", str(finance_file), "--to", "fin@example.com", "--unclosed"]) == 0
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
     assert (tmp_path / "财务汇总_2026-11.xlsx").exists()

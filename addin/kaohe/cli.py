@@ -145,8 +145,9 @@ def cmd_close(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from kaohe import mail
+    from kaohe import finance, mail
 
+    finance.check_closed(Path(args.file), args.unclosed)
     if args.outlook:
         mail.outlook_draft(Path(args.file), args.to or [])
         print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
@@ -251,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")
     sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
     sp.add_argument("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft")
+    sp.add_argument("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed")
 
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
     sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")

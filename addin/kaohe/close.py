@@ -24,12 +24,13 @@ import datetime as dt
 import getpass
 import hashlib
 import os
+from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
 from kaohe.engine.month import parse_month
-from kaohe.findings import InputRefused
+from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.workbook.write import frame_spec
@@ -296,6 +297,17 @@ def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
     return both.sort_values("start", kind="stable", key=lambda s: pd.to_datetime(s, errors="coerce")).reset_index(drop=True)
 
 
+def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], list[Finding]]:
+    """Imported punches (工号, 打卡时间, 来源) without those dated in a closed month; a 警告 per month left out."""
+    months = closed_months(log_rows)
+    if not months:
+        return punch_rows, []
+    left_out = Counter(f"{ts:%Y-%m}" for _, ts, _ in punch_rows if f"{ts:%Y-%m}" in months)
+    kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
+    return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
+                          level=c.LEVEL_WARNING) for m, n in sorted(left_out.items())]
+
+
 # --- the command -----------------------------------------------------------------------
 CLOSE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name, c.CORRECTIONS.name, c.MONTHLY.name,
              c.RUN_LOG.name)
@@ -320,7 +332,7 @@ def _check_shown(raw: dict, month: str, monthly: pd.DataFrame) -> None:
                            "月度汇总 differs from what the current inputs give; compute the month again first")
 
 
-def close_job(book, month: str, by: str, reopen: str | None = None, progress=None):
+def close_job(book, month: str, by: str, reopen: str | None = None, progress=None, command: str = "close"):
     """月结确认 (or, with ``reopen`` = the reason, 重新打开) of ``month`` in ``book``."""
     from pathlib import Path
 
@@ -364,7 +376,7 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
             specs += [corrections] if corrections is not None else []
         counts = (f"月结; 确认人{by}; 员工{entry['employees']}人; 调整合计{entry['adjustment']:.2f}元; "
                   f"汇总指纹{entry['summary_fp']}")
-        specs.append(run_log_spec(book, "close", month, data.fingerprint, counts))
+        specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
         say("写入月结记录…")
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), {"action": c.CLOSE_ACTION, **entry},

@@ -147,6 +147,13 @@ def is_closed_export(path: Path) -> bool | None:
     return False if any(t.startswith("月结：") for t in lines) else None
 
 
+def check_closed(path: Path, unclosed: bool) -> None:
+    """Refuse to send the finance workbook of a month that is not closed unless asked to (``--unclosed``)."""
+    if not unclosed and is_closed_export(path) is False:
+        raise InputRefused("这份财务表的月份还没有月结：请先“月结确认”并重新导出，或确认后加 --unclosed 发送",
+                           "the month of this finance workbook is not closed; close it first or add --unclosed")
+
+
 def encrypt(path: Path, password: str) -> None:
     """Standard Office (agile) encryption in place, via a temporary file."""
     from msoffcrypto.format.ooxml import OOXMLFile

@@ -324,7 +324,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES))
+        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES), raw=(c.CLOSE_LOG.name,))
         findings = list(data.findings)
         roster = prepare_roster(data.tables[c.ROSTER.name], findings)
         maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
@@ -345,6 +345,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
                 found_rows, found = imports.resolve(punches, maps, source.name)
                 punch_rows += found_rows
             findings += found
+        punch_rows, found = close.keep_out_closed(punch_rows, data.raw.get(c.CLOSE_LOG.name))
+        findings += found
         specs = []
         if punch_rows or any(k != "chitu" for k in kinds):
             frame = pd.DataFrame(punch_rows, columns=["emp", "ts", "source"])
