@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "addin"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+from build_templates import check  # noqa: E402
 from kaohe.reference import write_docs  # noqa: E402
 
 DOCS = ROOT / "docs"
@@ -26,14 +27,7 @@ def main() -> int:
         for path in write_docs(DOCS):
             print(path)
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
-        stale = [p.name for p in write_docs(Path(tmp)) if not (DOCS / p.name).exists()
-                 or (DOCS / p.name).read_bytes() != p.read_bytes()]
-    if stale:
-        print("out of date (run scripts/build_docs.py): " + ", ".join(stale), file=sys.stderr)
-        return 1
-    print("docs are up to date")
-    return 0
+    return check(write_docs, DOCS, "docs")
 
 
 if __name__ == "__main__":
