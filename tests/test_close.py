@@ -1,6 +1,6 @@
 """月结: close, refuse a recompute, reopen, 变更对比, corrections paid next month, frozen finance figures.
 
-Figures worked by hand from RULES.md: daily wage 4350 / 21.75 = 200 (PAY-01); a late arrival of
+Figures worked by hand from docs/规则说明.md: daily wage 4350 / 21.75 = 200 (PAY-01); a late arrival of
 1-30 minutes costs 20 (ATT-04); a workday without a punch is a day of 旷工 at one daily wage
 (ATT-06, PAY-02); ordinary 病假 is paid at 80 %, so a sick day costs 40 (LV-04, PAY-03).
 """

@@ -180,6 +180,16 @@ def cmd_addin(args) -> int:
     return 0
 
 
+def cmd_rules(args) -> int:
+    from kaohe import reference
+
+    if args.out:
+        print(f"已写入 / written: {reference.write_rules_workbook(Path(args.out))}")
+    else:
+        sys.stdout.write(reference.rules_text())
+    return 0
+
+
 def cmd_import(args) -> int:
     from kaohe.jobs import import_job
 
@@ -274,6 +284,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin)
     sp.add_argument("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）")
     sp.add_argument("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam")
+
+    sp = add("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules)
+    sp.add_argument("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook")
 
     sp = add("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import)
     sp.add_argument("book", metavar="BOOK", help="导入到此工作簿（考勤或客服绩效） / the workbook to import into")

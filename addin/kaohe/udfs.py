@@ -4,7 +4,7 @@ Thin: each converts what Excel passes, calls the engine (the same code and the s
 the commands) and formats the result. They are plain Python functions as well, so they are
 tested by calling them directly; on Windows the add-in carries their VBA wrappers.
 
-Conventions (WORKBOOK.md):
+Conventions (docs/工作簿约定.md):
     - A range in gives an array of the same shape out: one call serves a whole column.
     - Blanks count as 0 or "no value" (a blank punch gives a blank result).
     - A bad value gives a short Chinese error text in that cell only (``错误：…``), never a traceback.

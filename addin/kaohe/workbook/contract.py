@@ -1,7 +1,7 @@
 """The workbook contract: sheet names, column headers and allowed values.
 
 This module is the only place in kaohe that spells a sheet or header name
-(``../shared/design/WORKBOOK.md``). Everything else refers to the constants here.
+(docs/工作簿约定.md). Everything else refers to the constants here.
 Columns are found by header text, in any order; extra columns are kept untouched.
 """
 from __future__ import annotations
@@ -216,6 +216,7 @@ RUN_LOG = OutputSheet("运行记录", (
     ("输入指纹", "fingerprint"), ("统计", "counts")))
 
 GRID = OutputSheet("考勤表")
+RULES_REFERENCE = "规则说明"  # every rule ID and 规则 parameter (kaohe rules, the 考勤 template)
 RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("外部数值", "external"),
                                   ("kaohe数值", "ours"), ("差异", "diff"), ("说明", "note")))
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
