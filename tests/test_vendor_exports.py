@@ -219,3 +219,99 @@ def test_xlsx_named_xls_is_read_by_its_content(tmp_path):
     assert main(["import", str(book), str(renamed), "-q"]) == 0
     assert any("扩展名与内容不符" in p and "Excel 2007+" in p for p in problems(book))
     assert computed(book)["002"]["旷工天数"] == 1
+
+
+# --- imports accumulate (issue 12, item 12) ---------------------------------------------------------
+
+def dingtalk_raw_for_lisi(tmp_path, name="钉钉原始记录.xlsx"):
+    header = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "考勤日期", "考勤时间", "打卡时间", "打卡结果"]
+    rows = [["原始记录"], ["统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01 09:00"], header]
+    rows += [["李四", "总部", "客服部", None, "主管", "manager7788", f"{d:%y-%m-%d}", "08:30", t, "正常"]
+             for d in workdays(2026, 11) for t in day_times(d)]
+    return write_book(tmp_path / name, {"原始记录": rows})
+
+
+def test_imports_accumulate_per_source_and_identical_file_changes_nothing(tmp_path):
+    book = attendance(tmp_path)
+    clock = attlog(tmp_path, clean_month_lines(1))
+    assert main(["import", str(book), str(clock), "-q"]) == 0
+    assert main(["import", str(book), str(dingtalk_raw_for_lisi(tmp_path)), "-q"]) == 0
+    both = imported(book)
+    assert len(both) == 200 and {r[0] for r in both} == {"001", "002"}  # the second import kept the first
+    assert len({r[3] for r in both}) == 2 and all(len(r[3]) == 16 for r in both)  # a fingerprint per source
+    assert main(["import", str(book), str(clock), "-q"]) == 0
+    assert imported(book) == both  # the identical file again changes nothing
+    s = computed(book)
+    assert (s["001"]["实出勤天数"], s["002"]["实出勤天数"]) == (25, 25)
+
+
+def test_same_name_new_content_is_a_new_source_and_replace_clears(tmp_path):
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(attlog(tmp_path, clean_month_lines(1, skip={NOV2}))), "-q"]) == 0
+    # the clock always writes 1_attlog.dat: a later export holds the 2nd's punches, then the same punches again
+    later = clean_month_lines(1)
+    assert main(["import", str(book), str(attlog(tmp_path, later)), "-q"]) == 0
+    rows = imported(book)
+    assert len(rows) == 96 + 100 and len({r[3] for r in rows}) == 2
+    s = computed(book)["001"]
+    assert (s["实出勤天数"], s["旷工天数"]) == (25, 0)  # the same punch from two sources counts once
+    assert main(["import", str(book), str(attlog(tmp_path, clean_month_lines(1, skip={NOV2}))), "--replace", "-q"]) == 0
+    assert len(imported(book)) == 96
+    assert computed(book)["001"]["旷工天数"] == 1
+
+
+def test_a_file_without_punches_refuses_the_whole_import(tmp_path, capsys):
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(attlog(tmp_path, clean_month_lines(1))), "-q"]) == 0
+    before = book.read_bytes()
+    empty = tmp_path / "2_attlog.dat"
+    empty.write_bytes(b"A6XS123456789\r\n")
+    assert main(["import", str(book), str(dingtalk_raw_for_lisi(tmp_path)), str(empty)]) == 2
+    assert "2_attlog.dat" in capsys.readouterr().err
+    assert book.read_bytes() == before  # nothing changed, not even the DingTalk file's punches
+    assert main(["import", str(book), str(empty), "--kind", "zkteco"]) == 2
+    assert book.read_bytes() == before
+
+
+# --- 8. 赤兔 custom reports: 延迟统计, 100.00%, 8分48秒, daily files into the month ----------------------
+
+CHITU_HEADER = ["客服昵称", "接待人数", "平均响应(秒)", "回复率", "询单->最终付款转化率", "上班天数", "服务满意度评价参与率",
+                "客户满意率"]
+
+
+def chitu_book(tmp_path):
+    rules = [["指标", "权重", "方向", "目标值", "底线值", "评分人", "别名"],
+             ["咨询转化率", 40, "越高越好", 0.6, 0.2, "数据", "询单->最终付款转化率"],
+             ["平均响应时间", 30, "越低越好", 20, 60, "数据", "平均响应(秒)"],
+             ["回复率", 30, "越高越好", 1, 0.8, "数据", ""]]
+    return write_book(tmp_path / "客服绩效.xlsx", {
+        "员工名册": [ROSTER_HEADER, person("001", "甲", "网店客服组")], "KPI规则": rules,
+        "人员对照": [["工号", "旺旺"], ["001", "甲的旺旺"]], "KPI数据": [["月份", "工号", "自评分"], ["2026-11", "001", 90]]})
+
+
+def chitu_day(tmp_path, day, row):
+    name = f"自定义报表_客服组_下单优先判定_2026-11-{day:02d}至2026-11-{day:02d}.xlsx"
+    return write_book(tmp_path / name, {"自定义报表": [CHITU_HEADER, row, ["汇总"] + row[1:]]})
+
+
+def test_KPI_01_chitu_daily_files_combine_into_the_month(tmp_path):
+    book = chitu_book(tmp_path)
+    day1 = chitu_day(tmp_path, 1, ["甲的旺旺", 100, "8分48秒", "100.00%", "50.00%", 1, "80.00%", "95.00%"])
+    day2 = chitu_day(tmp_path, 2, ["甲的旺旺", 300, 16, "90.00%", "延迟统计", 1, None, None])
+    assert main(["import", str(book), str(day1), "-q"]) == 0
+    assert main(["import", str(book), str(day2), "-q"]) == 0
+    rows = list(openpyxl.load_workbook(book)["KPI导入"].iter_rows(values_only=True))
+    assert rows[0] == ("月份", "工号", "接待人数", "平均响应(秒)", "回复率", "询单->最终付款转化率",
+                       "来源", "文件指纹", "统计日期", "行类型")
+    month, first, second = rows[1:]
+    assert first[2:6] == (100, 528, 1, 0.5) and first[-1] == "文件"  # 8分48秒 = 528 s; 100.00% = 1
+    assert second[2:6] == (300, 16, 0.9, None)  # 延迟统计: missing
+    # 接待人数 summed; 平均响应 (528×100 + 16×300) / 400 = 144; 回复率 (1×100 + 0.9×300) / 400 = 0.925;
+    # 转化率 has no 询单人数 to weigh it by: left empty with a finding
+    assert month[:6] == ("2026-11", "001", 400, 144, pytest.approx(0.925), None) and month[-2:] == ("2/30天", "月合计")
+    found = problems(book)
+    assert any("延迟统计" in p and "赤兔尚未统计完成" in p for p in found)
+    assert any("询单人数" in p for p in found)
+    assert any("只覆盖 2/30 天" in p for p in found)  # a month not fully covered is a 警告
+    assert main(["import", str(book), str(day2), "-q"]) == 0
+    assert list(openpyxl.load_workbook(book)["KPI导入"].iter_rows(values_only=True)) == rows  # same file: no change

@@ -790,8 +790,11 @@ def source_file(source: str) -> str:
 
 
 def _columns(rows: list[list]) -> dict[str, int]:
-    header = [_text(v) for v in rows[0]] if rows else []
-    return {h: i for i, h in reversed(list(enumerate(header))) if h}
+    out: dict[str, int] = {}
+    for i, h in enumerate(_text(v) for v in (rows[0] if rows else [])):
+        if h:
+            out.setdefault(h, i)  # the first column of a name
+    return out
 
 
 def stored_punches(rows: list[list] | None) -> list[tuple]:
