@@ -7,7 +7,9 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, wri
 from kaohe.cli import main
 
 
-def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
+def zhang_book(tmp_path):
+    """张三 (001): 11-02 11 minutes late (fined), 11-03 45 minutes late (half a day 旷工, ATT-04), 11-04 the
+    afternoon's out punch missing, 11-05 on approved 事假; every other workday clean."""
     rows = [["工号", "打卡时间"]]
     special = {dt.date(2026, 11, 2): ("08:41", "12:00", "13:30", "17:30"),   # 11 minutes late: fined
                dt.date(2026, 11, 3): ("09:15", "12:00", "13:30", "17:30"),   # 45 minutes late: half a day absent
@@ -21,6 +23,11 @@ def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
         "请假记录": [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
                  ["001", "事假", dt.date(2026, 11, 5), dt.date(2026, 11, 5), dt.date(2026, 11, 1), "已批准"]],
         "人员对照": [["工号", "钉钉UserId"], ["001", "0261546233"]]})
+    return book
+
+
+def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
+    book = zhang_book(tmp_path)
     top = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "出勤天数", "迟到次数", "迟到时长", "早退次数",
            "上班缺卡次数", "下班缺卡次数", "旷工天数", "请假", None, None]
     bottom = [None] * 13 + ["事假", "病假", "调休"]
@@ -75,18 +82,7 @@ def test_ATT_04_reconcile_wecom_daily_report_over_its_own_dates(tmp_path):
 
 
 def test_reconcile_dingtalk_csv_with_units_in_hours(tmp_path):
-    rows = [["工号", "打卡时间"]]
-    special = {dt.date(2026, 11, 2): ("08:41", "12:00", "13:30", "17:30"),   # 11 minutes late: fined
-               dt.date(2026, 11, 3): ("09:15", "12:00", "13:30", "17:30"),   # 45 minutes late: half a day 旷工
-               dt.date(2026, 11, 4): ("08:20", "12:00", "13:30")}            # pm out missing
-    for day in workdays(2026, 11):
-        if day != dt.date(2026, 11, 5):  # on 事假
-            rows += punches_for("001", day, *special[day]) if day in special else full_day("001", day)
-    book = write_book(tmp_path / "考勤.xlsx", {
-        "员工名册": [ROSTER_HEADER, person("001", "张三")], "打卡记录": rows,
-        "请假记录": [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
-                 ["001", "事假", dt.date(2026, 11, 5), dt.date(2026, 11, 5), dt.date(2026, 11, 1), "已批准"]],
-        "人员对照": [["工号", "钉钉UserId"], ["001", "0261546233"]]})
+    book = zhang_book(tmp_path)
     lines = ["月度汇总 统计日期：2026-11-01 至 2026-11-30", "报表生成时间：2026-12-01 09:00:00",
              "姓名,考勤组,部门,工号,职位,UserId,出勤天数,迟到次数,迟到时长(分钟),早退次数,上班缺卡次数,下班缺卡次数,旷工天数,请假,,",
              "事假(小时),病假(天),调休(小时)",  # the second header level, left-packed as the CSV writes it
