@@ -14,7 +14,7 @@ import math
 import pandas as pd
 
 from kaohe.workbook.package import NUMBER_FORMATS
-from kaohe.workbook.sheetxml import Formula, SheetSpec
+from kaohe.workbook.sheetxml import Formula, SheetSpec, python_values
 
 FORMULA_LEADS = ("=", "+", "-", "@")
 
@@ -43,8 +43,8 @@ def spec_values(spec: SheetSpec) -> list[list]:
     rows = [list(r) + [None] * (len(spec.columns) - len(r)) for r in (spec.header_rows or [])]
     rows.append([col.header for col in spec.columns])
     if spec.data is not None:
-        cols = [spec.data[col.header] for col in spec.columns]
-        rows += [list(r) for r in zip(*cols)] if cols and cols[0] else []
+        cols = [python_values(spec.data[col.header]) for col in spec.columns]
+        rows += [list(r) for r in zip(*cols)]
     else:
         rows += [list(r) for r in spec.rows or []]
     if spec.total_row is not None:

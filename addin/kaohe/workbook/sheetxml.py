@@ -69,7 +69,7 @@ class SheetSpec:
     name: str
     columns: list[Column]
     rows: list[list] | None = None           # row-major values, or
-    data: dict[str, list] | None = None      # column-major values (fast path)
+    data: dict[str, list] | None = None      # column-major values (fast path); datetime64 arrays allowed
     total_row: list | None = None
     freeze: str = "A2"
     autofilter: bool = True
@@ -82,6 +82,13 @@ class SheetSpec:
     row_styles: dict[int, str] = field(default_factory=dict)
     chart: ChartSpec | None = None
     merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
+
+
+def python_values(values) -> list:
+    """A data column as Python values (a datetime64 array becomes datetimes, NaT None)."""
+    if isinstance(values, np.ndarray):
+        return [None if pd.isna(v) else v for v in pd.Series(values).dt.to_pydatetime()]
+    return list(values)
 
 
 def _text(value: str) -> str:
@@ -263,7 +270,8 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
     """Number texts for a column of numbers or date-times (None for blanks); None if mixed."""
     try:
         if kind in ("date", "datetime", "time"):
-            ts = pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
+            ts = pd.Series(values) if isinstance(values, np.ndarray) and values.dtype.kind == "M" else \
+                pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
             if kind == "time":
                 serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
             else:
