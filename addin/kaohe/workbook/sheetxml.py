@@ -86,13 +86,6 @@ class SheetSpec:
     changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
 
 
-def python_values(values) -> list:
-    """A data column as Python values (a datetime64 array becomes datetimes, NaT None)."""
-    if isinstance(values, np.ndarray):
-        return [None if pd.isna(v) else v for v in pd.Series(values).dt.to_pydatetime()]
-    return list(values)
-
-
 def _text(value: str) -> str:
     value = _ILLEGAL_XML.sub("", value)[:MAX_CELL_TEXT]
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
