@@ -144,6 +144,18 @@ def cmd_close(args) -> int:
     return 0
 
 
+def cmd_slips(args) -> int:
+    from kaohe.slips import slips_job
+
+    job = slips_job(Path(args.book), args.month, Path(args.out) if args.out else None, args.dept,
+                    progress=_progress(args))
+    s = job.summary
+    print(f"已写入 / written: {job.written}")
+    print(f"PDF: {s['pdf']}" if s["pdf"] else "未安装 LibreOffice，未生成 PDF / LibreOffice not installed: no PDF")
+    print(f"员工 {s['employees']} 人 · 共 {s['pages']} 页" + ("" if s["closed"] else "（本月尚未月结）"))
+    return 0
+
+
 def cmd_send(args) -> int:
     from kaohe import finance, mail
 
@@ -248,6 +260,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens")
     sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
+
+    sp = add("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips)
+    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)")
+    sp.add_argument("--dept", metavar="部门", help="只打印此部门 / one department only")
 
     sp = add("send", "把财务表发给财务 / email the finance workbook", cmd_send)
     sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")
