@@ -179,16 +179,22 @@ def review(book: LiveBook) -> str | None:
     return _file_job(book, lambda path: review_job(path, period.strip(), progress=_progress(book)))
 
 
+def _reading_job(book: LiveBook, prompt: str, job):
+    """Ask the month, save (after asking) and run ``job(path, month)`` on the saved file; the workbook stays
+    open (the job only reads it). None when the user cancelled."""
+    month = _month(book, prompt, latest_punch_month(book))
+    if not month or not _saved(book):
+        return None
+    return job(book.path, month, progress=_progress(book))
+
+
 def finance(book: LiveBook) -> str | None:
     """导出财务表: a new values-only workbook beside this one."""
     from kaohe.jobs import finance_job
 
-    month = _month(book, "导出哪个月的财务表？（如 2026-11）", latest_punch_month(book))
-    if not month:
+    job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
+    if job is None:
         return None
-    if not _saved(book):  # finance only reads the saved file: the workbook stays open
-        return None
-    job = finance_job(book.path, month, progress=_progress(book))
     return f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
 
 
@@ -223,12 +229,9 @@ def slips(book: LiveBook) -> str | None:
     """打印确认单: 个人考勤确认单 beside this workbook (and a PDF when LibreOffice is installed)."""
     from kaohe.slips import slips_job
 
-    month = _month(book, "打印哪个月的个人考勤确认单？（如 2026-11）", latest_punch_month(book))
-    if not month:
+    job = _reading_job(book, "打印哪个月的个人考勤确认单？（如 2026-11）", slips_job)
+    if job is None:
         return None
-    if not _saved(book):  # slips only read the saved file: the workbook stays open
-        return None
-    job = slips_job(book.path, month, progress=_progress(book))
     s = job.summary
     return (f"已生成：{job.written}" + (f"\nPDF：{s['pdf']}" if s["pdf"] else "\n未安装 LibreOffice：请打开确认单工作簿打印。")
             + f"\n员工 {s['employees']} 人，共 {s['pages']} 页。" + ("" if s["closed"] else "\n注意：本月尚未月结。"))
