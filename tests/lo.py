@@ -1,7 +1,6 @@
 """LibreOffice headless as a real spreadsheet engine: recalculate a workbook and read the values back."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,10 +13,6 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-
-
-def available() -> bool:
-    return shutil.which("soffice") is not None
 
 
 def convert(path: Path, fmt: str, outdir: Path, profile: Path) -> Path:

@@ -5,7 +5,7 @@ import subprocess
 import openpyxl
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
-from lo import available, convert
+from lo import convert
 
 from kaohe.cli import main
 
@@ -64,7 +64,6 @@ def test_legend_from_rules(tmp_path):
     assert (rows[3][3], rows[3][4], rows[3][5], rows[3][6]) == ("-", "△", "○", "×")  # days 1 to 4
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 def test_grid_prints_one_page_wide(tmp_path):
     path = book(tmp_path)
     main(["compute-month", str(path), "--month", "2026-11", "-q"])
