@@ -33,3 +33,14 @@ def recalculated(path: Path, tmp: Path) -> openpyxl.Workbook:
     """The workbook's values as LibreOffice computes them."""
     out = convert(path, "xlsx", tmp / "lo-out", tmp / "lo-profile")
     return openpyxl.load_workbook(out, data_only=True)
+
+
+def sheet_pdf(book: Path, sheet: str, tmp: Path) -> Path:
+    """One sheet of ``book`` printed to PDF by LibreOffice (the other sheets hidden, so not printed)."""
+    wb = openpyxl.load_workbook(book)
+    for name in wb.sheetnames:
+        wb[name].sheet_state = "visible" if name == sheet else "hidden"
+    wb.active = wb.sheetnames.index(sheet)
+    only = tmp / f"{sheet}.xlsx"
+    wb.save(only)
+    return convert(only, "pdf", tmp / "pdf", tmp / "profile")

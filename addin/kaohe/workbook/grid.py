@@ -15,9 +15,12 @@ import pandas as pd
 
 from kaohe.engine.month import MonthResult
 from kaohe.workbook import contract as c
-from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 
 SESSIONS = ((1, "上午"), (2, "下午"))
+# Points: the header row holds totals such as 应出勤天数 wrapped on two or three lines in a narrow column;
+# both it and the weekday row under it repeat on every printed page.
+HEADER_HEIGHT = 48
 TOTALS = ("应出勤天数", "实出勤天数", "迟到次数", "早退次数", "缺卡次数", "旷工天数", "事假天数", "病假天数", "年休假天数", "调休天数")
 TOTAL_FIELDS = {"应出勤天数": "due_days", "实出勤天数": "present_days", "迟到次数": "late_count", "早退次数": "early_count",
                 "缺卡次数": "missing_count", "旷工天数": "absent_days", "事假天数": "days_事假", "病假天数": "days_病假",
@@ -83,12 +86,17 @@ def grid_spec(result: MonthResult) -> SheetSpec:
     rows.append([legend_line] + [None] * (len(weekdays) - 1))
     rows.append(["制表：__________    部门负责人：__________    人力资源部：__________    日期：__________"]
                 + [None] * (len(weekdays) - 1))
-    columns = ([Column("工号", "text", 7), Column("姓名", "text", 8), Column("时段", "text", 5)]
-               + [Column(str(pd.Timestamp(d).day), "text", 3.2) for d in dates]
-               + [Column(t, "days", 6) for t in TOTALS])
-    return SheetSpec(c.GRID.name, columns, rows=[weekdays[:3] + weekdays[3:]] + rows, header_rows=[title],
+    # Narrow enough that a 31-day month fits one A4 landscape page wide at about 67 % (11 pt prints at 7.4 pt).
+    columns = ([Column("工号", "text", 6), Column("姓名", "text", 7), Column("时段", "text", 5)]
+               + [Column(str(pd.Timestamp(d).day), "text", 3) for d in dates]
+               + [Column(t, "days", 5.5) for t in TOTALS])
+    body = [weekdays[:3] + weekdays[3:]] + rows
+    notes = {len(body) - k: "note" for k in (1, 2, 3)}  # the blank row, legend and signature: outside the grid's borders
+    return SheetSpec(c.GRID.name, columns, rows=body, header_rows=[title],
                      freeze="D3", autofilter=False, landscape=True, fit_width=True, print_titles=True,
-                     merge=[f"A1:{_letter(len(columns) - 1)}1"])
+                     merge=[f"A1:{_letter(len(columns) - 1)}1"], row_styles=notes,
+                     title_rows=2, row_heights={1: 24, 2: HEADER_HEIGHT},
+                     page_header=page_header(result.policy.company_name, title[0]))
 
 
 def _letter(index: int) -> str:
