@@ -1,4 +1,4 @@
-"""kaohe import: time-clock and DingTalk exports (IMPORTS.md layouts) into 打卡导入, then the month."""
+"""kaohe import: time-clock and DingTalk exports (docs/导入指南.md layouts) into 打卡导入, then the month."""
 import datetime as dt
 
 import openpyxl

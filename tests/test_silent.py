@@ -1,6 +1,6 @@
 """Issue 11, nothing silent: a value kaohe cannot use safely is a 问题清单 row with its cell, never money.
 
-Every workbook here is built the way HR keeps it; expected money is worked out by hand from RULES.md
+Every workbook here is built the way HR keeps it; expected money is worked out by hand from docs/规则说明.md
 (a base of 4350 gives a daily wage of 200 and an hourly wage of 25).
 """
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Bringing punches in from where they live (IMPORTS.md): time clocks and DingTalk.
+"""Bringing punches in from where they live (docs/导入指南.md): time clocks and DingTalk.
 
 Supported in this version:
     zkteco    ZKTeco ``N_attlog.dat`` (USB export): ``PIN<TAB>YYYY-MM-DD HH:MM:SS<TAB>…``, PINs right-

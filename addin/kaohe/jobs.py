@@ -14,15 +14,17 @@ import re
 
 import pandas as pd
 
+from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
-from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
+from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
+from kaohe.periods import MonthError, parse_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
-from kaohe.workbook.read import kpi_data_table, read_book
+from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
 
 
@@ -41,11 +43,12 @@ def errors(findings) -> int:
     return sum(f.level == c.LEVEL_ERROR for f in findings)
 
 
-def _month_or_refuse(month: str) -> None:
+def _month_or_refuse(month: str) -> str:
+    """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
     try:
-        parse_month(month)
-    except ValueError:
-        raise InputRefused(f"月份格式应为 YYYY-MM（收到“{month}”）", f"month must be YYYY-MM (got '{month}')") from None
+        return parse_month(month)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
 def roster_names(tables) -> dict[str, str]:
@@ -96,12 +99,13 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
 def compute_month_job(book: Path, month: str, out: Path | None = None, progress=None,
                       command: str = "compute-month") -> JobResult:
     """计算本月: the month's output sheets into ``book`` (in place, after a backup) or ``out``."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book)
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
         result = compute_month(data.tables, month)
         result.findings[:0] = data.findings
@@ -109,6 +113,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         result.summary["errors"] = errors(result.findings)
         say("写入结果…")
         specs = attendance_specs(result, previous_problems(book), data.tables)
+        specs += close.reopened_specs(state, data.raw.get, result.monthly)
         counts = (f"员工{result.summary['employees']}人; 问题{len(result.findings)}条; "
                   f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
                   f"加班费{result.summary['overtime_pay']:.2f}元")
@@ -117,16 +122,21 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
-def leave_check(tables, findings, fallback_month: str, previous: list[list] | None = None):
+def leave_check(tables, findings, fallback_month: str, previous: list[list] | None = None, raw_rows=None):
     """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``).
 
     Its 问题清单 rows have 来源 校验请假 and no 月份 (they cover every month); ``previous`` as in
-    :func:`attendance_specs`.
+    :func:`attendance_specs`. ``raw_rows(name)`` gives kaohe's close sheets: the rows of closed
+    months stay as they were closed.
     """
+    from kaohe.close import keep_closed_leave
+
     leave = tables.get(c.LEAVE.name)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
     result = compute_month(tables, month)
+    if raw_rows is not None:
+        result.leave_check = keep_closed_leave(result.leave_check, raw_rows)
     findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
     problems = problems_of(findings, c.SOURCE_LEAVE, "", previous, tables)
     return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems]
@@ -138,8 +148,9 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book)
-        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book))
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_LEAVE.name))
+        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
+                                              data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
@@ -162,15 +173,16 @@ def force_recalc(wb_xml: str) -> str:
     return wb_xml
 
 
-def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = ()):
+def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
+                 may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
 
     Of the 规则 findings only this family's and the general ones (unknown key, bad value) are kept:
     the attendance compliance warnings do not belong in a KPI or review 问题清单.
     """
-    data = read_book(book, specs, raw=raw)
+    data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
     if required not in data.tables and required not in data.raw:
-        raise InputRefused(f"缺少必需的工作表“{required}”", f"required sheet '{required}' is missing")
+        raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
@@ -178,10 +190,11 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
     return data, findings, policy, roster
 
 
-def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
+def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_be_open: bool = False):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
     data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
-                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name))
+                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
+                                                  may_be_open=may_be_open)
     rules = data.tables.get(c.KPI_RULES.name)
     indicators = kpi_engine.indicators_from_rules(rules, findings)
     if indicators is kpi_engine.KPI_INDICATORS:
@@ -209,7 +222,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
 def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
             progress=None) -> JobResult:
     """生成KPI评分表: the live score sheet of ``month``, KPI历史, 月度通报 and 问题清单."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
@@ -232,34 +245,45 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     password = finance.password_from_env(password_env) if password_env else None
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        data = read_book(book)
-        result = compute_month(data.tables, month)
+        # finance only reads BOOK: it may be open in Excel
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
+        state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
+        if state and state.closed:  # the figures as closed, never recomputed
+            monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+            policy, _ = load_policy(data.tables)
+        else:
+            result = compute_month(data.tables, month)
+            monthly, findings, policy = result.monthly, result.findings, result.policy
+        corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
     rewards, kpi_path = None, None
     if kpi_book:
         kpi_path = Path(kpi_book)
         say("计算KPI奖惩…")
-        _, kpi_result, *_ = compute_kpi(kpi_path, month)
+        _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
         rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
-    frame = finance.finance_frame(result, rewards)
+    frame = finance.finance_frame(monthly, rewards, corrections)
     target = Path(out) if out else book.parent
     if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
-    finance.new_workbook(target, [finance.finance_spec(frame, month, book, result.policy.fingerprint(), kpi_path)])
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
+    finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)
     money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
     summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
-               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password)}
-    return JobResult(target, None, [finance.SHEET], len(result.findings), summary, frame)
+               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
+               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
+    return JobResult(target, None, [s.name for s in sheets], len(findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
@@ -306,7 +330,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES))
+        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES), raw=(c.CLOSE_LOG.name,))
         findings = list(data.findings)
         roster = prepare_roster(data.tables[c.ROSTER.name], findings)
         maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
@@ -327,6 +351,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
                 found_rows, found = imports.resolve(punches, maps, source.name)
                 punch_rows += found_rows
             findings += found
+        punch_rows, found = close.keep_out_closed(punch_rows, data.raw.get(c.CLOSE_LOG.name))
+        findings += found
         specs = []
         if punch_rows or any(k != "chitu" for k in kinds):
             frame = pd.DataFrame(punch_rows, columns=["emp", "ts", "source"])
@@ -362,7 +388,7 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
     """核对: kaohe's month beside DingTalk's or WeCom's statistics, per person and measure."""
     from kaohe import reconcile
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     with run_lock(book):
         data = read_book(book, c.ATTENDANCE_INPUTS + (c.IDENTITY,))

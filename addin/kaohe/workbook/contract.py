@@ -1,7 +1,7 @@
 """The workbook contract: sheet names, column headers and allowed values.
 
 This module is the only place in kaohe that spells a sheet or header name
-(``../shared/design/WORKBOOK.md``). Everything else refers to the constants here.
+(docs/工作簿约定.md). Everything else refers to the constants here.
 Columns are found by header text, in any order; extra columns are kept untouched.
 """
 from __future__ import annotations
@@ -214,6 +214,7 @@ RUN_LOG = OutputSheet("运行记录", (
     ("输入指纹", "fingerprint"), ("统计", "counts")))
 
 GRID = OutputSheet("考勤表")
+RULES_REFERENCE = "规则说明"  # every rule ID and 规则 parameter (kaohe rules, the 考勤 template)
 RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("外部数值", "external"),
                                   ("kaohe数值", "ours"), ("差异", "diff"), ("说明", "note")))
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
@@ -236,7 +237,8 @@ YEAR_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("一季�
             ("三季度", "三季度"), ("四季度", "四季度")) + REVIEW_TAIL
 
 MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
-                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数"})
+                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数",
+                           "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计"})
 SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级", "一季度", "二季度",
                            "三季度", "四季度", "绩效系数"})
 DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
@@ -245,3 +247,27 @@ HOUR_COLUMNS = frozenset({"加班小时"})
 PUNCH_COLUMNS = ("上午上班", "上午下班", "下午上班", "下午下班")
 
 TOTAL_LABEL = "合计"
+
+# --- month close (月结) and employee slips -----------------------------------------
+CLOSE_ACTION, REOPEN_ACTION = "月结", "重新打开"
+CLOSE_LOG = OutputSheet("月结记录", (
+    ("月份", "month"), ("操作", "action"), ("确认人", "by"), ("电脑用户", "user"), ("时间", "time"),
+    ("输入指纹", "input_fp"), ("汇总指纹", "summary_fp"), ("员工人数", "employees"), ("罚款合计", "fines"),
+    ("扣款合计", "deductions"), ("加班费合计", "ot_pay"), ("调整合计", "adjustment"), ("原因", "reason")))
+# Hidden: the 月度汇总 and 请假校验 values of every closed month, as closed (replaced when closed again).
+FROZEN_MONTHLY = OutputSheet("月结汇总数据", (("月份", "month"),) + MONTHLY.columns)
+FROZEN_LEAVE = OutputSheet("月结请假数据", (("月份", "month"),) + LEAVE_CHECK.columns)
+CHANGES = OutputSheet("变更对比", (
+    ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"), ("当前数值", "now"),
+    ("差额", "diff"), ("原因", "reason")))
+# Hidden: corrections found when a reopened month is closed again, paid with the next month.
+CORRECTIONS = OutputSheet("月结更正数据", (
+    ("月份", "month"), ("计入月份", "paid_in"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"),
+    ("月结数值", "closed"), ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
+CORRECTION_DETAIL = OutputSheet("更正明细", (
+    ("月份", "month"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"),
+    ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
+CORRECTION_COLUMN = "上月更正"  # in the finance export: 补发 +, 补扣 −
+PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
+CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
+SLIPS = OutputSheet("个人考勤确认单")

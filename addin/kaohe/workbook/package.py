@@ -253,7 +253,7 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
                                                 f'Target="/{part}"/>')
                 content_types = _insert_before_close(content_types, "Types",
                                                      f'<Override PartName="/{part}" ContentType="{WORKSHEET_CT}"/>')
-                wb_xml = _add_sheet(wb_xml, spec.name, max_id, rid)
+                wb_xml = _add_sheet(wb_xml, spec.name, max_id, rid, spec.hidden)
                 existing.append(_Sheet(spec.name, rid, max_id, part))
             replaced[part] = xml
             sheet_rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
@@ -473,12 +473,12 @@ def _insert_before_close(xml: str, tag: str, new: str) -> str:
     return xml[:m.start()] + f"<{m.group(1)}{m.group(3)}>{new}</{m.group(1)}>" + xml[m.end():]
 
 
-def _add_sheet(wb_xml: str, name: str, sheet_id: int, rid: str) -> str:
+def _add_sheet(wb_xml: str, name: str, sheet_id: int, rid: str, hidden: bool = False) -> str:
     """Append a <sheet> entry; its r: prefix is declared on the element itself (valid whatever the root binds)."""
     m = re.search(r"</(\w+:)?sheets>", wb_xml)
     p = m.group(1) or ""
     entry = (f'<{p}sheet xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
-             f'name={quoteattr(name)} sheetId="{sheet_id}" r:id="{rid}"/>')
+             f'name={quoteattr(name)} sheetId="{sheet_id}"' + (' state="hidden"' if hidden else "") + f' r:id="{rid}"/>')
     return wb_xml[:m.start()] + entry + wb_xml[m.start():]
 
 

@@ -9,6 +9,7 @@ finding with its address, and its value is blank. A file that cannot be used at 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import itertools
 import re
@@ -21,6 +22,7 @@ import pandas as pd
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.periods import month_of
 from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime,
@@ -48,21 +50,44 @@ class Book:
     findings: list[Finding]
     fingerprint: str
     raw: dict[str, list[list]] = field(default_factory=dict)  # rows of other sheets asked for by name
+    sheet_names: tuple[str, ...] = ()
 
     def table(self, spec: c.InputSheet) -> Table:
         return self.tables.get(spec.name) or empty_table(spec)
 
 
-def check_file(path: Path) -> None:
-    """Refuse files that cannot be used: missing, locked, encrypted, not a workbook, a bomb."""
+def missing_sheet(name: str, present) -> InputRefused:
+    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space)."""
+    close = difflib.get_close_matches(name, [str(p) for p in present], n=1, cutoff=0.5)
+    hint = f"，您是否想用“{close[0]}”？（请把工作表改名为“{name}”）" if close else ""
+    hint_en = f"; did you mean '{close[0]}'?" if close else ""
+    return InputRefused(f"缺少必需的工作表“{name}”{hint}", f"required sheet '{name}' is missing{hint_en}")
+
+
+def open_elsewhere(path: Path) -> Path | None:
+    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps while ``path`` is open."""
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            return lock
+    return None
+
+
+def check_file(path: Path, may_be_open: bool = False) -> None:
+    """Refuse files that cannot be used: missing, locked, encrypted, not a workbook, a bomb.
+
+    ``may_be_open``: the command only reads this file, so a workbook open in Excel is fine
+    (Excel lets others read the saved file); commands that write refuse it.
+    """
     if not path.exists():
         raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
     if path.is_dir():
         raise InputRefused(f"这是文件夹，不是工作簿：{path}", f"this is a folder, not a workbook: {path}")
-    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
-        if lock.exists():
-            raise InputRefused(f"工作簿正被其他程序打开（{lock.name}），请先关闭再运行",
-                               f"the workbook is open in another program ({lock.name}); close it first")
+    lock = None if may_be_open else open_elsewhere(path)
+    if lock:
+        raise InputRefused(f"工作簿正在 Excel 或其他程序中打开（{lock.name}），请保存并关闭后再运行。"
+                           f"若已关闭（例如 Excel 崩溃后），可删除同一文件夹中的隐藏文件 {lock.name} 后重试",
+                           f"the workbook is open in another program ({lock.name}); close it first. If nothing "
+                           f"has it open (e.g. after a crash), delete the hidden file {lock.name} beside it")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InputRefused(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
@@ -148,25 +173,30 @@ def fingerprint_file(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
-    check_file(path)
+def open_workbook(path: Path, may_be_open: bool = False) -> python_calamine.CalamineWorkbook:
+    check_file(path, may_be_open)
     try:
         return python_calamine.CalamineWorkbook.from_path(os.fspath(path))
     except Exception as exc:  # calamine raises its own error types for damaged parts
         raise InputRefused("工作簿无法读取（文件可能已损坏）", f"the workbook cannot be read: {exc}") from None
 
 
-def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS, raw: tuple[str, ...] = ()) -> Book:
-    """Read the input sheets of ``specs`` (typed) and of ``raw`` (cell rows, if present) from a workbook file."""
+def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS, raw: tuple[str, ...] = (),
+              may_be_open: bool = False) -> Book:
+    """Read the input sheets of ``specs`` (typed) and of ``raw`` (cell rows, if present) from a workbook file.
+
+    ``may_be_open``: a read-only command (finance, rules) may read a workbook open in Excel.
+    """
     path = Path(path)
-    wb = open_workbook(path)
+    wb = open_workbook(path, may_be_open)
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
-    names = set(wb.sheet_names)
+    sheet_names = tuple(wb.sheet_names)
+    names = set(sheet_names)
     for spec in specs:
         if spec.name not in names:
             if spec.mandatory:
-                raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
+                raise missing_sheet(spec.name, sheet_names)
             continue
         check_sheet_extent(path, spec.name)
         sheet = wb.get_sheet_by_name(spec.name)
@@ -190,7 +220,7 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS,
             except Exception as exc:
                 raise InputRefused(f"工作表“{name}”无法读取", f"sheet '{name}' cannot be read: {exc}") from None
     wb.close()
-    return Book(path, tables, findings, fingerprint_file(path), raw_rows)
+    return Book(path, tables, findings, fingerprint_file(path), raw_rows, sheet_names)
 
 
 def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[str, Table], list[Finding]]:
@@ -312,17 +342,12 @@ def _fast_column(column: list, kind: str) -> list | None:
 
 
 def _month_text(value) -> str | None:
-    """月份 as YYYY-MM from ``2026-11``, ``2026/11``, ``2026年11月`` or a date."""
+    """月份 as YYYY-MM (see kaohe.periods for the spellings accepted) from text or a date."""
     if is_blank(value):
         return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float):
-        return _month_text(parse_date(value))
-    m = re.match(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*\d{1,2}\s*日?)?\s*$", str(value))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"月份应为 YYYY-MM：“{value}”")
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+        return month_of(parse_date(value))
+    return month_of(value)
 
 
 def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding], sheet: str = c.KPI_DATA.name) -> Table:

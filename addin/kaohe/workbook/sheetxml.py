@@ -82,6 +82,8 @@ class SheetSpec:
     row_styles: dict[int, str] = field(default_factory=dict)
     chart: ChartSpec | None = None
     merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
+    hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
+    changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
 
 
 def _text(value: str) -> str:
@@ -214,6 +216,12 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
         out.append(f'<conditionalFormatting sqref="{rng}"><cfRule type="cellIs" dxfId="{dxfs[dxf]}" '
                    f'priority="{priority}" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>')
         priority += 1
+    if spec.changed_rows and n:
+        i = next(k for k, c in enumerate(spec.columns) if c.header == spec.changed_rows[0])
+        out.append(f'<conditionalFormatting sqref="A{header_r + 1}:{letters[-1]}{data_last}"><cfRule type="expression" '
+                   f'dxfId="{dxfs[spec.changed_rows[1]]}" priority="{priority}"><formula>'
+                   f'AND(ISNUMBER(${letters[i]}{header_r + 1}),${letters[i]}{header_r + 1}&lt;&gt;0)</formula></cfRule>'
+                   '</conditionalFormatting>')
     out.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
     orient = "landscape" if spec.landscape else "portrait"
     fit = ' fitToWidth="1" fitToHeight="0"' if spec.fit_width else ""
