@@ -315,3 +315,15 @@ def test_KPI_01_chitu_daily_files_combine_into_the_month(tmp_path):
     assert any("只覆盖 2/30 天" in p for p in found)  # a month not fully covered is a 警告
     assert main(["import", str(book), str(day2), "-q"]) == 0
     assert list(openpyxl.load_workbook(book)["KPI导入"].iter_rows(values_only=True)) == rows  # same file: no change
+
+
+def test_unreadable_rows_of_a_spreadsheet_export_are_counted(tmp_path):
+    header = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "考勤日期", "考勤时间", "打卡时间", "打卡结果"]
+    rows = [["原始记录"], ["统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01 09:00"], header]
+    rows += [["张三", "总部", "客服部", None, "客服", "0261546233", f"{d:%y-%m-%d}", "08:30", t, "正常"]
+             for d in workdays(2026, 11) for t in day_times(d)]
+    rows.append(["张三", "总部", "客服部", None, "客服", "0261546233", "26-11-30", "17:30", "25:61", "正常"])
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(write_book(tmp_path / "钉钉.xlsx", {"原始记录": rows})), "-q"]) == 0
+    assert len(imported(book)) == 100
+    assert any("有 1 处不是有效打卡记录" in p and f"第{len(rows)}行打卡时间无法识别“25:61”" in p for p in problems(book))

@@ -65,6 +65,24 @@ class RawPunch:
     source: str  # file name and row or line
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A line or row of a source that holds something but no usable punch."""
+
+    row: int  # line of a text file, Excel row of a sheet
+    why: str
+
+
+def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
+    """One 警告 per source: how many places were skipped, the first few with their line and reason."""
+    if not skipped:
+        return []
+    shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
+    return [Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
+                    f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level="警告")]
+
+
 @dataclass
 class Source:
     """One file as read: its kind, punches, what was skipped, and its content fingerprint."""
@@ -169,22 +187,18 @@ def read_zkteco(path: Path, data: bytes) -> Source:
                 continue
             record = _attlog_record(segment)
             if isinstance(record, str):
-                skipped.append((n, record))
+                skipped.append(Skipped(n, record))
                 continue
             pin, name, stamp = record
             try:
                 ts = parse_datetime(stamp)
             except ValueError:
-                skipped.append((n, f"不存在的时间“{stamp}”"))
+                skipped.append(Skipped(n, f"不存在的时间“{stamp}”"))
                 continue
             src.punches.append(RawPunch((("clock", pin),), clean_name(name), ts, f"{path.name}:{n}"))
         if "\x00" in line:
-            skipped.append((n, "空字节（NUL）覆盖了记录"))
-    if skipped:
-        shown = "；".join(f"第{n}行{why}" for n, why in skipped[:SKIPPED_SHOWN])
-        src.findings.append(Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
-                                    f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                                    "其余记录已导入；如有设备信息行以外的损坏，请从考勤机重新导出", level="警告"))
+            skipped.append(Skipped(n, "空字节（NUL）覆盖了记录"))
+    src.findings += skipped_findings(path, skipped)
     return src
 
 
@@ -218,9 +232,8 @@ def _clock_report(rows, path) -> list[RawPunch] | None:
         ident = _labelled(rows[i], "工号")
         if ident is None:
             continue
-        name = clean_name(_labelled(rows[i], "姓名"))
-        for ts in _grid_punches(rows[i + 1], dates):
-            out.append(RawPunch((("clock", parse_id(ident)),), name, ts, f"{path.name}:{i + 2}"))
+        out += _punches((("clock", parse_id(ident)),), _labelled(rows[i], "姓名"),
+                        _grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
     return out
 
 
@@ -234,15 +247,16 @@ def _zktime(rows, path) -> list[RawPunch] | None:
         return None
     out = []
     for offset, row in enumerate(rows[h + 1:]):
-        stamp, ident = _cell(row, header, "日期时间"), _cell(row, header, id_col)
-        if stamp is None or ident is None:
+        stamp, ident, at = _cell(row, header, "日期时间"), _cell(row, header, id_col), h + 2 + offset
+        if stamp is None:
             continue
         try:
             ts = parse_datetime(stamp)
         except ValueError:
+            out.append(Skipped(at, f"日期时间无法识别“{stamp}”"))
             continue
-        out.append(RawPunch((("clock", parse_id(ident)),), clean_name(_cell(row, header, "姓名")), ts,
-                            f"{path.name}:{h + 2 + offset}"))
+        out += _punches((("clock", parse_id(ident)),) if ident is not None else (), _cell(row, header, "姓名"), [ts],
+                        f"{path.name}:{at}")
     return out
 
 
@@ -326,8 +340,11 @@ def _times(cell) -> list[tuple[int, dt.time]]:
     """Every punch in a cell holding several (newlines, spaces or 、): (day shift, time)."""
     if is_blank(cell) or cell == "--":
         return []
-    if isinstance(cell, dt.time):
-        return [(0, cell)]
+    if isinstance(cell, (dt.time, float)) and not isinstance(cell, bool):
+        try:
+            return [(0, parse_time(cell))]  # a time cell, or Excel's fraction of a day
+        except ValueError:
+            return []
     out = []
     for m in _PUNCH_TIME.finditer(str(cell)):
         try:
@@ -383,9 +400,21 @@ def _grid_dates(row: list, first: dt.date, start: int = 0) -> dict[int, dt.date]
     return cols if cols and (len(cols) >= 7 or start) else {}
 
 
-def _grid_punches(row: list, dates: dict[int, dt.date]) -> list[dt.datetime]:
-    return [dt.datetime.combine(day + dt.timedelta(days=shift), t)
-            for col, day in dates.items() for shift, t in _times(row[col] if col < len(row) else None)]
+def _day_punches(day: dt.date, cell, at: int) -> list:
+    """The punches of one cell on ``day``; a Skipped when the cell holds digits but no time (``25:61``)."""
+    times = _times(cell)
+    if not times and not is_blank(cell) and re.search(r"\d", str(cell)) and not isinstance(cell, (int, float)):
+        return [Skipped(at, f"{day:%m-%d} 的打卡无法识别“{str(cell).strip()[:20]}”")]
+    return [dt.datetime.combine(day + dt.timedelta(days=shift), t) for shift, t in times]
+
+
+def _grid_punches(row: list, dates: dict[int, dt.date], at: int) -> list:
+    return [p for col, day in dates.items() for p in _day_punches(day, row[col] if col < len(row) else None, at)]
+
+
+def _punches(ids: tuple, name, items: list, source: str) -> list:
+    """RawPunches of one row from its date-times; Skipped entries pass through."""
+    return [RawPunch(ids, clean_name(name), x, source) if isinstance(x, dt.datetime) else x for x in items]
 
 
 def short_date(value) -> dt.date | None:
@@ -418,10 +447,12 @@ def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
-        stamp = get("打卡时间")
-        ts = _dingtalk_time(stamp, get("考勤日期")) if stamp is not None else None
-        if ts is not None:
-            out.append(RawPunch(_dingtalk_ids(get), clean_name(get("姓名")), ts, f"{path.name}:{h + 2 + offset}"))
+        stamp, at = get("打卡时间"), h + 2 + offset
+        if stamp is None:
+            continue
+        ts = _dingtalk_time(stamp, get("考勤日期"))
+        out += _punches(_dingtalk_ids(get), get("姓名"), [ts or Skipped(at, f"打卡时间无法识别“{stamp}”")],
+                        f"{path.name}:{at}")
     return out
 
 
@@ -438,8 +469,8 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
-        for ts in _grid_punches(row, dates):
-            out.append(RawPunch(_dingtalk_ids(get), clean_name(get("姓名")), ts, f"{path.name}:{h + 2 + offset}"))
+        at = h + 2 + offset
+        out += _punches(_dingtalk_ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
     return out
 
 
@@ -458,13 +489,12 @@ def _dingtalk_daily(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, names, n)  # noqa: E731
-        day = short_date(get("日期"))
+        day, at = short_date(get("日期")), h + 2 + offset
         if day is None:
+            out += [Skipped(at, f"日期无法识别“{get('日期')}”")] if get("日期") is not None else []
             continue
-        for col in cols:
-            for shift, t in _times(row[col] if col < len(row) else None):
-                out.append(RawPunch(_dingtalk_ids(get), clean_name(get("姓名")),
-                                    dt.datetime.combine(day + dt.timedelta(days=shift), t), f"{path.name}:{h + 2 + offset}"))
+        out += _punches(_dingtalk_ids(get), get("姓名"), _grid_punches(row, {col: day for col in cols}, at),
+                        f"{path.name}:{at}")
     return out
 
 
@@ -519,12 +549,11 @@ def _wecom(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 2:]):
         get = lambda n: _cell(row, names, n)  # noqa: E731
-        day = short_date(str(get("时间")).split()[0] if get("时间") else None)
-        if day is None or not _wecom_ids(get):
+        day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), h + 3 + offset
+        if day is None:
+            out += [Skipped(at, f"时间无法识别“{get('时间')}”")] if get("时间") is not None else []
             continue
-        for shift, t in _times(get("打卡时间记录")):
-            out.append(RawPunch(_wecom_ids(get), clean_name(get("姓名")),
-                                dt.datetime.combine(day + dt.timedelta(days=shift), t), f"{path.name}:{h + 3 + offset}"))
+        out += _punches(_wecom_ids(get), get("姓名"), _day_punches(day, get("打卡时间记录"), at), f"{path.name}:{at}")
     return out
 
 
@@ -543,8 +572,8 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 2:]):
         get = lambda n: _cell(row, names, n)  # noqa: E731
-        for ts in _grid_punches(row, dates):
-            out.append(RawPunch(_wecom_ids(get), clean_name(get("姓名")), ts, f"{path.name}:{h + 3 + offset}"))
+        at = h + 3 + offset
+        out += _punches(_wecom_ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
     return out
 
 
@@ -565,7 +594,7 @@ def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch]]:
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
-                if found:
+                if found and any(isinstance(p, RawPunch) for p in found):
                     return candidate, found
                 recognised = recognised or (candidate if found is not None else None)
     if recognised:
@@ -586,8 +615,9 @@ def read_source(path: Path, kind: str = "auto") -> Source:
         src = read_zkteco(path, data)
     else:
         sheets, findings = open_sheets(path, data)
-        found_kind, punches = read_sheets(path, sheets, kind)
-        src = Source(path, found_kind, punches, findings)
+        found_kind, found = read_sheets(path, sheets, kind)
+        skipped = [p for p in found if isinstance(p, Skipped)]
+        src = Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
     src.digest = fingerprint(data)
     if not src.punches:
         raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取）：未导入任何文件，工作簿未改动",
