@@ -152,6 +152,9 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
                                 level="提示"))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
+    if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
+        raise InputRefused(f"{path.name} 设有打开密码，无法读取：请在 Excel 中去掉密码后另存为 .xlsx 再导入",
+                           f"{path.name} is password-protected: remove the password and save as .xlsx")
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in wb.sheet_names]
