@@ -19,23 +19,20 @@ class Range(VBAObject):
     vba_type_name = "Range"
 
 
+def field(vba_name, attribute):
+    """A read-only VBA property answering a Python attribute."""
+    return member(name=vba_name)(lambda self: getattr(self, attribute))
+
+
 class Workbook(VBAObject):
     vba_type_name = "Workbook"
 
     def __init__(self, name, path):
         self.name, self.path, self.saved = name, path, False
 
-    @member
-    def Name(self):  # noqa: N802
-        return self.name
-
-    @member
-    def Path(self):  # noqa: N802
-        return self.path
-
-    @member
-    def Saved(self):  # noqa: N802
-        return self.saved
+    Name = field("Name", "name")
+    Path = field("Path", "path")
+    Saved = field("Saved", "saved")
 
     @setter("Saved")
     def set_saved(self, value):
@@ -60,13 +57,8 @@ class Application(VBAObject):
     def __init__(self):
         self.caller, self.protected_view, self.options = Range(), NOTHING, []
 
-    @member
-    def Caller(self):  # noqa: N802
-        return self.caller
-
-    @member
-    def ActiveProtectedViewWindow(self):  # noqa: N802
-        return self.protected_view
+    Caller = field("Caller", "caller")
+    ActiveProtectedViewWindow = field("ActiveProtectedViewWindow", "protected_view")
 
     @method
     def Volatile(self, Volatile=MISSING):  # noqa: N802, N803
@@ -86,9 +78,7 @@ class Control(VBAObject):
     def __init__(self, control_id):
         self.control_id = control_id
 
-    @member
-    def Id(self):  # noqa: N802
-        return self.control_id
+    Id = field("Id", "control_id")
 
 
 class Excel(HostBridge):
