@@ -232,3 +232,10 @@ def test_a_python_path_the_code_page_cannot_hold_is_refused_naming_it():
     with pytest.raises(addin.InputRefused) as refused:
         addin.settings_bytes(r"C:\考勤\python\pythonw.exe", "cp1252")
     assert r"C:\考勤\python\pythonw.exe" in refused.value.zh and "cp1252" in refused.value.zh
+
+
+def test_build_without_the_addin_extra_names_it(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "pyopenvba", None)  # not installed: `import pyopenvba` raises ImportError
+    assert main(["addin", "build", "--out", str(tmp_path)]) == 2
+    assert 'pip install "kaohe[addin]"' in capsys.readouterr().err
+    assert not (tmp_path / "kaohe.xlam").exists()

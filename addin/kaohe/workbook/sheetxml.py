@@ -69,7 +69,7 @@ class SheetSpec:
     name: str
     columns: list[Column]
     rows: list[list] | None = None           # row-major values, or
-    data: dict[str, list] | None = None      # column-major values (fast path)
+    data: dict[str, list] | None = None      # column-major values (fast path); datetime64 arrays allowed
     total_row: list | None = None
     freeze: str = "A2"
     autofilter: bool = True
@@ -271,7 +271,8 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
     """Number texts for a column of numbers or date-times (None for blanks); None if mixed."""
     try:
         if kind in ("date", "datetime", "time"):
-            ts = pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
+            ts = pd.Series(values) if isinstance(values, np.ndarray) and values.dtype.kind == "M" else \
+                pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
             if kind == "time":
                 serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
             else:
