@@ -214,3 +214,25 @@ def test_vba_text_is_ascii_and_chinese_survives_as_hex():
     assert addin.ascii_vba('MsgBox U("考勤"), , U("")') == 'MsgBox U("800352E4"), , U("")'
     ribbon = addin.sources()["KaoheRibbon"]
     assert "请先保存" in "".join(_decode(h) for h in re.findall(r'U\("(\w+)"\)', ribbon))
+
+
+def test_settings_are_written_in_the_code_page_vba_reads():
+    """VBA's `Input #` reads kaohe.conf in the ANSI code page: GBK (cp936) on a Chinese Windows."""
+    path = r"C:\考勤\python\pythonw.exe"
+    data = addin.settings_bytes(path, "cp936")
+    assert data == b'"INTERPRETER_WIN","C:\\' + "考勤".encode("gbk") + b'\\python\\pythonw.exe"\r\n'
+    assert data.count(b"\r\n") == 1  # only the interpreter: no UDF_MODULES, no ADD_WORKBOOK_TO_PYTHONPATH
+    assert addin.settings_bytes(r"C:\kaohe\python\pythonw.exe", "cp1252") == b'"INTERPRETER_WIN","C:\\kaohe\\python\\pythonw.exe"\r\n'
+
+
+def test_a_python_path_the_code_page_cannot_hold_is_refused_naming_it():
+    with pytest.raises(addin.InputRefused) as refused:
+        addin.settings_bytes(r"C:\考勤\python\pythonw.exe", "cp1252")
+    assert r"C:\考勤\python\pythonw.exe" in refused.value.zh and "cp1252" in refused.value.zh
+
+
+def test_build_without_the_addin_extra_names_it(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "pyopenvba", None)  # not installed: `import pyopenvba` raises ImportError
+    assert main(["addin", "build", "--out", str(tmp_path)]) == 2
+    assert 'pip install "kaohe[addin]"' in capsys.readouterr().err
+    assert not (tmp_path / "kaohe.xlam").exists()

@@ -287,8 +287,13 @@ def install(source: Path = SHIPPED) -> str:
         return ("kaohe 加载项只能安装在 Windows 的 Excel 中。请在 Windows 上运行 kaohe addin install，"
                 "或手动把 kaohe.xlam 放进 Excel 的 XLSTART 文件夹。/ The add-in installs on Windows only; "
                 f"the built file is {source}.")
+    import ctypes
     import shutil
 
+    interpreter = Path(sys.executable).with_name("pythonw.exe")
+    if not interpreter.exists():
+        interpreter = Path(sys.executable)
+    settings = settings_bytes(interpreter, f"cp{ctypes.windll.kernel32.GetACP()}")  # refuses before copying
     xlstart = Path(os.environ["APPDATA"]) / "Microsoft" / "Excel" / "XLSTART"
     xlstart.mkdir(parents=True, exist_ok=True)
     target = xlstart / "kaohe.xlam"
@@ -297,13 +302,24 @@ def install(source: Path = SHIPPED) -> str:
         os.remove(str(target) + ":Zone.Identifier")  # the "downloaded from the internet" block
     except OSError:
         pass
-    conf_dir = Path(os.environ["USERPROFILE"]) / f".{PROJECT}"
-    conf_dir.mkdir(exist_ok=True)
-    interpreter = Path(sys.executable).with_name("pythonw.exe")
-    if not interpreter.exists():
-        interpreter = Path(sys.executable)
-    settings = {"INTERPRETER_WIN": str(interpreter), "UDF_MODULES": "kaohe.udfs", "ADD_WORKBOOK_TO_PYTHONPATH": "False"}
-    (conf_dir / f"{PROJECT}.conf").write_text("".join(f'"{k}","{v}"\n' for k, v in settings.items()), encoding="utf-8")
-    if not str(interpreter).isascii():
-        return f"已安装到 {target}，但 Python 路径含非英文字符（{interpreter}），加载项可能无法启动；请把 Python 装在如 C:\\kaohe 的路径下。"
-    return f"已安装：{target}\n设置：{conf_dir / (PROJECT + '.conf')}\n请重新打开 Excel，功能区会出现“考勤绩效”选项卡。"
+    conf = Path(os.environ["USERPROFILE"]) / f".{PROJECT}" / f"{PROJECT}.conf"
+    conf.parent.mkdir(exist_ok=True)
+    conf.write_bytes(settings)
+    return f"已安装：{target}\n设置：{conf}\n请重新打开 Excel，功能区会出现“考勤绩效”选项卡。"
+
+
+def settings_bytes(interpreter: Path, code_page: str) -> bytes:
+    """kaohe.conf as the add-in's VBA reads it (``Input #``: the ANSI code page, ``"KEY","value"`` lines).
+
+    Only the interpreter is set: the cell functions are in the add-in (no UDF_MODULES) and the
+    workbook's folder is kept off sys.path by the add-in itself. A path the code page cannot hold
+    would reach Python garbled, so it is refused.
+    """
+    text = f'"INTERPRETER_WIN","{interpreter}"\r\n'
+    try:
+        return text.encode(code_page)
+    except UnicodeEncodeError:
+        raise InputRefused(f"Python 的路径含有本机代码页（{code_page}）无法表示的字符：{interpreter}。"
+                           "请把 Python 装在只含英文字母的路径下，例如 C:\\kaohe\\python",
+                           f"the Python path cannot be written in this PC's code page {code_page}: {interpreter}; "
+                           "install Python under an ASCII path such as C:\\kaohe\\python") from None

@@ -57,7 +57,7 @@ def print_month_summary(job) -> None:
     s = job.summary
     print_written(job)
     print(f"员工 {s['employees']} 人 · 罚款 ¥{_money(s['fines'])} · 扣款 ¥{_money(s['deductions'])} · "
-          f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条（见“问题清单”）")
+          f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条，其中错误 {s.get('errors', 0)} 条（见“问题清单”）")
 
 
 def cmd_check_leave(args) -> int:
@@ -66,7 +66,8 @@ def cmd_check_leave(args) -> int:
     job = check_leave_job(Path(args.book), Path(args.out) if args.out else None,
                           progress=_progress(args))
     print_written(job)
-    print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条")
+    print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条，"
+          f"其中错误 {job.summary['errors']} 条（见“问题清单”）")
     return 0
 
 
@@ -144,6 +145,18 @@ def cmd_close(args) -> int:
     return 0
 
 
+def cmd_slips(args) -> int:
+    from kaohe.slips import slips_job
+
+    job = slips_job(Path(args.book), args.month, Path(args.out) if args.out else None, args.dept,
+                    progress=_progress(args))
+    s = job.summary
+    print(f"已写入 / written: {job.written}")
+    print(f"PDF: {s['pdf']}" if s["pdf"] else "未安装 LibreOffice，未生成 PDF / LibreOffice not installed: no PDF")
+    print(f"员工 {s['employees']} 人 · 共 {s['pages']} 页" + ("" if s["closed"] else "（本月尚未月结）"))
+    return 0
+
+
 def cmd_send(args) -> int:
     from kaohe import finance, mail
 
@@ -181,7 +194,8 @@ def cmd_rules(args) -> int:
 def cmd_import(args) -> int:
     from kaohe.jobs import import_job
 
-    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args))
+    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args),
+                     replace=args.replace)
     print_written(job)
     print(f"导入打卡 {job.summary['punches']} 条、KPI指标 {job.summary['metrics']} 行（{'、'.join(job.summary['kinds'])}） · "
           f"问题 {job.problems} 条（见“问题清单”）")
@@ -248,6 +262,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens")
     sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
 
+    sp = add("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips)
+    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)")
+    sp.add_argument("--dept", metavar="部门", help="只打印此部门 / one department only")
+
     sp = add("send", "把财务表发给财务 / email the finance workbook", cmd_send)
     sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")
     sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
@@ -272,9 +292,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import)
     sp.add_argument("book", metavar="BOOK", help="导入到此工作簿（考勤或客服绩效） / the workbook to import into")
-    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
+    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表")
     sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
                     default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)")
+    sp.add_argument("--replace", action="store_true",
+                    help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first")
 
     sp = add("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile)
     sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")

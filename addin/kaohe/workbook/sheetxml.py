@@ -69,7 +69,7 @@ class SheetSpec:
     name: str
     columns: list[Column]
     rows: list[list] | None = None           # row-major values, or
-    data: dict[str, list] | None = None      # column-major values (fast path)
+    data: dict[str, list] | None = None      # column-major values (fast path); datetime64 arrays allowed
     total_row: list | None = None
     freeze: str = "A2"
     autofilter: bool = True
@@ -88,6 +88,7 @@ class SheetSpec:
     # ``title_columns`` (e.g. "A:B") repeat on every page, like the header row; ``title_rows`` is the
     # number of rows from the column header down that repeat (2 = the header and the row below it);
     # ``page_header`` is an Excel header text (&L &C &R, &P page, &N pages); ``row_heights`` by row number.
+    foot_rows: list[list] = field(default_factory=list)  # below the table, without borders (legend, signature)
     scale: int | None = None
     title_columns: str | None = None
     title_rows: int = 1
@@ -162,7 +163,7 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
     header_r = len(lead) + 1
     n = len(spec.rows) if spec.rows is not None else (len(next(iter(spec.data.values()))) if spec.data else 0)
     last_r = header_r + n + (1 if spec.total_row is not None else 0)
-    out.append(f'<dimension ref="A1:{letters[-1]}{last_r}"/>')
+    out.append(f'<dimension ref="A1:{letters[-1]}{last_r + len(spec.foot_rows)}"/>')
     freeze = spec.freeze
     if freeze:
         m = re.match(r"([A-Z]+)(\d+)", freeze)
@@ -209,6 +210,9 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
         cells = "".join(cell_xml(f"{letters[i]}{r}", v, total_ids[i], kinds[i])
                         for i, v in enumerate(spec.total_row) if v is not None)
         out.append(f'<row r="{r}">{cells}</row>')
+    for k, row in enumerate(spec.foot_rows, start=last_r + 1):
+        cells = "".join(cell_xml(f"{letters[i]}{k}", v, styles["note"], "text") for i, v in enumerate(row) if v is not None)
+        out.append(f'<row r="{k}">{cells}</row>')
     out.append("</sheetData>")
     data_last = header_r + n
     if spec.autofilter and n:
@@ -293,7 +297,8 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
     """Number texts for a column of numbers or date-times (None for blanks); None if mixed."""
     try:
         if kind in ("date", "datetime", "time"):
-            ts = pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
+            ts = pd.Series(values) if isinstance(values, np.ndarray) and values.dtype.kind == "M" else \
+                pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
             if kind == "time":
                 serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
             else:

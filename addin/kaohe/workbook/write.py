@@ -77,7 +77,9 @@ def frame_spec(sheet: c.OutputSheet, frame: pd.DataFrame, *, total: bool = False
     data = {}
     for (header, fieldname), col in zip(sheet.columns, cols):
         series = frame[fieldname] if fieldname in frame else pd.Series([None] * len(frame))
-        if col.style in ("time", "datetime", "date"):
+        if col.style in ("time", "datetime", "date") and pd.api.types.is_datetime64_any_dtype(series):
+            values = series.to_numpy()  # datetime64 straight to serials: no Timestamp per cell
+        elif col.style in ("time", "datetime", "date"):
             values = [None if pd.isna(v) else v for v in series.tolist()]
         else:
             values = series.astype(object).where(series.notna(), None).tolist()
