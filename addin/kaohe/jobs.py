@@ -38,6 +38,11 @@ class JobResult:
     result: object = None  # the engine's result (MonthResult, KpiResult, ...)
 
 
+def errors(findings) -> int:
+    """How many findings are 错误 (a value kaohe could not use; the terminal says so)."""
+    return sum(f.level == c.LEVEL_ERROR for f in findings)
+
+
 def _month_or_refuse(month: str) -> str:
     """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
     try:
@@ -105,6 +110,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         result = compute_month(data.tables, month)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
+        result.summary["errors"] = errors(result.findings)
         say("写入结果…")
         specs = attendance_specs(result, previous_problems(book), data.tables)
         specs += close.reopened_specs(state, data.raw.get, result.monthly)
@@ -146,11 +152,11 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
                                               data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
-        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
+        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
         written, backup = save(book, out, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
-                     {"records": len(result.leave_check), "passed": passed})
+                     {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
 
 def force_recalc(wb_xml: str) -> str:
