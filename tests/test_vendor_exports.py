@@ -146,7 +146,7 @@ def dingtalk_csv(tmp_path, encoding, left_packed=False):
     return path
 
 
-@pytest.mark.parametrize("encoding,left_packed", [("utf-8", False), ("gbk", False), ("utf-8", True)])
+@pytest.mark.parametrize("encoding,left_packed", [("utf-8", False), ("gbk", False), ("utf-8", True), ("utf-16", False)])
 def test_dingtalk_daily_summary_csv(tmp_path, encoding, left_packed):
     book = attendance(tmp_path)
     assert main(["import", str(book), str(dingtalk_csv(tmp_path, encoding, left_packed)), "-q"]) == 0
@@ -361,3 +361,11 @@ def test_password_protected_export_is_named_as_such(tmp_path, capsys):
     before = book.read_bytes()
     assert main(["import", str(book), str(locked)]) == 2
     assert "设有打开密码" in capsys.readouterr().err and book.read_bytes() == before
+
+
+def test_clock_report_person_without_id_is_not_read_as_the_next_label(tmp_path):
+    rows = clock_report_rows()
+    rows[4][2] = ""  # 张三's 工号 left empty by the clock
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(write_book(tmp_path / "刷卡记录.xlsx", {"刷卡记录": rows})), "-q"]) == 0
+    assert {r[0] for r in imported(book)} == {"001", "002"}  # 张三 found by name, not as 考勤号码 "姓 名:"

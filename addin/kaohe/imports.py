@@ -102,6 +102,8 @@ def _content_kind(data: bytes) -> str:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
@@ -124,6 +126,8 @@ EXPECTED = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "text", ".t
 
 
 def decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tab-separated)
+        return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "gbk"):
         try:
             return data.decode(encoding)
@@ -166,7 +170,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
 
 # --- time clocks ------------------------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
@@ -211,32 +215,43 @@ def _text(v) -> str:
     return str(v).strip() if v is not None else ""
 
 
-def _labelled(row: list, label: str):
-    """The value after a label such as ``工 号：`` (spaces inside, either colon): the rest of the cell,
-    else the next non-empty cell to the right."""
+def _label_at(row: list, label: str) -> tuple[int, str] | None:
+    """Where a label such as ``工 号：`` is (spaces inside, either colon) and any value written after the
+    colon in the same cell."""
     for i, v in enumerate(row):
-        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split()))
-        if isinstance(v, str) and m:
-            if m.group(1):
-                return m.group(1)
-            return next((x for x in row[i + 1:] if not is_blank(x)), None)
+        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split())) if isinstance(v, str) else None
+        if m:
+            return i, m.group(1) or ""
     return None
+
+
+def _labelled(row: list, label: str):
+    """The value of a label: the rest of its cell, else the next non-empty cell to the right unless that
+    is the next label."""
+    found = _label_at(row, label)
+    if found is None:
+        return None
+    i, rest = found
+    if rest:
+        return rest
+    value = next((x for x in row[i + 1:] if not is_blank(x)), None)
+    return None if value is None or re.search(r"[:：]\s*$", _text(value)) else value
 
 
 def _clock_report(rows, path) -> list[RawPunch] | None:
     """The stand-alone clock's 刷卡记录: range row, day-number row, then two rows per person."""
     first = _first_day(rows)
     day_row = next((i for i, r in enumerate(rows[:8]) if first and _grid_dates(r, first)), None)
-    if day_row is None or not any(_labelled(r, "工号") is not None for r in rows[day_row + 1:day_row + 4]):
+    if day_row is None or not any(_label_at(r, "工号") for r in rows[day_row + 1:day_row + 4]):
         return None
     dates = _grid_dates(rows[day_row], first)
     out = []
     for i in range(day_row + 1, len(rows) - 1):
-        ident = _labelled(rows[i], "工号")
-        if ident is None:
+        if not _label_at(rows[i], "工号"):
             continue
-        out += _punches((("clock", parse_id(ident)),), _labelled(rows[i], "姓名"),
-                        _grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
+        ident = _labelled(rows[i], "工号")
+        ids = (("clock", parse_id(ident)),) if ident is not None else ()
+        out += _punches(ids, _labelled(rows[i], "姓名"), _grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
     return out
 
 
@@ -955,7 +970,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
     for (month, emp), group in sorted(groups.items()):
         chosen = _latest_per_range(group)
         values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")
-        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level="警告")
+        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level="警告", emp=emp)
                      for p in problems]
         first, last = _month_bounds(month)
         days = {f.first + dt.timedelta(days=k) for f in chosen for k in range((f.last - f.first).days + 1)}
