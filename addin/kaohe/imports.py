@@ -65,6 +65,24 @@ class RawPunch:
     source: str  # file name and row or line
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A line or row of a source that holds something but no usable punch."""
+
+    row: int  # line of a text file, Excel row of a sheet
+    why: str
+
+
+def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
+    """One 警告 per source: how many places were skipped, the first few with their line and reason."""
+    if not skipped:
+        return []
+    shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
+    return [Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
+                    f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level="警告")]
+
+
 @dataclass
 class Source:
     """One file as read: its kind, punches, what was skipped, and its content fingerprint."""
@@ -84,6 +102,8 @@ def _content_kind(data: bytes) -> str:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
@@ -106,6 +126,8 @@ EXPECTED = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "text", ".t
 
 
 def decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tab-separated)
+        return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "gbk"):
         try:
             return data.decode(encoding)
@@ -134,6 +156,9 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
                                 level="提示"))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
+    if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
+        raise InputRefused(f"{path.name} 设有打开密码，无法读取：请在 Excel 中去掉密码后另存为 .xlsx 再导入",
+                           f"{path.name} is password-protected: remove the password and save as .xlsx")
     try:
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in wb.sheet_names]
@@ -145,7 +170,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
 
 # --- time clocks ------------------------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
@@ -169,22 +194,18 @@ def read_zkteco(path: Path, data: bytes) -> Source:
                 continue
             record = _attlog_record(segment)
             if isinstance(record, str):
-                skipped.append((n, record))
+                skipped.append(Skipped(n, record))
                 continue
             pin, name, stamp = record
             try:
                 ts = parse_datetime(stamp)
             except ValueError:
-                skipped.append((n, f"不存在的时间“{stamp}”"))
+                skipped.append(Skipped(n, f"不存在的时间“{stamp}”"))
                 continue
             src.punches.append(RawPunch((("clock", pin),), clean_name(name), ts, f"{path.name}:{n}"))
         if "\x00" in line:
-            skipped.append((n, "空字节（NUL）覆盖了记录"))
-    if skipped:
-        shown = "；".join(f"第{n}行{why}" for n, why in skipped[:SKIPPED_SHOWN])
-        src.findings.append(Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
-                                    f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                                    "其余记录已导入；如有设备信息行以外的损坏，请从考勤机重新导出", level="警告"))
+            skipped.append(Skipped(n, "空字节（NUL）覆盖了记录"))
+    src.findings += skipped_findings(path, skipped)
     return src
 
 
@@ -194,33 +215,43 @@ def _text(v) -> str:
     return str(v).strip() if v is not None else ""
 
 
-def _labelled(row: list, label: str):
-    """The value after a label such as ``工 号：`` (spaces inside, either colon): the rest of the cell,
-    else the next non-empty cell to the right."""
+def _label_at(row: list, label: str) -> tuple[int, str] | None:
+    """Where a label such as ``工 号：`` is (spaces inside, either colon) and any value written after the
+    colon in the same cell."""
     for i, v in enumerate(row):
-        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split()))
-        if isinstance(v, str) and m:
-            if m.group(1):
-                return m.group(1)
-            return next((x for x in row[i + 1:] if not is_blank(x)), None)
+        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split())) if isinstance(v, str) else None
+        if m:
+            return i, m.group(1) or ""
     return None
+
+
+def _labelled(row: list, label: str):
+    """The value of a label: the rest of its cell, else the next non-empty cell to the right unless that
+    is the next label."""
+    found = _label_at(row, label)
+    if found is None:
+        return None
+    i, rest = found
+    if rest:
+        return rest
+    value = next((x for x in row[i + 1:] if not is_blank(x)), None)
+    return None if value is None or re.search(r"[:：]\s*$", _text(value)) else value
 
 
 def _clock_report(rows, path) -> list[RawPunch] | None:
     """The stand-alone clock's 刷卡记录: range row, day-number row, then two rows per person."""
     first = _first_day(rows)
     day_row = next((i for i, r in enumerate(rows[:8]) if first and _grid_dates(r, first)), None)
-    if day_row is None or not any(_labelled(r, "工号") is not None for r in rows[day_row + 1:day_row + 4]):
+    if day_row is None or not any(_label_at(r, "工号") for r in rows[day_row + 1:day_row + 4]):
         return None
     dates = _grid_dates(rows[day_row], first)
     out = []
     for i in range(day_row + 1, len(rows) - 1):
-        ident = _labelled(rows[i], "工号")
-        if ident is None:
+        if not _label_at(rows[i], "工号"):
             continue
-        name = clean_name(_labelled(rows[i], "姓名"))
-        for ts in _grid_punches(rows[i + 1], dates):
-            out.append(RawPunch((("clock", parse_id(ident)),), name, ts, f"{path.name}:{i + 2}"))
+        ident = _labelled(rows[i], "工号")
+        ids = (("clock", parse_id(ident)),) if ident is not None else ()
+        out += _punches(ids, _labelled(rows[i], "姓名"), _grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
     return out
 
 
@@ -234,15 +265,16 @@ def _zktime(rows, path) -> list[RawPunch] | None:
         return None
     out = []
     for offset, row in enumerate(rows[h + 1:]):
-        stamp, ident = _cell(row, header, "日期时间"), _cell(row, header, id_col)
-        if stamp is None or ident is None:
+        stamp, ident, at = _cell(row, header, "日期时间"), _cell(row, header, id_col), h + 2 + offset
+        if stamp is None:
             continue
         try:
             ts = parse_datetime(stamp)
         except ValueError:
+            out.append(Skipped(at, f"日期时间无法识别“{stamp}”"))
             continue
-        out.append(RawPunch((("clock", parse_id(ident)),), clean_name(_cell(row, header, "姓名")), ts,
-                            f"{path.name}:{h + 2 + offset}"))
+        out += _punches((("clock", parse_id(ident)),) if ident is not None else (), _cell(row, header, "姓名"), [ts],
+                        f"{path.name}:{at}")
     return out
 
 
@@ -326,8 +358,11 @@ def _times(cell) -> list[tuple[int, dt.time]]:
     """Every punch in a cell holding several (newlines, spaces or 、): (day shift, time)."""
     if is_blank(cell) or cell == "--":
         return []
-    if isinstance(cell, dt.time):
-        return [(0, cell)]
+    if isinstance(cell, (dt.time, float)) and not isinstance(cell, bool):
+        try:
+            return [(0, parse_time(cell))]  # a time cell, or Excel's fraction of a day
+        except ValueError:
+            return []
     out = []
     for m in _PUNCH_TIME.finditer(str(cell)):
         try:
@@ -383,9 +418,21 @@ def _grid_dates(row: list, first: dt.date, start: int = 0) -> dict[int, dt.date]
     return cols if cols and (len(cols) >= 7 or start) else {}
 
 
-def _grid_punches(row: list, dates: dict[int, dt.date]) -> list[dt.datetime]:
-    return [dt.datetime.combine(day + dt.timedelta(days=shift), t)
-            for col, day in dates.items() for shift, t in _times(row[col] if col < len(row) else None)]
+def _day_punches(day: dt.date, cell, at: int) -> list:
+    """The punches of one cell on ``day``; a Skipped when the cell holds digits but no time (``25:61``)."""
+    times = _times(cell)
+    if not times and not is_blank(cell) and re.search(r"\d", str(cell)) and not isinstance(cell, (int, float)):
+        return [Skipped(at, f"{day:%m-%d} 的打卡无法识别“{str(cell).strip()[:20]}”")]
+    return [dt.datetime.combine(day + dt.timedelta(days=shift), t) for shift, t in times]
+
+
+def _grid_punches(row: list, dates: dict[int, dt.date], at: int) -> list:
+    return [p for col, day in dates.items() for p in _day_punches(day, row[col] if col < len(row) else None, at)]
+
+
+def _punches(ids: tuple, name, items: list, source: str) -> list:
+    """RawPunches of one row from its date-times; Skipped entries pass through."""
+    return [RawPunch(ids, clean_name(name), x, source) if isinstance(x, dt.datetime) else x for x in items]
 
 
 def short_date(value) -> dt.date | None:
@@ -418,10 +465,12 @@ def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
-        stamp = get("打卡时间")
-        ts = _dingtalk_time(stamp, get("考勤日期")) if stamp is not None else None
-        if ts is not None:
-            out.append(RawPunch(_dingtalk_ids(get), clean_name(get("姓名")), ts, f"{path.name}:{h + 2 + offset}"))
+        stamp, at = get("打卡时间"), h + 2 + offset
+        if stamp is None:
+            continue
+        ts = _dingtalk_time(stamp, get("考勤日期"))
+        out += _punches(_dingtalk_ids(get), get("姓名"), [ts or Skipped(at, f"打卡时间无法识别“{stamp}”")],
+                        f"{path.name}:{at}")
     return out
 
 
@@ -438,8 +487,8 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
-        for ts in _grid_punches(row, dates):
-            out.append(RawPunch(_dingtalk_ids(get), clean_name(get("姓名")), ts, f"{path.name}:{h + 2 + offset}"))
+        at = h + 2 + offset
+        out += _punches(_dingtalk_ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
     return out
 
 
@@ -458,13 +507,12 @@ def _dingtalk_daily(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, names, n)  # noqa: E731
-        day = short_date(get("日期"))
+        day, at = short_date(get("日期")), h + 2 + offset
         if day is None:
+            out += [Skipped(at, f"日期无法识别“{get('日期')}”")] if get("日期") is not None else []
             continue
-        for col in cols:
-            for shift, t in _times(row[col] if col < len(row) else None):
-                out.append(RawPunch(_dingtalk_ids(get), clean_name(get("姓名")),
-                                    dt.datetime.combine(day + dt.timedelta(days=shift), t), f"{path.name}:{h + 2 + offset}"))
+        out += _punches(_dingtalk_ids(get), get("姓名"), _grid_punches(row, {col: day for col in cols}, at),
+                        f"{path.name}:{at}")
     return out
 
 
@@ -519,12 +567,11 @@ def _wecom(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 2:]):
         get = lambda n: _cell(row, names, n)  # noqa: E731
-        day = short_date(str(get("时间")).split()[0] if get("时间") else None)
-        if day is None or not _wecom_ids(get):
+        day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), h + 3 + offset
+        if day is None:
+            out += [Skipped(at, f"时间无法识别“{get('时间')}”")] if get("时间") is not None else []
             continue
-        for shift, t in _times(get("打卡时间记录")):
-            out.append(RawPunch(_wecom_ids(get), clean_name(get("姓名")),
-                                dt.datetime.combine(day + dt.timedelta(days=shift), t), f"{path.name}:{h + 3 + offset}"))
+        out += _punches(_wecom_ids(get), get("姓名"), _day_punches(day, get("打卡时间记录"), at), f"{path.name}:{at}")
     return out
 
 
@@ -543,8 +590,8 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
     out = []
     for offset, row in enumerate(rows[h + 2:]):
         get = lambda n: _cell(row, names, n)  # noqa: E731
-        for ts in _grid_punches(row, dates):
-            out.append(RawPunch(_wecom_ids(get), clean_name(get("姓名")), ts, f"{path.name}:{h + 3 + offset}"))
+        at = h + 3 + offset
+        out += _punches(_wecom_ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
     return out
 
 
@@ -565,7 +612,7 @@ def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch]]:
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
-                if found:
+                if found and any(isinstance(p, RawPunch) for p in found):
                     return candidate, found
                 recognised = recognised or (candidate if found is not None else None)
     if recognised:
@@ -586,8 +633,9 @@ def read_source(path: Path, kind: str = "auto") -> Source:
         src = read_zkteco(path, data)
     else:
         sheets, findings = open_sheets(path, data)
-        found_kind, punches = read_sheets(path, sheets, kind)
-        src = Source(path, found_kind, punches, findings)
+        found_kind, found = read_sheets(path, sheets, kind)
+        skipped = [p for p in found if isinstance(p, Skipped)]
+        src = Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
     src.digest = fingerprint(data)
     if not src.punches:
         raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取）：未导入任何文件，工作簿未改动",
@@ -922,7 +970,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
     for (month, emp), group in sorted(groups.items()):
         chosen = _latest_per_range(group)
         values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")
-        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level="警告")
+        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level="警告", emp=emp)
                      for p in problems]
         first, last = _month_bounds(month)
         days = {f.first + dt.timedelta(days=k) for f in chosen for k in range((f.last - f.first).days + 1)}

@@ -25,7 +25,7 @@ from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
-from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
+from kaohe.workbook.write import frame_spec, wide_print, previous_problems, problems_spec, run_log_spec, save
 
 
 @dataclass
@@ -36,6 +36,11 @@ class JobResult:
     problems: int
     summary: dict = field(default_factory=dict)
     result: object = None  # the engine's result (MonthResult, KpiResult, ...)
+
+
+def errors(findings) -> int:
+    """How many findings are 错误 (a value kaohe could not use; the terminal says so)."""
+    return sum(f.level == c.LEVEL_ERROR for f in findings)
 
 
 def _month_or_refuse(month: str) -> str:
@@ -80,11 +85,13 @@ def book_problems(book: Path, tables, findings, source: str, month: str = ""):
 
 def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
     """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
+    company = result.policy.company_name
     return [
-        frame_spec(c.DAILY, result.daily, freeze="E2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+        frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.DAILY.name}")),
         frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
@@ -106,6 +113,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         result.leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
+        result.summary["errors"] = errors(result.findings)
         say("写入结果…")
         specs = attendance_specs(result, previous_problems(book), data.tables)
         specs += close.reopened_specs(state, data.raw.get, result.monthly)
@@ -147,11 +155,11 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
                                               data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
-        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
+        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
         written, backup = save(book, out, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
-                     {"records": len(result.leave_check), "passed": passed})
+                     {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
 
 def force_recalc(wb_xml: str) -> str:
@@ -270,7 +278,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
-    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
+                                   company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
     finance.new_workbook(target, sheets)
     if password:
