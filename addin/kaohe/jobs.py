@@ -25,7 +25,7 @@ from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
-from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
+from kaohe.workbook.write import frame_spec, wide_print, previous_problems, problems_spec, run_log_spec, save
 
 
 @dataclass
@@ -85,11 +85,13 @@ def book_problems(book: Path, tables, findings, source: str, month: str = ""):
 
 def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
     """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
+    company = result.policy.company_name
     return [
-        frame_spec(c.DAILY, result.daily, freeze="E2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+        frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.DAILY.name}")),
         frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
@@ -275,7 +277,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
-    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
+                                   company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
     finance.new_workbook(target, sheets)
     if password:
