@@ -207,7 +207,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         names[ind.name] = ind.name
     table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
-        from kaohe.imports import month_only
+        from kaohe.chitu import month_only
 
         imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
@@ -332,7 +332,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     """导入: punches into 打卡导入, 赤兔 metrics into KPI导入. Imports accumulate, one row set per source file
     (name and content fingerprint); ``replace`` clears the sheets first. Every file is read before anything
     is written: one that yields nothing refuses the whole import."""
-    from kaohe import imports
+    from kaohe import chitu, imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
@@ -347,12 +347,12 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         punches, metrics, kinds = {}, [], []
         for source in map(Path, sources):
             say(f"读取 {source.name}…")
-            chitu = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
+            report = chitu.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
                 and source.suffix.lower() != ".dat" else None
-            src = chitu or imports.read_source(source, kind)
+            src = report or imports.read_source(source, kind)
             kinds.append(src.kind)
-            if chitu:
-                rows, found = imports.resolve_metrics(src, maps)
+            if report:
+                rows, found = chitu.resolve_metrics(src, maps)
                 metrics += rows
             else:
                 rows, found = imports.resolve(src, maps)
@@ -366,8 +366,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
                                     landscape=False))
         if metrics:
-            stored = [] if replace else imports.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
-            spec, found = kpi_import_spec(stored, metrics, names)
+            stored = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
+            spec, found = chitu.kpi_import_spec(stored, metrics)
             specs.append(spec)
             findings += found
         specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
@@ -377,27 +377,6 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
-
-
-def kpi_import_spec(stored, new, names):
-    """KPI导入: each file's rows (行类型 文件; a file imported again replaces its rows) and, per agent and
-    month, the month they make (行类型 月合计) — the rows kaohe kpi reads."""
-    from kaohe import imports
-    from kaohe.workbook.sheetxml import Column, SheetSpec
-
-    keys = {(f.source, f.digest) for f in new}
-    files = [f for f in stored if (f.source, f.digest) not in keys] + list(new)
-    columns = list(dict.fromkeys(h for f in files for h in f.values))
-    month_rows, findings = imports.month_rows(files, columns)
-    source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
-    headers = [c.KPI_MONTH, c.ID_COLUMN, *columns, *c.KPI_IMPORT_TAIL]
-    body = [[m, e, *[v.get(h) for h in columns], "", "", covered, c.KPI_IMPORT_MONTH_ROW]
-            for m, e, v, covered in month_rows]
-    body += [[f.month, f.emp, *[f.values.get(h) for h in columns], f.source, f.digest,
-              imports.range_text(f.first, f.last), c.KPI_IMPORT_FILE_ROW]
-             for f in sorted(files, key=lambda f: (f.month, f.first, f.source, f.emp))]
-    cols = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL) else "score", 12) for h in headers]
-    return SheetSpec(c.KPI_IMPORT.name, cols, rows=body, landscape=True), findings
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:
