@@ -106,10 +106,11 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
         result = compute_month(data.tables, month)
+        result.leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
         result.summary["errors"] = errors(result.findings)
