@@ -89,3 +89,13 @@ def test_the_chinese_guide_covers_every_button_function_and_output_sheet():
         assert sheet in guide
     assert guide.index("考勤模板.xlsx") < guide.index("计算本月") < guide.index("导出财务表") < guide.index("发送财务")
     assert "make wheelhouse" in guide and "\nwheelhouse: " in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_the_workbook_contract_lists_sheets_columns_values_and_synonyms():
+    from kaohe.workbook import contract as c
+
+    text = (ROOT / "docs" / "工作簿约定.md").read_text(encoding="utf-8")
+    for spec in (c.ROSTER, c.PUNCHES, c.LEAVE, c.OVERTIME, c.RULES, c.KPI_DATA):
+        assert f"### {spec.name}" in text and all(f"| {col} |" in text for col in spec.columns)
+    assert "| 审批状态 | 必填 | 文本 | 已批准、待审批、已驳回、事后补单 |" in text
+    assert "年假、带薪年假、带薪年休假 → 年休假" in text and "空白 → 待审批" in text
