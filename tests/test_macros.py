@@ -32,7 +32,8 @@ def test_every_button_has_a_handler_and_a_chinese_label():
     buttons = ui.findall(".//c:button", ns)
     assert {b.get("id") for b in buttons} == set(ribbon.BUTTONS)
     labels = {b.get("label") for b in buttons}
-    assert labels == {"计算本月", "校验请假", "生成KPI评分表", "季度/年度考核", "导出财务表", "发送财务", "导入函数", "帮助"}
+    assert labels == {"计算本月", "校验请假", "生成KPI评分表", "季度/年度考核", "导出财务表", "发送财务", "导入函数", "帮助",
+                      "打印确认单", "月结确认"}
     assert all(b.get("imageMso") and b.get("screentip") for b in buttons)
     assert ui.find(".//c:tab", ns).get("label") == "考勤绩效"
 

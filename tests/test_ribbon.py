@@ -273,3 +273,27 @@ def test_unknown_button_and_help(tmp_path):
     ribbon.on_button("kaohe_import_functions", book)
     assert app.messages[0] == "未知的按钮：kaohe_nope" and "问题清单" in app.messages[1]
     assert "=LATEFINE(A2)" in app.messages[2]
+
+
+def test_close_button_closes_the_month_then_offers_to_reopen_it(tmp_path):
+    path = attendance(tmp_path)
+    app, book = open_in_excel(path, answers=["2026-11", "王会计"])
+    ribbon.on_button("kaohe_close", book)
+    assert "2026-11 已月结（确认人 王会计）" in app.messages[0], app.messages
+    assert kinds(app) == ["open", "close", "open", "activate"]
+    log = list(openpyxl.load_workbook(path)["月结记录"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in log] == [("2026-11", "月结", "王会计")]
+    (tmp_path / "~$考勤.xlsx").unlink()
+    app, book = open_in_excel(path, answers=["2026-11", "补交请假单", "李主管"], confirms=[True])
+    ribbon.on_button("kaohe_close", book)
+    assert "已重新打开" in app.messages[0], app.messages
+    log = list(openpyxl.load_workbook(path)["月结记录"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[2], r[12]) for r in log][-1] == ("重新打开", "李主管", "补交请假单")
+
+
+def test_slips_button_writes_the_slips_beside_the_workbook(tmp_path, monkeypatch):
+    monkeypatch.setattr("kaohe.slips.soffice", lambda: None)  # the PDF is tested in test_slips
+    app, book = open_in_excel(attendance(tmp_path), answers=["2026-11"])
+    ribbon.on_button("kaohe_slips", book)
+    assert "个人考勤确认单_2026-11.xlsx" in app.messages[0] and "员工 1 人，共 1 页" in app.messages[0], app.messages
+    assert kinds(app) == ["open"] and (tmp_path / "个人考勤确认单_2026-11.xlsx").exists()

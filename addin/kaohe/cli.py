@@ -193,7 +193,8 @@ def cmd_rules(args) -> int:
 def cmd_import(args) -> int:
     from kaohe.jobs import import_job
 
-    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args))
+    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args),
+                     replace=args.replace)
     print_written(job)
     print(f"导入打卡 {job.summary['punches']} 条、KPI指标 {job.summary['metrics']} 行（{'、'.join(job.summary['kinds'])}） · "
           f"问题 {job.problems} 条（见“问题清单”）")
@@ -290,9 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import)
     sp.add_argument("book", metavar="BOOK", help="导入到此工作簿（考勤或客服绩效） / the workbook to import into")
-    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
+    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表")
     sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
                     default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)")
+    sp.add_argument("--replace", action="store_true",
+                    help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first")
 
     sp = add("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile)
     sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")

@@ -342,7 +342,7 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
     from kaohe.workbook.read import read_book
     from kaohe.workbook.write import run_log_spec, save
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     by = (by or "").strip()
     if not by:
         raise InputRefused("请用 --by 写明确认人姓名", "say who closes the month with --by")

@@ -199,7 +199,9 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         names[ind.name] = ind.name
     table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
-        imported = kpi_data_table(data.raw[c.KPI_IMPORT.name], names, findings, c.KPI_IMPORT.name)
+        from kaohe.imports import month_only
+
+        imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
     absent = [i.name for i in indicators if i.name not in table.letters and f"ref:{i.name}" not in table.frame] + (
         [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
@@ -317,65 +319,76 @@ def log_step(book: Path, month: str, command: str, counts: str) -> None:
         save(book, None, [run_log_spec(book, command, month, fingerprint_file(book), counts)])
 
 
-def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=None) -> JobResult:
-    """导入: punches into 打卡导入, 赤兔 metrics into KPI导入 (each replaced whole when its kind is imported)."""
+def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=None, replace: bool = False) -> JobResult:
+    """导入: punches into 打卡导入, 赤兔 metrics into KPI导入. Imports accumulate, one row set per source file
+    (name and content fingerprint); ``replace`` clears the sheets first. Every file is read before anything
+    is written: one that yields nothing refuses the whole import."""
     from kaohe import imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES), raw=(c.CLOSE_LOG.name,))
+        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES),
+                         raw=(c.IMPORTED.name, c.KPI_IMPORT.name, c.CLOSE_LOG.name))
         findings = list(data.findings)
         roster = prepare_roster(data.tables[c.ROSTER.name], findings)
         maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
         indicators = kpi_engine.indicators_from_rules(data.tables.get(c.KPI_RULES.name), findings)
         names = {a: i.name for i in indicators for a in (i.name, *i.aliases)}
-        punch_rows, metric_rows, kinds = [], [], []
+        punches, metrics, kinds = {}, [], []
         for source in map(Path, sources):
             say(f"读取 {source.name}…")
-            metrics = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.suffix.lower() != ".dat" \
-                else None
-            if metrics is not None:
-                kinds.append("chitu")
-                found_rows, found = imports.resolve_metrics(metrics, maps, source.name)
-                metric_rows += found_rows
+            chitu = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
+                and source.suffix.lower() != ".dat" else None
+            src = chitu or imports.read_source(source, kind)
+            kinds.append(src.kind)
+            if chitu:
+                rows, found = imports.resolve_metrics(src, maps)
+                metrics += rows
             else:
-                kind_found, punches = imports.read_source(source, kind)
-                kinds.append(kind_found)
-                found_rows, found = imports.resolve(punches, maps, source.name)
-                punch_rows += found_rows
+                rows, found = imports.resolve(src, maps)
+                rows, closed = close.keep_out_closed(rows, data.raw.get(c.CLOSE_LOG.name))
+                punches[(source.name, src.digest)] = rows
+                found += closed
             findings += found
-        punch_rows, found = close.keep_out_closed(punch_rows, data.raw.get(c.CLOSE_LOG.name))
-        findings += found
         specs = []
-        if punch_rows or any(k != "chitu" for k in kinds):
-            frame = pd.DataFrame(punch_rows, columns=["emp", "ts", "source"])
-            frame = frame.sort_values(["emp", "ts", "source"]).drop_duplicates(["emp", "ts"]).reset_index(drop=True)
-            specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))
-        if "chitu" in kinds:
-            specs.append(kpi_import_spec(metric_rows, indicators))
+        if punches:
+            merged = imports.merge_sources([] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name)), punches)
+            specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
+                                    landscape=False))
+        if metrics:
+            stored = [] if replace else imports.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
+            spec, found = kpi_import_spec(stored, metrics, names)
+            specs.append(spec)
+            findings += found
         specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
-        counts = f"打卡{len(punch_rows)}条; KPI指标{len(metric_rows)}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
+        n_punches, n_metrics = sum(map(len, punches.values())), len(metrics)
+        counts = f"打卡{n_punches}条; KPI指标{n_metrics}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
-                     {"punches": len(punch_rows), "metrics": len(metric_rows), "kinds": kinds})
+                     {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
 
 
-def kpi_import_spec(rows, indicators):
-    """KPI导入: 月份, 工号, the indicators found, 来源 (one row per agent and month; a later source wins)."""
+def kpi_import_spec(stored, new, names):
+    """KPI导入: each file's rows (行类型 文件; a file imported again replaces its rows) and, per agent and
+    month, the month they make (行类型 月合计) — the rows kaohe kpi reads."""
+    from kaohe import imports
     from kaohe.workbook.sheetxml import Column, SheetSpec
 
-    found = [i.name for i in indicators if any(i.name in values for _, _, values, _ in rows)]
-    merged: dict[tuple[str, str], dict] = {}
-    for month, emp, values, source in rows:
-        entry = merged.setdefault((month, emp), {"来源": source})
-        entry.update(values)
-        entry["来源"] = source
-    headers = [c.KPI_MONTH, c.ID_COLUMN, *found, "来源"]
-    body = [[month, emp, *[entry.get(h) for h in found], entry["来源"]] for (month, emp), entry in sorted(merged.items())]
-    columns = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, "来源") else "score", 12) for h in headers]
-    return SheetSpec(c.KPI_IMPORT.name, columns, rows=body, landscape=True)
+    keys = {(f.source, f.digest) for f in new}
+    files = [f for f in stored if (f.source, f.digest) not in keys] + list(new)
+    columns = list(dict.fromkeys(h for f in files for h in f.values))
+    month_rows, findings = imports.month_rows(files, columns)
+    source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
+    headers = [c.KPI_MONTH, c.ID_COLUMN, *columns, *c.KPI_IMPORT_TAIL]
+    body = [[m, e, *[v.get(h) for h in columns], "", "", covered, c.KPI_IMPORT_MONTH_ROW]
+            for m, e, v, covered in month_rows]
+    body += [[f.month, f.emp, *[f.values.get(h) for h in columns], f.source, f.digest,
+              imports.range_text(f.first, f.last), c.KPI_IMPORT_FILE_ROW]
+             for f in sorted(files, key=lambda f: (f.month, f.first, f.source, f.emp))]
+    cols = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL) else "score", 12) for h in headers]
+    return SheetSpec(c.KPI_IMPORT.name, cols, rows=body, landscape=True), findings
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:
@@ -387,9 +400,10 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
     with run_lock(book):
         data = read_book(book, c.ATTENDANCE_INPUTS + (c.IDENTITY,))
         result = compute_month(data.tables, month)
-        names, rows = reconcile.read_external(Path(external))
-        frame, findings = reconcile.reconcile(names, rows, result.monthly, prepare_roster(data.tables[c.ROSTER.name], []),
-                                              data.tables.get(c.IDENTITY.name), Path(external).name)
+        names, rows, title_rows = reconcile.read_external(Path(external))
+        frame, findings = reconcile.reconcile(names, rows, title_rows, result,
+                                              prepare_roster(data.tables[c.ROSTER.name], []),
+                                              data.tables.get(c.IDENTITY.name), Path(external))
         findings = data.findings + findings
         specs = [frame_spec(c.RECONCILE, frame),
                  book_problems(book, data.tables, findings, c.SOURCE_RECONCILE, month)]

@@ -32,6 +32,7 @@ HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
         "计算本月：写入 每日明细、月度汇总、请假校验、问题清单。\n"
         "校验请假：逐条检查请假记录。生成KPI评分表：客服组月度评分（公式随数据更新）。\n"
         "季度/年度考核：电子商务部考核。导出财务表 / 发送财务：只含数值的财务汇总。\n"
+        "月末顺序：计算本月 → 查看问题清单 → 打印确认单 → 月结确认 → 导出财务表 → 发送财务。\n"
         "写入结果的按钮会先保存并关闭工作簿，写完后自动重新打开。\n"
         "单元格函数：=LATEFINE()、=DAYTYPE()、=LEAVECHECK() 等，加载项加载后即可使用。\n"
         "先看“问题清单”：每个无法识别的单元格都列出了工作表和单元格。")
@@ -178,27 +179,75 @@ def review(book: LiveBook) -> str | None:
     return _file_job(book, lambda path: review_job(path, period.strip(), progress=_progress(book)))
 
 
+def _reading_job(book: LiveBook, prompt: str, job):
+    """Ask the month, save (after asking) and run ``job(path, month)`` on the saved file; the workbook stays
+    open (the job only reads it). None when the user cancelled."""
+    month = _month(book, prompt, latest_punch_month(book))
+    if not month or not _saved(book):
+        return None
+    return job(book.path, month, progress=_progress(book))
+
+
 def finance(book: LiveBook) -> str | None:
     """导出财务表: a new values-only workbook beside this one."""
     from kaohe.jobs import finance_job
 
-    month = _month(book, "导出哪个月的财务表？（如 2026-11）", latest_punch_month(book))
-    if not month:
+    job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
+    if job is None:
         return None
-    if not _saved(book):  # finance only reads the saved file: the workbook stays open
-        return None
-    job = finance_job(book.path, month, progress=_progress(book))
     return f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
 
 
+def close_month(book: LiveBook) -> str | None:
+    """月结确认: close the month; a month already closed may be reopened, with a reason."""
+    from kaohe.close import close_job, close_state, computer_user
+
+    month = _month(book, "月结哪个月？（如 2026-11）", latest_punch_month(book))
+    if not month:
+        return None
+    state = close_state(book.rows(c.CLOSE_LOG.name), month)
+    reopen = None
+    if state and state.closed:
+        if not book.confirm(f"{month} 已于 {state.when} 由 {state.by} 月结。要重新打开吗？（更正随下月发放）"):
+            return None
+        reopen = (book.ask("重新打开的原因（将记入月结记录和变更对比）：", "") or "").strip()
+        if not reopen:
+            return None
+    by = (book.ask("确认人姓名：", computer_user()) or "").strip()
+    if not by:
+        return None
+
+    def describe(job) -> str:
+        s = job.summary
+        if reopen:
+            return f"\n{month} 已重新打开。更正后请“计算本月”查看“变更对比”，再“月结确认”。"
+        return f"\n{month} 已月结（确认人 {by}），调整合计 {s['adjustment']:,.2f} 元，月度汇总指纹 {s['summary_fp']}。"
+    return _file_job(book, lambda path: close_job(path, month, by, reopen, progress=_progress(book)), describe)
+
+
+def slips(book: LiveBook) -> str | None:
+    """打印确认单: 个人考勤确认单 beside this workbook (and a PDF when LibreOffice is installed)."""
+    from kaohe.slips import slips_job
+
+    job = _reading_job(book, "打印哪个月的个人考勤确认单？（如 2026-11）", slips_job)
+    if job is None:
+        return None
+    s = job.summary
+    return (f"已生成：{job.written}" + (f"\nPDF：{s['pdf']}" if s["pdf"] else "\n未安装 LibreOffice：请打开确认单工作簿打印。")
+            + f"\n员工 {s['employees']} 人，共 {s['pages']} 页。" + ("" if s["closed"] else "\n注意：本月尚未月结。"))
+
+
 def send(book: LiveBook) -> str | None:
-    """发送财务: mail the latest finance workbook beside this one."""
-    from kaohe import mail
+    """发送财务: mail the latest finance workbook beside this one (asking first if its month is not closed)."""
+    from kaohe import finance, mail
 
     _on_disk(book)
     files = sorted(book.path.parent.glob("财务汇总_*.xlsx"))
     if not files:
         return "还没有财务表：请先点“导出财务表”。"
+    if finance.is_closed_export(files[-1]) is False and not book.confirm(
+            f"{files[-1].name} 的月份尚未月结（财务表封面注明“未月结”）。仍要发送吗？"):
+        return None
     to = book.ask(f"把 {files[-1].name} 发给（多个地址用逗号分隔，留空用默认收件人）：", "")
     if to is None:
         return None
@@ -221,6 +270,7 @@ def help_(book: LiveBook) -> str:
 BUTTONS = {
     "kaohe_compute_month": compute_month, "kaohe_check_leave": check_leave, "kaohe_kpi": kpi,
     "kaohe_review": review, "kaohe_finance": finance, "kaohe_send": send,
+    "kaohe_slips": slips, "kaohe_close": close_month,
     "kaohe_import_functions": import_functions, "kaohe_help": help_,
 }
 

@@ -245,12 +245,12 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     from kaohe.workbook.lock import run_lock
     from kaohe.workbook.read import read_book
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name), may_be_open=True)  # only reads BOOK
         result = compute_month(data.tables, month)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     monthly = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month) if state and state.closed \

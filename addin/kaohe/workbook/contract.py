@@ -133,7 +133,7 @@ SCORER_DATA, SCORER_MANAGER = "数据", "店长"
 REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"
 RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
 
-IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源",))  # written by kaohe import
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹"))  # written by kaohe import
 
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
@@ -158,7 +158,7 @@ INPUT_FIELDS = {
     "评分人": "scorer", "别名": "aliases", "周期": "period", "被考核人工号": "ratee", "评分人工号": "rater",
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
-    "来源": "source", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
+    "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -221,7 +221,8 @@ RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项�
                                   ("kaohe数值", "ours"), ("差异", "diff"), ("说明", "note")))
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
 EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
-IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source")))
+IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source"),
+                                          ("文件指纹", "digest")))
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
@@ -229,7 +230,9 @@ KPI_SCORE_TAIL = ("数据得分", "店长评分", "自评分", "综合得分", "
 KPI_HISTORY = OutputSheet("KPI历史", (("月份", "month"), ("工号", "emp"), ("综合得分", "score"), ("排名", "rank"),
                                      ("末位", "last")))
 KPI_NOTICE = OutputSheet("月度通报")
-KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the indicators found, 来源 — written by kaohe import
+KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the columns found, then KPI_IMPORT_TAIL — written by kaohe import
+KPI_IMPORT_TAIL = ("来源", "文件指纹", "统计日期", "行类型")  # 行类型: one row set per file, and the month's rows
+KPI_IMPORT_FILE_ROW, KPI_IMPORT_MONTH_ROW = "文件", "月合计"
 QUARTER_PREFIX, YEAR_PREFIX = "季度考核_", "年度考核_"
 REVIEW_TAIL = (("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
                ("绩效工资", "perf_pay"), ("说明", "note"))
