@@ -101,6 +101,7 @@ def contract_markdown() -> str:
                  kinds.get(column_kinds.get(col), "文本"), "、".join(choices.get(col, ()))) for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值"), rows)
         lines.append("")
+    lines += _synonym_lines()
     lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
     outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
@@ -111,6 +112,22 @@ def contract_markdown() -> str:
                                                    for arg, meaning in args])
     lines.append("")
     return "\n".join(lines)
+
+
+def _synonym_lines() -> list[str]:
+    """The value vocabulary of kaohe.terms: standard values and the synonyms kaohe knows, per column."""
+    from kaohe import terms
+
+    lines = ["## 同义词（写法 → 标准值）", "",
+             "比较时忽略大小写、空格和全角/半角；只认整个单元格（“已口头批准”不是“批准”）。加班申请的审批列也可以写"
+             "审批人的姓名（与员工名册中的姓名一致即为批准）。HR 可在规则表的“列”“写法”“标准值”三列中添加自己的写法，"
+             "每行一个。无法识别的值在问题清单中列为“错误”，并按最稳妥的方式处理：审批按待审批（不计加班费、不计调休；"
+             "请假不抵扣缺勤，按旷工），证明材料按无。", ""]
+    def words(vocab):
+        return "；".join(f"{' '.join(w for w, t in terms.SYNONYMS[vocab].items() if t == v and w != v)} → {v}"
+                        for v in terms.STANDARD[vocab] if any(t == v and w != v for w, t in terms.SYNONYMS[vocab].items()))
+    rows = [(col, "、".join(terms.STANDARD[vocab]), words(vocab)) for col, vocab in c.SYNONYM_COLUMNS.items()]
+    return lines + _md_table(("列", "标准值", "kaohe 认识的写法"), rows) + [""]
 
 
 DOCS = {"规则说明.md": rules_markdown, "工作簿约定.md": contract_markdown}

@@ -46,7 +46,7 @@ NUMBER_FORMATS = {
     "text": None, "int": "0", "days": "0.0", "hours": "0.0", "money": '"¥"#,##0.00', "date": "yyyy-mm-dd",
     "time": "hh:mm", "datetime": "yyyy-mm-dd hh:mm", "header": None, "total_text": None, "total_days": "0.0",
     "total_money": '"¥"#,##0.00', "total_int": "0", "title": None, "percent": "0.0%", "score": "0.00",
-    "wrap": None,
+    "wrap": None, "note": None,
 }
 ALIGNMENTS = {"header": '<alignment horizontal="center" vertical="center" wrapText="1"/>',
               "wrap": '<alignment vertical="top" wrapText="1"/>'}
@@ -56,6 +56,9 @@ HIGHLIGHTS = {
     "missing": ('<dxf><font><color rgb="FF9C5700"/></font>'
                 '<fill><patternFill><bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>'),
 }
+# kaohe's cells carry their own 11 pt font (not the workbook's default, which may be smaller):
+# printed at the 70 % scale of the wide sheets this is still 7.7 pt.
+FONT_BODY = '<font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
 FONT_BOLD = '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
 FONT_TITLE = '<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
 FILL_HEADER = ('<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>'
@@ -124,16 +127,16 @@ class StyleBook:
                 next_id += 1
         if new:
             self._append("numFmts", new)
-        font = self._append("fonts", [FONT_BOLD, FONT_TITLE])
+        font = self._append("fonts", [FONT_BOLD, FONT_TITLE, FONT_BODY])
         fill = self._append("fills", [FILL_HEADER])
         border = self._append("borders", [BORDER_THIN])
         xfs, names = [], []
         for name, code in NUMBER_FORMATS.items():
             fmt = ids[code] if code else 0
             bold = name == "header" or name.startswith("total_")
-            f_id = font + 1 if name == "title" else (font if bold else 0)
+            f_id = font + 1 if name == "title" else (font if bold else font + 2)
             attrs = (f'numFmtId="{fmt}" fontId="{f_id}" fillId="{fill if name == "header" else 0}" '
-                     f'borderId="{border if name != "title" else 0}" xfId="0" applyNumberFormat="1" applyFont="1" '
+                     f'borderId="{border if name not in ("title", "note") else 0}" xfId="0" applyNumberFormat="1" applyFont="1" '
                      f'applyFill="1" applyBorder="1"')
             align = ALIGNMENTS.get(name, '<alignment vertical="center"/>')
             xfs.append(f"<xf {attrs} applyAlignment=\"1\">{align}</xf>")
@@ -494,7 +497,11 @@ def _print_titles(wb_xml: str, sheets: list[_Sheet], specs: list[SheetSpec]) -> 
     names = []
     for idx, spec in sorted(wanted.items()):
         row = len(spec.header_rows or []) + 1
-        ref = "'" + escape(spec.name.replace("'", "''")) + f"'!${row}:${row}"
+        quoted = "'" + escape(spec.name.replace("'", "''")) + "'!"
+        ref = f"{quoted}${row}:${row + spec.title_rows - 1}"
+        if spec.title_columns:
+            first, last = spec.title_columns.split(":")
+            ref = f"{quoted}${first}:${last},{ref}"
         names.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{idx}">{ref}</definedName>')
     block = "".join(names)
     m = re.search(r"</(\w+:)?definedNames>", wb_xml)
