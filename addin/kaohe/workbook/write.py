@@ -85,7 +85,16 @@ def problems_spec(findings: list[Finding]) -> SheetSpec:
     frame = pd.DataFrame([{"sheet": f.sheet, "cell": f.cell, "problem": f.problem, "action": f.action,
                            "level": f.level, "basis": f.basis} for f in findings],
                          columns=[f for _, f in c.PROBLEMS.columns])
-    return frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec = frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec.findings = list(findings)
+    return spec
+
+
+def _add_notes(specs: list[SheetSpec]):
+    """The writer's notes (提示/警告 about HR's parts) go into the 问题清单 being written, if any."""
+    def finish(notes):
+        return [problems_spec(s.findings + notes) if s.findings is not None and notes else s for s in specs]
+    return finish
 
 
 def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts: str) -> SheetSpec:
@@ -103,6 +112,9 @@ def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Pa
         target = Path(out) / path.name
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(path.suffix)
+    if target.is_symlink():  # write the real workbook, keep the link
+        target = Path(os.path.realpath(target))
     os.makedirs(target.parent, exist_ok=True)
-    backup = write_sheets(path, target, specs, backup=target.resolve() == path.resolve(), **kw)
+    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=target.resolve() == path.resolve(),
+                          finish=_add_notes(specs), **kw)
     return target, backup
