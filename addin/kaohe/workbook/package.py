@@ -1,22 +1,28 @@
 """Putting kaohe's own sheets into a workbook package without touching anything else.
 
 kaohe owns only its output sheets. Writing changes exactly what adding or replacing them
-requires — ``xl/workbook.xml`` (the sheet list and print titles), its relationships,
-``[Content_Types].xml``, styles appended to ``xl/styles.xml``, and a removed calcChain — and
-copies every other zip member unchanged (HR's sheets, shared strings, images, charts, pivot
-tables, VBA, custom XML). XML is edited as text, by exact insertion, so namespace prefixes
-and everything the edit does not concern stay as Excel wrote them.
+requires — ``xl/workbook.xml`` (the sheet list, print titles, the name 月度汇总数据, calcPr
+fullCalcOnLoad), its relationships, ``[Content_Types].xml``, styles appended to ``xl/styles.xml``,
+a removed calcChain, and kaohe's record of the sheets it wrote (a custom document property in
+``docProps/custom.xml``) — and copies every other zip member unchanged (HR's sheets, shared
+strings, images, charts, pivot tables, VBA, custom XML). The package XML is parsed and edited
+with lxml (:mod:`kaohe.workbook.parts`), so prefixes and everything not edited stay as written.
+
+The only edits to parts HR owns, each reported as a 提示 in 问题清单: ``refreshOnLoad`` (and the
+range, when it is a plain range) on a pivot cache whose source is a kaohe sheet, and the rows of
+a chart series range on a kaohe sheet. Parts are reference-counted: a part goes only when nothing
+points at it any more. A same-named sheet kaohe did not write, new sheets in a structure-locked
+workbook, and an ``--out`` of another kind (.xlsx vs .xlsm) are refused before anything is written.
 
 Saving is atomic: the new package is written to a temporary file in the same folder and
 renamed over the target; when editing in place, the original is first copied to
-``name.bak-YYYYmmdd-HHMMSS.xlsx``. A failure at any point leaves the original untouched and
-no temporary file behind.
+``name.bak-YYYYmmdd-HHMMSS.xlsx`` (``-2``, ``-3``… when that name exists: a backup is never
+overwritten). A failure at any point leaves the original untouched and no temporary file behind.
 """
 from __future__ import annotations
 
 import datetime as dt
 import os
-import posixpath
 import re
 import shutil
 import struct
@@ -24,7 +30,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree as SafeET
 from lxml import etree
@@ -334,10 +340,20 @@ def _check_sheets(parts: Parts, src: Path, existing: list[_Sheet], specs: list[S
     if foreign:
         raise InputRefused(f"工作表“{foreign[0]}”已存在，但不是 kaohe 生成的，kaohe 不会覆盖它；请把它改名后再运行",
                            f"sheet '{foreign[0]}' exists and was not written by kaohe; rename it and run again")
+    notes = []
+    odd = [n for n in names if _illegal_name(n)]
+    if odd and any(s.print_titles for s in specs):
+        notes.append(Finding(odd[0], "", "工作表名以 ' 开头或结尾，或含有 [ ] 等 Excel 不允许的字符",
+                             "kaohe 的工作表未设置打印标题行（否则 LibreOffice 打不开本工作簿）；请改名", level="提示"))
     if legacy and any(s.name in names for s in specs):
-        return [Finding("", "", "本工作簿由旧版 kaohe 生成（没有工作表记录），已按表头和“运行记录”识别 kaohe 的工作表",
+        return notes + [Finding("", "", "本工作簿由旧版 kaohe 生成（没有工作表记录），已按表头和“运行记录”识别 kaohe 的工作表",
                         "此后 kaohe 把它生成的工作表记录在文档属性中", level="提示")]
-    return []
+    return notes
+
+
+def _illegal_name(name: str) -> bool:
+    """A sheet name Excel and LibreOffice refuse (other tools write them): leading/trailing ', or []:*?/\\."""
+    return name[:1] == "'" or name[-1:] == "'" or bool(set(name) & set("[]:*?/\\"))
 
 
 def _header_matches(src: Path, spec: SheetSpec) -> bool:
@@ -426,10 +442,11 @@ def _place_sheets(parts: Parts, existing: list[_Sheet], specs: list[SheetSpec], 
 def _workbook_names(parts: Parts, existing: list[_Sheet], specs: list[SheetSpec]) -> None:
     """Print titles of kaohe's sheets and the workbook-level names over their data (e.g. 月度汇总数据)."""
     position = {s.name: i for i, s in enumerate(_sheet_list(parts))}
+    titles = not any(_illegal_name(n) for n in position)
     wanted = {}
     for spec in specs:
         rng = data_range(spec)
-        if spec.print_titles and spec.name in position:
+        if titles and spec.print_titles and spec.name in position:
             wanted[("_xlnm.Print_Titles", str(position[spec.name]))] = f"{quote_sheet(spec.name)}!${rng.header}:${rng.header}"
         if spec.data_name:
             wanted[(spec.data_name, None)] = f"{quote_sheet(spec.name)}!{rng.ref}"
@@ -541,9 +558,13 @@ def remove_stale_temps(folder: Path) -> list[Path]:
 
 def _backup(path: Path) -> Path:
     """Copy ``path`` aside as ``name.bak-YYYYmmdd-HHMMSS[-n].ext``; an existing backup is never overwritten."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = _stamp()
     return _atomic_copy(path, [path.with_name(f"{path.stem}.bak-{stamp}{'' if n == 1 else f'-{n}'}{path.suffix}")
                                for n in range(1, 1000)])
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 def backup_existing(path: Path) -> Path | None:
