@@ -1,10 +1,12 @@
 """Benchmark compute-month against a plain openpyxl load + save of the same workbook.
 
 For each size it builds a workbook (a month of 4 punches per workday, ~3 % of punches
-missing, plus the sample's leave and overtime), then measures, in the same run:
+missing, plus the sample's leave and overtime) twice — once as the sample writes it
+(openpyxl) and once written by XlsxWriter (shared strings, the way Excel-like writers
+store text) — then measures, for each file, in the same run:
 
-    baseline   openpyxl.load_workbook(book) + wb.save(copy)
-    kaohe      kaohe compute-month book --out result (a fresh process)
+    baseline   openpyxl.load_workbook(book) + wb.save(copy)   (lxml installed, as users have it)
+    kaohe      kaohe compute-month book --out result           (a fresh process)
 
 and prints the time of each, kaohe's peak memory (max RSS of its process) and the ratio
 kaohe / baseline. Usage: python scripts/bench.py [--sizes 200 2000 10000] [--keep DIR]
@@ -22,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "addin"))
 
-from kaohe.sample import write_sample  # noqa: E402
+from kaohe.sample import build_sample, write_sample  # noqa: E402
 
 MONTH = "2026-11"
 
@@ -39,31 +41,50 @@ def _child(code: str) -> tuple[float, float]:
     return seconds, int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
-def bench(n: int, folder: Path) -> dict:
-    book = folder / f"bench_{n}.xlsx"
+def write_xlsxwriter(path: Path, n: int) -> None:
+    """The same sample written by XlsxWriter (constant_memory keeps 10,000 employees small)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd hh:mm"})
+    for name, rows in build_sample(MONTH, employees=n, seed=n, rich=False).items():
+        ws = wb.add_worksheet(name)
+        for r, row in enumerate(rows):
+            for col, value in enumerate(row):
+                if value is not None:
+                    ws.write(r, col, value)
+    wb.close()
+
+
+def bench(n: int, folder: Path, writer: str) -> dict:
+    book = folder / f"bench_{n}_{writer}.xlsx"
     if not book.exists():
-        write_sample(book, MONTH, employees=n, seed=n, rich=False)
+        if writer == "xlsxwriter":
+            write_xlsxwriter(book, n)
+        else:
+            write_sample(book, MONTH, employees=n, seed=n, rich=False)
     size = book.stat().st_size / 2**20
     base_s, _ = _child(f"import openpyxl; wb = openpyxl.load_workbook({str(book)!r}); wb.save({str(folder / 'copy.xlsx')!r})")
-    out = folder / f"result_{n}.xlsx"
+    out = folder / f"result_{n}_{writer}.xlsx"
     kaohe_s, peak = _child(f"from kaohe.cli import main\n"
                            f"assert main(['compute-month', {str(book)!r}, '--month', {MONTH!r}, '--out', {str(out)!r}, '-q']) == 0")
-    return {"employees": n, "file_mb": size, "openpyxl_s": base_s, "kaohe_s": kaohe_s, "ratio": kaohe_s / base_s,
-            "peak_mb": peak}
+    return {"employees": n, "writer": writer, "file_mb": size, "openpyxl_s": base_s, "kaohe_s": kaohe_s,
+            "ratio": kaohe_s / base_s, "peak_mb": peak}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 10000])
+    ap.add_argument("--writers", nargs="+", default=["sample", "xlsxwriter"], choices=["sample", "xlsxwriter"])
     ap.add_argument("--keep", type=Path, help="keep the generated workbooks in this folder")
     args = ap.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    print(f"{'employees':>9} {'file MB':>8} {'openpyxl s':>11} {'kaohe s':>8} {'ratio':>6} {'peak MB':>8}")
+    print(f"{'employees':>9} {'written by':>10} {'file MB':>8} {'openpyxl s':>11} {'kaohe s':>8} {'ratio':>6} {'peak MB':>8}")
     for n in args.sizes:
-        r = bench(n, folder)
-        print(f"{r['employees']:>9} {r['file_mb']:>8.1f} {r['openpyxl_s']:>11.2f} {r['kaohe_s']:>8.2f} "
-              f"{r['ratio']:>6.3f} {r['peak_mb']:>8.0f}", flush=True)
+        for writer in args.writers:
+            r = bench(n, folder, writer)
+            print(f"{r['employees']:>9} {r['writer']:>10} {r['file_mb']:>8.1f} {r['openpyxl_s']:>11.2f} "
+                  f"{r['kaohe_s']:>8.2f} {r['ratio']:>6.3f} {r['peak_mb']:>8.0f}", flush=True)
 
 
 if __name__ == "__main__":

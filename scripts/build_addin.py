@@ -1,4 +1,4 @@
-"""Build addin/kaohe/kaohe.xlam from macros/ and kaohe.udfs (``--check``: fail if the shipped one is stale).
+"""Build addin/kaohe/kaohe.xlam from addin/kaohe/macros/ and kaohe.udfs (``--check``: fail if the shipped one is stale).
 
     python scripts/build_addin.py [--out PATH] [--check]
 """

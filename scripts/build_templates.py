@@ -35,13 +35,18 @@ def main() -> int:
         for path in build(args.out):
             print(path)
         return 0
+    return check(build, args.out, "templates")
+
+
+def check(build, committed: Path, what: str) -> int:
+    """Build afresh into a temporary folder; 1 if a file of ``committed`` is missing or differs."""
     with tempfile.TemporaryDirectory() as tmp:
-        stale = [p.name for p in build(Path(tmp)) if not (args.out / p.name).exists()
-                 or (args.out / p.name).read_bytes() != p.read_bytes()]
+        stale = [p.name for p in build(Path(tmp)) if not (committed / p.name).exists()
+                 or (committed / p.name).read_bytes() != p.read_bytes()]
     if stale:
-        print("out of date (run scripts/build_templates.py): " + ", ".join(stale), file=sys.stderr)
+        print(f"out of date (run scripts/build_{what}.py): " + ", ".join(stale), file=sys.stderr)
         return 1
-    print("templates are up to date")
+    print(f"{what} are up to date")
     return 0
 
 

@@ -1,16 +1,30 @@
-<#
+﻿<#
   Install kaohe for HR on Windows: Python under an ASCII path, kaohe from a wheelhouse, the Excel add-in.
+  安装 kaohe（考勤绩效）：Python、kaohe 和 Excel 加载项。
 
   Usage (PowerShell, as the HR user, with Excel closed):
       powershell -ExecutionPolicy Bypass -File install_windows.ps1 -Wheelhouse D:\kaohe-wheels
-  The wheelhouse folder holds python-3.11.x-amd64.exe and the wheels of kaohe and its dependencies
-  (made on a connected machine with:  pip download kaohe -d wheelhouse  /  pip wheel . -w wheelhouse).
+
+  The wheelhouse folder holds python-3.11.x-amd64.exe (from python.org) and the wheels of kaohe and
+  of everything it needs for Windows. Make it on any connected machine, in a clone of kaohe:
+      python -m pip wheel --no-deps -w wheelhouse .
+      python -m pip download --only-binary=:all: --platform win_amd64 --python-version 3.11 -d wheelhouse wheelhouse/kaohe-0.1.0-py3-none-any.whl
+  (name the kaohe wheel the first command wrote), then copy python-3.11.x-amd64.exe into it.
+
+  Every program this script starts is checked by its exit code ($LASTEXITCODE), never by what it
+  prints on stderr: Windows PowerShell 5.1 would stop on a mere warning. Saved as UTF-8 with a BOM
+  so that Windows PowerShell 5.1 reads the Chinese text correctly.
 #>
 param(
     [Parameter(Mandatory = $true)][string]$Wheelhouse,
     [string]$Target = "C:\kaohe"          # ASCII only: the xlwings DLL cannot start Python from a Chinese path
 )
 $ErrorActionPreference = "Stop"
+
+function Invoke-Checked([string]$What, [scriptblock]$Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)" }
+}
 
 if ($Target -match '[^\x00-\x7F]') { throw "The install folder must use English letters only: $Target" }
 $python = Join-Path $Target "python\python.exe"
@@ -19,20 +33,20 @@ if (-not (Test-Path $python)) {
     $installer = Get-ChildItem $Wheelhouse -Filter "python-3.11*-amd64.exe" | Select-Object -First 1
     if (-not $installer) { throw "No python-3.11.x-amd64.exe in $Wheelhouse" }
     Write-Host "Installing Python into $Target\python ..."
-    Start-Process -Wait -FilePath $installer.FullName -ArgumentList @(
+    $setup = Start-Process -Wait -PassThru -FilePath $installer.FullName -ArgumentList @(
         "/quiet", "InstallAllUsers=0", "PrependPath=0", "Include_launcher=0", "Include_test=0",
         "TargetDir=$Target\python")
+    if ($setup.ExitCode -ne 0) { throw "The Python installer failed (exit code $($setup.ExitCode))" }
 }
 
 Write-Host "Installing kaohe from $Wheelhouse ..."
-& $python -m pip install --no-index --find-links $Wheelhouse kaohe
-if ($LASTEXITCODE -ne 0) { throw "pip install failed" }
+Invoke-Checked "pip install" { & $python -m pip install --no-index --find-links $Wheelhouse kaohe }
 
-# xlwings' DLL must sit next to python.exe for the add-in to start Python.
-& $python -m xlwings copy dll 2>$null
+# The xlwings wheel puts its DLL next to python.exe, where the add-in loads it from.
+$dll = Join-Path $Target "python\xlwings64-0.37.8.dll"
+if (-not (Test-Path $dll)) { throw "xlwings did not install ${dll}: is the wheelhouse made for win_amd64 and Python 3.11?" }
 
 Write-Host "Installing the Excel add-in ..."
-& (Join-Path $Target "python\Scripts\kaohe.exe") addin install
-if ($LASTEXITCODE -ne 0) { throw "kaohe addin install failed" }
+Invoke-Checked "kaohe addin install" { & (Join-Path $Target "python\Scripts\kaohe.exe") addin install }
 
-Write-Host "Done. Open Excel: the ribbon has a tab named kaohe (考勤绩效)."
+Write-Host "Done. Open Excel: the ribbon has a tab named 考勤绩效 (kaohe). 完成：打开 Excel，功能区中有 考勤绩效 选项卡。"

@@ -1,6 +1,11 @@
 """Month end, for a scheduled task: compute the month, export for finance, send it.
 
-    python scripts/month_end.py BOOK --month 2026-11 [--kpi KPIBOOK] [--to ADDR ...] [--password-env NAME]
+    python scripts/month_end.py BOOK --month 2026-11 (--close-by 姓名 | --unclosed) [--kpi KPIBOOK] [--to ADDR ...]
+                                [--password-env NAME]
+
+``--close-by`` closes the month (月结) after computing it, so finance receives the frozen figures;
+``--unclosed`` sends the figures of a month that stays open (the finance cover says so). A month
+already closed is not recomputed: its frozen figures are exported and sent.
 
 Each step is logged as a row of 运行记录 in BOOK (月份, 命令 month-end:<step>, 统计 = what it did or
 why it failed). The script stops at the first failing step and exits with that step's status
@@ -15,7 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 
 from kaohe.findings import InputRefused  # noqa: E402
+from kaohe.close import close_job, close_state  # noqa: E402
+from kaohe.finance import check_closed  # noqa: E402
 from kaohe.jobs import compute_month_job, finance_job, log_step  # noqa: E402
+from kaohe.workbook import contract as c  # noqa: E402
+from kaohe.workbook.read import read_book  # noqa: E402
 from kaohe.mail import MailError, send  # noqa: E402
 
 
@@ -26,11 +35,15 @@ def main(argv=None) -> int:
     ap.add_argument("--kpi", type=Path)
     ap.add_argument("--to", action="append")
     ap.add_argument("--password-env")
+    closing = ap.add_mutually_exclusive_group(required=True)
+    closing.add_argument("--close-by", metavar="姓名", help="计算后月结，确认人 / close the month after computing")
+    closing.add_argument("--unclosed", action="store_true", help="不月结也发送 / send the month unclosed")
     args = ap.parse_args(argv)
-    steps = [
-        ("compute", lambda: compute_month_job(args.book, args.month, command="month-end:compute")),
-        ("finance", lambda: finance_job(args.book, args.month, None, args.kpi, args.password_env)),
-    ]
+    closed = _closed(args)
+    steps = [] if closed else [("compute", lambda: compute_month_job(args.book, args.month, command="month-end:compute"))]
+    if args.close_by and not closed:
+        steps.append(("close", lambda: close_job(args.book, args.month, args.close_by, command="month-end:close")))
+    steps.append(("finance", lambda: finance_job(args.book, args.month, None, args.kpi, args.password_env)))
     finance_file = None
     for name, run in steps:
         try:
@@ -42,12 +55,23 @@ def main(argv=None) -> int:
             log_step(args.book, args.month, "month-end:finance", f"已写入 {job.written.name}")
         print(f"{name}: {job.written}")
     try:
+        check_closed(finance_file, args.unclosed)
         recipients = send(finance_file, args.to)
-    except MailError as exc:
+    except (InputRefused, MailError) as exc:
         return _fail(args, "send", exc)
     log_step(args.book, args.month, "month-end:send", f"已发送给 {', '.join(recipients)}")
     print(f"send: {', '.join(recipients)}")
     return 0
+
+
+def _closed(args) -> bool:
+    """Whether the month is closed already (then it is neither recomputed nor closed again)."""
+    try:
+        log = read_book(args.book, (c.ROSTER,), raw=(c.CLOSE_LOG.name,)).raw.get(c.CLOSE_LOG.name)
+    except InputRefused:
+        return False  # the compute step reports why the workbook cannot be used
+    state = close_state(log, args.month)
+    return bool(state and state.closed)
 
 
 def _fail(args, step: str, exc: Exception) -> int:

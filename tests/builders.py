@@ -53,3 +53,15 @@ def workdays(year: int, month: int, skip=()):
         if day.weekday() != 6 and day not in skip:
             yield day
         day += dt.timedelta(days=1)
+
+
+def late_absent_on_time(days) -> list[list]:
+    """打卡记录 rows for ``days``: 001 late (08:41) on 2026-11-02, 002 absent on 2026-11-03, 003 always on time."""
+    rows = [["工号", "打卡时间"]]
+    for day in days:
+        rows += (punches_for("001", day, "08:41", "12:00", "13:30", "17:30") if day == dt.date(2026, 11, 2)
+                 else full_day("001", day))
+        if day != dt.date(2026, 11, 3):
+            rows += full_day("002", day)
+        rows += full_day("003", day)
+    return rows

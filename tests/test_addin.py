@@ -1,8 +1,10 @@
 """kaohe.xlam built from text: reproducible, source-only VBA equal to its sources, ribbon and UDF wrappers in it."""
+import inspect
 import io
 import re
 import subprocess
 import sys
+import types
 import zipfile
 from pathlib import Path
 
@@ -68,7 +70,7 @@ def test_package_is_an_addin_with_the_ribbon(built):
         ui = z.read("customUI/customUI.xml")
     assert "application/vnd.ms-excel.addin.macroEnabled.main+xml" in types
     assert 'Target="customUI/customUI.xml"' in rels and "ui/extensibility" in rels
-    assert ui == (ROOT / "macros" / "customUI.xml").read_bytes()
+    assert ui == (addin.MACROS / "customUI.xml").read_bytes()
 
 
 def test_every_cell_function_has_its_wrapper(built):
@@ -88,6 +90,7 @@ def test_xlwings_module_safety_changes(built):
     assert 'If False And SheetExists(ActiveWorkbook, PROJECT_NAME & ".conf")' in xl
     assert re.search(r"Directory Config\s*\n\s*' kaohe: no kaohe.conf beside the workbook either\s*\n\s*If False Then", xl)
     assert 'Lib "xlwings64-0.37.8.dll"' in xl  # the pinned DLL version
+    assert xl.count(' -I -B -c ""import') == 2 and " -B -c" not in xl.replace(" -I -B -c", "")  # RunPython, UDF server
 
 
 def test_office_reference_for_iribboncontrol(built, tmp_path):
@@ -109,7 +112,7 @@ def test_libreoffice_loads_the_vba_project(built, tmp_path):
             "--infilter=Calc MS Excel 2007 XML", "--convert-to", "ods", "--outdir", str(out), str(built)],
            check=True, capture_output=True, timeout=240)
     names = zipfile.ZipFile(out / "kaohe.ods").namelist()
-    for module in ("xlwings", "kaohe_udfs", "KaoheRibbon"):
+    for module in ("xlwings", "kaohe_udfs", "KaoheSetup", "KaoheRibbon"):
         assert f"Basic/VBAProject/{module}.xml" in names
 
 
@@ -118,3 +121,114 @@ def test_addin_install_explains_itself_off_windows(capsys):
         pytest.skip("installs for real on Windows")
     assert main(["addin", "install"]) == 0
     assert "Windows" in capsys.readouterr().out
+
+
+# --- what Excel compiles and runs ---------------------------------------------------------------
+
+VBA_BUILTIN_CONSTANTS = {"vba6", "vba7", "win16", "win32", "win64", "mac", "mac_office_version"}
+
+
+def test_every_conditional_constant_is_defined_in_its_module(built):
+    """A #Const is private to its module: `#If App` in a module without `#Const App` compiles the #Else branch."""
+    for name, code in modules(built).items():
+        defined = {m.lower() for m in re.findall(r"^\s*#Const\s+(\w+)", code, re.M | re.I)}
+        for expr in re.findall(r"^\s*#(?:Else)?If\s+(.*?)\s+Then", code, re.M | re.I):
+            words = {w.lower() for w in re.findall(r"[A-Za-z_]\w*", re.sub(r'"[^"]*"', "", expr))}
+            undefined = words - {"and", "or", "not", "xor"} - VBA_BUILTIN_CONSTANTS - defined
+            assert not undefined, f"{name}: #If {expr} uses {undefined} without #Const"
+    assert '#Const App = "Microsoft Excel"' in modules(built)["kaohe_udfs"]
+
+
+def test_every_wrapper_passes_application_caller_in_its_excel_branch(built):
+    code = modules(built)["kaohe_udfs"]
+    for fn in udfs.FUNCTIONS:
+        name = fn.__name__
+        body = re.search(rf"^Function {name}\(.*?^End Function", code, re.M | re.S).group(0)
+        excel, other = body.split('#If App = "Microsoft Excel" Then', 1)[1].split("#Else", 1)
+        call = re.search(rf'{name} = XLPy\.CallUDF\("kaohe\.udfs", "{name}", Array\(([^)]*)\), (\w+), (\S+)\)', excel)
+        assert call and call.group(2) == "ActiveWorkbook" and call.group(3) == "Application.Caller", name
+        params = list(inspect.signature(fn).parameters)
+        passed = [a.strip() for a in call.group(1).split(",")]
+        assert passed == [("Nothing" if p == "caller" else p) for p in params], name  # call_udf fills caller
+        # functions that read the workbook's 规则 recalculate when it changes (xlwings writes Application.Volatile)
+        assert ("Application.Volatile" in body) == ("caller" in params), name
+
+
+def _decode(hex_text):
+    return bytes.fromhex(hex_text).decode("utf-16-be")
+
+
+def test_wrapper_module_is_what_xlwings_import_functions_writes(built):
+    """xlwings' own import_udfs, run here against a recording stand-in for the COM workbook."""
+    class Book:
+        Name = "kaohe.xlam"
+
+        def __init__(self):
+            self.VBProject = types.SimpleNamespace(VBComponents=self)
+            self.Application = types.SimpleNamespace(Version="16.0", MacroOptions=lambda *a, **k: None)
+            self.imported = None
+
+        def __call__(self, name):
+            return name
+
+        def Remove(self, component):
+            pass
+
+        def Import(self, path):
+            self.imported = Path(path).read_text()
+
+    book = Book()
+    with addin.xlwings_udfs() as (xl_udfs, module):
+        xl_udfs.udf_modules["kaohe.udfs"] = {"filename": module.__file__, "filetime": None, "module": module}
+        xl_udfs.import_udfs("kaohe.udfs", book)
+    expected = book.imported.replace("\r\n", "\n").rstrip("\n").split("\n")
+    found = modules(built)["kaohe_udfs"].replace("\r\n", "\n").rstrip("\n").split("\n")
+    assert expected[0] == 'Attribute VB_Name = "xlwings_udfs"' and found[0] == 'Attribute VB_Name = "kaohe_udfs"'
+    assert expected[2] == '#Const App = "Microsoft Excel" \'Adjust when using outside of Excel'
+    assert found[1:] == expected[1:]
+
+
+ARGUMENT_HELP = {  # what Insert Function shows for each argument, in order (caller is Excel's, not the user's)
+    "LATEFINE": 1, "ABSENTDAYS": 1, "LATESTATUS": 1, "LATEMINUTES": 2, "EARLYMINUTES": 2, "DAYTYPE": 2,
+    "WORKDAYS": 2, "LEAVEDAYS": 3, "LEAVECHECK": 10, "ANNUALLEAVE": 4, "DAILYWAGE": 1, "OTPAY": 3,
+    "KPIPOINTS": 5, "KPISCORE": 2,
+}
+
+
+def test_macro_options_register_chinese_help_for_all_14_functions(built):
+    code = modules(built)["KaoheSetup"].replace(" _\r\n", " ").replace(" _\n", " ")
+    calls = {m.group(1): m.group(0) for m in re.finditer(
+        r"Application\.MacroOptions Macro:=\"'\" & ThisWorkbook\.Name & \"'!(\w+)\".*", code)}
+    assert set(calls) == {fn.__name__ for fn in udfs.FUNCTIONS} == set(ARGUMENT_HELP)
+    for fn in udfs.FUNCTIONS:
+        call = calls[fn.__name__]
+        description = _decode(re.search(r'Description:=U\("(\w+)"\)', call).group(1))
+        assert description == fn.__doc__[:255] and re.search("[\u4e00-\u9fff]", description)
+        assert _decode(re.search(r'Category:=U\("(\w+)"\)', call).group(1)) == "考勤绩效"
+        args = [_decode(h) for h in re.findall(r'U\("(\w+)"\)', call.split("ArgumentDescriptions:=", 1)[1])]
+        assert len(args) == ARGUMENT_HELP[fn.__name__], fn.__name__
+        assert all(re.search("[\u4e00-\u9fff]", a) for a in args), (fn.__name__, args)
+    assert re.search(r"Private Sub Workbook_Open\(\)\s+KaoheSetup\.RegisterFunctions", modules(built)["ThisWorkbook"])
+
+
+def test_vba_text_is_ascii_and_chinese_survives_as_hex():
+    for name, text in addin.sources().items():
+        assert text.isascii(), name
+    assert addin.ascii_vba('MsgBox U("考勤"), , U("")') == 'MsgBox U("800352E4"), , U("")'
+    ribbon = addin.sources()["KaoheRibbon"]
+    assert "请先保存" in "".join(_decode(h) for h in re.findall(r'U\("(\w+)"\)', ribbon))
+
+
+def test_settings_are_written_in_the_code_page_vba_reads():
+    """VBA's `Input #` reads kaohe.conf in the ANSI code page: GBK (cp936) on a Chinese Windows."""
+    path = r"C:\考勤\python\pythonw.exe"
+    data = addin.settings_bytes(path, "cp936")
+    assert data == b'"INTERPRETER_WIN","C:\\' + "考勤".encode("gbk") + b'\\python\\pythonw.exe"\r\n'
+    assert data.count(b"\r\n") == 1  # only the interpreter: no UDF_MODULES, no ADD_WORKBOOK_TO_PYTHONPATH
+    assert addin.settings_bytes(r"C:\kaohe\python\pythonw.exe", "cp1252") == b'"INTERPRETER_WIN","C:\\kaohe\\python\\pythonw.exe"\r\n'
+
+
+def test_a_python_path_the_code_page_cannot_hold_is_refused_naming_it():
+    with pytest.raises(addin.InputRefused) as refused:
+        addin.settings_bytes(r"C:\考勤\python\pythonw.exe", "cp1252")
+    assert r"C:\考勤\python\pythonw.exe" in refused.value.zh and "cp1252" in refused.value.zh

@@ -1,6 +1,6 @@
 """The China work calendar (ATT-08): official schedules, the rule fallback, Qingming, overrides.
 
-Every expectation below is written out from the State Council notices (CALENDAR-AND-LAW.md)
+Every expectation below is written out from the State Council notices (docs/日历与劳动法.md)
 and must match exactly: an unexpected extra special day fails too.
 """
 import datetime as dt
@@ -68,7 +68,7 @@ def test_2025_official_schedule_exactly():
 
 
 def test_2027_statutory_days_by_rule_and_provisional():
-    # CALENDAR-AND-LAW.md: 1 Jan; 5-8 Feb; 5 Apr; 1-2 May; 9 Jun; 15 Sep; 1-3 Oct.
+    # docs/日历与劳动法.md: 1 Jan; 5-8 Feb; 5 Apr; 1-2 May; 9 Jun; 15 Sep; 1-3 Oct.
     expected = [d(1, 1, 2027), d(2, 5, 2027), d(2, 6, 2027), d(2, 7, 2027), d(2, 8, 2027), d(4, 5, 2027),
                 d(5, 1, 2027), d(5, 2, 2027), d(6, 9, 2027), d(9, 15, 2027), d(10, 1, 2027), d(10, 2, 2027),
                 d(10, 3, 2027)]

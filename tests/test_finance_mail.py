@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
-from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
+from builders import ROSTER_HEADER, late_absent_on_time, person, workdays, write_book
 
 from kaohe.cli import main
 
@@ -22,13 +22,7 @@ TEAM = "网店客服组"
 @pytest.fixture
 def books(tmp_path):
     """An attendance workbook (001 late once, 002 absent a day) and a KPI workbook (3 people)."""
-    rows = [["工号", "打卡时间"]]
-    for day in workdays(2026, 11):
-        rows += (punches_for("001", day, "08:41", "12:00", "13:30", "17:30") if day == dt.date(2026, 11, 2)
-                 else full_day("001", day))
-        if day != dt.date(2026, 11, 3):
-            rows += full_day("002", day)
-        rows += full_day("003", day)
+    rows = late_absent_on_time(workdays(2026, 11))
     roster = [ROSTER_HEADER, person("001", "甲", TEAM), person("002", "乙", TEAM), person("003", "丙", TEAM)]
     attendance = write_book(tmp_path / "考勤.xlsx", {"员工名册": roster, "打卡记录": rows})
     kpi_rows = [["月份", "工号", "咨询转化率", "自评分", "报表整体质量"], ["2026-11", "001", 0.6, 90, 30],
@@ -162,6 +156,7 @@ def self_signed(tmp_path):
 @pytest.fixture
 def finance_file(tmp_path, books):
     attendance, kpi = books
+    main(["close", str(attendance), "--month", "2026-11", "--by", "王会计", "-q"])  # send wants a closed month
     main(["finance", str(attendance), "--month", "2026-11", "--out", str(tmp_path) + "/", "--kpi", str(kpi), "-q"])
     return tmp_path / "财务汇总_2026-11.xlsx"
 
@@ -298,12 +293,29 @@ def test_month_end_script_computes_exports_sends_and_logs(books, mail_env, tmp_p
     try:
         plain(mail_env, controller)
         script = Path(__file__).resolve().parents[1] / "scripts" / "month_end.py"
-        done = subprocess.run([sys.executable, str(script), str(attendance), "--month", "2026-11", "--to", "fin@example.com"],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run([sys.executable, str(script), str(attendance), "--month", "2026-11", "--to", "fin@example.com",
+                               "--close-by", "王会计"], capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
     log = [r[1] for r in openpyxl.load_workbook(attendance)["运行记录"].iter_rows(min_row=2, values_only=True)]
-    assert log == ["month-end:compute", "month-end:finance", "month-end:send"]
+    assert log == ["month-end:compute", "month-end:close", "month-end:finance", "month-end:send"]
+    closes = list(openpyxl.load_workbook(attendance)["月结记录"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in closes] == [("2026-11", "月结", "王会计")]
+
+
+def test_send_of_an_unclosed_month_needs_unclosed(books, mail_env, tmp_path, capsys):
+    attendance, _ = books
+    finance_file = tmp_path / "财务汇总_2026-11.xlsx"
+    assert main(["finance", str(attendance), "--month", "2026-11", "--out", str(finance_file), "-q"]) == 0
+    controller, inbox = serve(auth_require_tls=False)
+    try:
+        plain(mail_env, controller)
+        assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 2
+        assert "--unclosed" in capsys.readouterr().err and not inbox.messages
+        assert main(["send", str(finance_file), "--to", "fin@example.com", "--unclosed"]) == 0
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
     assert (tmp_path / "财务汇总_2026-11.xlsx").exists()

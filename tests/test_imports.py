@@ -1,4 +1,4 @@
-"""kaohe import: time-clock and DingTalk exports (IMPORTS.md layouts) into 打卡导入, then the month."""
+"""kaohe import: time-clock and DingTalk exports (docs/导入指南.md layouts) into 打卡导入, then the month."""
 import datetime as dt
 
 import openpyxl
@@ -214,12 +214,15 @@ def test_chitu_metrics_into_kpi_import_then_kpi(tmp_path):
     assert main(["import", str(book), str(report), "-q"]) == 0
     wb = openpyxl.load_workbook(book)
     rows = list(wb["KPI导入"].iter_rows(values_only=True))
-    assert rows[0] == ("月份", "工号", "咨询转化率", "平均响应时间", "来源")
-    assert [r[:2] for r in rows[1:]] == [("2026-11", "001"), ("2026-11", "002")]  # 汇总 and 均值 dropped
+    # the columns as exported (indicator aliases and the count they are weighted by), then where each row came from
+    assert rows[0] == ("月份", "工号", "接待人数", "询单->最终付款转化率", "平均响应(秒)", "来源", "文件指纹", "统计日期", "行类型")
+    assert [(r[:2], r[-1]) for r in rows[1:]] == [(("2026-11", "001"), "月合计"), (("2026-11", "002"), "月合计"),
+                                                  (("2026-11", "001"), "文件"), (("2026-11", "002"), "文件")]  # no 汇总/均值
+    assert rows[2][2:5] == (480, 0.452, 40) and rows[4][5:8] == (report.name, rows[4][6], "2026-11-01至2026-11-30")
     assert any("丙的旺旺" in r[2] for r in wb["问题清单"].iter_rows(min_row=2, values_only=True))
     assert main(["kpi", str(book), "--month", "2026-11", "--notice-date", "2026-12-03", "-q"]) == 0
     ws = openpyxl.load_workbook(book)["KPI评分_2026-11"]
-    assert "'KPI导入'!$C$2" in ws["C2"].value  # the live formula reads the imported cell
+    assert "'KPI导入'!$D$2" in ws["C2"].value  # the live formula reads the imported month cell
     scores = {r[0]: r for r in openpyxl.load_workbook(book, data_only=True)["KPI评分_2026-11"].iter_rows(min_row=2, values_only=True)}
     header = [c.value for c in ws[1]]
     at = header.index("综合得分")

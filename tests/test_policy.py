@@ -9,7 +9,6 @@ from builders import full_day, workdays
 from kaohe.cli import main
 from kaohe.policy import DEFAULT, params, policy_from_rows
 
-RULES_MD = Path(__file__).resolve().parents[2] / "shared" / "policy" / "RULES.md"
 
 
 def test_every_parameter_has_rule_article_and_explanation():

@@ -150,4 +150,4 @@ def test_refuses_missing_file(tmp_path, capsys):
 
 def test_refuses_bad_month(tmp_path, capsys):
     p = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]]})
-    assert_refused(capsys, p, "YYYY-MM", month="2026/13")
+    assert_refused(capsys, p, "2026/13", "月份", month="2026/13")

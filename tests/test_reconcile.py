@@ -7,7 +7,9 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, wri
 from kaohe.cli import main
 
 
-def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
+def zhang_book(tmp_path):
+    """张三 (001): 11-02 11 minutes late (fined), 11-03 45 minutes late (half a day 旷工, ATT-04), 11-04 the
+    afternoon's out punch missing, 11-05 on approved 事假; every other workday clean."""
     rows = [["工号", "打卡时间"]]
     special = {dt.date(2026, 11, 2): ("08:41", "12:00", "13:30", "17:30"),   # 11 minutes late: fined
                dt.date(2026, 11, 3): ("09:15", "12:00", "13:30", "17:30"),   # 45 minutes late: half a day absent
@@ -21,6 +23,11 @@ def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
         "请假记录": [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
                  ["001", "事假", dt.date(2026, 11, 5), dt.date(2026, 11, 5), dt.date(2026, 11, 1), "已批准"]],
         "人员对照": [["工号", "钉钉UserId"], ["001", "0261546233"]]})
+    return book
+
+
+def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
+    book = zhang_book(tmp_path)
     top = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "出勤天数", "迟到次数", "迟到时长", "早退次数",
            "上班缺卡次数", "下班缺卡次数", "旷工天数", "请假", None, None]
     bottom = [None] * 13 + ["事假", "病假", "调休"]
@@ -38,3 +45,65 @@ def test_reconcile_with_dingtalk_monthly_summary(tmp_path):
     assert got["事假天数"][3:7] == (1, 1, 0, "一致")  # 8 hours = 1 day
     problems = [r[2] for r in openpyxl.load_workbook(book)["问题清单"].iter_rows(min_row=2, values_only=True)]
     assert any("王五" in p for p in problems)
+
+
+def lisi_book(tmp_path):
+    """李四 (002): clean month; 11-03 in at 09:15 (45 minutes: half a day 旷工, ATT-04); 11-20 no punch (旷工 1)."""
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        if day == dt.date(2026, 11, 20):
+            continue
+        rows += punches_for("002", day, "09:15", "12:00", "13:30", "17:30") if day == dt.date(2026, 11, 3) \
+            else full_day("002", day)
+    return write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person("002", "李四")], "打卡记录": rows,
+                                               "人员对照": [["工号", "企业微信账号"], ["002", "lisi01"]]})
+
+
+def reconciled(book):
+    return {r[2]: r[3:7] for r in openpyxl.load_workbook(book)["核对"].iter_rows(min_row=2, values_only=True)}
+
+
+def test_ATT_04_reconcile_wecom_daily_report_over_its_own_dates(tmp_path):
+    top = ["时间", "姓名", "账号", "基础信息", None, "异常统计", None, None, None, None, "假勤统计", None, None]
+    bottom = [None, None, None, "部门", "职务", "迟到次数(次)", "早退次数(次)", "缺卡次数(次)", "旷工次数(次)",
+              "旷工时长(分钟)", "事假(天)", "病假(天)", "调休假(天)"]
+    rows = [["上下班打卡_日报"], ["统计时间:11-02 ～ 11-04     制表时间:2026-12-01 09:00"], top, bottom,
+            ["2026/11/02 星期一", "李四", "lisi01", "客服部", "主管", 0, 0, 0, 0, 0, "--", "--", "--"],
+            ["2026/11/03 星期二", "李四", "lisi01", "客服部", "主管", 1, 0, 0, 0, 0, "--", "--", "--"],
+            ["2026/11/04 星期三", "李四", "lisi01", "客服部", "主管", 0, 0, 0, 0, 0, 0.5, "--", "--"]]
+    wecom = write_book(tmp_path / "上下班打卡_日报_20261102-20261104.xlsx", {"概况统计与打卡明细": rows})
+    book = lisi_book(tmp_path)
+    assert main(["reconcile", str(book), str(wecom), "--month", "2026-11", "-q"]) == 0
+    got = reconciled(book)
+    assert got["迟到次数"][:3] == (1, 0, -1)  # WeCom counts the 45 minutes as late; kaohe as half a day 旷工
+    assert got["旷工天数"][:3] == (0, 0.5, 0.5)  # 11-02..11-04 only: 11-20's whole day is outside the file
+    assert got["事假天数"][:3] == (0.5, 0, -0.5)
+    assert got["早退次数"] == (0, 0, 0, "一致") and got["缺卡次数"] == (0, 0, 0, "一致") and got["调休天数"][2] == 0
+
+
+def test_reconcile_dingtalk_csv_with_units_in_hours(tmp_path):
+    book = zhang_book(tmp_path)
+    lines = ["月度汇总 统计日期：2026-11-01 至 2026-11-30", "报表生成时间：2026-12-01 09:00:00",
+             "姓名,考勤组,部门,工号,职位,UserId,出勤天数,迟到次数,迟到时长(分钟),早退次数,上班缺卡次数,下班缺卡次数,旷工天数,请假,,",
+             "事假(小时),病假(天),调休(小时)",  # the second header level, left-packed as the CSV writes it
+             "张三,总部,客服部,,客服,0261546233,24,2,56,0,0,1,0,8,0,4"]
+    csv = tmp_path / "钉钉_月度汇总_20261101-20261130.csv"
+    csv.write_bytes("\r\n".join(lines).encode("gbk"))
+    assert main(["reconcile", str(book), str(csv), "--month", "2026-11", "-q"]) == 0
+    got = reconciled(book)
+    assert got["迟到次数"][:3] == (2, 1, -1)
+    assert got["缺卡次数"] == (1, 1, 0, "一致")  # 上班缺卡 + 下班缺卡
+    assert got["旷工天数"][:3] == (0, 0.5, 0.5)
+    assert got["事假天数"] == (1, 1, 0, "一致")  # 8 hours = 1 day
+    assert got["调休天数"][:3] == (0.5, 0, -0.5)  # 4 hours
+
+
+def test_reconcile_refuses_a_file_from_which_nothing_matches(tmp_path, capsys):
+    book = lisi_book(tmp_path)
+    before = book.read_bytes()
+    other = write_book(tmp_path / "钉钉月度汇总.xlsx", {"月度汇总": [
+        ["月度汇总 统计日期：2026-11-01 至 2026-11-30"], ["姓名", "UserId", "出勤天数", "工作时长(分钟)"],
+        ["李四", "x1", 24, 11520]]})
+    assert main(["reconcile", str(book), str(other), "--month", "2026-11"]) == 2
+    assert "没有可核对的项目" in capsys.readouterr().err
+    assert book.read_bytes() == before

@@ -87,19 +87,55 @@ def test_workbook_rules_and_holidays_are_honoured():
     assert policy.late_fine == 50 and policy.late_grace_minutes == 5
     assert calendar.day_type(dt.date(2026, 11, 7)) == "休息日"
 
-    class Sheet:
-        def __init__(self, name, values):
-            self.name = name
-            self.used_range = type("R", (), {"value": values})()
-
-    class Book:
-        fullname = "C:/hr/考勤.xlsx"
-        sheets = type("S", (), {"__iter__": lambda s: iter([Sheet("规则", rules), Sheet("节假日", holidays)]),
-                                "__getitem__": lambda s, n: Sheet(n, rules if n == "规则" else holidays)})()
-
-    caller = type("Caller", (), {"sheet": type("Sh", (), {"book": Book()})()})()
+    caller = workbook_caller({"规则": rules, "节假日": holidays})
     assert f.LATEFINE(3, caller=caller) == 0 and f.LATEFINE(10, caller=caller) == 50
     assert f.DAYTYPE(dt.date(2026, 11, 7), caller=caller) == "休息日"
+
+
+def workbook_caller(sheets, fullname="C:/hr/考勤.xlsx", reads=None):
+    """An xlwings-like calling cell whose workbook holds ``sheets`` (name -> rows); counts sheet reads."""
+    class Used:
+        def __init__(self, name):
+            self.name = name
+
+        def options(self, ndim):
+            if reads is not None:
+                reads.append(self.name)
+            if isinstance(sheets[self.name], Exception):
+                raise sheets[self.name]
+            return type("V", (), {"value": sheets[self.name]})()
+
+    class Sheet:
+        def __init__(self, name):
+            self.name, self.used_range = name, Used(name)
+
+    class Book:
+        def __init__(self):
+            self.fullname = fullname
+            self.sheets = type("S", (), {"__iter__": lambda s: iter([Sheet(n) for n in sheets]),
+                                         "__getitem__": lambda s, n: Sheet(n)})()
+
+    return type("Caller", (), {"sheet": type("Sh", (), {"book": Book()})()})()
+
+
+def test_a_rules_sheet_that_cannot_be_read_is_said_in_the_cell():
+    broken = workbook_caller({"规则": OSError("COM busy")}, "C:/hr/坏.xlsx")
+    assert f.LATEFINE(10, caller=broken) == "错误：规则表无法读取"
+    assert f.LATEFINE([[10], [20]], caller=broken) == [["错误：规则表无法读取"], ["错误：规则表无法读取"]]
+    assert f.WORKDAYS("2026-11-01", "2026-11-30", caller=broken) == "错误：规则表无法读取"
+    assert f.OTPAY(2, "工作日", 4350, caller=broken) == "错误：规则表无法读取"
+    headless = workbook_caller({"规则": [["名称", "数"], ["迟到早退罚款", 50]]}, "C:/hr/无表头.xlsx")
+    assert f.LATEFINE(10, caller=headless) == "错误：规则表无法读取"
+
+
+def test_a_changed_rules_sheet_is_read_on_the_next_call_and_once_per_range():
+    sheets = {"规则": [["参数", "值"], ["迟到早退罚款", 50]]}
+    reads = []
+    caller = workbook_caller(sheets, "C:/hr/变.xlsx", reads)
+    assert f.LATEFINE([[10], [11], [12]], caller=caller) == [[50], [50], [50]]
+    assert reads == ["规则"]  # one read for the three cells
+    sheets["规则"] = [["参数", "值"], ["迟到早退罚款", 30]]
+    assert f.LATEFINE(10, caller=caller) == 30
 
 
 def test_every_contract_function_exists():

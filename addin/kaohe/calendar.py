@@ -2,7 +2,7 @@
 
 References:
     State Council notices on holiday arrangements; Decrees 270 (1999), 513 (2007),
-    644 (2013) and 795 (2024) on national holidays; CALENDAR-AND-LAW.md.
+    644 (2013) and 795 (2024) on national holidays; docs/日历与劳动法.md.
 
 Sources, in order of precedence:
     1. HR's 节假日 sheet (日期, 类型) — always wins.
@@ -61,7 +61,7 @@ HOLIDAY_LAWS = (
 
 
 def qingming(year: int) -> dt.date:
-    """The Qingming solar term in April (formula of CALENDAR-AND-LAW.md, exact 1900-2100)."""
+    """The Qingming solar term in April (formula of docs/日历与劳动法.md, exact 1900-2100)."""
     y = year % 100
     base = 5.59 if year < 2000 else 4.81
     day = int(y * 0.2422 + base) - y // 4 + (1 if year == 2100 else 0)

@@ -15,6 +15,7 @@ from pathlib import Path
 from kaohe import __version__
 from kaohe.findings import InputRefused
 from kaohe.mail import MailError
+from kaohe.cliargs import ChineseArgumentParser, month_arg
 
 DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
 kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
@@ -129,9 +130,36 @@ def cmd_finance(args) -> int:
     return 0
 
 
-def cmd_send(args) -> int:
-    from kaohe import mail
+def cmd_close(args) -> int:
+    from kaohe.close import close_job
 
+    job = close_job(Path(args.book), args.month, args.by, args.reopen, progress=_progress(args))
+    s = job.summary
+    print_written(job)
+    if args.reopen is not None:
+        print(f"{args.month} 已重新打开（{s['by']}，原因：{s['reason']}）；重新计算后见“变更对比”")
+    else:
+        print(f"{args.month} 已月结（确认人 {s['by']}） · 员工 {s['employees']} 人 · 调整合计 ¥{_money(s['adjustment'])} · "
+              f"月度汇总指纹 {s['summary_fp']}")
+    return 0
+
+
+def cmd_slips(args) -> int:
+    from kaohe.slips import slips_job
+
+    job = slips_job(Path(args.book), args.month, Path(args.out) if args.out else None, args.dept,
+                    progress=_progress(args))
+    s = job.summary
+    print(f"已写入 / written: {job.written}")
+    print(f"PDF: {s['pdf']}" if s["pdf"] else "未安装 LibreOffice，未生成 PDF / LibreOffice not installed: no PDF")
+    print(f"员工 {s['employees']} 人 · 共 {s['pages']} 页" + ("" if s["closed"] else "（本月尚未月结）"))
+    return 0
+
+
+def cmd_send(args) -> int:
+    from kaohe import finance, mail
+
+    finance.check_closed(Path(args.file), args.unclosed)
     if args.outlook:
         mail.outlook_draft(Path(args.file), args.to or [])
         print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
@@ -152,10 +180,21 @@ def cmd_addin(args) -> int:
     return 0
 
 
+def cmd_rules(args) -> int:
+    from kaohe import reference
+
+    if args.out:
+        print(f"已写入 / written: {reference.write_rules_workbook(Path(args.out))}")
+    else:
+        sys.stdout.write(reference.rules_text())
+    return 0
+
+
 def cmd_import(args) -> int:
     from kaohe.jobs import import_job
 
-    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args))
+    job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args),
+                     replace=args.replace)
     print_written(job)
     print(f"导入打卡 {job.summary['punches']} 条、KPI指标 {job.summary['metrics']} 行（{'、'.join(job.summary['kinds'])}） · "
           f"问题 {job.problems} 条（见“问题清单”）")
@@ -171,10 +210,14 @@ def cmd_reconcile(args) -> int:
     return 0
 
 
+MONTH_HELP = "月份，如 2026-11、2026/11、2026年11月、202611 / the month"
+OUT_HELP = "另存为此文件，原文件不动 / write here, leave BOOK alone"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kaohe", description=DESCRIPTION,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--version", action="version", version=f"kaohe {__version__}")
+    p = ChineseArgumentParser(prog="kaohe", description=DESCRIPTION)
+    p.add_argument("--version", action="version", version=f"kaohe {__version__}",
+                   help="显示版本号并退出 / show the version and exit")
     sub = p.add_subparsers(dest="command", metavar="命令 command")
 
     def add(name, help_, func):
@@ -185,67 +228,88 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = add("compute-month", "计算本月考勤、请假、加班和扣款 / compute the attendance month", cmd_compute_month)
     sp.add_argument("book", metavar="BOOK", help="考勤工作簿 .xlsx / the attendance workbook")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM", help="月份 / month")
-    sp.add_argument("--out", metavar="PATH", help="另存为此文件，原文件不动 / write here, leave BOOK alone")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
+    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
 
     sp = add("check-leave", "校验全部请假记录 / validate every leave request", cmd_check_leave)
-    sp.add_argument("book", metavar="BOOK")
-    sp.add_argument("--out", metavar="PATH")
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 .xlsx / the attendance workbook")
+    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
 
     sp = add("kpi", "生成KPI评分表 / the monthly KPI score sheet", cmd_kpi)
     sp.add_argument("book", metavar="BOOK", help="客服绩效工作簿 / the KPI workbook")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice")
-    sp.add_argument("--out", metavar="PATH")
+    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
 
     sp = add("review", "季度/年度考核 / quarterly or annual review", cmd_review)
-    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("book", metavar="BOOK", help="考核工作簿 / the review workbook")
     period = sp.add_mutually_exclusive_group(required=True)
     period.add_argument("--quarter", metavar="YYYYQn", help="季度，如 2026Q3 / quarter")
     period.add_argument("--year", metavar="YYYY", help="年度，如 2026 / year")
-    sp.add_argument("--out", metavar="PATH")
+    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
 
     sp = add("finance", "导出财务表（只含数值） / the values-only finance workbook", cmd_finance)
     sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder")
     sp.add_argument("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money")
     sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
+
+    sp = add("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close)
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
+    sp.add_argument("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens")
+    sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
+
+    sp = add("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips)
+    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)")
+    sp.add_argument("--dept", metavar="部门", help="只打印此部门 / one department only")
 
     sp = add("send", "把财务表发给财务 / email the finance workbook", cmd_send)
     sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")
     sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
     sp.add_argument("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft")
+    sp.add_argument("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed")
 
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
     sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")
-    sp.add_argument("--out", required=True, metavar="PATH")
+    sp.add_argument("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template")
     sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
 
     sp = add("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo)
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
-    sp.add_argument("--month", default="2026-10", metavar="YYYY-MM")
+    sp.add_argument("--month", default="2026-10", type=month_arg, metavar="YYYY-MM", help="示例的月份（默认 2026-10） / sample month")
 
     sp = add("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin)
-    sp.add_argument("action", choices=["build", "install"])
+    sp.add_argument("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）")
     sp.add_argument("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam")
 
+    sp = add("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules)
+    sp.add_argument("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook")
+
     sp = add("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import)
-    sp.add_argument("book", metavar="BOOK")
-    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="attlog.dat、钉钉原始记录、ZKTime 原始记录")
+    sp.add_argument("book", metavar="BOOK", help="导入到此工作簿（考勤或客服绩效） / the workbook to import into")
+    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表")
     sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
-                    default="auto")
+                    default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)")
+    sp.add_argument("--replace", action="store_true",
+                    help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first")
 
     sp = add("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile)
-    sp.add_argument("book", metavar="BOOK")
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
     sp.add_argument("file", metavar="FILE", help="钉钉月度汇总/每日统计或企业微信日报 / the external statistics")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # -h, --version (0) or an argument error already printed (2)
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

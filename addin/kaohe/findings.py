@@ -17,6 +17,7 @@ class Finding:
     rule: str = ""
     article: str = ""
     level: str = "错误"  # 错误 / 警告 / 提示
+    emp: str = ""  # the 工号 the row is about (问题清单 adds the 姓名), blank for a sheet-level problem
 
     @property
     def basis(self) -> str:

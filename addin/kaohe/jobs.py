@@ -8,21 +8,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dataclasses
 import datetime as dt
 import re
 
 import pandas as pd
 
+from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
-from kaohe.engine.month import MonthResult, compute_month, load_policy, parse_month, prepare_roster
+from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
+from kaohe.periods import MonthError, parse_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
-from kaohe.workbook.read import kpi_data_table, read_book
-from kaohe.workbook.write import frame_spec, problems_spec, run_log_spec, save
+from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
+from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
 
 
 @dataclass
@@ -35,21 +38,55 @@ class JobResult:
     result: object = None  # the engine's result (MonthResult, KpiResult, ...)
 
 
-def _month_or_refuse(month: str) -> None:
+def _month_or_refuse(month: str) -> str:
+    """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
     try:
-        parse_month(month)
-    except ValueError:
-        raise InputRefused(f"月份格式应为 YYYY-MM（收到“{month}”）", f"month must be YYYY-MM (got '{month}')") from None
+        return parse_month(month)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
-def attendance_specs(result: MonthResult) -> list:
+def roster_names(tables) -> dict[str, str]:
+    """工号 -> 姓名 of 员工名册 (for the 姓名 column of 问题清单)."""
+    t = tables.get(c.ROSTER.name)
+    if t is None:
+        return {}
+    return {e: n for e, n in zip(t.frame["emp"], t.frame["name"]) if e is not None and n is not None}
+
+
+def with_people(findings, tables) -> list:
+    """Findings with their 工号 filled in from the input row their cell points at (when they lack one)."""
+    by_row = {}
+    for name, t in tables.items():
+        if "emp" in t.letters:
+            by_row[name] = dict(zip(t.frame["row"], t.frame["emp"]))
+    out = []
+    for f in findings:
+        m = re.fullmatch(r"[A-Z]{1,3}([0-9]+)", f.cell or "")
+        emp = by_row.get(f.sheet, {}).get(int(m.group(1))) if m and not f.emp else None
+        out.append(dataclasses.replace(f, emp=str(emp)) if emp else f)
+    return out
+
+
+def problems_of(findings, source: str, month: str, previous, tables):
+    """问题清单 rows of one command (see :func:`kaohe.workbook.write.problems_spec`), with 工号 and 姓名."""
+    return problems_spec(with_people(findings, tables), source, month, previous, roster_names(tables))
+
+
+def book_problems(book: Path, tables, findings, source: str, month: str = ""):
+    """问题清单 of a job on a workbook file: this command's rows for ``month`` replace its earlier ones."""
+    return problems_of(findings, source, month, previous_problems(book), tables)
+
+
+def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
+    """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2",
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
         frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
-        problems_spec(result.findings),
+        problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
     ]
 
@@ -57,18 +94,20 @@ def attendance_specs(result: MonthResult) -> list:
 def compute_month_job(book: Path, month: str, out: Path | None = None, progress=None,
                       command: str = "compute-month") -> JobResult:
     """计算本月: the month's output sheets into ``book`` (in place, after a backup) or ``out``."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book)
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
         result = compute_month(data.tables, month)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
         say("写入结果…")
-        specs = attendance_specs(result)
+        specs = attendance_specs(result, previous_problems(book), data.tables)
+        specs += close.reopened_specs(state, data.raw.get, result.monthly)
         counts = (f"员工{result.summary['employees']}人; 问题{len(result.findings)}条; "
                   f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
                   f"加班费{result.summary['overtime_pay']:.2f}元")
@@ -77,14 +116,24 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
-def leave_check(tables, findings, fallback_month: str):
-    """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``)."""
+def leave_check(tables, findings, fallback_month: str, previous: list[list] | None = None, raw_rows=None):
+    """校验请假 on read tables: every leave record (the month of the latest leave, else ``fallback_month``).
+
+    Its 问题清单 rows have 来源 校验请假 and no 月份 (they cover every month); ``previous`` as in
+    :func:`attendance_specs`. ``raw_rows(name)`` gives kaohe's close sheets: the rows of closed
+    months stay as they were closed.
+    """
+    from kaohe.close import keep_closed_leave
+
     leave = tables.get(c.LEAVE.name)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
     result = compute_month(tables, month)
+    if raw_rows is not None:
+        result.leave_check = keep_closed_leave(result.leave_check, raw_rows)
     findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
-    return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems_spec(findings)]
+    problems = problems_of(findings, c.SOURCE_LEAVE, "", previous, tables)
+    return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems]
 
 
 def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobResult:
@@ -93,8 +142,9 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book)
-        result, findings, specs = leave_check(data.tables, data.findings, "2026-01")
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_LEAVE.name))
+        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
+                                              data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
@@ -103,15 +153,16 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
                      {"records": len(result.leave_check), "passed": passed})
 
 
-def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = ()):
+def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
+                 may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
 
     Of the 规则 findings only this family's and the general ones (unknown key, bad value) are kept:
     the attendance compliance warnings do not belong in a KPI or review 问题清单.
     """
-    data = read_book(book, specs, raw=raw)
+    data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
     if required not in data.tables and required not in data.raw:
-        raise InputRefused(f"缺少必需的工作表“{required}”", f"required sheet '{required}' is missing")
+        raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
@@ -119,10 +170,11 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
     return data, findings, policy, roster
 
 
-def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
+def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_be_open: bool = False):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
     data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
-                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name))
+                                                  raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
+                                                  may_be_open=may_be_open)
     rules = data.tables.get(c.KPI_RULES.name)
     indicators = kpi_engine.indicators_from_rules(rules, findings)
     if indicators is kpi_engine.KPI_INDICATORS:
@@ -133,7 +185,9 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
         names[ind.name] = ind.name
     table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
-        imported = kpi_data_table(data.raw[c.KPI_IMPORT.name], names, findings, c.KPI_IMPORT.name)
+        from kaohe.imports import month_only
+
+        imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
     absent = [i.name for i in indicators if i.name not in table.letters and f"ref:{i.name}" not in table.frame] + (
         [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
@@ -150,7 +204,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None):
 def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
             progress=None) -> JobResult:
     """生成KPI评分表: the live score sheet of ``month``, KPI历史, 月度通报 and 问题清单."""
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
@@ -158,7 +212,8 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         data, result, table, rules, policy = compute_kpi(book, month, notice_date)
         findings = result.findings
         specs = [kpi_sheets.score_sheet(result, table, rules, policy), kpi_sheets.history_sheet(result),
-                 kpi_sheets.notice_sheet(result, policy), problems_spec(findings)]
+                 kpi_sheets.notice_sheet(result, policy),
+                 book_problems(book, data.tables, findings, c.SOURCE_KPI, month)]
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
         say("写入结果…")
@@ -172,21 +227,29 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     password = finance.password_from_env(password_env) if password_env else None
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        data = read_book(book)
-        result = compute_month(data.tables, month)
+        # finance only reads BOOK: it may be open in Excel
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
+        state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
+        if state and state.closed:  # the figures as closed, never recomputed
+            monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+            policy, _ = load_policy(data.tables)
+        else:
+            result = compute_month(data.tables, month)
+            monthly, findings, policy = result.monthly, result.findings, result.policy
+        corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
     rewards, kpi_path = None, None
     if kpi_book:
         kpi_path = Path(kpi_book)
         say("计算KPI奖惩…")
-        _, kpi_result, *_ = compute_kpi(kpi_path, month)
+        _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
         rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
-    frame = finance.finance_frame(result, rewards)
+    frame = finance.finance_frame(monthly, rewards, corrections)
     target = Path(out) if out else book.parent
     if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
         target = target / f"{finance.SHEET}_{month}.xlsx"
@@ -194,14 +257,17 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     say("写入财务表…")
     from kaohe.workbook.package import backup_existing
     backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
-    finance.new_workbook(target, [finance.finance_spec(frame, month, book, result.policy.fingerprint(), kpi_path)])
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
+    finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)
     money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
     summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
-               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password)}
-    return JobResult(target, backup, [finance.SHEET], len(result.findings), summary, frame)
+               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
+               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
+    return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
@@ -222,7 +288,8 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
-        specs = [frame_spec(sheet, result.rows, freeze="C2"), problems_spec(findings)]
+        specs = [frame_spec(sheet, result.rows, freeze="C2"),
+                 book_problems(book, data.tables, findings, c.SOURCE_REVIEW, result.period)]
         counts = f"参加考核{result.summary['scored']}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "review", result.period, data.fingerprint, counts))
         say("写入结果…")
@@ -240,79 +307,94 @@ def log_step(book: Path, month: str, command: str, counts: str) -> None:
         save(book, None, [run_log_spec(book, command, month, fingerprint_file(book), counts)])
 
 
-def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=None) -> JobResult:
-    """导入: punches into 打卡导入, 赤兔 metrics into KPI导入 (each replaced whole when its kind is imported)."""
+def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=None, replace: bool = False) -> JobResult:
+    """导入: punches into 打卡导入, 赤兔 metrics into KPI导入. Imports accumulate, one row set per source file
+    (name and content fingerprint); ``replace`` clears the sheets first. Every file is read before anything
+    is written: one that yields nothing refuses the whole import."""
     from kaohe import imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES))
+        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES),
+                         raw=(c.IMPORTED.name, c.KPI_IMPORT.name, c.CLOSE_LOG.name))
         findings = list(data.findings)
         roster = prepare_roster(data.tables[c.ROSTER.name], findings)
         maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
         indicators = kpi_engine.indicators_from_rules(data.tables.get(c.KPI_RULES.name), findings)
         names = {a: i.name for i in indicators for a in (i.name, *i.aliases)}
-        punch_rows, metric_rows, kinds = [], [], []
+        punches, metrics, kinds = {}, [], []
         for source in map(Path, sources):
             say(f"读取 {source.name}…")
-            metrics = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.suffix.lower() != ".dat" \
-                else None
-            if metrics is not None:
-                kinds.append("chitu")
-                found_rows, found = imports.resolve_metrics(metrics, maps, source.name)
-                metric_rows += found_rows
+            chitu = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
+                and source.suffix.lower() != ".dat" else None
+            src = chitu or imports.read_source(source, kind)
+            kinds.append(src.kind)
+            if chitu:
+                rows, found = imports.resolve_metrics(src, maps)
+                metrics += rows
             else:
-                kind_found, punches = imports.read_source(source, kind)
-                kinds.append(kind_found)
-                found_rows, found = imports.resolve(punches, maps, source.name)
-                punch_rows += found_rows
+                rows, found = imports.resolve(src, maps)
+                rows, closed = close.keep_out_closed(rows, data.raw.get(c.CLOSE_LOG.name))
+                punches[(source.name, src.digest)] = rows
+                found += closed
             findings += found
         specs = []
-        if punch_rows or any(k != "chitu" for k in kinds):
-            frame = pd.DataFrame(punch_rows, columns=["emp", "ts", "source"])
-            frame = frame.sort_values(["emp", "ts", "source"]).drop_duplicates(["emp", "ts"]).reset_index(drop=True)
-            specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))
-        if "chitu" in kinds:
-            specs.append(kpi_import_spec(metric_rows, indicators))
-        specs.append(problems_spec(findings))
-        counts = f"打卡{len(punch_rows)}条; KPI指标{len(metric_rows)}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
+        if punches:
+            merged = imports.merge_sources([] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name)), punches)
+            specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
+                                    landscape=False))
+        if metrics:
+            stored = [] if replace else imports.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
+            spec, found = kpi_import_spec(stored, metrics, names)
+            specs.append(spec)
+            findings += found
+        specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
+        n_punches, n_metrics = sum(map(len, punches.values())), len(metrics)
+        counts = f"打卡{n_punches}条; KPI指标{n_metrics}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
-                     {"punches": len(punch_rows), "metrics": len(metric_rows), "kinds": kinds})
+                     {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
 
 
-def kpi_import_spec(rows, indicators):
-    """KPI导入: 月份, 工号, the indicators found, 来源 (one row per agent and month; a later source wins)."""
+def kpi_import_spec(stored, new, names):
+    """KPI导入: each file's rows (行类型 文件; a file imported again replaces its rows) and, per agent and
+    month, the month they make (行类型 月合计) — the rows kaohe kpi reads."""
+    from kaohe import imports
     from kaohe.workbook.sheetxml import Column, SheetSpec
 
-    found = [i.name for i in indicators if any(i.name in values for _, _, values, _ in rows)]
-    merged: dict[tuple[str, str], dict] = {}
-    for month, emp, values, source in rows:
-        entry = merged.setdefault((month, emp), {"来源": source})
-        entry.update(values)
-        entry["来源"] = source
-    headers = [c.KPI_MONTH, c.ID_COLUMN, *found, "来源"]
-    body = [[month, emp, *[entry.get(h) for h in found], entry["来源"]] for (month, emp), entry in sorted(merged.items())]
-    columns = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, "来源") else "score", 12) for h in headers]
-    return SheetSpec(c.KPI_IMPORT.name, columns, rows=body, landscape=True)
+    keys = {(f.source, f.digest) for f in new}
+    files = [f for f in stored if (f.source, f.digest) not in keys] + list(new)
+    columns = list(dict.fromkeys(h for f in files for h in f.values))
+    month_rows, findings = imports.month_rows(files, columns)
+    source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
+    headers = [c.KPI_MONTH, c.ID_COLUMN, *columns, *c.KPI_IMPORT_TAIL]
+    body = [[m, e, *[v.get(h) for h in columns], "", "", covered, c.KPI_IMPORT_MONTH_ROW]
+            for m, e, v, covered in month_rows]
+    body += [[f.month, f.emp, *[f.values.get(h) for h in columns], f.source, f.digest,
+              imports.range_text(f.first, f.last), c.KPI_IMPORT_FILE_ROW]
+             for f in sorted(files, key=lambda f: (f.month, f.first, f.source, f.emp))]
+    cols = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL) else "score", 12) for h in headers]
+    return SheetSpec(c.KPI_IMPORT.name, cols, rows=body, landscape=True), findings
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:
     """核对: kaohe's month beside DingTalk's or WeCom's statistics, per person and measure."""
     from kaohe import reconcile
 
-    _month_or_refuse(month)
+    month = _month_or_refuse(month)
     book = Path(book)
     with run_lock(book):
         data = read_book(book, c.ATTENDANCE_INPUTS + (c.IDENTITY,))
         result = compute_month(data.tables, month)
-        names, rows = reconcile.read_external(Path(external))
-        frame, findings = reconcile.reconcile(names, rows, result.monthly, prepare_roster(data.tables[c.ROSTER.name], []),
-                                              data.tables.get(c.IDENTITY.name), Path(external).name)
+        names, rows, title_rows = reconcile.read_external(Path(external))
+        frame, findings = reconcile.reconcile(names, rows, title_rows, result,
+                                              prepare_roster(data.tables[c.ROSTER.name], []),
+                                              data.tables.get(c.IDENTITY.name), Path(external))
         findings = data.findings + findings
-        specs = [frame_spec(c.RECONCILE, frame), problems_spec(findings)]
+        specs = [frame_spec(c.RECONCILE, frame),
+                 book_problems(book, data.tables, findings, c.SOURCE_RECONCILE, month)]
         differing = int((frame["diff"] != 0).sum()) if len(frame) else 0
         counts = f"核对{len(frame)}项; 不一致{differing}项; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "reconcile", month, data.fingerprint, counts))

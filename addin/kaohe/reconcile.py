@@ -1,36 +1,41 @@
 """核对: kaohe's month beside DingTalk's or WeCom's own statistics (how HR gains trust during the switch).
 
-The external file is a DingTalk 月度汇总 / 每日统计 export or a WeCom 概况统计与打卡明细 export. Its
-two-level header is joined (``请假/事假``), people are matched as in :mod:`kaohe.imports`, and per
-person and measure the 核对 sheet shows the external figure, kaohe's, the difference and — where
-the difference is structural, not an error — why.
+The external file is a DingTalk 月度汇总 / 每日统计 / 每日汇总 export (xlsx or CSV) or a WeCom
+概况统计与打卡明细 export. Its two-level header is joined (``异常统计/迟到次数(次)``); a column is
+matched to a measure by its name once the group (``异常统计/``) and the unit (``(次)``) are dropped,
+and its values are converted by the unit (hours and minutes to days at 8 hours a day; a cell such as
+``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports`.
 
-Measures: 迟到次数, 早退次数, 缺卡次数, 旷工天数, 事假天数, 病假天数, 调休天数. Leave given in hours is
-converted at 8 hours a day. Rows per day (每日统计, WeCom) are summed per person.
+The comparison covers the file's own range (统计日期 / 统计时间 in its title rows) within the month:
+kaohe's side is summed from its daily results over exactly those dates, and rows of a daily export
+dated outside them are left out. A file from which no measure or no person matches is refused: a
+comparison of nothing is not a pass.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import pandas as pd
-import python_calamine
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import LEFT_SUFFIX, identity_maps, match
+from kaohe.imports import short_date, clean_name, identity_maps, joined_header, open_sheets, report_span
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import parse_number
 
-# measure -> (external header candidates, kaohe 月度汇总 field)
+# measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
 MEASURES = {
-    "迟到次数": (("迟到次数", "迟到次数(次)"), "late_count"),
-    "早退次数": (("早退次数", "早退次数(次)"), "early_count"),
-    "缺卡次数": (("缺卡次数", "缺卡次数(次)", "上班缺卡次数+下班缺卡次数"), "missing_count"),
-    "旷工天数": (("旷工天数", "旷工天数(天)"), "absent_days"),
-    "事假天数": (("请假/事假", "事假", "假勤统计/事假"), "days_事假"),
-    "病假天数": (("请假/病假", "病假", "假勤统计/病假"), "days_病假"),
-    "调休天数": (("请假/调休", "调休", "假勤统计/调休"), "days_调休"),
+    "迟到次数": ("迟到次数",),
+    "早退次数": ("早退次数",),
+    "缺卡次数": ("缺卡次数", "上班缺卡次数+下班缺卡次数"),
+    "旷工天数": ("旷工天数", "旷工时长"),
+    "事假天数": ("事假",),
+    "病假天数": ("病假",),
+    "调休天数": ("调休", "调休假"),
 }
+DAILY_FIELDS = {"迟到次数": "late_count", "早退次数": "early_count", "缺卡次数": "missing", "旷工天数": "absent_days"}
+LEAVE_MEASURES = {"事假天数": c.LEAVE_PERSONAL, "病假天数": c.LEAVE_SICK, "调休天数": c.LEAVE_TIME_OFF}
 WHY = {
     "迟到次数": "结构差异：kaohe 只把1–30分钟计为迟到（罚款），超过30分钟按旷工（ATT-04），外部系统不分档",
     "早退次数": "结构差异：kaohe 只把1–30分钟计为早退（罚款），超过30分钟按旷工（ATT-04），外部系统不分档",
@@ -38,96 +43,149 @@ WHY = {
     "旷工天数": "结构差异：kaohe 把超过30/120分钟的迟到早退折算为旷工半天/1天（ATT-04）",
 }
 HOURS_PER_DAY = 8.0
+PER_DAY = {"天": 1.0, "小时": HOURS_PER_DAY, "分钟": HOURS_PER_DAY * 60}
+_UNIT = re.compile(r"[（(]\s*(天|小时|分钟|次|h|min)\s*[)）]\s*$")
+_ROW_DATE = ("日期", "时间")
 
 
-def _header(rows: list[list]) -> tuple[int, list[str]] | None:
-    """The (joined two-level) header: its last row index and the column names."""
-    for h in range(min(10, len(rows))):
-        names = [str(v).strip() if isinstance(v, str) else "" for v in rows[h]]
-        if "姓名" in names and ("UserId" in names or "账号" in names):
-            below = rows[h + 1] if h + 1 < len(rows) else []
-            sub = [str(v).strip() if isinstance(v, str) else "" for v in below]
-            # A second header row leaves 姓名's column empty (merged from above); a data row does not.
-            name_col = names.index("姓名")
-            two_level = (name_col >= len(sub) or not sub[name_col]) and any(sub)
-            if not two_level:
-                return h, names
-            joined, group = [], ""
-            for i in range(max(len(names), len(sub))):
-                top = names[i] if i < len(names) else ""
-                low = sub[i] if i < len(sub) else ""
-                group = top or group
-                joined.append(f"{group}/{low}" if low and low != group else (top or group))
-            return h + 1, joined
-    return None
+def base_name(header: str) -> tuple[str, str]:
+    """``异常统计/迟到次数(次)`` -> (``迟到次数``, ``次``): the name without its group and its unit."""
+    name = "".join(header.rsplit("/", 1)[-1].split())
+    m = _UNIT.search(name)
+    unit = {"h": "小时", "min": "分钟"}.get(m.group(1), m.group(1)) if m else ""
+    return (name[:m.start()] if m else name), unit
 
 
-def read_external(path: Path) -> tuple[list[str], list[list]]:
-    try:
-        wb = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:
-        raise InputRefused(f"无法读取 {path.name}", f"cannot read {path.name}") from None
-    preferred = [n for n in wb.sheet_names if n in c.EXTERNAL_STATISTICS_SHEETS] or wb.sheet_names
-    for name in preferred:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        found = _header(rows)
+def measure_columns(names: list[str]) -> dict[str, list[tuple[int, str]]]:
+    """Measure -> the columns (index, unit) it is read from."""
+    bases = [base_name(n) for n in names]
+    out = {}
+    for measure, candidates in MEASURES.items():
+        for cand in candidates:
+            parts = [[(i, unit) for i, (b, unit) in enumerate(bases) if b == p] for p in cand.split("+")]
+            if all(parts):
+                out[measure] = [p[0] for p in parts]
+                break
+    return out
+
+
+def _number(raw, unit: str, measure: str) -> float | None:
+    """A cell in the measure's unit: days for 天数 measures (from hours or minutes), else as counted."""
+    text = str(raw).strip() if raw is not None else ""
+    if text in ("", "--"):
+        return None
+    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(天|小时|分钟|次)?", text)
+    value = float(m.group(1)) if m else parse_number(raw)
+    unit = (m.group(2) if m and m.group(2) else unit) or "天"
+    if value is None:
+        return None
+    return value / PER_DAY.get(unit, 1.0) if measure.endswith("天数") else value
+
+
+def read_external(path: Path):
+    """(column names, data rows, the file's date range or None) of a statistics export."""
+    sheets, _ = open_sheets(path)
+    preferred = [s for s in sheets if s[0] in c.EXTERNAL_STATISTICS_SHEETS] + sheets
+    for _, rows in preferred:
+        found = joined_header(rows)
         if found:
             h, names = found
-            return names, [r for r in rows[h + 1:] if any(v not in ("", None) for v in r)]
+            return names, [r for r in rows[h + 1:] if any(v not in ("", None) for v in r)], rows[:h]
     raise InputRefused(f"无法识别 {path.name}：找不到含“姓名”和“UserId/账号”的表头（钉钉月度汇总、每日统计或企业微信日报）",
                        f"unrecognised {path.name}: no header with 姓名 and UserId/账号")
 
 
-def _value(row, names, candidates) -> float | None:
-    total, found = 0.0, False
-    for cand in candidates:
-        parts = cand.split("+")
-        if all(p in names for p in parts):
-            for p in parts:
-                raw = row[names.index(p)] if names.index(p) < len(row) else None
-                text = str(raw).strip() if raw is not None else ""
-                if text in ("", "--"):
-                    continue
-                hours = "小时" in text
-                number = re.search(r"-?\d+(\.\d+)?", text)
-                value = float(number.group()) if number else parse_number(raw)
-                if value is not None:
-                    total += value / HOURS_PER_DAY if hours else value
-                    found = True
-            return total if found else 0.0
+def comparison_span(title_rows, path: Path, rows, names, first: dt.date, last: dt.date, findings):
+    """The dates to compare: the file's range within the month. A monthly total over a range that reaches
+    outside the month cannot be split: refused."""
+    span = report_span(title_rows, path, first.year)
+    if span is None:
+        findings.append(Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
+                                level="提示"))
+        return first, last
+    lo, hi = max(span[0], first), min(span[1], last)
+    per_row = any(n in names for n in _ROW_DATE)
+    if lo > hi or (not per_row and (span[0] < first or span[1] > last)):
+        raise InputRefused(f"{path.name} 的统计日期 {span[0]:%Y-%m-%d}～{span[1]:%Y-%m-%d} 不在 {first:%Y-%m} 之内，无法与该月核对",
+                           f"the range of {path.name} is not inside {first:%Y-%m}")
+    return lo, hi
+
+
+def _row_date(row, names) -> dt.date | None:
+    for n in _ROW_DATE:
+        if n in names and names.index(n) < len(row):
+            value = row[names.index(n)]
+            return short_date(str(value).split()[0] if isinstance(value, str) and value.strip() else value)
     return None
 
 
-def reconcile(names: list[str], rows: list[list], monthly: pd.DataFrame, roster, mapping, source: str):
-    """The 核对 frame and the findings (people in the file kaohe cannot match)."""
-    maps = identity_maps(roster, mapping)
+def theirs(names, rows, maps, span, columns):
+    """Per 工号 and measure the external figure over the span, and the names nobody matches."""
     ext: dict[str, dict[str, float]] = {}
     unknown: dict[str, int] = {}
-    get = lambda row, n: row[names.index(n)] if n in names and names.index(n) < len(row) else None  # noqa: E731
     for row in rows:
-        name = LEFT_SUFFIX.sub("", str(get(row, "姓名") or "")).strip()
-        emp = match(maps, emp=get(row, "工号"), dingtalk=get(row, "UserId"), wecom=get(row, "账号"), name=name)
+        get = lambda n: row[names.index(n)] if n in names and names.index(n) < len(row) else None  # noqa: E731
+        day = _row_date(row, names)
+        if day is not None and not span[0] <= day <= span[1]:
+            continue
+        ids = tuple((k, str(get(h)).strip()) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
+                    if get(h) not in (None, "", "--"))
+        name = clean_name(get("姓名"))
+        emp = maps.find(ids, name)
         if emp is None:
             if name:
                 unknown[name] = unknown.get(name, 0) + 1
             continue
         person = ext.setdefault(emp, {})
-        for measure, (candidates, _) in MEASURES.items():
-            v = _value(row, names, candidates)
-            if v is not None:
-                person[measure] = person.get(measure, 0.0) + v
+        for measure, cols in columns.items():
+            values = [_number(row[i] if i < len(row) else None, unit, measure) for i, unit in cols]
+            person[measure] = person.get(measure, 0.0) + sum(v for v in values if v is not None)
+    return ext, unknown
+
+
+def ours(result, span) -> dict[str, dict[str, float]]:
+    """kaohe's figures per 工号 and measure, summed from the daily results over the span."""
+    lo, hi = pd.Timestamp(span[0]), pd.Timestamp(span[1])
+    d = result.daily[(result.daily["date"] >= lo) & (result.daily["date"] <= hi)]
+    out = {emp: {m: float(v) for m, v in zip(DAILY_FIELDS, row)}
+           for emp, row in d.groupby("emp")[list(DAILY_FIELDS.values())].sum().iterrows()}
+    s = result.sessions
+    if s is not None and len(s):
+        s = s[s["leave"].notna() & (s["date"] >= lo) & (s["date"] <= hi)]
+        for (emp, kind), weight in s.groupby(["emp", "leave"])["weight"].sum().items():
+            for measure, leave in LEAVE_MEASURES.items():
+                if kind == leave:
+                    out.setdefault(emp, {})[measure] = float(weight)
+    return out
+
+
+def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
+    """The 核对 frame and the findings; refused when no measure or no person matches."""
+    first, last = (dt.date.fromisoformat(f"{result.month}-01"),
+                   (pd.Timestamp(f"{result.month}-01") + pd.offsets.MonthEnd(0)).date())
+    columns = measure_columns(names)
+    if not columns:
+        shown = "、".join(n for n in names if n)[:300]
+        raise InputRefused(f"{path.name} 中没有可核对的项目：表头（{shown}）与 {'、'.join(MEASURES)} 都对不上",
+                           f"nothing to compare in {path.name}: no column matches a measure")
+    findings: list[Finding] = []
+    span = comparison_span(title_rows, path, rows, names, first, last, findings)
+    ext, unknown = theirs(names, rows, identity_maps(roster, mapping), span, columns)
+    mine = ours(result, span)
+    monthly = result.monthly.set_index("emp")
     out = []
-    m = monthly.set_index("emp")
-    for emp in sorted(ext):
-        if emp not in m.index:
-            continue
-        for measure, (_, field) in MEASURES.items():
-            if measure not in ext[emp]:
-                continue
-            theirs, ours = round(ext[emp][measure], 2), float(m.at[emp, field])
-            diff = round(ours - theirs, 2)
-            out.append({"emp": emp, "name": m.at[emp, "name"], "item": measure, "external": theirs, "ours": ours,
-                        "diff": diff, "note": (WHY.get(measure, "请核对原始记录") if diff else "一致")})
-    findings = [Finding(source, "", f"“{n}”在人员对照和员工名册中都找不到（{k}行）", "不参与核对", "ATT-03", "第十八条")
-                for n, k in sorted(unknown.items())]
+    for emp in sorted(e for e in ext if e in monthly.index):
+        for measure in columns:
+            theirs_v, ours_v = round(ext[emp][measure], 2), round(mine.get(emp, {}).get(measure, 0.0), 2)
+            diff = round(ours_v - theirs_v, 2)
+            out.append({"emp": emp, "name": monthly.at[emp, "name"], "item": measure, "external": theirs_v,
+                        "ours": ours_v, "diff": diff, "note": (WHY.get(measure, "请核对原始记录") if diff else "一致")})
+    if not out:
+        raise InputRefused(f"{path.name} 中没有一个人能与员工名册对上（{len(unknown)} 个姓名），无法核对",
+                           f"nobody in {path.name} matches the roster: nothing to compare")
+    findings += [Finding(path.name, "", f"“{n}”在人员对照和员工名册中都找不到（{k}行）", "不参与核对", "ATT-03", "第十八条")
+                 for n, k in sorted(unknown.items())]
+    if span != (first, last):
+        findings.append(Finding(path.name, "", f"只核对 {span[0]:%m-%d}～{span[1]:%m-%d}（文件的统计日期）",
+                                "kaohe 一侧按每日明细中这些日期合计", level="提示"))
     return pd.DataFrame(out, columns=["emp", "name", "item", "external", "ours", "diff", "note"]), findings

@@ -1,12 +1,18 @@
 """The 考勤绩效 ribbon: one handler per button, acting on the workbook that is open in Excel.
 
-Each handler reads the input sheets of the active workbook, runs the same engine as the
-command line, writes kaohe's sheets back with the same sheet specs as the file writer, shows
-progress in the status bar and ends with a short message: what was written and how many
-problems 问题清单 lists. Errors become a readable message, never a traceback.
+One writer for every door: a button that writes runs the very job the command line runs, on the
+saved file. It asks to save unsaved changes, **closes** the workbook (Excel stays open with the
+add-in), runs the job (backup, kaohe's sheets replaced in the file, 运行记录), and reopens the
+workbook at the sheet that was active, also when the job fails. So nothing is ever deleted from
+an open workbook (a formula such as ``='月度汇总'!H5`` never turns into ``#REF!``), Excel's ``~$``
+owner file is gone while the job runs, and the sheets look exactly as the command writes them.
+导出财务表 only reads the saved file (Excel may keep it open) and 发送财务 only mails.
+
+Each handler shows progress in the status bar and ends with a short message: what was written and
+how many problems 问题清单 lists. Errors become a readable message, never a traceback.
 
 The handlers talk to Excel only through a :class:`LiveBook`; :class:`XlwingsBook` is the one
-for Excel (``xw.Book.caller()``), and tests use one backed by a real .xlsx file.
+for Excel (``xw.Book.caller()``).
 """
 from __future__ import annotations
 
@@ -15,21 +21,23 @@ import re
 from pathlib import Path
 from typing import Protocol
 
-from kaohe.engine.month import compute_month as compute_month_engine
 from kaohe.findings import InputRefused
-from kaohe.jobs import attendance_specs, leave_check
 from kaohe.mail import MailError
+from kaohe.periods import MonthError, parse_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
-from kaohe.workbook.sheetxml import SheetSpec
 
 TITLE = "考勤绩效"
 HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
         "计算本月：写入 每日明细、月度汇总、请假校验、问题清单。\n"
         "校验请假：逐条检查请假记录。生成KPI评分表：客服组月度评分（公式随数据更新）。\n"
         "季度/年度考核：电子商务部考核。导出财务表 / 发送财务：只含数值的财务汇总。\n"
+        "月末顺序：计算本月 → 查看问题清单 → 打印确认单 → 月结确认 → 导出财务表 → 发送财务。\n"
+        "写入结果的按钮会先保存并关闭工作簿，写完后自动重新打开。\n"
         "单元格函数：=LATEFINE()、=DAYTYPE()、=LEAVECHECK() 等，加载项加载后即可使用。\n"
         "先看“问题清单”：每个无法识别的单元格都列出了工作表和单元格。")
+SAVE_FIRST = "工作簿有未保存的修改。kaohe 处理的是保存后的文件：现在保存并继续吗？"
+NEVER_SAVED = "此工作簿还没有保存过：请先保存（文件 → 另存为，Excel 工作簿 .xlsx），再点此按钮。"
 
 
 class LiveBook(Protocol):
@@ -38,12 +46,15 @@ class LiveBook(Protocol):
     path: Path
 
     def rows(self, sheet: str) -> list[list] | None: ...
-    def write(self, specs: list[SheetSpec]) -> None: ...
+    def unsaved(self) -> bool: ...
     def save(self) -> None: ...
-    def reload(self) -> None: ...
+    def active_sheet(self) -> str | None: ...
+    def close(self) -> None: ...
+    def reopen(self, sheet: str | None) -> None: ...
     def status(self, text: str | None) -> None: ...
     def message(self, text: str) -> None: ...
     def ask(self, prompt: str, default: str) -> str | None: ...
+    def confirm(self, prompt: str) -> bool: ...
 
 
 def _run(book: LiveBook, action) -> None:
@@ -58,6 +69,38 @@ def _run(book: LiveBook, action) -> None:
         book.message(f"出错了：{type(exc).__name__}: {exc}")
     finally:
         book.status(None)
+
+
+def _on_disk(book: LiveBook) -> None:
+    if not book.path.is_absolute():  # Excel's name of a workbook never saved: 工作簿1, Book1
+        raise InputRefused(NEVER_SAVED, "the workbook was never saved")
+
+
+def _saved(book: LiveBook) -> bool:
+    """The file on disk is what the workbook shows: unsaved changes are saved after asking (False: declined)."""
+    _on_disk(book)
+    if not book.unsaved():
+        return True
+    if not book.confirm(SAVE_FIRST):
+        return False
+    book.save()
+    return True
+
+
+def _file_job(book: LiveBook, job, describe=None) -> str | None:
+    """Save (after asking), close, run ``job(path)``, reopen at the same sheet; the closing message.
+
+    ``describe(result)`` adds lines to the message. None when the user declined to save.
+    """
+    if not _saved(book):
+        return None
+    sheet = book.active_sheet()
+    book.close()
+    try:
+        result = job(book.path)
+    finally:
+        book.reopen(sheet)
+    return _done(result.sheets, result.problems) + (describe(result) if describe else "")
 
 
 def latest_punch_month(book: LiveBook) -> str:
@@ -80,11 +123,10 @@ def _month(book: LiveBook, prompt: str, default: str) -> str | None:
     answer = book.ask(prompt, default)
     if answer is None:
         return None
-    text = answer.strip().replace("/", "-").replace("年", "-").replace("月", "")
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", text)
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputRefused(f"月份应写成 2026-11（收到“{answer.strip()}”）", "bad month")
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+    try:
+        return parse_month(answer)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
 def _done(written: list[str], problems: int) -> str:
@@ -93,38 +135,28 @@ def _done(written: list[str], problems: int) -> str:
 
 def compute_month(book: LiveBook) -> str | None:
     """计算本月."""
+    from kaohe.jobs import compute_month_job
+
     month = _month(book, "计算哪个月？（如 2026-11）", latest_punch_month(book))
     if not month:
         return None
-    book.status("kaohe：读取工作表…")
-    tables, findings = tables_from_rows(book.rows, c.ATTENDANCE_INPUTS)
-    book.status(f"kaohe：计算 {month}…")
-    result = compute_month_engine(tables, month)
-    result.findings[:0] = findings
-    specs = attendance_specs(result)
-    book.status("kaohe：写入结果…")
-    book.write(specs)
-    s = result.summary
-    return (_done([x.name for x in specs], len(result.findings))
-            + f"\n员工 {s['employees']} 人，罚款 {s['fines']:,.2f} 元，扣款 {s['deductions']:,.2f} 元，"
-              f"加班费 {s['overtime_pay']:,.2f} 元。")
+
+    def describe(job) -> str:
+        s = job.summary
+        return (f"\n员工 {s['employees']} 人，罚款 {s['fines']:,.2f} 元，扣款 {s['deductions']:,.2f} 元，"
+                f"加班费 {s['overtime_pay']:,.2f} 元。")
+    return _file_job(book, lambda path: compute_month_job(path, month, progress=_progress(book)), describe)
 
 
 def check_leave(book: LiveBook) -> str | None:
     """校验请假."""
-    book.status("kaohe：校验请假…")
-    tables, findings = tables_from_rows(book.rows, c.ATTENDANCE_INPUTS)
-    _, findings, specs = leave_check(tables, findings, latest_punch_month(book))
-    book.write(specs)
-    return _done([x.name for x in specs], len(findings))
+    from kaohe.jobs import check_leave_job
+
+    return _file_job(book, lambda path: check_leave_job(path, progress=_progress(book)))
 
 
-def _file_job(book: LiveBook, job) -> str:
-    """Buttons whose job works on the saved file (KPI formulas, reviews, finance): save, run, reopen."""
-    book.save()
-    result = job(book.path)
-    book.reload()
-    return _done(result.sheets, result.problems)
+def _progress(book: LiveBook):
+    return lambda text: book.status(f"kaohe：{text}")
 
 
 def kpi(book: LiveBook) -> str | None:
@@ -134,8 +166,7 @@ def kpi(book: LiveBook) -> str | None:
     month = _month(book, "生成哪个月的KPI评分表？（如 2026-11）", latest_punch_month(book))
     if not month:
         return None
-    book.status("kaohe：计算KPI…")
-    return _file_job(book, lambda path: kpi_job(path, month))
+    return _file_job(book, lambda path: kpi_job(path, month, progress=_progress(book)))
 
 
 def review(book: LiveBook) -> str | None:
@@ -145,30 +176,78 @@ def review(book: LiveBook) -> str | None:
     period = book.ask("考核周期？季度写 2026Q3，年度写 2026", f"{dt.date.today().year}")
     if not period:
         return None
-    book.status("kaohe：计算考核…")
-    return _file_job(book, lambda path: review_job(path, period.strip()))
+    return _file_job(book, lambda path: review_job(path, period.strip(), progress=_progress(book)))
+
+
+def _reading_job(book: LiveBook, prompt: str, job):
+    """Ask the month, save (after asking) and run ``job(path, month)`` on the saved file; the workbook stays
+    open (the job only reads it). None when the user cancelled."""
+    month = _month(book, prompt, latest_punch_month(book))
+    if not month or not _saved(book):
+        return None
+    return job(book.path, month, progress=_progress(book))
 
 
 def finance(book: LiveBook) -> str | None:
     """导出财务表: a new values-only workbook beside this one."""
     from kaohe.jobs import finance_job
 
-    month = _month(book, "导出哪个月的财务表？（如 2026-11）", latest_punch_month(book))
-    if not month:
+    job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
+    if job is None:
         return None
-    book.save()
-    book.status("kaohe：导出财务表…")
-    job = finance_job(book.path, month)
     return f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
 
 
-def send(book: LiveBook) -> str | None:
-    """发送财务: mail the latest finance workbook beside this one."""
-    from kaohe import mail
+def close_month(book: LiveBook) -> str | None:
+    """月结确认: close the month; a month already closed may be reopened, with a reason."""
+    from kaohe.close import close_job, close_state, computer_user
 
+    month = _month(book, "月结哪个月？（如 2026-11）", latest_punch_month(book))
+    if not month:
+        return None
+    state = close_state(book.rows(c.CLOSE_LOG.name), month)
+    reopen = None
+    if state and state.closed:
+        if not book.confirm(f"{month} 已于 {state.when} 由 {state.by} 月结。要重新打开吗？（更正随下月发放）"):
+            return None
+        reopen = (book.ask("重新打开的原因（将记入月结记录和变更对比）：", "") or "").strip()
+        if not reopen:
+            return None
+    by = (book.ask("确认人姓名：", computer_user()) or "").strip()
+    if not by:
+        return None
+
+    def describe(job) -> str:
+        s = job.summary
+        if reopen:
+            return f"\n{month} 已重新打开。更正后请“计算本月”查看“变更对比”，再“月结确认”。"
+        return f"\n{month} 已月结（确认人 {by}），调整合计 {s['adjustment']:,.2f} 元，月度汇总指纹 {s['summary_fp']}。"
+    return _file_job(book, lambda path: close_job(path, month, by, reopen, progress=_progress(book)), describe)
+
+
+def slips(book: LiveBook) -> str | None:
+    """打印确认单: 个人考勤确认单 beside this workbook (and a PDF when LibreOffice is installed)."""
+    from kaohe.slips import slips_job
+
+    job = _reading_job(book, "打印哪个月的个人考勤确认单？（如 2026-11）", slips_job)
+    if job is None:
+        return None
+    s = job.summary
+    return (f"已生成：{job.written}" + (f"\nPDF：{s['pdf']}" if s["pdf"] else "\n未安装 LibreOffice：请打开确认单工作簿打印。")
+            + f"\n员工 {s['employees']} 人，共 {s['pages']} 页。" + ("" if s["closed"] else "\n注意：本月尚未月结。"))
+
+
+def send(book: LiveBook) -> str | None:
+    """发送财务: mail the latest finance workbook beside this one (asking first if its month is not closed)."""
+    from kaohe import finance, mail
+
+    _on_disk(book)
     files = sorted(book.path.parent.glob("财务汇总_*.xlsx"))
     if not files:
         return "还没有财务表：请先点“导出财务表”。"
+    if finance.is_closed_export(files[-1]) is False and not book.confirm(
+            f"{files[-1].name} 的月份尚未月结（财务表封面注明“未月结”）。仍要发送吗？"):
+        return None
     to = book.ask(f"把 {files[-1].name} 发给（多个地址用逗号分隔，留空用默认收件人）：", "")
     if to is None:
         return None
@@ -191,6 +270,7 @@ def help_(book: LiveBook) -> str:
 BUTTONS = {
     "kaohe_compute_month": compute_month, "kaohe_check_leave": check_leave, "kaohe_kpi": kpi,
     "kaohe_review": review, "kaohe_finance": finance, "kaohe_send": send,
+    "kaohe_slips": slips, "kaohe_close": close_month,
     "kaohe_import_functions": import_functions, "kaohe_help": help_,
 }
 
@@ -206,10 +286,14 @@ def on_button(control_id: str, book: LiveBook | None = None) -> None:
 
 
 class XlwingsBook:
-    """The workbook open in Excel, through xlwings (Windows and macOS only)."""
+    """The workbook open in Excel, through xlwings (Windows and macOS only).
+
+    Messages, prompts and the status bar go through the Excel application, which stays while the
+    workbook is closed for a job.
+    """
 
     def __init__(self, book):
-        self.book = book
+        self.book, self.app = book, book.app
         self.path = Path(book.fullname)
 
     @classmethod
@@ -226,25 +310,32 @@ class XlwingsBook:
         values = ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
         return values or []
 
-    def write(self, specs: list[SheetSpec]) -> None:
-        from kaohe.workbook.live import write_specs
-
-        write_specs(self.book, specs)
+    def unsaved(self) -> bool:
+        return not self.book.api.Saved
 
     def save(self) -> None:
         self.book.save()
 
-    def reload(self) -> None:
-        app, path = self.book.app, str(self.path)
+    def active_sheet(self) -> str | None:
+        return self.book.sheets.active.name
+
+    def close(self) -> None:
         self.book.close()
-        self.book = app.books.open(path)
+
+    def reopen(self, sheet: str | None) -> None:
+        self.book = self.app.books.open(str(self.path))
+        if sheet in [s.name for s in self.book.sheets]:
+            self.book.sheets[sheet].activate()
 
     def status(self, text: str | None) -> None:
-        self.book.app.status_bar = text or False
+        self.app.status_bar = text or False
 
     def message(self, text: str) -> None:
-        self.book.app.alert(text, title=TITLE)
+        self.app.alert(text, title=TITLE)
 
     def ask(self, prompt: str, default: str) -> str | None:
-        answer = self.book.app.api.InputBox(prompt, TITLE, default)
+        answer = self.app.api.InputBox(prompt, TITLE, default)
         return None if answer is False else str(answer)
+
+    def confirm(self, prompt: str) -> bool:
+        return self.app.alert(prompt, title=TITLE, buttons="yes_no") == "yes"

@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from kaohe.calendar import Calendar, date_range
 from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
+from kaohe.reference import add_reference_sheet
 from kaohe.workbook import contract as c
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -50,7 +51,10 @@ ATTENDANCE_GUIDE = [
     "6. 节假日表已按国务院放假通知填好当年的假日和调休上班日；公司另行安排的休息日填“公司休息日”。",
     "7. 综合工时（倒班）员工：在班次表定义班次（夜班可跨零点），在排班表按日期排班。",
     "8. 计算：Excel 中点“考勤绩效 → 计算本月”，或命令行运行 kaohe compute-month 工作簿.xlsx --month 2026-11。",
-    "9. kaohe 只写入它自己的表（每日明细、月度汇总、请假校验、问题清单、运行记录），不会改动您填写的表。",
+    "9. kaohe 只写入它自己的表（每日明细、月度汇总、请假校验、问题清单、考勤表、运行记录），不会改动您填写的表。",
+    "10. 考勤表：按月排版、可直接打印签字的考勤表（每人上午、下午各一行，符号见表下的图例）。",
+    "11. 运行记录：每次计算的时间、命令、月份、版本和输入指纹，可据此确认结果来自哪一次计算。",
+    "12. 规则说明表：结果“依据”列中的规则编号（如 ATT-04 第十九条）的含义、参数和默认值。",
 ]
 KPI_GUIDE = [
     "客服绩效工作簿使用说明",
@@ -158,6 +162,7 @@ def attendance_template(year: int) -> openpyxl.Workbook:
             rows = [("白班", dt.time(8, 30), dt.time(12), dt.time(13, 30), dt.time(17, 30)),
                     ("夜班", dt.time(22), dt.time(6), None, None)]
         _sheet(wb, spec.name, headers, rows)
+    add_reference_sheet(wb)
     return wb
 
 
@@ -194,6 +199,11 @@ def write_template(kind: str, out: Path, year: int | None = None) -> Path:
     out = Path(out)
     if out.is_dir():
         out = out / TEMPLATES[kind]
+    return save_workbook(wb, out)
+
+
+def save_workbook(wb: openpyxl.Workbook, out: Path) -> Path:
+    """Save a new workbook reproducibly (fixed timestamps)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=out.parent, suffix=".tmp")
     os.close(fd)

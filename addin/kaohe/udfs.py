@@ -4,7 +4,7 @@ Thin: each converts what Excel passes, calls the engine (the same code and the s
 the commands) and formats the result. They are plain Python functions as well, so they are
 tested by calling them directly; on Windows the add-in carries their VBA wrappers.
 
-Conventions (WORKBOOK.md):
+Conventions (docs/工作簿约定.md):
     - A range in gives an array of the same shape out: one call serves a whole column.
     - Blanks count as 0 or "no value" (a blank punch gives a blank result).
     - A bad value gives a short Chinese error text in that cell only (``错误：…``), never a traceback.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import inspect
 import math
 
 import pandas as pd
@@ -32,6 +33,9 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
+CATEGORY = "考勤绩效"  # the group of these functions in Insert Function
+
+
 class CellError(ValueError):
     """A bad argument: its message is what the cell shows."""
 
@@ -40,25 +44,38 @@ class CellError(ValueError):
 
 _DEFAULT = (pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday))
 _cache: dict[str, tuple[str, tuple]] = {}
+UNREADABLE_RULES = "规则表无法读取"
+
+
+class _Resolved(tuple):
+    """A caller already turned into (policy, calendar): a range is read once, not once per element."""
 
 
 def context(caller=None) -> tuple[pol.Policy, Calendar]:
-    """The Policy and Calendar for the workbook of ``caller`` (an xlwings Range), else the defaults."""
+    """The Policy and Calendar for the workbook of ``caller`` (an xlwings Range), else the defaults.
+
+    The 规则 and 节假日 sheets are read on every call and compared with the cached copy (the
+    functions are volatile, so a change to either sheet recalculates them). A workbook whose sheets
+    cannot be read is a :class:`CellError` (``错误：规则表无法读取``), never a silent default.
+    """
     if caller is None:
         return _DEFAULT
+    if isinstance(caller, _Resolved):
+        return caller
     try:
         book = caller.sheet.book
         names = [s.name for s in book.sheets]
-        rules = book.sheets[c.RULES.name].used_range.value if c.RULES.name in names else None
-        holidays = book.sheets[c.HOLIDAYS.name].used_range.value if c.HOLIDAYS.name in names else None
-    except Exception:  # no workbook behind the call (tests, or Excel busy): the defaults
-        return _DEFAULT
+        rules, holidays = (book.sheets[sheet.name].used_range.options(ndim=2).value if sheet.name in names else None
+                           for sheet in (c.RULES, c.HOLIDAYS))
+        fullname = book.fullname
+    except Exception:  # COM refused (Excel busy, a closed workbook): say so in the cell
+        raise CellError(UNREADABLE_RULES) from None
     key = hashlib.sha256(repr((rules, holidays)).encode()).hexdigest()
-    cached = _cache.get(book.fullname)
+    cached = _cache.get(fullname)
     if cached and cached[0] == key:
         return cached[1]
-    found = context_from_rows(rules, holidays)
-    _cache[book.fullname] = (key, found)
+    found = _Resolved(context_from_rows(rules, holidays))
+    _cache[fullname] = (key, found)
     return found
 
 
@@ -67,9 +84,10 @@ def context_from_rows(rules: list | None, holidays: list | None) -> tuple[pol.Po
     policy = pol.DEFAULT
     if rules and len(rules) > 1:
         header = [str(h).strip() if h else "" for h in rules[0]]
-        if "参数" in header and "值" in header:
-            k, v = header.index("参数"), header.index("值")
-            policy, _ = pol.policy_from_rows([("", r[k], r[v]) for r in rules[1:] if len(r) > max(k, v)])
+        if "参数" not in header or "值" not in header:
+            raise CellError(UNREADABLE_RULES)
+        k, v = header.index("参数"), header.index("值")
+        policy, _ = pol.policy_from_rows([("", r[k], r[v]) for r in rules[1:] if len(r) > max(k, v)])
     overrides = {}
     if holidays and len(holidays) > 1:
         header = [str(h).strip() if h else "" for h in holidays[0]]
@@ -90,10 +108,24 @@ def context_from_rows(rules: list | None, holidays: list | None) -> tuple[pol.Po
 def _cellwise(func):
     """Apply ``func`` to one value or element-wise to a range (list of lists): same shape out.
 
-    Only the first argument may be a range; an error becomes that cell's text.
+    Only the first argument may be a range; an error becomes that cell's text. The calling
+    workbook's 规则 is read once for the whole range.
     """
+    params = list(inspect.signature(func).parameters)
+    at = params.index("caller") - 1 if "caller" in params else None  # its place among *args
+
     @functools.wraps(func)
     def wrapper(first, *args, **kwargs):
+        def each(one):
+            if isinstance(first, (list, tuple)):
+                return [[one(v) for v in row] if isinstance(row, (list, tuple)) else one(row) for row in first]
+            return one(first)
+
+        try:
+            args, kwargs = _resolve_caller(at, list(args), kwargs)
+        except CellError as exc:
+            return each(lambda value: f"错误：{exc}")
+
         def one(value):
             try:
                 return func(value, *args, **kwargs)
@@ -101,9 +133,26 @@ def _cellwise(func):
                 return f"错误：{exc}"
             except (ValueError, TypeError, OverflowError):
                 return "错误：参数无效"
-        if isinstance(first, (list, tuple)):
-            return [[one(v) for v in row] if isinstance(row, (list, tuple)) else one(row) for row in first]
-        return one(first)
+        return each(one)
+    return wrapper
+
+
+def _resolve_caller(at, args: list, kwargs: dict):
+    if "caller" in kwargs:
+        kwargs = {**kwargs, "caller": context(kwargs["caller"])}
+    elif at is not None and len(args) > at:
+        args[at] = context(args[at])
+    return args, kwargs
+
+
+def _errors_as_text(func):
+    """A function of single values: a :class:`CellError` (e.g. an unreadable 规则) is the cell's text."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except CellError as exc:
+            return f"错误：{exc}"
     return wrapper
 
 
@@ -128,7 +177,7 @@ def _tier(minutes: int, policy: pol.Policy) -> str:
 
 # --- the functions ------------------------------------------------------------------------
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
 @_cellwise
 def LATEFINE(minutes, caller=None):
@@ -137,7 +186,7 @@ def LATEFINE(minutes, caller=None):
     return policy.late_fine if _tier(_minutes(minutes), policy) == c.LATE_FINED else 0
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @_cellwise
 def ABSENTDAYS(minutes, caller=None):
@@ -146,7 +195,7 @@ def ABSENTDAYS(minutes, caller=None):
     return {c.LATE_HALF: 0.5, c.LATE_FULL: 1}.get(_tier(_minutes(minutes), policy), 0)
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @_cellwise
 def LATESTATUS(minutes, caller=None):
@@ -186,7 +235,7 @@ def _edge_minutes(punch, reference, default: dt.time, late: bool):
     return max(0, minutes if late else -minutes)
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @_cellwise
@@ -195,7 +244,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
     return _edge_minutes(punch, start_time, context(caller)[0].am_start, late=True)
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("punch", ndim=2, doc="下班打卡时间（可选一列）")
 @xw.arg("end_time", doc="应下班时间，默认规则中的下午下班时间")
 @_cellwise
@@ -214,7 +263,7 @@ def _date(value, what="日期") -> dt.date:
     return day
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("day", ndim=2, doc="日期（可选一列）")
 @xw.arg("gender", doc="性别（可省略）")
 @_cellwise
@@ -229,7 +278,10 @@ def DAYTYPE(day, gender=None, caller=None):
         raise CellError(str(exc)) from None
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.arg("first_day", doc="开始日期")
+@xw.arg("last_day", doc="结束日期（含）")
+@_errors_as_text
 def WORKDAYS(first_day, last_day, caller=None):
     """第四条、第十四条：两个日期之间（含首尾）按公司日历的工作日数。"""
     try:
@@ -267,7 +319,11 @@ def _count(kind: str, a: pd.Timestamp, b: pd.Timestamp, policy: pol.Policy, cale
     return total
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.arg("kind", doc="假别，如 事假、病假、年休假")
+@xw.arg("start_time", doc="开始时间（日期或日期时间）")
+@xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
+@_errors_as_text
 def LEAVEDAYS(kind, start_time, end_time, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按工作日，半天为单位）。"""
     policy, calendar = context(caller)
@@ -283,7 +339,18 @@ def LEAVEDAYS(kind, start_time, end_time, caller=None):
         return "错误：时间无效"
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.arg("kind", doc="假别，如 事假、病假、年休假")
+@xw.arg("start_time", doc="开始时间")
+@xw.arg("end_time", doc="结束时间")
+@xw.arg("applied", doc="申请日期")
+@xw.arg("status", doc="审批状态，默认 已批准")
+@xw.arg("proof", doc="证明材料（病假、婚假等需要时填写）")
+@xw.arg("event_date", doc="事由日期，如结婚登记日、亲属去世日")
+@xw.arg("regular", doc="转正日期")
+@xw.arg("work_start", doc="参加工作日期（计算年休假）")
+@xw.arg("hired", doc="入职日期")
+@_errors_as_text
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
                work_start=None, hired=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。"""
@@ -308,7 +375,12 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
     return f"{row['result']}：{row['note'].split('；')[0]}"
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.arg("work_start", doc="参加工作日期（累计工龄起算）")
+@xw.arg("hire_date", doc="入职本公司日期")
+@xw.arg("in_year", doc="年份，如 2026")
+@xw.arg("sick_days", doc="当年病假天数，默认 0")
+@_errors_as_text
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
     """第三十五条：当年年休假天数（累计工龄 5/10/15 天，入职当年按剩余日历天数折算）。"""
     policy, _ = context(caller)
@@ -319,7 +391,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
         return "错误：参数无效"
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("base", ndim=2, doc="岗位基本工资（可选一列）")
 @_cellwise
 def DAILYWAGE(base, caller=None):
@@ -331,7 +403,11 @@ def DAILYWAGE(base, caller=None):
     return float(money(value / policy.monthly_workdays))
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.arg("hours", doc="加班小时数")
+@xw.arg("day_type", doc="日类型：工作日、休息日 或 法定节假日")
+@xw.arg("base", doc="岗位基本工资")
+@_errors_as_text
 def OTPAY(hours, day_type, base, caller=None):
     """第九条、第十三条：加班费 = 小时 × 岗位基本工资 ÷ 21.75 ÷ 8 × 倍数（工作日1.5、休息日2、法定节假日3）。"""
     policy, _ = context(caller)
@@ -347,7 +423,11 @@ def OTPAY(hours, day_type, base, caller=None):
     return float(money(h * hourly_wage(b, policy) * multiplier(day_type, policy)))
 
 
-@xw.func
+@xw.func(category=CATEGORY)  # reads no rule: recalculated with its arguments only
+@xw.arg("weight", doc="权重（满分）")
+@xw.arg("direction", doc="越高越好 或 越低越好")
+@xw.arg("target", doc="目标值：达到得满分")
+@xw.arg("floor", doc="底线值：达到得0分")
 @xw.arg("value", ndim=2, doc="指标数值（可选一列；比率可写 45.2%）")
 @_cellwise
 def KPIPOINTS(value, weight, direction, target, floor):
@@ -362,7 +442,10 @@ def KPIPOINTS(value, weight, direction, target, floor):
     return indicator_points(v, Indicator("", w, direction, t, f, DATA))
 
 
-@xw.func
+@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.arg("self_score", doc="自评分")
+@xw.arg("manager_score", doc="店长评分")
+@_errors_as_text
 def KPISCORE(self_score, manager_score, caller=None):
     """KPI-03：综合得分 = 30% 自评分 + 70% 店长评分（两位小数）。"""
     policy, _ = context(caller)

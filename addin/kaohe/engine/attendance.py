@@ -3,7 +3,7 @@
 Articles: 第十七条 (paper attendance, proxy punching), 第十八条 (four punches), 第十九条
 (lateness tiers), 第二十条 (punch exceptions), 第二十三条 (absence without leave).
 
-Decisions taken (RULES.md):
+Decisions taken (docs/规则说明.md):
     - ATT-11: the day splits at the middle of the break between sessions; in each session the
       earliest punch is "in" and the latest "out"; a lone punch (or punches within the
       duplicate window) goes to the nearer edge and the other edge is missing.

@@ -1,6 +1,6 @@
 """Monthly KPI of the online-shop customer service team (KPI-01..KPI-06; 篇二/三/五).
 
-Decisions (RULES.md and this module):
+Decisions (docs/规则说明.md and this module):
     - KPI-01: team = 员工名册 rows whose 部门 is the 规则 parameter KPI考核部门 (网店客服组).
       A member without a complete row of data for the month is listed in 问题清单 and not
       scored or ranked (never scored as zero).

@@ -3,7 +3,7 @@
 Articles: 第二十二/二十三条 (approval), 第二十四条 (销假), 第二十五条 (社保自理), 第二十六条
 (proof), 第二十九条..第三十六条 (the leave types).
 
-Decisions (RULES.md):
+Decisions (docs/规则说明.md):
     - Pending or refused leave covers nothing (不通过). 事后补单 stands, as 警告.
     - Notice and timing rules (LV-03, LV-05, LV-07) give 警告; the leave stands.
     - Missing proof (LV-02) gives 警告 and the leave counts as 事假 with every 事假 rule.

@@ -20,6 +20,7 @@ from kaohe.calendar import Calendar
 from kaohe.engine import attendance, leave as lv, overtime, pay
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
+from kaohe.periods import month_bounds
 from kaohe.tables import Table, empty_table
 from kaohe.workbook import contract as c
 
@@ -37,13 +38,8 @@ class MonthResult:
 
 
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
-    """``YYYY-MM`` to the first and last date of that month."""
-    try:
-        first = dt.datetime.strptime(text.strip(), "%Y-%m").date()
-    except (ValueError, AttributeError):
-        raise ValueError(f"月份应为 YYYY-MM：{text}") from None
-    last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return first, last
+    """The first and last date of a month (any spelling kaohe.periods accepts)."""
+    return month_bounds(text)
 
 
 def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:

@@ -2,7 +2,7 @@
 
 Articles: 第七条..第十三条; 劳动法 第四十四条 for the multipliers.
 
-Decisions (RULES.md):
+Decisions (docs/规则说明.md):
     - Approved = 部门领导审批 and 分管副总审批 both given (non-empty, not 否); or, in an
       emergency, 总经理审批 given together with a written 说明 (第十条).
     - Hours = the approved window ∩ presence (first to last punch of that working date),

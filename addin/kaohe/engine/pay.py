@@ -120,8 +120,10 @@ def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar
     full = roster[["emp", "name", "dept", "hired", "left"]].merge(dates, how="cross")
     seen = pd.MultiIndex.from_frame(d[["emp", "date"]])
     extra = full[~pd.MultiIndex.from_frame(full[["emp", "date"]]).isin(seen)].copy()
+    d = d.assign(employed=True)
     if extra.empty:
         return d
+    extra["employed"] = False
     extra["day_type"] = [calendar.day_type(x.date()) for x in extra["date"]]
     extra["weekday"] = WEEKDAYS[extra["date"].dt.day_of_week]
     for col in ("late_minutes", "early_minutes", "missing", "absent_days", "ot_hours", "fine"):

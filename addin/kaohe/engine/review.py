@@ -1,6 +1,6 @@
 """Quarterly and annual review of the e-commerce department (REV-01..REV-06; 篇四).
 
-Decisions (RULES.md and this module):
+Decisions (docs/规则说明.md and this module):
     - REV-01: regular employees of 电子商务部 (the 规则 parameter 考核部门) hired by the period
       end; a 转正日期 after the period end is a probationer (excluded); a blank 转正日期
       counts as regularised, as elsewhere in kaohe.

@@ -1,4 +1,4 @@
-"""The company policy as data: every parameter of RULES.md with its rule ID and article.
+"""The company policy as data: every parameter of docs/规则说明.md with its rule ID and article.
 
 Each field of :class:`Policy` carries, in its metadata, the 规则 sheet key (参数) HR uses to
 override it, the rule ID, the article and a one-line Chinese explanation. A number from the
@@ -25,7 +25,7 @@ def _p(default, key: str, rule: str, article: str, doc: str, kind: str = "number
 
 @dataclass(frozen=True)
 class Policy:
-    """Every policy number, with the defaults of RULES.md."""
+    """Every policy number, with the defaults of docs/规则说明.md."""
 
     # ATT-01 第四条: the standard-hours schedule.
     rest_weekday: int = _p(6, "标准工时休息日", "ATT-01", "第四条", "标准工时制每周休息的一天（周一…周日）", "weekday")
@@ -107,7 +107,7 @@ class Policy:
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
-# Figures of labour law (CALENDAR-AND-LAW.md) the policy is checked against; not policy.
+# Figures of labour law (docs/日历与劳动法.md) the policy is checked against; not policy.
 LEGAL_WEEKLY_HOURS = 40.0          # 国务院令174号 第3条
 LEGAL_MONTHLY_OVERTIME_HOURS = 36.0  # 劳动法 第41条
 LEGAL_MULTIPLIERS = {"overtime_multiplier_workday": 1.5, "overtime_multiplier_rest_day": 2.0,

@@ -4,7 +4,7 @@ Each table is the default of an input sheet HR may keep in the workbook instead:
 岗位权重 and 考核等级. A sheet, when present, replaces the whole table.
 
 Decisions:
-    - KPI-01 weights are those of RULES.md. Targets and floors are not in the policy text:
+    - KPI-01 weights are those of docs/规则说明.md. Targets and floors are not in the policy text:
       the defaults below are plausible values for an online shop and are meant to be set in
       the KPI规则 sheet (``kaohe template kpi`` writes it pre-filled with them).
     - Rates are fractions (0.452 = 45.2 %); 平均响应时间 is in seconds; amounts in CNY.

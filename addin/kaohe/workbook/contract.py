@@ -1,7 +1,7 @@
 """The workbook contract: sheet names, column headers and allowed values.
 
 This module is the only place in kaohe that spells a sheet or header name
-(``../shared/design/WORKBOOK.md``). Everything else refers to the constants here.
+(docs/工作簿约定.md). Everything else refers to the constants here.
 Columns are found by header text, in any order; extra columns are kept untouched.
 """
 from __future__ import annotations
@@ -133,7 +133,7 @@ SCORER_DATA, SCORER_MANAGER = "数据", "店长"
 REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"
 RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
 
-IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源",))  # written by kaohe import
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹"))  # written by kaohe import
 
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
@@ -158,7 +158,7 @@ INPUT_FIELDS = {
     "评分人": "scorer", "别名": "aliases", "周期": "period", "被考核人工号": "ratee", "评分人工号": "rater",
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
-    "来源": "source", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
+    "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -209,17 +209,22 @@ LEAVE_CHECK = OutputSheet("请假校验", (
     ("依据", "basis"), ("来源单元格", "source")))
 PROBLEMS = OutputSheet("问题清单", (
     ("工作表", "sheet"), ("单元格", "cell"), ("问题", "problem"), ("处理", "action"),
-    ("级别", "level"), ("依据", "basis")))
+    ("级别", "level"), ("依据", "basis"), ("工号", "emp"), ("姓名", "name"), ("来源", "source"), ("月份", "month")))
+# 问题清单.来源: the command that wrote a row; each command replaces only its own rows of the same 月份.
+SOURCE_MONTH, SOURCE_LEAVE, SOURCE_IMPORT, SOURCE_KPI = "计算本月", "校验请假", "导入", "KPI"
+SOURCE_REVIEW, SOURCE_RECONCILE, SOURCE_FINANCE = "考核", "核对", "财务"
 RUN_LOG = OutputSheet("运行记录", (
     ("时间", "time"), ("命令", "command"), ("月份", "month"), ("版本", "version"),
     ("输入指纹", "fingerprint"), ("统计", "counts")))
 
 GRID = OutputSheet("考勤表")
+RULES_REFERENCE = "规则说明"  # every rule ID and 规则 parameter (kaohe rules, the 考勤 template)
 RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("外部数值", "external"),
                                   ("kaohe数值", "ours"), ("差异", "diff"), ("说明", "note")))
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
 EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
-IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source")))
+IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source"),
+                                          ("文件指纹", "digest")))
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
@@ -227,7 +232,9 @@ KPI_SCORE_TAIL = ("数据得分", "店长评分", "自评分", "综合得分", "
 KPI_HISTORY = OutputSheet("KPI历史", (("月份", "month"), ("工号", "emp"), ("综合得分", "score"), ("排名", "rank"),
                                      ("末位", "last")))
 KPI_NOTICE = OutputSheet("月度通报")
-KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the indicators found, 来源 — written by kaohe import
+KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the columns found, then KPI_IMPORT_TAIL — written by kaohe import
+KPI_IMPORT_TAIL = ("来源", "文件指纹", "统计日期", "行类型")  # 行类型: one row set per file, and the month's rows
+KPI_IMPORT_FILE_ROW, KPI_IMPORT_MONTH_ROW = "文件", "月合计"
 # kaohe's sheets that HR may start by hand (kaohe reads them back and carries them on): one with exactly
 # kaohe's header row is taken as kaohe's even in a workbook kaohe has not written yet.
 READ_BACK_SHEETS = (KPI_HISTORY.name, RUN_LOG.name, IMPORTED.name, KPI_IMPORT.name)
@@ -240,7 +247,8 @@ YEAR_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("一季�
             ("三季度", "三季度"), ("四季度", "四季度")) + REVIEW_TAIL
 
 MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
-                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数"})
+                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数",
+                           "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计"})
 SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级", "一季度", "二季度",
                            "三季度", "四季度", "绩效系数"})
 DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
@@ -249,3 +257,27 @@ HOUR_COLUMNS = frozenset({"加班小时"})
 PUNCH_COLUMNS = ("上午上班", "上午下班", "下午上班", "下午下班")
 
 TOTAL_LABEL = "合计"
+
+# --- month close (月结) and employee slips -----------------------------------------
+CLOSE_ACTION, REOPEN_ACTION = "月结", "重新打开"
+CLOSE_LOG = OutputSheet("月结记录", (
+    ("月份", "month"), ("操作", "action"), ("确认人", "by"), ("电脑用户", "user"), ("时间", "time"),
+    ("输入指纹", "input_fp"), ("汇总指纹", "summary_fp"), ("员工人数", "employees"), ("罚款合计", "fines"),
+    ("扣款合计", "deductions"), ("加班费合计", "ot_pay"), ("调整合计", "adjustment"), ("原因", "reason")))
+# Hidden: the 月度汇总 and 请假校验 values of every closed month, as closed (replaced when closed again).
+FROZEN_MONTHLY = OutputSheet("月结汇总数据", (("月份", "month"),) + MONTHLY.columns)
+FROZEN_LEAVE = OutputSheet("月结请假数据", (("月份", "month"),) + LEAVE_CHECK.columns)
+CHANGES = OutputSheet("变更对比", (
+    ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"), ("当前数值", "now"),
+    ("差额", "diff"), ("原因", "reason")))
+# Hidden: corrections found when a reopened month is closed again, paid with the next month.
+CORRECTIONS = OutputSheet("月结更正数据", (
+    ("月份", "month"), ("计入月份", "paid_in"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"),
+    ("月结数值", "closed"), ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
+CORRECTION_DETAIL = OutputSheet("更正明细", (
+    ("月份", "month"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"),
+    ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
+CORRECTION_COLUMN = "上月更正"  # in the finance export: 补发 +, 补扣 −
+PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
+CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
+SLIPS = OutputSheet("个人考勤确认单")

@@ -11,11 +11,15 @@ outside employment.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from kaohe.engine.month import MonthResult
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.values import column_letter
+
+WEEKDAY_NAMES = "一二三四五六日"
 
 SESSIONS = ((1, "上午"), (2, "下午"))
 TOTALS = ("应出勤天数", "实出勤天数", "迟到次数", "早退次数", "缺卡次数", "旷工天数", "事假天数", "病假天数", "年休假天数", "调休天数")
@@ -33,65 +37,58 @@ def legend(text: str) -> dict[str, str]:
     return out
 
 
-def session_codes(result: MonthResult, codes: dict[str, str]) -> dict[tuple[str, pd.Timestamp, int], str]:
-    """The code of every (employee, date, session) that has one."""
+def session_codes(sessions: pd.DataFrame, codes: dict[str, str]) -> np.ndarray:
+    """The code of every evaluated half day (a row of ``sessions``), in the precedence above."""
+    leave = sessions["leave"]
+    on_leave = leave.notna().to_numpy()
+    leave_code = leave.map(lambda k: codes.get(k, k[:1]) if isinstance(k, str) else None).to_numpy(dtype=object)
+    absent = (sessions["no_punch"] | sessions["late_half"] | sessions["late_full"] | sessions["early_half"]
+              | sessions["early_full"]).to_numpy(dtype=bool)
+    flags = [on_leave, absent, sessions["missing"].to_numpy(dtype=bool), sessions["late_fined"].to_numpy(dtype=bool),
+             sessions["early_fined"].to_numpy(dtype=bool)]
+    choices = [leave_code, codes.get("旷工", "旷"), codes.get("缺卡", "缺"), codes.get("迟到", "迟"), codes.get("早退", "早")]
+    return np.select(flags, choices, default=codes.get("出勤", "√")).astype(object)
+
+
+def code_matrix(result: MonthResult, codes: dict[str, str], emps: pd.Index, dates: pd.Index) -> np.ndarray:
+    """Codes as an (employee, session, date) array: days off and days outside employment first,
+    then every evaluated half day over them; a blank code is None."""
+    grid = np.full((len(emps), len(SESSIONS), len(dates)), codes.get("未在职", ""), dtype=object)
+    daily = result.daily
+    e, d = emps.get_indexer(daily["emp"]), dates.get_indexer(daily["date"])
+    ok = (e >= 0) & (d >= 0) & daily["employed"].to_numpy(dtype=bool)
+    grid[e[ok], :, d[ok]] = codes.get("休息", "休")
     s = result.sessions
-    out = {}
-    for r in s.itertuples(index=False):
-        if r.leave is not None and r.leave == r.leave:
-            code = codes.get(r.leave, r.leave[:1])
-        elif r.no_punch or r.late_half or r.late_full or r.early_half or r.early_full:
-            code = codes.get("旷工", "旷")
-        elif r.missing:
-            code = codes.get("缺卡", "缺")
-        elif r.late_fined:
-            code = codes.get("迟到", "迟")
-        elif r.early_fined:
-            code = codes.get("早退", "早")
-        else:
-            code = codes.get("出勤", "√")
-        out[(r.emp, r.date, r.sess)] = code
-    return out
+    if s is not None and len(s):
+        e, d = emps.get_indexer(s["emp"]), dates.get_indexer(s["date"])
+        k = s["sess"].to_numpy(dtype=int) - 1
+        ok = (e >= 0) & (d >= 0)
+        grid[e[ok], k[ok], d[ok]] = session_codes(s, codes)[ok]
+    grid[grid == ""] = None
+    return grid
 
 
 def grid_spec(result: MonthResult) -> SheetSpec:
     codes = legend(result.policy.grid_legend)
-    daily = result.daily
-    dates = sorted(daily["date"].unique())
-    by_session = session_codes(result, codes)
-    kind = {(e, d): (t, w) for e, d, t, w in zip(daily["emp"], daily["date"], daily["day_type"],
-                                                  daily["note"].str.startswith("ATT-09"))}
-    monthly = result.monthly.set_index("emp")
-    rows = []
-    for emp, name in zip(monthly.index, monthly["name"]):
-        for sess, label in SESSIONS:
-            row = [emp if sess == 1 else None, name if sess == 1 else None, label]
-            for d in dates:
-                code = by_session.get((emp, d, sess))
-                if code is None:
-                    day_type, outside = kind.get((emp, d), ("", True))
-                    code = codes.get("未在职", "") if outside else codes.get("休息", "休")
-                row.append(code or None)
-            totals = [float(monthly.at[emp, TOTAL_FIELDS[t]]) if sess == 1 else None for t in TOTALS]
-            rows.append(row + totals)
-    first = pd.Timestamp(dates[0]) if dates else None
-    month = f"{first:%Y年%m月}" if first is not None else result.month
-    weekdays = ["", "", ""] + [("一二三四五六日")[pd.Timestamp(d).day_of_week] for d in dates] + [""] * len(TOTALS)
-    title = [f"{month}考勤表"] + [None] * (len(weekdays) - 1)
-    legend_line = "图例：" + "  ".join(f"{code}={name}" for name, code in codes.items() if code)
-    rows.append([None] * len(weekdays))
-    rows.append([legend_line] + [None] * (len(weekdays) - 1))
-    rows.append(["制表：__________    部门负责人：__________    人力资源部：__________    日期：__________"]
-                + [None] * (len(weekdays) - 1))
+    monthly = result.monthly
+    dates = pd.DatetimeIndex(sorted(result.daily["date"].unique()))
+    n = len(monthly)
+    matrix = code_matrix(result, codes, pd.Index(monthly["emp"]), dates).reshape(n * len(SESSIONS), len(dates))
+    first_row = lambda values: np.ravel(np.column_stack([values, np.full(n, None, dtype=object)])).tolist()  # noqa: E731
+    body = {"工号": first_row(monthly["emp"].to_numpy(dtype=object)), "姓名": first_row(monthly["name"].to_numpy(dtype=object)),
+            "时段": [label for _ in range(n) for _, label in SESSIONS]}
+    for i, d in enumerate(dates):
+        body[str(d.day)] = matrix[:, i].tolist()
+    for t in TOTALS:
+        body[t] = first_row(monthly[TOTAL_FIELDS[t]].astype(float).to_numpy(dtype=object))
+    month = f"{dates[0]:%Y年%m月}" if len(dates) else result.month
     columns = ([Column("工号", "text", 7), Column("姓名", "text", 8), Column("时段", "text", 5)]
-               + [Column(str(pd.Timestamp(d).day), "text", 3.2) for d in dates]
-               + [Column(t, "days", 6) for t in TOTALS])
-    return SheetSpec(c.GRID.name, columns, rows=[weekdays[:3] + weekdays[3:]] + rows, header_rows=[title],
+               + [Column(str(d.day), "text", 3.2) for d in dates] + [Column(t, "days", 6) for t in TOTALS])
+    weekdays = [None] * 3 + [WEEKDAY_NAMES[d.day_of_week] for d in dates] + [None] * len(TOTALS)
+    foot = [[], ["图例：" + "  ".join(f"{code}={name}" for name, code in codes.items() if code)],
+            ["制表：__________    部门负责人：__________    人力资源部：__________    日期：__________"]]
+    data = {col.header: [weekdays[i]] + body[col.header] + [row[i] if i < len(row) else None for row in foot]
+            for i, col in enumerate(columns)}
+    return SheetSpec(c.GRID.name, columns, data=data, header_rows=[[f"{month}考勤表"]],
                      freeze="D3", autofilter=False, landscape=True, fit_width=True, print_titles=True,
-                     merge=[f"A1:{_letter(len(columns) - 1)}1"])
-
-
-def _letter(index: int) -> str:
-    from kaohe.workbook.values import column_letter
-
-    return column_letter(index)
+                     merge=[f"A1:{column_letter(len(columns) - 1)}1"])

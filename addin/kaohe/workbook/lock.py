@@ -8,14 +8,29 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from pathlib import Path
 
 from kaohe.findings import InputRefused
 
 
+STILL_ACTIVE = 259  # GetExitCodeProcess of a process that has not ended
+PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+ERROR_ACCESS_DENIED = 5
+
+
 def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (locks and temp files of a killed run are taken over).
+
+    POSIX: signal 0. Windows has no signal 0 (``os.kill(pid, 0)`` sends CTRL_C_EVENT): the process
+    is opened and its exit code read.
+    """
     if pid <= 0:
         return False
+    if sys.platform == "win32":
+        import ctypes
+
+        return alive_windows(pid, ctypes.WinDLL("kernel32", use_last_error=True), ctypes.get_last_error)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -23,6 +38,22 @@ def alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def alive_windows(pid: int, kernel32, last_error) -> bool:
+    """OpenProcess + GetExitCodeProcess; a process we may not open (another user's) exists."""
+    import ctypes
+
+    handle = kernel32.OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return last_error() == ERROR_ACCESS_DENIED
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True  # cannot tell: never take over a lock that may be live
+        return code.value == STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 @contextlib.contextmanager

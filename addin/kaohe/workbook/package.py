@@ -425,6 +425,8 @@ def _place_sheets(parts: Parts, existing: list[_Sheet], specs: list[SheetSpec], 
             el = etree.SubElement(sheets_el, parts.q("sheet"), nsmap={"r": REL_NS})
             el.set("name", spec.name)
             el.set("sheetId", str(max_id))
+            if spec.hidden:
+                el.set("state", "hidden")
             el.set(f"{{{REL_NS}}}id", rid)
             parts.edit(WORKBOOK)
         replaced[part] = _Stream(spec, style_ids, dxf_ids)

@@ -9,18 +9,22 @@ finding with its address, and its value is blank. A file that cannot be used at 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import itertools
 import re
 import os
 import zipfile
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.periods import month_of
 from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
 from kaohe.workbook.parts import STRICT_NS
@@ -50,21 +54,44 @@ class Book:
     findings: list[Finding]
     fingerprint: str
     raw: dict[str, list[list]] = field(default_factory=dict)  # rows of other sheets asked for by name
+    sheet_names: tuple[str, ...] = ()
 
     def table(self, spec: c.InputSheet) -> Table:
         return self.tables.get(spec.name) or empty_table(spec)
 
 
-def check_file(path: Path) -> None:
-    """Refuse files that cannot be used: missing, locked, encrypted, not a workbook, a bomb."""
+def missing_sheet(name: str, present) -> InputRefused:
+    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space)."""
+    close = difflib.get_close_matches(name, [str(p) for p in present], n=1, cutoff=0.5)
+    hint = f"，您是否想用“{close[0]}”？（请把工作表改名为“{name}”）" if close else ""
+    hint_en = f"; did you mean '{close[0]}'?" if close else ""
+    return InputRefused(f"缺少必需的工作表“{name}”{hint}", f"required sheet '{name}' is missing{hint_en}")
+
+
+def open_elsewhere(path: Path) -> Path | None:
+    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps while ``path`` is open."""
+    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
+        if lock.exists():
+            return lock
+    return None
+
+
+def check_file(path: Path, may_be_open: bool = False) -> None:
+    """Refuse files that cannot be used: missing, locked, encrypted, not a workbook, a bomb.
+
+    ``may_be_open``: the command only reads this file, so a workbook open in Excel is fine
+    (Excel lets others read the saved file); commands that write refuse it.
+    """
     if not path.exists():
         raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
     if path.is_dir():
         raise InputRefused(f"这是文件夹，不是工作簿：{path}", f"this is a folder, not a workbook: {path}")
-    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
-        if lock.exists():
-            raise InputRefused(f"工作簿正被其他程序打开（{lock.name}），请先关闭再运行",
-                               f"the workbook is open in another program ({lock.name}); close it first")
+    lock = None if may_be_open else open_elsewhere(path)
+    if lock:
+        raise InputRefused(f"工作簿正在 Excel 或其他程序中打开（{lock.name}），请保存并关闭后再运行。"
+                           f"若已关闭（例如 Excel 崩溃后），可删除同一文件夹中的隐藏文件 {lock.name} 后重试",
+                           f"the workbook is open in another program ({lock.name}); close it first. If nothing "
+                           f"has it open (e.g. after a crash), delete the hidden file {lock.name} beside it")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InputRefused(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
@@ -157,21 +184,23 @@ def fingerprint_file(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
-    check_file(path)
+def open_workbook(path: Path, may_be_open: bool = False) -> python_calamine.CalamineWorkbook:
+    check_file(path, may_be_open)
     try:
         return python_calamine.CalamineWorkbook.from_path(os.fspath(path))
     except Exception as exc:  # calamine raises its own error types for damaged parts
         raise InputRefused("工作簿无法读取（文件可能已损坏）", f"the workbook cannot be read: {exc}") from None
 
 
-def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS, raw: tuple[str, ...] = ()) -> Book:
+def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS, raw: tuple[str, ...] = (),
+              may_be_open: bool = False) -> Book:
     """Read the input sheets of ``specs`` (typed) and of ``raw`` (cell rows, if present) from a workbook file.
 
     Date serial numbers are read in the workbook's own date system (1900, or 1904 from Mac Excel).
+    ``may_be_open``: a read-only command (finance, rules) may read a workbook open in Excel.
     """
     path = Path(path)
-    wb = open_workbook(path)
+    wb = open_workbook(path, may_be_open)
     with date_system(is_1904(path)):
         return _read_book(path, wb, specs, raw)
 
@@ -188,11 +217,12 @@ def is_1904(path: Path) -> bool:
 def _read_book(path: Path, wb, specs, raw) -> Book:
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
-    names = set(wb.sheet_names)
+    sheet_names = tuple(wb.sheet_names)
+    names = set(sheet_names)
     for spec in specs:
         if spec.name not in names:
             if spec.mandatory:
-                raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
+                raise missing_sheet(spec.name, sheet_names)
             continue
         check_sheet_extent(path, spec.name)
         sheet = wb.get_sheet_by_name(spec.name)
@@ -216,7 +246,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
             except Exception as exc:
                 raise InputRefused(f"工作表“{name}”无法读取", f"sheet '{name}' cannot be read: {exc}") from None
     wb.close()
-    return Book(path, tables, findings, fingerprint_file(path), raw_rows)
+    return Book(path, tables, findings, fingerprint_file(path), raw_rows, sheet_names)
 
 
 def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[str, Table], list[Finding]]:
@@ -272,19 +302,7 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding]) -> Table 
     kinds = c.COLUMN_KINDS.get(spec.name, {})
     headers = list(index)
     positions = [index[h] for h in headers]
-    columns: list[list] = [[] for _ in headers]
-    excel_rows: list[int] = []
-    first = header_row + 2
-    for offset, row in enumerate(itertools.chain(head[header_row + 1:], rows)):
-        width = len(row)
-        values = [row[j] if j < width else None for j in positions]
-        if all(v is None or v == "" or (isinstance(v, str) and v.isspace()) for v in values):
-            continue
-        excel_rows.append(first + offset)
-        for column, v in zip(columns, values):
-            column.append(v)
-        if len(excel_rows) * max(len(headers), 1) > MAX_SHEET_CELLS:
-            raise InputRefused(f"工作表“{spec.name}”过大", f"sheet '{spec.name}' is too large")
+    columns, excel_rows = _pick_columns(spec, itertools.chain(head[header_row + 1:], rows), positions, header_row + 2)
     letters, bad = {}, set()
     key_columns = c.ROW_KEY_COLUMNS.get(spec.name, ())
     data: dict[str, object] = {}
@@ -315,6 +333,39 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding]) -> Table 
     return Table(spec.name, frame, letters, bad)
 
 
+PICK_CHUNK = 20_000
+
+
+def _filled(column: tuple) -> list[bool]:
+    return [v is not None and (v.__class__ is not str or bool(v.strip())) for v in column]
+
+
+def _pick_columns(spec: c.InputSheet, rows, positions: list[int], first: int) -> tuple[list[list], list[int]]:
+    """The cells at ``positions`` of every non-blank row, column by column, with their Excel row numbers.
+
+    Rows are taken in chunks: a chunk is picked and transposed in C (itemgetter, zip) and blank
+    rows are dropped by column masks, so no Python loop runs per punch."""
+    need = max(positions) + 1
+    pick = itemgetter(*positions) if len(positions) > 1 else (lambda r: (r[positions[0]],))
+    columns: list[list] = [[] for _ in positions]
+    excel_rows: list[int] = []
+    rows = iter(rows)
+    while chunk := list(itertools.islice(rows, PICK_CHUNK)):
+        picked = [pick(r) if len(r) >= need else tuple(r[j] if j < len(r) else None for j in positions)
+                  for r in chunk]
+        transposed = list(zip(*picked))
+        keep = np.zeros(len(picked), dtype=bool)
+        for column in transposed:
+            keep |= np.array(_filled(column), dtype=bool)
+        excel_rows.extend((np.flatnonzero(keep) + first).tolist())
+        for out, column in zip(columns, transposed):
+            out.extend(itertools.compress(column, keep))
+        first += len(chunk)
+        if len(excel_rows) * len(positions) > MAX_SHEET_CELLS:
+            raise InputRefused(f"工作表“{spec.name}”过大", f"sheet '{spec.name}' is too large")
+    return columns, excel_rows
+
+
 def _fast_column(column: list, kind: str) -> list | None:
     """Bulk parsing of a column whose cells are all of the expected type (the common case)."""
     types = {type(v) for v in column}
@@ -338,17 +389,12 @@ def _fast_column(column: list, kind: str) -> list | None:
 
 
 def _month_text(value) -> str | None:
-    """月份 as YYYY-MM from ``2026-11``, ``2026/11``, ``2026年11月`` or a date."""
+    """月份 as YYYY-MM (see kaohe.periods for the spellings accepted) from text or a date."""
     if is_blank(value):
         return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return f"{value.year:04d}-{value.month:02d}"
     if isinstance(value, float):
-        return _month_text(parse_date(value))
-    m = re.match(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(?:\s*[-/.]\s*\d{1,2}\s*日?)?\s*$", str(value))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise ValueError(f"月份应为 YYYY-MM：“{value}”")
-    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
+        return month_of(parse_date(value))
+    return month_of(value)
 
 
 def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding], sheet: str = c.KPI_DATA.name) -> Table:

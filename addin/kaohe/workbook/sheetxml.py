@@ -68,7 +68,7 @@ class SheetSpec:
     name: str
     columns: list[Column]
     rows: list[list] | None = None           # row-major values, or
-    data: dict[str, list] | None = None      # column-major values (fast path)
+    data: dict[str, list] | None = None      # column-major values (fast path); datetime64 arrays allowed
     total_row: list | None = None
     freeze: str = "A2"
     autofilter: bool = True
@@ -83,7 +83,9 @@ class SheetSpec:
     merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
     data_name: str | None = None              # a workbook-level name over header + data rows (合计 excluded)
     protection_xml: str = ""                  # HR's <sheetProtection/> kept from the sheet being replaced
-    findings: list | None = None              # 问题清单: the findings it lists (notes from the write are added)
+    with_notes: object = None                 # 问题清单: notes -> the same sheet with the writer's notes added
+    hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
+    changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
 
 
 def _text(value: str) -> str:
@@ -217,6 +219,12 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
         out.append(f'<conditionalFormatting sqref="{rng}"><cfRule type="cellIs" dxfId="{dxfs[dxf]}" '
                    f'priority="{priority}" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>')
         priority += 1
+    if spec.changed_rows and n:
+        i = next(k for k, c in enumerate(spec.columns) if c.header == spec.changed_rows[0])
+        out.append(f'<conditionalFormatting sqref="A{header_r + 1}:{letters[-1]}{data_last}"><cfRule type="expression" '
+                   f'dxfId="{dxfs[spec.changed_rows[1]]}" priority="{priority}"><formula>'
+                   f'AND(ISNUMBER(${letters[i]}{header_r + 1}),${letters[i]}{header_r + 1}&lt;&gt;0)</formula></cfRule>'
+                   '</conditionalFormatting>')
     out.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
     orient = "landscape" if spec.landscape else "portrait"
     fit = ' fitToWidth="1" fitToHeight="0"' if spec.fit_width else ""
@@ -266,7 +274,8 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
     """Number texts for a column of numbers or date-times (None for blanks); None if mixed."""
     try:
         if kind in ("date", "datetime", "time"):
-            ts = pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
+            ts = pd.Series(values) if isinstance(values, np.ndarray) and values.dtype.kind == "M" else \
+                pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
             if kind == "time":
                 serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
             else:

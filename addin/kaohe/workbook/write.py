@@ -67,7 +67,9 @@ def frame_spec(sheet: c.OutputSheet, frame: pd.DataFrame, *, total: bool = False
     data = {}
     for (header, fieldname), col in zip(sheet.columns, cols):
         series = frame[fieldname] if fieldname in frame else pd.Series([None] * len(frame))
-        if col.style in ("time", "datetime", "date"):
+        if col.style in ("time", "datetime", "date") and pd.api.types.is_datetime64_any_dtype(series):
+            values = series.to_numpy()  # datetime64 straight to serials: no Timestamp per cell
+        elif col.style in ("time", "datetime", "date"):
             values = [None if pd.isna(v) else v for v in series.tolist()]
         else:
             values = series.astype(object).where(series.notna(), None).tolist()
@@ -81,20 +83,63 @@ def frame_spec(sheet: c.OutputSheet, frame: pd.DataFrame, *, total: bool = False
     return SheetSpec(sheet.name, cols, data=data, total_row=total_row, **kw)
 
 
-def problems_spec(findings: list[Finding]) -> SheetSpec:
-    frame = pd.DataFrame([{"sheet": f.sheet, "cell": f.cell, "problem": f.problem, "action": f.action,
-                           "level": f.level, "basis": f.basis} for f in findings],
-                         columns=[f for _, f in c.PROBLEMS.columns])
+def problems_spec(findings: list[Finding], source: str = "", month: str = "", previous: list[list] | None = None,
+                  names: dict[str, str] | None = None) -> SheetSpec:
+    """问题清单: ``findings`` as rows of ``source`` (the command, c.SOURCE_*) for ``month`` ("" = not a month).
+
+    ``previous`` is the sheet as it stands (header row first, e.g. :func:`previous_problems`): its rows
+    of other commands or other months are kept, this command's rows of this month are replaced.
+    ``names`` (工号 -> 姓名) fills 姓名 of rows about a person. Rows of an older layout without 来源 go.
+    """
+    kept = _other_rows(previous or [], source, month)
+    names = names or {}
+    rows = [{"sheet": f.sheet, "cell": f.cell or None, "problem": f.problem, "action": f.action, "level": f.level,
+             "basis": f.basis or None, "emp": f.emp or None, "name": names.get(f.emp) if f.emp else None,
+             "source": source or None, "month": month or None} for f in findings]
+    frame = pd.DataFrame(kept + rows, columns=[f for _, f in c.PROBLEMS.columns])
     spec = frame_spec(c.PROBLEMS, frame, landscape=True)
-    spec.findings = list(findings)
+    spec.with_notes = lambda notes: problems_spec(list(findings) + notes, source, month, previous, names)
     return spec
 
 
 def _add_notes(specs: list[SheetSpec]):
     """The writer's notes (提示/警告 about HR's parts) go into the 问题清单 being written, if any."""
     def finish(notes):
-        return [problems_spec(s.findings + notes) if s.findings is not None and notes else s for s in specs]
+        return [s.with_notes(notes) if s.with_notes is not None and notes else s for s in specs]
     return finish
+
+
+def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
+    """Rows of an existing 问题清单 that another command (or another month) wrote, as engine fields."""
+    if not previous:
+        return []
+    header = ["".join(str(h).split()) if h is not None else "" for h in previous[0]]
+    fields = dict(c.PROBLEMS.columns)
+    if "来源" not in header:
+        return []
+    index = {fields[h]: i for i, h in enumerate(header) if h in fields}
+    out = []
+    for row in previous[1:]:
+        rec = {f: (row[i] if i < len(row) and row[i] not in ("", None) else None) for f, i in index.items()}
+        if not any(rec.values()):
+            continue
+        if (str(rec.get("source") or ""), str(rec.get("month") or "")) == (source, month):
+            continue
+        out.append(rec)
+    return out
+
+
+def previous_problems(path: Path) -> list[list]:
+    """The 问题清单 of the workbook file at ``path`` as cell rows (header first); [] if there is none."""
+    import python_calamine
+
+    try:
+        wb = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
+        if c.PROBLEMS.name not in wb.sheet_names:
+            return []
+        return [list(r) for r in wb.get_sheet_by_name(c.PROBLEMS.name).to_python()]
+    except Exception:  # an unreadable old sheet is simply replaced
+        return []
 
 
 def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts: str) -> SheetSpec:

@@ -1,0 +1,383 @@
+"""月结: closing a month that finance has paid, reopening it, and paying corrections next month.
+
+A close is a row of 月结记录 (月份, 操作 月结, 确认人, the computer's user name, 时间, the
+fingerprint of the input values of that month, the fingerprint of 月度汇总's values, the
+totals) plus a frozen copy of the month's 月度汇总 and 请假校验 values in hidden kaohe sheets.
+The latest row of a month says whether it is closed. While it is closed:
+
+* compute-month is refused (nothing written), import keeps the month's punches out and
+  check-leave leaves the month's 请假校验 rows as closed;
+* the finance export is made from the frozen figures, never recomputed.
+
+Reopening (操作 重新打开, with a reason) lets the month be recomputed; each recompute writes
+变更对比 (every employee and money column: as closed, now, difference). Closing it again
+freezes the new figures and records every difference in a hidden corrections sheet, paid with
+the next month: that month's finance export carries 上月更正 (补发 +, 补扣 −) and 更正明细.
+
+Fingerprints are of values, not of the file: sha256 over a canonical text of the rows (numbers
+to 4 decimals, dates in ISO form, text stripped, blank as empty, rows sorted), so re-saving or
+reformatting the workbook does not change them, while any changed value does.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+from collections import Counter
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kaohe.engine.month import parse_month
+from kaohe.findings import Finding, InputRefused
+from kaohe.workbook import contract as c
+from kaohe.workbook.sheetxml import SheetSpec
+from kaohe.workbook.write import frame_spec
+
+# The sheets whose rows belong to a month by a date field; the others count whole.
+MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.LEAVE.name: ("start", "end"),
+                c.OVERTIME.name: ("date",), c.EXCEPTIONS.name: ("date",), c.PROXY.name: ("date",),
+                c.ROTA.name: ("date",)}
+MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
+PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != "调整合计")
+
+
+@dataclass(frozen=True)
+class CloseState:
+    """The latest 月结记录 row of a month."""
+
+    month: str
+    action: str
+    by: str
+    time: object
+    summary_fp: str
+    reason: str
+
+    @property
+    def closed(self) -> bool:
+        return self.action == c.CLOSE_ACTION
+
+    @property
+    def when(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M}" if isinstance(self.time, (dt.datetime, dt.date)) else str(self.time or "")
+
+
+# --- fingerprints ------------------------------------------------------------------
+def _canonical(value) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return f"{float(value):.4f}"
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def values_fingerprint(rows) -> str:
+    """Fingerprint of row values: independent of row order, formatting and number types."""
+    lines = sorted("\t".join(_canonical(v) for v in row) for row in rows)
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def _in_month(frame: pd.DataFrame, fields: tuple[str, ...], first: dt.date, last: dt.date) -> pd.Series:
+    lo, hi = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
+    stamps = [pd.to_datetime(frame[f], errors="coerce") for f in fields if f in frame]
+    if len(fields) == 2 and fields == ("start", "end"):  # a leave touching the month
+        return ((stamps[0] < hi) & (stamps[1] >= lo)).fillna(False)
+    hit = pd.Series(False, index=frame.index)
+    for s in stamps:
+        hit |= ((s >= lo) & (s < hi)).fillna(False)
+    return hit
+
+
+def input_fingerprint(tables: dict, month: str) -> str:
+    """Fingerprint of the values of the attendance input rows that belong to ``month``."""
+    first, last = parse_month(month)
+    rows = []
+    for spec in c.ATTENDANCE_INPUTS:
+        table = tables.get(spec.name)
+        if table is None:
+            continue
+        frame = table.frame.drop(columns=["row"], errors="ignore")
+        if spec.name in MONTH_FIELDS:
+            frame = frame[_in_month(frame, MONTH_FIELDS[spec.name], first, last)]
+        frame = frame[sorted(frame.columns)]
+        rows += [(spec.name, *r) for r in frame.itertuples(index=False, name=None)]
+    return values_fingerprint(rows)
+
+
+def monthly_rows(monthly: pd.DataFrame) -> list[list]:
+    """月度汇总's rows (contract column order) from an engine frame."""
+    fields = [f for _, f in c.MONTHLY.columns]
+    return [list(r) for r in monthly.reindex(columns=fields).astype(object).itertuples(index=False, name=None)]
+
+
+def summary_fingerprint(monthly: pd.DataFrame) -> str:
+    return values_fingerprint(monthly_rows(monthly))
+
+
+# --- reading kaohe's close sheets (from a file's raw rows or from the live workbook) ---
+def _records(rows: list[list] | None, sheet: c.OutputSheet) -> pd.DataFrame:
+    """A kaohe-written sheet's rows as a frame of its engine fields (empty if absent)."""
+    fields = [f for _, f in sheet.columns]
+    if not rows:
+        return pd.DataFrame(columns=fields)
+    header = ["".join(str(v).split()) if v is not None else "" for v in rows[0]]
+    index = {f: header.index(h) for h, f in sheet.columns if h in header}
+    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
+    data = {f: [(r[i] if i < len(r) else None) if i is not None else None for r in body]
+            for f, i in ((f, index.get(f)) for f in fields)}
+    frame = pd.DataFrame(data, columns=fields)
+    return frame.replace({"": None})
+
+
+def close_state(log_rows: list[list] | None, month: str) -> CloseState | None:
+    """The month's latest 月结记录 entry, or None if it was never closed."""
+    log = _records(log_rows, c.CLOSE_LOG)
+    log = log[log["month"].astype(str) == month]
+    if log.empty:
+        return None
+    r = log.iloc[-1]
+    return CloseState(month, str(r["action"]), str(r["by"] or ""), r["time"], str(r["summary_fp"] or ""),
+                      str(r["reason"] or ""))
+
+
+def closed_months(log_rows: list[list] | None) -> set[str]:
+    log = _records(log_rows, c.CLOSE_LOG)
+    latest = log.groupby("month", sort=False)["action"].last() if len(log) else pd.Series(dtype=object)
+    return {str(m) for m, a in latest.items() if a == c.CLOSE_ACTION}
+
+
+def frozen_monthly(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
+    """The frozen 月度汇总 of ``month`` as an engine frame (empty if there is none)."""
+    frame = _records(frozen_rows, c.FROZEN_MONTHLY)
+    frame = frame[frame["month"].astype(str) == month].drop(columns=["month"]).reset_index(drop=True)
+    for _, fieldname in PAID_FIELDS + (("调整合计", "adjustment"),):
+        frame[fieldname] = pd.to_numeric(frame[fieldname], errors="coerce").fillna(0.0).astype(float)
+    for fieldname in ("name", "dept", "basis", "social_self"):
+        frame[fieldname] = frame[fieldname].fillna("")
+    return frame
+
+
+def refuse_if_closed(log_rows: list[list] | None, month: str) -> CloseState | None:
+    """Refuse work on a closed month (exit 2); returns the month's state otherwise."""
+    state = close_state(log_rows, month)
+    if state is not None and state.closed:
+        raise InputRefused(
+            f"{month} 已于 {state.when} 由 {state.by} 月结，不能重新计算；如需更正请先重新打开"
+            f"（kaohe close 工作簿 --month {month} --reopen 原因 --by 姓名）",
+            f"{month} was closed by {state.by} at {state.when}; reopen it first (kaohe close --reopen)")
+    return state
+
+
+# --- what close, reopen and recompute write ------------------------------------------
+def computer_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return os.environ.get("USERNAME", "")
+
+
+def log_spec(log_rows: list[list] | None, entry: dict) -> SheetSpec:
+    """月结记录 with ``entry`` (engine fields) appended."""
+    log = _records(log_rows, c.CLOSE_LOG)
+    log = pd.concat([log, pd.DataFrame([entry])], ignore_index=True) if len(log) else pd.DataFrame([entry])
+    return frame_spec(c.CLOSE_LOG, log, landscape=True)
+
+
+def close_entry(month: str, by: str, input_fp: str, monthly: pd.DataFrame) -> dict:
+    deductions = ["absence_deduction", "personal_deduction", "sick_deduction"]
+    return {"month": month, "action": c.CLOSE_ACTION, "by": by, "user": computer_user(),
+            "time": dt.datetime.now().replace(microsecond=0), "input_fp": input_fp,
+            "summary_fp": summary_fingerprint(monthly), "employees": len(monthly),
+            "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),
+            "deductions": float(monthly[deductions].to_numpy().sum()),
+            "ot_pay": float(monthly["ot_pay"].sum()), "adjustment": float(monthly["adjustment"].sum())}
+
+
+def reopen_entry(month: str, by: str, reason: str) -> dict:
+    return {"month": month, "action": c.REOPEN_ACTION, "by": by, "user": computer_user(),
+            "time": dt.datetime.now().replace(microsecond=0), "reason": reason}
+
+
+def _replace_month(rows: list[list] | None, sheet: c.OutputSheet, month: str, frame: pd.DataFrame) -> SheetSpec:
+    """A hidden per-month store with ``month``'s rows replaced by ``frame``."""
+    kept = _records(rows, sheet)
+    kept = kept[kept["month"].astype(str) != month]
+    new = frame.assign(month=month)
+    both = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    return frame_spec(sheet, both, hidden=True, print_titles=False)
+
+
+def frozen_specs(raw: dict, month: str, monthly: pd.DataFrame, leave_check: pd.DataFrame) -> list[SheetSpec]:
+    first, last = parse_month(month)
+    leave = leave_check[_in_month(leave_check, ("start", "end"), first, last)] if len(leave_check) else leave_check
+    return [_replace_month(raw.get(c.FROZEN_MONTHLY.name), c.FROZEN_MONTHLY, month, monthly),
+            _replace_month(raw.get(c.FROZEN_LEAVE.name), c.FROZEN_LEAVE, month, leave)]
+
+
+def differences(closed: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+    """Every employee (of either) and money column: as closed, now, the difference."""
+    fields = [f for h, f in c.MONTHLY.columns if h in MONEY_ITEMS]
+    a = closed.set_index("emp")[["name", *fields]]
+    b = now.set_index("emp")[["name", *fields]]
+    emps = list(dict.fromkeys([*b.index, *a.index]))
+    a, b = a.reindex(emps), b.reindex(emps)
+    names = b["name"].fillna(a["name"])
+    rows = []
+    for header, fieldname in ((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS):
+        was = pd.to_numeric(a[fieldname], errors="coerce").fillna(0.0)
+        is_ = pd.to_numeric(b[fieldname], errors="coerce").fillna(0.0)
+        rows.append(pd.DataFrame({"emp": emps, "name": names.to_numpy(), "item": header, "closed": was.to_numpy(),
+                                  "now": is_.to_numpy(), "diff": (is_ - was).round(2).to_numpy()}))
+    out = pd.concat(rows, ignore_index=True)
+    order = {e: i for i, e in enumerate(emps)}
+    items = {h: i for i, h in enumerate(MONEY_ITEMS)}
+    return out.sort_values(["emp", "item"], key=lambda s: s.map(order if s.name == "emp" else items),
+                           kind="stable").reset_index(drop=True)
+
+
+def changes_spec(diff: pd.DataFrame, reason: str) -> SheetSpec:
+    return frame_spec(c.CHANGES, diff.assign(reason=reason), changed_rows=("差额", "missing"))
+
+
+def reopened_specs(state: CloseState | None, raw_rows, monthly: pd.DataFrame) -> list[SheetSpec]:
+    """变更对比 for the recompute of a reopened month (nothing for a month never closed)."""
+    if state is None or state.closed:
+        return []
+    before = frozen_monthly(raw_rows(c.FROZEN_MONTHLY.name), state.month)
+    return [changes_spec(differences(before, monthly), state.reason)]
+
+
+def next_month(month: str) -> str:
+    first, last = parse_month(month)
+    return f"{last + dt.timedelta(days=1):%Y-%m}"
+
+
+def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, reason: str) -> SheetSpec | None:
+    """The hidden corrections store with this re-close's differences (补发 +, 补扣 −) added."""
+    changed = diff[(diff["diff"] != 0) & (diff["item"] != "调整合计")]
+    if changed.empty:
+        return None
+    sign = changed["item"].map(lambda h: 1.0 if h in c.PAID_ITEMS else -1.0)
+    new = changed.assign(month=month, paid_in=next_month(month), effect=(changed["diff"] * sign).round(2),
+                         reason=reason)
+    kept = _records(rows, c.CORRECTIONS)
+    both = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    return frame_spec(c.CORRECTIONS, both, hidden=True, print_titles=False)
+
+
+def corrections_for(rows: list[list] | None, paid_in: str) -> pd.DataFrame:
+    """The corrections to pay with month ``paid_in`` (engine fields; 上月更正 as ``effect``)."""
+    frame = _records(rows, c.CORRECTIONS)
+    frame = frame[frame["paid_in"].astype(str) == paid_in].reset_index(drop=True)
+    for f in ("closed", "now", "effect"):
+        frame[f] = pd.to_numeric(frame[f], errors="coerce").fillna(0.0).astype(float)
+    return frame
+
+
+def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
+    """请假校验 with the rows of closed months as they were closed (``raw_rows(name)`` gives a sheet's rows)."""
+    months = closed_months(raw_rows(c.CLOSE_LOG.name))
+    if not months:
+        return leave_check
+    frozen = _records(raw_rows(c.FROZEN_LEAVE.name), c.FROZEN_LEAVE)
+    frozen = frozen[frozen["month"].astype(str).isin(months)].drop(columns=["month"])
+    hit = pd.Series(False, index=leave_check.index)
+    for month in months:
+        hit |= _in_month(leave_check, ("start", "end"), *parse_month(month)) if len(leave_check) else hit
+    kept = leave_check[~hit]
+    both = pd.concat([kept, frozen], ignore_index=True) if len(kept) else frozen.reset_index(drop=True)
+    both = both.drop_duplicates(subset=["source"]) if len(both) else both
+    return both.sort_values("start", kind="stable", key=lambda s: pd.to_datetime(s, errors="coerce")).reset_index(drop=True)
+
+
+def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], list[Finding]]:
+    """Imported punches (工号, 打卡时间, 来源) without those dated in a closed month; a 警告 per month left out."""
+    months = closed_months(log_rows)
+    if not months:
+        return punch_rows, []
+    left_out = Counter(f"{ts:%Y-%m}" for _, ts, _ in punch_rows if f"{ts:%Y-%m}" in months)
+    kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
+    return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
+                          level=c.LEVEL_WARNING) for m, n in sorted(left_out.items())]
+
+
+# --- the command -----------------------------------------------------------------------
+CLOSE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name, c.CORRECTIONS.name, c.MONTHLY.name,
+             c.RUN_LOG.name)
+COMPUTE_COMMANDS = ("compute-month", "demo", "month-end:compute")
+
+
+def _shown_month(raw: dict) -> str | None:
+    """The month 月度汇总 shows: of the latest compute in 运行记录."""
+    log = raw.get(c.RUN_LOG.name) or []
+    months = [str(r[2]) for r in log[1:] if len(r) > 2 and str(r[1]) in COMPUTE_COMMANDS]
+    return months[-1] if months else None
+
+
+def _check_shown(raw: dict, month: str, monthly: pd.DataFrame) -> None:
+    """Refuse to close other figures than the 月度汇总 HR checked (inputs changed after computing)."""
+    if _shown_month(raw) != month or not raw.get(c.MONTHLY.name):
+        return
+    shown = _records(raw[c.MONTHLY.name], c.MONTHLY)
+    shown = shown[shown["emp"].astype(str) != c.TOTAL_LABEL]
+    if values_fingerprint(monthly_rows(shown)) != summary_fingerprint(monthly):
+        raise InputRefused("月度汇总与按当前输入算出的结果不一致（计算后输入又有改动），请先“计算本月”并查看，再月结",
+                           "月度汇总 differs from what the current inputs give; compute the month again first")
+
+
+def close_job(book, month: str, by: str, reopen: str | None = None, progress=None, command: str = "close"):
+    """月结确认 (or, with ``reopen`` = the reason, 重新打开) of ``month`` in ``book``."""
+    from pathlib import Path
+
+    from kaohe.engine.month import compute_month
+    from kaohe.jobs import JobResult, _month_or_refuse
+    from kaohe.workbook.lock import run_lock
+    from kaohe.workbook.read import read_book
+    from kaohe.workbook.write import run_log_spec, save
+
+    month = _month_or_refuse(month)
+    by = (by or "").strip()
+    if not by:
+        raise InputRefused("请用 --by 写明确认人姓名", "say who closes the month with --by")
+    if reopen is not None and not reopen.strip():
+        raise InputRefused("重新打开需要写明原因", "reopening needs a reason")
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    with run_lock(book):
+        say("读取工作簿…")
+        data = read_book(book, raw=CLOSE_RAW)
+        log = data.raw.get(c.CLOSE_LOG.name)
+        state = close_state(log, month)
+        if reopen is not None:
+            if state is None or not state.closed:
+                raise InputRefused(f"{month} 没有月结，无需重新打开", f"{month} is not closed")
+            entry = reopen_entry(month, by, reopen.strip())
+            specs = [log_spec(log, entry), run_log_spec(book, "close --reopen", month, data.fingerprint,
+                                                        f"重新打开; 确认人{by}; 原因{reopen.strip()}")]
+            written, backup = save(book, None, specs)
+            return JobResult(written, backup, [s.name for s in specs], 0, {"action": c.REOPEN_ACTION, **entry})
+        refuse_if_closed(log, month)
+        say("计算本月…")
+        result = compute_month(data.tables, month)
+        _check_shown(data.raw, month, result.monthly)
+        entry = close_entry(month, by, input_fingerprint(data.tables, month), result.monthly)
+        specs = [log_spec(log, entry), *frozen_specs(data.raw, month, result.monthly, result.leave_check)]
+        if state is not None:  # closed before and reopened: what changed is paid next month
+            before = frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month)
+            corrections = corrections_spec(data.raw.get(c.CORRECTIONS.name), month,
+                                           differences(before, result.monthly), state.reason)
+            specs += [corrections] if corrections is not None else []
+        counts = (f"月结; 确认人{by}; 员工{entry['employees']}人; 调整合计{entry['adjustment']:.2f}元; "
+                  f"汇总指纹{entry['summary_fp']}")
+        specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
+        say("写入月结记录…")
+        written, backup = save(book, None, specs)
+    return JobResult(written, backup, [s.name for s in specs], len(result.findings), {"action": c.CLOSE_ACTION, **entry},
+                     result)

@@ -1,0 +1,176 @@
+"""The rule reference HR can read: docs/规则说明.md, ``kaohe rules`` and the 规则说明 sheet.
+
+All three are generated from the rule catalog (kaohe.policy.catalog) and the policy's parameters
+(kaohe.policy.params), so they cannot drift from what kaohe computes. docs/工作簿约定.md is
+generated from the workbook contract the same way. ``scripts/build_docs.py --check`` (run by the
+tests) fails when a committed document is not a fresh generation.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kaohe.policy import ParamInfo, params, render
+from kaohe.policy.catalog import FAMILIES, RULES, Rule
+from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
+from kaohe.workbook import contract as c
+
+GENERATED = "本文件由 `python scripts/build_docs.py` 生成，请勿手工修改。"
+RULE_HEADERS = ("编号", "类别", "条款", "规则", "规则表参数（默认值）", "制度未明确之处的决定")
+PARAM_HEADERS = ("参数", "默认值", "说明", "规则", "条款")
+
+
+def params_of(rule_id: str) -> list[ParamInfo]:
+    return [p for p in params() if p.rule == rule_id]
+
+
+def _param_text(rule: Rule) -> str:
+    return "；".join(f"{p.key} = {render(p) or '（空）'}" for p in params_of(rule.id))
+
+
+def rule_rows() -> list[tuple]:
+    return [(r.id, r.family, r.article, r.text, _param_text(r), r.decision) for r in RULES]
+
+
+def param_rows() -> list[tuple]:
+    return [(p.key, render(p), p.doc, p.rule, p.article) for p in params()]
+
+
+def _md_cell(text) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ") if text not in (None, "") else ""
+
+
+def _md_table(headers, rows) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
+    return out
+
+
+def rules_markdown() -> str:
+    lines = ["# 规则说明", "", GENERATED, "",
+             "kaohe 写出的每一笔罚款、扣款和提示，在“依据”列都注明规则编号和条款（如 `ATT-04 第十九条`），"
+             "可在下表中查到它的含义。第…条指《考勤与请假管理制度》（篇一）；篇二/三/五是网店客服组月度 KPI 方案，"
+             "篇四是电子商务部季度/年度考核办法。",
+             "",
+             "表中的数字都是默认值：在工作簿的“规则”表中修改“值”一列即可，无需改程序。"
+             "设置低于劳动法标准时（如法定节假日加班倍数低于 3），kaohe 仍按公司规则计算，并在问题清单中给出警告。", ""]
+    for family_key, family in FAMILIES.items():
+        rules = [r for r in RULES if r.id.startswith(family_key + "-")]
+        lines += [f"## {family}", ""]
+        lines += _md_table(("编号", "条款", "规则", "规则表参数（默认值）"),
+                           [(r.id, r.article, r.text, _param_text(r)) for r in rules])
+        lines.append("")
+    lines += ["## 规则表参数", "", "工作簿“规则”表的“参数”一列写下表的参数名，“值”一列写新的值；没有写的参数用默认值。", ""]
+    lines += _md_table(PARAM_HEADERS, param_rows())
+    lines += ["", "## 制度未明确之处的决定", "", "公司制度没有写明或可以有不同理解的地方，kaohe 按以下决定处理：", ""]
+    lines += [f"- **{r.id}**（{r.article or '无条款'}）：{r.decision}" for r in RULES if r.decision]
+    lines += ["", "## KPI 指标默认值（KPI-01、KPI-02）", "",
+              "在客服绩效工作簿的“KPI规则”表中可以修改；表存在时整表替代下列默认值。比率写小数（0.452 即 45.2%），响应时间以秒计。", ""]
+    lines += _md_table(("指标", "权重", "方向", "目标值", "底线值", "评分人", "别名"),
+                       [(i.name, f"{i.weight:g}", i.direction, _num(i.target), _num(i.floor), i.scorer, "、".join(i.aliases))
+                        for i in KPI_INDICATORS])
+    lines += ["", "## 考核默认值（REV-04、REV-05）", "", "岗位权重（经营业绩/工作态度/任职能力/团队协作，%）：", ""]
+    lines += _md_table(("岗位", "经营业绩", "工作态度", "任职能力", "团队协作"),
+                       [(r.role, *(f"{v:g}" for v in r.as_tuple())) for r in ROLE_WEIGHTS])
+    lines += ["", "等级：", ""]
+    lines += _md_table(("等级", "最低分", "绩效系数"), [(g.grade, f"{g.min_score:g}", f"{g.coefficient:g}") for g in GRADES])
+    return "\n".join(lines) + "\n"
+
+
+def _num(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def contract_markdown() -> str:
+    """docs/工作簿约定.md: the sheets HR keeps, their columns and allowed values; the sheets kaohe writes."""
+    from kaohe.templates import CHOICES, SHEET_CHOICES
+
+    kinds = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",
+             "number": "数字", "raw": "按参数而定"}
+    lines = ["# 工作簿约定", "", GENERATED, "",
+             "kaohe 按表名和表头文字找到工作表和列：列的顺序可以调整，可以加自己的列，kaohe 不会改动它们。"
+             "表名、表头请与下面完全一致（“您是否想用…”的提示会指出拼写相近的表名）。", "",
+             "## HR 填写的表（kaohe 只读取，不改动）", ""]
+    inputs = c.ATTENDANCE_INPUTS + (c.IDENTITY, c.KPI_DATA, c.KPI_RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES)
+    for spec in inputs:
+        if spec is c.IMPORTED:
+            continue
+        column_kinds = c.COLUMN_KINDS.get(spec.name, {})
+        choices = {**CHOICES, **SHEET_CHOICES.get(spec.name, {})}
+        lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
+        rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
+                 kinds.get(column_kinds.get(col), "文本"), "、".join(choices.get(col, ()))) for col in spec.columns]
+        lines += _md_table(("列", "是否必填", "类型", "允许的值"), rows)
+        lines.append("")
+    lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
+    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
+    lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
+    lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
+              f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    return "\n".join(lines)
+
+
+DOCS = {"规则说明.md": rules_markdown, "工作簿约定.md": contract_markdown}
+
+
+def write_docs(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, build in DOCS.items():
+        path = folder / name
+        path.write_text(build(), encoding="utf-8", newline="\n")
+        written.append(path)
+    return written
+
+
+def add_reference_sheet(wb, name: str = c.RULES_REFERENCE):
+    """A read-only sheet with every rule and parameter, so a 依据 ID can be looked up in Excel."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    ws = wb.create_sheet(name)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws.append(["规则说明：依据列中的规则编号（如 ATT-04）可在此查到。数字为默认值，可在“规则”表中修改。"])
+    ws["A1"].font = Font(bold=True, size=12)
+    for headers, rows in ((RULE_HEADERS, rule_rows()), (PARAM_HEADERS, param_rows())):
+        ws.append([])
+        ws.append(list(headers))
+        for cell in ws[ws.max_row]:
+            cell.font, cell.fill = bold, fill
+        for row in rows:
+            ws.append(list(row))
+            for cell in ws[ws.max_row]:
+                cell.alignment = wrap
+    for letter, width in zip("ABCDEF", (14, 16, 18, 60, 36, 40)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.protection.sheet = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    return ws
+
+
+def write_rules_workbook(out: Path) -> Path:
+    """``kaohe rules --out``: the reference as a workbook of its own."""
+    import openpyxl
+
+    from kaohe.templates import save_workbook
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    add_reference_sheet(wb)
+    out = Path(out)
+    return save_workbook(wb, out / f"{c.RULES_REFERENCE}.xlsx" if out.is_dir() else out)
+
+
+def rules_text() -> str:
+    """``kaohe rules`` without --out: one rule a paragraph, for the terminal."""
+    out = []
+    for r in RULES:
+        out.append(f"{r.id}  {r.article}\n  {r.text}")
+        if _param_text(r):
+            out.append(f"  参数：{_param_text(r)}")
+        if r.decision:
+            out.append(f"  决定：{r.decision}")
+    return "\n".join(out) + "\n"

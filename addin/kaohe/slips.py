@@ -1,0 +1,274 @@
+"""打印确认单: 个人考勤确认单, one A4 page per employee to sign.
+
+Each page: the header (company, month, 工号, 姓名, 部门), every day of the month with an event
+(late, early, missing punch, absence, leave, overtime — date, punches, what happened and its
+rule), the money lines with their rule IDs, totals equal to 月度汇总 (the frozen figures of a
+closed month), “本人确认以上考勤记录无误”, a signature and date line and a line for an objection.
+
+Layout decision: the slips are a new workbook (nothing of HR's), written with openpyxl, which
+sets what a printed form needs — fixed row heights, manual page breaks, merged lines. Pages are
+made here, not by the spreadsheet: at most ``PAGE_ROWS`` rows of fixed height per page, so a
+long month continues on a page of its own with the header repeated (续页), and the PDF
+LibreOffice prints has one page per employee plus those continuation pages.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from kaohe.findings import InputRefused
+from kaohe.workbook import contract as c
+
+PAGE_ROWS = 42  # rows per printed page (fixed heights: fits A4 portrait with the margins below)
+ROW_HEIGHT = 18
+HEADER_ROWS = 4  # title, who, blank, table header
+FOOTER_ROWS = 16  # summary, money table (header + 8 lines), blank, confirmation, signature, objection (2)
+WIDTHS = {"A": 11, "B": 6, "C": 24, "D": 64, "E": 11}
+LAST = "E"
+MONEY_KEYWORDS = {"迟到早退罚款": "迟到", "缺卡罚款": "缺卡", "代打卡罚款": "代打卡", "旷工扣款": "旷工",
+                  "事假扣款": "事假", "病假扣款": "病假", "加班费": "加班"}
+MONEY_FIELDS = [(h, f) for h, f in c.MONTHLY.columns if h in MONEY_KEYWORDS]
+CONFIRM = "本人确认以上考勤记录无误。"
+SIGN = "员工签名：____________________　　　　日期：________年____月____日"
+OBJECTION = "异议（如有，请写明日期和事项）：________________________________________________"
+BLANK_LINE = "________________________________________________________________________________"
+NO_EVENTS = "本月没有迟到、早退、缺卡、旷工、请假或加班记录"
+EVENT_HEADER = ("日期", "星期", "打卡", "事项（时间、依据）", "罚款")
+MONEY_HEADER = ("项目", None, "金额", "依据", None)
+
+
+def company_name(book: Path) -> str:
+    """The company Excel records in the workbook's properties (docProps/app.xml), if any."""
+    try:
+        with zipfile.ZipFile(book) as z:
+            xml = z.read("docProps/app.xml").decode("utf-8", "replace")
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return ""
+    m = re.search(r"<(?:\w+:)?Company>([^<]*)</(?:\w+:)?Company>", xml)
+    return m.group(1).strip() if m else ""
+
+
+def _punches(r) -> str:
+    return " ".join("--:--" if pd.isna(v) or v is None else f"{v:%H:%M}" for v in (r.am_in, r.am_out, r.pm_in, r.pm_out))
+
+
+def events(daily: pd.DataFrame, emp: str) -> list[tuple]:
+    """The employee's days with an event: (日期, 星期, 打卡, 说明, 罚款)."""
+    d = daily[(daily["emp"] == emp) & (daily["note"].fillna("") != "")]
+    return [(f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r), r.note, float(r.fine or 0))
+            for r in d.itertuples(index=False)]
+
+
+def money_lines(row) -> list[tuple]:
+    """(项目, 金额, 依据) for each money column of 月度汇总 and 调整合计."""
+    parts = [p for p in str(row["basis"] or "").split("；") if p]
+    lines = []
+    for header, fieldname in MONEY_FIELDS:
+        amount = float(row[fieldname] or 0)
+        basis = next((p for p in parts if MONEY_KEYWORDS[header] in p), "") if amount else ""
+        lines.append((header, amount, basis))
+    lines.append(("调整合计（负数为扣款）", float(row["adjustment"] or 0), "PAY-04: 加班费 − 罚款 − 扣款"))
+    return lines
+
+
+def summary_line(row) -> str:
+    leave = "、".join(f"{k}{float(row[f'days_{k}']):g}天" for k in c.LEAVE_TYPES if float(row[f"days_{k}"] or 0))
+    return (f"应出勤 {float(row['due_days']):g} 天，实出勤 {float(row['present_days']):g} 天；迟到 {int(row['late_count'])} 次，"
+            f"早退 {int(row['early_count'])} 次，缺卡 {int(row['missing_count'])} 次；旷工 {float(row['absent_days']):g} 天；"
+            f"请假 {leave or '无'}；加班 {float(row['ot_hours']):g} 小时")
+
+
+def pages(n_events: int) -> list[int]:
+    """How many events go on each page of one employee (the last page also holds the footer)."""
+    full, last = PAGE_ROWS - HEADER_ROWS, PAGE_ROWS - HEADER_ROWS - FOOTER_ROWS
+    out = []
+    while n_events > last:
+        take = min(full, n_events)
+        out.append(take)
+        n_events -= take
+    return out + [n_events]
+
+
+class _Sheet:
+    """Row-by-row writer of the slips sheet (openpyxl), with the styles of the form."""
+
+    def __init__(self, ws):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        self.ws, self.r = ws, 0
+        thin = Side(style="thin")
+        self.box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.bold, self.title = Font(name="等线", bold=True, size=11), Font(name="等线", bold=True, size=15)
+        self.plain = Font(name="等线", size=11)
+        self.fill = PatternFill("solid", fgColor="DDEBF7")
+        self.left, self.center = Alignment(vertical="center"), Alignment(horizontal="center", vertical="center")
+
+    def row(self, values=(), *, merge: str | None = None, font=None, boxed=False, fill=False, money_col=None):
+        self.r += 1
+        r = self.r
+        self.ws.row_dimensions[r].height = ROW_HEIGHT
+        for i, v in enumerate(values):
+            if v is None:
+                continue
+            cell = self.ws.cell(row=r, column=i + 1, value=v)
+            cell.font = font or self.plain
+            cell.alignment = self.left
+            if money_col is not None and i == money_col:
+                cell.number_format = '"¥"#,##0.00'
+        if boxed:
+            for col in range(1, 6):
+                cell = self.ws.cell(row=r, column=col)
+                cell.border = self.box
+                if fill:
+                    cell.fill = self.fill
+        if merge:
+            for part in merge.split(","):
+                a, b = part.split(":")
+                self.ws.merge_cells(f"{a}{r}:{b}{r}")
+
+    def page_break(self):
+        from openpyxl.worksheet.pagebreak import Break
+
+        self.ws.row_breaks.append(Break(id=self.r))
+
+
+def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]) -> int:
+    """One employee's page(s); returns the number of pages."""
+    chunks = pages(len(evs))
+    start = 0
+    for k, count in enumerate(chunks):
+        cont = f"　（续页 {k + 1}/{len(chunks)}）" if len(chunks) > 1 else ""
+        sheet.row([title], merge=f"A:{LAST}", font=sheet.title)
+        sheet.row([f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"],
+                  merge=f"A:{LAST}", font=sheet.bold)
+        sheet.row()
+        sheet.row(EVENT_HEADER, font=sheet.bold, boxed=True, fill=True)
+        for ev in evs[start:start + count]:
+            sheet.row(ev, boxed=True, money_col=4)
+        if not evs:
+            sheet.row([NO_EVENTS], merge=f"A:{LAST}")
+        start += count
+        if k < len(chunks) - 1:
+            sheet.page_break()
+    sheet.row([summary_line(row)], merge=f"A:{LAST}")
+    sheet.row(MONEY_HEADER, merge="A:B,D:E", font=sheet.bold, boxed=True, fill=True)
+    for item, amount, basis in money_lines(row):
+        sheet.row((item, None, amount, basis, None), merge="A:B,D:E", boxed=True, money_col=2)
+    sheet.row()
+    sheet.row([CONFIRM], merge=f"A:{LAST}", font=sheet.bold)
+    sheet.row([SIGN], merge=f"A:{LAST}")
+    sheet.row([OBJECTION], merge=f"A:{LAST}")
+    sheet.row([BLANK_LINE], merge=f"A:{LAST}")
+    return len(chunks)
+
+
+def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: str, company: str) -> int:
+    """The slips workbook at ``path`` (atomically); returns the number of pages."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = c.SLIPS.name
+    for col, width in WIDTHS.items():
+        ws.column_dimensions[col].width = width
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet = _Sheet(ws)
+    title = f"{company} 个人考勤确认单".strip()
+    total = 0
+    for i, (_, row) in enumerate(monthly.iterrows()):
+        if i:
+            sheet.page_break()
+        total += _write_employee(sheet, title, month, row, events(daily, row["emp"]))
+    ws.print_area = f"A1:{LAST}{max(sheet.r, 1)}"
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~kaohe-slips-", suffix=".xlsx")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return total
+
+
+def soffice() -> str | None:
+    """LibreOffice's command, if it is installed."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found or sys.platform != "win32":
+        return found
+    default = Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "LibreOffice" / "program" / "soffice.exe"
+    return str(default) if default.exists() else None
+
+
+def to_pdf(xlsx: Path) -> Path | None:
+    """Print ``xlsx`` to a PDF beside it through LibreOffice (None when LibreOffice is not installed)."""
+    command = soffice()
+    if not command:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = Path(tmp) / "profile"  # a private profile: works while the user's LibreOffice is open
+        out = Path(tmp) / "out"
+        try:
+            subprocess.run([command, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                            "--convert-to", "pdf", "--outdir", str(out), str(xlsx)],
+                           check=True, capture_output=True, timeout=600)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise InputRefused(f"LibreOffice 无法生成 PDF：{exc}", f"LibreOffice could not print the PDF: {exc}") from None
+        made = out / (xlsx.stem + ".pdf")
+        if not made.exists():
+            raise InputRefused("LibreOffice 没有生成 PDF", "LibreOffice wrote no PDF")
+        target = xlsx.with_suffix(".pdf")
+        shutil.move(str(made), target)
+    return target
+
+
+def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None = None, pdf: bool = True,
+              progress=None):
+    """个人考勤确认单 of ``month`` (one department with ``dept``): a workbook and, with LibreOffice, a PDF."""
+    from kaohe import close
+    from kaohe.engine.month import compute_month
+    from kaohe.jobs import JobResult, _month_or_refuse
+    from kaohe.workbook.lock import run_lock
+    from kaohe.workbook.read import read_book
+
+    month = _month_or_refuse(month)
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    with run_lock(book):
+        say("读取工作簿并计算本月…")
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name), may_be_open=True)  # only reads BOOK
+        result = compute_month(data.tables, month)
+        state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
+    monthly = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month) if state and state.closed \
+        else result.monthly
+    if dept:
+        monthly = monthly[monthly["dept"] == dept.strip()]
+        if monthly.empty:
+            raise InputRefused(f"部门“{dept}”在 {month} 没有员工", f"no employee of department '{dept}' in {month}")
+    target = Path(out) if out else book.parent / f"{c.SLIPS.name}_{month}{'_' + dept.strip() if dept else ''}.xlsx"
+    if target.is_dir():
+        target = target / f"{c.SLIPS.name}_{month}.xlsx"
+    target = target.with_suffix(".xlsx")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    say("写入确认单…")
+    n_pages = write_slips(target, monthly.reset_index(drop=True), result.daily, month, company_name(book))
+    pdf_path = None
+    if pdf:
+        say("用 LibreOffice 生成 PDF…")
+        pdf_path = to_pdf(target)
+    summary = {"employees": len(monthly), "pages": n_pages, "pdf": pdf_path, "closed": bool(state and state.closed)}
+    return JobResult(target, None, [c.SLIPS.name], len(result.findings), summary, monthly)

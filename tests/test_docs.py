@@ -1,0 +1,75 @@
+"""The repository stands alone: the rule reference and the workbook contract in docs/, current and complete."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from kaohe import reference
+from kaohe.cli import main
+from kaohe.policy import params
+from kaohe.policy.catalog import BY_ID, RULES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_committed_docs_are_a_fresh_generation():
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_docs.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_every_rule_id_the_code_cites_is_in_the_catalog():
+    cited = set()
+    for path in (ROOT / "addin" / "kaohe").rglob("*.py"):
+        cited |= set(re.findall(r"\b((?:ATT|OT|LV|KPI|REV|PAY)-\d\d)\b", path.read_text(encoding="utf-8")))
+    assert len(cited) > 30 and cited <= set(BY_ID), sorted(cited - set(BY_ID))
+    assert {p.rule for p in params()} <= set(BY_ID)
+
+
+def test_the_reference_lists_every_rule_parameter_and_decision():
+    text = (ROOT / "docs" / "规则说明.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"| {rule.id} |" in text
+    for p in params():
+        assert f"| {p.key} |" in text
+    assert "**LV-06**（第三十三条）：制度原文缺少天数：默认 3 天" in text
+    assert "| 迟到早退罚款 | 20 | 迟到或早退在档内时每次罚款（元） | ATT-04 | 第十九条 |" in text
+
+
+def test_kaohe_rules_writes_the_reference_workbook(tmp_path, capsys):
+    assert main(["rules", "--out", str(tmp_path / "规则说明.xlsx")]) == 0
+    ws = openpyxl.load_workbook(tmp_path / "规则说明.xlsx")["规则说明"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
+    assert rows["ATT-04"][2] == "第十九条" and "旷工半天起点分钟 = 30" in rows["ATT-04"][4]
+    assert {r.id for r in RULES} <= set(rows)
+    assert rows["迟到早退罚款"][1:4] == ("20", "迟到或早退在档内时每次罚款（元）", "ATT-04")
+
+
+def test_kaohe_rules_prints_every_rule(capsys):
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"{r.id}  {r.article}" in out for r in RULES)
+
+
+def test_the_attendance_template_carries_the_reference():
+    wb = openpyxl.load_workbook(ROOT / "templates" / "考勤模板.xlsx")
+    ws = wb["规则说明"]
+    ids = {r[0] for r in ws.iter_rows(values_only=True)}
+    assert {r.id for r in RULES} <= ids and ws.protection.sheet
+    guide = " ".join(r[0] for r in wb["使用说明"].iter_rows(values_only=True) if r[0])
+    assert "考勤表" in guide and "运行记录" in guide and "规则说明" in guide
+
+
+def test_the_reference_sheet_matches_the_generator():
+    wb = openpyxl.Workbook()
+    ws = reference.add_reference_sheet(wb)
+    assert [tuple(c.value for c in ws[3])] == [reference.RULE_HEADERS]
+
+
+def test_no_file_of_the_repository_points_outside_it():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    outside = "../" + "shared"
+    hits = [f for f in files if (ROOT / f).is_file() and outside.encode() in (ROOT / f).read_bytes()]
+    assert hits == []

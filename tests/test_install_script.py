@@ -1,0 +1,73 @@
+"""scripts/install_windows.ps1 read as Windows PowerShell 5.1 would run it (no Windows here).
+
+What stopped the old script before it installed the add-in: a command that does not exist
+(`python -m xlwings copy dll`: the pinned xlwings has no ``__main__``) whose stderr, redirected under
+``$ErrorActionPreference = "Stop"``, became a terminating error; and UTF-8 without a BOM, which
+PowerShell 5.1 reads in the ANSI code page.
+"""
+import codecs
+import importlib.util
+import re
+import tomllib
+from pathlib import Path
+
+import xlwings
+
+from kaohe import addin
+from kaohe.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "install_windows.ps1"
+
+
+def text():
+    data = SCRIPT.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8), "Windows PowerShell 5.1 needs the BOM to read UTF-8"
+    return data[len(codecs.BOM_UTF8):].decode("utf-8")
+
+
+def test_saved_as_utf8_with_a_bom_and_no_typographic_quotes():
+    script = text()
+    assert "考勤绩效" in script
+    # PowerShell takes “ ” ‘ ’ for quote characters: inside a string they would end it
+    assert not re.search("[\u2018\u2019\u201c\u201d]", script)
+
+
+def test_every_python_module_it_runs_can_run_as_a_module():
+    modules = re.findall(r"& \$python -m (\S+)", text())
+    assert modules == ["pip"]
+    for name in modules:
+        assert importlib.util.find_spec(f"{name}.__main__"), name
+    assert importlib.util.find_spec("xlwings.__main__") is None  # why `python -m xlwings …` had to go
+
+
+def test_every_kaohe_command_it_runs_exists():
+    script = text()
+    calls = re.findall(r'"python\\Scripts\\kaohe\.exe"\)\s+([^}]+?)\s*\}', script)
+    assert calls == ["addin install"]
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["kaohe"] == "kaohe.cli:main"  # what pip installs as Scripts\kaohe.exe
+    for call in calls:
+        args = build_parser().parse_args(call.split())
+        assert args.action == "install", call
+    assert re.search(r"pip install --no-index --find-links \$Wheelhouse kaohe\b", script)
+
+
+def test_native_commands_are_checked_by_exit_code_never_by_stderr():
+    script = text()
+    assert '$ErrorActionPreference = "Stop"' in script
+    assert not re.search(r"\s2>", script)  # a redirected stderr line is a terminating error in PS 5.1
+    assert "if ($LASTEXITCODE -ne 0)" in script
+    for line in script.splitlines():
+        if re.match(r"\s*(Invoke-Checked|function)\b", line) or line.strip().startswith("& $Command"):
+            continue
+        assert not re.search(r"(^|[;{]\s*)& ", line), f"unchecked native command: {line.strip()}"
+    assert re.search(r"Start-Process -Wait -PassThru", script) and "$setup.ExitCode -ne 0" in script
+
+
+def test_dll_and_wheelhouse_command_match_the_pinned_xlwings():
+    script = text()
+    dll = f"xlwings64-{xlwings.__version__}.dll"
+    assert dll in script and f'Lib "{dll}"' in addin.xlwings_module()
+    assert "pip download --only-binary=:all: --platform win_amd64 --python-version 3.11" in script
+    assert "pip wheel --no-deps -w wheelhouse ." in script

@@ -1,0 +1,78 @@
+"""打印确认单: 个人考勤确认单 printed to PDF through LibreOffice, checked structurally (pdfinfo, pdftotext).
+
+Figures by hand (RULES.md): 001 is 11 minutes late on each of the 25 workdays of November 2026
+(Mon-Sat, ATT-01): 25 × 20 = 500 (ATT-04); 002 misses 11-03 entirely: 1 day × 200 (ATT-06, PAY-02);
+003 is on time. 001's 25 event lines do not fit beside the footer: a second page with the header.
+"""
+import datetime as dt
+import re
+import shutil
+import subprocess
+
+import openpyxl
+import pytest
+from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
+
+from kaohe.cli import main
+from kaohe.slips import slips_job
+
+NOV = "2026-11"
+
+
+@pytest.fixture
+def book(tmp_path):
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        rows += punches_for("001", day, "08:41", "12:00", "13:30", "17:30")
+        if day != dt.date(2026, 11, 3):
+            rows += full_day("002", day)
+        rows += full_day("003", day)
+    roster = [ROSTER_HEADER, person("001", "甲", "客服部"), person("002", "乙", "客服部"), person("003", "丙", "仓储部")]
+    return write_book(tmp_path / "考勤.xlsx", {"员工名册": roster, "打卡记录": rows})
+
+
+def page_texts(pdf):
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                                                              check=True).stdout).group(1))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for i in range(1, pages + 1)]
+
+
+def money(text):
+    return float(text.replace("¥", "").replace(",", ""))
+
+
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"), reason="LibreOffice/poppler not installed")
+def test_slips_pdf_one_page_per_employee_totals_equal_the_monthly_summary(book, tmp_path):
+    out = tmp_path / "slips" / "确认单.xlsx"
+    out.parent.mkdir()
+    assert main(["slips", str(book), "--month", NOV, "--out", str(out), "-q"]) == 0
+    pages = page_texts(out.with_suffix(".pdf"))
+    assert len(pages) == 3 + 1  # 001's long month continues on a second page
+    assert all("个人考勤确认单" in p and f"月份：{NOV}" in p for p in pages)  # the header on every page
+    assert not any("###" in p for p in pages)
+    who = [re.search(r"工号：(\d+)", p).group(1) for p in pages]
+    assert who == ["001", "001", "002", "003"]
+    assert "续页 1/2" in pages[0] and "续页 2/2" in pages[1]
+    assert "本人确认以上考勤记录无误" not in pages[0]
+    last = {w: p for w, p in zip(who, pages)}  # each employee's last page holds the totals and the signature
+    totals = {w: money(re.search(r"调整合计（负数为扣款）\s+(-?¥[\d,.]+)", p).group(1)) for w, p in last.items()}
+    assert totals == {"001": -500, "002": -200, "003": 0}
+    assert main(["compute-month", str(book), "--month", NOV, "-q"]) == 0
+    rows = list(openpyxl.load_workbook(book)["月度汇总"].iter_rows(values_only=True))
+    summary = {r[0]: dict(zip(rows[0], r)) for r in rows[1:]}
+    for w, p in last.items():
+        assert totals[w] == summary[w]["调整合计"]
+        assert money(re.search(r"迟到早退罚款\s+(¥[\d,.]+)", p).group(1)) == summary[w]["迟到早退罚款"]
+        assert "本人确认以上考勤记录无误" in p and "员工签名" in p and "异议" in p
+    assert len(re.findall(r"ATT-04 第十九条: 上午上班 08:41, 迟到11分钟", pages[0] + pages[1])) == 25
+    assert "ATT-06" in last["002"] and "11-03" in last["002"]
+
+
+def test_slips_of_one_department(book, tmp_path):
+    job = slips_job(book, NOV, tmp_path / "仓储.xlsx", dept="仓储部", pdf=False)
+    ws = openpyxl.load_workbook(job.written).active
+    text = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert any("工号：003" in t for t in text) and not any("工号：001" in t or "工号：002" in t for t in text)
+    assert job.summary["pages"] == 1 and len(ws.row_breaks.brk) == 0
+    assert main(["slips", str(book), "--month", NOV, "--dept", "不存在的部门", "-q"]) == 2
