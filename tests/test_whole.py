@@ -161,7 +161,7 @@ MAIN, REL = parts.MAIN_NS, parts.REL_NS
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
-def add_report_sheet(path, ref: str, series: str):
+def add_report_sheet(path, ref: str, series: str, source: str | None = None):
     """HR adds 报表: a column chart over 月度汇总 and a pivot table whose cache reads 月度汇总!``ref``.
 
     The chart is built as XlsxWriter writes charts; the pivot parts as Excel writes a minimal cache without
@@ -200,8 +200,10 @@ def add_report_sheet(path, ref: str, series: str):
     m["xl/pivotCache/pivotCacheDefinition1.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotCacheDefinition xmlns="{MAIN}" '
         f'xmlns:r="{REL}" saveData="0" refreshedBy="HR" createdVersion="6" refreshedVersion="6" '
-        f'minRefreshableVersion="3" recordCount="0"><cacheSource type="worksheet"><worksheetSource ref="{ref}" '
-        f'sheet="月度汇总"/></cacheSource><cacheFields count="2"><cacheField name="部门" numFmtId="0"><sharedItems '
+        f'minRefreshableVersion="3" recordCount="0"><cacheSource type="worksheet">'
+        + (f'<worksheetSource name="{source}"/>' if source else f'<worksheetSource ref="{ref}" sheet="月度汇总"/>')
+        + f'</cacheSource>'
+        f'<cacheFields count="2"><cacheField name="部门" numFmtId="0"><sharedItems '
         f'count="1"><s v="客服部"/></sharedItems></cacheField><cacheField name="迟到早退罚款" numFmtId="0">'
         f'<sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" minValue="0" maxValue="60"/>'
         f'</cacheField></cacheFields></pivotCacheDefinition>').encode()
@@ -580,3 +582,31 @@ def test_sheet_names_excel_refuses_get_no_print_titles_so_libreoffice_opens_the_
     assert any("打印标题" in p["处理"] for p in problems(book))
     out = lo.convert(book, "csv", tmp_path / "lo-out", tmp_path / "lo-profile")
     assert out.stat().st_size > 0
+
+
+def test_the_record_of_many_sheets_stays_within_excels_property_length(tmp_path):
+    from kaohe.workbook.sheetxml import Column, SheetSpec
+
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [["工号"]]})
+    names = [f"KPI评分_20{y}-{m:02d}" for y in range(26, 29) for m in range(1, 13)]
+    package.write_sheets(book, book, [SheetSpec(n, [Column("工号")], rows=[]) for n in names], backup=False)
+    custom = etree.fromstring(members(book)["docProps/custom.xml"])
+    values = ["".join(p.itertext()) for p in custom]
+    assert values and all(len(v) <= 255 for v in values) and len(values) > 1
+    with zipfile.ZipFile(book) as z:
+        assert parts.read_record(parts.Parts(z)) == set(names)
+    record = members(book)["docProps/custom.xml"]
+    package.write_sheets(book, book, [SheetSpec(names[0], [Column("工号")], rows=[])], backup=False)
+    assert members(book)["docProps/custom.xml"] == record  # an unchanged record is not rewritten
+
+
+def test_pivot_on_the_summary_name_refreshes_on_load(tmp_path):
+    """The advised set-up: a pivot whose source is the name 月度汇总数据 — only refreshOnLoad is added."""
+    book = xw_book(tmp_path / "考勤.xlsx")
+    assert run(book) == 0
+    add_report_sheet(book, "", "'月度汇总'!$H$2:$H$5", source="月度汇总数据")
+    assert run(book) == 0
+    cache = etree.fromstring(members(book)["xl/pivotCache/pivotCacheDefinition1.xml"])
+    source = cache.find(f"{{{MAIN}}}cacheSource/{{{MAIN}}}worksheetSource")
+    assert cache.get("refreshOnLoad") == "1" and source.attrib == {"name": "月度汇总数据"}
+    assert "月度汇总数据" in members(book)["xl/workbook.xml"].decode()

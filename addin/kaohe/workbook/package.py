@@ -256,7 +256,7 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
                 notes += found
                 protections[sheet.name] = protection
         ranges = {s.name: data_range(s) for s in sheets}
-        notes += _refresh_pivots(parts, ranges)
+        notes += _refresh_pivots(parts, ranges, {s.data_name: s.name for s in sheets if s.data_name})
         notes += _stretch_charts(parts, reachable({k: v for k, v in graph.items() if k not in rewritten}), ranges)
         if finish:
             sheets = finish(notes)
@@ -468,8 +468,9 @@ def _workbook_names(parts: Parts, existing: list[_Sheet], specs: list[SheetSpec]
             parts.edit(WORKBOOK)
 
 
-def _refresh_pivots(parts: Parts, ranges: dict[str, Range]) -> list[Finding]:
-    """Pivot caches whose source is one of kaohe's sheets: refreshed on load, their plain range updated."""
+def _refresh_pivots(parts: Parts, ranges: dict[str, Range], data_names: dict[str, str]) -> list[Finding]:
+    """Pivot caches whose source is one of kaohe's sheets (or its name, e.g. 月度汇总数据): refreshed on load,
+    their plain range updated."""
     notes = []
     for rel in parts.rels(WORKBOOK):
         if rel.type != PIVOT_CACHE_REL or rel.part not in parts.names:
@@ -478,11 +479,11 @@ def _refresh_pivots(parts: Parts, ranges: dict[str, Range]) -> list[Finding]:
         source = next((el for el in root.iter() if local(el) == "worksheetSource"), None)
         if source is None or source.get(f"{{{REL_NS}}}id"):
             continue
-        sheet = source.get("sheet")
+        sheet = source.get("sheet") or data_names.get(source.get("name"))
         if sheet not in ranges:
             continue
         changes = {} if truthy(root.get("refreshOnLoad")) else {root: ("refreshOnLoad", "1")}
-        ref = source.get("ref")
+        ref = source.get("ref") if source.get("sheet") else None
         what = "已设为打开时刷新"
         if ref:
             new = ranges[sheet].ref.replace("$", "")

@@ -220,35 +220,56 @@ RECORD_PROPERTY = "kaohe工作表"
 RECORD_SEP = "/"  # cannot occur in a sheet name
 
 
+def _record_props(root) -> list:
+    return [p for p in root if local(p) == "property" and re.fullmatch(re.escape(RECORD_PROPERTY) + r"\d*",
+                                                                        p.get("name") or "")]
+
+
 def read_record(parts: Parts) -> set[str] | None:
     """The sheet names kaohe recorded as written by it, or None for a workbook without the record."""
     if CUSTOM_PART not in parts.names:
         return None
-    for prop in parts.tree(CUSTOM_PART):
-        if local(prop) == "property" and prop.get("name") == RECORD_PROPERTY:
-            return {n for n in "".join(prop.itertext()).split(RECORD_SEP) if n}
-    return None
+    props = _record_props(parts.tree(CUSTOM_PART))
+    if not props:
+        return None
+    return {n for p in props for n in "".join(p.itertext()).split(RECORD_SEP) if n}
+
+
+def _chunks(names: list[str], limit: int = 255) -> list[str]:
+    """The record as property values of at most ``limit`` characters (Excel's limit for a custom property)."""
+    out = [""]
+    for name in names:
+        piece = name if not out[-1] else RECORD_SEP + name
+        if out[-1] and len(out[-1]) + len(piece) > limit:
+            out.append(name)
+        else:
+            out[-1] += piece
+    return out
 
 
 def write_record(parts: Parts, sheets: list[str]) -> None:
-    """Store ``sheets`` as kaohe's record (HR's other custom properties are kept)."""
+    """Store ``sheets`` as kaohe's record (kaohe工作表, kaohe工作表2, …); HR's other custom properties are kept."""
     if CUSTOM_PART in parts.names:
+        root = parts.tree(CUSTOM_PART)
+        old = _record_props(root)
+        values = _chunks(sheets)
+        if ["".join(p.itertext()) for p in old] == values:
+            return
         root = parts.edit(CUSTOM_PART)
+        for p in old:
+            root.remove(p)
     else:
         root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
         parts.put(CUSTOM_PART, root)
         parts.add_rel("", CUSTOM_REL, CUSTOM_PART)
         parts.set_override(CUSTOM_PART, CUSTOM_CT)
-    prop = next((p for p in root if local(p) == "property" and p.get("name") == RECORD_PROPERTY), None)
-    if prop is None:
-        pids = [int(p.get("pid")) for p in root if (p.get("pid") or "").isdigit()]
+    pids = [int(p.get("pid")) for p in root if (p.get("pid") or "").isdigit()]
+    for k, value in enumerate(_chunks(sheets)):
         prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property")
         prop.set("fmtid", PROPERTY_FMTID)
-        prop.set("pid", str(max(pids + [1]) + 1))
-        prop.set("name", RECORD_PROPERTY)
-    for el in list(prop):
-        prop.remove(el)
-    etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = RECORD_SEP.join(sheets)
+        prop.set("pid", str(max(pids + [1]) + 1 + k))
+        prop.set("name", RECORD_PROPERTY + (str(k + 1) if k else ""))
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
 
 
 # --- references to a sheet's range inside formulas (chart series, defined names) ----------
