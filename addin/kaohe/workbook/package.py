@@ -239,80 +239,92 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
     src, dst = Path(src), Path(dst)
     remove_stale_temps(dst.parent)
     with zipfile.ZipFile(src) as zin:
-        infos = zin.infolist()
         parts = Parts(zin)
         if "xl/styles.xml" not in parts.names:
             raise InputRefused("工作簿缺少样式部件（xl/styles.xml），无法写入", "the workbook has no xl/styles.xml")
         _check_kind(parts, src, dst)
-        graph = parts.graph()
-        before = reachable(graph)
-        existing = _sheet_list(parts)
-        notes = _check_sheets(parts, src, existing, sheets)
-        rewritten = {s.part for s in existing if s.name in {spec.name for spec in sheets}}
-        protections = {}
-        for sheet in existing:
-            if sheet.name in {s.name for s in sheets} and sheet.part in parts.names:
-                found, protection = _hr_additions(parts, sheet)
-                notes += found
-                protections[sheet.name] = protection
-        ranges = {s.name: data_range(s) for s in sheets}
-        notes += _refresh_pivots(parts, ranges, {s.data_name: s.name for s in sheets if s.data_name})
-        notes += _stretch_charts(parts, reachable({k: v for k, v in graph.items() if k not in rewritten}), ranges)
-        if finish:
-            sheets = finish(notes)
-        for spec in sheets:
-            if protections.get(spec.name):
-                spec.protection_xml = protections[spec.name]
-        styles = StyleBook(zin.read("xl/styles.xml").decode("utf-8"))
-        style_ids, dxf_ids = styles.add_formats()
-        replaced: dict[str, object] = {"xl/styles.xml": styles.xml.encode("utf-8")}
-        for rel in parts.rels(WORKBOOK):
-            if rel.type == CALCCHAIN_REL:  # it would name cells of replaced sheets
-                parts.drop_rel(WORKBOOK, rel)
-        _place_sheets(parts, existing, sheets, style_ids, dxf_ids, replaced)
-        _workbook_names(parts, existing, sheets)
-        calc = parts.child("calcPr", create=True)
-        if calc.get("fullCalcOnLoad") != "1":
-            parts.edit(WORKBOOK)
-            calc.set("fullCalcOnLoad", "1")
-        record = read_record(parts) or set()
-        now = [s.name for s in _sheet_list(parts)]
-        write_record(parts, [n for n in now if n in record or n in {s.name for s in sheets}])
-        after = reachable(parts.graph())
-        dropped = {p for p in before - after if p in parts.names}
-        dropped |= {rels_name(p) for p in dropped if rels_name(p) in parts.names} | parts.removed_rels
-        dropped -= set(replaced) | parts.edited
-        parts.drop_overrides(dropped)
-        for name in parts.edited:
-            replaced[name] = dump(parts.trees[name])
-        new_parts = [p for p in replaced if p not in parts.names]
-
+        sheets = _plan(parts, src, sheets, finish)
+        replaced, dropped = _edit(parts, sheets)
         bak = _backup(src) if backup else None
-        fd, tmp = temp_file(dst.parent)
-        try:
-            with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zout, \
-                    date_system(parts.workbook_flag("workbookPr", "date1904")):
-                for k, info in enumerate(infos):
-                    if _fail_after is not None and k >= _fail_after:
-                        raise OSError("injected failure")
-                    if info.filename in dropped:
-                        continue
-                    data = replaced.get(info.filename)
-                    if data is None:
-                        _copy_member(zin, zout, info)
-                    else:
-                        _write_part(zout, _like(info), data)
-                for part in new_parts:
-                    _write_part(zout, zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), replaced[part])
-                raw.flush()
-                os.fsync(raw.fileno())
-            os.chmod(tmp, _mode_for(src, dst))
-            os.replace(tmp, dst)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        _write_package(parts, replaced, dropped, src, dst, _fail_after)
     return bak
+
+
+def _plan(parts: Parts, src: Path, sheets: list[SheetSpec], finish) -> list[SheetSpec]:
+    """Refusals first; then what the write means for HR's parts (notes), and the final specs."""
+    graph = parts.graph()
+    existing = _sheet_list(parts)
+    notes = _check_sheets(parts, src, existing, sheets)
+    names = {s.name for s in sheets}
+    protections = {}
+    for sheet in existing:
+        if sheet.name in names and sheet.part in parts.names:
+            found, protections[sheet.name] = _hr_additions(parts, sheet)
+            notes += found
+    ranges = {s.name: data_range(s) for s in sheets}
+    rewritten = {s.part for s in existing if s.name in names}
+    notes += _refresh_pivots(parts, ranges, {s.data_name: s.name for s in sheets if s.data_name})
+    notes += _stretch_charts(parts, reachable({k: v for k, v in graph.items() if k not in rewritten}), ranges)
+    sheets = finish(notes) if finish else sheets
+    for spec in sheets:
+        spec.protection_xml = protections.get(spec.name) or spec.protection_xml
+    return sheets
+
+
+def _edit(parts: Parts, sheets: list[SheetSpec]) -> tuple[dict[str, object], set[str]]:
+    """The package's edits: (part -> new content, parts no longer referenced by anything)."""
+    before = reachable(parts.graph())
+    existing = _sheet_list(parts)
+    styles = StyleBook(parts.zin.read("xl/styles.xml").decode("utf-8"))
+    style_ids, dxf_ids = styles.add_formats()
+    replaced: dict[str, object] = {"xl/styles.xml": styles.xml.encode("utf-8")}
+    for rel in parts.rels(WORKBOOK):
+        if rel.type == CALCCHAIN_REL:  # it would name cells of replaced sheets
+            parts.drop_rel(WORKBOOK, rel)
+    _place_sheets(parts, existing, sheets, style_ids, dxf_ids, replaced)
+    _workbook_names(parts, sheets)
+    calc = parts.child("calcPr", create=True)
+    if calc.get("fullCalcOnLoad") != "1":  # formulas reading kaohe's sheets are recalculated on opening
+        parts.edit(WORKBOOK)
+        calc.set("fullCalcOnLoad", "1")
+    record, written = read_record(parts) or set(), {s.name for s in sheets}
+    write_record(parts, [s.name for s in _sheet_list(parts) if s.name in record or s.name in written])
+    after = reachable(parts.graph())
+    dropped = {p for p in before - after if p in parts.names}
+    dropped |= {rels_name(p) for p in dropped if rels_name(p) in parts.names} | parts.removed_rels
+    dropped -= set(replaced) | parts.edited
+    parts.drop_overrides(dropped)
+    replaced.update((name, dump(parts.trees[name])) for name in parts.edited)
+    return replaced, dropped
+
+
+def _write_package(parts: Parts, replaced: dict, dropped: set[str], src: Path, dst: Path, fail_after) -> None:
+    """Copy, replace or leave out each member into a temporary file, then rename it over ``dst``."""
+    zin = parts.zin
+    fd, tmp = temp_file(dst.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zout, \
+                date_system(parts.workbook_flag("workbookPr", "date1904")):
+            for k, info in enumerate(zin.infolist()):
+                if fail_after is not None and k >= fail_after:
+                    raise OSError("injected failure")
+                if info.filename in dropped:
+                    continue
+                data = replaced.get(info.filename)
+                if data is None:
+                    _copy_member(zin, zout, info)
+                else:
+                    _write_part(zout, _like(info), data)
+            for part in (p for p in replaced if p not in parts.names):
+                _write_part(zout, zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)), replaced[part])
+            raw.flush()
+            os.fsync(raw.fileno())
+        os.chmod(tmp, _mode_for(src, dst))
+        os.replace(tmp, dst)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
 
 
 def _check_kind(parts: Parts, src: Path, dst: Path) -> None:
@@ -441,7 +453,7 @@ def _place_sheets(parts: Parts, existing: list[_Sheet], specs: list[SheetSpec], 
             parts.set_override(chart, CHART_CT)
 
 
-def _workbook_names(parts: Parts, existing: list[_Sheet], specs: list[SheetSpec]) -> None:
+def _workbook_names(parts: Parts, specs: list[SheetSpec]) -> None:
     """Print titles of kaohe's sheets and the workbook-level names over their data (e.g. 月度汇总数据)."""
     position = {s.name: i for i, s in enumerate(_sheet_list(parts))}
     titles = not any(_illegal_name(n) for n in position)
