@@ -8,8 +8,10 @@
   The wheelhouse folder holds python-3.11.x-amd64.exe (from python.org) and the wheels of kaohe and
   of everything it needs for Windows. Make it on any connected machine, in a clone of kaohe:
       python -m pip wheel --no-deps -w wheelhouse .
-      python -m pip download --only-binary=:all: --platform win_amd64 --python-version 3.11 -d wheelhouse wheelhouse/kaohe-0.1.0-py3-none-any.whl
+      python -m pip download --only-binary=:all: --platform win_amd64 --python-version 3.11 -d wheelhouse wheelhouse/kaohe-0.1.0-py3-none-any.whl pywin32 tzdata
   (name the kaohe wheel the first command wrote), then copy python-3.11.x-amd64.exe into it.
+  pywin32 and tzdata are named because pip evaluates "Windows only" dependencies (of xlwings and
+  pandas) for the machine it runs on, not for --platform.
 
   Every program this script starts is checked by its exit code ($LASTEXITCODE), never by what it
   prints on stderr: Windows PowerShell 5.1 would stop on a mere warning. Saved as UTF-8 with a BOM

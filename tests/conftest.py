@@ -1,5 +1,4 @@
 import datetime as dt
-import shutil
 import sys
 from pathlib import Path
 
@@ -55,5 +54,3 @@ class MonthView:
     def problems(self, text: str = "") -> list:
         return [f for f in self.findings if text in f.problem or text in f.action]
 
-
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

@@ -107,3 +107,16 @@ def test_reconcile_refuses_a_file_from_which_nothing_matches(tmp_path, capsys):
     assert main(["reconcile", str(book), str(other), "--month", "2026-11"]) == 2
     assert "没有可核对的项目" in capsys.readouterr().err
     assert book.read_bytes() == before
+
+
+def test_measures_match_without_group_and_unit_and_convert_by_unit():
+    import pytest
+
+    from kaohe.reconcile import _number, base_name, measure_columns
+
+    assert base_name("异常统计/迟到次数(次)") == ("迟到次数", "次") and base_name("请假/事假（小时）") == ("事假", "小时")
+    names = ["时间", "姓名", "异常统计/旷工次数(次)", "异常统计/旷工时长(分钟)", "假勤统计/调休假(天)"]
+    assert measure_columns(names) == {"旷工天数": [(3, "分钟")], "调休天数": [(4, "天")]}  # 旷工次数 is not days
+    assert _number(240, "分钟", "旷工天数") == 0.5 and _number("8小时", "天", "事假天数") == 1
+    assert _number("事假 4小时", "", "事假天数") == 0.5 and _number("--", "次", "迟到次数") is None
+    assert _number("1.5", "", "病假天数") == pytest.approx(1.5)

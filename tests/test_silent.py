@@ -58,3 +58,100 @@ def test_check_leave_keeps_the_rows_of_compute_month(tmp_path):
     again = rows_of(book, "问题清单")
     assert len(again) == len(after)
     assert [r for r in again if r["来源"] == "校验请假"] == leave
+
+
+def problem_at(path, sheet, cell):
+    return [r for r in rows_of(path, "问题清单") if r["工作表"] == sheet and r["单元格"] == cell]
+
+
+def summary_of(path):
+    return {r["工号"]: r for r in rows_of(path, "月度汇总")}
+
+
+# --- case 1: overtime approvals — only an approval word (or an approver's name) counts -------------------
+
+SUN = dt.date(2026, 11, 8)  # a rest day (the company rests on Sunday)
+
+
+def test_OT_01_only_an_approval_word_pays_overtime(tmp_path, capsys):
+    vps = {"001": "待审批", "002": "未批", "003": "x", "004": "0", "005": "已口头批准", "006": "√", "007": "ＹＥＳ",
+           "008": "李经理"}
+    roster = [ROSTER_HEADER] + [person(e, f"员工{e}") for e in vps] + [person("900", "李经理", dept="总经办")]
+    punches = november_punches(*vps)
+    for e in vps:
+        punches += [[e, dt.datetime(2026, 11, 8, 8, 50)], [e, dt.datetime(2026, 11, 8, 17, 10)]]
+    ot = [OT_HEADER] + [[e, SUN, dt.time(9), dt.time(17), "同意", vp, "加班费"] for e, vp in vps.items()]
+    book = attendance_book(tmp_path, 员工名册=roster, 打卡记录=punches, 加班申请=ot)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    money = summary_of(book)
+    # 8 h on a rest day at 200 %: 8 × 25 × 2 = 400 — only for √, ＹＥＳ (full width) and an approver's name.
+    assert {e: money[e]["加班费"] for e in vps} == {"001": 0, "002": 0, "003": 0, "004": 0, "005": 0,
+                                                    "006": 400, "007": 400, "008": 400}
+    for row, emp in enumerate(("002", "003", "004", "005"), start=3):  # unknown words: 错误 at the cell, not paid
+        found = problem_at(book, "加班申请", f"F{row}")
+        assert [r["级别"] for r in found] == ["错误"] and found[0]["工号"] == emp
+        assert "无法识别" in found[0]["问题"] and "不计加班费" in found[0]["处理"]
+    pending = problem_at(book, "加班申请", "F2")  # 待审批 is a known word: pending, a 警告
+    assert [r["级别"] for r in pending] == ["警告"] and "不计加班" in pending[0]["处理"]
+    assert "其中错误 4 条" in capsys.readouterr().out
+
+
+# --- case 2: leave status and type -------------------------------------------------------------------------
+
+def test_LV_01_leave_status_words_and_types(tmp_path, capsys):
+    thu, fri = dt.datetime(2026, 11, 19, 8, 30), dt.datetime(2026, 11, 20, 17, 30)
+    applied = dt.date(2026, 11, 2)
+    leave = [LEAVE_HEADER,
+             ["001", "事假", thu, fri, applied, "同意", None],
+             ["002", "事假", thu, fri, applied, "已同意", None],
+             ["003", "事假", thu, fri, applied, " 审批通过 ", None],
+             ["004", "年假", thu, fri, applied, "已批准", None],
+             ["005", "事假", thu, fri, applied, "口头同意", None],
+             ["006", "事假", fri, thu, applied, "已批准", None],
+             ["007", "探亲假", thu, fri, applied, "已批准", None]]
+    emps = [r[0] for r in leave[1:]]
+    skip = (dt.date(2026, 11, 19), dt.date(2026, 11, 20))
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER] + [person(e, f"员工{e}") for e in emps],
+                           打卡记录=november_punches(*emps, skip=skip), 请假记录=leave)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    m = summary_of(book)
+    # Approved 事假: 2 unpaid days, 2 × 200 = 400 事假扣款, no 旷工.
+    for e in ("001", "002", "003"):
+        assert (m[e]["事假天数"], m[e]["事假扣款"], m[e]["旷工天数"]) == (2, 400, 0)
+    assert (m["004"]["年休假天数"], m["004"]["旷工扣款"]) == (2, 0)  # 年假 is 年休假 (5 days entitled)
+    for e in ("005", "006", "007"):  # unknown status, end before start, unknown type: 2 days 旷工 = 400
+        assert (m[e]["旷工天数"], m[e]["旷工扣款"], m[e]["事假扣款"]) == (2, 400, 0)
+    status = problem_at(book, "请假记录", "F6")
+    assert [r["级别"] for r in status] == ["错误"] and "旷工" in status[0]["处理"] and status[0]["工号"] == "005"
+    order = problem_at(book, "请假记录", "D7")
+    assert [r["级别"] for r in order] == ["错误"] and "结束早于开始" in order[0]["问题"]
+    kind = problem_at(book, "请假记录", "B8")
+    assert [r["级别"] for r in kind] == ["错误"] and "探亲假" in kind[0]["问题"]
+    assert "其中错误 3 条" in capsys.readouterr().out
+
+
+def test_hr_synonyms_in_the_rules_sheet(tmp_path):
+    """HR adds their own words in 规则 (列 / 写法 / 标准值): 探亲假 counts as 事假, 领导已签 as approved."""
+    thu, fri = dt.datetime(2026, 11, 19, 8, 30), dt.datetime(2026, 11, 20, 17, 30)
+    rules = [["参数", "值", "列", "写法", "标准值"],
+             [None, None, "假别", "探亲假", "事假"],
+             [None, None, "审批状态", "领导已签", "已批准"],
+             [None, None, "假别", "公休", "年假"]]  # 标准值 must be a standard value: reported, unused
+    leave = [LEAVE_HEADER, ["001", "探 亲 假", thu, fri, dt.date(2026, 11, 2), "领导已签", None]]
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person()], 打卡记录=november_punches(
+        "001", skip=(thu.date(), fri.date())), 请假记录=leave, 规则=rules)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    m = summary_of(book)["001"]
+    assert (m["事假天数"], m["事假扣款"], m["旷工天数"]) == (2, 400, 0)
+    bad = problem_at(book, "规则", "D4")
+    assert [r["级别"] for r in bad] == ["错误"] and "公休" in bad[0]["问题"]
+
+
+def test_LV_01_LEAVECHECK_reads_the_same_vocabulary():
+    import kaohe.udfs as f
+
+    day, applied = dt.date(2026, 11, 2), dt.date(2026, 11, 1)
+    assert f.LEAVECHECK("年假", day, day, applied, "同意") == f.LEAVECHECK("年休假", day, day, applied, "已批准")
+    assert f.LEAVECHECK("事假", day, day, applied, "审批通过") == "通过"
+    assert f.LEAVECHECK("事假", day, day, applied, "口头同意").startswith("不通过：LV-01")
+    assert f.LEAVECHECK("事假", day, day, applied, None).startswith("不通过：LV-01")  # blank = pending

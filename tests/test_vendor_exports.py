@@ -64,10 +64,7 @@ def test_ATT_04_clock_card_report_xlsx(tmp_path):
 
 
 def test_ATT_04_clock_card_report_real_xls(tmp_path):
-    from lo import available, convert
-
-    if not available():
-        pytest.skip("LibreOffice is needed to write a real .xls")
+    from lo import convert  # LibreOffice writes the real OLE .xls
     (tmp_path / "src").mkdir()
     xlsx = write_book(tmp_path / "src" / "刷卡记录.xlsx", {"刷卡记录": clock_report_rows()})
     xls = convert(xlsx, "xls:MS Excel 97", tmp_path / "xls", tmp_path / "profile")
@@ -146,7 +143,7 @@ def dingtalk_csv(tmp_path, encoding, left_packed=False):
     return path
 
 
-@pytest.mark.parametrize("encoding,left_packed", [("utf-8", False), ("gbk", False), ("utf-8", True)])
+@pytest.mark.parametrize("encoding,left_packed", [("utf-8", False), ("gbk", False), ("utf-8", True), ("utf-16", False)])
 def test_dingtalk_daily_summary_csv(tmp_path, encoding, left_packed):
     book = attendance(tmp_path)
     assert main(["import", str(book), str(dingtalk_csv(tmp_path, encoding, left_packed)), "-q"]) == 0
@@ -315,3 +312,57 @@ def test_KPI_01_chitu_daily_files_combine_into_the_month(tmp_path):
     assert any("只覆盖 2/30 天" in p for p in found)  # a month not fully covered is a 警告
     assert main(["import", str(book), str(day2), "-q"]) == 0
     assert list(openpyxl.load_workbook(book)["KPI导入"].iter_rows(values_only=True)) == rows  # same file: no change
+
+
+def test_unreadable_rows_of_a_spreadsheet_export_are_counted(tmp_path):
+    header = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "考勤日期", "考勤时间", "打卡时间", "打卡结果"]
+    rows = [["原始记录"], ["统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01 09:00"], header]
+    rows += [["张三", "总部", "客服部", None, "客服", "0261546233", f"{d:%y-%m-%d}", "08:30", t, "正常"]
+             for d in workdays(2026, 11) for t in day_times(d)]
+    rows.append(["张三", "总部", "客服部", None, "客服", "0261546233", "26-11-30", "17:30", "25:61", "正常"])
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(write_book(tmp_path / "钉钉.xlsx", {"原始记录": rows})), "-q"]) == 0
+    assert len(imported(book)) == 100
+    assert any("有 1 处不是有效打卡记录" in p and f"第{len(rows)}行打卡时间无法识别“25:61”" in p for p in problems(book))
+
+
+def test_ATT_02_night_shift_morning_punch_in_the_next_days_column(tmp_path):
+    """A grid puts the night shift's 06:03 out punch in the next day's column, without 次日: the punch
+    stays on its date and the engine's shift rule gives it to the night shift (ATT-02)."""
+    mon, tue, wed = dt.date(2026, 11, 2), dt.date(2026, 11, 3), dt.date(2026, 11, 4)
+    cells = {mon: "21:55", tue: "06:03", wed: "06:10、14:02"}
+    source = wecom_grid(tmp_path, "上下班打卡_打卡时间记录_20261101-20261130.xlsx", dt.date(2026, 11, 1),
+                        dt.date(2026, 11, 30), [("张三", "zs01", "", lambda d: cells.get(d, "--"))])
+    book = write_book(tmp_path / "考勤.xlsx", {
+        "员工名册": [ROSTER_HEADER, person("001", "张三", system="综合工时")], "打卡记录": [["工号", "打卡时间"]],
+        "人员对照": [["工号", "企业微信账号"], ["001", "zs01"]],
+        "班次": [["班次", "时段1开始", "时段1结束"], ["夜班", dt.time(22), dt.time(6)], ["早班", dt.time(6), dt.time(14)]],
+        "排班": [["工号", "日期", "班次"], ["001", mon, "夜班"], ["001", wed, "早班"]]})
+    assert main(["import", str(book), str(source), "-q"]) == 0
+    assert (("001", dt.datetime(2026, 11, 3, 6, 3))) in [(r[0], r[1]) for r in imported(book)]
+    s = computed(book)["001"]
+    assert (s["应出勤天数"], s["旷工天数"], s["缺卡次数"]) == (2, 0, 0)  # both shifts complete
+    daily = list(openpyxl.load_workbook(book)["每日明细"].iter_rows(values_only=True))
+    night = next(dict(zip(daily[0], r)) for r in daily[1:] if r[3].date() == mon)
+    assert night["上午下班"] == dt.time(6, 3) and night["旷工天数"] == 0  # the night shift ended 06:03
+
+
+def test_password_protected_export_is_named_as_such(tmp_path, capsys):
+    import msoffcrypto
+
+    plain = write_book(tmp_path / "plain.xlsx", {"刷卡记录": clock_report_rows()})
+    locked = tmp_path / "刷卡记录.xlsx"
+    with open(plain, "rb") as src, open(locked, "wb") as out:
+        msoffcrypto.OfficeFile(src).encrypt("secret", out)
+    book = attendance(tmp_path)
+    before = book.read_bytes()
+    assert main(["import", str(book), str(locked)]) == 2
+    assert "设有打开密码" in capsys.readouterr().err and book.read_bytes() == before
+
+
+def test_clock_report_person_without_id_is_not_read_as_the_next_label(tmp_path):
+    rows = clock_report_rows()
+    rows[4][2] = ""  # 张三's 工号 left empty by the clock
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(write_book(tmp_path / "刷卡记录.xlsx", {"刷卡记录": rows})), "-q"]) == 0
+    assert {r[0] for r in imported(book)} == {"001", "002"}  # 张三 found by name, not as 考勤号码 "姓 名:"

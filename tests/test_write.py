@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 import xlsxwriter
 from builders import full_day, workdays
-from conftest import needs_soffice
 
 from kaohe.cli import main
 from kaohe.workbook import package
@@ -155,7 +154,6 @@ def test_workbook_xml_and_styles_edits_are_well_formed(tmp_path):
     assert len(ids) == len(set(ids))
 
 
-@needs_soffice
 def test_libreoffice_opens_the_result(tmp_path):
     book = rich_book(tmp_path / "b.xlsx")
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0

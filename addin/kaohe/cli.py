@@ -57,7 +57,7 @@ def print_month_summary(job) -> None:
     s = job.summary
     print_written(job)
     print(f"员工 {s['employees']} 人 · 罚款 ¥{_money(s['fines'])} · 扣款 ¥{_money(s['deductions'])} · "
-          f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条（见“问题清单”）")
+          f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条，其中错误 {s.get('errors', 0)} 条（见“问题清单”）")
 
 
 def cmd_check_leave(args) -> int:
@@ -66,7 +66,8 @@ def cmd_check_leave(args) -> int:
     job = check_leave_job(Path(args.book), Path(args.out) if args.out else None,
                           progress=_progress(args))
     print_written(job)
-    print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条")
+    print(f"请假 {job.summary['records']} 条 · 通过 {job.summary['passed']} 条 · 问题 {job.problems} 条，"
+          f"其中错误 {job.summary['errors']} 条（见“问题清单”）")
     return 0
 
 
@@ -262,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
 
     sp = add("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips)
-    sp.add_argument("book", metavar="BOOK")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)")
     sp.add_argument("--dept", metavar="部门", help="只打印此部门 / one department only")
 

@@ -40,6 +40,7 @@ MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.LEAV
                 c.OVERTIME.name: ("date",), c.EXCEPTIONS.name: ("date",), c.PROXY.name: ("date",),
                 c.ROTA.name: ("date",)}
 MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
+CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
 PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != "调整合计")
 
 

@@ -25,7 +25,7 @@ from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
-from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
+from kaohe.workbook.write import frame_spec, wide_print, previous_problems, problems_spec, run_log_spec, save
 
 
 @dataclass
@@ -36,6 +36,11 @@ class JobResult:
     problems: int
     summary: dict = field(default_factory=dict)
     result: object = None  # the engine's result (MonthResult, KpiResult, ...)
+
+
+def errors(findings) -> int:
+    """How many findings are 错误 (a value kaohe could not use; the terminal says so)."""
+    return sum(f.level == c.LEVEL_ERROR for f in findings)
 
 
 def _month_or_refuse(month: str) -> str:
@@ -80,11 +85,13 @@ def book_problems(book: Path, tables, findings, source: str, month: str = ""):
 
 def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
     """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
+    company = result.policy.company_name
     return [
-        frame_spec(c.DAILY, result.daily, freeze="E2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+        frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.DAILY.name}")),
         frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
@@ -99,12 +106,14 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
         result = compute_month(data.tables, month)
+        result.leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
+        result.summary["errors"] = errors(result.findings)
         say("写入结果…")
         specs = attendance_specs(result, previous_problems(book), data.tables)
         specs += close.reopened_specs(state, data.raw.get, result.monthly)
@@ -146,11 +155,11 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
                                               data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
-        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条"
+        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
         written, backup = save(book, out, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
-                     {"records": len(result.leave_check), "passed": passed})
+                     {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
 
 def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
@@ -185,7 +194,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         names[ind.name] = ind.name
     table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
-        from kaohe.imports import month_only
+        from kaohe.chitu import month_only
 
         imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
@@ -257,7 +266,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     say("写入财务表…")
     from kaohe.workbook.package import backup_existing
     backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
-    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
+                                   company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
     finance.new_workbook(target, sheets)
     if password:
@@ -311,7 +321,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     """导入: punches into 打卡导入, 赤兔 metrics into KPI导入. Imports accumulate, one row set per source file
     (name and content fingerprint); ``replace`` clears the sheets first. Every file is read before anything
     is written: one that yields nothing refuses the whole import."""
-    from kaohe import imports
+    from kaohe import chitu, imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
@@ -326,12 +336,12 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         punches, metrics, kinds = {}, [], []
         for source in map(Path, sources):
             say(f"读取 {source.name}…")
-            chitu = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
+            report = chitu.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
                 and source.suffix.lower() != ".dat" else None
-            src = chitu or imports.read_source(source, kind)
+            src = report or imports.read_source(source, kind)
             kinds.append(src.kind)
-            if chitu:
-                rows, found = imports.resolve_metrics(src, maps)
+            if report:
+                rows, found = chitu.resolve_metrics(src, maps)
                 metrics += rows
             else:
                 rows, found = imports.resolve(src, maps)
@@ -345,8 +355,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
                                     landscape=False))
         if metrics:
-            stored = [] if replace else imports.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
-            spec, found = kpi_import_spec(stored, metrics, names)
+            stored = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
+            spec, found = chitu.kpi_import_spec(stored, metrics)
             specs.append(spec)
             findings += found
         specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
@@ -356,27 +366,6 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
-
-
-def kpi_import_spec(stored, new, names):
-    """KPI导入: each file's rows (行类型 文件; a file imported again replaces its rows) and, per agent and
-    month, the month they make (行类型 月合计) — the rows kaohe kpi reads."""
-    from kaohe import imports
-    from kaohe.workbook.sheetxml import Column, SheetSpec
-
-    keys = {(f.source, f.digest) for f in new}
-    files = [f for f in stored if (f.source, f.digest) not in keys] + list(new)
-    columns = list(dict.fromkeys(h for f in files for h in f.values))
-    month_rows, findings = imports.month_rows(files, columns)
-    source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
-    headers = [c.KPI_MONTH, c.ID_COLUMN, *columns, *c.KPI_IMPORT_TAIL]
-    body = [[m, e, *[v.get(h) for h in columns], "", "", covered, c.KPI_IMPORT_MONTH_ROW]
-            for m, e, v, covered in month_rows]
-    body += [[f.month, f.emp, *[f.values.get(h) for h in columns], f.source, f.digest,
-              imports.range_text(f.first, f.last), c.KPI_IMPORT_FILE_ROW]
-             for f in sorted(files, key=lambda f: (f.month, f.first, f.source, f.emp))]
-    cols = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL) else "score", 12) for h in headers]
-    return SheetSpec(c.KPI_IMPORT.name, cols, rows=body, landscape=True), findings
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:

@@ -22,7 +22,6 @@ import pandas as pd
 from kaohe.findings import Finding, InputRefused
 from kaohe.imports import short_date, clean_name, identity_maps, joined_header, open_sheets, report_span
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import parse_number
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
 MEASURES = {
@@ -70,15 +69,13 @@ def measure_columns(names: list[str]) -> dict[str, list[tuple[int, str]]]:
 
 
 def _number(raw, unit: str, measure: str) -> float | None:
-    """A cell in the measure's unit: days for 天数 measures (from hours or minutes), else as counted."""
-    text = str(raw).strip() if raw is not None else ""
-    if text in ("", "--"):
+    """A cell in the measure's unit: days for 天数 measures (from hours or minutes), else as counted. A
+    unit written in the cell (``8小时``, ``事假1天``) wins over the header's."""
+    text = str(raw).replace(",", "").strip() if raw is not None else ""
+    m = re.search(r"(-?\d+(?:\.\d+)?)\s*(天|小时|分钟|次)?", text)
+    if text in ("", "--") or not m:
         return None
-    m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(天|小时|分钟|次)?", text)
-    value = float(m.group(1)) if m else parse_number(raw)
-    unit = (m.group(2) if m and m.group(2) else unit) or "天"
-    if value is None:
-        return None
+    value, unit = float(m.group(1)), (m.group(2) or unit or "天")
     return value / PER_DAY.get(unit, 1.0) if measure.endswith("天数") else value
 
 

@@ -22,7 +22,7 @@ import math
 import pandas as pd
 import xlwings as xw
 
-from kaohe import policy as pol
+from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar, date_range
 from kaohe.engine import leave as lv
 from kaohe.engine.kpi import combined, indicator_points
@@ -357,8 +357,9 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
     policy, calendar = context(caller)
     try:
         record = pd.DataFrame([{
-            "emp": "1", "type": kind, "start": parse_datetime(start_time), "end": parse_datetime(end_time),
-            "applied": parse_date(applied), "status": status or c.APPROVED, "proof": proof,
+            "emp": "1", "type": terms.DEFAULT.standard(terms.LEAVE_TYPE, kind), "start": parse_datetime(start_time),
+            "end": parse_datetime(end_time), "applied": parse_date(applied),
+            "status": terms.DEFAULT.standard(terms.APPROVAL, status), "proof": terms.DEFAULT.standard(terms.PROOF, proof),
             "event_date": parse_date(event_date), "returned": None, "note": None, "row": 1}])
         roster = pd.DataFrame([{"emp": "1", "regular": parse_date(regular), "work_start": parse_date(work_start),
                                 "hired": parse_date(hired) or dt.date(1900, 1, 1)}])

@@ -143,6 +143,8 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
             if person is None:
                 ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
                 ck.effective = False
+                findings.append(Finding(sheet, cell("emp", r.row), f"工号“{emp}”不在员工名册中", "此请假不生效",
+                                        "LV-01", "第二十二条", c.LEVEL_ERROR, emp))
                 continue
             if r.type not in c.LEAVE_TYPES:
                 ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", f"假别“{r.type or ''}”无效")
@@ -150,6 +152,8 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
             if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
                 ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", "开始或结束时间缺失或顺序颠倒")
                 ck.effective = False
+                findings.append(Finding(sheet, cell("end", r.row), "开始或结束时间缺失，或结束早于开始",
+                                        "此请假不生效，缺勤按旷工处理", "LV-01", "第二十二条", c.LEVEL_ERROR, emp))
             if r.status == c.APPROVED_AFTER:
                 ck.add(c.CHECK_WARN, "LV-01", "第二十三条", "事后补单，请假有效")
             elif r.status != c.APPROVED:

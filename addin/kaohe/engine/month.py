@@ -17,7 +17,7 @@ import pandas as pd
 
 from kaohe import policy as pol
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, leave as lv, overtime, pay
+from kaohe.engine import attendance, leave as lv, overtime, pay, standard
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
 from kaohe.periods import month_bounds
@@ -125,6 +125,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     if policy is None:
         policy, found = load_policy(tables)
         findings.extend(found)
+    tables = standard.standardise(tables, standard.vocabulary(tables, findings), findings)
     get = lambda spec: tables.get(spec.name) or empty_table(spec)  # noqa: E731
     calendar = load_calendar(tables, policy, findings)
     if calendar.is_provisional(first.year):
@@ -189,6 +190,8 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         "overtime_pay": float(monthly["ot_pay"].sum()),
         "problems": len(findings),
     }
+    findings = standard.drop_repeats(findings)
+    summary["problems"] = len(findings)
     return MonthResult(month, daily, monthly, leave_check, findings, policy, summary, evaluated)
 
 

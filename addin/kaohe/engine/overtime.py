@@ -23,13 +23,17 @@ from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.workbook import contract as c
 
-NO_VALUES = ("否", "不同意", "未批准", "驳回", "已驳回")
 OFF_TYPES = (c.DAY_REST, c.DAY_SWAPPED_REST, c.DAY_HOLIDAY)
 
 
 def _given(value) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) \
-        and str(value).strip() != "" and str(value).strip() not in NO_VALUES
+    """An approval given before the work: only an approval word (or the approver's name), standardised
+    by kaohe.terms; pending, refused, after-the-fact and anything unrecognised are not approval."""
+    return value == c.APPROVED
+
+
+def _written(value) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
 
 
 def multiplier(day_type: str, policy: Policy) -> float:
@@ -65,12 +69,15 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: pd.Data
         if r.date is None or r.start is None or r.end is None:
             findings.append(Finding(sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条"))
             continue
+        if r.kind not in c.OT_KINDS:  # unrecognised 类型: reported when the values were read
+            out["note"] = f"OT-04 第十一条: 类型“{r.kind}”无法识别，不计加班"
+            continue
         if r.kind in (c.OT_KIND_TRAINING, c.OT_KIND_WELFARE):
             out["note"] = f"OT-04 第十一条: {r.kind}不属于加班"
             findings.append(Finding(sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", c.LEVEL_INFO))
             continue
         normal = _given(r.head_ok) and _given(r.vp_ok)
-        emergency = _given(r.gm_ok) and _given(r.explanation)
+        emergency = _given(r.gm_ok) and _written(r.explanation)
         if not (normal or emergency):
             out["note"] = "OT-01 第八条: 未经部门领导和分管副总书面审批，不计加班"
             findings.append(Finding(sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",

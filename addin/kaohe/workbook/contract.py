@@ -39,36 +39,20 @@ class OutputSheet:
 
 
 # --- values HR types -------------------------------------------------------------
-YES, NO = "是", "否"
+# The standard values and their synonyms live in kaohe.terms (engine-level); they are re-exported here.
+from kaohe.terms import (APPROVAL_STATES, APPROVED, APPROVED_AFTER, LEAVE_ANNUAL, LEAVE_BEREAVEMENT,  # noqa: E402,F401
+                         LEAVE_INJURY, LEAVE_MARRIAGE, LEAVE_MATERNITY, LEAVE_PERSONAL, LEAVE_SICK, LEAVE_TIME_OFF,
+                         LEAVE_TYPES, NO, PENDING, PROOF_NO, PROOF_YES, REFUSED, YES, OT_KIND_OVERTIME,
+                         OT_KIND_TRAINING, OT_KIND_WELFARE, OT_KINDS, COMP_TIME_OFF, COMP_PAY, COMPENSATIONS)
+from kaohe import terms as _terms  # noqa: E402
+
 MALE, FEMALE = "男", "女"
 STANDARD_HOURS, COMPREHENSIVE_HOURS = "标准工时", "综合工时"
-
-LEAVE_PERSONAL = "事假"
-LEAVE_SICK = "病假"
-LEAVE_MARRIAGE = "婚假"
-LEAVE_BEREAVEMENT = "丧假"
-LEAVE_MATERNITY = "产假"
-LEAVE_ANNUAL = "年休假"
-LEAVE_TIME_OFF = "调休"
-LEAVE_INJURY = "工伤假"
-LEAVE_TYPES = (LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT,
-               LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY)
-
-APPROVED = "已批准"
-PENDING = "待审批"
-REFUSED = "已驳回"
-APPROVED_AFTER = "事后补单"
-APPROVAL_STATES = (APPROVED, PENDING, REFUSED, APPROVED_AFTER)
 
 SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT = "上午上班", "上午下班", "下午上班", "下午下班"
 SLOTS = (SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT)
 
-OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE = "加班", "培训", "公益活动"
-OT_KINDS = (OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE)
-COMP_TIME_OFF, COMP_PAY = "调休", "加班费"
-COMPENSATIONS = (COMP_TIME_OFF, COMP_PAY)
 
-PROOF_YES, PROOF_NO = "有", "无"
 
 # Day types (DAYTYPE and 每日明细.日类型).
 DAY_WORK = "工作日"
@@ -115,7 +99,8 @@ PROXY = InputSheet("代打卡记录", required=("工号", "日期"), optional=("
 ROTA = InputSheet("排班", required=("工号", "日期", "班次"))
 SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结束"), optional=("时段2开始", "时段2结束"))
 HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名称",))
-RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明"))
+# 规则 also holds HR's synonyms: columns 列 (a header of VALUE_COLUMNS), 写法 (what HR types), 标准值.
+RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明", "列", "写法", "标准值"))
 IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"))
 
 # KPI workbook (客服绩效) and reviews (篇四).
@@ -141,6 +126,18 @@ ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PRO
 # Columns without which a row is useless: a bad value there drops the row.
 ROW_KEY_COLUMNS = {PUNCHES.name: ("工号", "打卡时间", "日期", "时间"), "打卡导入": ("工号", "打卡时间")}
 
+# Value columns and their vocabulary (kaohe.terms): each accepts the standard values, the documented
+# synonyms, and HR's own from 规则; anything else is a 问题清单 错误 and handled as pending / not given.
+VALUE_COLUMNS = {
+    LEAVE.name: {"审批状态": _terms.APPROVAL, "假别": _terms.LEAVE_TYPE, "证明材料": _terms.PROOF},
+    OVERTIME.name: {"部门领导审批": _terms.APPROVAL, "分管副总审批": _terms.APPROVAL, "总经理审批": _terms.APPROVAL,
+             "类型": _terms.OT_KIND, "补偿方式": _terms.COMPENSATION},
+    EXCEPTIONS.name: {"审批状态": _terms.APPROVAL},
+    ROSTER.name: {"生产线": _terms.YES_NO},
+}
+# 规则.列 names a column by its header alone (类型 here is 加班申请's).
+SYNONYM_COLUMNS = {h: v for cols in VALUE_COLUMNS.values() for h, v in cols.items()}
+
 # --- field names the engine uses for input headers -------------------------------
 # The reader renames headers to these; the engine never spells a header.
 INPUT_FIELDS = {
@@ -158,6 +155,7 @@ INPUT_FIELDS = {
     "评分人": "scorer", "别名": "aliases", "周期": "period", "被考核人工号": "ratee", "评分人工号": "rater",
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
+    "列": "syn_column", "写法": "syn_written", "标准值": "syn_standard",
     "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 

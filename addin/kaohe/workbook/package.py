@@ -53,7 +53,7 @@ NUMBER_FORMATS = {
     "text": None, "int": "0", "days": "0.0", "hours": "0.0", "money": '"¥"#,##0.00', "date": "yyyy-mm-dd",
     "time": "hh:mm", "datetime": "yyyy-mm-dd hh:mm", "header": None, "total_text": None, "total_days": "0.0",
     "total_money": '"¥"#,##0.00', "total_int": "0", "title": None, "percent": "0.0%", "score": "0.00",
-    "wrap": None,
+    "wrap": None, "note": None,
 }
 ALIGNMENTS = {"header": '<alignment horizontal="center" vertical="center" wrapText="1"/>',
               "wrap": '<alignment vertical="top" wrapText="1"/>'}
@@ -63,6 +63,9 @@ HIGHLIGHTS = {
     "missing": ('<dxf><font><color rgb="FF9C5700"/></font>'
                 '<fill><patternFill><bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>'),
 }
+# kaohe's cells carry their own 11 pt font (not the workbook's default, which may be smaller):
+# printed at the 70 % scale of the wide sheets this is still 7.7 pt.
+FONT_BODY = '<font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
 FONT_BOLD = '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
 FONT_TITLE = '<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
 FILL_HEADER = ('<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>'
@@ -131,16 +134,16 @@ class StyleBook:
                 next_id += 1
         if new:
             self._append("numFmts", new)
-        font = self._append("fonts", [FONT_BOLD, FONT_TITLE])
+        font = self._append("fonts", [FONT_BOLD, FONT_TITLE, FONT_BODY])
         fill = self._append("fills", [FILL_HEADER])
         border = self._append("borders", [BORDER_THIN])
         xfs, names = [], []
         for name, code in NUMBER_FORMATS.items():
             fmt = ids[code] if code else 0
             bold = name == "header" or name.startswith("total_")
-            f_id = font + 1 if name == "title" else (font if bold else 0)
+            f_id = font + 1 if name == "title" else (font if bold else font + 2)
             attrs = (f'numFmtId="{fmt}" fontId="{f_id}" fillId="{fill if name == "header" else 0}" '
-                     f'borderId="{border if name != "title" else 0}" xfId="0" applyNumberFormat="1" applyFont="1" '
+                     f'borderId="{border if name not in ("title", "note") else 0}" xfId="0" applyNumberFormat="1" applyFont="1" '
                      f'applyFill="1" applyBorder="1"')
             align = ALIGNMENTS.get(name, '<alignment vertical="center"/>')
             xfs.append(f"<xf {attrs} applyAlignment=\"1\">{align}</xf>")
@@ -461,7 +464,7 @@ def _workbook_names(parts: Parts, specs: list[SheetSpec]) -> None:
     for spec in specs:
         rng = data_range(spec)
         if titles and spec.print_titles and spec.name in position:
-            wanted[("_xlnm.Print_Titles", str(position[spec.name]))] = f"{quote_sheet(spec.name)}!${rng.header}:${rng.header}"
+            wanted[("_xlnm.Print_Titles", str(position[spec.name]))] = _title_ref(spec, rng)
         if spec.data_name:
             wanted[(spec.data_name, None)] = f"{quote_sheet(spec.name)}!{rng.ref}"
     if not wanted:
@@ -478,6 +481,16 @@ def _workbook_names(parts: Parts, specs: list[SheetSpec]) -> None:
         if el.text != ref:
             el.text = ref
             parts.edit(WORKBOOK)
+
+
+def _title_ref(spec: SheetSpec, rng: Range) -> str:
+    """The rows (and columns) repeated on every printed page: the header row, ``title_rows`` deep."""
+    quoted = quote_sheet(spec.name) + "!"
+    ref = f"{quoted}${rng.header}:${rng.header + spec.title_rows - 1}"
+    if spec.title_columns:
+        first, last = spec.title_columns.split(":")
+        ref = f"{quoted}${first}:${last},{ref}"
+    return ref
 
 
 def _refresh_pivots(parts: Parts, ranges: dict[str, Range], data_names: dict[str, str]) -> list[Finding]:

@@ -61,7 +61,14 @@ class Book:
 
 
 def missing_sheet(name: str, present) -> InputRefused:
-    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space)."""
+    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space).
+
+    A sheet that is there under its exact name but has no usable header row is said as such,
+    never as "did you mean" itself.
+    """
+    if name in {str(p) for p in present}:
+        return InputRefused(f"工作表“{name}”中找不到表头（必需的列），请对照模板检查表头行",
+                            f"sheet '{name}' has no header row with its required columns")
     close = difflib.get_close_matches(name, [str(p) for p in present], n=1, cutoff=0.5)
     hint = f"，您是否想用“{close[0]}”？（请把工作表改名为“{name}”）" if close else ""
     hint_en = f"; did you mean '{close[0]}'?" if close else ""

@@ -15,7 +15,7 @@ from kaohe import __version__
 from kaohe.findings import Finding
 from kaohe.workbook import contract as c
 from kaohe.workbook.package import read_run_log, write_sheets
-from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 
 DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
 DATETIME_HEADERS = {"开始时间", "结束时间", "时间", "打卡时间"}
@@ -51,6 +51,16 @@ def _width(header: str, style: str) -> float:
         return WIDE[header]
     base = sum(2 if ord(ch) > 255 else 1 for ch in header) + 2
     return max(base, {"datetime": 17, "date": 11, "money": 12, "time": 8}.get(style, 8))
+
+
+WIDE_PRINT_SCALE = 70  # percent: 11 pt prints at 7.7 pt; wide sheets run several pages wide instead of shrinking
+
+
+def wide_print(company: str, title: str) -> dict:
+    """SheetSpec print settings of a wide table: A4 landscape at a readable scale, 工号 and 姓名
+    (columns A:B) repeated on every page, a page header with the company, ``title`` and the page number."""
+    return {"landscape": True, "fit_width": False, "scale": WIDE_PRINT_SCALE, "title_columns": "A:B",
+            "page_header": page_header(company, title)}
 
 
 def columns_for(sheet: c.OutputSheet) -> list[Column]:

@@ -1,0 +1,128 @@
+"""The value vocabulary: what HR types in a value column, and the standard value it means.
+
+Money is never computed from a guessed value. A value column (审批状态, the approval columns of
+加班申请, 假别, 证明材料, 是/否 columns) holds a standard value of the contract, one of the
+documented synonyms below, or a synonym HR adds in the 规则 sheet (columns 列 / 写法 / 标准值, one
+row per synonym). Comparison ignores case, spaces and full-width forms (Unicode NFKC), and is
+whole-value only: 已口头批准 is not 批准. Anything else stays as typed, and the engine treats it
+the safe way (an approval that is not recognised is pending) with a 问题清单 错误 row.
+
+An approval column of 加班申请 may also hold the approver's name: a value equal to a 姓名 of
+员工名册 counts as approved.
+
+This module is engine-level: it imports nothing of kaohe.workbook (the contract re-exports the
+standard values defined here).
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+# --- standard values (the contract's) ---------------------------------------------
+YES, NO = "是", "否"
+APPROVED, PENDING, REFUSED, APPROVED_AFTER = "已批准", "待审批", "已驳回", "事后补单"
+APPROVAL_STATES = (APPROVED, PENDING, REFUSED, APPROVED_AFTER)
+LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT = "事假", "病假", "婚假", "丧假"
+LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY = "产假", "年休假", "调休", "工伤假"
+LEAVE_TYPES = (LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT,
+               LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY)
+PROOF_YES, PROOF_NO = "有", "无"
+OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE = "加班", "培训", "公益活动"
+OT_KINDS = (OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE)
+COMP_TIME_OFF, COMP_PAY = "调休", "加班费"
+COMPENSATIONS = (COMP_TIME_OFF, COMP_PAY)
+
+# --- vocabularies: name -> (standard values, documented synonyms, meaning of a blank cell) -------
+APPROVAL, LEAVE_TYPE, YES_NO, PROOF = "approval", "leave_type", "yes_no", "proof"
+OT_KIND, COMPENSATION = "ot_kind", "compensation"
+
+SYNONYMS: dict[str, dict[str, str]] = {
+    APPROVAL: {
+        **dict.fromkeys(("是", "同意", "已同意", "批准", "已批准", "通过", "审批通过", "已通过", "√", "✓", "✔",
+                         "Y", "yes"), APPROVED),
+        **dict.fromkeys(("否", "不同意", "驳回", "已驳回", "拒绝", "已拒绝", "不通过", "未通过", "未批准", "×", "✗",
+                         "N", "no"), REFUSED),
+        **dict.fromkeys(("待审批", "审批中", "未审批"), PENDING),
+        **dict.fromkeys(("事后补单", "补批"), APPROVED_AFTER),
+    },
+    LEAVE_TYPE: {
+        **{t: t for t in LEAVE_TYPES},
+        "年假": LEAVE_ANNUAL, "带薪年假": LEAVE_ANNUAL, "带薪年休假": LEAVE_ANNUAL, "调休假": LEAVE_TIME_OFF,
+        "工伤": LEAVE_INJURY, "婚嫁假": LEAVE_MARRIAGE, "丧葬假": LEAVE_BEREAVEMENT,
+    },
+    YES_NO: {**dict.fromkeys(("是", "Y", "yes", "√", "✓", "✔"), YES), **dict.fromkeys(("否", "N", "no", "×", "✗"), NO)},
+    PROOF: {**dict.fromkeys(("有", "已提供", "是", "√", "✓", "✔", "Y", "yes"), PROOF_YES),
+            **dict.fromkeys(("无", "未提供", "否", "×", "✗", "N", "no"), PROOF_NO)},
+    OT_KIND: {t: t for t in OT_KINDS},
+    COMPENSATION: {COMP_TIME_OFF: COMP_TIME_OFF, "补休": COMP_TIME_OFF, "倒休": COMP_TIME_OFF,
+                   COMP_PAY: COMP_PAY, "加班工资": COMP_PAY},
+}
+STANDARD = {APPROVAL: APPROVAL_STATES, LEAVE_TYPE: LEAVE_TYPES, YES_NO: (YES, NO), PROOF: (PROOF_YES, PROOF_NO),
+            OT_KIND: OT_KINDS, COMPENSATION: COMPENSATIONS}
+# A blank approval is pending; a blank 类型 is 加班 and a blank 补偿方式 调休 (第九条); other blanks stay blank.
+BLANK = {APPROVAL: PENDING, OT_KIND: OT_KIND_OVERTIME, COMPENSATION: COMP_TIME_OFF}
+# What an unrecognised value is taken as: the safe reading (not approved, not paid, not proven).
+SAFE = {APPROVAL: PENDING, PROOF: PROOF_NO, COMPENSATION: COMP_TIME_OFF}
+
+
+def key(value) -> str:
+    """The comparison form of a typed value: NFKC (full-width → half-width), no spaces, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
+
+
+@dataclass
+class Terms:
+    """The vocabulary in force: the documented synonyms plus HR's from 规则, and the roster's names."""
+
+    extra: dict[str, dict[str, str]] = field(default_factory=dict)  # vocabulary -> {写法: 标准值}
+    names: frozenset[str] = frozenset()  # 姓名 of 员工名册 (an approver's name = approved)
+
+    def __post_init__(self):
+        self._maps = {vocab: {key(k): v for k, v in {**words, **self.extra.get(vocab, {})}.items()}
+                      for vocab, words in SYNONYMS.items()}
+        self._names = {key(n) for n in self.names if not is_blank(n)}
+
+    def standard(self, vocab: str, value):
+        """The standard value of ``value`` in ``vocab``; a blank gives the blank meaning (None or 待审批);
+        an unrecognised value is returned as typed (stripped) — check it with :func:`known`."""
+        if is_blank(value):
+            return BLANK.get(vocab)
+        k = key(value)
+        if vocab == APPROVAL and k in self._names:
+            return APPROVED
+        found = self._maps[vocab].get(k)
+        return found if found is not None else str(value).strip()
+
+    def known(self, vocab: str, value) -> bool:
+        """Whether a standardised value is one of the vocabulary's standard values (or blank)."""
+        return value is None or value in STANDARD[vocab]
+
+
+DEFAULT = Terms()
+
+
+def extra_synonyms(rows, vocab_of_column: dict[str, str]):
+    """HR's synonym rows ``(cell, 列, 写法, 标准值)`` -> ({vocab: {写法: 标准值}}, [(cell, reason)]).
+
+    ``vocab_of_column`` maps a column header (假别, 审批状态 …) to its vocabulary. A row naming an
+    unknown column, or a 标准值 that is not a standard value of that column, is reported and unused.
+    """
+    extra: dict[str, dict[str, str]] = {}
+    bad: list[tuple[str, str]] = []
+    for cell, column, written, standard in rows:
+        if all(is_blank(v) for v in (column, written, standard)):
+            continue
+        vocab = vocab_of_column.get(key(column)) if not is_blank(column) else None
+        if vocab is None:
+            bad.append((cell, f"同义词的列“{column or ''}”无效（应为 {'/'.join(vocab_of_column)}）"))
+            continue
+        target = str(standard).strip() if not is_blank(standard) else ""
+        if is_blank(written) or target not in STANDARD[vocab]:
+            bad.append((cell, f"同义词“{written or ''}”→“{target}”无效：标准值应为 {'/'.join(STANDARD[vocab])}"))
+            continue
+        extra.setdefault(vocab, {})[str(written).strip()] = target
+    return extra, bad
