@@ -15,7 +15,6 @@ import openpyxl
 import pytest
 import xlsxwriter
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
-from conftest import needs_soffice
 from lxml import etree
 
 import lo
@@ -131,7 +130,6 @@ def replace_part(path, name, data):
 
 # --- 1. formulas that read kaohe's sheets -----------------------------------------------------------------
 
-@needs_soffice
 def test_payroll_reading_monthly_summary_shows_the_new_figure_after_a_rerun(tmp_path):
     """ATT-04: 004 late 11 min once = 20 CNY; after HR's punches change to three late days: 60 CNY."""
     book = xw_book(tmp_path / "考勤.xlsx", late={"004": 1}, payroll=20)
@@ -551,7 +549,6 @@ def test_xlsx_named_otherwise_is_recognised(tmp_path, capsys, suffix):
     assert "考勤.xlsx" in err and "改为" in err
 
 
-@needs_soffice
 def test_print_titles_of_odd_sheet_names_are_read_by_libreoffice(tmp_path):
     from kaohe.workbook.sheetxml import Column, SheetSpec
 
@@ -567,7 +564,6 @@ def test_print_titles_of_odd_sheet_names_are_read_by_libreoffice(tmp_path):
     assert parts.quote_sheet("它's") == "'它''s'"
 
 
-@needs_soffice
 def test_sheet_names_excel_refuses_get_no_print_titles_so_libreoffice_opens_the_workbook(tmp_path):
     book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "引号开头": [["x"]],
                                             "方括号": [["y"]], "打卡记录": [["工号", "打卡时间"]]})
