@@ -35,7 +35,7 @@ def test_ot_01_needs_head_and_vp(month):
 
 
 def test_ot_01_emergency_general_manager_with_explanation(month):
-    # The GM signs with his name, a 姓名 of 员工名册 (WORKBOOK.md): that is an approval.
+    # The GM signs with his name, a 姓名 of 员工名册 (docs/工作簿约定.md): that is an approval.
     sheets = book([["001", MON, T(18), T(20), None, None, "王总", "加班", "加班费", "设备抢修"]], EVENING)
     sheets["员工名册"] = [ROSTER_HEADER, person(), person("900", "王总", dept="总经办")]
     m = month(sheets)

@@ -17,6 +17,7 @@ import pandas as pd
 from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
+from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
 from kaohe.periods import MonthError, parse_month
@@ -293,8 +294,9 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         data, findings, policy, roster = _read_people(
             book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES.name, "REV")
         say("计算考核…")
+        vocab = standard.vocabulary(data.tables, findings)  # 关系 synonyms, HR's included
         result = review_engine.review(roster, data.tables.get(c.REVIEW_SCORES.name), data.tables.get(c.ROLE_WEIGHTS.name),
-                                      data.tables.get(c.GRADES.name), policy, period)
+                                      data.tables.get(c.GRADES.name), policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)

@@ -105,7 +105,7 @@ def contract_markdown() -> str:
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
         lines.append("")
     lines += ["## 同义词", "",
-              "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线）除了标准值，也接受上表中的同义词。"
+              "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线、考核评分的关系）除了标准值，也接受上表中的同义词。"
               "比较时忽略空格、大小写和全角/半角，但必须整格相同：“已口头批准”不等于“批准”。",
               "其他写法请在 规则 表中登记，每行一个：“列”写列名（如 审批状态），“写法”写您的写法，“标准值”写它代表的标准值。"
               "无法识别的值按最稳妥的方式处理（审批按待审批、证明材料按无、补偿方式按调休），并在问题清单中列为错误。"
@@ -116,6 +116,10 @@ def contract_markdown() -> str:
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
               f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
+    lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
+                                                   for arg, meaning in args])
+    lines.append("")
     return "\n".join(lines)
 
 
