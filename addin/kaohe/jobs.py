@@ -90,7 +90,7 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
-        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2",
+        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
@@ -163,20 +163,6 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
                      {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
 
-def force_recalc(wb_xml: str) -> str:
-    """Ask Excel to recalculate every formula when the workbook is opened (calcPr fullCalcOnLoad)."""
-    m = re.search(r"<(\w+:)?calcPr\b([^>]*?)(/?)>", wb_xml)
-    if m:
-        attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(2))
-        return wb_xml[:m.start()] + f'<{m.group(1) or ""}calcPr{attrs} fullCalcOnLoad="1"{m.group(3)}>' + wb_xml[m.end():]
-    for tag in ("definedNames", "externalReferences", "functionGroups", "sheets"):
-        m = re.search(rf"</(\w+:)?{tag}>|<(\w+:)?{tag}\s*/>", wb_xml)
-        if m:
-            prefix = m.group(1) or m.group(2) or ""
-            return wb_xml[:m.end()] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + wb_xml[m.end():]
-    return wb_xml
-
-
 def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
                  may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
@@ -241,7 +227,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
         say("写入结果…")
-        written, backup = save(book, out, specs, workbook_edit=force_recalc)
+        written, backup = save(book, out, specs)
     summary = {"team": result.summary["team"], "scored": len(result.scores)}
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
 
@@ -279,6 +265,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
+    from kaohe.workbook.package import backup_existing
+    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
     sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
                                    company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
@@ -290,7 +278,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
                "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
                "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
-    return JobResult(target, None, [s.name for s in sheets], len(findings), summary, frame)
+    return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:

@@ -116,6 +116,10 @@ def contract_markdown() -> str:
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
               f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
+    lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
+                                                   for arg, meaning in args])
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -107,7 +107,16 @@ def problems_spec(findings: list[Finding], source: str = "", month: str = "", pr
              "basis": f.basis or None, "emp": f.emp or None, "name": names.get(f.emp) if f.emp else None,
              "source": source or None, "month": month or None} for f in findings]
     frame = pd.DataFrame(kept + rows, columns=[f for _, f in c.PROBLEMS.columns])
-    return frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec = frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec.with_notes = lambda notes: problems_spec(list(findings) + notes, source, month, previous, names)
+    return spec
+
+
+def _add_notes(specs: list[SheetSpec]):
+    """The writer's notes (提示/警告 about HR's parts) go into the 问题清单 being written, if any."""
+    def finish(notes):
+        return [s.with_notes(notes) if s.with_notes is not None and notes else s for s in specs]
+    return finish
 
 
 def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
@@ -158,6 +167,9 @@ def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Pa
         target = Path(out) / path.name
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(path.suffix)
+    if target.is_symlink():  # write the real workbook, keep the link
+        target = Path(os.path.realpath(target))
     os.makedirs(target.parent, exist_ok=True)
-    backup = write_sheets(path, target, specs, backup=target.resolve() == path.resolve(), **kw)
+    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=target.resolve() == path.resolve(),
+                          finish=_add_notes(specs), **kw)
     return target, backup
