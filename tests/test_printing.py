@@ -77,3 +77,13 @@ def test_company_name_from_rules_heads_every_page(tmp_path):
         header = wb[sheet].oddHeader
         assert header.left.text == "杭州某某电子商务有限公司" and header.right.text == "第 &P 页 共 &N 页"
     assert wb["月度汇总"].oddHeader.center.text == "2026-11 月度汇总"
+
+
+def test_attendance_grid_of_the_sample_repeats_both_header_rows_on_every_page(sample, tmp_path):
+    book, _ = sample
+    pages = pages_of(sheet_pdf(book, "考勤表", tmp_path))
+    assert len(pages) >= 2  # 40 people, two rows each: more than one page long
+    for n, (width, height, chars, text) in enumerate(pages, start=1):
+        assert width > height and min(ch["size"] for ch in chars) >= MIN_POINTS, n
+        assert "工号" in text and "应出勤" in text  # the header row
+        assert "一 二 三 四 五 六 日" in text or "四 五 六 日 一 二 三" in text  # the weekday row under it

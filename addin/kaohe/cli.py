@@ -154,6 +154,8 @@ def cmd_slips(args) -> int:
     print(f"已写入 / written: {job.written}")
     print(f"PDF: {s['pdf']}" if s["pdf"] else "未安装 LibreOffice，未生成 PDF / LibreOffice not installed: no PDF")
     print(f"员工 {s['employees']} 人 · 共 {s['pages']} 页" + ("" if s["closed"] else "（本月尚未月结）"))
+    if s["stale"]:
+        print("注意：本月月结后输入有改动，确认单的每日明细按当前输入，金额为月结时的数字", file=sys.stderr)
     return 0
 
 

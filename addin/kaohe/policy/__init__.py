@@ -38,6 +38,9 @@ class Policy:
     late_half_day_minutes: int = _p(30, "旷工半天起点分钟", "ATT-04", "第十九条", "迟到早退超过此分钟数按旷工半天", "int")
     late_full_day_minutes: int = _p(120, "旷工一天起点分钟", "ATT-04", "第十九条", "迟到早退超过此分钟数按旷工1天", "int")
     late_grace_minutes: int = _p(0, "迟到宽限分钟", "ATT-04", "第十九条", "不超过此分钟数不算迟到早退", "int")
+    late_half_absence_days: float = _p(0.5, "旷工半天折算天数", "ATT-04", "第十九条",
+                                       "迟到早退超过旷工半天起点（未超过旷工一天起点）时记旷工的天数")
+    late_full_absence_days: float = _p(1.0, "旷工一天折算天数", "ATT-04", "第十九条", "迟到早退超过旷工一天起点时记旷工的天数")
     # ATT-05 第十七条, 第二十条.
     missing_punch_fine: float = _p(20.0, "缺卡罚款", "ATT-05", "第十七条", "每缺一次打卡罚款（元）")
     # ATT-07 第十七条.
