@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import short_date, clean_name, identity_maps, joined_header, open_sheets, report_span
+from kaohe.imports import cell_text, clean_name, identity_maps, joined_header, open_sheets, report_span, short_date
 from kaohe.workbook import contract as c
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
@@ -125,8 +125,8 @@ def theirs(names, rows, maps, span, columns):
         day = _row_date(row, names)
         if day is not None and not span[0] <= day <= span[1]:
             continue
-        ids = tuple((k, str(get(h)).strip()) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
-                    if get(h) not in (None, "", "--"))
+        ids = tuple((k, cell_text(get(h))) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
+                    if cell_text(get(h)) not in ("", "--"))
         name = clean_name(get("姓名"))
         emp = maps.find(ids, name)
         if emp is None:

@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from kaohe.findings import Finding
@@ -199,10 +200,11 @@ def parse_value(info: ParamInfo, raw):
         return items
     if kind == "text":
         return str(text)
+    text = _without_unit(info, text) if isinstance(text, str) else text
     try:
         number = float(str(text).replace("%", "")) / (100 if isinstance(text, str) and text.endswith("%") else 1)
     except ValueError:
-        raise ValueError("应为数字") from None
+        raise ValueError(f"应为数字，如 {render(info)}") from None
     if number != number or number < 0 or number > 1e7:
         raise ValueError("数字超出范围")
     if kind == "int":
@@ -210,6 +212,35 @@ def parse_value(info: ParamInfo, raw):
             raise ValueError("应为整数")
         return int(number)
     return float(number)
+
+
+# The unit of a number parameter, from its key or its explanation: HR may write it after the number
+# ("30元", "3天"); another unit is refused with the right one named.
+_UNITS_BY_KEY = (("分钟", "分钟"), ("秒数", "秒"), ("小时", "小时"), ("天数", "天"), ("月数", "个月"), ("门槛年", "年"),
+                 ("比例", "%"), ("权重", "%"), ("倍数", "倍"), ("人数", "人"))
+_UNIT_TEXT = re.compile(r"^(.*?\d)\s*(元|块|天|日|小时|分钟|分|秒|个月|月|年|倍|人|次|%)$")
+_SAME_UNIT = {"块": "元", "日": "天", "分": "分钟", "月": "个月"}
+
+
+def unit(info: ParamInfo) -> str:
+    """The unit a number parameter is counted in ("" for a plain number such as a multiplier)."""
+    if info.doc.endswith("（元）"):
+        return "元"
+    return next((u for word, u in _UNITS_BY_KEY if word in info.key), "")
+
+
+def _without_unit(info: ParamInfo, text: str) -> str:
+    """``30元`` -> ``30`` when 元 is the parameter's unit; another unit is a ValueError saying which one to use."""
+    match = _UNIT_TEXT.match(text)
+    if not match:
+        return text
+    number, written = match.group(1), _SAME_UNIT.get(match.group(2), match.group(2))
+    expected = unit(info)
+    if written == expected:
+        return number + ("%" if written == "%" else "")
+    if expected:
+        raise ValueError(f"单位“{match.group(2)}”不对：此参数以“{expected}”计，请写 {number.strip()} 或 {number.strip()}{expected}")
+    raise ValueError(f"此参数没有单位（“{match.group(2)}”不适用），请只写数字，如 {render(info)}")
 
 
 def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]]:
