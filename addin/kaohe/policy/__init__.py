@@ -62,6 +62,11 @@ class Policy:
     overtime_multiplier_workday: float = _p(1.5, "工作日加班倍数", "OT-03", "第九条", "工作日延长工作时间的加班费倍数")
     overtime_multiplier_rest_day: float = _p(2.0, "休息日加班倍数", "OT-03", "第九条", "休息日加班（未安排调休）的加班费倍数")
     overtime_multiplier_holiday: float = _p(3.0, "法定节假日加班倍数", "OT-03", "第十三条", "法定节假日当天加班的加班费倍数")
+    # LV-01 第二十二/二十三条: a start this far before its application (事后补单) or after it is likely a typo.
+    leave_backdate_max_days: int = _p(30, "请假补单最长天数", "LV-01", "第二十三条",
+                                      "请假开始早于申请日期超过此天数，疑似日期录错，列入问题清单", "int")
+    leave_ahead_max_days: int = _p(180, "请假提前申请最长天数", "LV-01", "第二十二条",
+                                   "请假开始晚于申请日期超过此天数，疑似日期录错，列入问题清单", "int")
     # LV-03 第三十条.
     personal_notice_days_short: int = _p(1, "事假提前天数_3天以下", "LV-03", "第三十条", "事假不足3天须提前申请的天数", "int")
     personal_notice_days_medium: int = _p(3, "事假提前天数_3至10天", "LV-03", "第三十条", "事假3至10天须提前申请的天数", "int")
