@@ -67,3 +67,43 @@ def test_ATT_11_rest_day_punches_shown_in_daily_and_on_the_slip(tmp_path):
     result = compute_month(read_book(book).tables, "2026-11")
     slip = next(e for e in events(result.daily, "001") if e[0] == "11-08")
     assert slip[2] == "08:55 12:05 --:-- --:--"
+
+
+def test_a_time_that_cannot_be_read_says_how_to_write_it(tmp_path):
+    leave = [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
+             ["001", "事假", "2026-11-11 下午", "2026-11-11 17:30", dt.date(2026, 11, 5), "已批准"]]
+    punches = [["工号", "打卡时间"]] + [r for day in workdays(2026, 11) for r in full_day("001", day)]
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": punches,
+                                             "请假记录": leave})
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    row = next(r for r in sheet_rows(book, "问题清单") if r["单元格"] == "C2")
+    assert "下午" in row["问题"] and "13:30" in row["问题"] and "2026-11-11" in row["问题"]
+
+
+@pytest.mark.parametrize("written, value", [("30元", 30.0), ("30 元", 30.0), ("30", 30.0), (30, 30.0)])
+def test_ATT_04_rule_value_with_the_parameter_unit_is_accepted(written, value):
+    from kaohe.policy import policy_from_rows
+
+    policy, findings = policy_from_rows([("B2", "迟到早退罚款", written)])
+    assert policy.late_fine == value and not [f for f in findings if f.cell == "B2"]
+
+
+@pytest.mark.parametrize("key, written, field, value", [("婚假天数", "5天", "marriage_leave_days", 5.0),
+                                                        ("旷工半天起点分钟", "45分钟", "late_half_day_minutes", 45),
+                                                        ("病假工资比例", "60%", "sick_pay_ratio", 0.6),
+                                                        ("工作日加班倍数", "2倍", "overtime_multiplier_workday", 2.0)])
+def test_rule_values_in_their_own_units(key, written, field, value):
+    from kaohe.policy import PARAMS_BY_KEY, policy_from_rows
+
+    assert PARAMS_BY_KEY[key].name == field
+    policy, findings = policy_from_rows([("B2", key, written)])
+    assert getattr(policy, field) == value and not [f for f in findings if f.cell == "B2"]
+
+
+@pytest.mark.parametrize("written, says", [("30天", "以“元”计"), ("30%", "以“元”计"), ("三十元", "应为数字")])
+def test_ATT_04_rule_value_in_another_unit_is_refused_with_a_hint(written, says):
+    from kaohe.policy import policy_from_rows
+
+    policy, findings = policy_from_rows([("B2", "迟到早退罚款", written)])
+    (finding,) = [f for f in findings if f.cell == "B2"]
+    assert policy.late_fine == 20 and says in finding.problem and finding.cell == "B2"  # the default stays
