@@ -598,6 +598,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
 
 # --- detection --------------------------------------------------------------------------------
 
+PUNCH_SHEETS = ("刷卡记录", "原始记录", "打卡时间", "每日统计", "打卡时间记录", "概况统计与打卡明细")
 READERS = (("wecom", _wecom), ("wecom", _wecom_grid), ("dingtalk", _dingtalk_raw), ("dingtalk", _dingtalk_daily),
            ("dingtalk", _dingtalk_times), ("clock-report", _clock_report), ("zktime", _zktime))
 LOOKED_FOR = ("钉钉原始记录：UserId、打卡时间；钉钉每日统计：姓名、UserId、日期、上班1打卡时间；钉钉打卡时间：UserId、日期列；"
@@ -609,7 +610,7 @@ def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch]]:
     """The first layout that yields punches (a DingTalk workbook holds several sheets of the same punches);
     a recognised layout without punches when none does."""
     recognised = None
-    for _, rows in sheets:
+    for _, rows in sorted(sheets, key=lambda sheet: sheet[0] not in PUNCH_SHEETS):  # the vendors' punch sheets first
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
