@@ -209,7 +209,8 @@ def read_zkteco(path: Path, data: bytes) -> Source:
     return src
 
 
-def _text(v) -> str:
+def cell_text(v) -> str:
+    """A cell as trimmed text; a whole number without ``.0`` (ids typed as numbers)."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip() if v is not None else ""
@@ -219,7 +220,7 @@ def _label_at(row: list, label: str) -> tuple[int, str] | None:
     """Where a label such as ``工 号：`` is (spaces inside, either colon) and any value written after the
     colon in the same cell."""
     for i, v in enumerate(row):
-        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split())) if isinstance(v, str) else None
+        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(cell_text(v).split())) if isinstance(v, str) else None
         if m:
             return i, m.group(1) or ""
     return None
@@ -235,7 +236,7 @@ def _labelled(row: list, label: str):
     if rest:
         return rest
     value = next((x for x in row[i + 1:] if not is_blank(x)), None)
-    return None if value is None or re.search(r"[:：]\s*$", _text(value)) else value
+    return None if value is None or re.search(r"[:：]\s*$", cell_text(value)) else value
 
 
 def _clock_report(rows, path) -> list[RawPunch] | None:
@@ -259,7 +260,7 @@ def _zktime(rows, path) -> list[RawPunch] | None:
     h = _header(rows, ("日期时间",))
     if h is None:
         return None
-    header = [_text(v) for v in rows[h]]
+    header = [cell_text(v) for v in rows[h]]
     id_col = "登记号码" if "登记号码" in header else "考勤号码" if "考勤号码" in header else None
     if id_col is None:
         return None
@@ -333,10 +334,10 @@ def joined_header(rows: list[list]) -> tuple[int, list[str]] | None:
     """The header of a DingTalk / WeCom statistics export (姓名 with UserId or 账号): its last row index and
     the column names, a two-level header joined as ``请假/事假(天)``."""
     for h in range(min(10, len(rows))):
-        names = [_text(v) if isinstance(v, str) else "" for v in rows[h]]
+        names = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
         if "姓名" not in names or not ("UserId" in names or "账号" in names):
             continue
-        sub = [_text(v) if isinstance(v, str) else "" for v in (rows[h + 1] if h + 1 < len(rows) else [])]
+        sub = [cell_text(v) if isinstance(v, str) else "" for v in (rows[h + 1] if h + 1 < len(rows) else [])]
         if not _is_second_level(names, sub):
             return h, names
         sub = _aligned(names, sub)
@@ -408,7 +409,7 @@ def _grid_dates(row: list, first: dt.date, start: int = 0) -> dict[int, dt.date]
     walking the dates from ``first``; empty unless at least the first date is found."""
     cols, expected = {}, first
     for i in range(start, len(row)):
-        text = _text(row[i])
+        text = cell_text(row[i])
         m = re.match(r"^(\d{1,2})(?:\s|$)", text)
         if (m and int(m.group(1)) == expected.day) or (text in ("六", "日") and text == _WEEKDAY[expected.weekday()]):
             cols[i] = expected
@@ -453,7 +454,7 @@ def short_date(value) -> dt.date | None:
 # --- DingTalk ---------------------------------------------------------------------------------
 
 def _dingtalk_ids(get) -> tuple:
-    return tuple((k, _text(v)) for k, v in (("emp", get("工号")), ("dingtalk", get("UserId"))) if not is_blank(v))
+    return tuple((k, cell_text(v)) for k, v in (("emp", get("工号")), ("dingtalk", get("UserId"))) if not is_blank(v))
 
 
 def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
@@ -461,7 +462,7 @@ def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
     h = _header(rows, ("UserId", "打卡时间"))
     if h is None:
         return None
-    header = [_text(v) if isinstance(v, str) else "" for v in rows[h]]
+    header = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
@@ -480,7 +481,7 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     first = _first_day(rows, path)
     if h is None or first is None:
         return None
-    header = [_text(v) if isinstance(v, str) else "" for v in rows[h]]
+    header = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
     dates = _grid_dates(rows[h], first)
     if not dates:
         return None
@@ -541,7 +542,7 @@ def _dingtalk_time(stamp, day) -> dt.datetime | None:
 # --- WeCom ------------------------------------------------------------------------------------
 
 def _wecom_ids(get) -> tuple:
-    return tuple((k, _text(v)) for k, v in (("wecom", get("账号")), ("emp", get("工号"))) if not is_blank(v))
+    return tuple((k, cell_text(v)) for k, v in (("wecom", get("账号")), ("emp", get("工号"))) if not is_blank(v))
 
 
 def _two_rows(rows, h) -> list[str]:
@@ -549,8 +550,8 @@ def _two_rows(rows, h) -> list[str]:
     top, bottom = rows[h], rows[h + 1]
     names, last = [], ""
     for i in range(max(len(top), len(bottom))):
-        t = _text(top[i]) if i < len(top) and isinstance(top[i], str) else ""
-        b = _text(bottom[i]) if i < len(bottom) and isinstance(bottom[i], str) else ""
+        t = cell_text(top[i]) if i < len(top) and isinstance(top[i], str) else ""
+        b = cell_text(bottom[i]) if i < len(bottom) and isinstance(bottom[i], str) else ""
         last = t or last
         names.append(b or t or last)
     return names
@@ -577,7 +578,7 @@ def _wecom(rows, path) -> list[RawPunch] | None:
 
 def _wecom_grid(rows, path) -> list[RawPunch] | None:
     """WeCom 打卡时间记录: 姓名, 账号, 基础信息 (部门, 职务, 工号), then a column per day (``1\\n星期五``)."""
-    h = next((i for i, r in enumerate(rows[:8]) if {"姓名", "账号", "打卡时间记录"} <= {_text(v) for v in r}), None)
+    h = next((i for i, r in enumerate(rows[:8]) if {"姓名", "账号", "打卡时间记录"} <= {cell_text(v) for v in r}), None)
     if h is None or h + 1 >= len(rows):
         return None
     first = _first_day(rows, path)
@@ -585,7 +586,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
         raise InputRefused(f"{path.name}：统计时间没有年份，文件名中也找不到日期范围（如 …_20260501-20260531.xlsx）",
                            f"{path.name}: no year in the range and no date range in the file name")
     names = _two_rows(rows, h)
-    start = [_text(v) for v in rows[h]].index("打卡时间记录")
+    start = [cell_text(v) for v in rows[h]].index("打卡时间记录")
     dates = _grid_dates(rows[h + 1], first, start)
     out = []
     for offset, row in enumerate(rows[h + 2:]):
@@ -597,6 +598,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
 
 # --- detection --------------------------------------------------------------------------------
 
+PUNCH_SHEETS = ("刷卡记录", "原始记录", "打卡时间", "每日统计", "打卡时间记录", "概况统计与打卡明细")
 READERS = (("wecom", _wecom), ("wecom", _wecom_grid), ("dingtalk", _dingtalk_raw), ("dingtalk", _dingtalk_daily),
            ("dingtalk", _dingtalk_times), ("clock-report", _clock_report), ("zktime", _zktime))
 LOOKED_FOR = ("钉钉原始记录：UserId、打卡时间；钉钉每日统计：姓名、UserId、日期、上班1打卡时间；钉钉打卡时间：UserId、日期列；"
@@ -608,7 +610,7 @@ def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch]]:
     """The first layout that yields punches (a DingTalk workbook holds several sheets of the same punches);
     a recognised layout without punches when none does."""
     recognised = None
-    for _, rows in sheets:
+    for _, rows in sorted(sheets, key=lambda sheet: sheet[0] not in PUNCH_SHEETS):  # the vendors' punch sheets first
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
@@ -656,16 +658,25 @@ class IdMaps:
         self.exact: dict[str, dict[str, str]] = {k: {} for k in ("clock", "dingtalk", "wecom", "wangwang", "emp")}
         self.name: dict[str, str] = {}
         self.zeros: list[tuple[str, str, str]] = []  # (kind, outside id, 工号) matched only once zeros are ignored
+        self._unzeroed: dict[str, dict[str, set]] = {}  # built on first use, dropped by add
 
     def add(self, kind: str, ident, emp: str) -> None:
         if emp and not is_blank(ident):
+            self._unzeroed.pop(kind, None)
             self.exact[kind][parse_id(ident) if kind in ("clock", "emp") else str(ident).strip()] = emp
 
     def _without_zeros(self, kind: str, ident: str) -> str | None:
+        """The one 工号 whose id of ``kind`` equals ``ident`` once leading zeros are dropped, if only one."""
         if not ident.isdigit():
             return None
-        hits = {emp for key, emp in self.exact[kind].items() if key.isdigit() and _unzeroed(key) == _unzeroed(ident)}
-        return hits.pop() if len(hits) == 1 else None
+        if kind not in self._unzeroed:
+            table: dict[str, set] = {}
+            for key, emp in self.exact[kind].items():
+                if key.isdigit():
+                    table.setdefault(_unzeroed(key), set()).add(emp)
+            self._unzeroed[kind] = table
+        hits = self._unzeroed[kind].get(_unzeroed(ident), set())
+        return next(iter(hits)) if len(hits) == 1 else None
 
     def find(self, ids, name: str = "") -> str | None:
         """The 工号 of whoever these outside ids name: each id exactly, then each without leading zeros,
@@ -733,7 +744,7 @@ def source_file(source: str) -> str:
 
 def _columns(rows: list[list]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for i, h in enumerate(_text(v) for v in (rows[0] if rows else [])):
+    for i, h in enumerate(cell_text(v) for v in (rows[0] if rows else [])):
         if h:
             out.setdefault(h, i)  # the first column of a name
     return out
@@ -756,7 +767,7 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
         except ValueError:
             continue
         if emp and ts:
-            out.append((emp, ts, _text(get(headers[2])), _text(get(headers[3]))))
+            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3]))))
     return out
 
 
