@@ -107,3 +107,21 @@ def test_ATT_04_rule_value_in_another_unit_is_refused_with_a_hint(written, says)
     policy, findings = policy_from_rows([("B2", "迟到早退罚款", written)])
     (finding,) = [f for f in findings if f.cell == "B2"]
     assert policy.late_fine == 20 and says in finding.problem and finding.cell == "B2"  # the default stays
+
+
+def test_importing_the_identical_file_again_writes_nothing(tmp_path, capsys):
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]],
+                                             "人员对照": [["工号", "考勤号码"], ["001", "1"]]})
+    dat = tmp_path / "1_attlog.dat"
+    dat.write_text("\r\n".join(f"        1\t2026-11-02 {t}\t1\t0\t1\t0" for t in ("08:21:09", "12:00:31", "13:24:50",
+                                                                             "17:31:02")) + "\r\n", encoding="utf-8")
+    assert main(["import", str(book), str(dat)]) == 0
+    assert "导入打卡 4 条" in capsys.readouterr().out
+    before, backups = book.read_bytes(), sorted(tmp_path.glob("*.bak-*"))
+    assert main(["import", str(book), str(dat)]) == 0
+    out = capsys.readouterr().out
+    assert "已导入过，无变化" in out and "导入打卡" not in out and "备份" not in out
+    assert book.read_bytes() == before and sorted(tmp_path.glob("*.bak-*")) == backups
+    dat.write_text(dat.read_text(encoding="utf-8") + "        1\t2026-11-03 08:20:00\t1\t0\t1\t0\r\n", encoding="utf-8")
+    assert main(["import", str(book), str(dat)]) == 0  # the same file name with a new punch: imported
+    assert "导入打卡 5 条" in capsys.readouterr().out and book.read_bytes() != before
