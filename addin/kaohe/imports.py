@@ -80,7 +80,7 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
     return [Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                    "其余记录已导入；请核对这些位置，必要时重新导出", level="警告")]
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
 
 
 @dataclass
@@ -153,7 +153,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
     if expected and expected != kind:
         findings.append(Finding(path.name, "", f"{path.name} 的扩展名与内容不符：实际是{WHAT_IT_IS[kind]}",
                                 f"已按实际内容读取；建议改名为 {path.stem}{'.csv' if kind == 'text' else '.' + kind}",
-                                level="提示"))
+                                level=c.LEVEL_INFO))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
     if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
@@ -709,7 +709,7 @@ class IdMaps:
         shown = "、".join(f"{ID_LABELS[k]}“{i}”→工号 {e}" for k, i, e in self.zeros[:SKIPPED_SHOWN])
         return [Finding(source, "", f"{len(self.zeros)} 个编号只有去掉前导零后才对得上（{shown}"
                         f"{'…' if len(self.zeros) > SKIPPED_SHOWN else ''}）",
-                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level="提示")]
+                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=c.LEVEL_INFO)]
 
 
 def identity_maps(roster, mapping) -> IdMaps:
