@@ -634,15 +634,25 @@ def read_source(path: Path, kind: str = "auto") -> Source:
     if kind == "zkteco" or (kind == "auto" and is_text and path.suffix.lower() in (".dat", ".txt")):
         src = read_zkteco(path, data)
     else:
-        sheets, findings = open_sheets(path, data)
-        found_kind, found = read_sheets(path, sheets, kind)
-        skipped = [p for p in found if isinstance(p, Skipped)]
-        src = Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
+        try:
+            src = _read_spreadsheet(path, data, kind)
+        except InputRefused:
+            attlog = read_zkteco(path, data) if kind == "auto" and is_text else None
+            if not (attlog and attlog.punches):
+                raise
+            src = attlog  # an attlog renamed .csv
     src.digest = fingerprint(data)
     if not src.punches:
         raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取）：未导入任何文件，工作簿未改动",
                            f"no punch in {path.name} (read as {src.kind}); nothing imported")
     return src
+
+
+def _read_spreadsheet(path: Path, data: bytes, kind: str) -> Source:
+    sheets, findings = open_sheets(path, data)
+    found_kind, found = read_sheets(path, sheets, kind)
+    skipped = [p for p in found if isinstance(p, Skipped)]
+    return Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
 
 
 # --- who is who -------------------------------------------------------------------------------
