@@ -29,6 +29,7 @@ Punches are put on the date of the column or row they are in; which shift a punc
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -78,7 +79,7 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     if not skipped:
         return []
     shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
-    return [Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
+    return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
                     "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
 
@@ -735,14 +736,30 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
         emp = maps.find(p.ids, p.name)
         if emp is None:
             kind, ident = p.ids[0] if p.ids else ("name", p.name)
-            unknown.setdefault((kind, ident, p.name), []).append(p.source)
+            sources, stamps = unknown.setdefault((kind, ident, p.name), ([], []))
+            sources.append(p.source)
+            stamps.append(p.ts)
             continue
         rows.append((emp, p.ts, p.source))
-    findings = [Finding(src.path.name, "", f"{ID_LABELS[kind]}“{ident}”{f'（{name}）' if name and name != ident else ''}"
+    findings = [Finding(src.path.name, _line(sources[0]), f"{ID_LABELS[kind]}“{ident}”"
+                        f"{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",
-                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条")
-                for (kind, ident, name), sources in sorted(unknown.items())]
-    return sorted(set(rows)), src.findings + maps.zero_finding(src.path.name) + findings
+                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条", month=months_of(stamps))
+                for (kind, ident, name), (sources, stamps) in sorted(unknown.items())]
+    month = months_of([p.ts for p in src.punches])
+    found = [f if f.month else dataclasses.replace(f, month=month) for f in src.findings + maps.zero_finding(src.path.name)]
+    return sorted(set(rows)), found + findings
+
+
+def _line(source: str) -> str:
+    """The 单元格 column of a finding about a source row: ``第12行`` from ``1_attlog.dat:12``."""
+    at = str(source).rsplit(":", 1)[-1]
+    return f"第{at}行" if at.isdigit() else ""
+
+
+def months_of(stamps) -> str:
+    """The month (YYYY-MM) of punch times, or the months joined with 、 when they span several."""
+    return "、".join(sorted({f"{t:%Y-%m}" for t in stamps if isinstance(t, dt.date)}))
 
 
 # --- imports accumulate: one row set per source file --------------------------------------------
