@@ -375,3 +375,10 @@ def test_the_punch_sheet_wins_over_a_summary_sheet_before_it(tmp_path):
     book = attendance(tmp_path)
     assert main(["import", str(book), str(source), "-q"]) == 0
     assert computed(book)["001"]["迟到次数"] == 1  # read from 刷卡记录, not 排班信息
+
+
+def test_attlog_renamed_csv_is_still_an_attlog(tmp_path):
+    renamed = attlog(tmp_path, clean_month_lines(1)).rename(tmp_path / "考勤机导出.csv")
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(renamed), "-q"]) == 0
+    assert computed(book)["001"]["实出勤天数"] == 25
