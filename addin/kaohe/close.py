@@ -178,6 +178,16 @@ def frozen_monthly(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
     return frame
 
 
+def closed_figures(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
+    """The frozen 月度汇总 of a closed month; refused if kaohe's hidden copy is gone (never recomputed)."""
+    frame = frozen_monthly(frozen_rows, month)
+    if frame.empty:
+        raise InputRefused(f"{month} 已月结，但隐藏表“{c.FROZEN_MONTHLY.name}”中没有该月的数据（可能被删除）："
+                           "请从备份恢复，或重新打开后再月结",
+                           f"{month} is closed but its frozen figures are missing from '{c.FROZEN_MONTHLY.name}'")
+    return frame
+
+
 def refuse_if_closed(log_rows: list[list] | None, month: str) -> CloseState | None:
     """Refuse work on a closed month (exit 2); returns the month's state otherwise."""
     state = close_state(log_rows, month)

@@ -263,7 +263,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
         result = compute_month(data.tables, month)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     closed = bool(state and state.closed)
-    monthly = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month) if closed else result.monthly
+    monthly = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month) if closed else result.monthly
     stale = closed and close.input_fingerprint(data.tables, month) != state.input_fp
     if dept:
         monthly = monthly[monthly["dept"] == dept.strip()]
