@@ -645,3 +645,17 @@ def test_numbers_equal_the_plain_workbooks(tmp_path, kind):
         again = lo.convert(book, "xlsx", tmp_path / "lo2", tmp_path / "profile")
         assert run(again) == 0
         assert summary_rows(again) == expected
+
+
+def test_hr_custom_properties_stay_beside_kaohes_record(tmp_path):
+    from openpyxl.packaging.custom import StringProperty
+
+    book = xw_book(tmp_path / "考勤.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb.custom_doc_props.append(StringProperty(name="部门负责人", value="王经理"))
+    wb.save(book)
+    assert run(book) == 0
+    props = {p.name: p.value for p in openpyxl.load_workbook(book).custom_doc_props.props}
+    assert props["部门负责人"] == "王经理"
+    assert "月度汇总" in props["kaohe工作表"].split("/")
+    assert_no_orphans(book)
