@@ -659,3 +659,25 @@ def test_hr_custom_properties_stay_beside_kaohes_record(tmp_path):
     assert props["部门负责人"] == "王经理"
     assert "月度汇总" in props["kaohe工作表"].split("/")
     assert_no_orphans(book)
+
+
+@pytest.mark.parametrize("header,accepted", [(None, True), (["核对", "备注"], False)])
+def test_a_sheet_outside_the_record_is_kaohes_only_with_its_exact_header(tmp_path, header, accepted):
+    """E.g. 核对 written in Excel by the add-in's live path: exactly kaohe's header and a 运行记录 beside it."""
+    import pandas as pd
+
+    from kaohe.findings import InputRefused
+    from kaohe.workbook import contract as c
+    from kaohe.workbook.write import frame_spec
+
+    book = xw_book(tmp_path / "考勤.xlsx")
+    assert run(book) == 0
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet(c.RECONCILE.name).append(header or list(c.RECONCILE.headers))
+    wb.save(book)
+    spec = frame_spec(c.RECONCILE, pd.DataFrame(columns=[f for _, f in c.RECONCILE.columns]))
+    if accepted:
+        package.write_sheets(book, book, [spec], backup=False)
+    else:
+        with pytest.raises(InputRefused, match=c.RECONCILE.name):
+            package.write_sheets(book, book, [spec], backup=False)
