@@ -393,6 +393,9 @@ def test_import_and_reconcile_sheets_of_hr_are_refused(tmp_path, capsys):
     wb = openpyxl.load_workbook(book)
     wb.create_sheet("打卡导入").append(["日期", "备注"])
     wb.create_sheet("核对").append(["人事核对记录"])
+    mapping = wb.create_sheet("人员对照")
+    for row in (["工号", "考勤号码"], ["001", "1"]):
+        mapping.append(row)
     wb.save(book)
     before = book.read_bytes()
     dat = tmp_path / "1_attlog.dat"
