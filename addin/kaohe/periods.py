@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["MonthError", "parse_month", "month_bounds", "month_of"]
+__all__ = ["MonthError", "parse_month", "month_bounds", "month_of", "month_or_refuse"]
 
 EXAMPLES = "2026-11、2026/11、2026年11月 或 202611"
 
@@ -57,6 +57,16 @@ def parse_month(text: object) -> str:
     if _SHORT.fullmatch(s):
         raise MonthError(s, "（月份要写两位，如 2026-01、2026-11）")
     raise MonthError(s)
+
+
+def month_or_refuse(text: object) -> str:
+    """The month of a command or a ribbon dialog as ``YYYY-MM``; else the run is refused (exit 2)."""
+    from kaohe.findings import InputRefused
+
+    try:
+        return parse_month(text)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
 
 
 def month_of(value: object) -> str:

@@ -20,7 +20,6 @@ import posixpath
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import ElementTree as SafeET
 
 from kaohe.findings import InputRefused
+from kaohe.workbook.lock import remove_stale_temps, temp_file
 from kaohe.workbook.sheetxml import DRAWING_RID, MAIN_NS, SheetSpec, chart_xml, drawing_xml, render_chunks
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -314,34 +314,6 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
                 os.unlink(tmp)
             raise
     return bak
-
-
-TEMP_RE = re.compile(r"^\.~kaohe-(\d+)-[0-9a-z_]+\.tmp$")
-
-
-def temp_file(folder: Path) -> tuple[int, str]:
-    """A hidden temporary file in ``folder`` whose name carries this process id."""
-    return tempfile.mkstemp(prefix=f".~kaohe-{os.getpid()}-", suffix=".tmp", dir=folder)
-
-
-def remove_stale_temps(folder: Path) -> list[Path]:
-    """Remove temporary files left by kaohe processes that no longer exist (a run that was killed)."""
-    from kaohe.workbook.lock import alive
-
-    removed = []
-    try:
-        entries = list(Path(folder).iterdir())
-    except OSError:
-        return removed
-    for path in entries:
-        m = TEMP_RE.match(path.name)
-        if m and not alive(int(m.group(1))):
-            try:
-                path.unlink()
-                removed.append(path)
-            except OSError:
-                pass
-    return removed
 
 
 def _atomic_copy(src: Path, dst: Path) -> None:
