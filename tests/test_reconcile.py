@@ -120,3 +120,24 @@ def test_measures_match_without_group_and_unit_and_convert_by_unit():
     assert _number(240, "分钟", "旷工天数") == 0.5 and _number("8小时", "天", "事假天数") == 1
     assert _number("事假 4小时", "", "事假天数") == 0.5 and _number("--", "次", "迟到次数") is None
     assert _number("1.5", "", "病假天数") == pytest.approx(1.5)
+
+
+def test_ATT_05_reconcile_names_the_approved_punch_exception(tmp_path):
+    """王五 (003) comes in at 08:52 on 11-16 with an approved 打卡异常 for 上午上班: on time for kaohe
+    (ATT-05), late once for DingTalk; the 说明 names that exception, not the lateness tiers."""
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        rows += punches_for("003", day, "08:52", "12:00", "13:30", "17:30") if day == dt.date(2026, 11, 16) \
+            else full_day("003", day)
+    book = write_book(tmp_path / "考勤.xlsx", {
+        "员工名册": [ROSTER_HEADER, person("003", "王五")], "打卡记录": rows,
+        "打卡异常": [["工号", "日期", "时段", "审批状态"], ["003", dt.date(2026, 11, 16), "上午上班", "已批准"]],
+        "人员对照": [["工号", "钉钉UserId"], ["003", "u003"]]})
+    dingtalk = write_book(tmp_path / "钉钉月度汇总.xlsx", {"月度汇总": [
+        ["月度汇总 统计日期：2026-11-01 至 2026-11-30"], ["姓名", "UserId", "迟到次数", "早退次数"], ["王五", "u003", 1, 0]]})
+    assert main(["reconcile", str(book), str(dingtalk), "--month", "2026-11", "-q"]) == 0
+    got = {r[2]: r for r in openpyxl.load_workbook(book)["核对"].iter_rows(min_row=2, values_only=True)}
+    assert got["迟到次数"][3:6] == (1, 0, -1)
+    assert "打卡异常" in got["迟到次数"][6] and "11-16 上午上班" in got["迟到次数"][6]
+    assert "ATT-05" in got["迟到次数"][6] and "结构差异" not in got["迟到次数"][6]
+    assert got["早退次数"][6] == "一致"

@@ -14,7 +14,8 @@ from kaohe.cli import main
 from kaohe.workbook import package
 from kaohe.workbook.sheetxml import Column, SheetSpec
 
-OWNED = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "xl/calcChain.xml"}
+OWNED = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "xl/calcChain.xml",
+         "docProps/custom.xml", "_rels/.rels"}  # the package relationships gain docProps/custom.xml (kaohe's record)
 
 
 def tiny_png() -> bytes:

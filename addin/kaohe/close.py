@@ -33,6 +33,7 @@ from kaohe.engine.month import parse_month
 from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
+from kaohe.workbook.values import parse_id
 from kaohe.workbook.write import frame_spec
 
 # The sheets whose rows belong to a month by a date field; the others count whole.
@@ -142,6 +143,9 @@ def _records(rows: list[list] | None, sheet: c.OutputSheet) -> pd.DataFrame:
     body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
     data = {f: [(r[i] if i < len(r) else None) if i is not None else None for r in body]
             for f, i in ((f, index.get(f)) for f in fields)}
+    if "emp" in data:  # 工号 written as 员工名册 typed it (a number) is text inside kaohe
+        data["emp"] = [parse_id(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                       for v in data["emp"]]
     frame = pd.DataFrame(data, columns=fields)
     return frame.replace({"": None})
 

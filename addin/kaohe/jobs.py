@@ -26,7 +26,8 @@ from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
-from kaohe.workbook.write import frame_spec, wide_print, previous_problems, problems_spec, run_log_spec, save
+from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
+                                  wide_print)
 
 
 def errors(findings) -> int:
@@ -72,7 +73,7 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
-        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2",
+        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
@@ -104,7 +105,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
                   f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
                   f"加班费{result.summary['overtime_pay']:.2f}元")
         specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
@@ -140,23 +141,9 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
-
-
-def force_recalc(wb_xml: str) -> str:
-    """Ask Excel to recalculate every formula when the workbook is opened (calcPr fullCalcOnLoad)."""
-    m = re.search(r"<(\w+:)?calcPr\b([^>]*?)(/?)>", wb_xml)
-    if m:
-        attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(2))
-        return wb_xml[:m.start()] + f'<{m.group(1) or ""}calcPr{attrs} fullCalcOnLoad="1"{m.group(3)}>' + wb_xml[m.end():]
-    for tag in ("definedNames", "externalReferences", "functionGroups", "sheets"):
-        m = re.search(rf"</(\w+:)?{tag}>|<(\w+:)?{tag}\s*/>", wb_xml)
-        if m:
-            prefix = m.group(1) or m.group(2) or ""
-            return wb_xml[:m.end()] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + wb_xml[m.end():]
-    return wb_xml
 
 
 def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
@@ -223,7 +210,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
         say("写入结果…")
-        written, backup = save(book, out, specs, workbook_edit=force_recalc)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     summary = {"team": result.summary["team"], "scored": len(result.scores)}
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
 
@@ -261,6 +248,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
+    from kaohe.workbook.package import backup_existing
+    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
     sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
                                    company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
@@ -272,7 +261,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
                "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
                "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
-    return JobResult(target, None, [s.name for s in sheets], len(findings), summary, frame)
+    return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
@@ -299,7 +288,7 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         counts = f"参加考核{result.summary['scored']}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "review", result.period, data.fingerprint, counts))
         say("写入结果…")
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings), result.summary, result)
 
 
@@ -359,7 +348,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         n_punches, n_metrics = sum(map(len, punches.values())), len(metrics)
         counts = f"打卡{n_punches}条; KPI指标{n_metrics}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
-        written, backup = save(book, None, specs)
+        written, backup = save(book, None, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
 
@@ -383,5 +372,5 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         differing = int((frame["diff"] != 0).sum()) if len(frame) else 0
         counts = f"核对{len(frame)}项; 不一致{differing}项; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "reconcile", month, data.fingerprint, counts))
-        written, backup = save(book, None, specs)
+        written, backup = save(book, None, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings), {"items": len(frame), "differing": differing})

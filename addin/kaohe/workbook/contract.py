@@ -199,6 +199,8 @@ MONTHLY = OutputSheet("月度汇总", (
     ("产假天数", "days_产假"), ("年休假天数", "days_年休假"), ("调休天数", "days_调休"),
     ("工伤假天数", "days_工伤假"), ("加班小时", "ot_hours"), ("加班费", "ot_pay"),
     ("社保自理", "social_self"), ("调整合计", "adjustment"), ("依据", "basis")))
+# A workbook-level name over 月度汇总's header and data rows (合计 excluded): a base for HR's pivot tables and charts.
+MONTHLY_DATA_NAME = "月度汇总数据"
 LEAVE_CHECK = OutputSheet("请假校验", (
     ("工号", "emp"), ("姓名", "name"), ("假别", "type"), ("开始时间", "start"), ("结束时间", "end"),
     ("天数", "days"), ("计为", "counted_as"), ("校验结果", "result"), ("说明", "note"),
@@ -231,6 +233,9 @@ KPI_NOTICE = OutputSheet("月度通报")
 KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the columns found, then KPI_IMPORT_TAIL — written by kaohe import
 KPI_IMPORT_TAIL = ("来源", "文件指纹", "统计日期", "行类型")  # 行类型: one row set per file, and the month's rows
 KPI_IMPORT_FILE_ROW, KPI_IMPORT_MONTH_ROW = "文件", "月合计"
+# kaohe's sheets that HR may start by hand (kaohe reads them back and carries them on): one with exactly
+# kaohe's header row is taken as kaohe's even in a workbook kaohe has not written yet.
+READ_BACK_SHEETS = (KPI_HISTORY.name, RUN_LOG.name, IMPORTED.name, KPI_IMPORT.name)
 QUARTER_PREFIX, YEAR_PREFIX = "季度考核_", "年度考核_"
 REVIEW_TAIL = (("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
                ("绩效工资", "perf_pay"), ("说明", "note"))

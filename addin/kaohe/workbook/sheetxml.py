@@ -20,11 +20,10 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from kaohe.workbook.values import column_letter
+from kaohe.workbook.values import column_letter, epoch
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767
 CHUNK_ROWS = 5000
@@ -82,6 +81,9 @@ class SheetSpec:
     row_styles: dict[int, str] = field(default_factory=dict)
     chart: ChartSpec | None = None
     merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
+    data_name: str | None = None              # a workbook-level name over header + data rows (合计 excluded)
+    protection_xml: str = ""                  # HR's <sheetProtection/> kept from the sheet being replaced
+    with_notes: object = None                 # 问题清单: notes -> the same sheet with the writer's notes added
     hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
     changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
     # Printing. ``scale`` (percent) instead of fit-to-width keeps text readable (several pages wide);
@@ -104,9 +106,9 @@ def _text(value: str) -> str:
 
 def _serial(value) -> float:
     if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH).total_seconds() / 86400
+        return (value - epoch()).total_seconds() / 86400
     if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
+        return float((value - epoch().date()).days)
     if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
     raise TypeError(value)
@@ -214,6 +216,7 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
         cells = "".join(cell_xml(f"{letters[i]}{k}", v, styles["note"], "text") for i, v in enumerate(row) if v is not None)
         out.append(f'<row r="{k}">{cells}</row>')
     out.append("</sheetData>")
+    out.append(spec.protection_xml)
     data_last = header_r + n
     if spec.autofilter and n:
         out.append(f'<autoFilter ref="A{header_r}:{letters[-1]}{data_last}"/>')
@@ -302,7 +305,7 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
             if kind == "time":
                 serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
             else:
-                serial = (ts - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(days=1)
+                serial = (ts - pd.Timestamp(epoch())) / pd.Timedelta(days=1)
             arr = serial.to_numpy(dtype=float)
         else:
             if any(isinstance(v, (str, Formula)) for v in values):

@@ -107,7 +107,16 @@ def problems_spec(findings: list[Finding], source: str = "", month: str = "", pr
              "basis": f.basis or None, "emp": f.emp or None, "name": names.get(f.emp) if f.emp else None,
              "source": source or None, "month": month or None} for f in findings]
     frame = pd.DataFrame(kept + rows, columns=[f for _, f in c.PROBLEMS.columns])
-    return frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec = frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec.with_notes = lambda notes: problems_spec(list(findings) + notes, source, month, previous, names)
+    return spec
+
+
+def _add_notes(specs: list[SheetSpec]):
+    """The writer's notes (提示/警告 about HR's parts) go into the 问题清单 being written, if any."""
+    def finish(notes):
+        return [s.with_notes(notes) if s.with_notes is not None and notes else s for s in specs]
+    return finish
 
 
 def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
@@ -130,6 +139,25 @@ def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
     return out
 
 
+def roster_ids(tables) -> dict[str, object]:
+    """工号 that 员工名册 holds as numbers (text -> number); see :func:`kaohe.workbook.read.typed_id`."""
+    roster = tables.get(c.ROSTER.name)
+    return dict(roster.typed) if roster is not None else {}
+
+
+def typed_ids(spec: SheetSpec, ids: dict[str, object]) -> None:
+    """The 工号 column of ``spec`` as 员工名册 typed it: a number stays a number (payroll VLOOKUPs match)."""
+    if not ids:
+        return
+    at = [i for i, col in enumerate(spec.columns) if col.header == c.ID_COLUMN]
+    if spec.data is not None and c.ID_COLUMN in spec.data:
+        spec.data[c.ID_COLUMN] = [ids.get(v, v) if isinstance(v, str) else v for v in spec.data[c.ID_COLUMN]]
+    for row in spec.rows or ():
+        for i in at:
+            if i < len(row) and isinstance(row[i], str):
+                row[i] = ids.get(row[i], row[i])
+
+
 def previous_problems(path: Path) -> list[list]:
     """The 问题清单 of the workbook file at ``path`` as cell rows (header first); [] if there is none."""
     import python_calamine
@@ -150,14 +178,22 @@ def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts:
     return SheetSpec(c.RUN_LOG.name, cols, rows=[r + [None] * (len(cols) - len(r)) for r in rows][:100_000])
 
 
-def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Path, Path | None]:  # noqa: D401
-    """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup)."""
+def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, object] | None = None,
+         **kw) -> tuple[Path, Path | None]:  # noqa: D401
+    """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup).
+
+    ``ids`` (工号 text -> number, :func:`roster_ids`): 工号 cells are written as 员工名册 has them."""
     path = Path(path)
+    for spec in specs:
+        typed_ids(spec, ids or {})
     target = Path(out) if out else path
     if out and Path(out).is_dir():
         target = Path(out) / path.name
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(path.suffix)
+    if target.is_symlink():  # write the real workbook, keep the link
+        target = Path(os.path.realpath(target))
     os.makedirs(target.parent, exist_ok=True)
-    backup = write_sheets(path, target, specs, backup=target.resolve() == path.resolve(), **kw)
+    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=target.resolve() == path.resolve(),
+                          finish=_add_notes(specs), **kw)
     return target, backup
