@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["MonthError", "parse_month", "month_bounds", "month_of", "month_or_refuse"]
+__all__ = ["MonthError", "parse_month", "month_bounds", "month_of", "month_or_refuse", "shift_month", "add_months"]
 
 EXAMPLES = "2026-11、2026/11、2026年11月 或 202611"
 
@@ -86,3 +86,17 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     first = dt.date(y, m, 1)
     last = dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
     return first, last
+
+
+def shift_month(month: str, k: int) -> str:
+    """The month ``k`` months after ``month`` (before it when ``k`` is negative), as ``YYYY-MM``."""
+    y, m = (int(p) for p in parse_month(month).split("-"))
+    n = y * 12 + m - 1 + k
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months; a day the target month lacks becomes its last day (31 Jan + 1 = 28/29 Feb)."""
+    first, last = month_bounds(shift_month(f"{day.year:04d}-{day.month:02d}", months))
+    return first.replace(day=min(day.day, last.day))
+
