@@ -319,7 +319,7 @@ def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], lis
     left_out = Counter(f"{ts:%Y-%m}" for _, ts, _ in punch_rows if f"{ts:%Y-%m}" in months)
     kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
     return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
-                          level=c.LEVEL_WARNING) for m, n in sorted(left_out.items())]
+                          level=c.LEVEL_WARNING, month=m) for m, n in sorted(left_out.items())]
 
 
 # --- the command -----------------------------------------------------------------------

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import short_date, clean_name, identity_maps, joined_header, open_sheets, report_span
+from kaohe.imports import cell_text, clean_name, identity_maps, joined_header, open_sheets, report_span, short_date
 from kaohe.workbook import contract as c
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
@@ -98,7 +98,7 @@ def comparison_span(title_rows, path: Path, rows, names, first: dt.date, last: d
     span = report_span(title_rows, path, first.year)
     if span is None:
         findings.append(Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
-                                level="提示"))
+                                level=c.LEVEL_INFO))
         return first, last
     lo, hi = max(span[0], first), min(span[1], last)
     per_row = any(n in names for n in _ROW_DATE)
@@ -125,8 +125,8 @@ def theirs(names, rows, maps, span, columns):
         day = _row_date(row, names)
         if day is not None and not span[0] <= day <= span[1]:
             continue
-        ids = tuple((k, str(get(h)).strip()) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
-                    if get(h) not in (None, "", "--"))
+        ids = tuple((k, cell_text(get(h))) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
+                    if cell_text(get(h)) not in ("", "--"))
         name = clean_name(get("姓名"))
         emp = maps.find(ids, name)
         if emp is None:
@@ -218,5 +218,5 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
                  for n, k in sorted(unknown.items())]
     if span != (first, last):
         findings.append(Finding(path.name, "", f"只核对 {span[0]:%m-%d}～{span[1]:%m-%d}（文件的统计日期）",
-                                "kaohe 一侧按每日明细中这些日期合计", level="提示"))
+                                "kaohe 一侧按每日明细中这些日期合计", level=c.LEVEL_INFO))
     return pd.DataFrame(out, columns=["emp", "name", "item", "external", "ours", "diff", "note"]), findings
