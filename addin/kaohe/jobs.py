@@ -230,7 +230,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
         if state and state.closed:  # the figures as closed, never recomputed
-            monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+            monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
             policy, _ = load_policy(data.tables)
         else:
             result = compute_month(data.tables, month)
