@@ -798,6 +798,12 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
     return out
 
 
+def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> bool:
+    """Every new source (file name and fingerprint) is already in 打卡导入 and adds nothing to it."""
+    known = {(source_file(r[2]), r[3]) for r in stored}
+    return all(key in known for key in new) and merge_sources(stored, new) == merge_sources(stored, {})
+
+
 def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> list[tuple]:
     """Stored rows with each new source's rows in place of that source's earlier rows (same file name and
     fingerprint: importing the identical file again changes nothing; the same name with new content is a
@@ -805,12 +811,3 @@ def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) 
     kept = [r for r in stored if (source_file(r[2]), r[3]) not in new]
     added = [(*row[:3], digest) for (_, digest), rows in new.items() for row in rows]
     return sorted(set(kept + added), key=lambda r: (r[0], r[1], r[2], r[3]))
-
-
-def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> bool:
-    """Whether every new source (file name and fingerprint) is stored already, with the same rows: importing
-    it again would change nothing. A source none of whose punches matched anyone is never "already
-    imported" (its 问题清单 rows must be written)."""
-    keys = {(source_file(r[2]), r[3]) for r in stored}
-    return all(key in keys and rows for key, rows in new.items()) and merge_sources(stored, new) == \
-        merge_sources(stored, {})
