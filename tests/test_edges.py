@@ -107,3 +107,55 @@ def test_ATT_04_rule_value_in_another_unit_is_refused_with_a_hint(written, says)
     policy, findings = policy_from_rows([("B2", "迟到早退罚款", written)])
     (finding,) = [f for f in findings if f.cell == "B2"]
     assert policy.late_fine == 20 and says in finding.problem and finding.cell == "B2"  # the default stays
+
+
+def test_importing_the_identical_file_again_writes_nothing(tmp_path, capsys):
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]],
+                                             "人员对照": [["工号", "考勤号码"], ["001", "1"]]})
+    dat = tmp_path / "1_attlog.dat"
+    dat.write_text("\r\n".join(f"        1\t2026-11-02 {t}\t1\t0\t1\t0" for t in ("08:21:09", "12:00:31", "13:24:50",
+                                                                             "17:31:02")) + "\r\n", encoding="utf-8")
+    assert main(["import", str(book), str(dat)]) == 0
+    assert "导入打卡 4 条" in capsys.readouterr().out
+    before, backups = book.read_bytes(), sorted(tmp_path.glob("*.bak-*"))
+    assert main(["import", str(book), str(dat)]) == 0
+    out = capsys.readouterr().out
+    assert "已导入过，无变化" in out and "导入打卡" not in out and "备份" not in out
+    assert book.read_bytes() == before and sorted(tmp_path.glob("*.bak-*")) == backups
+    dat.write_text(dat.read_text(encoding="utf-8") + "        1\t2026-11-03 08:20:00\t1\t0\t1\t0\r\n", encoding="utf-8")
+    assert main(["import", str(book), str(dat)]) == 0  # the same file name with a new punch: imported
+    assert "导入打卡 5 条" in capsys.readouterr().out and book.read_bytes() != before
+
+
+def test_import_problems_have_their_month_and_line(tmp_path):
+    """PIN 99 is nobody (3 punches from line 3 in November 2026); line 2 is not a punch."""
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]],
+                                             "人员对照": [["工号", "考勤号码"], ["001", "1"]]})
+    dat = tmp_path / "1_attlog.dat"
+    lines = ["        1\t2026-11-02 08:21:09\t1\t0\t1\t0", "        1\t2026-13-02 08:21:09\t1\t0\t1\t0"]
+    lines += [f"       99\t2026-11-03 0{h}:00:00\t1\t0\t1\t0" for h in (8, 9)] + ["       99\t2026-11-04 08:00:00\t1\t0\t1\t0"]
+    dat.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    assert main(["import", str(book), str(dat), "-q"]) == 0
+    rows = sheet_rows(book, "问题清单")
+    unknown = next(r for r in rows if "“99”" in r["问题"])
+    assert (unknown["工作表"], unknown["单元格"], unknown["月份"], unknown["来源"]) == ("1_attlog.dat", "第3行", "2026-11", "导入")
+    skipped = next(r for r in rows if "不是有效打卡记录" in r["问题"])
+    assert (skipped["单元格"], skipped["月份"]) == ("第2行", "2026-11")
+    dat.write_text("\r\n".join(lines[:1]) + "\r\n", encoding="utf-8")
+    assert main(["import", str(book), str(dat), "-q"]) == 0  # a new import replaces the import's rows of every month
+    assert not [r for r in sheet_rows(book, "问题清单") if r["来源"] == "导入"]
+
+
+def test_REV_03_review_rows_about_a_person_name_them(tmp_path):
+    roster = [["工号", "姓名", "部门", "入职日期", "岗位基本工资", "岗位", "转正日期", "绩效工资"],
+              ["001", "赵一", "电子商务部", dt.date(2024, 1, 1), 6000, "推广专员", dt.date(2024, 4, 1), 2000],
+              ["002", "钱二", "电子商务部", dt.date(2024, 1, 1), 5000, "客服专员", dt.date(2024, 4, 1), 1500]]
+    scores = [["周期", "被考核人工号", "评分人工号", "关系", "经营业绩", "工作态度", "任职能力", "团队协作"],
+              ["2026Q3", "001", "001", "自评", 90, 80, 80, 70], ["2026Q3", "001", "009", "上级", 90, 80, 80, 70]]
+    book = write_book(tmp_path / "考核.xlsx", {"员工名册": roster, "考核评分": scores})
+    assert main(["review", str(book), "--quarter", "2026Q3", "-q"]) == 0
+    rows = sheet_rows(book, "问题清单")
+    none = next(r for r in rows if "没有有效评分" in r["问题"])  # 002 has no rating at all
+    assert (none["工号"], none["姓名"]) == ("002", "钱二")
+    short = next(r for r in rows if "缺少" in r["问题"])  # 001 lacks 互评
+    assert (short["工号"], short["姓名"]) == ("001", "赵一")

@@ -127,7 +127,8 @@ def cmd_finance(args) -> int:
     s = job.summary
     print(f"已写入 / written: {job.written}" + ("（已加密 / encrypted）" if s["encrypted"] else ""))
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
-          f"KPI奖惩 ¥{_money(s['kpi'])} · 调整合计 ¥{_money(s['adjustment'])}")
+          f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
+    print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
     return 0
 
 
@@ -198,6 +199,9 @@ def cmd_import(args) -> int:
 
     job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args),
                      replace=args.replace)
+    if job.summary.get("unchanged"):
+        print("已导入过，无变化（工作簿未改动） / already imported: nothing changed, nothing written")
+        return 0
     print_written(job)
     print(f"导入打卡 {job.summary['punches']} 条、KPI指标 {job.summary['metrics']} 行（{'、'.join(job.summary['kinds'])}） · "
           f"问题 {job.problems} 条（见“问题清单”）")

@@ -29,6 +29,7 @@ Punches are put on the date of the column or row they are in; which shift a punc
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -78,9 +79,9 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     if not skipped:
         return []
     shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
-    return [Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
+    return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                    "其余记录已导入；请核对这些位置，必要时重新导出", level="警告")]
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
 
 
 @dataclass
@@ -153,7 +154,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
     if expected and expected != kind:
         findings.append(Finding(path.name, "", f"{path.name} 的扩展名与内容不符：实际是{WHAT_IT_IS[kind]}",
                                 f"已按实际内容读取；建议改名为 {path.stem}{'.csv' if kind == 'text' else '.' + kind}",
-                                level="提示"))
+                                level=c.LEVEL_INFO))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
     if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
@@ -598,6 +599,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
 
 # --- detection --------------------------------------------------------------------------------
 
+PUNCH_SHEETS = ("刷卡记录", "原始记录", "打卡时间", "每日统计", "打卡时间记录", "概况统计与打卡明细")
 READERS = (("wecom", _wecom), ("wecom", _wecom_grid), ("dingtalk", _dingtalk_raw), ("dingtalk", _dingtalk_daily),
            ("dingtalk", _dingtalk_times), ("clock-report", _clock_report), ("zktime", _zktime))
 LOOKED_FOR = ("钉钉原始记录：UserId、打卡时间；钉钉每日统计：姓名、UserId、日期、上班1打卡时间；钉钉打卡时间：UserId、日期列；"
@@ -609,7 +611,7 @@ def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch]]:
     """The first layout that yields punches (a DingTalk workbook holds several sheets of the same punches);
     a recognised layout without punches when none does."""
     recognised = None
-    for _, rows in sheets:
+    for _, rows in sorted(sheets, key=lambda sheet: sheet[0] not in PUNCH_SHEETS):  # the vendors' punch sheets first
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
@@ -633,15 +635,25 @@ def read_source(path: Path, kind: str = "auto") -> Source:
     if kind == "zkteco" or (kind == "auto" and is_text and path.suffix.lower() in (".dat", ".txt")):
         src = read_zkteco(path, data)
     else:
-        sheets, findings = open_sheets(path, data)
-        found_kind, found = read_sheets(path, sheets, kind)
-        skipped = [p for p in found if isinstance(p, Skipped)]
-        src = Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
+        try:
+            src = _read_spreadsheet(path, data, kind)
+        except InputRefused:
+            attlog = read_zkteco(path, data) if kind == "auto" and is_text else None
+            if not (attlog and attlog.punches):
+                raise
+            src = attlog  # an attlog renamed .csv
     src.digest = fingerprint(data)
     if not src.punches:
         raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取）：未导入任何文件，工作簿未改动",
                            f"no punch in {path.name} (read as {src.kind}); nothing imported")
     return src
+
+
+def _read_spreadsheet(path: Path, data: bytes, kind: str) -> Source:
+    sheets, findings = open_sheets(path, data)
+    found_kind, found = read_sheets(path, sheets, kind)
+    skipped = [p for p in found if isinstance(p, Skipped)]
+    return Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
 
 
 # --- who is who -------------------------------------------------------------------------------
@@ -698,7 +710,7 @@ class IdMaps:
         shown = "、".join(f"{ID_LABELS[k]}“{i}”→工号 {e}" for k, i, e in self.zeros[:SKIPPED_SHOWN])
         return [Finding(source, "", f"{len(self.zeros)} 个编号只有去掉前导零后才对得上（{shown}"
                         f"{'…' if len(self.zeros) > SKIPPED_SHOWN else ''}）",
-                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level="提示")]
+                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=c.LEVEL_INFO)]
 
 
 def identity_maps(roster, mapping) -> IdMaps:
@@ -724,14 +736,30 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
         emp = maps.find(p.ids, p.name)
         if emp is None:
             kind, ident = p.ids[0] if p.ids else ("name", p.name)
-            unknown.setdefault((kind, ident, p.name), []).append(p.source)
+            sources, stamps = unknown.setdefault((kind, ident, p.name), ([], []))
+            sources.append(p.source)
+            stamps.append(p.ts)
             continue
         rows.append((emp, p.ts, p.source))
-    findings = [Finding(src.path.name, "", f"{ID_LABELS[kind]}“{ident}”{f'（{name}）' if name and name != ident else ''}"
+    findings = [Finding(src.path.name, _line(sources[0]), f"{ID_LABELS[kind]}“{ident}”"
+                        f"{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",
-                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条")
-                for (kind, ident, name), sources in sorted(unknown.items())]
-    return sorted(set(rows)), src.findings + maps.zero_finding(src.path.name) + findings
+                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条", month=months_of(stamps))
+                for (kind, ident, name), (sources, stamps) in sorted(unknown.items())]
+    month = months_of([p.ts for p in src.punches])
+    found = [f if f.month else dataclasses.replace(f, month=month) for f in src.findings + maps.zero_finding(src.path.name)]
+    return sorted(set(rows)), found + findings
+
+
+def _line(source: str) -> str:
+    """The 单元格 column of a finding about a source row: ``第12行`` from ``1_attlog.dat:12``."""
+    at = str(source).rsplit(":", 1)[-1]
+    return f"第{at}行" if at.isdigit() else ""
+
+
+def months_of(stamps) -> str:
+    """The month (YYYY-MM) of punch times, or the months joined with 、 when they span several."""
+    return "、".join(sorted({f"{t:%Y-%m}" for t in stamps if isinstance(t, dt.date)}))
 
 
 # --- imports accumulate: one row set per source file --------------------------------------------

@@ -248,7 +248,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
         if state and state.closed:  # the figures as closed, never recomputed
-            monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+            monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
             policy, _ = load_policy(data.tables)
         else:
             result = compute_month(data.tables, month)
@@ -353,8 +353,12 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
                 found += closed
             findings += found
         specs = []
+        stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
+        if punches and not metrics and not replace and imports.merge_sources(stored, punches) == \
+                imports.merge_sources(stored, {}):  # the same files again: nothing is written, no backup
+            return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
         if punches:
-            merged = imports.merge_sources([] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name)), punches)
+            merged = imports.merge_sources(stored, punches)
             specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
                                     landscape=False))
         if metrics:

@@ -98,7 +98,7 @@ def comparison_span(title_rows, path: Path, rows, names, first: dt.date, last: d
     span = report_span(title_rows, path, first.year)
     if span is None:
         findings.append(Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
-                                level="提示"))
+                                level=c.LEVEL_INFO))
         return first, last
     lo, hi = max(span[0], first), min(span[1], last)
     per_row = any(n in names for n in _ROW_DATE)
@@ -218,5 +218,5 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
                  for n, k in sorted(unknown.items())]
     if span != (first, last):
         findings.append(Finding(path.name, "", f"只核对 {span[0]:%m-%d}～{span[1]:%m-%d}（文件的统计日期）",
-                                "kaohe 一侧按每日明细中这些日期合计", level="提示"))
+                                "kaohe 一侧按每日明细中这些日期合计", level=c.LEVEL_INFO))
     return pd.DataFrame(out, columns=["emp", "name", "item", "external", "ours", "diff", "note"]), findings

@@ -276,6 +276,10 @@ CORRECTION_DETAIL = OutputSheet("更正明细", (
     ("月份", "month"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"),
     ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
 CORRECTION_COLUMN = "上月更正"  # in the finance export: 补发 +, 补扣 −
+ADJUSTMENT_COLUMN = "调整合计"  # 月度汇总's net money column (加班费 − fines − deductions)
+# 个人考勤确认单: the table of events and the table of money lines (项目 spans A:B, 依据 D:E)
+SLIP_EVENT_HEADERS = ("日期", "星期", "打卡", "事项（时间、依据）", "罚款")
+SLIP_MONEY_HEADERS = ("项目", None, "金额", "依据", None)
 PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
 CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
 SLIPS = OutputSheet("个人考勤确认单")

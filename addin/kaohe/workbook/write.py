@@ -98,14 +98,15 @@ def problems_spec(findings: list[Finding], source: str = "", month: str = "", pr
     """问题清单: ``findings`` as rows of ``source`` (the command, c.SOURCE_*) for ``month`` ("" = not a month).
 
     ``previous`` is the sheet as it stands (header row first, e.g. :func:`previous_problems`): its rows
-    of other commands or other months are kept, this command's rows of this month are replaced.
+    of other commands or other months are kept, this command's rows of this month are replaced (all its rows
+    when ``month`` is ""; a finding's own ``month`` then only fills 月份).
     ``names`` (工号 -> 姓名) fills 姓名 of rows about a person. Rows of an older layout without 来源 go.
     """
     kept = _other_rows(previous or [], source, month)
     names = names or {}
     rows = [{"sheet": f.sheet, "cell": f.cell or None, "problem": f.problem, "action": f.action, "level": f.level,
              "basis": f.basis or None, "emp": f.emp or None, "name": names.get(f.emp) if f.emp else None,
-             "source": source or None, "month": month or None} for f in findings]
+             "source": source or None, "month": f.month or month or None} for f in findings]
     frame = pd.DataFrame(kept + rows, columns=[f for _, f in c.PROBLEMS.columns])
     spec = frame_spec(c.PROBLEMS, frame, landscape=True)
     spec.with_notes = lambda notes: problems_spec(list(findings) + notes, source, month, previous, names)
@@ -133,7 +134,8 @@ def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
         rec = {f: (row[i] if i < len(row) and row[i] not in ("", None) else None) for f, i in index.items()}
         if not any(rec.values()):
             continue
-        if (str(rec.get("source") or ""), str(rec.get("month") or "")) == (source, month):
+        if str(rec.get("source") or "") == source and (not month or str(rec.get("month") or "") == month):
+            # this command's rows of this month; a command of no one month (导入, 校验请假) replaces all its rows
             continue
         out.append(rec)
     return out
