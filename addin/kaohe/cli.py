@@ -185,10 +185,10 @@ def cmd_addin(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from kaohe import reference
+    from kaohe import reference, templates
 
     if args.out:
-        print(f"已写入 / written: {reference.write_rules_workbook(Path(args.out))}")
+        print(f"已写入 / written: {templates.write_rules_workbook(Path(args.out))}")
     else:
         sys.stdout.write(reference.rules_text())
     return 0

@@ -361,12 +361,13 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
     from pathlib import Path
 
     from kaohe.engine.month import compute_month
-    from kaohe.jobs import JobResult, _month_or_refuse
+    from kaohe.outcome import JobResult
+    from kaohe.periods import month_or_refuse
     from kaohe.workbook.lock import run_lock
     from kaohe.workbook.read import read_book
     from kaohe.workbook.write import run_log_spec, save
 
-    month = _month_or_refuse(month)
+    month = month_or_refuse(month)
     by = (by or "").strip()
     if not by:
         raise InputRefused("请用 --by 写明确认人姓名", "say who closes the month with --by")

@@ -5,7 +5,6 @@ The command line, scheduled scripts and the ribbon call these; each returns a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import dataclasses
@@ -20,7 +19,8 @@ from kaohe.engine import review as review_engine
 from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
-from kaohe.periods import MonthError, parse_month
+from kaohe.outcome import JobResult
+from kaohe.periods import month_or_refuse as _month_or_refuse
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
@@ -30,27 +30,9 @@ from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, 
                                   wide_print)
 
 
-@dataclass
-class JobResult:
-    written: Path
-    backup: Path | None
-    sheets: list[str]
-    problems: int
-    summary: dict = field(default_factory=dict)
-    result: object = None  # the engine's result (MonthResult, KpiResult, ...)
-
-
 def errors(findings) -> int:
     """How many findings are 错误 (a value kaohe could not use; the terminal says so)."""
     return sum(f.level == c.LEVEL_ERROR for f in findings)
-
-
-def _month_or_refuse(month: str) -> str:
-    """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
-    try:
-        return parse_month(month)
-    except MonthError as exc:
-        raise InputRefused(exc.zh, exc.en) from None
 
 
 def roster_names(tables) -> dict[str, str]:
@@ -354,8 +336,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             findings += found
         specs = []
         stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
-        if punches and not metrics and not replace and imports.merge_sources(stored, punches) == \
-                imports.merge_sources(stored, {}):  # the same files again: nothing is written, no backup
+        if punches and not metrics and not replace and imports.already_imported(stored, punches):
+            # the same files again: nothing is written, no backup
             return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
         if punches:
             merged = imports.merge_sources(stored, punches)

@@ -293,3 +293,11 @@ CELL_FUNCTION_OPTIONS = {
                           "视为请假期间每天排此班（ATT-02）")),
 }
 
+# Drop-down lists: header -> allowed values.
+CHOICES = {
+    "假别": LEAVE_TYPES, "审批状态": APPROVAL_STATES, "时段": SLOTS,
+    "工时制": (STANDARD_HOURS, COMPREHENSIVE_HOURS), "补偿方式": COMPENSATIONS, "关系": RELATIONS,
+    "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
+    "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
+}
+SHEET_CHOICES = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}
