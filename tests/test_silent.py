@@ -155,3 +155,55 @@ def test_LV_01_LEAVECHECK_reads_the_same_vocabulary():
     assert f.LEAVECHECK("事假", day, day, applied, "审批通过") == "通过"
     assert f.LEAVECHECK("事假", day, day, applied, "口头同意").startswith("不通过：LV-01")
     assert f.LEAVECHECK("事假", day, day, applied, None).startswith("不通过：LV-01")  # blank = pending
+
+
+# --- case 3: a month with no punches is refused, never billed as total absence ----------------------------
+
+def test_ATT_06_a_month_without_punches_is_refused(tmp_path, capsys):
+    october = [["工号", "打卡时间"]] + [r for d in workdays(2026, 10) for r in full_day("001", d)]
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person()], 打卡记录=october)
+    before = book.read_bytes()
+    for args in (["compute-month", str(book), "--month", "2026-01"],
+                 ["finance", str(book), "--month", "2026-01", "--out", str(tmp_path / "fin")],
+                 ["reconcile", str(book), str(book), "--month", "2026-01"]):
+        assert main(args + ["-q"]) == 2
+        err = capsys.readouterr().err
+        assert "错误：打卡记录和打卡导入中没有 2026-01 的打卡（已有 2026-10-01 至 2026-10-31）" in err
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["考勤.xlsx"]
+
+
+def test_LV_01_check_leave_validates_next_months_request(tmp_path):
+    """No December punches yet (and 002 hired in December): check-leave still validates the request."""
+    dec = dt.datetime(2026, 12, 10, 8, 30), dt.datetime(2026, 12, 10, 17, 30)
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person(), person("002", "李四", hired=dt.date(2026, 12, 1))],
+                           打卡记录=november_punches("001"),
+                           请假记录=[LEAVE_HEADER, ["001", "年假", *dec, dt.date(2026, 11, 20), "同意", None]])
+    assert main(["check-leave", str(book), "-q"]) == 0
+    check = rows_of(book, "请假校验")
+    assert [(r["假别"], r["计为"], r["校验结果"], r["天数"]) for r in check] == [("年休假", "年休假", "通过", 1)]
+
+
+def test_ATT_06_someone_without_a_punch_all_month_is_a_warning(tmp_path):
+    book = attendance_book(tmp_path, 打卡记录=november_punches("001"))
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    # 002 is due 25 days in November 2026 (30 days minus 5 Sundays): 25 × 200 = 5000 旷工扣款 — stands.
+    assert (summary_of(book)["002"]["旷工天数"], summary_of(book)["002"]["旷工扣款"]) == (25, 5000)
+    found = [r for r in rows_of(book, "问题清单") if "整月无打卡" in r["问题"]]
+    assert [(r["工作表"], r["级别"], r["工号"], r["姓名"]) for r in found] == [("打卡记录", "警告", "002", "李四")]
+
+
+# --- case 5: lost leading zeros ----------------------------------------------------------------------------
+
+def test_ATT_03_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
+    punches = [["工号", "打卡时间"]]
+    for d in workdays(2026, 11):
+        punches += [[1, ts] for _, ts in full_day("001", d)] + [["００２", ts] for _, ts in full_day("002", d)]
+    book = attendance_book(tmp_path, 打卡记录=punches)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    problems = rows_of(book, "问题清单")
+    one = [r for r in problems if r["单元格"] == "A2"]
+    assert [(r["问题"], r["级别"]) for r in one] == [("工号“1”不在员工名册中，是否为“001”？（100条打卡）", "错误")]
+    assert any(r["问题"].startswith("工号“００２”不在员工名册中，是否为“002”？") for r in problems)
+    # The punches are not guessed onto 001: it is charged the month, and says so.
+    assert summary_of(book)["001"]["旷工扣款"] == 5000
+    assert any("整月无打卡" in r["问题"] and r["工号"] == "001" for r in problems)

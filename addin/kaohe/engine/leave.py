@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
 from kaohe.policy import Policy
 from kaohe.workbook import contract as c
 
@@ -143,7 +144,7 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
             if person is None:
                 ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
                 ck.effective = False
-                findings.append(Finding(sheet, cell("emp", r.row), f"工号“{emp}”不在员工名册中", "此请假不生效",
+                findings.append(Finding(sheet, cell("emp", r.row), terms.unknown_id(emp, info.index), "此请假不生效",
                                         "LV-01", "第二十二条", c.LEVEL_ERROR, emp))
                 continue
             if r.type not in c.LEAVE_TYPES:
