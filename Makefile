@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test coverage bench clean
+.PHONY: demo test coverage bench wheelhouse clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,5 +26,15 @@ coverage: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
+# The Windows install's wheelhouse (scripts/install_windows.ps1): kaohe's wheel and every dependency
+# as win_amd64 / CPython 3.11 wheels. pywin32 and tzdata are named because pip evaluates their
+# "Windows only" markers for this machine, not for --platform. Add python-3.11.x-amd64.exe yourself.
+wheelhouse: $(STAMP)
+	rm -rf wheelhouse
+	$(BIN)/python -m pip wheel --no-deps -w wheelhouse .
+	$(BIN)/python -m pip download --only-binary=:all: --platform win_amd64 --python-version 3.11 \
+		-d wheelhouse wheelhouse/kaohe-*.whl pywin32 tzdata
+	@echo "wheelhouse/ is ready: add python-3.11.x-amd64.exe from python.org"
+
 clean:
-	rm -rf $(VENV) out build *.egg-info
+	rm -rf $(VENV) out build wheelhouse *.egg-info

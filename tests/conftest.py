@@ -1,5 +1,4 @@
 import datetime as dt
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,12 +10,30 @@ from builders import ROSTER_HEADER, person, write_book  # noqa: E402
 
 from kaohe.engine.month import compute_month  # noqa: E402
 from kaohe.workbook import contract as c  # noqa: E402
-from kaohe.workbook.read import read_book  # noqa: E402
+from kaohe.workbook.read import read_book, tables_from_rows  # noqa: E402
+
+
+def month_from_rows(sheets: dict, month_: str = "2026-11") -> "MonthView":
+    """Run a month in memory on ``{sheet: [header, *rows]}`` (the reader's typing, no .xlsx file):
+    for tests where the rule, not the file, is under test."""
+    sheets = dict(sheets)
+    sheets.setdefault(c.ROSTER.name, [ROSTER_HEADER, person()])
+    sheets.setdefault(c.PUNCHES.name, [["工号", "打卡时间"]])
+    tables, findings = tables_from_rows(sheets.get, c.ATTENDANCE_INPUTS)
+    result = compute_month(tables, month_)
+    result.findings[:0] = findings
+    return MonthView(result)
 
 
 @pytest.fixture
-def month(tmp_path):
-    """Run a month on a workbook built from ``sheets``; rows come back keyed by contract header."""
+def month():
+    """Run a month on sheets given as rows; rows come back keyed by contract header."""
+    return month_from_rows
+
+
+@pytest.fixture
+def month_file(tmp_path):
+    """The same through a real workbook file (where reading the file is part of what is tested)."""
 
     def run(sheets: dict, month_: str = "2026-11"):
         sheets = dict(sheets)
@@ -56,5 +73,3 @@ class MonthView:
     def problems(self, text: str = "") -> list:
         return [f for f in self.findings if text in f.problem or text in f.action]
 
-
-needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

@@ -1,7 +1,6 @@
 """LibreOffice headless as a real spreadsheet engine: recalculate a workbook and read the values back."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,10 +13,6 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-
-
-def available() -> bool:
-    return shutil.which("soffice") is not None
 
 
 def convert(path: Path, fmt: str, outdir: Path, profile: Path) -> Path:
@@ -38,3 +33,14 @@ def recalculated(path: Path, tmp: Path) -> openpyxl.Workbook:
     """The workbook's values as LibreOffice computes them."""
     out = convert(path, "xlsx", tmp / "lo-out", tmp / "lo-profile")
     return openpyxl.load_workbook(out, data_only=True)
+
+
+def sheet_pdf(book: Path, sheet: str, tmp: Path) -> Path:
+    """One sheet of ``book`` printed to PDF by LibreOffice (the other sheets hidden, so not printed)."""
+    wb = openpyxl.load_workbook(book)
+    for name in wb.sheetnames:
+        wb[name].sheet_state = "visible" if name == sheet else "hidden"
+    wb.active = wb.sheetnames.index(sheet)
+    only = tmp / f"{sheet}.xlsx"
+    wb.save(only)
+    return convert(only, "pdf", tmp / "pdf", tmp / "profile")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import olefile
 import pytest
-from lo import available
 from oletools.olevba import VBA_Parser
 
 from kaohe import addin, udfs
@@ -102,7 +101,6 @@ def test_office_reference_for_iribboncontrol(built, tmp_path):
         assert "Office" in [r.name for r in wb.references()]
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 def test_libreoffice_loads_the_vba_project(built, tmp_path):
     import subprocess as sp
 
@@ -116,9 +114,8 @@ def test_libreoffice_loads_the_vba_project(built, tmp_path):
         assert f"Basic/VBAProject/{module}.xml" in names
 
 
-def test_addin_install_explains_itself_off_windows(capsys):
-    if sys.platform == "win32":
-        pytest.skip("installs for real on Windows")
+def test_addin_install_explains_itself_off_windows(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "platform", "linux")
     assert main(["addin", "install"]) == 0
     assert "Windows" in capsys.readouterr().out
 
@@ -190,7 +187,7 @@ def test_wrapper_module_is_what_xlwings_import_functions_writes(built):
 
 ARGUMENT_HELP = {  # what Insert Function shows for each argument, in order (caller is Excel's, not the user's)
     "LATEFINE": 1, "ABSENTDAYS": 1, "LATESTATUS": 1, "LATEMINUTES": 2, "EARLYMINUTES": 2, "DAYTYPE": 2,
-    "WORKDAYS": 2, "LEAVEDAYS": 3, "LEAVECHECK": 10, "ANNUALLEAVE": 4, "DAILYWAGE": 1, "OTPAY": 3,
+    "WORKDAYS": 2, "LEAVEDAYS": 6, "LEAVECHECK": 10, "ANNUALLEAVE": 4, "DAILYWAGE": 1, "OTPAY": 3,
     "KPIPOINTS": 5, "KPISCORE": 2,
 }
 

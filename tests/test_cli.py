@@ -66,9 +66,10 @@ def test_output_sheet_print_setup_and_freeze(tmp_path):
     ws = openpyxl.load_workbook(book)["月度汇总"]
     assert ws.freeze_panes == "C2"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # wide: a readable scale over several pages, 工号 and 姓名 repeated (see test_printing.py)
+    assert ws.page_setup.scale == 70 and not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.auto_filter.ref.startswith("A1:")
-    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$B"
     assert ws["M2"].number_format == '"¥"#,##0.00'  # 旷工扣款
     assert ws["A1"].font.b
     assert any(cf.sqref for cf in ws.conditional_formatting)

@@ -194,3 +194,31 @@ def test_import_keeps_the_punches_of_a_closed_month_out(book, tmp_path):
     assert [(r[0], r[1]) for r in imported] == [("001", dt.datetime(2026, 12, 1, 8, 20))]
     problems = [r for r in sheet_rows(book, "问题清单") if "已月结" in str(r["问题"])]
     assert len(problems) == 1 and "3 条" in problems[0]["问题"] and problems[0]["级别"] == "警告"
+
+
+def test_compute_of_another_month_keeps_the_closed_leave_rows_and_slips_show_the_frozen_figures(book, tmp_path):
+    from kaohe import slips
+    from kaohe.slips import slips_job
+
+    assert main(["close", str(book), "--month", NOV, "--by", "王会计", "-q"]) == 0
+    edit_after_close(book)  # 002's 病假 of 11-03 appears after the close
+    assert main(["compute-month", str(book), "--month", DEC, "-q"]) == 0
+    assert [r["工号"] for r in sheet_rows(book, "请假校验")] == []  # November's leave rows as closed: none
+    job = slips_job(book, NOV, tmp_path / "s.xlsx", pdf=False)
+    rows = list(openpyxl.load_workbook(job.written).active.iter_rows(values_only=True))
+    amounts = [r[2] for r in rows if r[0] == "旷工扣款"]
+    assert amounts == [0, 200, 0] and job.summary["closed"]  # 002's absence as closed, not as now
+    assert job.summary["stale"] and sum(r[0] == slips.STALE for r in rows) == 3  # said on every page
+    assert any(r[3] == "LV-04 第三十一条: 请假 病假1天" for r in rows)  # the day as the inputs now say, with its rule
+
+
+def test_a_new_hire_of_the_next_month_does_not_change_the_closed_months_fingerprint(book, tmp_path):
+    from kaohe.slips import slips_job
+
+    assert main(["close", str(book), "--month", NOV, "--by", "王会计", "-q"]) == 0
+    closed_fp = sheet_rows(book, "月结记录")[0]["输入指纹"]
+    wb = openpyxl.load_workbook(book)
+    wb["员工名册"].append(person("004", "丁", TEAM, hired=dt.date(2026, 12, 1)))
+    wb.save(book)
+    assert close.input_fingerprint(read_book(book).tables, NOV) == closed_fp
+    assert not slips_job(book, NOV, tmp_path / "s.xlsx", pdf=False).summary["stale"]

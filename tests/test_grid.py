@@ -3,11 +3,13 @@ import datetime as dt
 import subprocess
 
 import openpyxl
+import pdfplumber
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
-from lo import available, convert
+from lo import sheet_pdf
 
 from kaohe.cli import main
+from kaohe.workbook.grid import TOTALS
 
 
 def book(tmp_path, rules=None):
@@ -64,20 +66,45 @@ def test_legend_from_rules(tmp_path):
     assert (rows[3][3], rows[3][4], rows[3][5], rows[3][6]) == ("-", "△", "○", "×")  # days 1 to 4
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 def test_grid_prints_one_page_wide(tmp_path):
     path = book(tmp_path)
     main(["compute-month", str(path), "--month", "2026-11", "-q"])
-    wb = openpyxl.load_workbook(path)
-    for name in wb.sheetnames:
-        wb[name].sheet_state = "visible" if name == "考勤表" else "hidden"
-    wb.active = wb.sheetnames.index("考勤表")
-    only = tmp_path / "grid.xlsx"
-    wb.save(only)
-    pdf = convert(only, "pdf", tmp_path / "pdf", tmp_path / "profile")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    pages = text.split("\f")
-    assert "###" not in text
-    assert "调休天数" in pages[0] and "30" in pages[0]  # the last day and the last total on the first page: one page wide
+    ws = openpyxl.load_workbook(path)["考勤表"]
+    last = ws.cell(row=2, column=ws.max_column)  # the last column: 调休天数, 001's total in row 4
+    pdf = sheet_pdf(path, "考勤表", tmp_path)
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) == 1  # two people: one page, the whole width on it
+        page = doc.pages[0]
+        words = page.extract_words()
+        assert "###" not in page.extract_text()
+        # where the last column lands: 001's last total, right of day 30, inside the page
+        day30 = max((w for w in words if w["text"] == "30"), key=lambda w: w["top"] * -1)
+        assert last.value == "调休天数" and any(w["x0"] > day30["x1"] and w["x1"] <= page.width for w in words
+                                              if w["top"] > day30["bottom"])
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "grid")], check=True)
     assert list(tmp_path.glob("grid*.png"))
+
+
+def test_header_rows_repeat_do_not_overlap_and_the_legend_has_no_borders(tmp_path):
+    path = book(tmp_path)
+    main(["compute-month", str(path), "--month", "2026-11", "-q"])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["考勤表"]
+    assert ws.print_title_rows == "$2:$3"  # the header row and the weekday row on every page
+    legend_row = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(row=r, column=1).value).startswith("图例"))
+    for r in (legend_row, legend_row + 1):
+        assert all(ws.cell(row=r, column=k).border.left.style is None for k in range(1, ws.max_column + 1))
+    assert ws.cell(row=legend_row - 2, column=4).border.left.style == "thin"  # the grid itself is bordered
+    pdf = sheet_pdf(path, "考勤表", tmp_path)
+    with pdfplumber.open(pdf) as doc:
+        page = doc.pages[0]
+        # Over the totals columns the header texts (应出勤天数 … wrapped on two lines).
+        first_total = min((ch for ch in page.chars if ch["text"] == "应"), key=lambda ch: ch["x0"])
+        legend_top = min(ch["top"] for ch in page.chars if ch["text"] == "图")
+        in_totals = [ch for ch in page.chars if ch["x0"] >= first_total["x0"] - 1
+                     and first_total["top"] - 1 <= ch["top"] < legend_top]
+        header = [ch for ch in in_totals if ch["text"] in set("".join(TOTALS))]
+        weekdays = [ch for ch in page.chars if ch["text"] in "一二三四五六日" and first_total["top"] <= ch["top"] < legend_top]
+        assert len(header) >= sum(len(t) for t in TOTALS) and weekdays
+        # the header row holds its wrapped text: all of it above the weekday row under it
+        assert max(ch["bottom"] for ch in header) <= min(ch["top"] for ch in weekdays)

@@ -9,7 +9,7 @@ import datetime as dt
 import openpyxl
 import pytest
 from builders import ROSTER_HEADER, person, write_book
-from lo import available, recalculated
+from lo import recalculated
 
 from kaohe.cli import main
 from kaohe.engine.kpi import excel_round, indicator_points
@@ -176,7 +176,6 @@ def test_default_indicators_without_rules_sheet(tmp_path):
     assert rows["001"]["综合得分"] == pytest.approx(94)  # 0.3 × 80 + 0.7 × 100
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 def test_libreoffice_recalculation_equals_the_engine(tmp_path):
     book = kpi_book(tmp_path, DATA)
     run(book)
@@ -194,7 +193,6 @@ def test_libreoffice_recalculation_equals_the_engine(tmp_path):
                 assert got == pytest.approx(want, abs=1e-9), (emp, col)
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 def test_a_corrected_figure_flows_through_the_sheet(tmp_path):
     """The manager corrects 005's response time from 30 s to 15 s in KPI数据; LibreOffice recalculates."""
     book = kpi_book(tmp_path, DATA)

@@ -77,3 +77,9 @@ def test_finance_reads_a_workbook_open_in_excel_but_compute_month_refuses_it(tmp
     capsys.readouterr()
     code, err = _refusal(capsys, ["compute-month", str(book), "--month", "2026-11"])
     assert code == 2 and "打开" in err and book.read_bytes() == before
+
+
+def test_a_present_sheet_without_its_header_is_not_suggested_as_itself(tmp_path, capsys):
+    book = write_book(tmp_path / "r.xlsx", {"员工名册": [ROSTER_HEADER, person()], "考核评分": [["备注"], ["x"]]})
+    code, err = _refusal(capsys, ["review", str(book), "--quarter", "2026Q3"])
+    assert code == 2 and "工作表“考核评分”中找不到表头" in err and "您是否想用" not in err

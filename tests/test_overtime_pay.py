@@ -11,9 +11,9 @@ T = dt.time
 OT_HEADER = ["工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批", "总经理审批", "类型", "补偿方式", "说明"]
 
 
-def book(ot_rows, extra_punches=(), year=2026, month_=11, roster=None):
+def book(ot_rows, extra_punches=(), year=2026, month_=11, roster=None, skip=()):
     rows = [["工号", "打卡时间"]]
-    for day in workdays(year, month_):
+    for day in workdays(year, month_, skip):
         rows += full_day("001", day)
     rows += list(extra_punches)
     sheets = {"打卡记录": rows, "加班申请": [OT_HEADER] + [r + [None] * (len(OT_HEADER) - len(r)) for r in ot_rows]}
@@ -35,7 +35,7 @@ def test_ot_01_needs_head_and_vp(month):
 
 
 def test_ot_01_emergency_general_manager_with_explanation(month):
-    # The GM signs with his name, a 姓名 of 员工名册 (WORKBOOK.md): that is an approval.
+    # The GM signs with his name, a 姓名 of 员工名册 (docs/工作簿约定.md): that is an approval.
     sheets = book([["001", MON, T(18), T(20), None, None, "王总", "加班", "加班费", "设备抢修"]], EVENING)
     sheets["员工名册"] = [ROSTER_HEADER, person(), person("900", "王总", dept="总经办")]
     m = month(sheets)
@@ -70,7 +70,7 @@ def test_ot_03_statutory_holiday_rate_and_swapped_day_is_rest_day(month):
     m = month(book([["001", oct1, T(9), T(17), "是", "是", None, "加班", "加班费"],
                     ["001", oct5, T(9), T(17), "是", "是", None, "加班", "加班费"]],
                    punches_for("001", oct1, "08:50", "17:10") + punches_for("001", oct5, "08:50", "17:10"),
-                   month_=10), "2026-10")
+                   month_=10, skip=(oct1, oct5)), "2026-10")
     assert m.summary()["加班费"] == 600 + 400
     assert m.summary()["加班小时"] == 16
 
@@ -165,3 +165,24 @@ def test_pay_04_summary_adds_up_with_rule_ids(month):
     assert s["调整合计"] == pytest.approx(56.25 - 160)
     for rule in ("ATT-04", "ATT-05", "ATT-07", "ATT-06", "OT-03"):
         assert rule in s["依据"]
+
+
+def test_ot_02_holiday_presence_is_the_punch_pairs_not_the_lunch_gap(month):
+    # HR report item 8: 1 Oct 2026 (statutory), approved 09:00-17:00, punches 08:50, 12:00, 13:30, 17:05.
+    # Presence 08:50-12:00 and 13:30-17:05; ∩ 09:00-17:00 = 3 h + 3.5 h = 6.5 h.
+    # Pay 6.5 × 25 × 3 = 487.50 (not 8 h = 600).
+    oct1 = dt.date(2026, 10, 1)
+    m = month(book([["001", oct1, T(9), T(17), "是", "是", None, "加班", "加班费"]],
+                   punches_for("001", oct1, "08:50", "12:00", "13:30", "17:05"), month_=10, skip=(oct1,)), "2026-10")
+    assert m.summary()["加班小时"] == 6.5 and m.summary()["加班费"] == 487.5
+    assert "08:50–12:00、13:30–17:05" in m.day(oct1)["说明"]
+
+
+def test_ot_02_in_and_out_only_counts_first_to_last(month):
+    # Sunday 8 Nov, approved 09:00-17:00, punches 08:55 and 17:05 only: no punch shows a break,
+    # so presence is 08:55-17:05: 8 h × 25 × 2 = 400. One more punch at 12:00 shows no way back
+    # in for the afternoon half (a half needs an in and an out), so it changes nothing.
+    for extra in ((), ("12:00",)):
+        m = month(book([["001", SUN, T(9), T(17), "是", "是", None, "加班", "加班费"]],
+                       punches_for("001", SUN, "08:55", *extra, "17:05")))
+        assert m.summary()["加班费"] == 400

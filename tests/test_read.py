@@ -56,8 +56,8 @@ def test_bad_values_raise(bad):
         parse_datetime(bad)
 
 
-def test_bad_cells_become_findings_with_addresses(tmp_path, month):
-    m = month({
+def test_bad_cells_become_findings_with_addresses(month_file):
+    m = month_file({
         "员工名册": [ROSTER_HEADER, person(), ["002", "李四", "仓储部", "2020-01-01", "五千"]],
         "打卡记录": [["工号", "姓名", "打卡时间"], ["001", "张三", "2026-11-02 8:20"], ["001", "张三", "昨天"],
                  [None, "无名", "2026-11-02 8:20"], ["999", "外人", "2026-11-02 8:21"], ["999", "外人", "2026-11-02 17:40"]],
@@ -72,8 +72,8 @@ def test_bad_cells_become_findings_with_addresses(tmp_path, month):
     assert "999" in unknown.problem and "2条打卡" in unknown.problem
 
 
-def test_ids_keep_leading_zeros_end_to_end(month):
-    m = month({"员工名册": [ROSTER_HEADER, person("007")],
+def test_ids_keep_leading_zeros_end_to_end(month_file):
+    m = month_file({"员工名册": [ROSTER_HEADER, person("007")],
                "打卡记录": [["工号", "打卡时间"], ["007", dt.datetime(2026, 11, 2, 8, 20)]]})
     assert m.summary("007")["工号"] == "007"
 

@@ -135,3 +135,30 @@ def test_every_kpi_and_review_rule_has_a_named_test():
     names = " ".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py"))
     for rule in [f"KPI-0{i}" for i in range(1, 7)] + [f"REV-0{i}" for i in range(1, 7)]:
         assert re.search(rf"def test_{rule.lower().replace('-', '_')}_", names), rule
+
+
+def test_rev_03_no_manager_rating_no_grade_and_relation_synonyms(tmp_path):
+    ratings = [
+        # 007-like case from the HR report: 001 rates himself 100; peer and manager rows say 同事 / 领导
+        ["2026Q3", "001", "001", "自评", 100, 100, 100, 100], ["2026Q3", "001", "002", "同事", 80, 80, 80, 80],
+        ["2026Q3", "001", "009", "领导", 70, 70, 70, 70],
+        # 002: self and peer only, no manager rating at all -> not graded, not paid, 错误 in 问题清单
+        ["2026Q3", "002", "002", "自评", 100, 100, 100, 100], ["2026Q3", "002", "001", "互评", 90, 90, 90, 90],
+        # 004: the manager row's 关系 is not a known word -> unused; so no manager rating either
+        ["2026Q3", "004", "004", "自评", 100, 100, 100, 100], ["2026Q3", "004", "009", "老板娘", 90, 90, 90, 90],
+    ]
+    b = book(tmp_path, ratings)
+    assert main(["review", str(b), "--quarter", "2026Q3", "-q"]) == 0
+    r = rows(b, "季度考核_2026Q3")
+    # 001: 同事 = 互评, 领导 = 上级: 0.2 × 100 + 0.3 × 80 + 0.5 × 70 = 20 + 24 + 35 = 79 -> C, 2000 × 0.8 = 1600
+    assert (r["001"]["互评"], r["001"]["上级"], r["001"]["综合得分"]) == pytest.approx((80, 70, 79))
+    assert (r["001"]["等级"], r["001"]["绩效工资"]) == ("C", 1600)
+    assert "002" not in r and "004" not in r
+    ws = openpyxl.load_workbook(b)["问题清单"]
+    head = [x.value for x in ws[1]]
+    found = [dict(zip(head, x)) for x in ws.iter_rows(min_row=2, values_only=True)]
+    level = head[[i for i, h in enumerate(head) if h in ("级别", "等级")][0]]
+    for emp in ("002", "004"):
+        assert any(emp in str(f.values()) and "没有有效的上级评分" in str(f.values()) and f[level] == "错误"
+                   for f in found), emp
+    assert any("老板娘" in str(f.values()) for f in found)

@@ -1,12 +1,11 @@
 """打印确认单: 个人考勤确认单 printed to PDF through LibreOffice, checked structurally (pdfinfo, pdftotext).
 
-Figures by hand (RULES.md): 001 is 11 minutes late on each of the 25 workdays of November 2026
+Figures by hand (docs/规则说明.md): 001 is 11 minutes late on each of the 25 workdays of November 2026
 (Mon-Sat, ATT-01): 25 × 20 = 500 (ATT-04); 002 misses 11-03 entirely: 1 day × 200 (ATT-06, PAY-02);
 003 is on time. 001's 25 event lines do not fit beside the footer: a second page with the header.
 """
 import datetime as dt
 import re
-import shutil
 import subprocess
 
 import openpyxl
@@ -42,7 +41,6 @@ def money(text):
     return float(text.replace("¥", "").replace(",", ""))
 
 
-@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"), reason="LibreOffice/poppler not installed")
 def test_slips_pdf_one_page_per_employee_totals_equal_the_monthly_summary(book, tmp_path):
     out = tmp_path / "slips" / "确认单.xlsx"
     out.parent.mkdir()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from lo import available, convert
+from lo import convert
 
 from kaohe.cli import main
 
@@ -58,7 +58,6 @@ def pdf_text(pdf: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 @pytest.mark.parametrize("name,max_pages", [("考勤模板.xlsx", 20), ("KPI模板.xlsx", 10), ("考核模板.xlsx", 10)])
 def test_templates_render_to_pdf_and_png(tmp_path, name, max_pages):
     pdf = convert(TEMPLATES / name, "pdf", tmp_path / "pdf", tmp_path / "profile")
@@ -70,7 +69,6 @@ def test_templates_render_to_pdf_and_png(tmp_path, name, max_pages):
     assert png.stat().st_size > 1000
 
 
-@pytest.mark.skipif(not available(), reason="LibreOffice (soffice) not installed")
 def test_a_computed_month_prints_without_hashes(tmp_path):
     assert main(["demo", "--out", str(tmp_path), "-q"]) == 0
     result = tmp_path / "考勤示例_2026-10_结果.xlsx"

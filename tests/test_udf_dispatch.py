@@ -9,7 +9,7 @@ the function's ``@xw.arg`` options and converts the result back for Excel.
 Here the real ``call_udf`` and the real Windows implementation (``xlwings._xlwindows``) run with
 pywin32 stubbed, and small objects with Excel's COM names (Range.Worksheet, Worksheet.Parent,
 Workbook.Worksheets, UsedRange.Value …) stand in for the calling cell and its workbook. Expected
-values are the hand-worked ones of test_udfs.py (RULES.md), plus a 规则 sheet in the calling
+values are the hand-worked ones of test_udfs.py (docs/规则说明.md), plus a 规则 sheet in the calling
 workbook that must be honoured.
 """
 import ctypes

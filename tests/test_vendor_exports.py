@@ -64,10 +64,7 @@ def test_ATT_04_clock_card_report_xlsx(tmp_path):
 
 
 def test_ATT_04_clock_card_report_real_xls(tmp_path):
-    from lo import available, convert
-
-    if not available():
-        pytest.skip("LibreOffice is needed to write a real .xls")
+    from lo import convert  # LibreOffice writes the real OLE .xls
     (tmp_path / "src").mkdir()
     xlsx = write_book(tmp_path / "src" / "刷卡记录.xlsx", {"刷卡记录": clock_report_rows()})
     xls = convert(xlsx, "xls:MS Excel 97", tmp_path / "xls", tmp_path / "profile")
@@ -146,7 +143,7 @@ def dingtalk_csv(tmp_path, encoding, left_packed=False):
     return path
 
 
-@pytest.mark.parametrize("encoding,left_packed", [("utf-8", False), ("gbk", False), ("utf-8", True)])
+@pytest.mark.parametrize("encoding,left_packed", [("utf-8", False), ("gbk", False), ("utf-8", True), ("utf-16", False)])
 def test_dingtalk_daily_summary_csv(tmp_path, encoding, left_packed):
     book = attendance(tmp_path)
     assert main(["import", str(book), str(dingtalk_csv(tmp_path, encoding, left_packed)), "-q"]) == 0
@@ -361,3 +358,11 @@ def test_password_protected_export_is_named_as_such(tmp_path, capsys):
     before = book.read_bytes()
     assert main(["import", str(book), str(locked)]) == 2
     assert "设有打开密码" in capsys.readouterr().err and book.read_bytes() == before
+
+
+def test_clock_report_person_without_id_is_not_read_as_the_next_label(tmp_path):
+    rows = clock_report_rows()
+    rows[4][2] = ""  # 张三's 工号 left empty by the clock
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(write_book(tmp_path / "刷卡记录.xlsx", {"刷卡记录": rows})), "-q"]) == 0
+    assert {r[0] for r in imported(book)} == {"001", "002"}  # 张三 found by name, not as 考勤号码 "姓 名:"

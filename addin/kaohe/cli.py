@@ -154,6 +154,8 @@ def cmd_slips(args) -> int:
     print(f"已写入 / written: {job.written}")
     print(f"PDF: {s['pdf']}" if s["pdf"] else "未安装 LibreOffice，未生成 PDF / LibreOffice not installed: no PDF")
     print(f"员工 {s['employees']} 人 · 共 {s['pages']} 页" + ("" if s["closed"] else "（本月尚未月结）"))
+    if s["stale"]:
+        print("注意：本月月结后输入有改动，确认单的每日明细按当前输入，金额为月结时的数字", file=sys.stderr)
     return 0
 
 
@@ -263,8 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
 
     sp = add("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips)
-    sp.add_argument("book", metavar="BOOK")
-    sp.add_argument("--month", required=True, metavar="YYYY-MM")
+    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
+    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)")
     sp.add_argument("--dept", metavar="部门", help="只打印此部门 / one department only")
 

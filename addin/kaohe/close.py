@@ -36,10 +36,12 @@ from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.workbook.write import frame_spec
 
 # The sheets whose rows belong to a month by a date field; the others count whole.
-MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.LEAVE.name: ("start", "end"),
-                c.OVERTIME.name: ("date",), c.EXCEPTIONS.name: ("date",), c.PROXY.name: ("date",),
-                c.ROTA.name: ("date",)}
+MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.OVERTIME.name: ("date",),
+                c.EXCEPTIONS.name: ("date",), c.PROXY.name: ("date",), c.ROTA.name: ("date",), c.HOLIDAYS.name: ("date",)}
+# Rows that span dates belong to every month they touch (an employee: from 入职日期 to 离职日期).
+SPAN_FIELDS = {c.LEAVE.name: ("start", "end"), c.ROSTER.name: ("hired", "left")}
 MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
+CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
 PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != "调整合计")
 
 
@@ -53,6 +55,7 @@ class CloseState:
     time: object
     summary_fp: str
     reason: str
+    input_fp: str = ""
 
     @property
     def closed(self) -> bool:
@@ -87,12 +90,17 @@ def values_fingerprint(rows) -> str:
 def _in_month(frame: pd.DataFrame, fields: tuple[str, ...], first: dt.date, last: dt.date) -> pd.Series:
     lo, hi = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
     stamps = [pd.to_datetime(frame[f], errors="coerce") for f in fields if f in frame]
-    if len(fields) == 2 and fields == ("start", "end"):  # a leave touching the month
-        return ((stamps[0] < hi) & (stamps[1] >= lo)).fillna(False)
     hit = pd.Series(False, index=frame.index)
     for s in stamps:
         hit |= ((s >= lo) & (s < hi)).fillna(False)
     return hit
+
+
+def _touches_month(frame: pd.DataFrame, fields: tuple[str, str], first: dt.date, last: dt.date) -> pd.Series:
+    """Rows whose span (a blank end: still open; a blank start: since ever) touches the month."""
+    start, end = (pd.to_datetime(frame[f], errors="coerce") for f in fields)
+    return ((start.isna() | (start < pd.Timestamp(last) + pd.Timedelta(days=1)))
+            & (end.isna() | (end >= pd.Timestamp(first)))).astype(bool)
 
 
 def input_fingerprint(tables: dict, month: str) -> str:
@@ -106,6 +114,8 @@ def input_fingerprint(tables: dict, month: str) -> str:
         frame = table.frame.drop(columns=["row"], errors="ignore")
         if spec.name in MONTH_FIELDS:
             frame = frame[_in_month(frame, MONTH_FIELDS[spec.name], first, last)]
+        elif spec.name in SPAN_FIELDS:
+            frame = frame[_touches_month(frame, SPAN_FIELDS[spec.name], first, last)]
         frame = frame[sorted(frame.columns)]
         rows += [(spec.name, *r) for r in frame.itertuples(index=False, name=None)]
     return values_fingerprint(rows)
@@ -144,7 +154,7 @@ def close_state(log_rows: list[list] | None, month: str) -> CloseState | None:
         return None
     r = log.iloc[-1]
     return CloseState(month, str(r["action"]), str(r["by"] or ""), r["time"], str(r["summary_fp"] or ""),
-                      str(r["reason"] or ""))
+                      str(r["reason"] or ""), str(r["input_fp"] or ""))
 
 
 def closed_months(log_rows: list[list] | None) -> set[str]:
@@ -216,7 +226,7 @@ def _replace_month(rows: list[list] | None, sheet: c.OutputSheet, month: str, fr
 
 def frozen_specs(raw: dict, month: str, monthly: pd.DataFrame, leave_check: pd.DataFrame) -> list[SheetSpec]:
     first, last = parse_month(month)
-    leave = leave_check[_in_month(leave_check, ("start", "end"), first, last)] if len(leave_check) else leave_check
+    leave = leave_check[_touches_month(leave_check, ("start", "end"), first, last)] if len(leave_check) else leave_check
     return [_replace_month(raw.get(c.FROZEN_MONTHLY.name), c.FROZEN_MONTHLY, month, monthly),
             _replace_month(raw.get(c.FROZEN_LEAVE.name), c.FROZEN_LEAVE, month, leave)]
 
@@ -290,7 +300,7 @@ def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
     frozen = frozen[frozen["month"].astype(str).isin(months)].drop(columns=["month"])
     hit = pd.Series(False, index=leave_check.index)
     for month in months:
-        hit |= _in_month(leave_check, ("start", "end"), *parse_month(month)) if len(leave_check) else hit
+        hit |= _touches_month(leave_check, ("start", "end"), *parse_month(month)) if len(leave_check) else hit
     kept = leave_check[~hit]
     both = pd.concat([kept, frozen], ignore_index=True) if len(kept) else frozen.reset_index(drop=True)
     both = both.drop_duplicates(subset=["source"]) if len(both) else both

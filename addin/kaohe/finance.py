@@ -22,6 +22,7 @@ import pandas as pd
 from kaohe.findings import InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.package import write_sheets
+from kaohe.workbook.write import wide_print
 from kaohe.workbook.sheetxml import Column, SheetSpec
 
 SHEET = "财务汇总"
@@ -112,17 +113,18 @@ def close_line(state) -> str:
 
 
 def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str, kpi_source: Path | None,
-                 close: str = "") -> SheetSpec:
+                 close: str = "", company: str = "") -> SheetSpec:
     headers = ["工号", "姓名", "部门", *MONEY, "社保自理", "依据"]
-    cols = [Column(h, "money" if h in MONEY else "text", 12 if h in MONEY else (60 if h == "依据" else 10))
-            for h in headers]
+    cols = [Column(h, "money" if h in MONEY else ("wrap" if h == "依据" else "text"),
+                   12 if h in MONEY else (60 if h == "依据" else 10)) for h in headers]
     cover = [[f"{SHEET} {month}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")],
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
              [close or close_line(None)], [None]]
     total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in MONEY],
              f"{int((frame['社保自理'] == c.YES).sum())} 人", None]
     data = {h: frame[h].tolist() for h in headers}
-    return SheetSpec(SHEET, cols, data=data, total_row=total, header_rows=cover, freeze="D7", merge=["A1:F1"])
+    return SheetSpec(SHEET, cols, data=data, total_row=total, header_rows=cover, freeze="D7", merge=["A1:F1"],
+                     **wide_print(company, f"{month} {SHEET}"))
 
 
 def corrections_detail_spec(corrections: pd.DataFrame) -> SheetSpec:

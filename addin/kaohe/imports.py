@@ -13,6 +13,8 @@ Supported (detected by header signature, whatever the file is called):
     wecom         概况统计与打卡明细 (打卡时间记录 per day row) and 打卡时间记录 (a column per day, the
                   year from the file name ``…_20260501-20260502.xlsx``).
 
+赤兔 customer-service reports are read by :mod:`kaohe.chitu` (through :func:`open_sheets` here).
+
 A file is opened by what it contains, not by its extension: an .xlsx named .xls reads (with a
 提示 to rename it); an HTML or other non-spreadsheet file is refused with what it really is.
 
@@ -38,11 +40,9 @@ import python_calamine
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import column_letter, is_blank, parse_date, parse_datetime, parse_id, parse_number, parse_time
+from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
 
 KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu")
-CHITU_ID_HEADERS = ("客服昵称", "客服", "旺旺")
-CHITU_TOTAL_ROWS = ("汇总", "均值", "合计", "平均")
 LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")
 ID_LABELS = {"clock": "考勤号码", "dingtalk": "钉钉UserId", "wecom": "企业微信账号", "emp": "工号", "name": "姓名"}
 SKIPPED_SHOWN = 5  # line numbers listed per skipped-lines finding
@@ -102,6 +102,8 @@ def _content_kind(data: bytes) -> str:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text
     if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
@@ -124,6 +126,8 @@ EXPECTED = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "text", ".t
 
 
 def decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tab-separated)
+        return data.decode("utf-16", errors="replace")
     for encoding in ("utf-8-sig", "gbk"):
         try:
             return data.decode(encoding)
@@ -166,7 +170,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
 
 # --- time clocks ------------------------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 
 
@@ -211,32 +215,43 @@ def _text(v) -> str:
     return str(v).strip() if v is not None else ""
 
 
-def _labelled(row: list, label: str):
-    """The value after a label such as ``工 号：`` (spaces inside, either colon): the rest of the cell,
-    else the next non-empty cell to the right."""
+def _label_at(row: list, label: str) -> tuple[int, str] | None:
+    """Where a label such as ``工 号：`` is (spaces inside, either colon) and any value written after the
+    colon in the same cell."""
     for i, v in enumerate(row):
-        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split()))
-        if isinstance(v, str) and m:
-            if m.group(1):
-                return m.group(1)
-            return next((x for x in row[i + 1:] if not is_blank(x)), None)
+        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split())) if isinstance(v, str) else None
+        if m:
+            return i, m.group(1) or ""
     return None
+
+
+def _labelled(row: list, label: str):
+    """The value of a label: the rest of its cell, else the next non-empty cell to the right unless that
+    is the next label."""
+    found = _label_at(row, label)
+    if found is None:
+        return None
+    i, rest = found
+    if rest:
+        return rest
+    value = next((x for x in row[i + 1:] if not is_blank(x)), None)
+    return None if value is None or re.search(r"[:：]\s*$", _text(value)) else value
 
 
 def _clock_report(rows, path) -> list[RawPunch] | None:
     """The stand-alone clock's 刷卡记录: range row, day-number row, then two rows per person."""
     first = _first_day(rows)
     day_row = next((i for i, r in enumerate(rows[:8]) if first and _grid_dates(r, first)), None)
-    if day_row is None or not any(_labelled(r, "工号") is not None for r in rows[day_row + 1:day_row + 4]):
+    if day_row is None or not any(_label_at(r, "工号") for r in rows[day_row + 1:day_row + 4]):
         return None
     dates = _grid_dates(rows[day_row], first)
     out = []
     for i in range(day_row + 1, len(rows) - 1):
-        ident = _labelled(rows[i], "工号")
-        if ident is None:
+        if not _label_at(rows[i], "工号"):
             continue
-        out += _punches((("clock", parse_id(ident)),), _labelled(rows[i], "姓名"),
-                        _grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
+        ident = _labelled(rows[i], "工号")
+        ids = (("clock", parse_id(ident)),) if ident is not None else ()
+        out += _punches(ids, _labelled(rows[i], "姓名"), _grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
     return out
 
 
@@ -709,112 +724,6 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
     return sorted(set(rows)), src.findings + maps.zero_finding(src.path.name) + findings
 
 
-# --- 赤兔 customer-service metrics ---------------------------------------------------------------
-
-_FILE_RANGE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\s*至\s*(\d{4})-(\d{2})-(\d{2})")
-
-
-@dataclass(frozen=True)
-class Metrics:
-    """One service agent's figures in one 赤兔 file (a day, a week or the month)."""
-
-    ident: str  # 旺旺 nickname
-    month: str
-    values: dict  # column as exported -> number (fractions for rates, seconds for durations)
-    source: str
-
-
-NOT_READY = ("延迟统计",)  # 赤兔 has not computed the figure yet
-
-
-def metric_value(value):
-    """A 赤兔 cell as a number: ``100.00%`` -> 1.0, ``8分48秒`` -> 528 (seconds); None for blank; raises
-    ValueError for text such as 延迟统计."""
-    if is_blank(value) or value == "--":
-        return None
-    if isinstance(value, str):
-        m = re.fullmatch(r"\s*(?:(\d+)\s*小时)?\s*(?:(\d+)\s*分(?:钟)?)?\s*(?:(\d+(?:\.\d+)?)\s*秒)?\s*", value)
-        if m and any(m.groups()):
-            h, mi, s = (float(x) if x else 0.0 for x in m.groups())
-            return h * 3600 + mi * 60 + s
-    number = parse_number(value)
-    if number is None:
-        raise ValueError(str(value))
-    return number
-
-
-def file_range(path: Path) -> tuple[dt.date, dt.date]:
-    m = _FILE_RANGE.search(path.name)
-    if not m:
-        raise InputRefused(f"{path.name}：文件名中找不到统计日期范围（如 …_2026-11-01至2026-11-30.xlsx）",
-                           f"{path.name}: no date range in the file name")
-    g = [int(x) for x in m.groups()]
-    return dt.date(*g[:3]), dt.date(*g[3:])
-
-
-def read_chitu(path: Path, names: dict[str, str]) -> Source | None:
-    """赤兔 custom report: an id column (客服昵称 / 客服 / 旺旺) and at least one column that is a KPI
-    indicator (its name or 别名 in ``names``); 汇总 / 均值 rows dropped; the indicator columns and the
-    count columns they are weighted by kept; the range from the file name. None if not such a report."""
-    data = path.read_bytes()
-    try:
-        sheets, findings = open_sheets(path, data)
-    except InputRefused:
-        return None
-    for _, rows in sheets:
-        for h, row in enumerate(rows[:10]):
-            header = ["".join(str(v).split()) if isinstance(v, str) else "" for v in row]
-            id_col = next((header.index(x) for x in CHITU_ID_HEADERS if x in header), None)
-            if id_col is None or not any(x in names for x in header):
-                continue
-            span = file_range(path)
-            wanted = {x for x in header if x in names}
-            wanted |= {WEIGHTS[x] for x in wanted if x in WEIGHTS}
-            header = [x if x in wanted else "" for x in header]
-            metrics, found = _chitu_rows(rows[h + 1:], header, id_col, path.name, h + 2, f"{span[0]:%Y-%m}")
-            if not metrics:
-                raise InputRefused(f"{path.name} 中没有读到任何客服的指标：未导入任何文件，工作簿未改动",
-                                   f"no agent rows in {path.name}; nothing imported")
-            return Source(path, "chitu", findings=findings + found, digest=fingerprint(data), metrics=metrics, span=span)
-    return None
-
-
-def _chitu_rows(rows, header, id_col, file_name, first_row, month):
-    out, findings = [], []
-    for offset, r in enumerate(rows):
-        ident = r[id_col] if id_col < len(r) else None
-        if is_blank(ident) or str(ident).strip() in CHITU_TOTAL_ROWS:
-            continue
-        values = {}
-        for i, col in enumerate(header):
-            if not col or i == id_col or i >= len(r):
-                continue
-            try:
-                values[col] = metric_value(r[i])
-            except ValueError:
-                values[col] = None
-                why = "赤兔尚未统计完成" if str(r[i]).strip() in NOT_READY else "不是数值"
-                findings.append(Finding(file_name, f"{column_letter(i)}{first_row + offset}",
-                                        f"“{ident}”的“{col}”为“{r[i]}”（{why}）",
-                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level="警告"))
-        out.append(Metrics(str(ident).strip(), month, values, f"{file_name}:{first_row + offset}"))
-    return out, findings
-
-
-def resolve_metrics(src: Source, maps: IdMaps) -> tuple[list, list[Finding]]:
-    """Each agent's row of a 赤兔 file as FileMetrics of a 工号 (人员对照.旺旺, else the name); unknown
-    agents become findings."""
-    out, findings = [], list(src.findings)
-    for r in src.metrics:
-        emp = maps.exact["wangwang"].get(r.ident) or maps.name.get(clean_name(r.ident))
-        if emp is None:
-            findings.append(Finding(src.path.name, "", f"旺旺“{r.ident}”在人员对照和员工名册中都找不到（{r.source}）",
-                                    "这一行指标未导入；请在人员对照的“旺旺”列补上", "KPI-01", "篇二"))
-            continue
-        out.append(FileMetrics(r.month, emp, r.values, src.path.name, src.digest, *src.span))
-    return out, findings
-
-
 # --- imports accumulate: one row set per source file --------------------------------------------
 
 def source_file(source: str) -> str:
@@ -858,126 +767,3 @@ def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) 
     kept = [r for r in stored if (source_file(r[2]), r[3]) not in new]
     added = [(*row[:3], digest) for (_, digest), rows in new.items() for row in rows]
     return sorted(set(kept + added), key=lambda r: (r[0], r[1], r[2], r[3]))
-
-
-# --- KPI导入: per-file rows and the month they make -------------------------------------------------
-
-MEAN_MARKS = ("率", "平均", "响应", "客单价")  # columns that are rates or averages: combined as weighted means
-WEIGHTS = {"询单->最终付款转化率": "询单人数", "询单->最终付款成功率": "询单人数", "回复率": "接待人数",
-           "平均响应(秒)": "接待人数", "平均响应时间": "接待人数", "首次响应(秒)": "接待人数", "首次响应时间": "接待人数"}
-
-
-@dataclass
-class FileMetrics:
-    month: str
-    emp: str
-    values: dict
-    source: str
-    digest: str
-    first: dt.date
-    last: dt.date
-
-
-def range_text(first: dt.date, last: dt.date) -> str:
-    return f"{first:%Y-%m-%d}至{last:%Y-%m-%d}"
-
-
-def stored_metrics(rows: list[list] | None) -> list[FileMetrics]:
-    """The per-file rows of KPI导入 (month rows are recomputed; a sheet of an earlier version has only
-    month rows: each is taken as one file covering its month)."""
-    if not rows:
-        return []
-    col = _columns(rows)
-    source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
-    if c.KPI_MONTH not in col or c.ID_COLUMN not in col:
-        return []
-    values_at = {h: i for h, i in col.items() if h not in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL)}
-    out = []
-    for row in rows[1:]:
-        get = lambda h: row[col[h]] if h in col and col[h] < len(row) else None  # noqa: E731
-        if _text(get(type_h)) == c.KPI_IMPORT_MONTH_ROW or is_blank(get(c.ID_COLUMN)):
-            continue
-        month = _text(get(c.KPI_MONTH))
-        m = _FILE_RANGE.search(_text(get(range_h)))
-        g = [int(x) for x in m.groups()] if m else None
-        first, last = (dt.date(*g[:3]), dt.date(*g[3:])) if g else _month_bounds(month)
-        values = {h: (row[i] if i < len(row) and not is_blank(row[i]) else None) for h, i in values_at.items()}
-        out.append(FileMetrics(month, parse_id(get(c.ID_COLUMN)), values, _text(get(source_h)), _text(get(digest_h)),
-                               first, last))
-    return out
-
-
-def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
-    first = dt.date(int(month[:4]), int(month[5:7]), 1)
-    return first, (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-
-
-def _combine(files: list[FileMetrics], columns: list[str], label: str) -> tuple[dict, list[str]]:
-    """One agent's month from several files: counts summed, rates and averages weighted by their count
-    column; a mean without its weights stays empty and is named in the returned problems."""
-    out, problems = {}, []
-    for col in columns:
-        have = [f for f in files if f.values.get(col) is not None]
-        if not have:
-            out[col] = None
-        elif len(have) == 1 and len(files) == 1:
-            out[col] = have[0].values[col]
-        elif not any(mark in col for mark in MEAN_MARKS):
-            out[col] = sum(float(f.values[col]) for f in have)
-        else:
-            weight = WEIGHTS.get(col)
-            pairs = [(float(f.values[col]), f.values.get(weight)) for f in have] if weight else []
-            if not pairs or any(w is None for _, w in pairs) or not sum(float(w) for _, w in pairs):
-                out[col] = None
-                problems.append(f"{label}的“{col}”" + (f"缺少权重列“{weight}”" if weight else "没有可用的权重列"))
-            else:
-                out[col] = sum(v * float(w) for v, w in pairs) / sum(float(w) for _, w in pairs)
-    return out, problems
-
-
-def _latest_per_range(files: list[FileMetrics]) -> list[FileMetrics]:
-    """Per date range the file imported last (a re-exported day replaces the earlier export); a file over
-    the whole month alone, when there is one."""
-    by_range = {}
-    for f in files:
-        by_range[(f.first, f.last)] = f
-    whole = [f for f in by_range.values() if (f.first, f.last) == _month_bounds(f.month)]
-    return whole[-1:] or sorted(by_range.values(), key=lambda f: f.first)
-
-
-def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple], list[Finding]]:
-    """(month, emp, values, covered text) per agent and month, and the findings (partial months, means
-    that cannot be combined)."""
-    groups: dict[tuple[str, str], list[FileMetrics]] = {}
-    for f in files:
-        groups.setdefault((f.month, f.emp), []).append(f)
-    out, findings, covered = [], [], {}
-    for (month, emp), group in sorted(groups.items()):
-        chosen = _latest_per_range(group)
-        values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")
-        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level="警告")
-                     for p in problems]
-        first, last = _month_bounds(month)
-        days = {f.first + dt.timedelta(days=k) for f in chosen for k in range((f.last - f.first).days + 1)}
-        days = {d for d in days if first <= d <= last}
-        covered.setdefault(month, set()).update(days)
-        out.append((month, emp, values, f"{len(days)}/{last.day}天"))
-    for month, days in sorted(covered.items()):
-        total = _month_bounds(month)[1].day
-        if len(days) < total:
-            missing = sorted(set(_month_bounds(month)[0] + dt.timedelta(days=k) for k in range(total)) - days)
-            findings.append(Finding(c.KPI_IMPORT.name, "", f"{month} 的赤兔数据只覆盖 {len(days)}/{total} 天"
-                                    f"（缺 {missing[0]:%m-%d} 等 {len(missing)} 天）",
-                                    "月度指标按已导入的天数合计，不是整月数字；请导入其余日期的报表", "KPI-01", "篇二",
-                                    level="警告"))
-    return out, findings
-
-
-def month_only(rows: list[list]) -> list[list]:
-    """KPI导入 rows with the per-file rows blanked (row numbers kept): what the month's score reads."""
-    col = _columns(rows)
-    type_h = c.KPI_IMPORT_TAIL[3]
-    if type_h not in col:
-        return rows
-    return [rows[0]] + [r if col[type_h] >= len(r) or _text(r[col[type_h]]) != c.KPI_IMPORT_FILE_ROW else []
-                        for r in rows[1:]]

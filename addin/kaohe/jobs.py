@@ -17,6 +17,7 @@ import pandas as pd
 from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
+from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
 from kaohe.periods import MonthError, parse_month
@@ -25,7 +26,7 @@ from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
-from kaohe.workbook.write import frame_spec, previous_problems, problems_spec, run_log_spec, save
+from kaohe.workbook.write import frame_spec, wide_print, previous_problems, problems_spec, run_log_spec, save
 
 
 @dataclass
@@ -85,11 +86,13 @@ def book_problems(book: Path, tables, findings, source: str, month: str = ""):
 
 def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
     """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
+    company = result.policy.company_name
     return [
-        frame_spec(c.DAILY, result.daily, freeze="E2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
-        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2",
-                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")]),
+        frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.DAILY.name}")),
+        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
+                   highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
         frame_spec(c.LEAVE_CHECK, result.leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
@@ -104,10 +107,11 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿…")
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name))
+        data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
         result = compute_month(data.tables, month)
+        result.leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
         result.findings[:0] = data.findings
         result.summary["problems"] = len(result.findings)
         result.summary["errors"] = errors(result.findings)
@@ -159,20 +163,6 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
                      {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
 
-def force_recalc(wb_xml: str) -> str:
-    """Ask Excel to recalculate every formula when the workbook is opened (calcPr fullCalcOnLoad)."""
-    m = re.search(r"<(\w+:)?calcPr\b([^>]*?)(/?)>", wb_xml)
-    if m:
-        attrs = re.sub(r'\s*fullCalcOnLoad="[^"]*"', "", m.group(2))
-        return wb_xml[:m.start()] + f'<{m.group(1) or ""}calcPr{attrs} fullCalcOnLoad="1"{m.group(3)}>' + wb_xml[m.end():]
-    for tag in ("definedNames", "externalReferences", "functionGroups", "sheets"):
-        m = re.search(rf"</(\w+:)?{tag}>|<(\w+:)?{tag}\s*/>", wb_xml)
-        if m:
-            prefix = m.group(1) or m.group(2) or ""
-            return wb_xml[:m.end()] + f'<{prefix}calcPr fullCalcOnLoad="1"/>' + wb_xml[m.end():]
-    return wb_xml
-
-
 def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
                  may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
@@ -205,7 +195,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         names[ind.name] = ind.name
     table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
-        from kaohe.imports import month_only
+        from kaohe.chitu import month_only
 
         imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
@@ -237,7 +227,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
         say("写入结果…")
-        written, backup = save(book, out, specs, workbook_edit=force_recalc)
+        written, backup = save(book, out, specs)
     summary = {"team": result.summary["team"], "scored": len(result.scores)}
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
 
@@ -275,7 +265,10 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         target = target / f"{finance.SHEET}_{month}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入财务表…")
-    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state))]
+    from kaohe.workbook.package import backup_existing
+    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
+    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
+                                   company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
     finance.new_workbook(target, sheets)
     if password:
@@ -285,7 +278,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
                "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
                "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
-    return JobResult(target, None, [s.name for s in sheets], len(findings), summary, frame)
+    return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
@@ -301,8 +294,9 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         data, findings, policy, roster = _read_people(
             book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES.name, "REV")
         say("计算考核…")
+        vocab = standard.vocabulary(data.tables, findings)  # 关系 synonyms, HR's included
         result = review_engine.review(roster, data.tables.get(c.REVIEW_SCORES.name), data.tables.get(c.ROLE_WEIGHTS.name),
-                                      data.tables.get(c.GRADES.name), policy, period)
+                                      data.tables.get(c.GRADES.name), policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
@@ -329,7 +323,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     """导入: punches into 打卡导入, 赤兔 metrics into KPI导入. Imports accumulate, one row set per source file
     (name and content fingerprint); ``replace`` clears the sheets first. Every file is read before anything
     is written: one that yields nothing refuses the whole import."""
-    from kaohe import imports
+    from kaohe import chitu, imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
@@ -344,12 +338,12 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         punches, metrics, kinds = {}, [], []
         for source in map(Path, sources):
             say(f"读取 {source.name}…")
-            chitu = imports.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
+            report = chitu.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
                 and source.suffix.lower() != ".dat" else None
-            src = chitu or imports.read_source(source, kind)
+            src = report or imports.read_source(source, kind)
             kinds.append(src.kind)
-            if chitu:
-                rows, found = imports.resolve_metrics(src, maps)
+            if report:
+                rows, found = chitu.resolve_metrics(src, maps)
                 metrics += rows
             else:
                 rows, found = imports.resolve(src, maps)
@@ -363,8 +357,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
                                     landscape=False))
         if metrics:
-            stored = [] if replace else imports.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
-            spec, found = kpi_import_spec(stored, metrics, names)
+            stored = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
+            spec, found = chitu.kpi_import_spec(stored, metrics)
             specs.append(spec)
             findings += found
         specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
@@ -374,27 +368,6 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
-
-
-def kpi_import_spec(stored, new, names):
-    """KPI导入: each file's rows (行类型 文件; a file imported again replaces its rows) and, per agent and
-    month, the month they make (行类型 月合计) — the rows kaohe kpi reads."""
-    from kaohe import imports
-    from kaohe.workbook.sheetxml import Column, SheetSpec
-
-    keys = {(f.source, f.digest) for f in new}
-    files = [f for f in stored if (f.source, f.digest) not in keys] + list(new)
-    columns = list(dict.fromkeys(h for f in files for h in f.values))
-    month_rows, findings = imports.month_rows(files, columns)
-    source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
-    headers = [c.KPI_MONTH, c.ID_COLUMN, *columns, *c.KPI_IMPORT_TAIL]
-    body = [[m, e, *[v.get(h) for h in columns], "", "", covered, c.KPI_IMPORT_MONTH_ROW]
-            for m, e, v, covered in month_rows]
-    body += [[f.month, f.emp, *[f.values.get(h) for h in columns], f.source, f.digest,
-              imports.range_text(f.first, f.last), c.KPI_IMPORT_FILE_ROW]
-             for f in sorted(files, key=lambda f: (f.month, f.first, f.source, f.emp))]
-    cols = [Column(h, "text" if h in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL) else "score", 12) for h in headers]
-    return SheetSpec(c.KPI_IMPORT.name, cols, rows=body, landscape=True), findings
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:

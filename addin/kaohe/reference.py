@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kaohe import terms
 from kaohe.policy import ParamInfo, params, render
 from kaohe.policy.catalog import FAMILIES, RULES, Rule
 from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
@@ -97,16 +98,28 @@ def contract_markdown() -> str:
         column_kinds = c.COLUMN_KINDS.get(spec.name, {})
         choices = {**CHOICES, **SHEET_CHOICES.get(spec.name, {})}
         lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
+        vocabs = c.VALUE_COLUMNS.get(spec.name, {})
         rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
-                 kinds.get(column_kinds.get(col), "文本"), "、".join(choices.get(col, ()))) for col in spec.columns]
-        lines += _md_table(("列", "是否必填", "类型", "允许的值"), rows)
+                 kinds.get(column_kinds.get(col), "文本"), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
+                for col in spec.columns]
+        lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
         lines.append("")
+    lines += ["## 同义词", "",
+              "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线、考核评分的关系）除了标准值，也接受上表中的同义词。"
+              "比较时忽略空格、大小写和全角/半角，但必须整格相同：“已口头批准”不等于“批准”。",
+              "其他写法请在 规则 表中登记，每行一个：“列”写列名（如 审批状态），“写法”写您的写法，“标准值”写它代表的标准值。"
+              "无法识别的值按最稳妥的方式处理（审批按待审批、证明材料按无、补偿方式按调休），并在问题清单中列为错误。"
+              "加班申请的审批列也可以直接写审批人姓名（与员工名册中的姓名相同即视为已批准）。", ""]
     lines += _synonym_lines()
     lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
     outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
               f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
+    lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
+                                                   for arg, meaning in args])
+    lines.append("")
     return "\n".join(lines)
 
 
@@ -124,6 +137,19 @@ def _synonym_lines() -> list[str]:
                         for v in terms.STANDARD[vocab] if any(t == v and w != v for w, t in terms.SYNONYMS[vocab].items()))
     rows = [(col, "、".join(terms.STANDARD[vocab]), words(vocab)) for col, vocab in c.SYNONYM_COLUMNS.items()]
     return lines + _md_table(("列", "标准值", "kaohe 认识的写法"), rows) + [""]
+
+
+def _synonyms(vocab: str | None) -> str:
+    """The documented synonyms of a value column, by standard value, and what a blank cell means."""
+    if vocab is None:
+        return ""
+    by_standard: dict[str, list[str]] = {}
+    for written, standard in terms.SYNONYMS[vocab].items():
+        if written != standard:
+            by_standard.setdefault(standard, []).append(written)
+    parts = [f"{'、'.join(words)} → {standard}" for standard, words in by_standard.items()]
+    blank = terms.BLANK.get(vocab)
+    return "；".join(parts + ([f"空白 → {blank}"] if blank else []))
 
 
 DOCS = {"规则说明.md": rules_markdown, "工作簿约定.md": contract_markdown}

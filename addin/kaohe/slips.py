@@ -40,6 +40,11 @@ CONFIRM = "本人确认以上考勤记录无误。"
 SIGN = "员工签名：____________________　　　　日期：________年____月____日"
 OBJECTION = "异议（如有，请写明日期和事项）：________________________________________________"
 BLANK_LINE = "________________________________________________________________________________"
+STALE = "注意：本月月结后输入有改动，以下每日明细按当前输入，金额为月结时冻结的数字"
+LEAVE_RULES = {c.LEAVE_PERSONAL: "LV-03 第三十条", c.LEAVE_SICK: "LV-04 第三十一条", c.LEAVE_MARRIAGE: "LV-05 第三十二条",
+               c.LEAVE_BEREAVEMENT: "LV-06 第三十三条", c.LEAVE_MATERNITY: "LV-07 第三十四条",
+               c.LEAVE_ANNUAL: "LV-08 第三十五条", c.LEAVE_TIME_OFF: "LV-09 第三十六条", c.LEAVE_INJURY: "LV-02 第二十六条"}
+_LEAVE_NOTE = re.compile("请假: (" + "|".join(map(re.escape, LEAVE_RULES)) + ")")
 NO_EVENTS = "本月没有迟到、早退、缺卡、旷工、请假或加班记录"
 EVENT_HEADER = ("日期", "星期", "打卡", "事项（时间、依据）", "罚款")
 MONEY_HEADER = ("项目", None, "金额", "依据", None)
@@ -63,8 +68,13 @@ def _punches(r) -> str:
 def events(daily: pd.DataFrame, emp: str) -> list[tuple]:
     """The employee's days with an event: (日期, 星期, 打卡, 说明, 罚款)."""
     d = daily[(daily["emp"] == emp) & (daily["note"].fillna("") != "")]
-    return [(f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r), r.note, float(r.fine or 0))
+    return [(f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r), _with_leave_rule(r.note), float(r.fine or 0))
             for r in d.itertuples(index=False)]
+
+
+def _with_leave_rule(note: str) -> str:
+    """每日明细 names leave without its rule: 请假: 病假1天 → LV-04 第三十一条: 请假 病假1天."""
+    return _LEAVE_NOTE.sub(lambda m: f"{LEAVE_RULES[m.group(1)]}: 请假 {m.group(1)}", note)
 
 
 def money_lines(row) -> list[tuple]:
@@ -140,7 +150,7 @@ class _Sheet:
         self.ws.row_breaks.append(Break(id=self.r))
 
 
-def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]) -> int:
+def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str = "") -> int:
     """One employee's page(s); returns the number of pages."""
     chunks = pages(len(evs))
     start = 0
@@ -149,7 +159,7 @@ def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]
         sheet.row([title], merge=f"A:{LAST}", font=sheet.title)
         sheet.row([f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"],
                   merge=f"A:{LAST}", font=sheet.bold)
-        sheet.row()
+        sheet.row([warning] if warning else (), merge=f"A:{LAST}" if warning else None, font=sheet.bold)
         sheet.row(EVENT_HEADER, font=sheet.bold, boxed=True, fill=True)
         for ev in evs[start:start + count]:
             sheet.row(ev, boxed=True, money_col=4)
@@ -170,7 +180,8 @@ def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]
     return len(chunks)
 
 
-def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: str, company: str) -> int:
+def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: str, company: str,
+                warning: str = "") -> int:
     """The slips workbook at ``path`` (atomically); returns the number of pages."""
     import openpyxl
 
@@ -192,7 +203,7 @@ def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: s
     for i, (_, row) in enumerate(monthly.iterrows()):
         if i:
             sheet.page_break()
-        total += _write_employee(sheet, title, month, row, events(daily, row["emp"]))
+        total += _write_employee(sheet, title, month, row, events(daily, row["emp"]), warning)
     ws.print_area = f"A1:{LAST}{max(sheet.r, 1)}"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~kaohe-slips-", suffix=".xlsx")
     os.close(fd)
@@ -253,8 +264,9 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name), may_be_open=True)  # only reads BOOK
         result = compute_month(data.tables, month)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
-    monthly = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month) if state and state.closed \
-        else result.monthly
+    closed = bool(state and state.closed)
+    monthly = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month) if closed else result.monthly
+    stale = closed and close.input_fingerprint(data.tables, month) != state.input_fp
     if dept:
         monthly = monthly[monthly["dept"] == dept.strip()]
         if monthly.empty:
@@ -265,10 +277,11 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     target = target.with_suffix(".xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入确认单…")
-    n_pages = write_slips(target, monthly.reset_index(drop=True), result.daily, month, company_name(book))
+    n_pages = write_slips(target, monthly.reset_index(drop=True), result.daily, month, company_name(book),
+                          STALE if stale else "")
     pdf_path = None
     if pdf:
         say("用 LibreOffice 生成 PDF…")
         pdf_path = to_pdf(target)
-    summary = {"employees": len(monthly), "pages": n_pages, "pdf": pdf_path, "closed": bool(state and state.closed)}
+    summary = {"employees": len(monthly), "pages": n_pages, "pdf": pdf_path, "closed": closed, "stale": stale}
     return JobResult(target, None, [c.SLIPS.name], len(result.findings), summary, monthly)

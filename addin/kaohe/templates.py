@@ -106,7 +106,8 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
         letter = cell.column_letter
         kind = kinds.get(h)
         wide = {"datetime": 18, "date": 12, "time": 9}.get(kind, 0)
-        ws.column_dimensions[letter].width = max(10, sum(2 if ord(ch) > 255 else 1 for ch in h) + 4, wide)
+        longest = max([_text_width(h)] + [_text_width(r[i - 1]) for r in rows if i <= len(r) and isinstance(r[i - 1], str)])
+        ws.column_dimensions[letter].width = min(max(10, longest + 4, wide), 60)
         fmt = FORMATS.get(kind) if kind in ("date", "datetime", "time") else (
             FORMATS["number"] if h in ("岗位基本工资", "绩效工资") else None)
         if fmt:
@@ -127,6 +128,30 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     return ws
+
+
+def _text_width(text: str) -> int:
+    """Column width units a text needs: a CJK character takes two."""
+    return sum(2 if ord(ch) > 255 else 1 for ch in str(text))
+
+
+def is_rate(indicator) -> bool:
+    """A rate (咨询转化率, 退款比例 …): target and floor are fractions, shown as %."""
+    return all(v is not None and 0 <= v <= 1 for v in (indicator.target, indicator.floor))
+
+
+def _kpi_percent_formats(data_ws, rules_ws) -> None:
+    """Rates as %: the rate columns of KPI数据 and the rates' 目标值 and 底线值 in KPI规则."""
+    rates = {i.name for i in KPI_INDICATORS if is_rate(i)}
+    for cell in data_ws[1]:
+        if cell.value in rates:
+            for row in range(2, FORMATTED_ROWS + 2):
+                data_ws.cell(row=row, column=cell.column).number_format = "0.0%"
+    header = [cell.value for cell in rules_ws[1]]
+    for row in rules_ws.iter_rows(min_row=2):
+        if row[0].value in rates:
+            for name in ("目标值", "底线值"):
+                row[header.index(name)].number_format = "0.0%"
 
 
 def _rules_sheet(wb, prefix: tuple[str, ...] = ()):
@@ -171,9 +196,10 @@ def kpi_template() -> openpyxl.Workbook:
     _sheet(wb, c.ROSTER.name, list(c.ROSTER.required) + ["岗位", "性别", "转正日期"])
     data_headers = ([c.KPI_MONTH, c.ID_COLUMN, "姓名"] + [i.name for i in KPI_INDICATORS if i.scorer == DATA]
                     + [c.KPI_SELF] + [i.name for i in KPI_INDICATORS if i.scorer != DATA])
-    _sheet(wb, c.KPI_DATA.name, data_headers, kinds={c.ID_COLUMN: "id"})
-    _sheet(wb, c.KPI_RULES.name, list(c.KPI_RULES.columns),
-           [(i.name, i.weight, i.direction, i.target, i.floor, i.scorer, "、".join(i.aliases)) for i in KPI_INDICATORS])
+    data = _sheet(wb, c.KPI_DATA.name, data_headers, kinds={c.ID_COLUMN: "id"})
+    rules = _sheet(wb, c.KPI_RULES.name, list(c.KPI_RULES.columns),
+                   [(i.name, i.weight, i.direction, i.target, i.floor, i.scorer, "、".join(i.aliases)) for i in KPI_INDICATORS])
+    _kpi_percent_formats(data, rules)
     _rules_sheet(wb, ("KPI",))
     return wb
 

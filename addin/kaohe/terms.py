@@ -31,10 +31,13 @@ OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE = "加班", "培训", "公�
 OT_KINDS = (OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE)
 COMP_TIME_OFF, COMP_PAY = "调休", "加班费"
 COMPENSATIONS = (COMP_TIME_OFF, COMP_PAY)
+REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"  # 考核评分.关系 (REV-03: self, peers, direct manager)
+RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
 
 # --- vocabularies: name -> (standard values, documented synonyms, meaning of a blank cell) -------
 APPROVAL, LEAVE_TYPE, YES_NO, PROOF = "approval", "leave_type", "yes_no", "proof"
 OT_KIND, COMPENSATION = "ot_kind", "compensation"
+RELATION = "relation"
 
 SYNONYMS: dict[str, dict[str, str]] = {
     APPROVAL: {
@@ -56,9 +59,16 @@ SYNONYMS: dict[str, dict[str, str]] = {
     OT_KIND: {t: t for t in OT_KINDS},
     COMPENSATION: {COMP_TIME_OFF: COMP_TIME_OFF, "补休": COMP_TIME_OFF, "倒休": COMP_TIME_OFF,
                    COMP_PAY: COMP_PAY, "加班工资": COMP_PAY},
+    # 篇四 七: 员工自评 -> 同事互评 -> 经理考评 (直属); the words HR uses for each step.
+    RELATION: {
+        **dict.fromkeys((REL_SELF, "本人", "自己", "员工自评", "自我评价", "self"), REL_SELF),
+        **dict.fromkeys((REL_PEER, "同事", "同事互评", "同级", "平级", "peer"), REL_PEER),
+        **dict.fromkeys((REL_MANAGER, "领导", "上级领导", "直属上级", "直属领导", "经理", "部门经理", "经理考评",
+                         "经理复评", "主管", "manager"), REL_MANAGER),
+    },
 }
 STANDARD = {APPROVAL: APPROVAL_STATES, LEAVE_TYPE: LEAVE_TYPES, YES_NO: (YES, NO), PROOF: (PROOF_YES, PROOF_NO),
-            OT_KIND: OT_KINDS, COMPENSATION: COMPENSATIONS}
+            OT_KIND: OT_KINDS, COMPENSATION: COMPENSATIONS, RELATION: RELATIONS}
 # A blank approval is pending; a blank 类型 is 加班 and a blank 补偿方式 调休 (第九条); other blanks stay blank.
 BLANK = {APPROVAL: PENDING, OT_KIND: OT_KIND_OVERTIME, COMPENSATION: COMP_TIME_OFF}
 # What an unrecognised value is taken as: the safe reading (not approved, not paid, not proven).

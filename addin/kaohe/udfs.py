@@ -23,11 +23,12 @@ import pandas as pd
 import xlwings as xw
 
 from kaohe import policy as pol, terms
-from kaohe.calendar import Calendar, date_range
+from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv
 from kaohe.engine.kpi import combined, indicator_points
 from kaohe.engine.overtime import hourly_wage, multiplier
-from kaohe.engine.pay import money
+from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, late_tier, tier_absence
+from kaohe.engine.pay import money, person_leave_days
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
@@ -165,14 +166,7 @@ def _minutes(value) -> int:
     return int(n)
 
 
-def _tier(minutes: int, policy: pol.Policy) -> str:
-    if minutes <= policy.late_grace_minutes:
-        return c.LATE_OK
-    if minutes <= policy.late_half_day_minutes:
-        return c.LATE_FINED
-    if minutes <= policy.late_full_day_minutes:
-        return c.LATE_HALF
-    return c.LATE_FULL
+TIER_LABELS = {TIER_OK: c.LATE_OK, TIER_FINED: c.LATE_FINED, TIER_HALF: c.LATE_HALF, TIER_FULL: c.LATE_FULL}
 
 
 # --- the functions ------------------------------------------------------------------------
@@ -181,18 +175,18 @@ def _tier(minutes: int, policy: pol.Policy) -> str:
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
 @_cellwise
 def LATEFINE(minutes, caller=None):
-    """第十九条：一次迟到/早退的罚款（1–30分钟罚款，超过30分钟按旷工，见 ABSENTDAYS）。"""
+    """第十九条：一次迟到/早退的罚款（在规则的罚款档内罚款，超过旷工半天起点按旷工，见 ABSENTDAYS）。"""
     policy, _ = context(caller)
-    return policy.late_fine if _tier(_minutes(minutes), policy) == c.LATE_FINED else 0
+    return policy.late_fine if late_tier(_minutes(minutes), policy) == TIER_FINED else 0
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @_cellwise
 def ABSENTDAYS(minutes, caller=None):
-    """第十九条：迟到/早退折算的旷工天数：0、0.5 或 1。"""
+    """第十九条：迟到/早退折算的旷工天数（0，或规则中旷工半天/一天的折算天数）。"""
     policy, _ = context(caller)
-    return {c.LATE_HALF: 0.5, c.LATE_FULL: 1}.get(_tier(_minutes(minutes), policy), 0)
+    return tier_absence(late_tier(_minutes(minutes), policy), policy)
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -201,7 +195,7 @@ def ABSENTDAYS(minutes, caller=None):
 def LATESTATUS(minutes, caller=None):
     """第十九条：正常 / 迟到早退 / 旷工半天 / 旷工1天。"""
     policy, _ = context(caller)
-    return _tier(_minutes(minutes), policy)
+    return TIER_LABELS[late_tier(_minutes(minutes), policy)]
 
 
 def _time_of(value) -> dt.time | None:
@@ -294,45 +288,59 @@ def WORKDAYS(first_day, last_day, caller=None):
         return f"错误：{exc}"
 
 
-def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar) -> float:
-    """Days a leave counts by its type's rule; an end given as a bare date runs to the end of that day."""
-    a = pd.Timestamp(parse_datetime(start))
-    b = pd.Timestamp(parse_datetime(end))
-    if b == b.normalize():
-        b += pd.Timedelta(days=1)
-    return _count(kind, a, b, policy, calendar)
+def _shift(text) -> tuple[dt.time, ...]:
+    """班次 as typed in a cell: ``22:00-06:00`` or ``07:00-11:00,16:00-20:00``."""
+    if is_blank(text):
+        return ()
+    try:
+        parts = [p.split("-") for p in str(text).replace("，", ",").replace("–", "-").split(",") if p.strip()]
+        times = tuple(parse_time(t.strip()) for pair in parts for t in pair)
+    except ValueError:
+        raise CellError("班次无效（如 22:00-06:00）") from None
+    if len(times) not in (2, 4) or any(t is None for t in times):
+        raise CellError("班次无效（如 22:00-06:00）")
+    return times
 
 
-def _count(kind: str, a: pd.Timestamp, b: pd.Timestamp, policy: pol.Policy, calendar: Calendar) -> float:
-    """Days of the interval [a, b) by the type's rule, on the standard schedule."""
+def _person(gender, hours_system, shift) -> dict:
+    """The optional facts of a person a leave's days depend on (性别, 工时制, 班次)."""
+    if not is_blank(gender) and gender not in (c.MALE, c.FEMALE):
+        raise CellError("性别无效")
+    if not is_blank(hours_system) and hours_system not in (c.STANDARD_HOURS, c.COMPREHENSIVE_HOURS):
+        raise CellError("工时制无效")
+    comprehensive = hours_system == c.COMPREHENSIVE_HOURS
+    times = _shift(shift)
+    if comprehensive and not times:
+        raise CellError("综合工时须填写班次")
+    return {"gender": None if is_blank(gender) else gender, "comprehensive": comprehensive, "shift": times}
+
+
+def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, person: dict) -> float:
+    """Days a leave counts by its type's rule (the engine's counter); a bare end date runs to the day's end."""
+    a, b = pd.Timestamp(parse_datetime(start)), pd.Timestamp(parse_datetime(end))
+    b = b + pd.Timedelta(days=1) if b == b.normalize() else b
     if b <= a:
         raise CellError("结束时间早于开始时间")
-    if kind in lv.CALENDAR_TYPES:
-        return lv.calendar_half_days(a, b, policy)
-    am = lv._mid(policy.am_start, policy.am_end)
-    pm = lv._mid(policy.pm_start, policy.pm_end)
-    total = 0.0
-    for day in date_range(a.date(), (b - pd.Timedelta(seconds=1)).date()):
-        if calendar.is_workday(day):
-            ts = pd.Timestamp(day)
-            total += 0.5 * ((a <= ts + am < b) + (a <= ts + pm < b))
-    return total
+    return person_leave_days(kind, a, b, calendar, policy, **person)
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
 @xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
+@xw.arg("gender", doc="性别（可省略；女员工3月8日下午按规则放假）")
+@xw.arg("hours_system", doc="工时制：标准工时 或 综合工时（可省略，默认标准工时）")
+@xw.arg("shift", doc="综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）")
 @_errors_as_text
-def LEAVEDAYS(kind, start_time, end_time, caller=None):
-    """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按工作日，半天为单位）。"""
+def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=None, caller=None):
+    """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按应出勤的半天计）。单元格看不到排班表：综合工时按所填班次每天排班计算。"""
     policy, calendar = context(caller)
     try:
         if kind not in c.LEAVE_TYPES:
             raise CellError("假别无效")
         if is_blank(start_time) or is_blank(end_time):
             raise CellError("缺少开始或结束时间")
-        return _leave_days(kind, start_time, end_time, policy, calendar)
+        return _leave_days(kind, start_time, end_time, policy, calendar, _person(gender, hours_system, shift))
     except CellError as exc:
         return f"错误：{exc}"
     except ValueError:
@@ -353,7 +361,7 @@ def LEAVEDAYS(kind, start_time, end_time, caller=None):
 @_errors_as_text
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
                work_start=None, hired=None, caller=None):
-    """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。"""
+    """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。单元格看不到其他请假记录和调休余额：重叠、年度累计和余额由“校验请假”核对。"""
     policy, calendar = context(caller)
     try:
         record = pd.DataFrame([{
@@ -365,7 +373,7 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
                                 "hired": parse_date(hired) or dt.date(1900, 1, 1)}])
     except ValueError:
         return "错误：日期或时间无效"
-    counter = lambda emp, k, a, b: _count(k, pd.Timestamp(a), pd.Timestamp(b), policy, calendar)  # noqa: E731
+    counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy)  # noqa: E731
     try:
         out, _ = lv.validate(record, roster, counter, {}, policy, lambda f, r: "")
     except CellError as exc:
@@ -383,7 +391,7 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
 @xw.arg("sick_days", doc="当年病假天数，默认 0")
 @_errors_as_text
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
-    """第三十五条：当年年休假天数（累计工龄 5/10/15 天，入职当年按剩余日历天数折算）。"""
+    """第三十五条：当年年休假天数（按规则中的工龄档，入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假天数须填写。"""
     policy, _ = context(caller)
     try:
         return lv.annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),
@@ -396,7 +404,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
 @xw.arg("base", ndim=2, doc="岗位基本工资（可选一列）")
 @_cellwise
 def DAILYWAGE(base, caller=None):
-    """PAY-01：日工资 = 岗位基本工资 ÷ 21.75（保留两位小数）。"""
+    """PAY-01：日工资 = 岗位基本工资 ÷ 规则中的月计薪天数（保留两位小数）。"""
     policy, _ = context(caller)
     value = 0.0 if is_blank(base) else parse_number(base)
     if value is None or value < 0:
@@ -410,7 +418,7 @@ def DAILYWAGE(base, caller=None):
 @xw.arg("base", doc="岗位基本工资")
 @_errors_as_text
 def OTPAY(hours, day_type, base, caller=None):
-    """第九条、第十三条：加班费 = 小时 × 岗位基本工资 ÷ 21.75 ÷ 8 × 倍数（工作日1.5、休息日2、法定节假日3）。"""
+    """第九条、第十三条：加班费 = 小时 × 小时工资 × 规则中该日类型的加班倍数（工作日、休息日、法定节假日）。"""
     policy, _ = context(caller)
     if day_type not in c.DAY_TYPES:
         return "错误：日类型无效"
@@ -448,7 +456,7 @@ def KPIPOINTS(value, weight, direction, target, floor):
 @xw.arg("manager_score", doc="店长评分")
 @_errors_as_text
 def KPISCORE(self_score, manager_score, caller=None):
-    """KPI-03：综合得分 = 30% 自评分 + 70% 店长评分（两位小数）。"""
+    """KPI-03：综合得分 = 自评分与店长评分按规则中的权重加权（两位小数）。"""
     policy, _ = context(caller)
     try:
         s, m = parse_number(self_score) or 0.0, parse_number(manager_score) or 0.0

@@ -72,6 +72,28 @@ def session_punches(assigned: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     return g
 
 
+TIER_OK, TIER_FINED, TIER_HALF, TIER_FULL = 0, 1, 2, 3
+
+
+def late_tier(minutes, policy: Policy):
+    """ATT-04 第十九条: the tier of a lateness or early leave of ``minutes`` whole minutes.
+
+    Up to 迟到宽限分钟: none; then fined up to 旷工半天起点分钟; then absent (half) up to
+    旷工一天起点分钟; beyond: absent (full). Works on one number (an int back) or an array;
+    compute-month and the cell functions (LATEFINE, ABSENTDAYS, LATESTATUS) both call it."""
+    m = np.asarray(minutes)
+    tier = np.select([m <= policy.late_grace_minutes, m <= policy.late_half_day_minutes,
+                      m <= policy.late_full_day_minutes], [TIER_OK, TIER_FINED, TIER_HALF], TIER_FULL)
+    return int(tier) if tier.ndim == 0 else tier
+
+
+def tier_absence(tier, policy: Policy):
+    """ATT-04: the absence days a tier counts (旷工半天折算天数 / 旷工一天折算天数 of 规则)."""
+    t = np.asarray(tier)
+    days = np.select([t == TIER_HALF, t == TIER_FULL], [policy.late_half_absence_days, policy.late_full_absence_days], 0.0)
+    return float(days) if days.ndim == 0 else days
+
+
 def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Apply ATT-04..ATT-07 to every session.
 
@@ -97,14 +119,13 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
     early = ((s["end"] - s["out_ts"].dt.floor("min")) / MINUTE).fillna(0).clip(lower=0)
     s["late_minutes"] = np.where(active & ~s["exc_in"], np.floor(late), 0).astype(int)
     s["early_minutes"] = np.where(active & ~s["exc_out"], np.floor(early), 0).astype(int)
+    s["absent"] = np.where(no_punch, s["weight"], 0.0)
     for edge in ("late", "early"):
-        m = s[f"{edge}_minutes"]
-        s[f"{edge}_fined"] = (m > policy.late_grace_minutes) & (m <= policy.late_half_day_minutes)
-        s[f"{edge}_half"] = (m > policy.late_half_day_minutes) & (m <= policy.late_full_day_minutes)
-        s[f"{edge}_full"] = m > policy.late_full_day_minutes
-    s["absent"] = (np.where(no_punch, s["weight"], 0.0)
-                   + 0.5 * (s["late_half"].astype(int) + s["early_half"].astype(int))
-                   + 1.0 * (s["late_full"].astype(int) + s["early_full"].astype(int)))
+        tier = late_tier(s[f"{edge}_minutes"].to_numpy(), policy)
+        s[f"{edge}_fined"] = tier == TIER_FINED
+        s[f"{edge}_half"] = tier == TIER_HALF
+        s[f"{edge}_full"] = tier == TIER_FULL
+        s["absent"] += tier_absence(tier, policy)
     s["no_punch"] = no_punch
     s["leave_weight"] = np.where(s["leave"].notna(), s["weight"], 0.0)
     return s
@@ -129,9 +150,9 @@ def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
             if getattr(r, f"{edge}_fined"):
                 parts.append(f"{head}, 罚款{fine}元")
             elif getattr(r, f"{edge}_half"):
-                parts.append(f"{head}, 超过{policy.late_half_day_minutes}分钟按旷工半天")
+                parts.append(f"{head}, 超过{policy.late_half_day_minutes}分钟按旷工{_days(policy.late_half_absence_days)}")
             else:
-                parts.append(f"{head}, 超过{policy.late_full_day_minutes}分钟按旷工1天")
+                parts.append(f"{head}, 超过{policy.late_full_day_minutes}分钟按旷工{_days(policy.late_full_absence_days)}")
         if r.missing_in:
             parts.append(f"ATT-05 第十七条: {name}上班缺卡, 罚款{mfine}元")
         if r.missing_out:

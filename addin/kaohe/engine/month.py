@@ -180,7 +180,8 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     def day_type(emp, day):
         return day_types.get((emp, day)) or calendar.day_type(day.date())
 
-    ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, presence, span, policy, ot_t.cell)
+    spans = overtime.presence_spans(assigned, ot_t.frame, policy)
+    ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, spans, span, policy, ot_t.cell)
     findings.extend(found)
 
     leave_t = get(c.LEAVE)

@@ -5,8 +5,12 @@ Articles: 第七条..第十三条; 劳动法 第四十四条 for the multipliers
 Decisions (docs/规则说明.md):
     - Approved = 部门领导审批 and 分管副总审批 both given (non-empty, not 否); or, in an
       emergency, 总经理审批 given together with a written 说明 (第十条).
-    - Hours = the approved window ∩ presence (first to last punch of that working date),
-      rounded down to the step. A date outside the punch data the workbook holds (earlier
+    - Hours = the approved window ∩ presence, rounded down to the step. Presence is shown by
+      the punches of the working date, split as ATT-11 splits a day (at the middle of the break;
+      a day off at the middle of the standard break): first to last punch, except that when
+      each half has an in and an out, the break between the morning's last punch and the
+      afternoon's first is not presence (a holiday worked 09:00–17:00 with a lunch break).
+      A date outside the punch data the workbook holds (earlier
       months HR no longer keeps) counts the approved window, said in the note.
     - 补偿方式 blank means 调休 (time off first, 第九条). 加班小时 counts all approved hours;
       加班费 only the paid ones. The holiday rate applies to 法定节假日 only; the other days off
@@ -50,14 +54,44 @@ def hourly_wage(base: float, policy: Policy) -> float:
     return base / policy.monthly_workdays / policy.hours_per_day
 
 
-def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: pd.DataFrame,
+def presence_spans(assigned: pd.DataFrame, ot: pd.DataFrame, policy: Policy) -> dict[tuple, list[tuple]]:
+    """OT-02: the spans of presence shown by punches, per (emp, working date) of an overtime record.
+
+    ``assigned`` holds punches with their working ``date`` and session (attendance.assign_punches).
+    The day splits as ATT-11 splits it (a date without sessions at the middle of the standard
+    break); when both halves have an in and an out, the break between them is not presence."""
+    wanted = assigned["emp"].isin(ot["emp"]) & assigned["date"].isin(pd.to_datetime(ot["date"]))
+    p = assigned[wanted]
+    split = p["date"] + (_clock(policy.am_end) + _clock(policy.pm_start)) / 2
+    morning = (p["sess"] == 1) | ((p["sess"] == 0) & (p["ts"] < split))
+    window = pd.Timedelta(seconds=policy.duplicate_punch_seconds)
+    out = {}
+    for key, g in p.assign(morning=morning).groupby(["emp", "date"]):
+        halves = [g.loc[g["morning"] == m, "ts"] for m in (True, False)]
+        if all(len(h) and h.max() - h.min() >= window for h in halves):
+            out[key] = [(h.min(), h.max()) for h in halves]
+        else:
+            out[key] = [(g["ts"].min(), g["ts"].max())]
+    return out
+
+
+def _clock(t) -> pd.Timedelta:
+    return pd.Timedelta(hours=t.hour, minutes=t.minute)
+
+
+def _worked(start: pd.Timestamp, end: pd.Timestamp, spans: list[tuple]) -> tuple[float, str]:
+    """Hours of the approved window inside the spans of presence, and the punches as the note says them."""
+    hours = sum(max(0.0, (min(end, b) - max(start, a)).total_seconds() / 3600) for a, b in spans)
+    return hours, "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
+
+
+def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: dict[tuple, list[tuple]],
              punch_span: tuple[pd.Timestamp, pd.Timestamp] | None, policy: Policy, cell):
-    """Every overtime record with its hours, pay and note; findings; the 调休 accrual per employee."""
+    """Every overtime record with its hours, pay and note; findings; the 调休 accrual per employee.
+
+    ``presence`` is :func:`presence_spans`."""
     findings: list[Finding] = []
     info = roster.set_index("emp")
-    wanted = presence["emp"].isin(ot["emp"]) & presence["date"].isin(pd.to_datetime(ot["date"]))
-    p = presence[wanted]
-    pres = {(e, d): (f, l) for e, d, f, l in zip(p["emp"], p["date"], p["first"], p["last"])}
     rows, accrual = [], {}
     sheet = c.OVERTIME.name
     for r in ot.itertuples(index=False):
@@ -95,13 +129,9 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: pd.Data
             end += pd.Timedelta(days=1)
         in_span = punch_span is not None and punch_span[0] <= day <= punch_span[1]
         if in_span:
-            first, last = pres.get((r.emp, day), (pd.NaT, pd.NaT))
-            if pd.isna(first):
-                worked = 0.0
-            else:
-                worked = max(0.0, (min(end, last) - max(start, first)).total_seconds() / 3600)
-            fact = (f"审批 {start:%H:%M}–{end:%H:%M}, 打卡 {first:%H:%M}–{last:%H:%M}" if not pd.isna(first)
-                    else f"审批 {start:%H:%M}–{end:%H:%M}, 当天无打卡")
+            spans = presence.get((r.emp, day))
+            worked, shown = _worked(start, end, spans) if spans else (0.0, "")
+            fact = f"审批 {start:%H:%M}–{end:%H:%M}, " + (f"打卡 {shown}" if spans else "当天无打卡")
         else:
             worked = (end - start).total_seconds() / 3600
             fact = f"审批 {start:%H:%M}–{end:%H:%M}, 无当月打卡数据, 按审批时段"

@@ -42,7 +42,7 @@ class DayCounter:
         if len(people):
             lo = max(f["start"].min().date(), dt.date(first.year - 1, 1, 1))
             hi = min(f["end_eff"].max().date(), last + dt.timedelta(days=400))
-            lo, hi = min(lo, first), max(hi, last)
+            lo, hi = min(lo, first) - dt.timedelta(days=1), max(hi, last)  # the night shift before counts too
             _, sessions = build_days(people, lo, hi, calendar, policy, rota, shifts, [])
             sessions = sessions.sort_values(["emp", "mid"])
             for emp, g in sessions.groupby("emp"):
@@ -57,6 +57,26 @@ class DayCounter:
         i = np.searchsorted(mids, np.datetime64(pd.Timestamp(start)), "left")
         j = np.searchsorted(mids, np.datetime64(pd.Timestamp(end)), "left")
         return float(cum[j] - cum[i])
+
+
+def person_leave_days(kind: str, start, end_eff, calendar: Calendar, policy: Policy, gender: str | None = None,
+                      comprehensive: bool = False, shift: tuple[dt.time, ...] = ()) -> float:
+    """The days one leave counts for one person, by the same :class:`DayCounter` compute-month uses.
+
+    For the cell functions, which know no roster: ``gender`` (8 March), ``comprehensive`` hours and
+    the ``shift`` (start/end times of its one or two sessions), assumed rostered on every day of the
+    leave because a cell cannot see 排班. ``end_eff`` is the exclusive end (see :func:`leave.normalise`)."""
+    a, b = pd.Timestamp(start), pd.Timestamp(end_eff)
+    leave = pd.DataFrame({"emp": ["1"], "start": [a], "end": [b], "returned": [None]})
+    roster = pd.DataFrame({"emp": ["1"], "hired": [None], "left": [None], "gender": [gender],
+                           "comprehensive": [bool(comprehensive)]})
+    days = pd.date_range(a.normalize() - pd.Timedelta(days=1), b.normalize())
+    rota = pd.DataFrame({"emp": "1", "date": days, "shift": "班次" if shift else None, "row": 0})
+    times = (list(shift) + [None] * 4)[:4]
+    shifts = pd.DataFrame([{"shift": "班次", "s1_start": times[0], "s1_end": times[1], "s2_start": times[2],
+                            "s2_end": times[3]}])
+    counter = DayCounter(leave, roster, calendar, policy, a.date(), b.date(), rota, shifts)
+    return counter.count("1", kind, a, b)
 
 
 def _leave_text(kinds: pd.Series, weights: pd.Series) -> str:

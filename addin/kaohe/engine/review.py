@@ -6,8 +6,12 @@ Decisions (docs/规则说明.md and this module):
       counts as regularised, as elsewhere in kaohe.
     - REV-03: each rating is the four dimensions weighted by the role (REV-04), on 100
       points. 自评 is the self rating, 互评 the mean of all peer ratings, 上级 the manager's;
-      综合得分 = 20 % 自评 + 30 % 互评 + 50 % 上级, rounded to 2 decimals. A missing part is
-      reported and the other parts' weights are scaled up to 100 %.
+      综合得分 = 20 % 自评 + 30 % 互评 + 50 % 上级, rounded to 2 decimals. A missing 自评 or 互评
+      is reported and the other parts' weights are scaled up to 100 %. Without a 上级 rating the
+      review is not complete (篇四 七: the manager's review is the last step): no score, grade or
+      performance pay, and a 问题清单 错误.
+    - 关系 is read through the vocabulary of kaohe.terms (同事 = 互评, 领导/经理 = 上级 …, plus
+      HR's synonyms from 规则).
     - REV-04: a role missing from the weight table uses the 默认 row (25/25/25/25).
     - A rating with a dimension outside 0..100, or an unknown relation, is reported and not used.
     - REV-02: the annual score is the mean of the year's quarterly scores (a missing quarter is
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kaohe import terms
 from kaohe.engine.kpi import excel_round
 from kaohe.findings import Finding
 from kaohe.policy import Policy
@@ -111,7 +116,7 @@ def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date,
 
 
 def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles: dict[str, RoleWeights],
-                 policy: Policy, findings: list[Finding], cell) -> dict[str, dict]:
+                 policy: Policy, findings: list[Finding], cell, vocab: terms.Terms = terms.DEFAULT) -> dict[str, dict]:
     """Scores of ``period`` for each member: {emp: {self, peer, manager, score, note}}."""
     mine = ratings[ratings["period"] == period]
     out = {}
@@ -124,7 +129,8 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
         parts: dict[str, list[float]] = {c.REL_SELF: [], c.REL_PEER: [], c.REL_MANAGER: []}
         for r in mine[mine["ratee"] == p.emp].itertuples(index=False):
             dims = [getattr(r, d) for d in DIMENSIONS]
-            if r.relation not in parts:
+            relation = vocab.standard(terms.RELATION, r.relation)
+            if relation not in parts:
                 findings.append(Finding(c.REVIEW_SCORES.name, cell("relation", r.row), f"关系“{r.relation or ''}”无效（应为"
                                         f" {'/'.join(c.RELATIONS)}）", "此条评分未使用", "REV-03", "篇四"))
                 continue
@@ -132,7 +138,7 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
                 findings.append(Finding(c.REVIEW_SCORES.name, cell("d_business", r.row), "评分缺失或超出 0–100",
                                         "此条评分未使用", "REV-04", "篇四"))
                 continue
-            parts[r.relation].append(sum(d * w for d, w in zip(dims, weights)) / sum(weights))
+            parts[relation].append(sum(d * w for d, w in zip(dims, weights)) / sum(weights))
         share = {c.REL_SELF: policy.review_self_weight, c.REL_PEER: policy.review_peer_weight,
                  c.REL_MANAGER: policy.review_manager_weight}
         values = {k: (sum(v) / len(v) if v else None) for k, v in parts.items()}
@@ -140,6 +146,10 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
         if not present:
             findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效评分", "不评等级",
                                     "REV-03", "篇四", c.LEVEL_WARNING))
+            continue
+        if values[c.REL_MANAGER] is None:
+            findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效的上级评分",
+                                    "不评等级、不计绩效工资；请补上级评分", "REV-03", "篇四", c.LEVEL_ERROR, p.emp))
             continue
         note = ""
         missing = [k for k in values if values[k] is None]
@@ -154,7 +164,8 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
     return out
 
 
-def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, policy: Policy, period_text: str) -> ReviewResult:
+def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, policy: Policy, period_text: str,
+           vocab: terms.Terms = terms.DEFAULT) -> ReviewResult:
     findings: list[Finding] = []
     period, first, last = parse_period(period_text)
     annual = "Q" not in period
@@ -174,13 +185,13 @@ def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, polic
     people = members(roster, policy, first, last, findings)
     rows = []
     if not annual:
-        scores = score_period(people, ratings, period, roles, policy, findings, cell)
+        scores = score_period(people, ratings, period, roles, policy, findings, cell, vocab)
         for p in people.itertuples(index=False):
             if p.emp in scores:
                 rows.append(_row(p, scores[p.emp], grades))
     else:
-        quarters = [score_period(people, ratings, f"{period}Q{q}", roles, policy, [], cell) for q in range(1, 5)]
-        direct = score_period(people, ratings, period, roles, policy, [], cell)
+        quarters = [score_period(people, ratings, f"{period}Q{q}", roles, policy, [], cell, vocab) for q in range(1, 5)]
+        direct = score_period(people, ratings, period, roles, policy, [], cell, vocab)
         for p in people.itertuples(index=False):
             got = [q.get(p.emp, {}).get("score") for q in quarters]
             have = [s for s in got if s is not None]

@@ -38,6 +38,9 @@ class Policy:
     late_half_day_minutes: int = _p(30, "旷工半天起点分钟", "ATT-04", "第十九条", "迟到早退超过此分钟数按旷工半天", "int")
     late_full_day_minutes: int = _p(120, "旷工一天起点分钟", "ATT-04", "第十九条", "迟到早退超过此分钟数按旷工1天", "int")
     late_grace_minutes: int = _p(0, "迟到宽限分钟", "ATT-04", "第十九条", "不超过此分钟数不算迟到早退", "int")
+    late_half_absence_days: float = _p(0.5, "旷工半天折算天数", "ATT-04", "第十九条",
+                                       "迟到早退超过旷工半天起点（未超过旷工一天起点）时记旷工的天数")
+    late_full_absence_days: float = _p(1.0, "旷工一天折算天数", "ATT-04", "第十九条", "迟到早退超过旷工一天起点时记旷工的天数")
     # ATT-05 第十七条, 第二十条.
     missing_punch_fine: float = _p(20.0, "缺卡罚款", "ATT-05", "第十七条", "每缺一次打卡罚款（元）")
     # ATT-07 第十七条.
@@ -51,6 +54,8 @@ class Policy:
     grid_legend: str = _p("出勤=√,迟到=迟,早退=早,缺卡=缺,旷工=旷,事假=事,病假=病,年休假=年,婚假=婚,丧假=丧,产假=产,调休=调,"
                           "工伤假=伤,休息=休,未在职=", "考勤表图例", "ATT-03", "第十八条",
                           "考勤表每个半天显示的符号（名称=符号，逗号分隔）", "text")
+    # Printing: the company name in the page header of 月度汇总, 每日明细, 考勤表 and the finance workbook.
+    company_name: str = _p("", "公司名称", "PAY-04", "打印页眉", "打印时每页页眉左侧显示的公司名称（空则不显示）", "text")
     # OT-02, OT-03.
     overtime_step_hours: float = _p(0.5, "加班计量单位小时", "OT-02", "第七条", "加班小时按此单位向下取整")
     overtime_multiplier_workday: float = _p(1.5, "工作日加班倍数", "OT-03", "第九条", "工作日延长工作时间的加班费倍数")
@@ -161,6 +166,8 @@ def parse_value(info: ParamInfo, raw):
     from kaohe.workbook.values import parse_time  # local: the value parsers live with reading
 
     if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if info.default == "":  # a text that may be empty (公司名称): blank is its default
+            return ""
         raise ValueError("值为空")
     text = raw.strip() if isinstance(raw, str) else raw
     kind = info.kind

@@ -115,8 +115,8 @@ KPI_SELF = "自评分"
 KPI_MONTH = "月份"
 DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"
 SCORER_DATA, SCORER_MANAGER = "数据", "店长"
-REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"
-RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
+REL_SELF, REL_PEER, REL_MANAGER = _terms.REL_SELF, _terms.REL_PEER, _terms.REL_MANAGER
+RELATIONS = _terms.RELATIONS
 
 IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹"))  # written by kaohe import
 
@@ -135,8 +135,8 @@ VALUE_COLUMNS = {
     EXCEPTIONS.name: {"审批状态": _terms.APPROVAL},
     ROSTER.name: {"生产线": _terms.YES_NO},
 }
-# 规则.列 names a column by its header alone (类型 here is 加班申请's).
-SYNONYM_COLUMNS = {h: v for cols in VALUE_COLUMNS.values() for h, v in cols.items()}
+# 规则.列 names a column by its header alone (类型 here is 加班申请's; 关系 is 考核评分's, read by the review).
+SYNONYM_COLUMNS = {**{h: v for cols in VALUE_COLUMNS.values() for h, v in cols.items()}, "关系": _terms.RELATION}
 
 # --- field names the engine uses for input headers -------------------------------
 # The reader renames headers to these; the engine never spells a header.
@@ -199,6 +199,8 @@ MONTHLY = OutputSheet("月度汇总", (
     ("产假天数", "days_产假"), ("年休假天数", "days_年休假"), ("调休天数", "days_调休"),
     ("工伤假天数", "days_工伤假"), ("加班小时", "ot_hours"), ("加班费", "ot_pay"),
     ("社保自理", "social_self"), ("调整合计", "adjustment"), ("依据", "basis")))
+# A workbook-level name over 月度汇总's header and data rows (合计 excluded): a base for HR's pivot tables and charts.
+MONTHLY_DATA_NAME = "月度汇总数据"
 LEAVE_CHECK = OutputSheet("请假校验", (
     ("工号", "emp"), ("姓名", "name"), ("假别", "type"), ("开始时间", "start"), ("结束时间", "end"),
     ("天数", "days"), ("计为", "counted_as"), ("校验结果", "result"), ("说明", "note"),
@@ -231,6 +233,9 @@ KPI_NOTICE = OutputSheet("月度通报")
 KPI_IMPORT = OutputSheet("KPI导入")  # 月份, 工号, the columns found, then KPI_IMPORT_TAIL — written by kaohe import
 KPI_IMPORT_TAIL = ("来源", "文件指纹", "统计日期", "行类型")  # 行类型: one row set per file, and the month's rows
 KPI_IMPORT_FILE_ROW, KPI_IMPORT_MONTH_ROW = "文件", "月合计"
+# kaohe's sheets that HR may start by hand (kaohe reads them back and carries them on): one with exactly
+# kaohe's header row is taken as kaohe's even in a workbook kaohe has not written yet.
+READ_BACK_SHEETS = (KPI_HISTORY.name, RUN_LOG.name, IMPORTED.name, KPI_IMPORT.name)
 QUARTER_PREFIX, YEAR_PREFIX = "季度考核_", "年度考核_"
 REVIEW_TAIL = (("综合得分", "score"), ("等级", "grade"), ("绩效系数", "coefficient"), ("绩效工资基数", "perf_base"),
                ("绩效工资", "perf_pay"), ("说明", "note"))
@@ -274,3 +279,13 @@ CORRECTION_COLUMN = "上月更正"  # in the finance export: 补发 +, 补扣 �
 PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
 CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
 SLIPS = OutputSheet("个人考勤确认单")
+
+# Optional trailing arguments of the cell functions (kaohe.udfs): facts of a person that a cell cannot
+# see in the workbook and compute-month takes from 员工名册 and 排班. Given, the functions agree with it.
+CELL_FUNCTION_OPTIONS = {
+    "LEAVEDAYS": (("性别", "男 或 女：女员工3月8日（工作日）下午放假，不计请假（ATT-08）"),
+                  ("工时制", f"{STANDARD_HOURS}（默认）或 {COMPREHENSIVE_HOURS}"),
+                  ("班次", "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00；单元格看不到排班表，"
+                          "视为请假期间每天排此班（ATT-02）")),
+}
+

@@ -16,12 +16,15 @@ import pandas as pd
 
 from kaohe.engine.month import MonthResult
 from kaohe.workbook import contract as c
-from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 from kaohe.workbook.values import column_letter
 
 WEEKDAY_NAMES = "一二三四五六日"
 
 SESSIONS = ((1, "上午"), (2, "下午"))
+# Points: the header row holds totals such as 应出勤天数 wrapped on two lines in a narrow column;
+# both it and the weekday row under it repeat on every printed page.
+HEADER_HEIGHT = 48
 TOTALS = ("应出勤天数", "实出勤天数", "迟到次数", "早退次数", "缺卡次数", "旷工天数", "事假天数", "病假天数", "年休假天数", "调休天数")
 TOTAL_FIELDS = {"应出勤天数": "due_days", "实出勤天数": "present_days", "迟到次数": "late_count", "早退次数": "early_count",
                 "缺卡次数": "missing_count", "旷工天数": "absent_days", "事假天数": "days_事假", "病假天数": "days_病假",
@@ -82,13 +85,15 @@ def grid_spec(result: MonthResult) -> SheetSpec:
     for t in TOTALS:
         body[t] = first_row(monthly[TOTAL_FIELDS[t]].astype(float).to_numpy(dtype=object))
     month = f"{dates[0]:%Y年%m月}" if len(dates) else result.month
-    columns = ([Column("工号", "text", 7), Column("姓名", "text", 8), Column("时段", "text", 5)]
-               + [Column(str(d.day), "text", 3.2) for d in dates] + [Column(t, "days", 6) for t in TOTALS])
+    # Narrow enough that a 31-day month fits one A4 landscape page wide at about 67 % (11 pt prints at 7.4 pt).
+    columns = ([Column("工号", "text", 6), Column("姓名", "text", 7), Column("时段", "text", 5)]
+               + [Column(str(d.day), "text", 3) for d in dates] + [Column(t, "days", 5.5) for t in TOTALS])
     weekdays = [None] * 3 + [WEEKDAY_NAMES[d.day_of_week] for d in dates] + [None] * len(TOTALS)
     foot = [[], ["图例：" + "  ".join(f"{code}={name}" for name, code in codes.items() if code)],
             ["制表：__________    部门负责人：__________    人力资源部：__________    日期：__________"]]
-    data = {col.header: [weekdays[i]] + body[col.header] + [row[i] if i < len(row) else None for row in foot]
-            for i, col in enumerate(columns)}
-    return SheetSpec(c.GRID.name, columns, data=data, header_rows=[[f"{month}考勤表"]],
+    data = {col.header: [weekdays[i]] + body[col.header] for i, col in enumerate(columns)}
+    title = f"{month}考勤表"
+    return SheetSpec(c.GRID.name, columns, data=data, header_rows=[[title]], foot_rows=foot,  # foot: no borders
                      freeze="D3", autofilter=False, landscape=True, fit_width=True, print_titles=True,
-                     merge=[f"A1:{column_letter(len(columns) - 1)}1"])
+                     merge=[f"A1:{column_letter(len(columns) - 1)}1"], title_rows=2,
+                     row_heights={1: 24, 2: HEADER_HEIGHT}, page_header=page_header(result.policy.company_name, title))

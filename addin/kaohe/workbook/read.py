@@ -27,8 +27,9 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_of
 from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, is_blank, parse_date, parse_datetime,
-                                   parse_id, parse_number, parse_text, parse_time)
+from kaohe.workbook.parts import STRICT_NS
+from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
+                                   parse_datetime, parse_id, parse_number, parse_text, parse_time)
 
 HEADER_SCAN_ROWS = 10
 # Limits against hostile files (SECURITY.md): a workbook larger than these is refused.
@@ -38,6 +39,7 @@ MAX_COMPRESSION_RATIO = 200
 MAX_SHEET_CELLS = 30_000_000
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 
 PARSERS = {"id": parse_id, "date": parse_date, "datetime": parse_datetime, "time": parse_time,
            "number": parse_number, "raw": lambda v: None if is_blank(v) else v}
@@ -59,7 +61,14 @@ class Book:
 
 
 def missing_sheet(name: str, present) -> InputRefused:
-    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space)."""
+    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space).
+
+    A sheet that is there under its exact name but has no usable header row is said as such,
+    never as "did you mean" itself.
+    """
+    if name in {str(p) for p in present}:
+        return InputRefused(f"工作表“{name}”中找不到表头（必需的列），请对照模板检查表头行",
+                            f"sheet '{name}' has no header row with its required columns")
     close = difflib.get_close_matches(name, [str(p) for p in present], n=1, cutoff=0.5)
     hint = f"，您是否想用“{close[0]}”？（请把工作表改名为“{name}”）" if close else ""
     hint_en = f"; did you mean '{close[0]}'?" if close else ""
@@ -105,6 +114,9 @@ def check_file(path: Path, may_be_open: bool = False) -> None:
                            "this is an old .xls workbook; save it as .xlsx first")
     if not zipfile.is_zipfile(path):
         raise InputRefused("这不是 Excel 工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)")
+    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
+        raise InputRefused(f"这个文件其实是 .xlsx 工作簿，却以“{path.suffix}”结尾；请把文件名改为 {path.stem}.xlsx 后再运行",
+                           f"this file is an .xlsx workbook named {path.suffix}; rename it to {path.stem}.xlsx")
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
@@ -116,6 +128,10 @@ def check_file(path: Path, may_be_open: bool = False) -> None:
         raise InputRefused("这不是 Excel 工作簿（缺少 xl/workbook.xml）", "this is not an Excel workbook (no xl/workbook.xml)")
     if "xl/workbook.bin" in names:
         raise InputRefused("不支持 .xlsb 二进制工作簿，请另存为 .xlsx", ".xlsb binary workbooks are not supported; save as .xlsx")
+    with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
+        if STRICT_NS.encode() in fh.read(4096):
+            raise InputRefused("这是“严格 Open XML”格式的工作簿，kaohe 不支持；请在 Excel 中另存为普通的“Excel 工作簿 (.xlsx)”后再运行",
+                               "Strict Open XML workbooks are not supported; save it as an ordinary Excel workbook (.xlsx)")
     if total > MAX_UNCOMPRESSED_BYTES or (total > 50 * 2**20 and total / packed > MAX_COMPRESSION_RATIO):
         raise InputRefused("工作簿解压后过大，疑似压缩炸弹，已拒绝", "the workbook inflates too much (zip bomb?); refused")
     with zipfile.ZipFile(path) as zf:
@@ -187,10 +203,25 @@ def read_book(path: Path, specs: tuple[c.InputSheet, ...] = c.ATTENDANCE_INPUTS,
               may_be_open: bool = False) -> Book:
     """Read the input sheets of ``specs`` (typed) and of ``raw`` (cell rows, if present) from a workbook file.
 
+    Date serial numbers are read in the workbook's own date system (1900, or 1904 from Mac Excel).
     ``may_be_open``: a read-only command (finance, rules) may read a workbook open in Excel.
     """
     path = Path(path)
     wb = open_workbook(path, may_be_open)
+    with date_system(is_1904(path)):
+        return _read_book(path, wb, specs, raw)
+
+
+def is_1904(path: Path) -> bool:
+    """Does the workbook count dates from 1904 (workbookPr date1904)?"""
+    from kaohe.workbook.parts import local, parse, truthy
+
+    with zipfile.ZipFile(path) as zf:
+        root = parse(zf.read("xl/workbook.xml"))
+    return any(local(el) == "workbookPr" and truthy(el.get("date1904")) for el in root)
+
+
+def _read_book(path: Path, wb, specs, raw) -> Book:
     findings: list[Finding] = []
     tables: dict[str, Table] = {}
     sheet_names = tuple(wb.sheet_names)

@@ -20,11 +20,10 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from kaohe.workbook.values import column_letter
+from kaohe.workbook.values import column_letter, epoch
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767
 CHUNK_ROWS = 5000
@@ -82,8 +81,21 @@ class SheetSpec:
     row_styles: dict[int, str] = field(default_factory=dict)
     chart: ChartSpec | None = None
     merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
+    data_name: str | None = None              # a workbook-level name over header + data rows (合计 excluded)
+    protection_xml: str = ""                  # HR's <sheetProtection/> kept from the sheet being replaced
+    with_notes: object = None                 # 问题清单: notes -> the same sheet with the writer's notes added
     hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
     changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
+    # Printing. ``scale`` (percent) instead of fit-to-width keeps text readable (several pages wide);
+    # ``title_columns`` (e.g. "A:B") repeat on every page, like the header row; ``title_rows`` is the
+    # number of rows from the column header down that repeat (2 = the header and the row below it);
+    # ``page_header`` is an Excel header text (&L &C &R, &P page, &N pages); ``row_heights`` by row number.
+    foot_rows: list[list] = field(default_factory=list)  # below the table, without borders (legend, signature)
+    scale: int | None = None
+    title_columns: str | None = None
+    title_rows: int = 1
+    page_header: str | None = None
+    row_heights: dict[int, float] = field(default_factory=dict)
 
 
 def _text(value: str) -> str:
@@ -94,9 +106,9 @@ def _text(value: str) -> str:
 
 def _serial(value) -> float:
     if isinstance(value, dt.datetime):
-        return (value - EXCEL_EPOCH).total_seconds() / 86400
+        return (value - epoch()).total_seconds() / 86400
     if isinstance(value, dt.date):
-        return float((value - EXCEL_EPOCH.date()).days)
+        return float((value - epoch().date()).days)
     if isinstance(value, dt.time):
         return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
     raise TypeError(value)
@@ -148,12 +160,12 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
     lead = spec.header_rows or []
     out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
            f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">']
-    if spec.fit_width:
+    if spec.fit_width and not spec.scale:
         out.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
     header_r = len(lead) + 1
     n = len(spec.rows) if spec.rows is not None else (len(next(iter(spec.data.values()))) if spec.data else 0)
     last_r = header_r + n + (1 if spec.total_row is not None else 0)
-    out.append(f'<dimension ref="A1:{letters[-1]}{last_r}"/>')
+    out.append(f'<dimension ref="A1:{letters[-1]}{last_r + len(spec.foot_rows)}"/>')
     freeze = spec.freeze
     if freeze:
         m = re.match(r"([A-Z]+)(\d+)", freeze)
@@ -173,9 +185,9 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
     title = styles["title"]
     for r, row in enumerate(lead, start=1):
         cells = "".join(cell_xml(f"{letters[i]}{r}", v, title, "text") for i, v in enumerate(row) if v is not None)
-        out.append(f'<row r="{r}">{cells}</row>')
+        out.append(f'<row r="{r}"{_height(spec, r)}>{cells}</row>')
     hs = styles["header"]
-    out.append(f'<row r="{header_r}">' + "".join(cell_xml(f"{letters[i]}{header_r}", c.header, hs, "text")
+    out.append(f'<row r="{header_r}"{_height(spec, header_r)}>' + "".join(cell_xml(f"{letters[i]}{header_r}", c.header, hs, "text")
                                                  for i, c in enumerate(spec.columns)) + "</row>")
     ids = [styles[c.style] for c in spec.columns]
     kinds = [c.style for c in spec.columns]
@@ -193,14 +205,18 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
             row_style = spec.row_styles.get(k)
             cells = "".join(cell_xml(f"{letters[i]}{r}", v, styles[row_style] if row_style else ids[i], kinds[i])
                             for i, v in enumerate(row))
-            out.append(f'<row r="{r}">{cells}</row>')
+            out.append(f'<row r="{r}"{_height(spec, r)}>{cells}</row>')
     if spec.total_row is not None:
         r = last_r
         total_ids = [styles.get(f"total_{k}", styles["total_text"]) for k in kinds]
         cells = "".join(cell_xml(f"{letters[i]}{r}", v, total_ids[i], kinds[i])
                         for i, v in enumerate(spec.total_row) if v is not None)
         out.append(f'<row r="{r}">{cells}</row>')
+    for k, row in enumerate(spec.foot_rows, start=last_r + 1):
+        cells = "".join(cell_xml(f"{letters[i]}{k}", v, styles["note"], "text") for i, v in enumerate(row) if v is not None)
+        out.append(f'<row r="{k}">{cells}</row>')
     out.append("</sheetData>")
+    out.append(spec.protection_xml)
     data_last = header_r + n
     if spec.autofilter and n:
         out.append(f'<autoFilter ref="A{header_r}:{letters[-1]}{data_last}"/>')
@@ -224,14 +240,27 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
                    '</conditionalFormatting>')
     out.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
     orient = "landscape" if spec.landscape else "portrait"
-    fit = ' fitToWidth="1" fitToHeight="0"' if spec.fit_width else ""
+    fit = f' scale="{spec.scale}"' if spec.scale else (' fitToWidth="1" fitToHeight="0"' if spec.fit_width else "")
     out.append(f'<pageSetup paperSize="9" orientation="{orient}"{fit}/>')
-    out.append('<headerFooter><oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
+    header = f"<oddHeader>{escape(spec.page_header)}</oddHeader>" if spec.page_header else ""
+    out.append(f'<headerFooter>{header}<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
     out.append(spec.extra_xml)
     if spec.chart is not None:
         out.append(f'<drawing r:id="{DRAWING_RID}"/>')
     out.append("</worksheet>")
     yield "".join(out)
+
+
+def _height(spec: SheetSpec, r: int) -> str:
+    h = spec.row_heights.get(r)
+    return f' ht="{h:g}" customHeight="1"' if h else ""
+
+
+def page_header(company: str, middle: str) -> str:
+    """An Excel page header: the company at the left, ``middle`` centred, 第 N 页 共 M 页 at the right."""
+    def plain(text: str) -> str:
+        return text.replace("&", "&&")
+    return f"&L{plain(company)}&C{plain(middle)}&R第 &P 页 共 &N 页"
 
 
 def _render_columns(cols, letters, ids, kinds, first_row, n, memos) -> list[str]:
@@ -276,7 +305,7 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
             if kind == "time":
                 serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
             else:
-                serial = (ts - pd.Timestamp(EXCEL_EPOCH)) / pd.Timedelta(days=1)
+                serial = (ts - pd.Timestamp(epoch())) / pd.Timedelta(days=1)
             arr = serial.to_numpy(dtype=float)
         else:
             if any(isinstance(v, (str, Formula)) for v in values):

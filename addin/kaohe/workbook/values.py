@@ -10,11 +10,30 @@ reason) for a value it cannot understand.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import math
 import re
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+EPOCH_1904 = dt.datetime(1904, 1, 1)
+_EPOCH = contextvars.ContextVar("kaohe_date_epoch", default=EXCEL_EPOCH)
+
+
+def epoch() -> dt.datetime:
+    """Serial 0 of the workbook being read or written (1899-12-30, or 1904-01-01 in the 1904 system)."""
+    return _EPOCH.get()
+
+
+@contextlib.contextmanager
+def date_system(is_1904: bool):
+    """Read and write date serial numbers in a workbook's own date system (workbookPr date1904)."""
+    token = _EPOCH.set(EPOCH_1904 if is_1904 else EXCEL_EPOCH)
+    try:
+        yield
+    finally:
+        _EPOCH.reset(token)
 # Serial numbers outside these bounds are not plausible dates (1900-01-01 .. 2099-12-31).
 MIN_SERIAL, MAX_SERIAL = 1, 73415
 MIN_YEAR, MAX_YEAR = 1900, 2099
@@ -42,9 +61,11 @@ def round_second(value: dt.datetime) -> dt.datetime:
 
 
 def _from_serial(number: float) -> dt.datetime:
-    if not (MIN_SERIAL <= number <= MAX_SERIAL):
+    base = epoch()
+    shift = (base - EXCEL_EPOCH).days
+    if not (MIN_SERIAL <= number + shift <= MAX_SERIAL):
         raise ValueError("日期序号超出范围")
-    return round_second(EXCEL_EPOCH + dt.timedelta(seconds=round(number * 86400)))
+    return round_second(base + dt.timedelta(seconds=round(number * 86400)))
 
 
 def _number(value) -> float | None:

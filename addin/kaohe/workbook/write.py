@@ -15,7 +15,7 @@ from kaohe import __version__
 from kaohe.findings import Finding
 from kaohe.workbook import contract as c
 from kaohe.workbook.package import read_run_log, write_sheets
-from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 
 DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
 DATETIME_HEADERS = {"开始时间", "结束时间", "时间", "打卡时间"}
@@ -51,6 +51,16 @@ def _width(header: str, style: str) -> float:
         return WIDE[header]
     base = sum(2 if ord(ch) > 255 else 1 for ch in header) + 2
     return max(base, {"datetime": 17, "date": 11, "money": 12, "time": 8}.get(style, 8))
+
+
+WIDE_PRINT_SCALE = 70  # percent: 11 pt prints at 7.7 pt; wide sheets run several pages wide instead of shrinking
+
+
+def wide_print(company: str, title: str) -> dict:
+    """SheetSpec print settings of a wide table: A4 landscape at a readable scale, 工号 and 姓名
+    (columns A:B) repeated on every page, a page header with the company, ``title`` and the page number."""
+    return {"landscape": True, "fit_width": False, "scale": WIDE_PRINT_SCALE, "title_columns": "A:B",
+            "page_header": page_header(company, title)}
 
 
 def columns_for(sheet: c.OutputSheet) -> list[Column]:
@@ -97,7 +107,16 @@ def problems_spec(findings: list[Finding], source: str = "", month: str = "", pr
              "basis": f.basis or None, "emp": f.emp or None, "name": names.get(f.emp) if f.emp else None,
              "source": source or None, "month": month or None} for f in findings]
     frame = pd.DataFrame(kept + rows, columns=[f for _, f in c.PROBLEMS.columns])
-    return frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec = frame_spec(c.PROBLEMS, frame, landscape=True)
+    spec.with_notes = lambda notes: problems_spec(list(findings) + notes, source, month, previous, names)
+    return spec
+
+
+def _add_notes(specs: list[SheetSpec]):
+    """The writer's notes (提示/警告 about HR's parts) go into the 问题清单 being written, if any."""
+    def finish(notes):
+        return [s.with_notes(notes) if s.with_notes is not None and notes else s for s in specs]
+    return finish
 
 
 def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
@@ -148,6 +167,9 @@ def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Pa
         target = Path(out) / path.name
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(path.suffix)
+    if target.is_symlink():  # write the real workbook, keep the link
+        target = Path(os.path.realpath(target))
     os.makedirs(target.parent, exist_ok=True)
-    backup = write_sheets(path, target, specs, backup=target.resolve() == path.resolve(), **kw)
+    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=target.resolve() == path.resolve(),
+                          finish=_add_notes(specs), **kw)
     return target, backup

@@ -1,0 +1,93 @@
+"""One rule, one answer: the cell functions give exactly what compute-month gives for the same facts.
+
+Each case is run twice — through compute-month (in memory, from rows) and through LEAVEDAYS,
+LATEFINE, ABSENTDAYS and LEAVECHECK with a calling workbook holding the same 规则 sheet — and
+the answers must be equal; the hand-worked value is asserted as well.
+
+The 规则 sheet changes two parameters: 迟到早退罚款 50 (ATT-04) and 旷工半天起点分钟 20 (ATT-04).
+March 2027: Mon 8 March is a workday (ATT-08: women off in the afternoon).
+"""
+import datetime as dt
+
+import pytest
+from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
+from conftest import month_from_rows
+from test_udfs import workbook_caller
+
+from kaohe import udfs as f
+from kaohe.workbook import contract as c
+
+RULES = [["参数", "值"], ["迟到早退罚款", 50], ["旷工半天起点分钟", 20]]
+LEAVE_HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
+M = lambda day: dt.date(2027, 3, day)  # noqa: E731
+CALLER = workbook_caller({"规则": RULES}, "C:/hr/一致.xlsx")
+
+
+def run_month(roster_row, punches=(), leave=(), rota=None, shifts=None):
+    sheets = {"规则": RULES, "员工名册": [ROSTER_HEADER, roster_row],
+              "打卡记录": [["工号", "打卡时间"], *punches], "请假记录": [LEAVE_HEADER, *leave]}
+    if rota:
+        sheets["排班"] = [["工号", "日期", "班次"], *rota]
+        sheets["班次"] = [["班次", "时段1开始", "时段1结束", "时段2开始", "时段2结束"], *shifts]
+    return month_from_rows(sheets, "2027-03")
+
+
+@pytest.mark.parametrize("gender,expected", [("女", 0.5), ("男", 1.0)])
+def test_ATT_08_LEAVEDAYS_on_8_March_equals_compute_month(gender, expected):
+    m = run_month(person(gender=gender), leave=[["001", "事假", M(8), M(8), M(1), "已批准"]])
+    engine = m.leave()[0]["天数"]
+    cell = f.LEAVEDAYS("事假", M(8), M(8), gender, caller=CALLER)
+    assert engine == cell == expected
+
+
+def test_ATT_02_LEAVEDAYS_for_a_night_shift_equals_compute_month():
+    # 夜班 22:00-06:00 rostered every day. Leave 10-11 March (to the end of the 11th): the shifts whose
+    # middle (02:00 next morning) falls inside are those starting on the 9th and the 10th: 2 days.
+    rota = [["001", day, "夜班"] for day in (dt.date(2027, 2, 28), *[M(d) for d in range(1, 32)])]
+    m = run_month(person(system=c.COMPREHENSIVE_HOURS), leave=[["001", "年休假", M(10), M(11), M(1), "已批准"]],
+                  rota=rota, shifts=[["夜班", dt.time(22), dt.time(6)]])
+    engine = m.leave()[0]["天数"]
+    cell = f.LEAVEDAYS("年休假", M(10), M(11), None, c.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
+    assert engine == cell == 2
+
+
+def test_LEAVEDAYS_two_session_shift_and_calendar_leave_equal_compute_month():
+    # 两头班 07:00-11:00, 16:00-20:00 every day; 事假 from 12:00 on the 2nd to the end of the 3rd:
+    # the 2nd's second half and the whole 3rd = 1.5 days. 丧假 counts calendar days: 2-4 March = 3.
+    rota = [["001", M(d), "两头班"] for d in range(1, 32)]
+    m = run_month(person(system=c.COMPREHENSIVE_HOURS), rota=rota,
+                  shifts=[["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
+                  leave=[["001", "事假", dt.datetime(2027, 3, 2, 12), M(3), M(1), "已批准"],
+                         ["001", "丧假", M(22), M(24), M(21), "已批准", "有", M(21)]])
+    engine = {r["假别"]: r["天数"] for r in m.leave()}
+    shift = "07:00-11:00,16:00-20:00"
+    personal = f.LEAVEDAYS("事假", dt.datetime(2027, 3, 2, 12), M(3), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    bereavement = f.LEAVEDAYS("丧假", M(22), M(24), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    assert engine == {"事假": personal, "丧假": bereavement} == {"事假": 1.5, "丧假": 3}
+
+
+@pytest.mark.parametrize("minutes,fine,absent", [(0, 0, 0), (5, 50, 0), (20, 50, 0), (21, 0, 0.5), (45, 0, 0.5),
+                                                 (120, 0, 0.5), (121, 0, 1)])
+def test_ATT_04_LATEFINE_and_ABSENTDAYS_equal_compute_month(minutes, fine, absent):
+    # Late by ``minutes`` on Tue 2 March, everything else on time.
+    arrive = (dt.datetime(2027, 3, 2, 8, 30) + dt.timedelta(minutes=minutes)).strftime("%H:%M")
+    punches = [p for day in workdays(2027, 3) if day != M(2) for p in full_day("001", day)]
+    punches += punches_for("001", M(2), arrive, "12:01", "13:25", "17:31")
+    day = run_month(person(), punches=punches).day(M(2))
+    assert (day["罚款"], day["旷工天数"]) == (f.LATEFINE(minutes, caller=CALLER), f.ABSENTDAYS(minutes, caller=CALLER))
+    assert (day["罚款"], day["旷工天数"]) == (fine, absent)
+
+
+@pytest.mark.parametrize("record,expected", [
+    (["事假", M(2), M(3), M(1), "已批准", None], "通过"),                       # 2 days, 1 day ahead
+    (["事假", M(2), M(5), M(1), "已批准", None], "警告"),                       # 4 days need 3 days' notice
+    (["病假", M(2), M(2), M(2), "已批准", "无"], "警告"),                       # LV-02: no proof -> 事假
+    (["婚假", M(2), M(4), M(1), "待审批", "有"], "不通过"),                     # LV-01: not approved
+])
+def test_LEAVECHECK_equals_the_leave_check_of_compute_month(record, expected):
+    kind, start, end, applied, status, proof = record
+    m = run_month(person(), leave=[["001", kind, start, end, applied, status, proof]])
+    row = m.leave()[0]
+    engine = row["校验结果"] if row["校验结果"] == c.CHECK_PASS else f"{row['校验结果']}：{row['说明'].split('；')[0]}"
+    assert f.LEAVECHECK(kind, start, end, applied, status, proof, caller=CALLER) == engine
+    assert row["校验结果"] == expected

@@ -1,0 +1,89 @@
+"""Printed pages HR can read: A4 landscape, text of 7 pt or more, 工号 and 姓名 on every page, header rows clear.
+
+The PDFs are LibreOffice's renders; sizes and positions are read from them with pdfplumber, so the
+checks hold with or without Chinese fonts installed (no text layout is compared).
+"""
+import openpyxl
+import pdfplumber
+import pytest
+from builders import ROSTER_HEADER, full_day, person, workdays, write_book
+from lo import sheet_pdf
+
+from kaohe.cli import main
+from kaohe.sample import write_sample
+
+MIN_POINTS = 7
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    """The 40-employee sample month, computed, and its finance workbook."""
+    tmp = tmp_path_factory.mktemp("sample")
+    book = write_sample(tmp / "考勤.xlsx", "2026-10")
+    assert main(["compute-month", str(book), "--month", "2026-10", "-q"]) == 0
+    assert main(["finance", str(book), "--month", "2026-10", "--out", str(tmp) + "/"]) == 0
+    return book, tmp / "财务汇总_2026-10.xlsx"
+
+
+def pages_of(pdf):
+    with pdfplumber.open(pdf) as doc:
+        return [(page.width, page.height, page.chars, page.extract_text()) for page in doc.pages]
+
+
+def assert_readable_wide_print(pdf, first_name):
+    pages = pages_of(pdf)
+    assert len(pages) >= 2  # several pages wide rather than shrunk onto one
+    for n, (width, height, chars, text) in enumerate(pages, start=1):
+        assert width > height  # landscape
+        assert min(ch["size"] for ch in chars) >= MIN_POINTS, n
+        assert first_name in text  # 工号 and 姓名 repeat on every page (print title columns)
+        assert f"第 {n} 页 共 {len(pages)} 页" in text  # the page header
+
+
+def test_monthly_summary_of_the_40_employee_sample_prints_at_7_points_or_more(sample, tmp_path):
+    book, _ = sample
+    ws = openpyxl.load_workbook(book)["月度汇总"]
+    first_name = ws["B2"].value
+    assert ws.print_title_cols == "$A:$B" and ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    basis = next(c for c in ws[1] if c.value == "依据")
+    assert ws[f"{basis.column_letter}2"].alignment.wrap_text and ws.column_dimensions[basis.column_letter].width >= 40
+    assert_readable_wide_print(sheet_pdf(book, "月度汇总", tmp_path), first_name)
+
+
+def test_finance_workbook_prints_at_7_points_or_more(sample, tmp_path):
+    _, finance = sample
+    ws = openpyxl.load_workbook(finance)["财务汇总"]
+    header_row = next(r for r in ws.iter_rows(min_row=1, max_row=10) if r[0].value == "工号")
+    first_name = ws.cell(row=header_row[0].row + 1, column=2).value
+    basis = next(c for c in header_row if c.value == "依据")
+    assert ws.cell(row=header_row[0].row + 1, column=basis.column).alignment.wrap_text
+    assert_readable_wide_print(sheet_pdf(finance, "财务汇总", tmp_path), first_name)
+
+
+def test_daily_details_wrap_the_note(sample):
+    book, _ = sample
+    ws = openpyxl.load_workbook(book)["每日明细"]
+    note = next(c for c in ws[1] if c.value == "说明")
+    assert ws[f"{note.column_letter}2"].alignment.wrap_text and ws.print_title_cols == "$A:$B"
+
+
+def test_company_name_from_rules_heads_every_page(tmp_path):
+    rows = [["工号", "打卡时间"]] + [p for day in workdays(2026, 11) for p in full_day("001", day)]
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": rows,
+                                            "规则": [["参数", "值"], ["公司名称", "杭州某某电子商务有限公司"]]})
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    wb = openpyxl.load_workbook(book)
+    for sheet in ("月度汇总", "每日明细", "考勤表"):
+        header = wb[sheet].oddHeader
+        assert header.left.text == "杭州某某电子商务有限公司" and header.right.text == "第 &P 页 共 &N 页"
+    assert wb["月度汇总"].oddHeader.center.text == "2026-11 月度汇总"
+
+
+def test_attendance_grid_of_the_sample_repeats_both_header_rows_on_every_page(sample, tmp_path):
+    book, _ = sample
+    pages = pages_of(sheet_pdf(book, "考勤表", tmp_path))
+    assert len(pages) >= 2  # 40 people, two rows each: more than one page long
+    for n, (width, height, chars, text) in enumerate(pages, start=1):
+        assert width > height and min(ch["size"] for ch in chars) >= MIN_POINTS, n
+        assert "工号" in text and "应出勤" in text  # the header row
+        assert "一 二 三 四 五 六 日" in text or "四 五 六 日 一 二 三" in text  # the weekday row under it
