@@ -3,6 +3,9 @@
     python scripts/month_end.py BOOK --month 2026-11 (--close-by 姓名 | --unclosed) [--kpi KPIBOOK] [--to ADDR ...]
                                 [--password-env NAME]
 
+Every option is checked before any step runs (exit 2, nothing written): the month, BOOK and KPIBOOK
+exist, the variable of ``--password-env`` holds a password, the mail settings and a recipient are there.
+
 ``--close-by`` closes the month (月结) after computing it, so finance receives the frozen figures;
 ``--unclosed`` sends the figures of a month that stays open (the finance cover says so). A month
 already closed is not recomputed: its frozen figures are exported and sent.
@@ -21,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 
 from kaohe.findings import InputRefused  # noqa: E402
 from kaohe.close import close_job, close_state  # noqa: E402
-from kaohe.finance import check_closed  # noqa: E402
-from kaohe.jobs import compute_month_job, finance_job, log_step  # noqa: E402
+from kaohe.finance import check_closed, password_from_env  # noqa: E402
+from kaohe.jobs import _month_or_refuse, compute_month_job, finance_job, log_step  # noqa: E402
 from kaohe.workbook import contract as c  # noqa: E402
 from kaohe.workbook.read import read_book  # noqa: E402
-from kaohe.mail import MailError, send  # noqa: E402
+from kaohe.mail import MailError, ready, send  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -39,6 +42,11 @@ def main(argv=None) -> int:
     closing.add_argument("--close-by", metavar="姓名", help="计算后月结，确认人 / close the month after computing")
     closing.add_argument("--unclosed", action="store_true", help="不月结也发送 / send the month unclosed")
     args = ap.parse_args(argv)
+    try:
+        _check_options(args)
+    except (InputRefused, MailError) as exc:  # nothing computed, closed or written yet
+        print(f"选项有误：{exc.zh} / bad option: {exc.en}", file=sys.stderr)
+        return 2
     closed = _closed(args)
     steps = [] if closed else [("compute", lambda: compute_month_job(args.book, args.month, command="month-end:compute"))]
     if args.close_by and not closed:
@@ -62,6 +70,18 @@ def main(argv=None) -> int:
     log_step(args.book, args.month, "month-end:send", f"已发送给 {', '.join(recipients)}")
     print(f"send: {', '.join(recipients)}")
     return 0
+
+
+def _check_options(args) -> None:
+    """Every option that a later step would refuse (month, files, password variable, mail settings and
+    recipients) is checked first, so that a month is never closed by a run that cannot send it."""
+    args.month = _month_or_refuse(args.month)
+    for path in (args.book, args.kpi):
+        if path is not None and not path.is_file():
+            raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
+    if args.password_env:
+        password_from_env(args.password_env)
+    ready(args.to)
 
 
 def _closed(args) -> bool:

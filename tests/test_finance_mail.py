@@ -272,6 +272,18 @@ def test_server_down(finance_file, mail_env, capsys):
     assert not finance_file.with_name(finance_file.name + ".sent.txt").exists()
 
 
+def test_server_without_starttls_says_so_and_how_to_set_security(finance_file, mail_env, capsys):
+    controller, inbox = serve(auth_require_tls=False)  # a plain server: no STARTTLS in its EHLO answer
+    try:
+        mail_env.setenv("KAOHE_SMTP_PORT", str(controller.port))  # security left at its default, starttls
+        assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 1
+    finally:
+        controller.stop()
+    err = capsys.readouterr().err
+    assert "不支持 STARTTLS" in err and "KAOHE_SMTP_SECURITY=none" in err and "KAOHE_SMTP_SECURITY=ssl" in err
+    assert "无法连接" not in err and not inbox.messages
+
+
 def test_settings_file_with_a_password_must_be_private(finance_file, mail_env, tmp_path, capsys):
     config = tmp_path / "cfg" / "kaohe"
     config.mkdir(parents=True)
@@ -303,6 +315,25 @@ def test_month_end_script_computes_exports_sends_and_logs(books, mail_env, tmp_p
     assert log == ["month-end:compute", "month-end:close", "month-end:finance", "month-end:send"]
     closes = list(openpyxl.load_workbook(attendance)["月结记录"].iter_rows(min_row=2, values_only=True))
     assert [(r[0], r[1], r[2]) for r in closes] == [("2026-11", "月结", "王会计")]
+
+
+@pytest.mark.parametrize("bad, says", [(["--password-env", "KAOHE_TEST_NO_SUCH_PW"], "KAOHE_TEST_NO_SUCH_PW"),
+                                        ([], "没有收件人"), (["--to", "fin@example.com", "--kpi", "无此文件.xlsx"], "找不到文件")])
+def test_month_end_script_checks_its_options_before_computing_or_closing(books, mail_env, bad, says):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    attendance, _ = books
+    before = attendance.read_bytes()
+    mail_env.delenv("KAOHE_TEST_NO_SUCH_PW", raising=False)
+    mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
+    script = Path(__file__).resolve().parents[1] / "scripts" / "month_end.py"
+    done = subprocess.run([sys.executable, str(script), str(attendance), "--month", "2026-11", "--close-by", "王会计",
+                           *bad], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and says in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert attendance.read_bytes() == before  # neither computed nor closed nor logged
+    assert not list(attendance.parent.glob("*.bak-*")) and not list(attendance.parent.glob("财务汇总*"))
 
 
 def test_send_of_an_unclosed_month_needs_unclosed(books, mail_env, tmp_path, capsys):

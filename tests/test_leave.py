@@ -258,3 +258,25 @@ def test_half_day_leave_by_time(month):
     s = m.summary()
     # The morning has no punch and no leave: half a day absent; the afternoon is leave.
     assert s["事假天数"] == 0.5 and s["旷工天数"] == 0.5 and s["实出勤天数"] == 24
+
+
+def test_lv_01_start_far_before_application_is_a_likely_date_typo(month):
+    # HR report item 12: 2025-11-10 typed for 2026-11-10, applied 2026-11-05: 360 days before the
+    # application, beyond the 30 days of 事后补单 -> 问题清单 错误 at 请假记录!C2, 请假校验 警告.
+    # The dates stand as typed: 10 Nov 2026 has no punch and no leave -> 1 day 旷工 = 200.
+    m = month(book(["001", "事假", dt.datetime(2025, 11, 10, 8, 30), dt.datetime(2025, 11, 10, 17, 30), D(5), "已批准"],
+                   off={D(10)}))
+    found = [f for f in m.findings if f.rule == "LV-01" and "疑似日期录错" in f.problem]
+    assert [(f.sheet, f.cell, f.level) for f in found] == [("请假记录", "C2", "错误")]
+    assert "早于申请日期 2026-11-05 360天" in found[0].problem
+    assert m.leave()[0]["校验结果"] == "警告"
+    assert m.summary()["旷工天数"] == 1 and m.summary()["旷工扣款"] == 200
+
+
+def test_lv_01_start_far_after_application_and_late_paperwork_within_limits(month):
+    # A year typed one too high: 2027-11-10 applied 2026-11-05 is 370 days ahead (> 180): reported.
+    m = month(book(["001", "事假", dt.date(2027, 11, 10), dt.date(2027, 11, 10), D(5), "已批准"]))
+    assert [f.cell for f in m.findings if "疑似日期录错" in f.problem] == ["C2"]
+    # 事后补单 30 days after the leave is within the limit: no typo reported.
+    m = month(book(["001", "事假", D(2), D(2), dt.date(2026, 12, 2), "事后补单"], off={D(2)}))
+    assert not [f for f in m.findings if "疑似日期录错" in f.problem]

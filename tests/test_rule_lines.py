@@ -201,13 +201,13 @@ def test_REV_01_hired_after_or_left_before_the_period_is_not_a_member():
 
 
 def test_REV_03_unknown_relation_and_bad_period_are_not_used():
-    # 001: self 80, manager 90, the 同事 row unknown -> (20 × 80 + 50 × 90) / 70 = 87.14
-    ratings = [["2026Q3", "001", "001", "自评", 80, 80, 80, 80], ["2026Q3", "001", "009", "同事", 10, 10, 10, 10],
+    # 001: self 80, manager 90, the 朋友 row unknown -> (20 × 80 + 50 × 90) / 70 = 87.14
+    ratings = [["2026Q3", "001", "001", "自评", 80, 80, 80, 80], ["2026Q3", "001", "009", "朋友", 10, 10, 10, 10],
                ["2026Q3", "001", "008", "上级", 90, 90, 90, 90], ["三季度", "001", "007", "互评", 0, 0, 0, 0]]
     result, rows = run_review(ratings)
     assert rows.at["001", "score"] == 87.14 and rows.at["001", "grade"] == "B"
     cells = {f.cell: f for f in result.findings}
-    assert "关系“同事”无效" in cells["D3"].problem and cells["D3"].rule == "REV-03"
+    assert "关系“朋友”无效" in cells["D3"].problem and cells["D3"].rule == "REV-03"
     assert cells["A5"].rule == "REV-02" and cells["A5"].action == "此条评分未使用"
 
 

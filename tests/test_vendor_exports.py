@@ -366,3 +366,19 @@ def test_clock_report_person_without_id_is_not_read_as_the_next_label(tmp_path):
     book = attendance(tmp_path)
     assert main(["import", str(book), str(write_book(tmp_path / "刷卡记录.xlsx", {"刷卡记录": rows})), "-q"]) == 0
     assert {r[0] for r in imported(book)} == {"001", "002"}  # 张三 found by name, not as 考勤号码 "姓 名:"
+
+
+def test_the_punch_sheet_wins_over_a_summary_sheet_before_it(tmp_path):
+    summary_rows = clock_report_rows()[:4] + [["工 号：", "", "1", "", "", "", "", "", "姓 名:", "", "张三"],
+                                              ["08:30\n17:30"] * 30]  # a schedule sheet: times, but not punches
+    source = write_book(tmp_path / "刷卡记录.xlsx", {"排班信息": summary_rows, "刷卡记录": clock_report_rows()})
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(source), "-q"]) == 0
+    assert computed(book)["001"]["迟到次数"] == 1  # read from 刷卡记录, not 排班信息
+
+
+def test_attlog_renamed_csv_is_still_an_attlog(tmp_path):
+    renamed = attlog(tmp_path, clean_month_lines(1)).rename(tmp_path / "考勤机导出.csv")
+    book = attendance(tmp_path)
+    assert main(["import", str(book), str(renamed), "-q"]) == 0
+    assert computed(book)["001"]["实出勤天数"] == 25

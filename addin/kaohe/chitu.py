@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import IdMaps, Source, _columns, _text, clean_name, fingerprint, open_sheets
+from kaohe.imports import IdMaps, Source, _columns, cell_text, clean_name, fingerprint, open_sheets
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
 from kaohe.workbook.values import column_letter, is_blank, parse_id, parse_number
@@ -107,7 +107,7 @@ def _chitu_rows(rows, header, id_col, file_name, first_row, month):
                 why = "赤兔尚未统计完成" if str(r[i]).strip() in NOT_READY else "不是数值"
                 findings.append(Finding(file_name, f"{column_letter(i)}{first_row + offset}",
                                         f"“{ident}”的“{col}”为“{r[i]}”（{why}）",
-                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level="警告"))
+                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level=c.LEVEL_WARNING))
         out.append(Metrics(str(ident).strip(), month, values, f"{file_name}:{first_row + offset}"))
     return out, findings
 
@@ -161,14 +161,14 @@ def stored_metrics(rows: list[list] | None) -> list[FileMetrics]:
     out = []
     for row in rows[1:]:
         get = lambda h: row[col[h]] if h in col and col[h] < len(row) else None  # noqa: E731
-        if _text(get(type_h)) == c.KPI_IMPORT_MONTH_ROW or is_blank(get(c.ID_COLUMN)):
+        if cell_text(get(type_h)) == c.KPI_IMPORT_MONTH_ROW or is_blank(get(c.ID_COLUMN)):
             continue
-        month = _text(get(c.KPI_MONTH))
-        m = _FILE_RANGE.search(_text(get(range_h)))
+        month = cell_text(get(c.KPI_MONTH))
+        m = _FILE_RANGE.search(cell_text(get(range_h)))
         g = [int(x) for x in m.groups()] if m else None
         first, last = (dt.date(*g[:3]), dt.date(*g[3:])) if g else _month_bounds(month)
         values = {h: (row[i] if i < len(row) and not is_blank(row[i]) else None) for h, i in values_at.items()}
-        out.append(FileMetrics(month, parse_id(get(c.ID_COLUMN)), values, _text(get(source_h)), _text(get(digest_h)),
+        out.append(FileMetrics(month, parse_id(get(c.ID_COLUMN)), values, cell_text(get(source_h)), cell_text(get(digest_h)),
                                first, last))
     return out
 
@@ -221,7 +221,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
     for (month, emp), group in sorted(groups.items()):
         chosen = _latest_per_range(group)
         values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")
-        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level="警告", emp=emp)
+        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level=c.LEVEL_WARNING, emp=emp)
                      for p in problems]
         first, last = _month_bounds(month)
         days = {f.first + dt.timedelta(days=k) for f in chosen for k in range((f.last - f.first).days + 1)}
@@ -235,7 +235,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
             findings.append(Finding(c.KPI_IMPORT.name, "", f"{month} 的赤兔数据只覆盖 {len(days)}/{total} 天"
                                     f"（缺 {missing[0]:%m-%d} 等 {len(missing)} 天）",
                                     "月度指标按已导入的天数合计，不是整月数字；请导入其余日期的报表", "KPI-01", "篇二",
-                                    level="警告"))
+                                    level=c.LEVEL_WARNING))
     return out, findings
 
 
@@ -245,7 +245,7 @@ def month_only(rows: list[list]) -> list[list]:
     type_h = c.KPI_IMPORT_TAIL[3]
     if type_h not in col:
         return rows
-    return [rows[0]] + [r if col[type_h] >= len(r) or _text(r[col[type_h]]) != c.KPI_IMPORT_FILE_ROW else []
+    return [rows[0]] + [r if col[type_h] >= len(r) or cell_text(r[col[type_h]]) != c.KPI_IMPORT_FILE_ROW else []
                         for r in rows[1:]]
 
 

@@ -198,6 +198,9 @@ def cmd_import(args) -> int:
 
     job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args),
                      replace=args.replace)
+    if job.summary.get("unchanged"):
+        print("已导入过，无变化（工作簿未改动） / already imported: nothing changed, nothing written")
+        return 0
     print_written(job)
     print(f"导入打卡 {job.summary['punches']} 条、KPI指标 {job.summary['metrics']} 行（{'、'.join(job.summary['kinds'])}） · "
           f"问题 {job.problems} 条（见“问题清单”）")

@@ -33,6 +33,7 @@ from kaohe.engine.month import parse_month
 from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
+from kaohe.workbook.values import parse_id
 from kaohe.workbook.write import frame_spec
 
 # The sheets whose rows belong to a month by a date field; the others count whole.
@@ -142,6 +143,9 @@ def _records(rows: list[list] | None, sheet: c.OutputSheet) -> pd.DataFrame:
     body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
     data = {f: [(r[i] if i < len(r) else None) if i is not None else None for r in body]
             for f, i in ((f, index.get(f)) for f in fields)}
+    if "emp" in data:  # 工号 written as 员工名册 typed it (a number) is text inside kaohe
+        data["emp"] = [parse_id(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                       for v in data["emp"]]
     frame = pd.DataFrame(data, columns=fields)
     return frame.replace({"": None})
 
@@ -315,7 +319,7 @@ def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], lis
     left_out = Counter(f"{ts:%Y-%m}" for _, ts, _ in punch_rows if f"{ts:%Y-%m}" in months)
     kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
     return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
-                          level=c.LEVEL_WARNING) for m, n in sorted(left_out.items())]
+                          level=c.LEVEL_WARNING, month=m) for m, n in sorted(left_out.items())]
 
 
 # --- the command -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ class Finding:
     article: str = ""
     level: str = "错误"  # 错误 / 警告 / 提示
     emp: str = ""  # the 工号 the row is about (问题清单 adds the 姓名), blank for a sheet-level problem
+    month: str = ""  # the month the row is about, when the command covers several (imports); YYYY-MM
 
     @property
     def basis(self) -> str:

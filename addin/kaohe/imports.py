@@ -29,6 +29,7 @@ Punches are put on the date of the column or row they are in; which shift a punc
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -78,9 +79,9 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     if not skipped:
         return []
     shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
-    return [Finding(path.name, "", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
+    return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                    "其余记录已导入；请核对这些位置，必要时重新导出", level="警告")]
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
 
 
 @dataclass
@@ -153,7 +154,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
     if expected and expected != kind:
         findings.append(Finding(path.name, "", f"{path.name} 的扩展名与内容不符：实际是{WHAT_IT_IS[kind]}",
                                 f"已按实际内容读取；建议改名为 {path.stem}{'.csv' if kind == 'text' else '.' + kind}",
-                                level="提示"))
+                                level=c.LEVEL_INFO))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
     if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
@@ -209,7 +210,8 @@ def read_zkteco(path: Path, data: bytes) -> Source:
     return src
 
 
-def _text(v) -> str:
+def cell_text(v) -> str:
+    """A cell as trimmed text; a whole number without ``.0`` (ids typed as numbers)."""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
     return str(v).strip() if v is not None else ""
@@ -219,7 +221,7 @@ def _label_at(row: list, label: str) -> tuple[int, str] | None:
     """Where a label such as ``工 号：`` is (spaces inside, either colon) and any value written after the
     colon in the same cell."""
     for i, v in enumerate(row):
-        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(_text(v).split())) if isinstance(v, str) else None
+        m = re.match(rf"^{label}(?:[:：](.*))?$", "".join(cell_text(v).split())) if isinstance(v, str) else None
         if m:
             return i, m.group(1) or ""
     return None
@@ -235,7 +237,7 @@ def _labelled(row: list, label: str):
     if rest:
         return rest
     value = next((x for x in row[i + 1:] if not is_blank(x)), None)
-    return None if value is None or re.search(r"[:：]\s*$", _text(value)) else value
+    return None if value is None or re.search(r"[:：]\s*$", cell_text(value)) else value
 
 
 def _clock_report(rows, path) -> list[RawPunch] | None:
@@ -259,7 +261,7 @@ def _zktime(rows, path) -> list[RawPunch] | None:
     h = _header(rows, ("日期时间",))
     if h is None:
         return None
-    header = [_text(v) for v in rows[h]]
+    header = [cell_text(v) for v in rows[h]]
     id_col = "登记号码" if "登记号码" in header else "考勤号码" if "考勤号码" in header else None
     if id_col is None:
         return None
@@ -333,10 +335,10 @@ def joined_header(rows: list[list]) -> tuple[int, list[str]] | None:
     """The header of a DingTalk / WeCom statistics export (姓名 with UserId or 账号): its last row index and
     the column names, a two-level header joined as ``请假/事假(天)``."""
     for h in range(min(10, len(rows))):
-        names = [_text(v) if isinstance(v, str) else "" for v in rows[h]]
+        names = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
         if "姓名" not in names or not ("UserId" in names or "账号" in names):
             continue
-        sub = [_text(v) if isinstance(v, str) else "" for v in (rows[h + 1] if h + 1 < len(rows) else [])]
+        sub = [cell_text(v) if isinstance(v, str) else "" for v in (rows[h + 1] if h + 1 < len(rows) else [])]
         if not _is_second_level(names, sub):
             return h, names
         sub = _aligned(names, sub)
@@ -408,7 +410,7 @@ def _grid_dates(row: list, first: dt.date, start: int = 0) -> dict[int, dt.date]
     walking the dates from ``first``; empty unless at least the first date is found."""
     cols, expected = {}, first
     for i in range(start, len(row)):
-        text = _text(row[i])
+        text = cell_text(row[i])
         m = re.match(r"^(\d{1,2})(?:\s|$)", text)
         if (m and int(m.group(1)) == expected.day) or (text in ("六", "日") and text == _WEEKDAY[expected.weekday()]):
             cols[i] = expected
@@ -453,7 +455,7 @@ def short_date(value) -> dt.date | None:
 # --- DingTalk ---------------------------------------------------------------------------------
 
 def _dingtalk_ids(get) -> tuple:
-    return tuple((k, _text(v)) for k, v in (("emp", get("工号")), ("dingtalk", get("UserId"))) if not is_blank(v))
+    return tuple((k, cell_text(v)) for k, v in (("emp", get("工号")), ("dingtalk", get("UserId"))) if not is_blank(v))
 
 
 def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
@@ -461,7 +463,7 @@ def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
     h = _header(rows, ("UserId", "打卡时间"))
     if h is None:
         return None
-    header = [_text(v) if isinstance(v, str) else "" for v in rows[h]]
+    header = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
     out = []
     for offset, row in enumerate(rows[h + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
@@ -480,7 +482,7 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     first = _first_day(rows, path)
     if h is None or first is None:
         return None
-    header = [_text(v) if isinstance(v, str) else "" for v in rows[h]]
+    header = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
     dates = _grid_dates(rows[h], first)
     if not dates:
         return None
@@ -541,7 +543,7 @@ def _dingtalk_time(stamp, day) -> dt.datetime | None:
 # --- WeCom ------------------------------------------------------------------------------------
 
 def _wecom_ids(get) -> tuple:
-    return tuple((k, _text(v)) for k, v in (("wecom", get("账号")), ("emp", get("工号"))) if not is_blank(v))
+    return tuple((k, cell_text(v)) for k, v in (("wecom", get("账号")), ("emp", get("工号"))) if not is_blank(v))
 
 
 def _two_rows(rows, h) -> list[str]:
@@ -549,8 +551,8 @@ def _two_rows(rows, h) -> list[str]:
     top, bottom = rows[h], rows[h + 1]
     names, last = [], ""
     for i in range(max(len(top), len(bottom))):
-        t = _text(top[i]) if i < len(top) and isinstance(top[i], str) else ""
-        b = _text(bottom[i]) if i < len(bottom) and isinstance(bottom[i], str) else ""
+        t = cell_text(top[i]) if i < len(top) and isinstance(top[i], str) else ""
+        b = cell_text(bottom[i]) if i < len(bottom) and isinstance(bottom[i], str) else ""
         last = t or last
         names.append(b or t or last)
     return names
@@ -577,7 +579,7 @@ def _wecom(rows, path) -> list[RawPunch] | None:
 
 def _wecom_grid(rows, path) -> list[RawPunch] | None:
     """WeCom 打卡时间记录: 姓名, 账号, 基础信息 (部门, 职务, 工号), then a column per day (``1\\n星期五``)."""
-    h = next((i for i, r in enumerate(rows[:8]) if {"姓名", "账号", "打卡时间记录"} <= {_text(v) for v in r}), None)
+    h = next((i for i, r in enumerate(rows[:8]) if {"姓名", "账号", "打卡时间记录"} <= {cell_text(v) for v in r}), None)
     if h is None or h + 1 >= len(rows):
         return None
     first = _first_day(rows, path)
@@ -585,7 +587,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
         raise InputRefused(f"{path.name}：统计时间没有年份，文件名中也找不到日期范围（如 …_20260501-20260531.xlsx）",
                            f"{path.name}: no year in the range and no date range in the file name")
     names = _two_rows(rows, h)
-    start = [_text(v) for v in rows[h]].index("打卡时间记录")
+    start = [cell_text(v) for v in rows[h]].index("打卡时间记录")
     dates = _grid_dates(rows[h + 1], first, start)
     out = []
     for offset, row in enumerate(rows[h + 2:]):
@@ -597,6 +599,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
 
 # --- detection --------------------------------------------------------------------------------
 
+PUNCH_SHEETS = ("刷卡记录", "原始记录", "打卡时间", "每日统计", "打卡时间记录", "概况统计与打卡明细")
 READERS = (("wecom", _wecom), ("wecom", _wecom_grid), ("dingtalk", _dingtalk_raw), ("dingtalk", _dingtalk_daily),
            ("dingtalk", _dingtalk_times), ("clock-report", _clock_report), ("zktime", _zktime))
 LOOKED_FOR = ("钉钉原始记录：UserId、打卡时间；钉钉每日统计：姓名、UserId、日期、上班1打卡时间；钉钉打卡时间：UserId、日期列；"
@@ -608,7 +611,7 @@ def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch]]:
     """The first layout that yields punches (a DingTalk workbook holds several sheets of the same punches);
     a recognised layout without punches when none does."""
     recognised = None
-    for _, rows in sheets:
+    for _, rows in sorted(sheets, key=lambda sheet: sheet[0] not in PUNCH_SHEETS):  # the vendors' punch sheets first
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
@@ -632,15 +635,25 @@ def read_source(path: Path, kind: str = "auto") -> Source:
     if kind == "zkteco" or (kind == "auto" and is_text and path.suffix.lower() in (".dat", ".txt")):
         src = read_zkteco(path, data)
     else:
-        sheets, findings = open_sheets(path, data)
-        found_kind, found = read_sheets(path, sheets, kind)
-        skipped = [p for p in found if isinstance(p, Skipped)]
-        src = Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
+        try:
+            src = _read_spreadsheet(path, data, kind)
+        except InputRefused:
+            attlog = read_zkteco(path, data) if kind == "auto" and is_text else None
+            if not (attlog and attlog.punches):
+                raise
+            src = attlog  # an attlog renamed .csv
     src.digest = fingerprint(data)
     if not src.punches:
         raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取）：未导入任何文件，工作簿未改动",
                            f"no punch in {path.name} (read as {src.kind}); nothing imported")
     return src
+
+
+def _read_spreadsheet(path: Path, data: bytes, kind: str) -> Source:
+    sheets, findings = open_sheets(path, data)
+    found_kind, found = read_sheets(path, sheets, kind)
+    skipped = [p for p in found if isinstance(p, Skipped)]
+    return Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped))
 
 
 # --- who is who -------------------------------------------------------------------------------
@@ -656,16 +669,25 @@ class IdMaps:
         self.exact: dict[str, dict[str, str]] = {k: {} for k in ("clock", "dingtalk", "wecom", "wangwang", "emp")}
         self.name: dict[str, str] = {}
         self.zeros: list[tuple[str, str, str]] = []  # (kind, outside id, 工号) matched only once zeros are ignored
+        self._unzeroed: dict[str, dict[str, set]] = {}  # built on first use, dropped by add
 
     def add(self, kind: str, ident, emp: str) -> None:
         if emp and not is_blank(ident):
+            self._unzeroed.pop(kind, None)
             self.exact[kind][parse_id(ident) if kind in ("clock", "emp") else str(ident).strip()] = emp
 
     def _without_zeros(self, kind: str, ident: str) -> str | None:
+        """The one 工号 whose id of ``kind`` equals ``ident`` once leading zeros are dropped, if only one."""
         if not ident.isdigit():
             return None
-        hits = {emp for key, emp in self.exact[kind].items() if key.isdigit() and _unzeroed(key) == _unzeroed(ident)}
-        return hits.pop() if len(hits) == 1 else None
+        if kind not in self._unzeroed:
+            table: dict[str, set] = {}
+            for key, emp in self.exact[kind].items():
+                if key.isdigit():
+                    table.setdefault(_unzeroed(key), set()).add(emp)
+            self._unzeroed[kind] = table
+        hits = self._unzeroed[kind].get(_unzeroed(ident), set())
+        return next(iter(hits)) if len(hits) == 1 else None
 
     def find(self, ids, name: str = "") -> str | None:
         """The 工号 of whoever these outside ids name: each id exactly, then each without leading zeros,
@@ -688,7 +710,7 @@ class IdMaps:
         shown = "、".join(f"{ID_LABELS[k]}“{i}”→工号 {e}" for k, i, e in self.zeros[:SKIPPED_SHOWN])
         return [Finding(source, "", f"{len(self.zeros)} 个编号只有去掉前导零后才对得上（{shown}"
                         f"{'…' if len(self.zeros) > SKIPPED_SHOWN else ''}）",
-                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level="提示")]
+                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=c.LEVEL_INFO)]
 
 
 def identity_maps(roster, mapping) -> IdMaps:
@@ -714,14 +736,30 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
         emp = maps.find(p.ids, p.name)
         if emp is None:
             kind, ident = p.ids[0] if p.ids else ("name", p.name)
-            unknown.setdefault((kind, ident, p.name), []).append(p.source)
+            sources, stamps = unknown.setdefault((kind, ident, p.name), ([], []))
+            sources.append(p.source)
+            stamps.append(p.ts)
             continue
         rows.append((emp, p.ts, p.source))
-    findings = [Finding(src.path.name, "", f"{ID_LABELS[kind]}“{ident}”{f'（{name}）' if name and name != ident else ''}"
+    findings = [Finding(src.path.name, _line(sources[0]), f"{ID_LABELS[kind]}“{ident}”"
+                        f"{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",
-                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条")
-                for (kind, ident, name), sources in sorted(unknown.items())]
-    return sorted(set(rows)), src.findings + maps.zero_finding(src.path.name) + findings
+                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条", month=months_of(stamps))
+                for (kind, ident, name), (sources, stamps) in sorted(unknown.items())]
+    month = months_of([p.ts for p in src.punches])
+    found = [f if f.month else dataclasses.replace(f, month=month) for f in src.findings + maps.zero_finding(src.path.name)]
+    return sorted(set(rows)), found + findings
+
+
+def _line(source: str) -> str:
+    """The 单元格 column of a finding about a source row: ``第12行`` from ``1_attlog.dat:12``."""
+    at = str(source).rsplit(":", 1)[-1]
+    return f"第{at}行" if at.isdigit() else ""
+
+
+def months_of(stamps) -> str:
+    """The month (YYYY-MM) of punch times, or the months joined with 、 when they span several."""
+    return "、".join(sorted({f"{t:%Y-%m}" for t in stamps if isinstance(t, dt.date)}))
 
 
 # --- imports accumulate: one row set per source file --------------------------------------------
@@ -733,7 +771,7 @@ def source_file(source: str) -> str:
 
 def _columns(rows: list[list]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for i, h in enumerate(_text(v) for v in (rows[0] if rows else [])):
+    for i, h in enumerate(cell_text(v) for v in (rows[0] if rows else [])):
         if h:
             out.setdefault(h, i)  # the first column of a name
     return out
@@ -756,7 +794,7 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
         except ValueError:
             continue
         if emp and ts:
-            out.append((emp, ts, _text(get(headers[2])), _text(get(headers[3]))))
+            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3]))))
     return out
 
 

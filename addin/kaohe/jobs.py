@@ -26,7 +26,8 @@ from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
-from kaohe.workbook.write import frame_spec, wide_print, previous_problems, problems_spec, run_log_spec, save
+from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
+                                  wide_print)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
                   f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
                   f"加班费{result.summary['overtime_pay']:.2f}元")
         specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
 
 
@@ -158,7 +159,7 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
@@ -227,7 +228,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
         counts = f"参加排名{len(result.scores)}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "kpi", month, data.fingerprint, counts))
         say("写入结果…")
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     summary = {"team": result.summary["team"], "scored": len(result.scores)}
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
 
@@ -305,7 +306,7 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         counts = f"参加考核{result.summary['scored']}人; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "review", result.period, data.fingerprint, counts))
         say("写入结果…")
-        written, backup = save(book, out, specs)
+        written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings), result.summary, result)
 
 
@@ -352,8 +353,12 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
                 found += closed
             findings += found
         specs = []
+        stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
+        if punches and not metrics and not replace and imports.merge_sources(stored, punches) == \
+                imports.merge_sources(stored, {}):  # the same files again: nothing is written, no backup
+            return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
         if punches:
-            merged = imports.merge_sources([] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name)), punches)
+            merged = imports.merge_sources(stored, punches)
             specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
                                     landscape=False))
         if metrics:
@@ -365,7 +370,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         n_punches, n_metrics = sum(map(len, punches.values())), len(metrics)
         counts = f"打卡{n_punches}条; KPI指标{n_metrics}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
         specs.append(run_log_spec(book, "import", "", data.fingerprint, counts))
-        written, backup = save(book, None, specs)
+        written, backup = save(book, None, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
 
@@ -389,5 +394,5 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         differing = int((frame["diff"] != 0).sum()) if len(frame) else 0
         counts = f"核对{len(frame)}项; 不一致{differing}项; 问题{len(findings)}条"
         specs.append(run_log_spec(book, "reconcile", month, data.fingerprint, counts))
-        written, backup = save(book, None, specs)
+        written, backup = save(book, None, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings), {"items": len(frame), "differing": differing})

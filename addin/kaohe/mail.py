@@ -143,15 +143,22 @@ def compose(path: Path, settings: Settings, to: tuple[str, ...]) -> EmailMessage
     return msg
 
 
+def ready(to: list[str] | None = None, env=None) -> tuple[Settings, tuple[str, ...]]:
+    """The mail settings and the recipients (``to``, else KAOHE_MAIL_TO), or the :class:`MailError` that
+    sending would meet for want of them; scripts check this before doing any work."""
+    settings = load_settings(env)
+    recipients = tuple(to or ()) or settings.to
+    if not recipients:
+        raise MailError("没有收件人：请用 --to 或设置 KAOHE_MAIL_TO", "no recipients: use --to or set KAOHE_MAIL_TO")
+    return settings, recipients
+
+
 def send(path: Path, to: list[str] | None = None, env=None) -> tuple[str, ...]:
     """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure."""
     path = Path(path)
     if not path.is_file():
         raise MailError(f"找不到文件：{path}", f"file not found: {path}")
-    settings = load_settings(env)
-    recipients = tuple(to or ()) or settings.to
-    if not recipients:
-        raise MailError("没有收件人：请用 --to 或设置 KAOHE_MAIL_TO", "no recipients: use --to or set KAOHE_MAIL_TO")
+    settings, recipients = ready(to, env)
     msg = compose(path, settings, recipients)
     context = ssl.create_default_context(cafile=settings.cafile or None)
     try:
@@ -172,6 +179,11 @@ def send(path: Path, to: list[str] | None = None, env=None) -> tuple[str, ...]:
         raise MailError(f"邮件服务器拒绝了收件人：{bad}", f"the mail server refused the recipients: {bad}") from None
     except smtplib.SMTPSenderRefused:
         raise MailError(f"邮件服务器拒绝了发件人 {settings.sender}", "the mail server refused the sender") from None
+    except smtplib.SMTPNotSupportedError:  # before OSError, of which every SMTPException is a kind
+        raise MailError(f"邮件服务器 {settings.host}:{settings.port} 不支持 STARTTLS 加密；如服务器只收明文邮件，"
+                        "请设置 KAOHE_SMTP_SECURITY=none，如它用 SSL（常见端口 465），请设置 KAOHE_SMTP_SECURITY=ssl",
+                        f"the mail server {settings.host}:{settings.port} does not offer STARTTLS; "
+                        "set KAOHE_SMTP_SECURITY=none (plain) or ssl") from None
     except ssl.SSLError as exc:
         raise MailError(f"与邮件服务器的加密连接失败（{exc.reason}）", f"TLS with the mail server failed: {exc}") from None
     except (ConnectionError, socket.timeout, socket.gaierror, OSError) as exc:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import short_date, clean_name, identity_maps, joined_header, open_sheets, report_span
+from kaohe.imports import cell_text, clean_name, identity_maps, joined_header, open_sheets, report_span, short_date
 from kaohe.workbook import contract as c
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
@@ -98,7 +98,7 @@ def comparison_span(title_rows, path: Path, rows, names, first: dt.date, last: d
     span = report_span(title_rows, path, first.year)
     if span is None:
         findings.append(Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
-                                level="提示"))
+                                level=c.LEVEL_INFO))
         return first, last
     lo, hi = max(span[0], first), min(span[1], last)
     per_row = any(n in names for n in _ROW_DATE)
@@ -125,8 +125,8 @@ def theirs(names, rows, maps, span, columns):
         day = _row_date(row, names)
         if day is not None and not span[0] <= day <= span[1]:
             continue
-        ids = tuple((k, str(get(h)).strip()) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
-                    if get(h) not in (None, "", "--"))
+        ids = tuple((k, cell_text(get(h))) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
+                    if cell_text(get(h)) not in ("", "--"))
         name = clean_name(get("姓名"))
         emp = maps.find(ids, name)
         if emp is None:
@@ -156,6 +156,38 @@ def ours(result, span) -> dict[str, dict[str, float]]:
     return out
 
 
+EXCUSED = {"迟到次数": ("exc_in",), "早退次数": ("exc_out",), "缺卡次数": ("exc_in", "exc_out")}
+SLOT_NAMES = {(1, "exc_in"): c.SLOT_AM_IN, (1, "exc_out"): c.SLOT_AM_OUT, (2, "exc_in"): c.SLOT_PM_IN,
+              (2, "exc_out"): c.SLOT_PM_OUT}
+
+
+def excused_slots(sessions, span) -> dict[tuple[str, str], list[str]]:
+    """(工号, measure) -> the slots ("11-16 上午上班") an approved 打卡异常 counts as punched on time (ATT-05),
+    where the punch itself was late, early or missing: an external system still counts those."""
+    out: dict[tuple[str, str], list[str]] = {}
+    if sessions is None or not len(sessions) or "exc_in" not in sessions:
+        return out
+    s = sessions[(sessions["date"] >= pd.Timestamp(span[0])) & (sessions["date"] <= pd.Timestamp(span[1]))]
+    late = s["exc_in"] & (s["in_ts"].isna() | (s["in_ts"] > s["start"]))
+    early = s["exc_out"] & (s["out_ts"].isna() | (s["out_ts"] < s["end"]))
+    for edge, hit, punched in (("exc_in", late, "in_ts"), ("exc_out", early, "out_ts")):
+        for r in s[hit].itertuples(index=False):
+            slot = f"{r.date:%m-%d} {SLOT_NAMES[(r.sess, edge)]}"
+            missing = pd.isna(getattr(r, punched))
+            for measure, edges in EXCUSED.items():
+                if edge in edges and (measure == "缺卡次数") == missing:
+                    out.setdefault((r.emp, measure), []).append(slot)
+    return out
+
+
+def why(measure: str, diff: float, slots: list[str]) -> str:
+    """The 说明 of a difference: approved 打卡异常 that kaohe does not count (ATT-05) first, if any."""
+    if not slots or diff >= 0:
+        return WHY.get(measure, "请核对原始记录")
+    text = f"已批准的打卡异常：{'、'.join(slots)}，kaohe 按正常打卡计（ATT-05，第二十条），外部系统仍计入"
+    return text if len(slots) >= -diff else f"{text}；其余：{WHY.get(measure, '请核对原始记录')}"
+
+
 def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
     """The 核对 frame and the findings; refused when no measure or no person matches."""
     first, last = (dt.date.fromisoformat(f"{result.month}-01"),
@@ -169,6 +201,7 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
     span = comparison_span(title_rows, path, rows, names, first, last, findings)
     ext, unknown = theirs(names, rows, identity_maps(roster, mapping), span, columns)
     mine = ours(result, span)
+    excused = excused_slots(result.sessions, span)
     monthly = result.monthly.set_index("emp")
     out = []
     for emp in sorted(e for e in ext if e in monthly.index):
@@ -176,7 +209,8 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
             theirs_v, ours_v = round(ext[emp][measure], 2), round(mine.get(emp, {}).get(measure, 0.0), 2)
             diff = round(ours_v - theirs_v, 2)
             out.append({"emp": emp, "name": monthly.at[emp, "name"], "item": measure, "external": theirs_v,
-                        "ours": ours_v, "diff": diff, "note": (WHY.get(measure, "请核对原始记录") if diff else "一致")})
+                        "ours": ours_v, "diff": diff,
+                        "note": why(measure, diff, excused.get((emp, measure), [])) if diff else "一致"})
     if not out:
         raise InputRefused(f"{path.name} 中没有一个人能与员工名册对上（{len(unknown)} 个姓名），无法核对",
                            f"nobody in {path.name} matches the roster: nothing to compare")
@@ -184,5 +218,5 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
                  for n, k in sorted(unknown.items())]
     if span != (first, last):
         findings.append(Finding(path.name, "", f"只核对 {span[0]:%m-%d}～{span[1]:%m-%d}（文件的统计日期）",
-                                "kaohe 一侧按每日明细中这些日期合计", level="提示"))
+                                "kaohe 一侧按每日明细中这些日期合计", level=c.LEVEL_INFO))
     return pd.DataFrame(out, columns=["emp", "name", "item", "external", "ours", "diff", "note"]), findings

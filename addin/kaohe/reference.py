@@ -60,7 +60,9 @@ def rules_markdown() -> str:
         lines += _md_table(("编号", "条款", "规则", "规则表参数（默认值）"),
                            [(r.id, r.article, r.text, _param_text(r)) for r in rules])
         lines.append("")
-    lines += ["## 规则表参数", "", "工作簿“规则”表的“参数”一列写下表的参数名，“值”一列写新的值；没有写的参数用默认值。", ""]
+    lines += ["## 规则表参数", "", "工作簿“规则”表的“参数”一列写下表的参数名，“值”一列写新的值；没有写的参数用默认值。"
+              "值可以带上参数的单位（如 `30元`、`3天`、`30分钟`、`7.5小时`、`80%`、`1.5倍`）；"
+              "单位与参数不符（如罚款写成 `30天`）时该值不用，问题清单会写明应以什么单位计。", ""]
     lines += _md_table(PARAM_HEADERS, param_rows())
     lines += ["", "## 制度未明确之处的决定", "", "公司制度没有写明或可以有不同理解的地方，kaohe 按以下决定处理：", ""]
     lines += [f"- **{r.id}**（{r.article or '无条款'}）：{r.decision}" for r in RULES if r.decision]

@@ -16,6 +16,7 @@ class Table:
     frame: pd.DataFrame
     letters: dict[str, str] = field(default_factory=dict)  # engine field -> column letter
     bad: set[str] = field(default_factory=set)  # addresses of cells that could not be read (already reported)
+    typed: dict[str, object] = field(default_factory=dict)  # 工号 text -> the number the sheet holds (typed_id)
 
     def cell(self, fieldname: str, row: int) -> str:
         """The address of ``fieldname`` in Excel row ``row`` (the 工号 column if the sheet lacks that field)."""

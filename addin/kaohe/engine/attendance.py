@@ -173,3 +173,31 @@ def _money(x: float) -> str:
 
 def _days(x: float) -> str:
     return "1天" if x == 1 else "半天" if x == 0.5 else f"{x:g}天"
+
+
+PUNCH_FIELDS = ("am_in", "am_out", "pm_in", "pm_out")
+
+
+def show_rest_day_punches(daily: pd.DataFrame, assigned: pd.DataFrame, policy: Policy) -> None:
+    """Punches of a day without sessions (a rest day, a holiday) in the four punch columns of 每日明细.
+
+    They are shown, not judged (ATT-11 display only): the day splits at the middle of the standard
+    lunch break; in each half the earliest punch is "in" and the latest (if another) "out"."""
+    free = assigned[assigned["sess"] == 0]
+    if free.empty or daily.empty:
+        return
+    split = (_minutes_of(policy.am_end) + _minutes_of(policy.pm_start)) / 2
+    half = np.where((free["ts"] - free["date"]).dt.total_seconds() / 60 < split, 1, 2)
+    g = free.assign(half=half).groupby(["emp", "date", "half"]).agg(first=("ts", "min"), last=("ts", "max"))
+    g["last"] = g["last"].where(g["last"] - g["first"] >= pd.Timedelta(seconds=policy.duplicate_punch_seconds))
+    key = pd.MultiIndex.from_arrays([daily["emp"], daily["date"]])
+    empty = daily[list(PUNCH_FIELDS)].isna().all(axis=1).to_numpy()
+    for h, (cin, cout) in ((1, ("am_in", "am_out")), (2, ("pm_in", "pm_out"))):
+        part = g.xs(h, level="half") if h in g.index.get_level_values("half") else g.iloc[:0].droplevel("half")
+        for col, src in ((cin, "first"), (cout, "last")):
+            shown = pd.to_datetime(part[src].reindex(key)).to_numpy()
+            daily[col] = pd.to_datetime(daily[col]).where(~empty, shown)
+
+
+def _minutes_of(t) -> float:
+    return t.hour * 60 + t.minute

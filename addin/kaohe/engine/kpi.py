@@ -153,7 +153,7 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
         mine = rows[rows["emp"] == person.emp]
         if mine.empty:
             findings.append(Finding(c.KPI_DATA.name, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
-                                    "不参加本月排名", "KPI-01", "篇二", c.LEVEL_WARNING))
+                                    "不参加本月排名", "KPI-01", "篇二", c.LEVEL_WARNING, person.emp))
             continue
         if len(mine) > 1:
             for r in mine.iloc[1:].itertuples(index=False):

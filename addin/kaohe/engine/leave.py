@@ -163,6 +163,7 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
                 ck.effective = False
                 findings.append(Finding(sheet, cell("status", r.row), f"请假未批准（{state}）",
                                         "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", c.LEVEL_WARNING))
+            _check_dates(r, ck, policy, findings, cell)
             if not ck.effective:
                 continue
             for other_start, other_end, other in live:
@@ -220,6 +221,25 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
         findings.append(Finding(sheet, cell("type", r.row), f"{r.type}按事假计算", "计入事假天数和事假扣款",
                                 r.converted_by, "", c.LEVEL_WARNING))
     return out, findings
+
+
+def _check_dates(r, ck: Check, policy: Policy, findings: list, cell) -> None:
+    """LV-01: a start far before its application (beyond 事后补单) or far after it is likely a typed
+    date (a wrong year): 警告 in 请假校验 and a 问题清单 错误 at the start cell; the dates stand as typed."""
+    from kaohe.findings import Finding
+
+    if r.applied is None or pd.isna(r.applied) or pd.isna(r.start):
+        return
+    ahead = (r.start.date() - r.applied).days
+    if -ahead > policy.leave_backdate_max_days:
+        what = f"开始日期 {r.start:%Y-%m-%d} 早于申请日期 {r.applied:%Y-%m-%d} {-ahead}天"
+    elif ahead > policy.leave_ahead_max_days:
+        what = f"开始日期 {r.start:%Y-%m-%d} 晚于申请日期 {r.applied:%Y-%m-%d} {ahead}天"
+    else:
+        return
+    ck.add(c.CHECK_WARN, "LV-01", "第二十三条", f"{what}，疑似日期录错")
+    findings.append(Finding(c.LEAVE.name, cell("start", r.row), f"请假{what}，疑似日期录错（如年份）",
+                            "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", c.LEVEL_ERROR, r.emp))
 
 
 def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy: Policy) -> None:

@@ -209,6 +209,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     proxy_counts = proxy.groupby(["emp", "date"]).size().rename("proxy").reset_index()
 
     daily = pay.daily_frame(days, evaluated, ot, proxy_counts, roster, records, policy, first, last)
+    attendance.show_rest_day_punches(daily, assigned, policy)
     _rest_day_work(daily, days, presence, ot, findings)
     monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last, findings)
     leave_check = pay.leave_check_frame(records, roster, leave_t)

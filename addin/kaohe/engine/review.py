@@ -109,7 +109,7 @@ def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date,
             continue
         if r.regular is not None and not pd.isna(r.regular) and r.regular > last:
             findings.append(Finding(c.ROSTER.name, "", f"工号{r.emp}（{r.name}）{last:%Y-%m-%d}尚未转正", "不参加本期考核",
-                                    "REV-01", "篇四", c.LEVEL_INFO))
+                                    "REV-01", "篇四", c.LEVEL_INFO, r.emp))
             continue
         keep.append(r.emp)
     return f[f["emp"].isin(keep)]
@@ -124,7 +124,7 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
         role = roles.get(str(p.post or ""), roles[DEFAULT_ROLE])
         if str(p.post or "") not in roles:
             findings.append(Finding(c.ROLE_WEIGHTS.name, "", f"岗位“{p.post or ''}”没有权重", f"工号{p.emp}按“{DEFAULT_ROLE}”权重",
-                                    "REV-04", "篇四", c.LEVEL_INFO))
+                                    "REV-04", "篇四", c.LEVEL_INFO, p.emp))
         weights = role.as_tuple()
         parts: dict[str, list[float]] = {c.REL_SELF: [], c.REL_PEER: [], c.REL_MANAGER: []}
         for r in mine[mine["ratee"] == p.emp].itertuples(index=False):
@@ -145,7 +145,7 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
         present = {k: v for k, v in values.items() if v is not None}
         if not present:
             findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效评分", "不评等级",
-                                    "REV-03", "篇四", c.LEVEL_WARNING))
+                                    "REV-03", "篇四", c.LEVEL_WARNING, p.emp))
             continue
         if values[c.REL_MANAGER] is None:
             findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效的上级评分",
@@ -156,7 +156,7 @@ def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles
         if missing:
             note = f"缺少{'、'.join(missing)}，按其余部分的权重折算"
             findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}缺少{'、'.join(missing)}",
-                                    "按其余部分的权重折算", "REV-03", "篇四", c.LEVEL_WARNING))
+                                    "按其余部分的权重折算", "REV-03", "篇四", c.LEVEL_WARNING, p.emp))
         total = sum(share[k] for k in present)
         score = excel_round(sum(share[k] * v for k, v in present.items()) / total, 2)
         out[p.emp] = {"self": values[c.REL_SELF], "peer": values[c.REL_PEER], "manager": values[c.REL_MANAGER],
@@ -201,12 +201,12 @@ def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, polic
                     missing = [QUARTER_NAMES[i] for i, s in enumerate(got) if s is None]
                     entry["note"] = f"缺少{'、'.join(missing)}，按{len(have)}个季度平均"
                     findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}年缺少"
-                                            f"{'、'.join(missing)}得分", "按已有季度平均", "REV-02", "篇四", c.LEVEL_WARNING))
+                                            f"{'、'.join(missing)}得分", "按已有季度平均", "REV-02", "篇四", c.LEVEL_WARNING, p.emp))
             elif p.emp in direct:
                 entry = {"score": direct[p.emp]["score"], "note": "无季度得分，按年度评分计算"}
             else:
                 findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}年没有评分", "不评等级",
-                                        "REV-02", "篇四", c.LEVEL_WARNING))
+                                        "REV-02", "篇四", c.LEVEL_WARNING, p.emp))
                 continue
             entry.update({QUARTER_NAMES[i]: got[i] for i in range(4)})
             rows.append(_row(p, entry, grades))

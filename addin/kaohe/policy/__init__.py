@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from kaohe.findings import Finding
@@ -61,6 +62,11 @@ class Policy:
     overtime_multiplier_workday: float = _p(1.5, "工作日加班倍数", "OT-03", "第九条", "工作日延长工作时间的加班费倍数")
     overtime_multiplier_rest_day: float = _p(2.0, "休息日加班倍数", "OT-03", "第九条", "休息日加班（未安排调休）的加班费倍数")
     overtime_multiplier_holiday: float = _p(3.0, "法定节假日加班倍数", "OT-03", "第十三条", "法定节假日当天加班的加班费倍数")
+    # LV-01 第二十二/二十三条: a start this far before its application (事后补单) or after it is likely a typo.
+    leave_backdate_max_days: int = _p(30, "请假补单最长天数", "LV-01", "第二十三条",
+                                      "请假开始早于申请日期超过此天数，疑似日期录错，列入问题清单", "int")
+    leave_ahead_max_days: int = _p(180, "请假提前申请最长天数", "LV-01", "第二十二条",
+                                   "请假开始晚于申请日期超过此天数，疑似日期录错，列入问题清单", "int")
     # LV-03 第三十条.
     personal_notice_days_short: int = _p(1, "事假提前天数_3天以下", "LV-03", "第三十条", "事假不足3天须提前申请的天数", "int")
     personal_notice_days_medium: int = _p(3, "事假提前天数_3至10天", "LV-03", "第三十条", "事假3至10天须提前申请的天数", "int")
@@ -194,10 +200,11 @@ def parse_value(info: ParamInfo, raw):
         return items
     if kind == "text":
         return str(text)
+    text = _without_unit(info, text) if isinstance(text, str) else text
     try:
         number = float(str(text).replace("%", "")) / (100 if isinstance(text, str) and text.endswith("%") else 1)
     except ValueError:
-        raise ValueError("应为数字") from None
+        raise ValueError(f"应为数字，如 {render(info)}") from None
     if number != number or number < 0 or number > 1e7:
         raise ValueError("数字超出范围")
     if kind == "int":
@@ -205,6 +212,35 @@ def parse_value(info: ParamInfo, raw):
             raise ValueError("应为整数")
         return int(number)
     return float(number)
+
+
+# The unit of a number parameter, from its key or its explanation: HR may write it after the number
+# ("30元", "3天"); another unit is refused with the right one named.
+_UNITS_BY_KEY = (("分钟", "分钟"), ("秒数", "秒"), ("小时", "小时"), ("天数", "天"), ("月数", "个月"), ("门槛年", "年"),
+                 ("比例", "%"), ("权重", "%"), ("倍数", "倍"), ("人数", "人"))
+_UNIT_TEXT = re.compile(r"^(.*?\d)\s*(元|块|天|日|小时|分钟|分|秒|个月|月|年|倍|人|次|%)$")
+_SAME_UNIT = {"块": "元", "日": "天", "分": "分钟", "月": "个月"}
+
+
+def unit(info: ParamInfo) -> str:
+    """The unit a number parameter is counted in ("" for a plain number such as a multiplier)."""
+    if info.doc.endswith("（元）"):
+        return "元"
+    return next((u for word, u in _UNITS_BY_KEY if word in info.key), "")
+
+
+def _without_unit(info: ParamInfo, text: str) -> str:
+    """``30元`` -> ``30`` when 元 is the parameter's unit; another unit is a ValueError saying which one to use."""
+    match = _UNIT_TEXT.match(text)
+    if not match:
+        return text
+    number, written = match.group(1), _SAME_UNIT.get(match.group(2), match.group(2))
+    expected = unit(info)
+    if written == expected:
+        return number + ("%" if written == "%" else "")
+    if expected:
+        raise ValueError(f"单位“{match.group(2)}”不对：此参数以“{expected}”计，请写 {number.strip()} 或 {number.strip()}{expected}")
+    raise ValueError(f"此参数没有单位（“{match.group(2)}”不适用），请只写数字，如 {render(info)}")
 
 
 def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]]:

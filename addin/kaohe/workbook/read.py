@@ -310,7 +310,7 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding]) -> Table 
     headers = list(index)
     positions = [index[h] for h in headers]
     columns, excel_rows = _pick_columns(spec, itertools.chain(head[header_row + 1:], rows), positions, header_row + 2)
-    letters, bad = {}, set()
+    letters, bad, typed = {}, set(), {}
     key_columns = c.ROW_KEY_COLUMNS.get(spec.name, ())
     data: dict[str, object] = {}
     for header, col, column in zip(headers, positions, columns):
@@ -326,6 +326,8 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding]) -> Table 
         for excel_row, raw in zip(excel_rows, column):
             try:
                 values.append(parse(raw))
+                if kind == "id" and values[-1] is not None:
+                    typed_id(raw, values[-1], typed)
             except (ValueError, TypeError, OverflowError) as exc:
                 values.append(None)
                 address = f"{letters[fieldname]}{excel_row}"
@@ -337,7 +339,14 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding]) -> Table 
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
-    return Table(spec.name, frame, letters, bad)
+    return Table(spec.name, frame, letters, bad, typed)
+
+
+def typed_id(raw, text: str, typed: dict[str, object]) -> None:
+    """Remember a 工号 typed as a number (``1``, not the text ``'1``): kaohe keeps 工号 as text inside but
+    writes it back as the sheet had it, so that VLOOKUP/MATCH from a payroll sheet find it."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        typed[text] = int(raw) if float(raw).is_integer() else raw
 
 
 PICK_CHUNK = 20_000

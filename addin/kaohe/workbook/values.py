@@ -41,6 +41,10 @@ MIN_YEAR, MAX_YEAR = 1900, 2099
 _DATE_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
 _COMPACT_DATE_RE = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*")
 _TIME_RE = re.compile(r"^\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})\s*(?:分)?\s*(?:[:：]?\s*(\d{1,2})(?:\.\d+)?\s*秒?)?\s*$")
+# How to write what could not be read (the way forward, in every message about a date or time cell).
+TIME_HINT = "请写成 24 小时制的时刻，如 13:30（下午一点半）"
+DATE_HINT = "请写成 2026-11-11 这样的日期"
+DATETIME_HINT = "请写成“2026-11-11 13:30”这样的日期和 24 小时制时刻"
 _WEEKDAY_TAIL = re.compile(r"\s*(星期|周)[一二三四五六日天]\s*")
 
 
@@ -99,13 +103,16 @@ def parse_datetime(value) -> dt.datetime | None:
         text = value.strip().replace("T", " ")
         date, rest = _split_date(text)
         if date is None:
-            raise ValueError(f"无法识别的日期时间“{value}”")
+            raise ValueError(f"无法识别的日期时间“{value}”：{DATETIME_HINT}")
         rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
         if not rest:
             return _check_year(dt.datetime(date.year, date.month, date.day))
-        time = parse_time(rest)
+        try:
+            time = parse_time(rest)
+        except ValueError:
+            raise ValueError(f"无法识别的时间“{rest}”：{DATETIME_HINT}") from None
         return _check_year(dt.datetime.combine(date, time))
-    raise ValueError(f"无法识别的日期时间“{value}”")
+    raise ValueError(f"无法识别的日期时间“{value}”：{DATETIME_HINT}")
 
 
 def _split_date(text: str) -> tuple[dt.date | None, str]:
@@ -136,9 +143,9 @@ def parse_date(value) -> dt.date | None:
         date, rest = _split_date(value.strip())
         rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
         if date is None or rest and parse_time(rest) is None:
-            raise ValueError(f"无法识别的日期“{value}”")
+            raise ValueError(f"无法识别的日期“{value}”：{DATE_HINT}")
         return _check_year(date)
-    raise ValueError(f"无法识别的日期“{value}”")
+    raise ValueError(f"无法识别的日期“{value}”：{DATE_HINT}")
 
 
 def parse_time(value) -> dt.time | None:
@@ -170,8 +177,8 @@ def parse_time(value) -> dt.time | None:
                 return dt.time(h, m, s)
             if h == 24 and m == 0 and s == 0:
                 return dt.time(23, 59, 59)
-        raise ValueError(f"无法识别的时间“{value}”")
-    raise ValueError(f"无法识别的时间“{value}”")
+        raise ValueError(f"无法识别的时间“{value}”：{TIME_HINT}")
+    raise ValueError(f"无法识别的时间“{value}”：{TIME_HINT}")
 
 
 def parse_id(value) -> str | None:

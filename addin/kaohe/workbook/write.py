@@ -98,14 +98,15 @@ def problems_spec(findings: list[Finding], source: str = "", month: str = "", pr
     """问题清单: ``findings`` as rows of ``source`` (the command, c.SOURCE_*) for ``month`` ("" = not a month).
 
     ``previous`` is the sheet as it stands (header row first, e.g. :func:`previous_problems`): its rows
-    of other commands or other months are kept, this command's rows of this month are replaced.
+    of other commands or other months are kept, this command's rows of this month are replaced (all its rows
+    when ``month`` is ""; a finding's own ``month`` then only fills 月份).
     ``names`` (工号 -> 姓名) fills 姓名 of rows about a person. Rows of an older layout without 来源 go.
     """
     kept = _other_rows(previous or [], source, month)
     names = names or {}
     rows = [{"sheet": f.sheet, "cell": f.cell or None, "problem": f.problem, "action": f.action, "level": f.level,
              "basis": f.basis or None, "emp": f.emp or None, "name": names.get(f.emp) if f.emp else None,
-             "source": source or None, "month": month or None} for f in findings]
+             "source": source or None, "month": f.month or month or None} for f in findings]
     frame = pd.DataFrame(kept + rows, columns=[f for _, f in c.PROBLEMS.columns])
     spec = frame_spec(c.PROBLEMS, frame, landscape=True)
     spec.with_notes = lambda notes: problems_spec(list(findings) + notes, source, month, previous, names)
@@ -133,10 +134,30 @@ def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
         rec = {f: (row[i] if i < len(row) and row[i] not in ("", None) else None) for f, i in index.items()}
         if not any(rec.values()):
             continue
-        if (str(rec.get("source") or ""), str(rec.get("month") or "")) == (source, month):
+        if str(rec.get("source") or "") == source and (not month or str(rec.get("month") or "") == month):
+            # this command's rows of this month; a command of no one month (导入, 校验请假) replaces all its rows
             continue
         out.append(rec)
     return out
+
+
+def roster_ids(tables) -> dict[str, object]:
+    """工号 that 员工名册 holds as numbers (text -> number); see :func:`kaohe.workbook.read.typed_id`."""
+    roster = tables.get(c.ROSTER.name)
+    return dict(roster.typed) if roster is not None else {}
+
+
+def typed_ids(spec: SheetSpec, ids: dict[str, object]) -> None:
+    """The 工号 column of ``spec`` as 员工名册 typed it: a number stays a number (payroll VLOOKUPs match)."""
+    if not ids:
+        return
+    at = [i for i, col in enumerate(spec.columns) if col.header == c.ID_COLUMN]
+    if spec.data is not None and c.ID_COLUMN in spec.data:
+        spec.data[c.ID_COLUMN] = [ids.get(v, v) if isinstance(v, str) else v for v in spec.data[c.ID_COLUMN]]
+    for row in spec.rows or ():
+        for i in at:
+            if i < len(row) and isinstance(row[i], str):
+                row[i] = ids.get(row[i], row[i])
 
 
 def previous_problems(path: Path) -> list[list]:
@@ -159,9 +180,14 @@ def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts:
     return SheetSpec(c.RUN_LOG.name, cols, rows=[r + [None] * (len(cols) - len(r)) for r in rows][:100_000])
 
 
-def save(path: Path, out: Path | None, specs: list[SheetSpec], **kw) -> tuple[Path, Path | None]:  # noqa: D401
-    """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup)."""
+def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, object] | None = None,
+         **kw) -> tuple[Path, Path | None]:  # noqa: D401
+    """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup).
+
+    ``ids`` (工号 text -> number, :func:`roster_ids`): 工号 cells are written as 员工名册 has them."""
     path = Path(path)
+    for spec in specs:
+        typed_ids(spec, ids or {})
     target = Path(out) if out else path
     if out and Path(out).is_dir():
         target = Path(out) / path.name
