@@ -207,3 +207,39 @@ def test_ATT_03_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
     # The punches are not guessed onto 001: it is charged the month, and says so.
     assert summary_of(book)["001"]["旷工扣款"] == 5000
     assert any("整月无打卡" in r["问题"] and r["工号"] == "001" for r in problems)
+
+
+# --- case 4: an Excel Table's total row is not an employee and not a punch ----------------------------------
+
+def test_ATT_03_table_total_rows_are_skipped_with_a_note(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "考勤.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    day, stamp = wb.add_format({"num_format": "yyyy-mm-dd"}), wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    roster = wb.add_worksheet("员工名册")
+    people = [["001", "张三", "客服部", dt.datetime(2020, 1, 1), 4350], ["002", "李四", "客服部", dt.datetime(2020, 1, 1), 4350]]
+    roster.add_table("A1:E4", {"data": people, "total_row": True, "columns": [
+        {"header": "工号", "total_string": "汇总"}, {"header": "姓名"}, {"header": "部门"},
+        {"header": "入职日期", "format": day}, {"header": "岗位基本工资", "total_function": "sum"}]})
+    punches = [[e, ts] for e in ("001", "002") for d in workdays(2026, 11) for _, ts in full_day(e, d)]
+    sheet = wb.add_worksheet("打卡记录")
+    last = len(punches) + 2  # header, the punches, the total row
+    sheet.add_table(f"A1:B{last}", {"data": punches, "total_row": True, "columns": [
+        {"header": "工号"}, {"header": "打卡时间", "format": stamp, "total_function": "count"}]})
+    wb.close()
+    assert main(["compute-month", str(path), "--month", "2026-11", "-q"]) == 0
+    money = summary_of(path)
+    assert sorted(money) == ["001", "002", "合计"]  # no employee “汇总”
+    assert money["合计"]["旷工扣款"] == 0 and money["合计"]["调整合计"] == 0
+    notes = {(r["工作表"], r["单元格"]): r["级别"] for r in rows_of(path, "问题清单") if "汇总" in r["问题"]}
+    assert notes == {("员工名册", "A4"): "提示", ("打卡记录", f"A{last}"): "提示"}
+
+
+def test_ATT_03_a_total_row_typed_by_hand_is_skipped(tmp_path):
+    roster = [ROSTER_HEADER, person(), person("002", "李四"), ["合计", None, None, None, 8700]]
+    book = attendance_book(tmp_path, 员工名册=roster)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    assert sorted(summary_of(book)) == ["001", "002", "合计"]
+    note = problem_at(book, "员工名册", "A4")
+    assert [r["级别"] for r in note] == ["提示"] and "合计" in note[0]["问题"]
