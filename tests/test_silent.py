@@ -243,3 +243,27 @@ def test_ATT_03_a_total_row_typed_by_hand_is_skipped(tmp_path):
     assert sorted(summary_of(book)) == ["001", "002", "合计"]
     note = problem_at(book, "员工名册", "A4")
     assert [r["级别"] for r in note] == ["提示"] and "合计" in note[0]["问题"]
+
+
+# --- case 6: KPI 奖惩 of people the attendance roster lacks is never a silent 0 ---------------------------
+
+def test_KPI_04_finance_refuses_kpi_ids_missing_from_the_roster(tmp_path, capsys):
+    team = "网店客服组"
+    kpi_roster = [ROSTER_HEADER] + [person(e, n, team) for e, n in (("001", "甲"), ("002", "乙"), ("003", "丙"))]
+    kpi_rows = [["月份", "工号", "咨询转化率", "自评分", "报表整体质量"], ["2026-11", "001", 0.6, 90, 30],
+                ["2026-11", "002", 0.4, 80, 20], ["2026-11", "003", 0.2, 70, 10]]
+    rules = [["指标", "权重", "方向", "目标值", "底线值", "评分人"], ["咨询转化率", 70, "越高越好", 0.6, 0.2, "数据"],
+             ["报表整体质量", 30, "越高越好", None, None, "店长"]]
+    kpi = write_book(tmp_path / "客服绩效.xlsx", {"员工名册": kpi_roster, "KPI数据": kpi_rows, "KPI规则": rules})
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person("001", "甲", team), person("002", "乙", team)])
+    out = tmp_path / "财务汇总_2026-11.xlsx"
+    args = ["finance", str(book), "--month", "2026-11", "--kpi", str(kpi), "--out", str(out), "-q"]
+    assert main(args) == 2 and not out.exists()
+    assert "003（-100.00元）" in capsys.readouterr().err  # 丙 ranks last: −100 (KPI-04)
+    assert main(args + ["--skip-unmatched-kpi"]) == 0
+    assert "未计入KPI奖惩（不在考勤员工名册中）：003（-100.00元）" in capsys.readouterr().out
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert any("未计入KPI奖惩（不在考勤员工名册中）：003（-100.00元）" in str(r[0]) for r in rows[:5])
+    header = next(i for i, r in enumerate(rows) if r[0] == "工号")
+    kpi_money = {r[0]: r[rows[header].index("KPI奖惩")] for r in rows[header + 1:] if r[0]}
+    assert kpi_money == {"001": 100, "002": 0, "合计": 100}  # 甲 ranks first: +100

@@ -123,11 +123,14 @@ def cmd_finance(args) -> int:
     from kaohe.jobs import finance_job
 
     job = finance_job(Path(args.book), args.month, args.out,
-                      Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args))
+                      Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args),
+                      skip_unmatched_kpi=args.skip_unmatched_kpi)
     s = job.summary
     print(f"已写入 / written: {job.written}" + ("（已加密 / encrypted）" if s["encrypted"] else ""))
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
           f"KPI奖惩 ¥{_money(s['kpi'])} · 调整合计 ¥{_money(s['adjustment'])}")
+    if s["kpi_left_out"]:
+        print(f"注意：未计入KPI奖惩（不在考勤员工名册中）：{s['kpi_left_out']} / KPI money left out for ids not in the roster")
     return 0
 
 
@@ -259,6 +262,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder")
     sp.add_argument("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money")
+    sp.add_argument("--skip-unmatched-kpi", action="store_true",
+                    help="KPI工号不在考勤员工名册中时不计其奖惩（终端和财务表封面会列出） / leave out KPI money of ids "
+                         "not in the roster")
     sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
 
     sp = add("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close)

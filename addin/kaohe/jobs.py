@@ -234,7 +234,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
 
 
 def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
-                password_env: str | None = None, progress=None) -> JobResult:
+                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
 
@@ -260,6 +260,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         say("计算KPI奖惩…")
         _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
         rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
+    left_out = unmatched_kpi(rewards or {}, set(monthly["emp"]), skip_unmatched_kpi)
     frame = finance.finance_frame(monthly, rewards, corrections)
     target = Path(out) if out else book.parent
     if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
@@ -269,7 +270,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     from kaohe.workbook.package import backup_existing
     backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
     sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
-                                   company=policy.company_name)]
+                                   company=policy.company_name, kpi_left_out=left_out)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
     finance.new_workbook(target, sheets)
     if password:
@@ -278,8 +279,21 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
                "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
-               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
+               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum()),
+               "kpi_left_out": left_out}
     return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
+
+
+def unmatched_kpi(rewards: dict, roster: set, skip: bool) -> str:
+    """KPI 奖惩 of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying whose
+    奖惩 was left out (for the terminal and the finance cover). Never a silent 0."""
+    missing = sorted(e for e in rewards if e not in roster)
+    text = "、".join(f"{e}（{rewards[e]:+.2f}元）" for e in missing)
+    if missing and not skip:
+        raise InputRefused(f"KPI工作簿中的工号不在考勤员工名册中：{text}，其KPI奖惩无法计入财务表；请核对工号，"
+                           "或加 --skip-unmatched-kpi 明确不计入",
+                           f"KPI ids not in the attendance roster: {', '.join(missing)}; fix them or add --skip-unmatched-kpi")
+    return text
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
