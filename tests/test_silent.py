@@ -267,3 +267,39 @@ def test_KPI_04_finance_refuses_kpi_ids_missing_from_the_roster(tmp_path, capsys
     header = next(i for i, r in enumerate(rows) if r[0] == "工号")
     kpi_money = {r[0]: r[rows[header].index("KPI奖惩")] for r in rows[header + 1:] if r[0]}
     assert kpi_money == {"001": 100, "002": 0, "合计": 100}  # 甲 ranks first: +100
+
+
+# --- case 8: a template never overwrites a workbook -------------------------------------------------------
+
+def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
+    book = attendance_book(tmp_path)
+    before = book.read_bytes()
+    assert main(["template", "attendance", "--out", str(book)]) == 2
+    assert "--force" in capsys.readouterr().err and book.read_bytes() == before
+    assert main(["template", "attendance", "--out", str(book), "--force"]) == 0
+    assert rows_of(book, "员工名册") == []  # overwritten, as asked: the blank template
+
+
+# --- case 9: send sends only a finance workbook kaohe wrote -----------------------------------------------
+
+def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsys, monkeypatch):
+    import kaohe.mail as mail
+
+    sent = []
+    monkeypatch.setattr(mail, "load_settings", lambda env=None: (_ for _ in ()).throw(AssertionError("no mail")))
+    monkeypatch.setattr(mail.smtplib, "SMTP", lambda *a, **k: sent.append(a))
+    book = attendance_book(tmp_path)
+    assert main(["send", str(book), "--to", "fin@example.com", "--unclosed"]) == 2
+    assert "不是 kaohe 导出的财务表" in capsys.readouterr().err
+    assert main(["send", str(book), "--to", "fin@example.com", "--unclosed", "--any-file"]) == 2
+    assert "打卡记录" in capsys.readouterr().err and not sent
+    out = tmp_path / "财务汇总_2026-11.xlsx"
+    assert main(["finance", str(book), "--month", "2026-11", "--out", str(out), "-q"]) == 0
+    from kaohe.register import check_sendable, registered
+
+    assert registered(out)
+    check_sendable(out)  # a registered, unchanged finance workbook may go
+    wb = openpyxl.load_workbook(out)
+    wb.active["A1"] = "改过"
+    wb.save(out)
+    assert main(["send", str(out), "--to", "fin@example.com", "--unclosed"]) == 2  # changed since: refused

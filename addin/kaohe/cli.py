@@ -74,7 +74,7 @@ def cmd_check_leave(args) -> int:
 def cmd_template(args) -> int:
     from kaohe.templates import write_template
 
-    path = write_template(args.kind, Path(args.out), year=args.year)
+    path = write_template(args.kind, Path(args.out), year=args.year, force=args.force)
     print(f"已写入模板 / template written: {path}")
     return 0
 
@@ -167,10 +167,10 @@ def cmd_send(args) -> int:
 
     finance.check_closed(Path(args.file), args.unclosed)
     if args.outlook:
-        mail.outlook_draft(Path(args.file), args.to or [])
+        mail.outlook_draft(Path(args.file), args.to or [], args.any_file)
         print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
         return 0
-    recipients = mail.send(Path(args.file), args.to)
+    recipients = mail.send(Path(args.file), args.to, any_file=args.any_file)
     print(f"已发送 / sent: {args.file} → {', '.join(recipients)}")
     return 0
 
@@ -284,11 +284,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
     sp.add_argument("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft")
     sp.add_argument("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed")
+    sp.add_argument("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
+                    "send a file kaohe finance did not write (never one with punch-level sheets)")
 
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
     sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")
     sp.add_argument("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template")
     sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
+    sp.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
 
     sp = add("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo)
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")

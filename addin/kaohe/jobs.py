@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from kaohe import close
+from kaohe import close, register
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
@@ -275,6 +275,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)
+    register.record(target)  # kaohe send sends only what is in this register
     money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
     summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
