@@ -356,8 +356,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             findings += found
         specs = []
         stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
-        if punches and not metrics and not replace and imports.merge_sources(stored, punches) == \
-                imports.merge_sources(stored, {}):  # the same files again: nothing is written, no backup
+        if not metrics and not replace and imports.already_imported(stored, punches):
+            # the same files again: nothing is written, no backup
             return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
         if punches:
             merged = imports.merge_sources(stored, punches)
