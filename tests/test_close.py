@@ -222,3 +222,12 @@ def test_a_new_hire_of_the_next_month_does_not_change_the_closed_months_fingerpr
     wb.save(book)
     assert close.input_fingerprint(read_book(book).tables, NOV) == closed_fp
     assert not slips_job(book, NOV, tmp_path / "s.xlsx", pdf=False).summary["stale"]
+
+
+def test_finance_of_a_closed_month_whose_frozen_copy_was_deleted_is_refused(book, tmp_path, capsys):
+    assert main(["close", str(book), "--month", NOV, "--by", "王会计", "-q"]) == 0
+    wb = openpyxl.load_workbook(book)
+    del wb["月结汇总数据"]
+    wb.save(book)
+    assert main(["finance", str(book), "--month", NOV, "--out", str(tmp_path / "f.xlsx"), "-q"]) == 2
+    assert "月结汇总数据" in capsys.readouterr().err and not (tmp_path / "f.xlsx").exists()

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from kaohe import cli
-from kaohe.periods import MonthError, month_bounds, month_of, parse_month
+from kaohe.periods import MonthError, add_months, month_bounds, month_of, parse_month, shift_month
 
 
 @pytest.mark.parametrize("text", ["2026-11", "2026/11", "2026.11", "2026年11月", "2026年11", " 2026 年 11 月 ", "202611"])
@@ -59,3 +59,18 @@ def test_the_command_line_refuses_a_one_digit_month_with_exit_2(capsys):
         cli.build_parser().parse_args(["finance", "b.xlsx", "--month", "2026-1"])
     assert exit_.value.code == 2
     assert "月份要写两位" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("month,k,expected", [("2026-11", 1, "2026-12"), ("2026-12", 1, "2027-01"),
+                                              ("2026-01", -1, "2025-12"), ("2026-03", -14, "2025-01")])
+def test_shift_month_across_years(month, k, expected):
+    assert shift_month(month, k) == expected
+
+
+@pytest.mark.parametrize("day,k,expected", [(dt.date(2026, 1, 31), 1, dt.date(2026, 2, 28)),
+                                            (dt.date(2028, 1, 31), 1, dt.date(2028, 2, 29)),
+                                            (dt.date(2026, 8, 15), 3, dt.date(2026, 11, 15)),
+                                            (dt.date(2020, 2, 29), 12, dt.date(2021, 2, 28))])
+def test_LV_05_add_months_ends_in_the_last_day_when_the_month_is_shorter(day, k, expected):
+    assert add_months(day, k) == expected
+

@@ -63,15 +63,22 @@ def reconciled(book):
     return {r[2]: r[3:7] for r in openpyxl.load_workbook(book)["核对"].iter_rows(min_row=2, values_only=True)}
 
 
+WECOM_TOP = ["时间", "姓名", "账号", "基础信息", None, "异常统计", None, None, None, None, "假勤统计", None, None]
+WECOM_BOTTOM = [None, None, None, "部门", "职务", "迟到次数(次)", "早退次数(次)", "缺卡次数(次)", "旷工次数(次)",
+                "旷工时长(分钟)", "事假(天)", "病假(天)", "调休假(天)"]
+
+
+def wecom_daily(tmp_path, name, span, days):
+    """A WeCom 上下班打卡_日报 with the real two-level header; ``days`` maps a date to (迟到, 事假)."""
+    rows = [["上下班打卡_日报"], [f"统计时间:{span}     制表时间:2026-12-01 09:00"], WECOM_TOP, WECOM_BOTTOM]
+    rows += [[f"{d:%Y/%m/%d} 星期{'一二三四五六日'[d.weekday()]}", "李四", "lisi01", "客服部", "主管", late, 0, 0, 0, 0,
+              leave if leave else "--", "--", "--"] for d, (late, leave) in days.items()]
+    return write_book(tmp_path / name, {"概况统计与打卡明细": rows})
+
+
 def test_ATT_04_reconcile_wecom_daily_report_over_its_own_dates(tmp_path):
-    top = ["时间", "姓名", "账号", "基础信息", None, "异常统计", None, None, None, None, "假勤统计", None, None]
-    bottom = [None, None, None, "部门", "职务", "迟到次数(次)", "早退次数(次)", "缺卡次数(次)", "旷工次数(次)",
-              "旷工时长(分钟)", "事假(天)", "病假(天)", "调休假(天)"]
-    rows = [["上下班打卡_日报"], ["统计时间:11-02 ～ 11-04     制表时间:2026-12-01 09:00"], top, bottom,
-            ["2026/11/02 星期一", "李四", "lisi01", "客服部", "主管", 0, 0, 0, 0, 0, "--", "--", "--"],
-            ["2026/11/03 星期二", "李四", "lisi01", "客服部", "主管", 1, 0, 0, 0, 0, "--", "--", "--"],
-            ["2026/11/04 星期三", "李四", "lisi01", "客服部", "主管", 0, 0, 0, 0, 0, 0.5, "--", "--"]]
-    wecom = write_book(tmp_path / "上下班打卡_日报_20261102-20261104.xlsx", {"概况统计与打卡明细": rows})
+    wecom = wecom_daily(tmp_path, "上下班打卡_日报_20261102-20261104.xlsx", "11-02 ～ 11-04",
+                        {dt.date(2026, 11, 2): (0, 0), dt.date(2026, 11, 3): (1, 0), dt.date(2026, 11, 4): (0, 0.5)})
     book = lisi_book(tmp_path)
     assert main(["reconcile", str(book), str(wecom), "--month", "2026-11", "-q"]) == 0
     got = reconciled(book)
@@ -141,3 +148,24 @@ def test_ATT_05_reconcile_names_the_approved_punch_exception(tmp_path):
     assert "打卡异常" in got["迟到次数"][6] and "11-16 上午上班" in got["迟到次数"][6]
     assert "ATT-05" in got["迟到次数"][6] and "结构差异" not in got["迟到次数"][6]
     assert got["早退次数"][6] == "一致"
+
+
+def test_reconcile_leaves_out_rows_outside_the_month(tmp_path):
+    wecom = wecom_daily(tmp_path, "上下班打卡_日报_20261030-20261103.xlsx", "10-30 ～ 11-03",
+                        {dt.date(2026, 10, 30): (1, 0), dt.date(2026, 10, 31): (0, 1), dt.date(2026, 11, 2): (0, 0),
+                         dt.date(2026, 11, 3): (1, 0)})
+    book = lisi_book(tmp_path)
+    assert main(["reconcile", str(book), str(wecom), "--month", "2026-11", "-q"]) == 0
+    got = reconciled(book)
+    assert got["迟到次数"][:3] == (1, 0, -1) and got["事假天数"][:3] == (0, 0, 0)  # October's rows not counted
+    assert got["旷工天数"][:3] == (0, 0.5, 0.5)  # 11-01..11-03 of kaohe's month
+
+
+def test_reconcile_refuses_a_monthly_total_reaching_outside_the_month(tmp_path, capsys):
+    top = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "迟到次数"]
+    other = write_book(tmp_path / "钉钉月度汇总.xlsx", {"月度汇总": [
+        ["月度汇总 统计日期：2026-10-26 至 2026-11-25"], ["报表生成时间：2026-11-26"], top,
+        ["李四", "总部", "客服部", "002", "主管", "x1", 1]]})
+    book = lisi_book(tmp_path)
+    assert main(["reconcile", str(book), str(other), "--month", "2026-11"]) == 2
+    assert "不在 2026-11 之内" in capsys.readouterr().err

@@ -297,3 +297,15 @@ def test_slips_button_writes_the_slips_beside_the_workbook(tmp_path, monkeypatch
     ribbon.on_button("kaohe_slips", book)
     assert "个人考勤确认单_2026-11.xlsx" in app.messages[0] and "员工 1 人，共 1 页" in app.messages[0], app.messages
     assert kinds(app) == ["open"] and (tmp_path / "个人考勤确认单_2026-11.xlsx").exists()
+
+
+def test_send_of_an_unclosed_month_asks_first(tmp_path, monkeypatch):
+    app, book = open_in_excel(attendance(tmp_path), answers=["2026-11"], confirms=[False])
+    ribbon.on_button("kaohe_finance", book)
+    assert (tmp_path / "财务汇总_2026-11.xlsx").exists()
+    ribbon.on_button("kaohe_send", book)  # declined: nothing sent, no message
+    assert kinds(app)[-1] == "confirm" and len(app.messages) == 1
+    monkeypatch.setattr("kaohe.mail.send", lambda path, to=None: ("fin@example.com",))
+    app.confirms = [True]
+    ribbon.on_button("kaohe_send", book)
+    assert app.messages[-1] == "已发送 财务汇总_2026-11.xlsx 给 fin@example.com。"

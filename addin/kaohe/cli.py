@@ -127,7 +127,8 @@ def cmd_finance(args) -> int:
     s = job.summary
     print(f"已写入 / written: {job.written}" + ("（已加密 / encrypted）" if s["encrypted"] else ""))
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
-          f"KPI奖惩 ¥{_money(s['kpi'])} · 调整合计 ¥{_money(s['adjustment'])}")
+          f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
+    print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
     return 0
 
 
@@ -184,10 +185,10 @@ def cmd_addin(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from kaohe import reference
+    from kaohe import reference, templates
 
     if args.out:
-        print(f"已写入 / written: {reference.write_rules_workbook(Path(args.out))}")
+        print(f"已写入 / written: {templates.write_rules_workbook(Path(args.out))}")
     else:
         sys.stdout.write(reference.rules_text())
     return 0

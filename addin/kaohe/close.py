@@ -43,7 +43,7 @@ MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.OVER
 SPAN_FIELDS = {c.LEAVE.name: ("start", "end"), c.ROSTER.name: ("hired", "left")}
 MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
 CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
-PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != "调整合计")
+PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != c.ADJUSTMENT_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -171,10 +171,20 @@ def frozen_monthly(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
     """The frozen 月度汇总 of ``month`` as an engine frame (empty if there is none)."""
     frame = _records(frozen_rows, c.FROZEN_MONTHLY)
     frame = frame[frame["month"].astype(str) == month].drop(columns=["month"]).reset_index(drop=True)
-    for _, fieldname in PAID_FIELDS + (("调整合计", "adjustment"),):
+    for _, fieldname in PAID_FIELDS + ((c.ADJUSTMENT_COLUMN, "adjustment"),):
         frame[fieldname] = pd.to_numeric(frame[fieldname], errors="coerce").fillna(0.0).astype(float)
     for fieldname in ("name", "dept", "basis", "social_self"):
         frame[fieldname] = frame[fieldname].fillna("")
+    return frame
+
+
+def closed_figures(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
+    """The frozen 月度汇总 of a closed month; refused if kaohe's hidden copy is gone (never recomputed)."""
+    frame = frozen_monthly(frozen_rows, month)
+    if frame.empty:
+        raise InputRefused(f"{month} 已月结，但隐藏表“{c.FROZEN_MONTHLY.name}”中没有该月的数据（可能被删除）："
+                           "请从备份恢复，或重新打开后再月结",
+                           f"{month} is closed but its frozen figures are missing from '{c.FROZEN_MONTHLY.name}'")
     return frame
 
 
@@ -275,7 +285,7 @@ def next_month(month: str) -> str:
 
 def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, reason: str) -> SheetSpec | None:
     """The hidden corrections store with this re-close's differences (补发 +, 补扣 −) added."""
-    changed = diff[(diff["diff"] != 0) & (diff["item"] != "调整合计")]
+    changed = diff[(diff["diff"] != 0) & (diff["item"] != c.ADJUSTMENT_COLUMN)]
     if changed.empty:
         return None
     sign = changed["item"].map(lambda h: 1.0 if h in c.PAID_ITEMS else -1.0)
@@ -351,12 +361,13 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
     from pathlib import Path
 
     from kaohe.engine.month import compute_month
-    from kaohe.jobs import JobResult, _month_or_refuse
+    from kaohe.outcome import JobResult
+    from kaohe.periods import month_or_refuse
     from kaohe.workbook.lock import run_lock
     from kaohe.workbook.read import read_book
     from kaohe.workbook.write import run_log_spec, save
 
-    month = _month_or_refuse(month)
+    month = month_or_refuse(month)
     by = (by or "").strip()
     if not by:
         raise InputRefused("请用 --by 写明确认人姓名", "say who closes the month with --by")

@@ -799,9 +799,9 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
 
 
 def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> bool:
-    """Whether every new source (file name, fingerprint) is in 打卡导入 already, with the same rows."""
+    """Every new source (file name and fingerprint) is already in 打卡导入 and adds nothing to it."""
     known = {(source_file(r[2]), r[3]) for r in stored}
-    return bool(new) and all(key in known for key in new) and merge_sources(stored, new) == merge_sources(stored, {})
+    return all(key in known for key in new) and merge_sources(stored, new) == merge_sources(stored, {})
 
 
 def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> list[tuple]:

@@ -5,7 +5,6 @@ The command line, scheduled scripts and the ribbon call these; each returns a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import dataclasses
@@ -20,7 +19,8 @@ from kaohe.engine import review as review_engine
 from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
 from kaohe.findings import InputRefused
-from kaohe.periods import MonthError, parse_month
+from kaohe.outcome import JobResult
+from kaohe.periods import month_or_refuse as _month_or_refuse
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
@@ -30,27 +30,9 @@ from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, 
                                   typed_ids, wide_print)
 
 
-@dataclass
-class JobResult:
-    written: Path
-    backup: Path | None
-    sheets: list[str]
-    problems: int
-    summary: dict = field(default_factory=dict)
-    result: object = None  # the engine's result (MonthResult, KpiResult, ...)
-
-
 def errors(findings) -> int:
     """How many findings are 错误 (a value kaohe could not use; the terminal says so)."""
     return sum(f.level == c.LEVEL_ERROR for f in findings)
-
-
-def _month_or_refuse(month: str) -> str:
-    """The month as YYYY-MM (kaohe.periods decides what is accepted), else exit 2."""
-    try:
-        return parse_month(month)
-    except MonthError as exc:
-        raise InputRefused(exc.zh, exc.en) from None
 
 
 def roster_names(tables) -> dict[str, str]:
@@ -248,7 +230,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
         if state and state.closed:  # the figures as closed, never recomputed
-            monthly, findings = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+            monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
             policy, _ = load_policy(data.tables)
         else:
             result = compute_month(data.tables, month)
@@ -356,7 +338,7 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
             findings += found
         specs = []
         stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
-        if not metrics and not replace and imports.already_imported(stored, punches):
+        if punches and not metrics and not replace and imports.already_imported(stored, punches):
             # the same files again: nothing is written, no backup
             return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
         if punches:

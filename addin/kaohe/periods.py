@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["MonthError", "parse_month", "month_bounds", "month_of"]
+__all__ = ["MonthError", "parse_month", "month_bounds", "month_of", "month_or_refuse", "shift_month", "add_months"]
 
 EXAMPLES = "2026-11、2026/11、2026年11月 或 202611"
 
@@ -59,6 +59,16 @@ def parse_month(text: object) -> str:
     raise MonthError(s)
 
 
+def month_or_refuse(text: object) -> str:
+    """The month of a command or a ribbon dialog as ``YYYY-MM``; else the run is refused (exit 2)."""
+    from kaohe.findings import InputRefused
+
+    try:
+        return parse_month(text)
+    except MonthError as exc:
+        raise InputRefused(exc.zh, exc.en) from None
+
+
 def month_of(value: object) -> str:
     """The month of a 月份 cell: a date, a month text, or a full date text (its day ignored)."""
     if isinstance(value, (dt.date, dt.datetime)):
@@ -76,3 +86,17 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     first = dt.date(y, m, 1)
     last = dt.date(y + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
     return first, last
+
+
+def shift_month(month: str, k: int) -> str:
+    """The month ``k`` months after ``month`` (before it when ``k`` is negative), as ``YYYY-MM``."""
+    y, m = (int(p) for p in parse_month(month).split("-"))
+    n = y * 12 + m - 1 + k
+    return f"{n // 12:04d}-{n % 12 + 1:02d}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months; a day the target month lacks becomes its last day (31 Jan + 1 = 28/29 Feb)."""
+    first, last = month_bounds(shift_month(f"{day.year:04d}-{day.month:02d}", months))
+    return first.replace(day=min(day.day, last.day))
+

@@ -85,8 +85,6 @@ def _num(value) -> str:
 
 def contract_markdown() -> str:
     """docs/工作簿约定.md: the sheets HR keeps, their columns and allowed values; the sheets kaohe writes."""
-    from kaohe.templates import CHOICES, SHEET_CHOICES
-
     kinds = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",
              "number": "数字", "raw": "按参数而定"}
     lines = ["# 工作簿约定", "", GENERATED, "",
@@ -98,7 +96,7 @@ def contract_markdown() -> str:
         if spec is c.IMPORTED:
             continue
         column_kinds = c.COLUMN_KINDS.get(spec.name, {})
-        choices = {**CHOICES, **SHEET_CHOICES.get(spec.name, {})}
+        choices = {**c.CHOICES, **c.SHEET_CHOICES.get(spec.name, {})}
         lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
         vocabs = c.VALUE_COLUMNS.get(spec.name, {})
         rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
@@ -194,19 +192,6 @@ def add_reference_sheet(wb, name: str = c.RULES_REFERENCE):
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     return ws
-
-
-def write_rules_workbook(out: Path) -> Path:
-    """``kaohe rules --out``: the reference as a workbook of its own."""
-    import openpyxl
-
-    from kaohe.templates import save_workbook
-
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    add_reference_sheet(wb)
-    out = Path(out)
-    return save_workbook(wb, out / f"{c.RULES_REFERENCE}.xlsx" if out.is_dir() else out)
 
 
 def rules_text() -> str:

@@ -46,8 +46,6 @@ LEAVE_RULES = {c.LEAVE_PERSONAL: "LV-03 第三十条", c.LEAVE_SICK: "LV-04 第�
                c.LEAVE_ANNUAL: "LV-08 第三十五条", c.LEAVE_TIME_OFF: "LV-09 第三十六条", c.LEAVE_INJURY: "LV-02 第二十六条"}
 _LEAVE_NOTE = re.compile("请假: (" + "|".join(map(re.escape, LEAVE_RULES)) + ")")
 NO_EVENTS = "本月没有迟到、早退、缺卡、旷工、请假或加班记录"
-EVENT_HEADER = ("日期", "星期", "打卡", "事项（时间、依据）", "罚款")
-MONEY_HEADER = ("项目", None, "金额", "依据", None)
 
 
 def company_name(book: Path) -> str:
@@ -85,7 +83,7 @@ def money_lines(row) -> list[tuple]:
         amount = float(row[fieldname] or 0)
         basis = next((p for p in parts if MONEY_KEYWORDS[header] in p), "") if amount else ""
         lines.append((header, amount, basis))
-    lines.append(("调整合计（负数为扣款）", float(row["adjustment"] or 0), "PAY-04: 加班费 − 罚款 − 扣款"))
+    lines.append((f"{c.ADJUSTMENT_COLUMN}（负数为扣款）", float(row["adjustment"] or 0), "PAY-04: 加班费 − 罚款 − 扣款"))
     return lines
 
 
@@ -160,7 +158,7 @@ def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]
         sheet.row([f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"],
                   merge=f"A:{LAST}", font=sheet.bold)
         sheet.row([warning] if warning else (), merge=f"A:{LAST}" if warning else None, font=sheet.bold)
-        sheet.row(EVENT_HEADER, font=sheet.bold, boxed=True, fill=True)
+        sheet.row(c.SLIP_EVENT_HEADERS, font=sheet.bold, boxed=True, fill=True)
         for ev in evs[start:start + count]:
             sheet.row(ev, boxed=True, money_col=4)
         if not evs:
@@ -169,7 +167,7 @@ def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]
         if k < len(chunks) - 1:
             sheet.page_break()
     sheet.row([summary_line(row)], merge=f"A:{LAST}")
-    sheet.row(MONEY_HEADER, merge="A:B,D:E", font=sheet.bold, boxed=True, fill=True)
+    sheet.row(c.SLIP_MONEY_HEADERS, merge="A:B,D:E", font=sheet.bold, boxed=True, fill=True)
     for item, amount, basis in money_lines(row):
         sheet.row((item, None, amount, basis, None), merge="A:B,D:E", boxed=True, money_col=2)
     sheet.row()
@@ -265,7 +263,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
         result = compute_month(data.tables, month)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     closed = bool(state and state.closed)
-    monthly = close.frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month) if closed else result.monthly
+    monthly = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month) if closed else result.monthly
     stale = closed and close.input_fingerprint(data.tables, month) != state.input_fp
     if dept:
         monthly = monthly[monthly["dept"] == dept.strip()]

@@ -31,14 +31,7 @@ FIXED_TIME = dt.datetime(2026, 1, 1)
 FORMATTED_ROWS = 500  # rows pre-formatted with date/time formats and covered by the drop-downs
 HEADER_FONT, HEADER_FILL = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
-# Drop-down lists: header -> allowed values.
-CHOICES = {
-    "假别": c.LEAVE_TYPES, "审批状态": c.APPROVAL_STATES, "时段": c.SLOTS,
-    "工时制": (c.STANDARD_HOURS, c.COMPREHENSIVE_HOURS), "补偿方式": c.COMPENSATIONS, "关系": c.RELATIONS,
-    "性别": (c.MALE, c.FEMALE), "生产线": (c.YES, c.NO), "证明材料": (c.PROOF_YES, c.PROOF_NO),
-    "方向": (c.DIRECTION_UP, c.DIRECTION_DOWN), "评分人": (c.SCORER_DATA, c.SCORER_MANAGER),
-}
-SHEET_CHOICES = {c.OVERTIME.name: {"类型": c.OT_KINDS}, c.HOLIDAYS.name: {"类型": c.HOLIDAY_SHEET_TYPES}}
+CHOICES, SHEET_CHOICES = c.CHOICES, c.SHEET_CHOICES  # the drop-down lists
 FORMATS = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "time": "hh:mm", "number": "#,##0.00"}
 
 ATTENDANCE_GUIDE = [
@@ -253,3 +246,12 @@ def _normalise_zip(src: Path, dst: Path) -> None:
                 data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
                               data)
             zout.writestr(zi, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def write_rules_workbook(out: Path) -> Path:
+    """``kaohe rules --out``: the rule reference as a workbook of its own."""
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    add_reference_sheet(wb)
+    out = Path(out)
+    return save_workbook(wb, out / f"{c.RULES_REFERENCE}.xlsx" if out.is_dir() else out)

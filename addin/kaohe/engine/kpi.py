@@ -27,6 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from kaohe.findings import Finding
+from kaohe.periods import month_bounds, shift_month
 from kaohe.policy import Policy
 from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
 from kaohe.workbook import contract as c
@@ -130,19 +131,12 @@ def fill_from_import(data, imported, indicators: tuple[Indicator, ...]):
     return Table(data.sheet, frame, data.letters, data.bad)
 
 
-def previous_month(month: str, k: int = 1) -> str:
-    y, m = int(month[:4]), int(month[5:7])
-    n = y * 12 + m - 1 - k
-    return f"{n // 12:04d}-{n % 12 + 1:02d}"
-
-
 def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], policy: Policy, month: str,
                 notice_date: dt.date | None, history: pd.DataFrame) -> KpiResult:
     """Score the team for ``month``. ``data`` is the KPI数据 table with a column per indicator."""
     findings: list[Finding] = []
     if notice_date is None:
-        y, m = int(month[:4]), int(month[5:7])
-        notice_date = dt.date(y + (m == 12), m % 12 + 1, 1)
+        notice_date = month_bounds(shift_month(month, 1))[0]
         findings.append(Finding(c.KPI_DATA.name, "", f"未指定通报日期，按{notice_date:%Y-%m-%d}计算整改截止日期",
                                 "可用 --notice-date 指定", "KPI-05", "篇二", c.LEVEL_INFO))
     team = roster[roster["dept"] == policy.kpi_team]
@@ -217,7 +211,7 @@ def _consequences(s: pd.DataFrame, policy: Policy, notice: dt.date, history: pd.
     s["deadline"] = [deadline if r >= cut else None for r in s["rank"]]
     last_before = set()
     if len(history):
-        months = [previous_month(month, k) for k in range(1, policy.kpi_reassign_months)]
+        months = [shift_month(month, -k) for k in range(1, policy.kpi_reassign_months)]
         lasts = history[(history["last"] == c.YES) & history["month"].isin(months)]
         counts = lasts.groupby("emp")["month"].nunique()
         last_before = set(counts[counts == len(months)].index)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kaohe.periods import add_months
 from kaohe.policy import Policy
 from kaohe.workbook import contract as c
 
@@ -257,7 +258,7 @@ def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy
         days = count_days(r.emp, r.type, start, r.end_eff)
         if r.event_date is None or pd.isna(r.event_date):
             ck.add(c.CHECK_WARN, "LV-05", "第三十二条", "未填事由日期（结婚登记日期），无法核对三个月期限")
-        elif start.date() > _add_months(r.event_date, policy.marriage_window_months):
+        elif start.date() > add_months(r.event_date, policy.marriage_window_months):
             return _fail(ck, "LV-05", "第三十二条", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
         if days > policy.marriage_leave_days:
             return _fail(ck, "LV-05", "第三十二条", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
@@ -281,7 +282,7 @@ def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy
                    if checks.get(o.Index) and checks[o.Index].effective and checks[o.Index].counted_as == c.LEAVE_SICK)
         entitled = annual_entitlement(_date(person["work_start"]), _date(person["hired"]), year, sick, policy)
         service_start = _date(person["work_start"]) or _date(person["hired"])
-        if service_start is None or _add_months(service_start, 12 * policy.annual_leave_min_service_years) > start.date():
+        if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > start.date():
             return _fail(ck, "LV-08", "第三十五条", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
         taken = sum(count_days(r.emp, c.LEAVE_ANNUAL, o.start, o.end_eff) for o in same_year.itertuples()
                     if o.Index != r.Index and o.start < start and checks.get(o.Index)
@@ -314,17 +315,6 @@ def _date(value) -> dt.date | None:
     if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
         return None
     return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def coverage(sessions: pd.DataFrame, records: pd.DataFrame) -> pd.Series:

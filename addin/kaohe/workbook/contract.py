@@ -276,6 +276,10 @@ CORRECTION_DETAIL = OutputSheet("更正明细", (
     ("月份", "month"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"),
     ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
 CORRECTION_COLUMN = "上月更正"  # in the finance export: 补发 +, 补扣 −
+ADJUSTMENT_COLUMN = "调整合计"  # 月度汇总's net money column (加班费 − fines − deductions)
+# 个人考勤确认单: the table of events and the table of money lines (项目 spans A:B, 依据 D:E)
+SLIP_EVENT_HEADERS = ("日期", "星期", "打卡", "事项（时间、依据）", "罚款")
+SLIP_MONEY_HEADERS = ("项目", None, "金额", "依据", None)
 PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
 CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
 SLIPS = OutputSheet("个人考勤确认单")
@@ -289,3 +293,11 @@ CELL_FUNCTION_OPTIONS = {
                           "视为请假期间每天排此班（ATT-02）")),
 }
 
+# Drop-down lists: header -> allowed values.
+CHOICES = {
+    "假别": LEAVE_TYPES, "审批状态": APPROVAL_STATES, "时段": SLOTS,
+    "工时制": (STANDARD_HOURS, COMPREHENSIVE_HOURS), "补偿方式": COMPENSATIONS, "关系": RELATIONS,
+    "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
+    "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
+}
+SHEET_CHOICES = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}

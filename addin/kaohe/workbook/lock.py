@@ -1,4 +1,4 @@
-"""One kaohe run per workbook at a time: a lock file beside it for the whole run.
+"""One kaohe run per workbook at a time: a lock file beside it for the whole run; kaohe's temporary files.
 
 The lock file ``.~kaohe.<name>.lock`` holds the process id. A second run on the same
 workbook is refused with a clear message; a lock left by a process that no longer exists
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from kaohe.findings import InputRefused
@@ -78,10 +80,34 @@ def run_lock(book: Path):
     try:
         os.write(fd, str(os.getpid()).encode())
         os.close(fd)
-        from kaohe.workbook.package import remove_stale_temps
-
         remove_stale_temps(lock.parent)  # debris of a run that was killed
         yield lock
     finally:
         with contextlib.suppress(OSError):
             lock.unlink()
+
+
+TEMP_RE = re.compile(r"^\.~kaohe-(\d+)-[0-9a-z_]+\.tmp$")
+
+
+def temp_file(folder: Path) -> tuple[int, str]:
+    """A hidden temporary file in ``folder`` whose name carries this process id."""
+    return tempfile.mkstemp(prefix=f".~kaohe-{os.getpid()}-", suffix=".tmp", dir=folder)
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Remove temporary files left by kaohe processes that no longer exist (a run that was killed)."""
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for path in entries:
+        m = TEMP_RE.match(path.name)
+        if m and not alive(int(m.group(1))):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass
+    return removed

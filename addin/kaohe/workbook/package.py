@@ -26,7 +26,6 @@ import os
 import re
 import shutil
 import struct
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +35,7 @@ from defusedxml import ElementTree as SafeET
 from lxml import etree
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.workbook.lock import remove_stale_temps, temp_file
 from kaohe.workbook import contract as c
 from kaohe.workbook.parts import (CALCCHAIN_REL, CHART_CT, CHART_REL, COMMENTS_REL, DRAWING_REL, PIVOT_CACHE_REL,
                                   REF_RE, REL_NS, TABLE_REL, WORKBOOK, WORKSHEET_REL, Parts, Rel, dump, local, parse,
@@ -554,34 +554,6 @@ def _stretch(m, ranges: dict[str, Range]) -> str:
         return m.group(0)
     start = m.group(0)[:m.start(7) - m.start(0)]
     return f"{start}{m.group(7)}{m.group(8)}{m.group(9)}{rng.last}"
-
-
-TEMP_RE = re.compile(r"^\.~kaohe-(\d+)-[0-9a-z_]+\.tmp$")
-
-
-def temp_file(folder: Path) -> tuple[int, str]:
-    """A hidden temporary file in ``folder`` whose name carries this process id."""
-    return tempfile.mkstemp(prefix=f".~kaohe-{os.getpid()}-", suffix=".tmp", dir=folder)
-
-
-def remove_stale_temps(folder: Path) -> list[Path]:
-    """Remove temporary files left by kaohe processes that no longer exist (a run that was killed)."""
-    from kaohe.workbook.lock import alive
-
-    removed = []
-    try:
-        entries = list(Path(folder).iterdir())
-    except OSError:
-        return removed
-    for path in entries:
-        m = TEMP_RE.match(path.name)
-        if m and not alive(int(m.group(1))):
-            try:
-                path.unlink()
-                removed.append(path)
-            except OSError:
-                pass
-    return removed
 
 
 def _backup(path: Path) -> Path:
