@@ -44,3 +44,19 @@ def sheet_pdf(book: Path, sheet: str, tmp: Path) -> Path:
     only = tmp / f"{sheet}.xlsx"
     wb.save(only)
     return convert(only, "pdf", tmp / "pdf", tmp / "profile")
+
+
+def lines_at(page, orientation: str) -> list[float]:
+    """The positions of a PDF page's ruling lines (cell borders): tops of horizontal ones ("h") or
+    left ends of vertical ones ("v"), sorted, one per line (the halves of a border drawn twice merged)."""
+    key = "top" if orientation == "h" else "x0"
+    out: list[float] = []
+    for value in sorted(e[key] for e in page.edges if e["orientation"] == orientation):
+        if not out or value - out[-1] > 0.5:
+            out.append(value)
+    return out
+
+
+def middle(ch) -> float:
+    """A character's vertical centre: which row it is in does not depend on the font's ascent and descent."""
+    return (ch["top"] + ch["bottom"]) / 2

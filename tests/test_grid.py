@@ -6,7 +6,7 @@ import openpyxl
 import pdfplumber
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
-from lo import sheet_pdf
+from lo import lines_at, middle, sheet_pdf
 
 from kaohe.cli import main
 from kaohe.workbook.grid import TOTALS
@@ -98,13 +98,11 @@ def test_header_rows_repeat_do_not_overlap_and_the_legend_has_no_borders(tmp_pat
     pdf = sheet_pdf(path, "考勤表", tmp_path)
     with pdfplumber.open(pdf) as doc:
         page = doc.pages[0]
-        # Over the totals columns the header texts (应出勤天数 … wrapped on two lines).
-        first_total = min((ch for ch in page.chars if ch["text"] == "应"), key=lambda ch: ch["x0"])
-        legend_top = min(ch["top"] for ch in page.chars if ch["text"] == "图")
-        in_totals = [ch for ch in page.chars if ch["x0"] >= first_total["x0"] - 1
-                     and first_total["top"] - 1 <= ch["top"] < legend_top]
-        header = [ch for ch in in_totals if ch["text"] in set("".join(TOTALS))]
-        weekdays = [ch for ch in page.chars if ch["text"] in "一二三四五六日" and first_total["top"] <= ch["top"] < legend_top]
-        assert len(header) >= sum(len(t) for t in TOTALS) and weekdays
-        # the header row holds its wrapped text: all of it above the weekday row under it
-        assert max(ch["bottom"] for ch in header) <= min(ch["top"] for ch in weekdays)
+        # Structure only, so it holds with or without Chinese fonts: the cell borders give the rows.
+        top, below_header, below_weekdays = lines_at(page, "h")[:3]
+        first_total = lines_at(page, "v")[-len(TOTALS) - 1]  # left border of the first totals column
+        rows = [ch for ch in page.chars if ch["text"].strip() and top < middle(ch) < below_weekdays]
+        totals_header = [ch for ch in rows if ch["x0"] >= first_total]
+        assert len(totals_header) >= sum(len(t) for t in TOTALS)
+        # the wrapped totals stay in the header row: none slips into the weekday row (empty under the totals)
+        assert all(middle(ch) < below_header for ch in totals_header)

@@ -187,12 +187,34 @@ def test_lv_08_annual_leave_within_entitlement(month):
 
 def test_lv_08_annual_leave_beyond_entitlement_counts_as_personal(month):
     roster = person(work_start=dt.date(2020, 1, 1))  # 6 years: 5 days
+    # June: 3 days taken. November 2-4 asks 3 more: 2 left -> 2 and 3 Nov 年休假, 4 Nov 事假 (200).
     m = month(book(["001", "年休假", dt.date(2026, 6, 1), dt.date(2026, 6, 3), dt.date(2026, 5, 20), "已批准"],
                    ["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
     rows = m.leave()
     assert rows[0]["校验结果"] == "通过"
-    assert rows[1]["校验结果"] == "不通过" and rows[1]["计为"] == "事假"  # 3 + 3 > 5
+    assert rows[1]["校验结果"] == "警告" and rows[1]["计为"] == "年休假2天、事假1天"
+    s = m.summary()
+    assert (s["年休假天数"], s["事假天数"], s["事假扣款"]) == (2, 1, 200)
+    # None left: a third record in December fails as a whole (LV-01: no entitlement left -> 不通过, 事假).
+    m = month(book(["001", "年休假", dt.date(2026, 6, 1), dt.date(2026, 6, 5), dt.date(2026, 5, 20), "已批准"],
+                   ["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
+    assert m.leave()[1]["校验结果"] == "不通过" and m.leave()[1]["计为"] == "事假"
     assert m.summary()["事假天数"] == 3
+
+
+def test_lv_08_annual_leave_split_at_the_remaining_entitlement(month):
+    # HR report item 3: 参加工作 2012 -> 14 years -> 10 days, none used. 年休假 Mon 2 Nov .. Sat 21 Nov,
+    # applied 20 Oct, no punches: 18 workdays (Sundays 8 and 15 off). The first 10 workdays
+    # (2-7, 9-12 Nov) are 年休假; 13, 14, 16-21 Nov = 8 days 事假 × 200 = 1,600.
+    # 社保自理 (LV-11 counts 事假 and 病假): 8 ≤ 15 -> 否.
+    roster = person(work_start=dt.date(2012, 3, 1))
+    m = month(book(["001", "年休假", D(2), D(21), dt.date(2026, 10, 20), "已批准"], off=days(2, 21), roster=roster))
+    s = m.summary()
+    assert (s["年休假天数"], s["事假天数"], s["事假扣款"], s["旷工天数"]) == (10, 8, 1600, 0)
+    assert s["社保自理"] == "否"
+    row = m.leave()[0]
+    assert row["校验结果"] == "警告" and row["计为"] == "年休假10天、事假8天" and row["天数"] == 18
+    assert m.day(D(12))["请假"] == "年休假1天" and m.day(D(13))["请假"] == "事假1天"
 
 
 def test_lv_08_no_annual_leave_under_one_year(month):
@@ -215,6 +237,35 @@ def test_lv_09_no_balance_fails(month):
     m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}))
     assert m.leave()[0]["校验结果"] == "不通过"
     assert m.summary()["事假扣款"] == 200
+
+
+SUNDAY_8 = [["001", D(8), dt.time(8, 30), dt.time(16, 0), "是", "是", "调休"]]
+
+
+def test_lv_09_balance_in_scheduled_hours_with_partial_use(month):
+    # HR report item 4: Sunday 8 Nov approved 08:30-16:00 for time off, punched 08:25 / 16:05: 7.5 h banked.
+    # 调休 Fri 20 Nov 08:30-17:30: the day's sessions are 3.5 h + 4 h = 7.5 h -> fully covered, no 事假.
+    sunday = [["001", dt.datetime(2026, 11, 8, 8, 25)], ["001", dt.datetime(2026, 11, 8, 16, 5)]]
+    leave = ["001", "调休", dt.datetime(2026, 11, 20, 8, 30), dt.datetime(2026, 11, 20, 17, 30), D(10), "已批准"]
+    sheets = book(leave, off={D(20)}, overtime=SUNDAY_8)
+    sheets["打卡记录"] += sunday
+    m = month(sheets)
+    assert m.leave()[0]["校验结果"] == "通过"
+    s = m.summary()
+    assert (s["调休天数"], s["事假天数"], s["事假扣款"]) == (1, 0, 0)
+    # Approved only 08:30-12:30 (4 h banked): the morning (3.5 h) is 调休, the afternoon (4 h > 0.5 h left)
+    # 事假 half a day = 100; the 0.5 h stays in the balance.
+    sheets = book(leave, off={D(20)}, overtime=[SUNDAY_8[0][:3] + [dt.time(12, 30), "是", "是", "调休"]])
+    sheets["打卡记录"] += sunday
+    m = month(sheets)
+    s = m.summary()
+    assert (s["调休天数"], s["事假天数"], s["事假扣款"]) == (0.5, 0.5, 100)
+    assert m.leave()[0]["校验结果"] == "警告" and m.leave()[0]["计为"] == "调休0.5天、事假0.5天"
+    # 3 h banked (08:30-11:30): not even one session: the whole day is 事假 (200) and 不通过.
+    sheets = book(leave, off={D(20)}, overtime=[SUNDAY_8[0][:3] + [dt.time(11, 30), "是", "是", "调休"]])
+    sheets["打卡记录"] += sunday
+    m = month(sheets)
+    assert m.summary()["事假扣款"] == 200 and m.leave()[0]["校验结果"] == "不通过"
 
 
 def test_lv_09_no_borrowing_from_later_work(month):

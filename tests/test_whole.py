@@ -65,6 +65,11 @@ def assert_no_orphans(path):
     assert not dangling, dangling
 
 
+def assert_libreoffice_opens(path, tmp):
+    out = lo.convert(path, "ods", tmp / "lo-open", tmp / "lo-open-profile")
+    assert out.stat().st_size > 1000
+
+
 def problems(path):
     import python_calamine
 
@@ -279,6 +284,7 @@ def test_pivot_cache_and_chart_over_the_summary_follow_its_data_rows(tmp_path):
     assert any("图表" in p["问题"] for p in notes)
     assert audit_errors(book) <= errors_before
     assert_no_orphans(book)
+    assert_libreoffice_opens(book, tmp_path)
 
 
 # --- 3. a shared image; 5. HR's additions on a kaohe sheet; legacy workbooks ---------------------------------
@@ -337,6 +343,7 @@ def test_a_logo_shared_with_a_kaohe_sheet_stays_on_hr_sheet(tmp_path):
     notes = problems(path)
     assert any(p["工作表"] == "月度汇总" and "图片" in p["问题"] and "移除" in p["处理"] for p in notes)
     assert sum("旧版 kaohe" in p["问题"] for p in notes) == 1
+    assert_libreoffice_opens(path, tmp_path)
 
 
 def test_table_note_and_protection_added_by_hr_on_the_summary(tmp_path):
@@ -358,13 +365,13 @@ def test_table_note_and_protection_added_by_hr_on_the_summary(tmp_path):
     assert not [n for n in after if n.startswith(("xl/tables/", "xl/comments")) or n.endswith(".vml")]
     part = sheet_parts(book)["月度汇总"]
     assert re.search(rb'<sheetProtection\b[^>]*sheet="1"', after[part])
-    notes = {(p["工作表"], p["级别"]): p for p in problems(book) if p["工作表"] == "月度汇总"}
-    assert "汇总表" in notes[("月度汇总", "警告")]["问题"] or any(
-        "汇总表" in p["问题"] for p in problems(book))
-    assert any("批注" in p["问题"] for p in problems(book))
-    assert "保留" in notes[("月度汇总", "提示")]["处理"]
+    notes = [p for p in problems(book) if p["工作表"] == "月度汇总"]
+    assert any("汇总表" in p["问题"] and "移除" in p["处理"] and p["级别"] == "警告" for p in notes)
+    assert any("批注" in p["问题"] and "移除" in p["处理"] and p["级别"] == "警告" for p in notes)
+    assert any("保护" in p["问题"] and "保留" in p["处理"] and p["级别"] == "提示" for p in notes)
     assert audit_errors(book) <= errors_before
     assert_no_orphans(book)
+    assert_libreoffice_opens(book, tmp_path)
 
 
 # --- 4. a sheet of HR's with kaohe's name --------------------------------------------------------------------
@@ -386,6 +393,9 @@ def test_import_and_reconcile_sheets_of_hr_are_refused(tmp_path, capsys):
     wb = openpyxl.load_workbook(book)
     wb.create_sheet("打卡导入").append(["日期", "备注"])
     wb.create_sheet("核对").append(["人事核对记录"])
+    mapping = wb.create_sheet("人员对照")
+    for row in (["工号", "考勤号码"], ["001", "1"]):
+        mapping.append(row)
     wb.save(book)
     before = book.read_bytes()
     dat = tmp_path / "1_attlog.dat"
@@ -606,3 +616,71 @@ def test_pivot_on_the_summary_name_refreshes_on_load(tmp_path):
     source = cache.find(f"{{{MAIN}}}cacheSource/{{{MAIN}}}worksheetSource")
     assert cache.get("refreshOnLoad") == "1" and source.attrib == {"name": "月度汇总数据"}
     assert "月度汇总数据" in members(book)["xl/workbook.xml"].decode()
+
+
+# --- the same numbers whoever wrote the workbook ------------------------------------------------------------
+
+def summary_rows(path):
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("月度汇总").to_python()
+    return [r[:-1] for r in rows]  # 依据 aside, every column
+
+
+@pytest.mark.parametrize("kind", ["xlsxwriter", "libreoffice", "mac_1904_serials"])
+def test_numbers_equal_the_plain_workbooks(tmp_path, kind):
+    """ATT-04: 002 late 11 min on two days = 40 CNY, whatever tool wrote the workbook."""
+    emps, late = ("001", "002"), {"002": 2}
+    plain = write_book(tmp_path / "plain.xlsx", {"员工名册": [ROSTER_HEADER] + [person(e, f"员工{e}") for e in emps],
+                                                 "打卡记录": [["工号", "打卡时间"]] + punches(emps, late)})
+    assert run(plain) == 0
+    if kind == "libreoffice":
+        source = xw_book(tmp_path / "src" / "考勤.xlsx", emps, late) if (tmp_path / "src").mkdir() is None else None
+        book = lo.convert(source, "xlsx", tmp_path / "lo", tmp_path / "profile")
+    else:
+        book = xw_book(tmp_path / "考勤.xlsx", emps, late, date_1904=kind == "mac_1904_serials",
+                       serial_punches=kind == "mac_1904_serials")
+    assert run(book) == 0
+    expected = summary_rows(plain)
+    assert summary_rows(book) == expected
+    assert dict(zip(expected[0], expected[2]))["迟到早退罚款"] == 40
+    if kind == "libreoffice":  # and once more after LibreOffice saved kaohe's result
+        again = lo.convert(book, "xlsx", tmp_path / "lo2", tmp_path / "profile")
+        assert run(again) == 0
+        assert summary_rows(again) == expected
+
+
+def test_hr_custom_properties_stay_beside_kaohes_record(tmp_path):
+    from openpyxl.packaging.custom import StringProperty
+
+    book = xw_book(tmp_path / "考勤.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb.custom_doc_props.append(StringProperty(name="部门负责人", value="王经理"))
+    wb.save(book)
+    assert run(book) == 0
+    props = {p.name: p.value for p in openpyxl.load_workbook(book).custom_doc_props.props}
+    assert props["部门负责人"] == "王经理"
+    assert "月度汇总" in props["kaohe工作表"].split("/")
+    assert_no_orphans(book)
+
+
+@pytest.mark.parametrize("header,accepted", [(None, True), (["核对", "备注"], False)])
+def test_a_sheet_outside_the_record_is_kaohes_only_with_its_exact_header(tmp_path, header, accepted):
+    """E.g. 核对 written in Excel by the add-in's live path: exactly kaohe's header and a 运行记录 beside it."""
+    import pandas as pd
+
+    from kaohe.findings import InputRefused
+    from kaohe.workbook import contract as c
+    from kaohe.workbook.write import frame_spec
+
+    book = xw_book(tmp_path / "考勤.xlsx")
+    assert run(book) == 0
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet(c.RECONCILE.name).append(header or list(c.RECONCILE.headers))
+    wb.save(book)
+    spec = frame_spec(c.RECONCILE, pd.DataFrame(columns=[f for _, f in c.RECONCILE.columns]))
+    if accepted:
+        package.write_sheets(book, book, [spec], backup=False)
+    else:
+        with pytest.raises(InputRefused, match=c.RECONCILE.name):
+            package.write_sheets(book, book, [spec], backup=False)

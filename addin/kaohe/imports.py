@@ -798,6 +798,12 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
     return out
 
 
+def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> bool:
+    """Every new source (file name and fingerprint) is already in 打卡导入 and adds nothing to it."""
+    known = {(source_file(r[2]), r[3]) for r in stored}
+    return all(key in known for key in new) and merge_sources(stored, new) == merge_sources(stored, {})
+
+
 def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> list[tuple]:
     """Stored rows with each new source's rows in place of that source's earlier rows (same file name and
     fingerprint: importing the identical file again changes nothing; the same name with new content is a

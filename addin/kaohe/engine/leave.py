@@ -9,6 +9,12 @@ Decisions (docs/规则说明.md):
     - Missing proof (LV-02) gives 警告 and the leave counts as 事假 with every 事假 rule.
     - Eligibility and balance (LV-05 not regularised / outside the 3 months / over the days,
       LV-06 over the days, LV-08, LV-09) give 不通过 and the approved days count as 事假.
+    - Balance (LV-08 days left, LV-09 调休 hours) that covers part of a leave: the leave splits
+      at the balance, in whole sessions: the covered sessions keep the type, the rest is 事假
+      (警告; one row in 请假校验 says both parts). A balance below one session fails the whole
+      record as above. 调休 is measured in the scheduled hours of the sessions it covers.
+    - LV-01: a start far before its application date (beyond 事后补单) or far after it is a
+      likely typed date: 问题清单 错误 at the cell; the dates stand as typed.
     - 事假 past the yearly cap (LV-03) is 不通过; its days stay unpaid 事假.
     - Overlapping records (LV-12) are both 不通过 and neither covers anything.
     - A session is covered when its midpoint lies inside the leave; an end given as a bare
@@ -51,6 +57,7 @@ class Check:
     effective: bool = True
     counted_as: str = ""
     converted_by: str = ""
+    split_at: pd.Timestamp | None = None  # LV-08/LV-09: from here on the leave counts as 事假
 
     def add(self, result: str, rule: str, article: str, note: str) -> None:
         if SEVERITY[result] > SEVERITY[self.result]:
@@ -120,10 +127,13 @@ def normalise(leave: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_accrual: dict[str, list],
-             policy: Policy, cell) -> tuple[pd.DataFrame, list]:
+             policy: Policy, cell, counter=None) -> tuple[pd.DataFrame, list]:
     """Check every leave record; returns the records with result columns, and findings.
 
-    ``count_days(emp, kind, start, end)`` counts days by a type's rule;
+    ``count_days(emp, kind, start, end)`` counts days by a type's rule; ``counter`` (a
+    pay.DayCounter) measures scheduled hours and splits a leave at the balance (LV-08, LV-09);
+    without it 调休 counts 日工作小时 a day and a leave beyond its balance is not split.
+    A split record gives a second row (``part_of`` = the record's index) for its 事假 part;
     ``time_off_accrual[emp]`` lists ``(date, hours)`` of approved time-off overtime worked;
     ``cell(field, row)`` gives a cell address of the 请假记录 sheet.
     """
@@ -178,12 +188,15 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
             ck = checks[r.Index]
             if not ck.effective or person is None:
                 continue
-            _check_type(r, ck, person, group, checks, count_days, time_off_accrual.get(emp, []), policy)
+            _check_type(r, ck, person, group, checks, count_days, time_off_accrual.get(emp, []), policy, counter)
 
     # Pass 2: 事假 notice and yearly cap over everything that counts as 事假.
     used: dict[tuple[str, int], float] = {}
     for r in f.itertuples():
         ck = checks[r.Index]
+        if ck.effective and ck.split_at is not None:  # the 事假 part of a split record counts toward the cap
+            key = (r.emp, r.start.year)
+            used[key] = used.get(key, 0.0) + count_days(r.emp, c.LEAVE_PERSONAL, ck.split_at, r.end_eff)
         if not ck.effective or ck.counted_as != c.LEAVE_PERSONAL:
             continue
         days = count_days(r.emp, c.LEAVE_PERSONAL, r.start, r.end_eff)
@@ -211,16 +224,37 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
         if r.cut_by_return:
             ck.notes.append(f"ATT-10 第二十四条: {r.returned:%Y-%m-%d} 销假返岗")
         rules = ck.rules + [x for x in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if x and x not in ck.rules]
+        label = kind
+        if ck.split_at is not None:
+            own = count_days(r.emp, kind, r.start, ck.split_at)
+            label = f"{kind}{own:g}天、{c.LEAVE_PERSONAL}{days - own:g}天"
         rows.append({"index": r.Index, "counted_as": kind, "days": days, "result": ck.result,
                      "note": "；".join(ck.notes) if ck.notes else "符合规定", "basis": " ".join(rules),
-                     "effective": ck.effective, "converted_by": ck.converted_by})
-    cols = ["index", "counted_as", "days", "result", "note", "basis", "effective", "converted_by"]
+                     "effective": ck.effective, "converted_by": ck.converted_by, "label": label,
+                     "split_at": ck.split_at if ck.split_at is not None else pd.NaT})
+    cols = ["index", "counted_as", "days", "result", "note", "basis", "effective", "converted_by", "label", "split_at"]
     out = f.join(pd.DataFrame(rows, columns=cols).set_index("index"))
     out["effective"] = out["effective"].astype(bool)
+    out["part_of"] = np.nan
+    out = _split_parts(out)
     for r in out[out["effective"] & (out["counted_as"] != out["type"])].itertuples():
-        findings.append(Finding(sheet, cell("type", r.row), f"{r.type}按事假计算", "计入事假天数和事假扣款",
-                                r.converted_by, "", c.LEVEL_WARNING))
+        part = not pd.isna(r.part_of)
+        what = f"{r.type}超出的部分按事假计算" if part else f"{r.type}按事假计算"
+        findings.append(Finding(sheet, cell("type", r.row), what, "计入事假天数和事假扣款",
+                                r.converted_by, "", c.LEVEL_WARNING, r.emp))
     return out, findings
+
+
+def _split_parts(out: pd.DataFrame) -> pd.DataFrame:
+    """A record split at its balance ends there; its 事假 part becomes a row of its own (``part_of``)."""
+    split = out[out["split_at"].notna() & out["effective"]]
+    if split.empty:
+        return out
+    parts = split.assign(start=split["split_at"], counted_as=c.LEAVE_PERSONAL, part_of=split.index.astype(float),
+                         cut_by_return=False)
+    parts.index = range(int(out.index.max()) + 1, int(out.index.max()) + 1 + len(parts))
+    out.loc[split.index, "end_eff"] = split["split_at"]
+    return pd.concat([out, parts])
 
 
 def _check_dates(r, ck: Check, policy: Policy, findings: list, cell) -> None:
@@ -242,7 +276,7 @@ def _check_dates(r, ck: Check, policy: Policy, findings: list, cell) -> None:
                             "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", c.LEVEL_ERROR, r.emp))
 
 
-def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy: Policy) -> None:
+def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy: Policy, counter=None) -> None:
     start = r.start
     applied = r.applied if r.applied is not None and not pd.isna(r.applied) else None
     ahead = (start.date() - applied).days if applied else None
@@ -284,25 +318,47 @@ def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy
         service_start = _date(person["work_start"]) or _date(person["hired"])
         if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > start.date():
             return _fail(ck, "LV-08", "第三十五条", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
-        taken = sum(count_days(r.emp, c.LEAVE_ANNUAL, o.start, o.end_eff) for o in same_year.itertuples()
-                    if o.Index != r.Index and o.start < start and checks.get(o.Index)
-                    and checks[o.Index].effective and checks[o.Index].counted_as == c.LEAVE_ANNUAL)
+        taken = sum(count_days(r.emp, c.LEAVE_ANNUAL, o.start, _own_end(o, checks))
+                    for o in _earlier(same_year, r, checks, c.LEAVE_ANNUAL))
         days = count_days(r.emp, r.type, start, r.end_eff)
         if taken + days > entitled:
-            return _fail(ck, "LV-08", "第三十五条",
-                         f"本年应休{entitled:g}天，已休{taken:g}天，本次{days:g}天超出")
+            fact = f"本年应休{entitled:g}天，已休{taken:g}天，本次{days:g}天超出"
+            cut = counter.cut(r.emp, start, r.end_eff, days=entitled - taken) if counter and entitled > taken else None
+            return _split(ck, cut, start, "LV-08", "第三十五条", fact)
         ck.add(c.CHECK_PASS, "LV-08", "第三十五条", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
     elif r.type == c.LEAVE_TIME_OFF:
+        def hours(emp, a, b):
+            return counter.hours(emp, a, b) if counter else count_days(emp, c.LEAVE_TIME_OFF, a, b) * policy.hours_per_day
         accrued = sum(h for d, h in accrual if d < start.normalize())
-        taken = sum(count_days(r.emp, c.LEAVE_TIME_OFF, o.start, o.end_eff) * policy.hours_per_day
-                    for o in group.itertuples()
-                    if o.Index != r.Index and o.start < start and checks.get(o.Index)
-                    and checks[o.Index].effective and checks[o.Index].counted_as == c.LEAVE_TIME_OFF)
-        need = count_days(r.emp, r.type, start, r.end_eff) * policy.hours_per_day
+        taken = sum(hours(r.emp, o.start, _own_end(o, checks)) for o in _earlier(group, r, checks, c.LEAVE_TIME_OFF))
+        need = hours(r.emp, start, r.end_eff)
         if taken + need > accrued:
-            return _fail(ck, "LV-09", "第三十六条",
-                         f"调休余额不足：此前累计{accrued:g}小时，已用{taken:g}小时，本次需{need:g}小时")
+            fact = f"调休余额不足：此前累计{accrued:g}小时，已用{taken:g}小时，本次需{need:g}小时"
+            cut = counter.cut(r.emp, start, r.end_eff, hours=accrued - taken) if counter and accrued > taken else None
+            return _split(ck, cut, start, "LV-09", "第三十六条", fact)
         ck.add(c.CHECK_PASS, "LV-09", "第三十六条", f"调休余额{accrued - taken:g}小时，本次用{need:g}小时")
+
+
+def _earlier(group, r, checks, kind: str):
+    """The employee's effective records of ``kind`` that start before ``r``."""
+    return [o for o in group.itertuples() if o.Index != r.Index and o.start < r.start and checks.get(o.Index)
+            and checks[o.Index].effective and checks[o.Index].counted_as == kind]
+
+
+def _own_end(o, checks) -> pd.Timestamp:
+    """Where a record stops counting as its own type (its split point, else its end)."""
+    at = checks[o.Index].split_at
+    return o.end_eff if at is None else at
+
+
+def _split(ck: Check, cut, start, rule: str, article: str, fact: str) -> None:
+    """LV-08/LV-09 balance: the whole sessions the balance covers keep the type, the rest is 事假 (警告);
+    with no whole session covered, the record fails as a whole (不通过)."""
+    if cut is None or cut <= start:
+        return _fail(ck, rule, article, fact)
+    ck.add(c.CHECK_WARN, rule, article, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
+    ck.split_at = cut
+    ck.converted_by = rule
 
 
 def _fail(ck: Check, rule: str, article: str, note: str) -> None:

@@ -37,6 +37,7 @@ class DayCounter:
                  first: dt.date, last: dt.date, rota: pd.DataFrame, shifts: pd.DataFrame):
         self.policy = policy
         self.index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.hours_index: dict[str, np.ndarray] = {}  # cumulative scheduled hours of the sessions (LV-09)
         f = lv.normalise(leave.dropna(subset=["emp", "start", "end"])) if len(leave) else leave
         people = roster[roster["emp"].isin(f["emp"])] if len(f) else roster.iloc[:0]
         if len(people):
@@ -47,16 +48,46 @@ class DayCounter:
             sessions = sessions.sort_values(["emp", "mid"])
             for emp, g in sessions.groupby("emp"):
                 self.index[emp] = (g["mid"].to_numpy(), np.concatenate([[0.0], np.cumsum(g["weight"].to_numpy())]))
+                hours = ((g["end"] - g["start"]) / pd.Timedelta(hours=1)).to_numpy()
+                self.hours_index[emp] = np.concatenate([[0.0], np.cumsum(hours)])
 
     def count(self, emp: str, kind: str, start, end) -> float:
         if pd.isna(start) or pd.isna(end):
             return 0.0
         if kind in lv.CALENDAR_TYPES:
             return lv.calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
+        mids, cum, i, j = self._sessions(emp, start, end)
+        return float(cum[j] - cum[i])
+
+    def _sessions(self, emp: str, start, end):
+        """The employee's session mids and cumulative weights, and the range [i, j) a leave covers."""
         mids, cum = self.index.get(emp, (np.array([], dtype="datetime64[ns]"), np.array([0.0])))
         i = np.searchsorted(mids, np.datetime64(pd.Timestamp(start)), "left")
         j = np.searchsorted(mids, np.datetime64(pd.Timestamp(end)), "left")
+        return mids, cum, i, j
+
+    def hours(self, emp: str, start, end) -> float:
+        """LV-09: the scheduled hours of the sessions a leave covers (a day is that day's hours, 7.5 by default)."""
+        if pd.isna(start) or pd.isna(end):
+            return 0.0
+        _, _, i, j = self._sessions(emp, start, end)
+        cum = self.hours_index.get(emp, np.array([0.0]))
         return float(cum[j] - cum[i])
+
+    def cut(self, emp: str, start, end, *, days: float | None = None, hours: float | None = None) -> pd.Timestamp:
+        """Where to split a workday leave so the part before covers the most whole sessions worth at
+        most ``days`` (or scheduled ``hours``): the middle of the first session left over (``start``
+        when not even the first fits, ``end`` when everything does). LV-08, LV-09."""
+        mids, cum, i, j = self._sessions(emp, start, end)
+        if hours is not None:
+            cum, limit = self.hours_index.get(emp, np.array([0.0])), hours
+        else:
+            limit = days
+        used = cum[i:j + 1] - cum[i]
+        k = int(np.searchsorted(used, limit + 1e-9, "right")) - 1
+        if k <= 0:
+            return pd.Timestamp(start)
+        return pd.Timestamp(end) if i + k >= j else pd.Timestamp(mids[i + k])
 
 
 def person_leave_days(kind: str, start, end_eff, calendar: Calendar, policy: Policy, gender: str | None = None,
@@ -280,16 +311,16 @@ def _basis(r, wage: float, hospital: float, social_days: float, policy: Policy) 
 
 
 def leave_check_frame(records: pd.DataFrame, roster: pd.DataFrame, t: Table) -> pd.DataFrame:
-    """请假校验: one row per leave record, in sheet order."""
+    """请假校验: one row per leave record, in sheet order (a record split at its balance says both parts)."""
     if records.empty:
         return pd.DataFrame(columns=["emp", "name", "type", "start", "end", "days", "counted_as", "result", "note",
                                      "basis", "source"])
     names = dict(zip(roster["emp"], roster["name"]))
-    f = records.sort_values("row", kind="stable")
+    f = records[records["part_of"].isna()].sort_values("row", kind="stable")
     return pd.DataFrame({
         "emp": f["emp"], "name": [names.get(e, "") for e in f["emp"]], "type": f["type"],
         "start": f["start"], "end": f["end"], "days": f["days"].astype(float),
-        "counted_as": f["counted_as"].where(f["effective"], ""),
+        "counted_as": f["label"].where(f["effective"], ""),
         "result": f["result"], "note": f["note"], "basis": f["basis"],
         "source": [f"{t.sheet}!{t.cell('emp', r)}" for r in f["row"]],
     }).reset_index(drop=True)

@@ -350,8 +350,10 @@ def _check_sheets(parts: Parts, src: Path, existing: list[_Sheet], specs: list[S
                            f"the workbook structure is locked; kaohe would add sheets {', '.join(added)}")
     record = read_record(parts)
     legacy = record is None and c.RUN_LOG.name in names
+    # Not in the record (an earlier kaohe, or the live path in Excel wrote it): kaohe's exact header row and
+    # a 运行记录 beside it still make it kaohe's.
     foreign = [s.name for s in specs if s.name in names and s.name not in (record or ())
-               and not ((legacy or s.name in c.READ_BACK_SHEETS) and _header_matches(src, s))]
+               and not ((c.RUN_LOG.name in names or s.name in c.READ_BACK_SHEETS) and _header_matches(src, s))]
     if foreign:
         raise InputRefused(f"工作表“{foreign[0]}”已存在，但不是 kaohe 生成的，kaohe 不会覆盖它；请把它改名后再运行",
                            f"sheet '{foreign[0]}' exists and was not written by kaohe; rename it and run again")
