@@ -18,7 +18,7 @@ from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
-from kaohe.findings import InputRefused
+from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, InputRefused
 from kaohe.outcome import JobResult
 from kaohe.periods import month_or_refuse as _month_or_refuse
 from kaohe.workbook import contract as c
@@ -27,7 +27,7 @@ from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
-                                  wide_print)
+                                  typed_ids, wide_print)
 
 
 def errors(findings) -> int:
@@ -158,7 +158,7 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
         raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
-    findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
+    findings.extend(f for f in found if f.rule.startswith(rule_family) or f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))
     roster = prepare_roster(data.tables[c.ROSTER.name], findings)
     return data, findings, policy, roster
 
@@ -254,6 +254,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
                                    company=policy.company_name, kpi_left_out=left_out)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
+    for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
+        typed_ids(sheet, roster_ids(data.tables))
     finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)
