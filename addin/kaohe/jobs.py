@@ -27,7 +27,7 @@ from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
-                                  wide_print)
+                                  typed_ids, wide_print)
 
 
 def errors(findings) -> int:
@@ -253,6 +253,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
                                    company=policy.company_name)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
+    for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
+        typed_ids(sheet, roster_ids(data.tables))
     finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)

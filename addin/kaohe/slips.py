@@ -6,7 +6,7 @@ rule), the money lines with their rule IDs, totals equal to 月度汇总 (the fr
 closed month), “本人确认以上考勤记录无误”, a signature and date line and a line for an objection.
 
 Layout decision: the slips are a new workbook (nothing of HR's), written with openpyxl, which
-sets what a printed form needs — fixed row heights, manual page breaks, merged lines. Pages are
+sets what a printed form needs — fixed row heights, manual page breaks, borders. Pages are
 made here, not by the spreadsheet: at most ``PAGE_ROWS`` rows of fixed height per page, so a
 long month continues on a page of its own with the header repeated (续页), and the PDF
 LibreOffice prints has one page per employee plus those continuation pages.
@@ -63,11 +63,14 @@ def _punches(r) -> str:
     return " ".join("--:--" if pd.isna(v) or v is None else f"{v:%H:%M}" for v in (r.am_in, r.am_out, r.pm_in, r.pm_out))
 
 
-def events(daily: pd.DataFrame, emp: str) -> list[tuple]:
-    """The employee's days with an event: (日期, 星期, 打卡, 说明, 罚款)."""
-    d = daily[(daily["emp"] == emp) & (daily["note"].fillna("") != "")]
-    return [(f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r), _with_leave_rule(r.note), float(r.fine or 0))
-            for r in d.itertuples(index=False)]
+def events(daily: pd.DataFrame) -> dict[str, list[tuple]]:
+    """Each employee's days with an event: (日期, 星期, 打卡, 说明, 罚款), by 工号."""
+    d = daily[daily["note"].fillna("") != ""]
+    out: dict[str, list[tuple]] = {}
+    for r in d.itertuples(index=False):
+        out.setdefault(r.emp, []).append((f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r),
+                                          _with_leave_rule(r.note), float(r.fine or 0)))
+    return out
 
 
 def _with_leave_rule(note: str) -> str:
@@ -106,20 +109,27 @@ def pages(n_events: int) -> list[int]:
 
 
 class _Sheet:
-    """Row-by-row writer of the slips sheet (openpyxl), with the styles of the form."""
+    """Row-by-row writer of the slips sheet (openpyxl), with the styles of the form.
+
+    No merged cells (openpyxl checks each new merge against all earlier ones: quadratic for a
+    thousand slips): a line of text overflows into the empty cells to its right, and a boxed
+    group of columns (项目 over A:B) gets one box drawn around the group.
+    """
 
     def __init__(self, ws):
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         self.ws, self.r = ws, 0
-        thin = Side(style="thin")
-        self.box = Border(left=thin, right=thin, top=thin, bottom=thin)
+        thin, none = Side(style="thin"), Side()
+        self.borders = {(first, last): Border(left=thin if first else none, right=thin if last else none, top=thin,
+                                              bottom=thin) for first in (True, False) for last in (True, False)}
         self.bold, self.title = Font(name="等线", bold=True, size=11), Font(name="等线", bold=True, size=15)
         self.plain = Font(name="等线", size=11)
         self.fill = PatternFill("solid", fgColor="DDEBF7")
-        self.left, self.center = Alignment(vertical="center"), Alignment(horizontal="center", vertical="center")
+        self.left = Alignment(vertical="center")
 
-    def row(self, values=(), *, merge: str | None = None, font=None, boxed=False, fill=False, money_col=None):
+    def row(self, values=(), *, font=None, boxes: str | None = None, fill=False, money_col=None):
+        """One line; ``boxes`` like "A:B,C:C,D:E" draws a box around each group of columns."""
         self.r += 1
         r = self.r
         self.ws.row_dimensions[r].height = ROW_HEIGHT
@@ -131,21 +141,21 @@ class _Sheet:
             cell.alignment = self.left
             if money_col is not None and i == money_col:
                 cell.number_format = '"¥"#,##0.00'
-        if boxed:
-            for col in range(1, 6):
+        for group in (boxes.split(",") if boxes else ()):
+            a, b = (ord(x) - 64 for x in group.split(":"))
+            for col in range(a, b + 1):
                 cell = self.ws.cell(row=r, column=col)
-                cell.border = self.box
+                cell.border = self.borders[(col == a, col == b)]
                 if fill:
                     cell.fill = self.fill
-        if merge:
-            for part in merge.split(","):
-                a, b = part.split(":")
-                self.ws.merge_cells(f"{a}{r}:{b}{r}")
 
     def page_break(self):
         from openpyxl.worksheet.pagebreak import Break
 
         self.ws.row_breaks.append(Break(id=self.r))
+
+
+EVENT_BOXES, MONEY_BOXES = "A:A,B:B,C:C,D:D,E:E", "A:B,C:C,D:E"
 
 
 def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str = "") -> int:
@@ -154,27 +164,27 @@ def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]
     start = 0
     for k, count in enumerate(chunks):
         cont = f"　（续页 {k + 1}/{len(chunks)}）" if len(chunks) > 1 else ""
-        sheet.row([title], merge=f"A:{LAST}", font=sheet.title)
+        sheet.row([title], font=sheet.title)
         sheet.row([f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"],
-                  merge=f"A:{LAST}", font=sheet.bold)
-        sheet.row([warning] if warning else (), merge=f"A:{LAST}" if warning else None, font=sheet.bold)
-        sheet.row(c.SLIP_EVENT_HEADERS, font=sheet.bold, boxed=True, fill=True)
+                  font=sheet.bold)
+        sheet.row([warning] if warning else (), font=sheet.bold)
+        sheet.row(c.SLIP_EVENT_HEADERS, font=sheet.bold, boxes=EVENT_BOXES, fill=True)
         for ev in evs[start:start + count]:
-            sheet.row(ev, boxed=True, money_col=4)
+            sheet.row(ev, boxes=EVENT_BOXES, money_col=4)
         if not evs:
-            sheet.row([NO_EVENTS], merge=f"A:{LAST}")
+            sheet.row([NO_EVENTS])
         start += count
         if k < len(chunks) - 1:
             sheet.page_break()
-    sheet.row([summary_line(row)], merge=f"A:{LAST}")
-    sheet.row(c.SLIP_MONEY_HEADERS, merge="A:B,D:E", font=sheet.bold, boxed=True, fill=True)
+    sheet.row([summary_line(row)])
+    sheet.row(c.SLIP_MONEY_HEADERS, font=sheet.bold, boxes=MONEY_BOXES, fill=True)
     for item, amount, basis in money_lines(row):
-        sheet.row((item, None, amount, basis, None), merge="A:B,D:E", boxed=True, money_col=2)
+        sheet.row((item, None, amount, basis, None), boxes=MONEY_BOXES, money_col=2)
     sheet.row()
-    sheet.row([CONFIRM], merge=f"A:{LAST}", font=sheet.bold)
-    sheet.row([SIGN], merge=f"A:{LAST}")
-    sheet.row([OBJECTION], merge=f"A:{LAST}")
-    sheet.row([BLANK_LINE], merge=f"A:{LAST}")
+    sheet.row([CONFIRM], font=sheet.bold)
+    sheet.row([SIGN])
+    sheet.row([OBJECTION])
+    sheet.row([BLANK_LINE])
     return len(chunks)
 
 
@@ -197,11 +207,11 @@ def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: s
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet = _Sheet(ws)
     title = f"{company} 个人考勤确认单".strip()
-    total = 0
+    total, by_emp = 0, events(daily)
     for i, (_, row) in enumerate(monthly.iterrows()):
         if i:
             sheet.page_break()
-        total += _write_employee(sheet, title, month, row, events(daily, row["emp"]), warning)
+        total += _write_employee(sheet, title, month, row, by_emp.get(row["emp"], []), warning)
     ws.print_area = f"A1:{LAST}{max(sheet.r, 1)}"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~kaohe-slips-", suffix=".xlsx")
     os.close(fd)
