@@ -18,7 +18,7 @@ from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
-from kaohe.findings import InputRefused
+from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, InputRefused
 from kaohe.outcome import JobResult
 from kaohe.periods import month_or_refuse as _month_or_refuse
 from kaohe.workbook import contract as c
@@ -158,7 +158,7 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
         raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
-    findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
+    findings.extend(f for f in found if f.rule.startswith(rule_family) or f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))
     roster = prepare_roster(data.tables[c.ROSTER.name], findings)
     return data, findings, policy, roster
 

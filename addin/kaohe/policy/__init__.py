@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from kaohe.findings import Finding
+from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, Finding
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -256,13 +256,13 @@ def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]
             continue
         info = PARAMS_BY_KEY.get(key)
         if info is None:
-            findings.append(Finding(sheet, cell, f"未知参数“{key}”", "忽略此行", level="警告"))
+            findings.append(Finding(sheet, cell, f"未知参数“{key}”", "忽略此行", level="警告", code=RULES_UNKNOWN_KEY))
             continue
         try:
             changes[info.name] = parse_value(info, raw)
         except ValueError as exc:
             findings.append(Finding(sheet, cell, f"参数“{key}”的值“{raw}”无效：{exc}",
-                                    f"沿用默认值 {render(info)}", rule=info.rule, article=info.article))
+                                    f"沿用默认值 {render(info)}", rule=info.rule, article=info.article, code=RULES_BAD_VALUE))
     policy = dataclasses.replace(DEFAULT, **changes)
     findings.extend(compliance_findings(policy, sheet))
     return policy, findings
