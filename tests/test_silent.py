@@ -303,3 +303,22 @@ def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsy
     wb.active["A1"] = "改过"
     wb.save(out)
     assert main(["send", str(out), "--to", "fin@example.com", "--unclosed"]) == 2  # changed since: refused
+
+
+# --- decision: a blank 转正日期 is hire date + 6 months (劳动合同法第十九条), with a 提示 ---------------------
+
+def test_LV_05_blank_regular_date_is_hire_plus_six_months(tmp_path):
+    thu, fri = dt.datetime(2026, 11, 19, 8, 30), dt.datetime(2026, 11, 20, 17, 30)
+    roster = [ROSTER_HEADER, person("001", "甲", hired=dt.date(2026, 8, 1)), person("002", "乙", hired=dt.date(2026, 3, 1))]
+    leave = [LEAVE_HEADER, ["001", "婚假", thu, fri, dt.date(2026, 11, 2), "已批准", "有"],
+             ["002", "婚假", thu, fri, dt.date(2026, 11, 2), "已批准", "有"]]
+    book = attendance_book(tmp_path, 员工名册=roster, 请假记录=leave, 打卡记录=november_punches(
+        "001", "002", skip=(thu.date(), fri.date())))
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    m = summary_of(book)
+    # 甲: regular only from 2027-02-01, so no 婚假 (LV-05): 2 days 事假 = 400. 乙: regular from 2026-09-01: 婚假, paid.
+    assert (m["001"]["婚假天数"], m["001"]["事假天数"], m["001"]["事假扣款"]) == (0, 2, 400)
+    assert (m["002"]["婚假天数"], m["002"]["事假扣款"], m["002"]["旷工扣款"]) == (2, 0, 0)
+    notes = [(r["单元格"], r["级别"], r["问题"]) for r in rows_of(book, "问题清单") if "转正日期为空" in r["问题"]]
+    assert ("A2", "提示", "转正日期为空：按入职（2026-08-01）后6个月，2027-02-01起视为已转正") in notes
+    assert ("A3", "提示", "转正日期为空：按入职（2026-03-01）后6个月，2026-09-01起视为已转正") in notes

@@ -78,6 +78,8 @@ class Policy:
     marriage_leave_days: float = _p(3.0, "婚假天数", "LV-05", "第三十二条", "转正员工婚假天数")
     marriage_notice_days: int = _p(7, "婚假提前天数", "LV-05", "第三十二条", "婚假须提前申请的天数", "int")
     marriage_window_months: int = _p(3, "婚假登记后月数", "LV-05", "第三十二条", "婚假须在结婚登记后此月数内开始", "int")
+    probation_months: int = _p(6, "试用期月数", "LV-05", "劳动合同法第十九条",
+                               "转正日期为空时，入职满此月数（法定最长试用期）视为已转正", "int")
     # LV-06 第三十三条.
     bereavement_leave_days: float = _p(3.0, "丧假天数", "LV-06", "第三十三条", "丧假日历天数（含休息日和节假日）")
     # LV-07 第三十四条.
