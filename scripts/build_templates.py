@@ -23,7 +23,7 @@ TEMPLATE_YEAR = 2026
 
 def build(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_template(kind, folder / name, year=TEMPLATE_YEAR) for kind, name in TEMPLATES.items()]
+    return [write_template(kind, folder / name, year=TEMPLATE_YEAR, force=True) for kind, name in TEMPLATES.items()]
 
 
 def main() -> int:

@@ -44,6 +44,10 @@ def test_id_written_as_the_roster_typed_it_so_payroll_vlookup_finds_it(tmp_path)
     assert lo["B2"].value == -20 and lo["B3"].value == 0  # 1: one late arrival, ATT-04 fine 20
     # the figures HR checked can still be closed (工号 1 read back from 月度汇总 is the same person)
     assert main(["close", str(book), "--month", "2026-11", "--by", "王会计", "-q"]) == 0
+    assert main(["finance", str(book), "--month", "2026-11", "--out", str(tmp_path / "财务.xlsx"), "-q"]) == 0
+    rows = list(openpyxl.load_workbook(tmp_path / "财务.xlsx").worksheets[0].iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r[0] == "工号")
+    assert [r[0] for r in rows[header + 1:header + 3]] == [1, "002"]
 
 
 def test_ATT_11_rest_day_punches_shown_in_daily_and_on_the_slip(tmp_path):
@@ -65,7 +69,7 @@ def test_ATT_11_rest_day_punches_shown_in_daily_and_on_the_slip(tmp_path):
         (dt.time(8, 55), dt.time(12, 5), None, None)
     assert sunday["迟到分钟"] == 0 and sunday["罚款"] == 0  # shown, not judged: a rest day has no schedule
     result = compute_month(read_book(book).tables, "2026-11")
-    slip = next(e for e in events(result.daily, "001") if e[0] == "11-08")
+    slip = next(e for e in events(result.daily)["001"] if e[0] == "11-08")
     assert slip[2] == "08:55 12:05 --:-- --:--"
 
 

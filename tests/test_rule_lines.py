@@ -262,3 +262,14 @@ def test_input_problems_in_holidays_exceptions_and_proxy_sheets():
     assert cells[("代打卡记录", "A2")].rule == "ATT-07"
     # the unapproved exception leaves the 上午下班 punch missing, and the 下午上班 one: 2 missing punches
     assert m.day(D(2))["缺卡次数"] == 2
+
+
+def test_findings_that_code_selects_carry_a_code():
+    from kaohe.findings import NOT_RANKED, RULES_BAD_VALUE, RULES_UNKNOWN_KEY
+    from kaohe.policy import policy_from_rows
+
+    r = kpi_month([["2026-11", "001", 0.6, 100, 40], ["2026-11", "002", 0.4, None, 20]])
+    assert {f.emp or f.cell for f in r.findings if f.code == NOT_RANKED} == {"B3", "003", "004"}
+    _, found = policy_from_rows([("B2", "迟到罚款金额", 50), ("B3", "迟到早退罚款", "五十")], "规则")
+    assert [f.code for f in found[:2]] == [RULES_UNKNOWN_KEY, RULES_BAD_VALUE]
+

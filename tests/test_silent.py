@@ -155,3 +155,170 @@ def test_LV_01_LEAVECHECK_reads_the_same_vocabulary():
     assert f.LEAVECHECK("事假", day, day, applied, "审批通过") == "通过"
     assert f.LEAVECHECK("事假", day, day, applied, "口头同意").startswith("不通过：LV-01")
     assert f.LEAVECHECK("事假", day, day, applied, None).startswith("不通过：LV-01")  # blank = pending
+
+
+# --- case 3: a month with no punches is refused, never billed as total absence ----------------------------
+
+def test_ATT_06_a_month_without_punches_is_refused(tmp_path, capsys):
+    october = [["工号", "打卡时间"]] + [r for d in workdays(2026, 10) for r in full_day("001", d)]
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person()], 打卡记录=october)
+    before = book.read_bytes()
+    for args in (["compute-month", str(book), "--month", "2026-01"],
+                 ["finance", str(book), "--month", "2026-01", "--out", str(tmp_path / "fin")],
+                 ["reconcile", str(book), str(book), "--month", "2026-01"]):
+        assert main(args + ["-q"]) == 2
+        err = capsys.readouterr().err
+        assert "错误：打卡记录和打卡导入中没有 2026-01 的打卡（已有 2026-10-01 至 2026-10-31）" in err
+    assert book.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["考勤.xlsx"]
+
+
+def test_LV_01_check_leave_validates_next_months_request(tmp_path):
+    """No December punches yet (and 002 hired in December): check-leave still validates the request."""
+    dec = dt.datetime(2026, 12, 10, 8, 30), dt.datetime(2026, 12, 10, 17, 30)
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person(), person("002", "李四", hired=dt.date(2026, 12, 1))],
+                           打卡记录=november_punches("001"),
+                           请假记录=[LEAVE_HEADER, ["001", "年假", *dec, dt.date(2026, 11, 20), "同意", None]])
+    assert main(["check-leave", str(book), "-q"]) == 0
+    check = rows_of(book, "请假校验")
+    assert [(r["假别"], r["计为"], r["校验结果"], r["天数"]) for r in check] == [("年休假", "年休假", "通过", 1)]
+
+
+def test_ATT_06_someone_without_a_punch_all_month_is_a_warning(tmp_path):
+    book = attendance_book(tmp_path, 打卡记录=november_punches("001"))
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    # 002 is due 25 days in November 2026 (30 days minus 5 Sundays): 25 × 200 = 5000 旷工扣款 — stands.
+    assert (summary_of(book)["002"]["旷工天数"], summary_of(book)["002"]["旷工扣款"]) == (25, 5000)
+    found = [r for r in rows_of(book, "问题清单") if "整月无打卡" in r["问题"]]
+    assert [(r["工作表"], r["级别"], r["工号"], r["姓名"]) for r in found] == [("打卡记录", "警告", "002", "李四")]
+
+
+# --- case 5: lost leading zeros ----------------------------------------------------------------------------
+
+def test_ATT_03_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
+    punches = [["工号", "打卡时间"]]
+    for d in workdays(2026, 11):
+        punches += [[1, ts] for _, ts in full_day("001", d)] + [["００２", ts] for _, ts in full_day("002", d)]
+    book = attendance_book(tmp_path, 打卡记录=punches)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    problems = rows_of(book, "问题清单")
+    one = [r for r in problems if r["单元格"] == "A2"]
+    assert [(r["问题"], r["级别"]) for r in one] == [("工号“1”不在员工名册中，是否为“001”？（100条打卡）", "错误")]
+    assert any(r["问题"].startswith("工号“００２”不在员工名册中，是否为“002”？") for r in problems)
+    # The punches are not guessed onto 001: it is charged the month, and says so.
+    assert summary_of(book)["001"]["旷工扣款"] == 5000
+    assert any("整月无打卡" in r["问题"] and r["工号"] == "001" for r in problems)
+
+
+# --- case 4: an Excel Table's total row is not an employee and not a punch ----------------------------------
+
+def test_ATT_03_table_total_rows_are_skipped_with_a_note(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "考勤.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    day, stamp = wb.add_format({"num_format": "yyyy-mm-dd"}), wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    roster = wb.add_worksheet("员工名册")
+    people = [["001", "张三", "客服部", dt.datetime(2020, 1, 1), 4350], ["002", "李四", "客服部", dt.datetime(2020, 1, 1), 4350]]
+    roster.add_table("A1:E4", {"data": people, "total_row": True, "columns": [
+        {"header": "工号", "total_string": "汇总"}, {"header": "姓名"}, {"header": "部门"},
+        {"header": "入职日期", "format": day}, {"header": "岗位基本工资", "total_function": "sum"}]})
+    punches = [[e, ts] for e in ("001", "002") for d in workdays(2026, 11) for _, ts in full_day(e, d)]
+    sheet = wb.add_worksheet("打卡记录")
+    last = len(punches) + 2  # header, the punches, the total row
+    sheet.add_table(f"A1:B{last}", {"data": punches, "total_row": True, "columns": [
+        {"header": "工号"}, {"header": "打卡时间", "format": stamp, "total_function": "count"}]})
+    wb.close()
+    assert main(["compute-month", str(path), "--month", "2026-11", "-q"]) == 0
+    money = summary_of(path)
+    assert sorted(money) == ["001", "002", "合计"]  # no employee “汇总”
+    assert money["合计"]["旷工扣款"] == 0 and money["合计"]["调整合计"] == 0
+    notes = {(r["工作表"], r["单元格"]): r["级别"] for r in rows_of(path, "问题清单") if "汇总" in r["问题"]}
+    assert notes == {("员工名册", "A4"): "提示", ("打卡记录", f"A{last}"): "提示"}
+
+
+def test_ATT_03_a_total_row_typed_by_hand_is_skipped(tmp_path):
+    roster = [ROSTER_HEADER, person(), person("002", "李四"), ["合计", None, None, None, 8700]]
+    book = attendance_book(tmp_path, 员工名册=roster)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    assert sorted(summary_of(book)) == ["001", "002", "合计"]
+    note = problem_at(book, "员工名册", "A4")
+    assert [r["级别"] for r in note] == ["提示"] and "合计" in note[0]["问题"]
+
+
+# --- case 6: KPI 奖惩 of people the attendance roster lacks is never a silent 0 ---------------------------
+
+def test_KPI_04_finance_refuses_kpi_ids_missing_from_the_roster(tmp_path, capsys):
+    team = "网店客服组"
+    kpi_roster = [ROSTER_HEADER] + [person(e, n, team) for e, n in (("001", "甲"), ("002", "乙"), ("003", "丙"))]
+    kpi_rows = [["月份", "工号", "咨询转化率", "自评分", "报表整体质量"], ["2026-11", "001", 0.6, 90, 30],
+                ["2026-11", "002", 0.4, 80, 20], ["2026-11", "003", 0.2, 70, 10]]
+    rules = [["指标", "权重", "方向", "目标值", "底线值", "评分人"], ["咨询转化率", 70, "越高越好", 0.6, 0.2, "数据"],
+             ["报表整体质量", 30, "越高越好", None, None, "店长"]]
+    kpi = write_book(tmp_path / "客服绩效.xlsx", {"员工名册": kpi_roster, "KPI数据": kpi_rows, "KPI规则": rules})
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person("001", "甲", team), person("002", "乙", team)])
+    out = tmp_path / "财务汇总_2026-11.xlsx"
+    args = ["finance", str(book), "--month", "2026-11", "--kpi", str(kpi), "--out", str(out), "-q"]
+    assert main(args) == 2 and not out.exists()
+    assert "003（-100.00元）" in capsys.readouterr().err  # 丙 ranks last: −100 (KPI-04)
+    assert main(args + ["--skip-unmatched-kpi"]) == 0
+    assert "未计入KPI奖惩（不在考勤员工名册中）：003（-100.00元）" in capsys.readouterr().out
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert any("未计入KPI奖惩（不在考勤员工名册中）：003（-100.00元）" in str(r[0]) for r in rows[:5])
+    header = next(i for i, r in enumerate(rows) if r[0] == "工号")
+    kpi_money = {r[0]: r[rows[header].index("KPI奖惩")] for r in rows[header + 1:] if r[0]}
+    assert kpi_money == {"001": 100, "002": 0, "合计": 100}  # 甲 ranks first: +100
+
+
+# --- case 8: a template never overwrites a workbook -------------------------------------------------------
+
+def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
+    book = attendance_book(tmp_path)
+    before = book.read_bytes()
+    assert main(["template", "attendance", "--out", str(book)]) == 2
+    assert "--force" in capsys.readouterr().err and book.read_bytes() == before
+    assert main(["template", "attendance", "--out", str(book), "--force"]) == 0
+    assert rows_of(book, "员工名册") == []  # overwritten, as asked: the blank template
+
+
+# --- case 9: send sends only a finance workbook kaohe wrote -----------------------------------------------
+
+def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsys, monkeypatch):
+    import kaohe.mail as mail
+
+    sent = []
+    monkeypatch.setattr(mail, "load_settings", lambda env=None: (_ for _ in ()).throw(AssertionError("no mail")))
+    monkeypatch.setattr(mail.smtplib, "SMTP", lambda *a, **k: sent.append(a))
+    book = attendance_book(tmp_path)
+    assert main(["send", str(book), "--to", "fin@example.com", "--unclosed"]) == 2
+    assert "不是 kaohe 导出的财务表" in capsys.readouterr().err
+    assert main(["send", str(book), "--to", "fin@example.com", "--unclosed", "--any-file"]) == 2
+    assert "打卡记录" in capsys.readouterr().err and not sent
+    out = tmp_path / "财务汇总_2026-11.xlsx"
+    assert main(["finance", str(book), "--month", "2026-11", "--out", str(out), "-q"]) == 0
+    from kaohe.register import check_sendable, registered
+
+    assert registered(out)
+    check_sendable(out)  # a registered, unchanged finance workbook may go
+    wb = openpyxl.load_workbook(out)
+    wb.active["A1"] = "改过"
+    wb.save(out)
+    assert main(["send", str(out), "--to", "fin@example.com", "--unclosed"]) == 2  # changed since: refused
+
+
+# --- decision: a blank 转正日期 is hire date + 6 months (劳动合同法第十九条), with a 提示 ---------------------
+
+def test_LV_05_blank_regular_date_is_hire_plus_six_months(tmp_path):
+    thu, fri = dt.datetime(2026, 11, 19, 8, 30), dt.datetime(2026, 11, 20, 17, 30)
+    roster = [ROSTER_HEADER, person("001", "甲", hired=dt.date(2026, 8, 1)), person("002", "乙", hired=dt.date(2026, 3, 1))]
+    leave = [LEAVE_HEADER, ["001", "婚假", thu, fri, dt.date(2026, 11, 2), "已批准", "有"],
+             ["002", "婚假", thu, fri, dt.date(2026, 11, 2), "已批准", "有"]]
+    book = attendance_book(tmp_path, 员工名册=roster, 请假记录=leave, 打卡记录=november_punches(
+        "001", "002", skip=(thu.date(), fri.date())))
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    m = summary_of(book)
+    # 甲: regular only from 2027-02-01, so no 婚假 (LV-05): 2 days 事假 = 400. 乙: regular from 2026-09-01: 婚假, paid.
+    assert (m["001"]["婚假天数"], m["001"]["事假天数"], m["001"]["事假扣款"]) == (0, 2, 400)
+    assert (m["002"]["婚假天数"], m["002"]["事假扣款"], m["002"]["旷工扣款"]) == (2, 0, 0)
+    notes = [(r["单元格"], r["级别"], r["问题"]) for r in rows_of(book, "问题清单") if "转正日期为空" in r["问题"]]
+    assert ("A2", "提示", "转正日期为空：按入职（2026-08-01）后6个月，2027-02-01起视为已转正") in notes
+    assert ("A3", "提示", "转正日期为空：按入职（2026-03-01）后6个月，2026-09-01起视为已转正") in notes

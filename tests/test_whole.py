@@ -150,7 +150,8 @@ def test_payroll_reading_monthly_summary_shows_the_new_figure_after_a_rerun(tmp_
 
 
 def test_every_write_asks_for_a_full_recalculation(tmp_path):
-    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]]})
+    book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()],
+                                            "打卡记录": [["工号", "打卡时间"], ["001", dt.datetime(2026, 11, 2, 8, 25)]]})
     for command in (["check-leave", str(book), "-q"], ["compute-month", str(book), "--month", "2026-11", "-q"]):
         assert main(command) == 0
         assert re.search(r'<calcPr\b[^>]*fullCalcOnLoad="1"', members(book)["xl/workbook.xml"].decode())
@@ -323,6 +324,8 @@ def test_a_logo_shared_with_a_kaohe_sheet_stays_on_hr_sheet(tmp_path):
     roster.insert_image("L2", str(logo))
     punch = wb.add_worksheet("打卡记录")
     punch.write_row(0, 0, ["工号", "打卡时间"])
+    punch.write_string(1, 0, "001")
+    punch.write_datetime(1, 1, dt.datetime(2026, 11, 2, 8, 25), wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
     from kaohe.workbook import contract as c
     summary = wb.add_worksheet("月度汇总")  # from an earlier kaohe, with HR's logo on it: one media part for both
     summary.write_row(0, 0, c.MONTHLY.headers)
@@ -576,7 +579,8 @@ def test_print_titles_of_odd_sheet_names_are_read_by_libreoffice(tmp_path):
 
 def test_sheet_names_excel_refuses_get_no_print_titles_so_libreoffice_opens_the_workbook(tmp_path):
     book = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "引号开头": [["x"]],
-                                            "方括号": [["y"]], "打卡记录": [["工号", "打卡时间"]]})
+                                            "方括号": [["y"]],
+                                            "打卡记录": [["工号", "打卡时间"], ["001", dt.datetime(2026, 11, 2, 8, 25)]]})
     m = members(book)  # written by a tool that allows them (Excel, LibreOffice and openpyxl do not)
     m["xl/workbook.xml"] = m["xl/workbook.xml"].decode().replace('"引号开头"', '"\'引号开头"').replace(
         '"方括号"', '"[方括号]"').encode()

@@ -74,7 +74,7 @@ def cmd_check_leave(args) -> int:
 def cmd_template(args) -> int:
     from kaohe.templates import write_template
 
-    path = write_template(args.kind, Path(args.out), year=args.year)
+    path = write_template(args.kind, Path(args.out), year=args.year, force=args.force)
     print(f"已写入模板 / template written: {path}")
     return 0
 
@@ -123,12 +123,15 @@ def cmd_finance(args) -> int:
     from kaohe.jobs import finance_job
 
     job = finance_job(Path(args.book), args.month, args.out,
-                      Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args))
+                      Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args),
+                      skip_unmatched_kpi=args.skip_unmatched_kpi)
     s = job.summary
     print(f"已写入 / written: {job.written}" + ("（已加密 / encrypted）" if s["encrypted"] else ""))
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
           f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
     print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
+    if s["kpi_left_out"]:
+        print(f"注意：未计入KPI奖惩（不在考勤员工名册中）：{s['kpi_left_out']} / KPI money left out for ids not in the roster")
     return 0
 
 
@@ -165,10 +168,10 @@ def cmd_send(args) -> int:
 
     finance.check_closed(Path(args.file), args.unclosed)
     if args.outlook:
-        mail.outlook_draft(Path(args.file), args.to or [])
+        mail.outlook_draft(Path(args.file), args.to or [], args.any_file)
         print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
         return 0
-    recipients = mail.send(Path(args.file), args.to)
+    recipients = mail.send(Path(args.file), args.to, any_file=args.any_file)
     print(f"已发送 / sent: {args.file} → {', '.join(recipients)}")
     return 0
 
@@ -260,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
     sp.add_argument("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder")
     sp.add_argument("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money")
+    sp.add_argument("--skip-unmatched-kpi", action="store_true",
+                    help="KPI工号不在考勤员工名册中时不计其奖惩（终端和财务表封面会列出） / leave out KPI money of ids "
+                         "not in the roster")
     sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
 
     sp = add("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close)
@@ -279,11 +285,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
     sp.add_argument("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft")
     sp.add_argument("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed")
+    sp.add_argument("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
+                    "send a file kaohe finance did not write (never one with punch-level sheets)")
 
     sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
     sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")
     sp.add_argument("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template")
     sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
+    sp.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
 
     sp = add("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo)
     sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")

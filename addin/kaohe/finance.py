@@ -113,11 +113,12 @@ def close_line(state) -> str:
 
 
 def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str, kpi_source: Path | None,
-                 close: str = "", company: str = "") -> SheetSpec:
+                 close: str = "", company: str = "", kpi_left_out: str = "") -> SheetSpec:
     headers = ["工号", "姓名", "部门", *MONEY, "社保自理", "依据"]
     cols = [Column(h, "money" if h in MONEY else ("wrap" if h == "依据" else "text"),
                    12 if h in MONEY else (60 if h == "依据" else 10)) for h in headers]
-    cover = [[f"{SHEET} {month}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")],
+    cover = [[f"{SHEET} {month}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
+              + (f"；未计入KPI奖惩（不在考勤员工名册中）：{kpi_left_out}" if kpi_left_out else "")],
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
              [close or close_line(None)], [None]]
     total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in MONEY],

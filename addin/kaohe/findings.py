@@ -19,6 +19,7 @@ class Finding:
     level: str = "错误"  # 错误 / 警告 / 提示
     emp: str = ""  # the 工号 the row is about (问题清单 adds the 姓名), blank for a sheet-level problem
     month: str = ""  # the month the row is about, when the command covers several (imports); YYYY-MM
+    code: str = ""  # what kind of problem, for code that selects findings (never their text); see CODES
 
     @property
     def basis(self) -> str:
@@ -29,6 +30,12 @@ class Finding:
         place = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
         basis = f" [{self.basis}]" if self.basis else ""
         return f"{self.level} {place}: {self.problem}；{self.action}{basis}"
+
+
+# Finding codes that code selects on.
+RULES_UNKNOWN_KEY, RULES_BAD_VALUE = "rules.unknown_key", "rules.bad_value"
+NOT_RANKED = "kpi.not_ranked"
+CODES = (RULES_UNKNOWN_KEY, RULES_BAD_VALUE, NOT_RANKED)
 
 
 class InputRefused(Exception):

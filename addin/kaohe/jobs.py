@@ -13,12 +13,12 @@ import re
 
 import pandas as pd
 
-from kaohe import close
+from kaohe import close, register
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
-from kaohe.findings import InputRefused
+from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, InputRefused
 from kaohe.outcome import JobResult
 from kaohe.periods import month_or_refuse as _month_or_refuse
 from kaohe.workbook import contract as c
@@ -27,7 +27,7 @@ from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
-                                  wide_print)
+                                  typed_ids, wide_print)
 
 
 def errors(findings) -> int:
@@ -121,7 +121,7 @@ def leave_check(tables, findings, fallback_month: str, previous: list[list] | No
     leave = tables.get(c.LEAVE.name)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
-    result = compute_month(tables, month)
+    result = compute_month(tables, month, require_punches=False)
     if raw_rows is not None:
         result.leave_check = keep_closed_leave(result.leave_check, raw_rows)
     findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
@@ -158,7 +158,7 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
         raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
-    findings.extend(f for f in found if f.rule.startswith(rule_family) or "未知" in f.problem or "无效" in f.problem)
+    findings.extend(f for f in found if f.rule.startswith(rule_family) or f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))
     roster = prepare_roster(data.tables[c.ROSTER.name], findings)
     return data, findings, policy, roster
 
@@ -216,7 +216,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
 
 
 def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
-                password_env: str | None = None, progress=None) -> JobResult:
+                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
 
@@ -242,6 +242,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         say("计算KPI奖惩…")
         _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
         rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
+    left_out = unmatched_kpi(rewards or {}, set(monthly["emp"]), skip_unmatched_kpi)
     frame = finance.finance_frame(monthly, rewards, corrections)
     target = Path(out) if out else book.parent
     if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
@@ -251,17 +252,33 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     from kaohe.workbook.package import backup_existing
     backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
     sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
-                                   company=policy.company_name)]
+                                   company=policy.company_name, kpi_left_out=left_out)]
     sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
+    for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
+        typed_ids(sheet, roster_ids(data.tables))
     finance.new_workbook(target, sheets)
     if password:
         finance.encrypt(target, password)
+    register.record(target)  # kaohe send sends only what is in this register
     money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
     summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
                "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
                "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
-               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum())}
+               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum()),
+               "kpi_left_out": left_out}
     return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
+
+
+def unmatched_kpi(rewards: dict, roster: set, skip: bool) -> str:
+    """KPI 奖惩 of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying whose
+    奖惩 was left out (for the terminal and the finance cover). Never a silent 0."""
+    missing = sorted(e for e in rewards if e not in roster)
+    text = "、".join(f"{e}（{rewards[e]:+.2f}元）" for e in missing)
+    if missing and not skip:
+        raise InputRefused(f"KPI工作簿中的工号不在考勤员工名册中：{text}，其KPI奖惩无法计入财务表；请核对工号，"
+                           "或加 --skip-unmatched-kpi 明确不计入",
+                           f"KPI ids not in the attendance roster: {', '.join(missing)}; fix them or add --skip-unmatched-kpi")
+    return text
 
 
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:

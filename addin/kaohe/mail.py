@@ -153,11 +153,15 @@ def ready(to: list[str] | None = None, env=None) -> tuple[Settings, tuple[str, .
     return settings, recipients
 
 
-def send(path: Path, to: list[str] | None = None, env=None) -> tuple[str, ...]:
-    """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure."""
+def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = False) -> tuple[str, ...]:
+    """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure, and
+    :class:`~kaohe.findings.InputRefused` for a file kaohe finance did not write (see kaohe.register)."""
+    from kaohe.register import check_sendable
+
     path = Path(path)
     if not path.is_file():
         raise MailError(f"找不到文件：{path}", f"file not found: {path}")
+    check_sendable(path, any_file)
     settings, recipients = ready(to, env)
     msg = compose(path, settings, recipients)
     context = ssl.create_default_context(cafile=settings.cafile or None)
@@ -200,8 +204,11 @@ def send(path: Path, to: list[str] | None = None, env=None) -> tuple[str, ...]:
     return recipients
 
 
-def outlook_draft(path: Path, to: list[str]) -> None:
+def outlook_draft(path: Path, to: list[str], any_file: bool = False) -> None:
     """Windows: open the message as an Outlook draft instead of sending it."""
+    from kaohe.register import check_sendable
+
+    check_sendable(Path(path), any_file)
     if sys.platform != "win32":
         raise MailError("Outlook 草稿只在 Windows 上可用", "Outlook drafts are available on Windows only")
     import win32com.client  # pywin32, installed with xlwings on Windows

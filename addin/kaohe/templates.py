@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from kaohe.calendar import Calendar, date_range
+from kaohe.findings import InputRefused
 from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.reference import add_reference_sheet
@@ -210,15 +211,20 @@ def review_template() -> openpyxl.Workbook:
 TEMPLATES = {"attendance": "考勤模板.xlsx", "kpi": "KPI模板.xlsx", "review": "考核模板.xlsx"}
 
 
-def write_template(kind: str, out: Path, year: int | None = None) -> Path:
-    """Write the ``kind`` template to ``out`` (a file, or a folder for the standard name)."""
+def write_template(kind: str, out: Path, year: int | None = None, force: bool = False) -> Path:
+    """Write the ``kind`` template to ``out`` (a file, or a folder for the standard name).
+
+    An existing file is HR's filled workbook as often as not: it is refused (exit 2) unless ``force``.
+    """
     builders = {"attendance": lambda: attendance_template(year or dt.date.today().year),
                 "kpi": kpi_template, "review": review_template}
-    wb = builders[kind]()
     out = Path(out)
     if out.is_dir():
         out = out / TEMPLATES[kind]
-    return save_workbook(wb, out)
+    if out.exists() and not force:
+        raise InputRefused(f"文件已存在：{out}（模板不会覆盖已有工作簿；换一个文件名，或确认覆盖时加 --force）",
+                           f"{out} exists; a template never overwrites a workbook unless --force is given")
+    return save_workbook(builders[kind](), out)
 
 
 def save_workbook(wb: openpyxl.Workbook, out: Path) -> Path:

@@ -136,3 +136,15 @@ def extra_synonyms(rows, vocab_of_column: dict[str, str]):
             continue
         extra.setdefault(vocab, {})[str(written).strip()] = target
     return extra, bad
+
+
+def id_key(value) -> str:
+    """A 工号 compared loosely, only to suggest a match: full-width digits, spaces and leading zeros ignored."""
+    return key(value).lstrip("0") or "0"
+
+
+def unknown_id(emp, roster_ids) -> str:
+    """The 问题 text for a 工号 not in the roster, naming the roster 工号 it probably means."""
+    near = [r for r in roster_ids if r is not None and id_key(r) == id_key(emp) and r != emp]
+    hint = f"，是否为“{near[0]}”？" if len(near) == 1 else ""
+    return f"工号“{emp if emp is not None else ''}”不在员工名册中{hint}"

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from kaohe.findings import Finding
+from kaohe.findings import NOT_RANKED, Finding
 from kaohe.periods import month_bounds, shift_month
 from kaohe.policy import Policy
 from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
@@ -147,7 +147,7 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
         mine = rows[rows["emp"] == person.emp]
         if mine.empty:
             findings.append(Finding(c.KPI_DATA.name, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
-                                    "不参加本月排名", "KPI-01", "篇二", c.LEVEL_WARNING, person.emp))
+                                    "不参加本月排名", "KPI-01", "篇二", c.LEVEL_WARNING, person.emp, code=NOT_RANKED))
             continue
         if len(mine) > 1:
             for r in mine.iloc[1:].itertuples(index=False):
@@ -172,7 +172,7 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
         if missing:
             findings.append(Finding(c.KPI_DATA.name, data.cell("emp", row["row"]),
                                     f"工号{person.emp}（{person.name}）缺少：{'、'.join(missing)}", "不参加本月排名",
-                                    "KPI-01", "篇二"))
+                                    "KPI-01", "篇二", code=NOT_RANKED))
             continue
         points = {ind.name: indicator_points(values[ind.name], ind) for ind in indicators}
         data_score = sum(points[i.name] for i in indicators if i.scorer == DATA)

@@ -19,7 +19,9 @@ Decisions (docs/规则说明.md):
     - Overlapping records (LV-12) are both 不通过 and neither covers anything.
     - A session is covered when its midpoint lies inside the leave; an end given as a bare
       date runs to the end of that day; 销假 ends the leave at the start of that date.
-    - A blank 转正日期 counts as regularised; a blank 参加工作日期 is the hire date.
+    - A blank 转正日期 is the hire date plus the longest legal probation (6 months, 劳动合同法
+      第十九条; the 规则 parameter 试用期月数), with a 提示 naming the assumption (LV-05, REV-01);
+      a blank 参加工作日期 is the hire date.
     - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
       calendar half days of the standard schedule.
     - 病假 with 住院 in 备注 is hospitalisation for a serious illness (LV-04, full pay).
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
 from kaohe.periods import add_months
 from kaohe.policy import Policy
 from kaohe.workbook import contract as c
@@ -55,6 +58,7 @@ class Check:
     notes: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     effective: bool = True
+    assumption: str = ""  # a 提示 about a value kaohe had to assume (blank 转正日期)
     counted_as: str = ""
     converted_by: str = ""
     split_at: pd.Timestamp | None = None  # LV-08/LV-09: from here on the leave counts as 事假
@@ -154,7 +158,7 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
             if person is None:
                 ck.add(c.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
                 ck.effective = False
-                findings.append(Finding(sheet, cell("emp", r.row), f"工号“{emp}”不在员工名册中", "此请假不生效",
+                findings.append(Finding(sheet, cell("emp", r.row), terms.unknown_id(emp, info.index), "此请假不生效",
                                         "LV-01", "第二十二条", c.LEVEL_ERROR, emp))
                 continue
             if r.type not in c.LEAVE_TYPES:
@@ -218,6 +222,9 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
     rows = []
     for r in f.itertuples():
         ck = checks[r.Index]
+        if ck.assumption:
+            findings.append(Finding(sheet, cell("emp", r.row), ck.assumption, "请在员工名册中填写转正日期",
+                                    "LV-05", "劳动合同法第十九条", c.LEVEL_INFO, r.emp))
         kind = ck.counted_as if ck.counted_as in c.LEAVE_TYPES else r.type
         valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
         days = count_days(r.emp, kind, r.start, r.end_eff) if kind in c.LEAVE_TYPES and valid_times else 0.0
@@ -286,8 +293,10 @@ def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy
         ck.converted_by = "LV-02"
         return
     if r.type == c.LEAVE_MARRIAGE:
-        regular = person["regular"]
-        if regular is not None and not pd.isna(regular) and regular > start.date():
+        regular, assumed = regular_date(person["regular"], person["hired"], policy)
+        if assumed:
+            ck.assumption = assumed
+        if regular is not None and regular > start.date():
             return _fail(ck, "LV-05", "第三十二条", "未转正员工不享受婚假")
         days = count_days(r.emp, r.type, start, r.end_eff)
         if r.event_date is None or pd.isna(r.event_date):
@@ -359,6 +368,19 @@ def _split(ck: Check, cut, start, rule: str, article: str, fact: str) -> None:
     ck.add(c.CHECK_WARN, rule, article, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
     ck.split_at = cut
     ck.converted_by = rule
+
+
+def regular_date(regular, hired, policy: Policy) -> tuple[dt.date | None, str]:
+    """转正日期, or when blank the hire date plus 试用期月数 (劳动合同法第十九条), with the text saying so."""
+    given = _date(regular)
+    if given is not None:
+        return given, ""
+    start = _date(hired)
+    if start is None:
+        return None, ""
+    assumed = add_months(start, policy.probation_months)
+    return assumed, (f"转正日期为空：按入职（{start:%Y-%m-%d}）后{policy.probation_months}个月，"
+                     f"{assumed:%Y-%m-%d}起视为已转正")
 
 
 def _fail(ck: Check, rule: str, article: str, note: str) -> None:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kaohe import policy as pol
+from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
 from kaohe.engine import attendance, leave as lv, overtime, pay, standard
 from kaohe.engine.schedule import build_days
-from kaohe.findings import Finding
+from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
 from kaohe.tables import Table, empty_table
 from kaohe.workbook import contract as c
@@ -112,15 +112,43 @@ def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> 
     if (~known).any():
         unknown = p[~known].groupby("emp", sort=True).agg(n=("row", "size"), row=("row", "min"))
         for emp, r in unknown.iterrows():
-            findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"工号“{emp}”不在员工名册中（{r['n']}条打卡）",
-                                    "这些打卡未计入", "ATT-03", "第十八条"))
+            findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
+                                    "这些打卡未计入", "ATT-03", "第十八条", emp=emp))
     p = p[known].drop_duplicates(["emp", "ts"])
     return p[["emp", "ts"]].reset_index(drop=True)
 
 
-def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None) -> MonthResult:
-    """Compute one month from the input tables (by contract sheet name)."""
+def punch_dates(tables: dict[str, Table]) -> pd.Series:
+    """The date of every punch in 打卡记录 and 打卡导入 (whoever it is for)."""
+    parts = []
+    for spec in (c.PUNCHES, c.IMPORTED):
+        t = tables.get(spec.name)
+        if t is not None:
+            parts.append(pd.to_datetime(t.frame["ts" if "ts" in t.letters else "date"], errors="coerce"))
+    return pd.concat(parts, ignore_index=True).dropna().dt.normalize() if parts else pd.Series([], dtype="datetime64[ns]")
+
+
+def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt.date, last: dt.date) -> None:
+    """A month with no punch for anyone is a typo or a missing import, never a month of total absence."""
+    dates = punch_dates(tables)
+    if ((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))).any():
+        return
+    have = (f"已有 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "两表都没有打卡")
+    have_en = (f"they cover {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "there are none")
+    raise InputRefused(f"{c.PUNCHES.name}和{c.IMPORTED.name}中没有 {month} 的打卡（{have}）",
+                       f"no punches for {month} in {c.PUNCHES.name} or {c.IMPORTED.name} ({have_en}); nothing written")
+
+
+def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
+                  require_punches: bool = True) -> MonthResult:
+    """Compute one month from the input tables (by contract sheet name).
+
+    Raises :class:`InputRefused` for a month without a single punch unless ``require_punches`` is
+    off (校验请假 validates leave records whatever the punches).
+    """
     first, last = parse_month(month)
+    if require_punches:
+        refuse_month_without_punches(tables, month, first, last)
     findings: list[Finding] = []
     if policy is None:
         policy, found = load_policy(tables)
@@ -169,6 +197,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     sessions = _exceptions(sessions, get(c.EXCEPTIONS), findings)
     evaluated = attendance.evaluate_sessions(sessions, punched, policy)
     evaluated["note"] = attendance.describe_sessions(evaluated, policy)
+    _no_punch_all_month(evaluated, punches, roster, first, last, findings)
     _leave_with_punches(evaluated, records, leave_t, findings)
 
     proxy_t = get(c.PROXY)
@@ -195,6 +224,18 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     findings = standard.drop_repeats(findings)
     summary["problems"] = len(findings)
     return MonthResult(month, daily, monthly, leave_check, findings, policy, summary, evaluated)
+
+
+def _no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFrame, first: dt.date, last: dt.date,
+                        findings: list[Finding]) -> None:
+    """整月无打卡: someone due to work without a single punch in a month where others punched (a 警告)."""
+    due = set(s.loc[s["leave"].isna() & ~s["paper"].astype(bool), "emp"])
+    in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
+    names = dict(zip(roster["emp"], roster["name"]))
+    for emp in sorted(due - set(in_month["emp"])):
+        findings.append(Finding(c.PUNCHES.name, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
+                                "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条",
+                                c.LEVEL_WARNING, emp))
 
 
 def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import math
 
 import pandas as pd
 
+from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.workbook import contract as c
@@ -98,7 +99,7 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: dict[tu
                "paid": False, "note": "", "row": r.row}
         rows.append(out)
         if r.emp not in info.index:
-            findings.append(Finding(sheet, cell("emp", r.row), f"工号“{r.emp or ''}”不在员工名册中", "忽略此行", "OT-01", "第八条"))
+            findings.append(Finding(sheet, cell("emp", r.row), terms.unknown_id(r.emp, info.index), "忽略此行", "OT-01", "第八条"))
             continue
         if r.date is None or r.start is None or r.end is None:
             findings.append(Finding(sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条"))
@@ -150,5 +151,6 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: dict[tu
             if kind in OFF_TYPES and hours > 0:
                 accrual.setdefault(r.emp, []).append((day, hours))
     frame = pd.DataFrame(rows, columns=["emp", "date", "hours", "pay", "paid", "note", "row"])
+    frame["date"] = pd.to_datetime(frame["date"])  # datetime64 even with no rows (merged on 'date' later)
     return frame, findings, accrual
 

@@ -2,8 +2,8 @@
 
 Decisions (docs/规则说明.md and this module):
     - REV-01: regular employees of 电子商务部 (the 规则 parameter 考核部门) hired by the period
-      end; a 转正日期 after the period end is a probationer (excluded); a blank 转正日期
-      counts as regularised, as elsewhere in kaohe.
+      end; a 转正日期 after the period end is a probationer (excluded); a blank 转正日期 is the
+      hire date plus 试用期月数 (6, 劳动合同法第十九条), with a 提示, as elsewhere in kaohe.
     - REV-03: each rating is the four dimensions weighted by the role (REV-04), on 100
       points. 自评 is the self rating, 互评 the mean of all peer ratings, 上级 the manager's;
       综合得分 = 20 % 自评 + 30 % 互评 + 50 % 上级, rounded to 2 decimals. A missing 自评 or 互评
@@ -29,6 +29,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine.kpi import excel_round
+from kaohe.engine.leave import regular_date
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.policy.tables import DEFAULT_ROLE, GRADES, ROLE_WEIGHTS, Grade, RoleWeights
@@ -107,7 +108,11 @@ def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date,
             continue
         if r.left is not None and not pd.isna(r.left) and r.left < first:
             continue
-        if r.regular is not None and not pd.isna(r.regular) and r.regular > last:
+        regular, assumed = regular_date(r.regular, r.hired, policy)
+        if assumed:
+            findings.append(Finding(c.ROSTER.name, "", f"工号{r.emp}（{r.name}）{assumed}", "请在员工名册中填写转正日期",
+                                    "REV-01", "劳动合同法第十九条", c.LEVEL_INFO, r.emp))
+        if regular is not None and regular > last:
             findings.append(Finding(c.ROSTER.name, "", f"工号{r.emp}（{r.name}）{last:%Y-%m-%d}尚未转正", "不参加本期考核",
                                     "REV-01", "篇四", c.LEVEL_INFO, r.emp))
             continue

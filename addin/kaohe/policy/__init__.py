@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from kaohe.findings import Finding
+from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, Finding
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
@@ -78,6 +78,8 @@ class Policy:
     marriage_leave_days: float = _p(3.0, "婚假天数", "LV-05", "第三十二条", "转正员工婚假天数")
     marriage_notice_days: int = _p(7, "婚假提前天数", "LV-05", "第三十二条", "婚假须提前申请的天数", "int")
     marriage_window_months: int = _p(3, "婚假登记后月数", "LV-05", "第三十二条", "婚假须在结婚登记后此月数内开始", "int")
+    probation_months: int = _p(6, "试用期月数", "LV-05", "劳动合同法第十九条",
+                               "转正日期为空时，入职满此月数（法定最长试用期）视为已转正", "int")
     # LV-06 第三十三条.
     bereavement_leave_days: float = _p(3.0, "丧假天数", "LV-06", "第三十三条", "丧假日历天数（含休息日和节假日）")
     # LV-07 第三十四条.
@@ -256,13 +258,13 @@ def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]
             continue
         info = PARAMS_BY_KEY.get(key)
         if info is None:
-            findings.append(Finding(sheet, cell, f"未知参数“{key}”", "忽略此行", level="警告"))
+            findings.append(Finding(sheet, cell, f"未知参数“{key}”", "忽略此行", level="警告", code=RULES_UNKNOWN_KEY))
             continue
         try:
             changes[info.name] = parse_value(info, raw)
         except ValueError as exc:
             findings.append(Finding(sheet, cell, f"参数“{key}”的值“{raw}”无效：{exc}",
-                                    f"沿用默认值 {render(info)}", rule=info.rule, article=info.article))
+                                    f"沿用默认值 {render(info)}", rule=info.rule, article=info.article, code=RULES_BAD_VALUE))
     policy = dataclasses.replace(DEFAULT, **changes)
     findings.extend(compliance_findings(policy, sheet))
     return policy, findings

@@ -15,6 +15,7 @@ import datetime as dt
 import pandas as pd
 
 from kaohe.engine.kpi import KpiResult
+from kaohe.findings import NOT_RANKED
 from kaohe.policy import Policy
 from kaohe.policy.tables import DATA, MANAGER
 from kaohe.tables import Table
@@ -132,7 +133,7 @@ def notice_sheet(result: KpiResult, policy: Policy) -> SheetSpec:
         warn = s[s["reassign"] == c.YES]
         rows.append(["考虑调岗", who(warn) + f"（连续 {policy.kpi_reassign_months} 个月排名最后，KPI-06）"
                      if len(warn) else "无"])
-    missing = [f.problem for f in result.findings if f.action == "不参加本月排名"]
+    missing = [f.problem for f in result.findings if f.code == NOT_RANKED]
     rows.append(["未参加排名", "；".join(missing) if missing else "无"])
     rows.append(["", ""])
     rows.append(["人力资源部（签字）", ""])
