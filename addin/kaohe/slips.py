@@ -63,12 +63,7 @@ def _punches(r) -> str:
     return " ".join("--:--" if pd.isna(v) or v is None else f"{v:%H:%M}" for v in (r.am_in, r.am_out, r.pm_in, r.pm_out))
 
 
-def events(daily: pd.DataFrame, emp: str) -> list[tuple]:
-    """One employee's days with an event: (日期, 星期, 打卡, 说明, 罚款)."""
-    return events_by_emp(daily[daily["emp"] == emp]).get(emp, [])
-
-
-def events_by_emp(daily: pd.DataFrame) -> dict[str, list[tuple]]:
+def events(daily: pd.DataFrame) -> dict[str, list[tuple]]:
     """Each employee's days with an event: (日期, 星期, 打卡, 说明, 罚款), by 工号."""
     d = daily[daily["note"].fillna("") != ""]
     out: dict[str, list[tuple]] = {}
@@ -212,7 +207,7 @@ def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: s
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet = _Sheet(ws)
     title = f"{company} 个人考勤确认单".strip()
-    total, by_emp = 0, events_by_emp(daily)
+    total, by_emp = 0, events(daily)
     for i, (_, row) in enumerate(monthly.iterrows()):
         if i:
             sheet.page_break()
