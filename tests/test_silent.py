@@ -322,3 +322,11 @@ def test_LV_05_blank_regular_date_is_hire_plus_six_months(tmp_path):
     notes = [(r["单元格"], r["级别"], r["问题"]) for r in rows_of(book, "问题清单") if "转正日期为空" in r["问题"]]
     assert ("A2", "提示", "转正日期为空：按入职（2026-08-01）后6个月，2027-02-01起视为已转正") in notes
     assert ("A3", "提示", "转正日期为空：按入职（2026-03-01）后6个月，2026-09-01起视为已转正") in notes
+
+
+def test_LEAVEDAYS_reads_leave_type_synonyms():
+    import kaohe.udfs as f
+
+    mon, tue = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
+    assert f.LEAVEDAYS("年假", mon, tue) == f.LEAVEDAYS("年休假", mon, tue) == 2
+    assert f.LEAVEDAYS("探亲假", mon, tue).startswith("错误：")

@@ -335,6 +335,7 @@ def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, p
 def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=None, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按应出勤的半天计）。单元格看不到排班表：综合工时按所填班次每天排班计算。"""
     policy, calendar = context(caller)
+    kind = terms.DEFAULT.standard(terms.LEAVE_TYPE, kind)  # 年假 → 年休假 …, as in 请假记录
     try:
         if kind not in c.LEAVE_TYPES:
             raise CellError("假别无效")
