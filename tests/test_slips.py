@@ -74,3 +74,12 @@ def test_slips_of_one_department(book, tmp_path):
     assert any("工号：003" in t for t in text) and not any("工号：001" in t or "工号：002" in t for t in text)
     assert job.summary["pages"] == 1 and len(ws.row_breaks.brk) == 0
     assert main(["slips", str(book), "--month", NOV, "--dept", "不存在的部门", "-q"]) == 2
+
+
+def test_slips_title_names_the_company_of_the_rules_sheet(tmp_path):
+    rows = [["工号", "打卡时间"]] + [r for day in workdays(2026, 11) for r in full_day("001", day)]
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person("001", "甲", "客服部")],
+                                             "打卡记录": rows, "规则": [["参数", "值"], ["公司名称", "华东商贸有限公司"]]})
+    job = slips_job(book, NOV, tmp_path / "确认单.xlsx", pdf=False)
+    text = [str(v) for row in openpyxl.load_workbook(job.written).active.iter_rows(values_only=True) for v in row if v]
+    assert "华东商贸有限公司 个人考勤确认单" in text

@@ -49,7 +49,8 @@ NO_EVENTS = "本月没有迟到、早退、缺卡、旷工、请假或加班记�
 
 
 def company_name(book: Path) -> str:
-    """The company Excel records in the workbook's properties (docProps/app.xml), if any."""
+    """The company Excel records in the workbook's properties (docProps/app.xml), if any: the slips' title
+    when 规则 names no 公司名称 (the parameter the printed pages use)."""
     try:
         with zipfile.ZipFile(book) as z:
             xml = z.read("docProps/app.xml").decode("utf-8", "replace")
@@ -285,7 +286,8 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     target = target.with_suffix(".xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入确认单…")
-    n_pages = write_slips(target, monthly.reset_index(drop=True), result.daily, month, company_name(book),
+    n_pages = write_slips(target, monthly.reset_index(drop=True), result.daily, month,
+                          result.policy.company_name or company_name(book),
                           STALE if stale else "")
     pdf_path = None
     if pdf:
