@@ -192,6 +192,20 @@ def test_ATT_06_someone_without_a_punch_all_month_is_a_warning(tmp_path):
     assert [(r["工作表"], r["级别"], r["工号"], r["姓名"]) for r in found] == [("打卡记录", "警告", "002", "李四")]
 
 
+def test_ATT_06_punch_data_that_stops_before_the_month_ends_is_a_warning(tmp_path):
+    later = [d for d in workdays(2026, 11) if d > dt.date(2026, 11, 3)]
+    book = attendance_book(tmp_path, 打卡记录=november_punches("001", "002", skip=later))
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    # November 2026 has 25 workdays (6-day week); 11-02 and 11-03 punched, so 23 remain: 23 × 200 = 4600 each.
+    assert summary_of(book)["001"]["旷工扣款"] == 4600
+    found = [r for r in rows_of(book, "问题清单") if r["问题"].startswith("打卡数据只到")]
+    assert [(r["问题"], r["级别"]) for r in found] == [("打卡数据只到 11-03，其后 23 个应出勤日（11-04 起）无人打卡", "警告")]
+    # A month punched to its last workday says nothing of the kind.
+    full = attendance_book(tmp_path, "full.xlsx")
+    assert main(["compute-month", str(full), "--month", "2026-11", "-q"]) == 0
+    assert not any(r["问题"].startswith("打卡数据只到") for r in rows_of(full, "问题清单"))
+
+
 # --- case 5: lost leading zeros ----------------------------------------------------------------------------
 
 def test_ATT_03_unknown_id_names_the_roster_id_it_probably_is(tmp_path):

@@ -198,6 +198,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     evaluated = attendance.evaluate_sessions(sessions, punched, policy)
     evaluated["note"] = attendance.describe_sessions(evaluated, policy)
     _no_punch_all_month(evaluated, punches, roster, first, last, findings)
+    _punches_end_early(evaluated, punches, first, last, findings)
     _leave_with_punches(evaluated, records, leave_t, findings)
 
     proxy_t = get(c.PROXY)
@@ -236,6 +237,23 @@ def _no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataF
         findings.append(Finding(c.PUNCHES.name, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
                                 "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条",
                                 c.LEVEL_WARNING, emp))
+
+
+def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date,
+                       findings: list[Finding]) -> None:
+    """Punch data that stops before the month does (an import not yet done, a month not yet over): the
+    workdays after the last punch of anyone count as absence, so say so as a 警告, never silently."""
+    ts = punches["ts"]
+    ts = ts[(ts >= pd.Timestamp(first)) & (ts < pd.Timestamp(last) + pd.Timedelta(days=1))]
+    if ts.empty:
+        return
+    end = ts.max().normalize()
+    dates = pd.to_datetime(s["date"])
+    due = dates[(dates > end) & s["leave"].isna().to_numpy() & ~s["paper"].astype(bool).to_numpy()].unique()
+    if len(due):
+        findings.append(Finding(c.PUNCHES.name, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
+                                f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
+                                "ATT-06", "第二十三条", c.LEVEL_WARNING))
 
 
 def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:
