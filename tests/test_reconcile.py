@@ -7,9 +7,9 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, wri
 from kaohe.cli import main
 
 
-def zhang_book(tmp_path):
+def zhang_book(tmp_path, rules=None):
     """张三 (001): 11-02 11 minutes late (fined), 11-03 45 minutes late (half a day 旷工, ATT-04), 11-04 the
-    afternoon's out punch missing, 11-05 on approved 事假; every other workday clean."""
+    afternoon's out punch missing, 11-05 on approved 事假; every other workday clean. ``rules``: 规则 rows."""
     rows = [["工号", "打卡时间"]]
     special = {dt.date(2026, 11, 2): ("08:41", "12:00", "13:30", "17:30"),   # 11 minutes late: fined
                dt.date(2026, 11, 3): ("09:15", "12:00", "13:30", "17:30"),   # 45 minutes late: half a day absent
@@ -22,7 +22,7 @@ def zhang_book(tmp_path):
         "员工名册": [ROSTER_HEADER, person("001", "张三")], "打卡记录": rows,
         "请假记录": [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
                  ["001", "事假", dt.date(2026, 11, 5), dt.date(2026, 11, 5), dt.date(2026, 11, 1), "已批准"]],
-        "人员对照": [["工号", "钉钉UserId"], ["001", "0261546233"]]})
+        "人员对照": [["工号", "钉钉UserId"], ["001", "0261546233"]], **({"规则": rules} if rules else {})})
     return book
 
 
@@ -88,14 +88,18 @@ def test_ATT_04_reconcile_wecom_daily_report_over_its_own_dates(tmp_path):
     assert got["早退次数"] == (0, 0, 0, "一致") and got["缺卡次数"] == (0, 0, 0, "一致") and got["调休天数"][2] == 0
 
 
-def test_reconcile_dingtalk_csv_with_units_in_hours(tmp_path):
-    book = zhang_book(tmp_path)
+def dingtalk_csv_in_hours(tmp_path):
     lines = ["月度汇总 统计日期：2026-11-01 至 2026-11-30", "报表生成时间：2026-12-01 09:00:00",
              "姓名,考勤组,部门,工号,职位,UserId,出勤天数,迟到次数,迟到时长(分钟),早退次数,上班缺卡次数,下班缺卡次数,旷工天数,请假,,",
              "事假(小时),病假(天),调休(小时)",  # the second header level, left-packed as the CSV writes it
              "张三,总部,客服部,,客服,0261546233,24,2,56,0,0,1,0,8,0,4"]
     csv = tmp_path / "钉钉_月度汇总_20261101-20261130.csv"
     csv.write_bytes("\r\n".join(lines).encode("gbk"))
+    return csv
+
+
+def test_reconcile_dingtalk_csv_with_units_in_hours(tmp_path):
+    book, csv = zhang_book(tmp_path), dingtalk_csv_in_hours(tmp_path)
     assert main(["reconcile", str(book), str(csv), "--month", "2026-11", "-q"]) == 0
     got = reconciled(book)
     assert got["迟到次数"][:3] == (2, 1, -1)
@@ -103,6 +107,15 @@ def test_reconcile_dingtalk_csv_with_units_in_hours(tmp_path):
     assert got["旷工天数"][:3] == (0, 0.5, 0.5)
     assert got["事假天数"] == (1, 1, 0, "一致")  # 8 hours = 1 day
     assert got["调休天数"][:3] == (0.5, 0, -0.5)  # 4 hours
+
+
+def test_PAY_01_reconcile_converts_hours_at_the_rules_sheets_working_day(tmp_path):
+    # 日工作小时 = 4: DingTalk's 8 hours of 事假 are 2 days (kaohe counts 1), its 4 hours of 调休 1 day.
+    book = zhang_book(tmp_path, [["参数", "值"], ["日工作小时", 4]])
+    assert main(["reconcile", str(book), str(dingtalk_csv_in_hours(tmp_path)), "--month", "2026-11", "-q"]) == 0
+    got = reconciled(book)
+    assert got["事假天数"][:3] == (2, 1, -1)
+    assert got["调休天数"][:3] == (1, 0, -1)
 
 
 def test_reconcile_refuses_a_file_from_which_nothing_matches(tmp_path, capsys):
@@ -124,9 +137,9 @@ def test_measures_match_without_group_and_unit_and_convert_by_unit():
     assert base_name("异常统计/迟到次数(次)") == ("迟到次数", "次") and base_name("请假/事假（小时）") == ("事假", "小时")
     names = ["时间", "姓名", "异常统计/旷工次数(次)", "异常统计/旷工时长(分钟)", "假勤统计/调休假(天)"]
     assert measure_columns(names) == {"旷工天数": [(3, "分钟")], "调休天数": [(4, "天")]}  # 旷工次数 is not days
-    assert _number(240, "分钟", "旷工天数") == 0.5 and _number("8小时", "天", "事假天数") == 1
-    assert _number("事假 4小时", "", "事假天数") == 0.5 and _number("--", "次", "迟到次数") is None
-    assert _number("1.5", "", "病假天数") == pytest.approx(1.5)
+    assert _number(240, "分钟", "旷工天数", 8.0) == 0.5 and _number("8小时", "天", "事假天数", 8.0) == 1
+    assert _number("事假 4小时", "", "事假天数", 8.0) == 0.5 and _number("--", "次", "迟到次数", 8.0) is None
+    assert _number("1.5", "", "病假天数", 8.0) == pytest.approx(1.5)
 
 
 def test_ATT_05_reconcile_names_the_approved_punch_exception(tmp_path):

@@ -169,7 +169,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
                                                   raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
                                                   may_be_open=may_be_open)
     rules = data.tables.get(c.KPI_RULES.name)
-    indicators = kpi_engine.indicators_from_rules(rules, findings)
+    indicators = kpi_engine.indicators_from_rules(rules, findings, policy)
     if indicators is kpi_engine.KPI_INDICATORS:
         rules = None
     names = {c.KPI_SELF: c.KPI_SELF}

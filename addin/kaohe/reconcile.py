@@ -3,7 +3,7 @@
 The external file is a DingTalk 月度汇总 / 每日统计 / 每日汇总 export (xlsx or CSV) or a WeCom
 概况统计与打卡明细 export. Its two-level header is joined (``异常统计/迟到次数(次)``); a column is
 matched to a measure by its name once the group (``异常统计/``) and the unit (``(次)``) are dropped,
-and its values are converted by the unit (hours and minutes to days at 8 hours a day; a cell such as
+and its values are converted by the unit (hours and minutes to days at the policy's 日工作小时, 8 by default; a cell such as
 ``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports`.
 
 The comparison covers the file's own range (统计日期 / 统计时间 in its title rows) within the month:
@@ -41,8 +41,6 @@ WHY = {
     "缺卡次数": "结构差异：整个半天无打卡 kaohe 计旷工不计缺卡（ATT-06），批准的打卡异常不计（ATT-05）",
     "旷工天数": "结构差异：kaohe 把超过30/120分钟的迟到早退折算为旷工半天/1天（ATT-04）",
 }
-HOURS_PER_DAY = 8.0
-PER_DAY = {"天": 1.0, "小时": HOURS_PER_DAY, "分钟": HOURS_PER_DAY * 60}
 _UNIT = re.compile(r"[（(]\s*(天|小时|分钟|次|h|min)\s*[)）]\s*$")
 _ROW_DATE = ("日期", "时间")
 
@@ -68,7 +66,7 @@ def measure_columns(names: list[str]) -> dict[str, list[tuple[int, str]]]:
     return out
 
 
-def _number(raw, unit: str, measure: str) -> float | None:
+def _number(raw, unit: str, measure: str, hours_per_day: float) -> float | None:
     """A cell in the measure's unit: days for 天数 measures (from hours or minutes), else as counted. A
     unit written in the cell (``8小时``, ``事假1天``) wins over the header's."""
     text = str(raw).replace(",", "").strip() if raw is not None else ""
@@ -76,7 +74,8 @@ def _number(raw, unit: str, measure: str) -> float | None:
     if text in ("", "--") or not m:
         return None
     value, unit = float(m.group(1)), (m.group(2) or unit or "天")
-    return value / PER_DAY.get(unit, 1.0) if measure.endswith("天数") else value
+    per_day = {"小时": hours_per_day, "分钟": hours_per_day * 60}.get(unit, 1.0)
+    return value / per_day if measure.endswith("天数") else value
 
 
 def read_external(path: Path):
@@ -116,7 +115,7 @@ def _row_date(row, names) -> dt.date | None:
     return None
 
 
-def theirs(names, rows, maps, span, columns):
+def theirs(names, rows, maps, span, columns, hours_per_day: float):
     """Per 工号 and measure the external figure over the span, and the names nobody matches."""
     ext: dict[str, dict[str, float]] = {}
     unknown: dict[str, int] = {}
@@ -135,7 +134,7 @@ def theirs(names, rows, maps, span, columns):
             continue
         person = ext.setdefault(emp, {})
         for measure, cols in columns.items():
-            values = [_number(row[i] if i < len(row) else None, unit, measure) for i, unit in cols]
+            values = [_number(row[i] if i < len(row) else None, unit, measure, hours_per_day) for i, unit in cols]
             person[measure] = person.get(measure, 0.0) + sum(v for v in values if v is not None)
     return ext, unknown
 
@@ -199,7 +198,8 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
                            f"nothing to compare in {path.name}: no column matches a measure")
     findings: list[Finding] = []
     span = comparison_span(title_rows, path, rows, names, first, last, findings)
-    ext, unknown = theirs(names, rows, identity_maps(roster, mapping), span, columns)
+    ext, unknown = theirs(names, rows, identity_maps(roster, mapping), span, columns,
+                          result.policy.hours_per_day)
     mine = ours(result, span)
     excused = excused_slots(result.sessions, span)
     monthly = result.monthly.set_index("emp")

@@ -24,12 +24,11 @@ import pandas as pd
 
 from kaohe.policy import Policy
 
-SHIFT_TAIL = pd.Timedelta(hours=4)
 MINUTE = pd.Timedelta(minutes=1)
 SESSION_NAMES = {1: "上午", 2: "下午"}
 
 
-def assign_punches(punches: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
+def assign_punches(punches: pd.DataFrame, sessions: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Give every punch its working date and session (0 where the date has no session)."""
     p = punches[["emp", "ts"]].copy()
     p["date"] = p["ts"].dt.normalize()
@@ -41,7 +40,7 @@ def assign_punches(punches: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFram
             crossing["next"] = crossing["date"] + pd.Timedelta(days=1)
             nxt = bounds.rename(columns={"date": "next", "first_start": "next_start"})[["emp", "next", "next_start"]]
             crossing = crossing.merge(nxt, on=["emp", "next"], how="left")
-            tail = crossing["last_end"] + SHIFT_TAIL
+            tail = crossing["last_end"] + pd.Timedelta(hours=policy.night_shift_tail_hours)
             mid = crossing["last_end"] + (crossing["next_start"] - crossing["last_end"]) / 2
             crossing["boundary"] = tail.where(mid.isna() | (tail < mid), mid)
             p = p.merge(crossing[["emp", "next", "boundary"]], left_on=["emp", "date"],

@@ -6,7 +6,7 @@ Decisions (docs/规则说明.md and this module):
       scored or ranked (never scored as zero).
     - KPI-02: data points = clamp((value − floor) / (target − floor), 0, 1) × weight; the same
       formula serves both directions (for "lower is better" the target is below the floor).
-      Management points are the manager's entry clamped to 0..weight; 自评分 to 0..100.
+      Management points are the manager's entry clamped to 0..weight; 自评分 to 0..KPI满分 (100).
     - KPI-03: 综合得分 = 30 % 自评分 + 70 % 店长评分, rounded to 2 decimals (as Excel's ROUND),
       so that ties in the sheet are ties in the engine.
     - KPI-04: ranks share ties (1, 1, 3). Rank 1 gets the reward, the largest rank the
@@ -28,7 +28,7 @@ import pandas as pd
 
 from kaohe.findings import NOT_RANKED, Finding
 from kaohe.periods import month_bounds, shift_month
-from kaohe.policy import Policy
+from kaohe.policy import DEFAULT, Policy
 from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import parse_number
@@ -64,7 +64,7 @@ class KpiResult:
     summary: dict = field(default_factory=dict)
 
 
-def indicators_from_rules(table, findings: list[Finding]) -> tuple[Indicator, ...]:
+def indicators_from_rules(table, findings: list[Finding], policy: Policy = DEFAULT) -> tuple[Indicator, ...]:
     """KPI规则 rows to indicators; a bad row is a finding and the sheet falls back to the defaults."""
     if table is None or table.frame.empty:
         return KPI_INDICATORS
@@ -96,8 +96,8 @@ def indicators_from_rules(table, findings: list[Finding]) -> tuple[Indicator, ..
         aliases = tuple(a.strip() for a in str(r.aliases or "").replace("，", ",").replace("、", ",").split(",") if a.strip())
         out.append(Indicator(r.indicator, float(r.weight), r.direction, r.target, r.floor, r.scorer, aliases))
     total = sum(i.weight for i in out)
-    if abs(total - 100) > 1e-9:
-        findings.append(Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是100", "按表中权重计算",
+    if abs(total - policy.kpi_full_score) > 1e-9:
+        findings.append(Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是{policy.kpi_full_score:g}", "按表中权重计算",
                                 "KPI-01", "篇二", c.LEVEL_WARNING))
     return tuple(out)
 
@@ -155,7 +155,7 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
                                         "只用第一行", "KPI-01", "篇二"))
         row = mine.iloc[0]
         values, missing = {}, []
-        for ind in indicators + (Indicator(c.KPI_SELF, 100, UP, None, None, MANAGER),):
+        for ind in indicators + (Indicator(c.KPI_SELF, policy.kpi_full_score, UP, None, None, MANAGER),):
             raw = row.get(ind.name)
             try:
                 value = parse_number(raw)
@@ -177,7 +177,7 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
         points = {ind.name: indicator_points(values[ind.name], ind) for ind in indicators}
         data_score = sum(points[i.name] for i in indicators if i.scorer == DATA)
         manager = data_score + sum(points[i.name] for i in indicators if i.scorer == MANAGER)
-        self_score = min(max(values[c.KPI_SELF], 0.0), 100.0)
+        self_score = min(max(values[c.KPI_SELF], 0.0), policy.kpi_full_score)
         scored.append({"emp": person.emp, "name": person.name, "row": int(row["row"]), **{f"p:{k}": v for k, v in points.items()},
                        "data_score": data_score, "manager_score": manager, "self_score": self_score,
                        "score": combined(self_score, manager, policy)})

@@ -88,8 +88,8 @@ def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: 
         return 0.0
     if sick_days > policy.annual_leave_sick_months * policy.monthly_workdays:
         return 0.0
-    days = (policy.annual_leave_days_under_10 if years < 10 else
-            policy.annual_leave_days_under_20 if years < 20 else policy.annual_leave_days_from_20)
+    days = (policy.annual_leave_days_under_10 if years < policy.annual_leave_tier_mid_years else
+            policy.annual_leave_days_under_20 if years < policy.annual_leave_tier_high_years else policy.annual_leave_days_from_20)
     if hired is not None and hired.year == year:
         remaining = (end - hired).days + 1
         days = float(math.floor(remaining / 365 * days))
@@ -204,8 +204,8 @@ def validate(leave: pd.DataFrame, roster: pd.DataFrame, count_days, time_off_acc
         if not ck.effective or ck.counted_as != c.LEAVE_PERSONAL:
             continue
         days = count_days(r.emp, c.LEAVE_PERSONAL, r.start, r.end_eff)
-        need = (policy.personal_notice_days_short if days < 3 else
-                policy.personal_notice_days_medium if days <= 10 else policy.personal_notice_days_long)
+        need = (policy.personal_notice_days_short if days < policy.personal_notice_short_below_days else
+                policy.personal_notice_days_medium if days <= policy.personal_notice_long_above_days else policy.personal_notice_days_long)
         if r.applied is None or pd.isna(r.applied):
             ck.add(c.CHECK_WARN, "LV-03", "第三十条", "未填申请日期，无法核对提前申请")
         elif (r.start.date() - r.applied).days < need:

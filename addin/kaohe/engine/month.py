@@ -168,7 +168,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     if c.IMPORTED.name in tables:  # punches brought in by kaohe import: the same punch counts once
         imported = prepare_punches(tables[c.IMPORTED.name], roster, findings)
         punches = pd.concat([punches, imported], ignore_index=True).drop_duplicates(["emp", "ts"])
-    assigned = attendance.assign_punches(punches, sessions)
+    assigned = attendance.assign_punches(punches, sessions, policy)
     punched = attendance.session_punches(assigned, policy)
     presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
     span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None

@@ -10,7 +10,8 @@ Output frames:
 
 Decisions:
     - A session weighs half of its day; a one-session shift weighs a whole day.
-    - 8 March, when a workday, drops the afternoon session for women (weight 0.5 due).
+    - The women's day (8 March by default: 妇女节月份, 妇女节日期), when a workday, drops the afternoon
+      session for women (weight 0.5 due).
     - Comprehensive-hours staff: the calendar's statutory holidays keep their label; other
       dates show 工作日 with a shift and 休息日 without.
     - A session whose end is not after its start crosses midnight (a night shift).
@@ -54,7 +55,8 @@ def build_days(roster: pd.DataFrame, first: dt.date, last: dt.date, calendar: Ca
     standard["workday"] = standard["day_type"].isin(WORK_TYPES)
     standard["shift"] = ""
     women_half = (policy.womens_day_half & (standard["gender"] == c.FEMALE)
-                  & (standard["date"].dt.month == 3) & (standard["date"].dt.day == 8) & standard["workday"])
+                  & (standard["date"].dt.month == policy.womens_day_month)
+                  & (standard["date"].dt.day == policy.womens_day_day) & standard["workday"])
     std_days = standard[standard["workday"]]
     am = pd.DataFrame({"emp": std_days["emp"], "date": std_days["date"], "sess": 1,
                        "start": _at(std_days["date"], policy.am_start), "end": _at(std_days["date"], policy.am_end),

@@ -49,8 +49,12 @@ class Policy:
     paper_attendance_days: int = _p(7, "纸质考勤天数", "ATT-07", "第十七条", "入职日起按纸质记录出勤的日历天数", "int")
     # ATT-08 第十四条.
     womens_day_half: bool = _p(True, "妇女节下午放假", "ATT-08", "第十四条", "3月8日为工作日时女员工下午放假（是/否）", "bool")
+    womens_day_month: int = _p(3, "妇女节月份", "ATT-08", "第十四条", "妇女节所在月份（与妇女节日期一起定这一天）", "int")
+    womens_day_day: int = _p(8, "妇女节日期", "ATT-08", "第十四条", "妇女节是该月的几号", "int")
     # ATT-11 第十九条.
     duplicate_punch_seconds: int = _p(60, "重复打卡秒数", "ATT-11", "第十九条", "此秒数内的多次打卡算一次", "int")
+    night_shift_tail_hours: float = _p(4.0, "跨夜班次归属小时", "ATT-11", "第十九条",
+                                       "跨夜班次下班后此小时数内的次日打卡仍算前一天（不超过到次日第一个班次的中点）")
     # The printable month grid (考勤表): the code shown for each half day.
     grid_legend: str = _p("出勤=√,迟到=迟,早退=早,缺卡=缺,旷工=旷,事假=事,病假=病,年休假=年,婚假=婚,丧假=丧,产假=产,调休=调,"
                           "工伤假=伤,休息=休,未在职=", "考勤表图例", "ATT-03", "第十八条",
@@ -71,6 +75,10 @@ class Policy:
     personal_notice_days_short: int = _p(1, "事假提前天数_3天以下", "LV-03", "第三十条", "事假不足3天须提前申请的天数", "int")
     personal_notice_days_medium: int = _p(3, "事假提前天数_3至10天", "LV-03", "第三十条", "事假3至10天须提前申请的天数", "int")
     personal_notice_days_long: int = _p(7, "事假提前天数_10天以上", "LV-03", "第三十条", "事假超过10天须提前申请的天数", "int")
+    personal_notice_short_below_days: float = _p(3.0, "事假短假天数", "LV-03", "第三十条",
+                                                 "事假不足此天数按“3天以下”档提前申请")
+    personal_notice_long_above_days: float = _p(10.0, "事假长假天数", "LV-03", "第三十条",
+                                                "事假超过此天数按“10天以上”档提前申请（其间为“3至10天”档）")
     personal_leave_cap_days: float = _p(15.0, "事假年度上限天数", "LV-03", "第三十条", "每个自然年事假累计上限（天）")
     # LV-04 第三十一条.
     sick_pay_ratio: float = _p(0.8, "病假工资比例", "LV-04", "第三十一条", "普通病假按日工资的此比例发放（住院重病全额）")
@@ -87,6 +95,10 @@ class Policy:
     maternity_notice_days: int = _p(15, "产假提前天数", "LV-07", "第三十四条", "产假须提前申请的天数", "int")
     # LV-08 第三十五条; 职工带薪年休假条例 第三条.
     annual_leave_min_service_years: int = _p(1, "年休假工龄门槛年", "LV-08", "第三十五条", "累计工作满此年数才有年休假", "int")
+    annual_leave_tier_mid_years: int = _p(10, "年休假第二档门槛年", "LV-08", "第三十五条",
+                                          "累计工作满此年数，年休假按“10至20年”档", "int")
+    annual_leave_tier_high_years: int = _p(20, "年休假第三档门槛年", "LV-08", "第三十五条",
+                                           "累计工作满此年数，年休假按“20年以上”档", "int")
     annual_leave_days_under_10: float = _p(5.0, "年休假天数_不满10年", "LV-08", "第三十五条", "累计工作1至10年的年休假天数")
     annual_leave_days_under_20: float = _p(10.0, "年休假天数_10至20年", "LV-08", "第三十五条", "累计工作10至20年的年休假天数")
     annual_leave_days_from_20: float = _p(15.0, "年休假天数_20年以上", "LV-08", "第三十五条", "累计工作满20年的年休假天数")
@@ -100,6 +112,7 @@ class Policy:
     absence_multiplier: float = _p(1.0, "旷工扣款倍数", "PAY-02", "第二十三条", "旷工扣款 = 旷工天数 × 日工资 × 倍数")
     # KPI-01..06 (篇二/三/五).
     kpi_team: str = _p("网店客服组", "KPI考核部门", "KPI-01", "篇二", "参加月度KPI考核的部门", "text")
+    kpi_full_score: float = _p(100.0, "KPI满分", "KPI-01", "篇二", "各指标权重合计应为此分，自评分限在0至此分")
     kpi_self_weight: float = _p(0.3, "KPI自评权重", "KPI-03", "篇二", "综合得分中自评分的权重")
     kpi_manager_weight: float = _p(0.7, "KPI店长权重", "KPI-03", "篇二", "综合得分中店长评分的权重")
     kpi_reward: float = _p(100.0, "KPI第一名奖励", "KPI-04", "篇二", "综合排名第一名奖励（元）")
