@@ -486,11 +486,17 @@ def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     dates = _grid_dates(rows[h], first)
     if not dates:
         return None
+    return _grid_people(path, rows, h + 1, header, dates, _dingtalk_ids)
+
+
+def _grid_people(path: Path, rows: list[list], first: int, header, dates, ids) -> list[tuple]:
+    """The punches of a month grid's person rows from row index ``first`` on (DingTalk's and WeCom's grids):
+    ``ids`` picks the person's ids from a row, the day columns hold that day's punches."""
     out = []
-    for offset, row in enumerate(rows[h + 1:]):
+    for offset, row in enumerate(rows[first:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
-        at = h + 2 + offset
-        out += _punches(_dingtalk_ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
+        at = first + 1 + offset
+        out += _punches(ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
     return out
 
 
@@ -589,12 +595,7 @@ def _wecom_grid(rows, path) -> list[RawPunch] | None:
     names = _two_rows(rows, h)
     start = [cell_text(v) for v in rows[h]].index("打卡时间记录")
     dates = _grid_dates(rows[h + 1], first, start)
-    out = []
-    for offset, row in enumerate(rows[h + 2:]):
-        get = lambda n: _cell(row, names, n)  # noqa: E731
-        at = h + 3 + offset
-        out += _punches(_wecom_ids(get), get("姓名"), _grid_punches(row, dates, at), f"{path.name}:{at}")
-    return out
+    return _grid_people(path, rows, h + 2, names, dates, _wecom_ids)
 
 
 # --- detection --------------------------------------------------------------------------------
