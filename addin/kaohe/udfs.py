@@ -342,7 +342,7 @@ def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, p
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
 @xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
-@xw.arg("gender", doc="性别（可省略；女员工3月8日下午按规则放假）")
+@xw.arg("gender", doc="性别（可省略；女员工在规则的妇女节下午放假）")
 @xw.arg("hours_system", doc="工时制：标准工时 或 综合工时（可省略，默认标准工时）")
 @xw.arg("shift", doc="综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）")
 @_errors_as_text
