@@ -18,19 +18,22 @@ import functools
 import hashlib
 import inspect
 import math
+from typing import NamedTuple
 
 import pandas as pd
 import xlwings as xw
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import leave as lv
+from kaohe.engine import leave as lv, standard
 from kaohe.engine.kpi import combined, indicator_points
 from kaohe.engine.overtime import hourly_wage, multiplier
 from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, late_tier, tier_absence
+from kaohe.engine.month import load_calendar, load_policy
 from kaohe.engine.pay import money, person_leave_days
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
 from kaohe.workbook import contract as c
+from kaohe.workbook.read import tables_from_rows
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
@@ -41,19 +44,24 @@ class CellError(ValueError):
     """A bad argument: its message is what the cell shows."""
 
 
-# --- context: the policy and calendar of the calling workbook --------------------------
+# --- context: the policy, calendar and vocabulary of the calling workbook --------------------
 
-_DEFAULT = (pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday))
-_cache: dict[str, tuple[str, tuple]] = {}
+class Context(NamedTuple):
+    """What the calling workbook's 规则 and 节假日 say: built as compute-month builds it."""
+
+    policy: pol.Policy
+    calendar: Calendar
+    terms: terms.Terms
+
+
+_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
+_cache: dict[str, tuple[str, Context | CellError]] = {}
 UNREADABLE_RULES = "规则表无法读取"
+CONTEXT_SHEETS = (c.RULES, c.HOLIDAYS)
 
 
-class _Resolved(tuple):
-    """A caller already turned into (policy, calendar): a range is read once, not once per element."""
-
-
-def context(caller=None) -> tuple[pol.Policy, Calendar]:
-    """The Policy and Calendar for the workbook of ``caller`` (an xlwings Range), else the defaults.
+def context(caller=None) -> Context:
+    """The policy, calendar and vocabulary of the workbook of ``caller`` (an xlwings Range), else the defaults.
 
     The 规则 and 节假日 sheets are read on every call and compared with the cached copy (the
     functions are volatile, so a change to either sheet recalculates them). A workbook whose sheets
@@ -61,47 +69,53 @@ def context(caller=None) -> tuple[pol.Policy, Calendar]:
     """
     if caller is None:
         return _DEFAULT
-    if isinstance(caller, _Resolved):
+    if isinstance(caller, Context):  # a range's caller, already resolved: read once, not once per element
         return caller
     try:
         book = caller.sheet.book
         names = [s.name for s in book.sheets]
-        rules, holidays = (book.sheets[sheet.name].used_range.options(ndim=2).value if sheet.name in names else None
-                           for sheet in (c.RULES, c.HOLIDAYS))
+        rows = {spec.name: _sheet_rows(book.sheets[spec.name]) for spec in CONTEXT_SHEETS if spec.name in names}
         fullname = book.fullname
     except Exception:  # COM refused (Excel busy, a closed workbook): say so in the cell
         raise CellError(UNREADABLE_RULES) from None
-    key = hashlib.sha256(repr((rules, holidays)).encode()).hexdigest()
+    key = hashlib.sha256(repr(rows).encode()).hexdigest()
     cached = _cache.get(fullname)
-    if cached and cached[0] == key:
-        return cached[1]
-    found = _Resolved(context_from_rows(rules, holidays))
-    _cache[fullname] = (key, found)
-    return found
+    if not cached or cached[0] != key:
+        try:
+            found: Context | CellError = context_from_rows(rows.get(c.RULES.name), rows.get(c.HOLIDAYS.name))
+        except CellError as exc:
+            found = exc
+        cached = _cache[fullname] = (key, found)
+    if isinstance(cached[1], CellError):
+        raise cached[1]
+    return cached[1]
 
 
-def context_from_rows(rules: list | None, holidays: list | None) -> tuple[pol.Policy, Calendar]:
-    """Policy and Calendar from the values of a 规则 and a 节假日 sheet (header row first)."""
-    policy = pol.DEFAULT
-    if rules and len(rules) > 1:
-        header = [str(h).strip() if h else "" for h in rules[0]]
-        if "参数" not in header or "值" not in header:
-            raise CellError(UNREADABLE_RULES)
-        k, v = header.index("参数"), header.index("值")
-        policy, _ = pol.policy_from_rows([("", r[k], r[v]) for r in rules[1:] if len(r) > max(k, v)])
-    overrides = {}
-    if holidays and len(holidays) > 1:
-        header = [str(h).strip() if h else "" for h in holidays[0]]
-        if "日期" in header and "类型" in header:
-            d, t = header.index("日期"), header.index("类型")
-            for r in holidays[1:]:
-                try:
-                    day = parse_date(r[d])
-                except ValueError:
-                    continue
-                if day and r[t] in c.HOLIDAY_SHEET_TYPES:
-                    overrides[day] = (r[t], "")
-    return policy, Calendar(policy.rest_weekday, overrides)
+def _sheet_rows(sheet) -> list[list]:
+    """A sheet's values as rows from A1 (Excel's used range may start further in: blanks put back)."""
+    used = sheet.used_range
+    rows = used.options(ndim=2).value or []
+    top, left = getattr(used, "row", 1), getattr(used, "column", 1)
+    return [[] for _ in range(top - 1)] + [[None] * (left - 1) + list(r) for r in rows]
+
+
+def context_from_rows(rules: list | None, holidays: list | None) -> Context:
+    """The context from the values of a 规则 and a 节假日 sheet (``None``: no such sheet).
+
+    The rows go through the workbook reader and compute-month's own builders (load_policy,
+    load_calendar, standard.vocabulary): a 规则 or 节假日 row compute-month lists as an 错误 in
+    问题清单 is the cell's error, with the same text (a cell has no 问题清单 to list it in).
+    """
+    sheets = {c.RULES.name: rules, c.HOLIDAYS.name: holidays}
+    tables, findings = tables_from_rows(sheets.get, CONTEXT_SHEETS)
+    policy, found = load_policy(tables)
+    findings += found
+    vocab = standard.vocabulary(tables, findings)
+    calendar = load_calendar(tables, policy, findings)
+    bad = next((f for f in findings if f.level == c.LEVEL_ERROR), None)
+    if bad is not None:
+        raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")
+    return Context(policy, calendar, vocab)
 
 
 # --- element-wise application over ranges ---------------------------------------------------
@@ -176,7 +190,7 @@ TIER_LABELS = {TIER_OK: c.LATE_OK, TIER_FINED: c.LATE_FINED, TIER_HALF: c.LATE_H
 @_cellwise
 def LATEFINE(minutes, caller=None):
     """第十九条：一次迟到/早退的罚款（在规则的罚款档内罚款，超过旷工半天起点按旷工，见 ABSENTDAYS）。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     return policy.late_fine if late_tier(_minutes(minutes), policy) == TIER_FINED else 0
 
 
@@ -185,7 +199,7 @@ def LATEFINE(minutes, caller=None):
 @_cellwise
 def ABSENTDAYS(minutes, caller=None):
     """第十九条：迟到/早退折算的旷工天数（0，或规则中旷工半天/一天的折算天数）。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     return tier_absence(late_tier(_minutes(minutes), policy), policy)
 
 
@@ -194,7 +208,7 @@ def ABSENTDAYS(minutes, caller=None):
 @_cellwise
 def LATESTATUS(minutes, caller=None):
     """第十九条：正常 / 迟到早退 / 旷工半天 / 旷工1天。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     return TIER_LABELS[late_tier(_minutes(minutes), policy)]
 
 
@@ -235,7 +249,7 @@ def _edge_minutes(punch, reference, default: dt.time, late: bool):
 @_cellwise
 def LATEMINUTES(punch, start_time=None, caller=None):
     """第十九条：迟到的整分钟数（秒数舍去）。"""
-    return _edge_minutes(punch, start_time, context(caller)[0].am_start, late=True)
+    return _edge_minutes(punch, start_time, context(caller).policy.am_start, late=True)
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -244,7 +258,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
 @_cellwise
 def EARLYMINUTES(punch, end_time=None, caller=None):
     """第十九条：早退的整分钟数（秒数舍去）。"""
-    return _edge_minutes(punch, end_time, context(caller)[0].pm_end, late=False)
+    return _edge_minutes(punch, end_time, context(caller).policy.pm_end, late=False)
 
 
 def _date(value, what="日期") -> dt.date:
@@ -265,7 +279,7 @@ def DAYTYPE(day, gender=None, caller=None):
     """第十四条：工作日 / 休息日 / 法定节假日 / 调休休息日 / 调休上班（国务院通知为准，节假日表优先）。"""
     if is_blank(day):
         return ""
-    _, calendar = context(caller)
+    calendar = context(caller).calendar
     try:
         return calendar.day_type(_date(day))
     except ValueError as exc:
@@ -279,7 +293,7 @@ def DAYTYPE(day, gender=None, caller=None):
 def WORKDAYS(first_day, last_day, caller=None):
     """第四条、第十四条：两个日期之间（含首尾）按公司日历的工作日数。"""
     try:
-        _, calendar = context(caller)
+        calendar = context(caller).calendar
         a, b = _date(first_day, "开始日期"), _date(last_day, "结束日期")
         if b < a:
             raise CellError("结束日期早于开始日期")
@@ -328,14 +342,14 @@ def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, p
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
 @xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
-@xw.arg("gender", doc="性别（可省略；女员工3月8日下午按规则放假）")
+@xw.arg("gender", doc="性别（可省略；女员工在规则的妇女节下午放假）")
 @xw.arg("hours_system", doc="工时制：标准工时 或 综合工时（可省略，默认标准工时）")
 @xw.arg("shift", doc="综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）")
 @_errors_as_text
 def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=None, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按应出勤的半天计）。单元格看不到排班表：综合工时按所填班次每天排班计算。"""
-    policy, calendar = context(caller)
-    kind = terms.DEFAULT.standard(terms.LEAVE_TYPE, kind)  # 年假 → 年休假 …, as in 请假记录
+    policy, calendar, vocab = context(caller)
+    kind = vocab.standard(terms.LEAVE_TYPE, kind)  # 年假 → 年休假 …, and HR's own synonyms, as in 请假记录
     try:
         if kind not in c.LEAVE_TYPES:
             raise CellError("假别无效")
@@ -363,12 +377,12 @@ def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
                work_start=None, hired=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。单元格看不到其他请假记录和调休余额：重叠、年度累计和余额由“校验请假”核对。"""
-    policy, calendar = context(caller)
+    policy, calendar, vocab = context(caller)
     try:
         record = pd.DataFrame([{
-            "emp": "1", "type": terms.DEFAULT.standard(terms.LEAVE_TYPE, kind), "start": parse_datetime(start_time),
+            "emp": "1", "type": vocab.standard(terms.LEAVE_TYPE, kind), "start": parse_datetime(start_time),
             "end": parse_datetime(end_time), "applied": parse_date(applied),
-            "status": terms.DEFAULT.standard(terms.APPROVAL, status), "proof": terms.DEFAULT.standard(terms.PROOF, proof),
+            "status": vocab.standard(terms.APPROVAL, status), "proof": vocab.standard(terms.PROOF, proof),
             "event_date": parse_date(event_date), "returned": None, "note": None, "row": 1}])
         roster = pd.DataFrame([{"emp": "1", "regular": parse_date(regular), "work_start": parse_date(work_start),
                                 "hired": parse_date(hired) or dt.date(1900, 1, 1)}])
@@ -393,7 +407,7 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
 @_errors_as_text
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
     """第三十五条：当年年休假天数（按规则中的工龄档，入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假天数须填写。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     try:
         return lv.annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),
                                      float(sick_days or 0), policy)
@@ -406,7 +420,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
 @_cellwise
 def DAILYWAGE(base, caller=None):
     """PAY-01：日工资 = 岗位基本工资 ÷ 规则中的月计薪天数（保留两位小数）。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     value = 0.0 if is_blank(base) else parse_number(base)
     if value is None or value < 0:
         raise CellError("工资无效")
@@ -420,7 +434,7 @@ def DAILYWAGE(base, caller=None):
 @_errors_as_text
 def OTPAY(hours, day_type, base, caller=None):
     """第九条、第十三条：加班费 = 小时 × 小时工资 × 规则中该日类型的加班倍数（工作日、休息日、法定节假日）。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     if day_type not in c.DAY_TYPES:
         return "错误：日类型无效"
     try:
@@ -458,7 +472,7 @@ def KPIPOINTS(value, weight, direction, target, floor):
 @_errors_as_text
 def KPISCORE(self_score, manager_score, caller=None):
     """KPI-03：综合得分 = 自评分与店长评分按规则中的权重加权（两位小数）。"""
-    policy, _ = context(caller)
+    policy = context(caller).policy
     try:
         s, m = parse_number(self_score) or 0.0, parse_number(manager_score) or 0.0
     except ValueError:
