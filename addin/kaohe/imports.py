@@ -40,6 +40,7 @@ from pathlib import Path
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.headers import Header, column_index, find_header, header_key
 from kaohe.workbook import contract as c
 from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
 
@@ -258,16 +259,13 @@ def _clock_report(rows, path) -> list[RawPunch] | None:
 
 
 def _zktime(rows, path) -> list[RawPunch] | None:
-    h = _header(rows, ("日期时间",))
-    if h is None:
+    header = find_header(rows, ("日期时间",), alternatives=(("登记号码",), ("考勤号码",)))
+    if header is None:
         return None
-    header = [cell_text(v) for v in rows[h]]
-    id_col = "登记号码" if "登记号码" in header else "考勤号码" if "考勤号码" in header else None
-    if id_col is None:
-        return None
+    id_col = "登记号码" if "登记号码" in header else "考勤号码"
     out = []
-    for offset, row in enumerate(rows[h + 1:]):
-        stamp, ident, at = _cell(row, header, "日期时间"), _cell(row, header, id_col), h + 2 + offset
+    for offset, row in enumerate(rows[header.row + 1:]):
+        stamp, ident, at = _cell(row, header, "日期时间"), _cell(row, header, id_col), header.row + 2 + offset
         if stamp is None:
             continue
         try:
@@ -282,74 +280,16 @@ def _zktime(rows, path) -> list[RawPunch] | None:
 
 # --- shared pieces of the spreadsheet layouts --------------------------------------------------
 
-def _header(rows: list[list], needed: tuple[str, ...]) -> int | None:
-    for i, row in enumerate(rows[:10]):
-        cells = {str(v).strip() for v in row if isinstance(v, str)}
-        if all(n in cells for n in needed):
-            return i
-    return None
+def _cell(row: list, header: Header, name: str):
+    """The value of column ``name`` in ``row``; None when blank or ``--`` (the vendors' empty)."""
+    value = header.value(row, name)
+    return None if is_blank(value) or value == "--" else value
 
 
-def _cell(row: list, header: list, name: str):
-    if name in header:
-        i = header.index(name)
-        value = row[i] if i < len(row) else None
-        return None if is_blank(value) or value == "--" else value
-    return None
-
-
-_UNIT = re.compile(r"[（(](?:天|小时|次|分钟|元|秒|个|%)[)）]$")
-
-
-def _is_second_level(top: list[str], sub: list[str]) -> bool:
-    """Whether ``sub`` is the lower row of a two-level header: under the merged 姓名 cell it is empty, or
-    every cell it has is a label with a unit (``事假(天)``) — a left-packed CSV row."""
-    name_col = top.index("姓名")
-    filled = [x for x in sub if x]
-    if not filled:
-        return False
-    if name_col >= len(sub) or not sub[name_col]:
-        return True
-    return all(_UNIT.search(x) for x in filled)
-
-
-def _aligned(top: list[str], sub: list[str]) -> list[str]:
-    """A left-packed second header row (CSV) moved under the groups of the first row; a group is a label
-    followed by empty cells, and its sub-labels fill the group's columns in order."""
-    if not sub or sub[top.index("姓名")] == "" or not _UNIT.search(sub[0]):
-        return sub
-    slots = []
-    for i, label in enumerate(top):
-        if label and i + 1 < len(top) and not top[i + 1]:
-            j = i + 1
-            while j < len(top) and not top[j]:
-                j += 1
-            slots += range(i, j)
-    out = [""] * max(len(top), len(sub))
-    for i, label in zip(slots, [x for x in sub if x]):
-        out[i] = label
-    return out
-
-
-def joined_header(rows: list[list]) -> tuple[int, list[str]] | None:
-    """The header of a DingTalk / WeCom statistics export (姓名 with UserId or 账号): its last row index and
-    the column names, a two-level header joined as ``请假/事假(天)``."""
-    for h in range(min(10, len(rows))):
-        names = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
-        if "姓名" not in names or not ("UserId" in names or "账号" in names):
-            continue
-        sub = [cell_text(v) if isinstance(v, str) else "" for v in (rows[h + 1] if h + 1 < len(rows) else [])]
-        if not _is_second_level(names, sub):
-            return h, names
-        sub = _aligned(names, sub)
-        joined, group = [], ""
-        for i in range(max(len(names), len(sub))):
-            top = names[i] if i < len(names) else ""
-            low = sub[i] if i < len(sub) else ""
-            group = top or group
-            joined.append(f"{group}/{low}" if low and low != group else (top or group))
-        return h + 1, joined
-    return None
+def joined_header(rows: list[list]) -> Header | None:
+    """The header of a DingTalk / WeCom statistics export (姓名 with UserId or 账号), a two-level header
+    joined as ``请假/事假(天)``."""
+    return find_header(rows, ("姓名",), alternatives=(("UserId",), ("账号",)), two_level=True)
 
 
 _PUNCH_TIME = re.compile(r"(?:(次日|昨日)\s*)?(\d{1,2}:\d{2}(?::\d{2})?)")
@@ -460,14 +400,13 @@ def _dingtalk_ids(get) -> tuple:
 
 def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
     """DingTalk 原始记录: a row per punch (考勤日期, 打卡时间)."""
-    h = _header(rows, ("UserId", "打卡时间"))
-    if h is None:
+    header = find_header(rows, ("UserId", "打卡时间"))
+    if header is None:
         return None
-    header = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
     out = []
-    for offset, row in enumerate(rows[h + 1:]):
+    for offset, row in enumerate(rows[header.row + 1:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
-        stamp, at = get("打卡时间"), h + 2 + offset
+        stamp, at = get("打卡时间"), header.row + 2 + offset
         if stamp is None:
             continue
         ts = _dingtalk_time(stamp, get("考勤日期"))
@@ -478,21 +417,20 @@ def _dingtalk_raw(rows, path) -> list[RawPunch] | None:
 
 def _dingtalk_times(rows, path) -> list[RawPunch] | None:
     """DingTalk 打卡时间: a column per day, each cell holding that day's punches."""
-    h = _header(rows, ("UserId", "姓名"))
+    header = find_header(rows, ("UserId", "姓名"))
     first = _first_day(rows, path)
-    if h is None or first is None:
+    if header is None or first is None:
         return None
-    header = [cell_text(v) if isinstance(v, str) else "" for v in rows[h]]
-    dates = _grid_dates(rows[h], first)
+    dates = _grid_dates(rows[header.row], first)
     if not dates:
         return None
-    return _grid_people(path, rows, h + 1, header, dates, _dingtalk_ids)
+    return _grid_people(path, rows, header, dates, _dingtalk_ids)
 
 
-def _grid_people(path: Path, rows: list[list], first: int, header, dates, ids) -> list[tuple]:
-    """The punches of a month grid's person rows from row index ``first`` on (DingTalk's and WeCom's grids):
-    ``ids`` picks the person's ids from a row, the day columns hold that day's punches."""
-    out = []
+def _grid_people(path: Path, rows: list[list], header: Header, dates, ids) -> list[tuple]:
+    """The punches of a month grid's person rows under its header (DingTalk's and WeCom's grids): ``ids``
+    picks the person's ids from a row, the day columns hold that day's punches."""
+    out, first = [], header.row + 1
     for offset, row in enumerate(rows[first:]):
         get = lambda n: _cell(row, header, n)  # noqa: E731
         at = first + 1 + offset
@@ -505,17 +443,16 @@ _DAILY_PUNCH = re.compile(r"^(上班|下班)\d+/?打卡时间$")
 
 def _dingtalk_daily(rows, path) -> list[RawPunch] | None:
     """DingTalk 每日统计 / 每日汇总: a row per person and day; 上班1/下班1 … 打卡时间 (one or two header rows)."""
-    found = joined_header(rows)
-    if found is None:
+    header = joined_header(rows)
+    if header is None:
         return None
-    h, names = found
-    cols = [i for i, n in enumerate(names) if _DAILY_PUNCH.match(n.replace(" ", ""))]
-    if "日期" not in names or not cols:
+    cols = [i for i, n in enumerate(header.names) if _DAILY_PUNCH.match(n)]
+    if "日期" not in header or not cols:
         return None
     out = []
-    for offset, row in enumerate(rows[h + 1:]):
-        get = lambda n: _cell(row, names, n)  # noqa: E731
-        day, at = short_date(get("日期")), h + 2 + offset
+    for offset, row in enumerate(rows[header.row + 1:]):
+        get = lambda n: _cell(row, header, n)  # noqa: E731
+        day, at = short_date(get("日期")), header.row + 2 + offset
         if day is None:
             out += [Skipped(at, f"日期无法识别“{get('日期')}”")] if get("日期") is not None else []
             continue
@@ -552,30 +489,15 @@ def _wecom_ids(get) -> tuple:
     return tuple((k, cell_text(v)) for k, v in (("wecom", get("账号")), ("emp", get("工号"))) if not is_blank(v))
 
 
-def _two_rows(rows, h) -> list[str]:
-    """Column names of a two-level header at rows h, h+1: the lower label, else the group above."""
-    top, bottom = rows[h], rows[h + 1]
-    names, last = [], ""
-    for i in range(max(len(top), len(bottom))):
-        t = cell_text(top[i]) if i < len(top) and isinstance(top[i], str) else ""
-        b = cell_text(bottom[i]) if i < len(bottom) and isinstance(bottom[i], str) else ""
-        last = t or last
-        names.append(b or t or last)
-    return names
-
-
 def _wecom(rows, path) -> list[RawPunch] | None:
     """WeCom 概况统计与打卡明细: a two-level header; 时间, 姓名, 账号 and 打卡时间记录 (``09:00 18:00``)."""
-    for h in range(min(8, len(rows) - 1)):
-        names = _two_rows(rows, h)
-        if "打卡时间记录" in names and "时间" in names and "账号" in names:
-            break
-    else:
+    header = find_header(rows, ("时间", "账号", "打卡时间记录"), two_level=True)
+    if header is None:
         return None
     out = []
-    for offset, row in enumerate(rows[h + 2:]):
-        get = lambda n: _cell(row, names, n)  # noqa: E731
-        day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), h + 3 + offset
+    for offset, row in enumerate(rows[header.row + 1:]):
+        get = lambda n: _cell(row, header, n)  # noqa: E731
+        day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), header.row + 2 + offset
         if day is None:
             out += [Skipped(at, f"时间无法识别“{get('时间')}”")] if get("时间") is not None else []
             continue
@@ -585,17 +507,15 @@ def _wecom(rows, path) -> list[RawPunch] | None:
 
 def _wecom_grid(rows, path) -> list[RawPunch] | None:
     """WeCom 打卡时间记录: 姓名, 账号, 基础信息 (部门, 职务, 工号), then a column per day (``1\\n星期五``)."""
-    h = next((i for i, r in enumerate(rows[:8]) if {"姓名", "账号", "打卡时间记录"} <= {cell_text(v) for v in r}), None)
-    if h is None or h + 1 >= len(rows):
+    header = find_header(rows, ("姓名", "账号", "打卡时间记录"), two_level=True)
+    if header is None or header.row + 1 >= len(rows):
         return None
     first = _first_day(rows, path)
     if first is None:
         raise InputRefused(f"{path.name}：统计时间没有年份，文件名中也找不到日期范围（如 …_20260501-20260531.xlsx）",
                            f"{path.name}: no year in the range and no date range in the file name")
-    names = _two_rows(rows, h)
-    start = [cell_text(v) for v in rows[h]].index("打卡时间记录")
-    dates = _grid_dates(rows[h + 1], first, start)
-    return _grid_people(path, rows, h + 2, names, dates, _wecom_ids)
+    dates = _grid_dates(rows[header.row], first, header.columns["打卡时间记录"])
+    return _grid_people(path, rows, header, dates, _wecom_ids)
 
 
 # --- detection --------------------------------------------------------------------------------
@@ -771,11 +691,8 @@ def source_file(source: str) -> str:
 
 
 def _columns(rows: list[list]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for i, h in enumerate(cell_text(v) for v in (rows[0] if rows else [])):
-        if h:
-            out.setdefault(h, i)  # the first column of a name
-    return out
+    """A sheet kaohe wrote: header name -> its first column (the header is row 1)."""
+    return column_index([header_key(v) for v in (rows[0] if rows else [])])
 
 
 def stored_punches(rows: list[list] | None) -> list[tuple]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.headers import header_key
 from kaohe.imports import cell_text, clean_name, identity_maps, joined_header, open_sheets, report_span, short_date
 from kaohe.workbook import contract as c
 
@@ -47,7 +48,7 @@ _ROW_DATE = ("日期", "时间")
 
 def base_name(header: str) -> tuple[str, str]:
     """``异常统计/迟到次数(次)`` -> (``迟到次数``, ``次``): the name without its group and its unit."""
-    name = "".join(header.rsplit("/", 1)[-1].split())
+    name = header_key(header.rsplit("/", 1)[-1])
     m = _UNIT.search(name)
     unit = {"h": "小时", "min": "分钟"}.get(m.group(1), m.group(1)) if m else ""
     return (name[:m.start()] if m else name), unit
@@ -83,10 +84,10 @@ def read_external(path: Path):
     sheets, _ = open_sheets(path)
     preferred = [s for s in sheets if s[0] in c.EXTERNAL_STATISTICS_SHEETS] + sheets
     for _, rows in preferred:
-        found = joined_header(rows)
-        if found:
-            h, names = found
-            return names, [r for r in rows[h + 1:] if any(v not in ("", None) for v in r)], rows[:h]
+        header = joined_header(rows)
+        if header:
+            data = [r for r in rows[header.row + 1:] if any(v not in ("", None) for v in r)]
+            return list(header.names), data, rows[:header.row]
     raise InputRefused(f"无法识别 {path.name}：找不到含“姓名”和“UserId/账号”的表头（钉钉月度汇总、每日统计或企业微信日报）",
                        f"unrecognised {path.name}: no header with 姓名 and UserId/账号")
 
