@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.headers import find_header
-from kaohe.imports import IdMaps, Source, _columns, cell_text, clean_name, fingerprint, open_sheets
+from kaohe.headers import find_header, sheet_columns
+from kaohe.imports.files import Source, cell_text, clean_name, fingerprint, open_sheets
+from kaohe.imports.identity import IdMaps
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
 from kaohe.workbook.values import column_letter, is_blank, parse_id, parse_number
@@ -154,7 +155,7 @@ def stored_metrics(rows: list[list] | None) -> list[FileMetrics]:
     month rows: each is taken as one file covering its month)."""
     if not rows:
         return []
-    col = _columns(rows)
+    col = sheet_columns(rows)
     source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
     if c.KPI_MONTH not in col or c.ID_COLUMN not in col:
         return []
@@ -242,7 +243,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
 
 def month_only(rows: list[list]) -> list[list]:
     """KPI导入 rows with the per-file rows blanked (row numbers kept): what the month's score reads."""
-    col = _columns(rows)
+    col = sheet_columns(rows)
     type_h = c.KPI_IMPORT_TAIL[3]
     if type_h not in col:
         return rows

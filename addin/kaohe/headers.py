@@ -38,6 +38,11 @@ def column_index(names: Sequence[str]) -> dict[str, int]:
     return out
 
 
+def sheet_columns(rows: Sequence[Sequence]) -> dict[str, int]:
+    """The columns of a sheet kaohe wrote itself (its header is row 1): name -> first column."""
+    return column_index([header_key(v) for v in rows[0]]) if rows else {}
+
+
 @dataclass(frozen=True)
 class Header:
     """A header found: its (last) row index — data starts on the next row — and its column names."""

@@ -4,7 +4,7 @@ The external file is a DingTalk 月度汇总 / 每日统计 / 每日汇总 expor
 概况统计与打卡明细 export. Its two-level header is joined (``异常统计/迟到次数(次)``); a column is
 matched to a measure by its name once the group (``异常统计/``) and the unit (``(次)``) are dropped,
 and its values are converted by the unit (hours and minutes to days at the policy's 日工作小时, 8 by default; a cell such as
-``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports`.
+``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports.identity`.
 
 The comparison covers the file's own range (统计日期 / 统计时间 in its title rows) within the month:
 kaohe's side is summed from its daily results over exactly those dates, and rows of a daily export
@@ -22,7 +22,9 @@ import pandas as pd
 from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, tier_minutes
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import header_key
-from kaohe.imports import cell_text, clean_name, identity_maps, joined_header, open_sheets, report_span, short_date
+from kaohe.imports.files import cell_text, clean_name, open_sheets
+from kaohe.imports.identity import identity_maps
+from kaohe.imports.layout import joined_header, report_span, short_date
 from kaohe.workbook import contract as c
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
