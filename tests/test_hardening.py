@@ -252,16 +252,16 @@ def valid_state(book, original: bytes) -> str:
 
 # Where a run is killed: (module, function, call number, before/after the call). Deterministic
 # moments across the save: copying members, writing kaohe's parts, the backup, the fsync, the renames.
-KILL_POINTS = [("package", "_copy_member", 1, "before"), ("package", "_copy_member", 4, "before"),
-               ("package", "_write_part", 1, "before"), ("package", "_write_part", 3, "after"),
-               ("package", "_atomic_copy", 1, "before"), ("package", "_atomic_copy", 1, "after"),
+KILL_POINTS = [("saving", "_copy_member", 1, "before"), ("saving", "_copy_member", 4, "before"),
+               ("saving", "_write_part", 1, "before"), ("saving", "_write_part", 3, "after"),
+               ("saving", "_atomic_copy", 1, "before"), ("saving", "_atomic_copy", 1, "after"),
                ("os", "fsync", 1, "before"), ("os", "fsync", 2, "after"), ("os", "replace", 1, "before"),
                ("os", "replace", 1, "after"), ("os", "replace", 2, "before"), ("os", "replace", 2, "after")]
 KILLED_RUN = """import os, signal, sys
-from kaohe.workbook import package
+from kaohe.workbook import saving
 from kaohe.jobs import compute_month_job
 book, owner, name, at, when = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-module = package if owner == "package" else os
+module = saving if owner == "saving" else os
 real, calls = getattr(module, name), [0]
 def hook(*a, **k):
     calls[0] += 1

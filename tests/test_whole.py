@@ -20,7 +20,7 @@ from lxml import etree
 import lo
 from kaohe.cli import main
 from kaohe.jobs import log_step
-from kaohe.workbook import package, parts
+from kaohe.workbook import ownership, package, parts, saving
 
 NOV2 = dt.date(2026, 11, 2)
 KAOHE_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml",
@@ -48,7 +48,7 @@ def sheet_parts(path) -> dict[str, str]:
     """Sheet name -> part name."""
     with zipfile.ZipFile(path) as z:
         p = parts.Parts(z)
-        return {s.name: s.part for s in package._sheet_list(p)}
+        return {s.name: s.part for s in parts.sheet_list(p)}
 
 
 def assert_no_orphans(path):
@@ -419,7 +419,7 @@ def test_renamed_kaohe_sheet_leaves_a_new_one_and_the_record_follows(tmp_path):
     book = xw_book(tmp_path / "考勤.xlsx")
     assert run(book) == 0
     with zipfile.ZipFile(book) as z:
-        assert "月度汇总" in parts.read_record(parts.Parts(z))
+        assert "月度汇总" in ownership.read_record(parts.Parts(z))
     assert run(book) == 0  # kaohe's own sheets are recognised by the record
 
 
@@ -534,7 +534,7 @@ def test_a_workbook_reached_through_a_symbolic_link(tmp_path):
 def test_two_writes_in_one_second_keep_the_original_in_a_backup(tmp_path, monkeypatch):
     book = xw_book(tmp_path / "考勤.xlsx")
     original = book.read_bytes()
-    monkeypatch.setattr(package, "_stamp", lambda: "20261201-090000")  # both writes within one second
+    monkeypatch.setattr(saving, "_stamp", lambda: "20261201-090000")  # both writes within one second
     assert run(book) == 0
     log_step(book, "2026-11", "log", "")
     backups = sorted(tmp_path.glob("考勤.bak-*.xlsx"))
@@ -604,7 +604,7 @@ def test_the_record_of_many_sheets_stays_within_excels_property_length(tmp_path)
     values = ["".join(p.itertext()) for p in custom]
     assert values and all(len(v) <= 255 for v in values) and len(values) > 1
     with zipfile.ZipFile(book) as z:
-        assert parts.read_record(parts.Parts(z)) == set(names)
+        assert ownership.read_record(parts.Parts(z)) == set(names)
     record = members(book)["docProps/custom.xml"]
     package.write_sheets(book, book, [SheetSpec(names[0], [Column("工号")], rows=[])], backup=False)
     assert members(book)["docProps/custom.xml"] == record  # an unchanged record is not rewritten

@@ -226,7 +226,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
                 password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
     """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
     from kaohe import finance
-    from kaohe.workbook.package import backup_existing
+    from kaohe.workbook.saving import backup_existing
 
     month = _month_or_refuse(month)
     book = Path(book)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from lxml import etree
@@ -83,6 +84,11 @@ def source_of(rels: str) -> str:
 def quote_sheet(name: str) -> str:
     """A sheet name as formulas and defined names spell it: always quoted, ' doubled."""
     return "'" + name.replace("'", "''") + "'"
+
+
+def illegal_name(name: str) -> bool:
+    """A sheet name Excel and LibreOffice refuse (other tools write them): leading/trailing ', or []:*?/\\."""
+    return name[:1] == "'" or name[-1:] == "'" or bool(set(name) & set("[]:*?/\\"))
 
 
 class Rel:
@@ -204,6 +210,45 @@ class Parts:
         return self.content_type(WORKBOOK) in MACRO_MAIN_CTS
 
 
+# --- the sheet list of workbook.xml ------------------------------------------------------
+@dataclass
+class SheetEntry:
+    """A sheet as workbook.xml lists it: name, relationship id, sheetId, its part (and its element)."""
+
+    name: str
+    rid: str
+    sheet_id: int
+    part: str
+    el: object = None
+
+
+def _entry(el, targets: dict[str, str], keep: bool) -> SheetEntry:
+    rid = el.get(f"{{{REL_NS}}}id", "")
+    sid = el.get("sheetId", "0")
+    return SheetEntry(el.get("name", ""), rid, int(sid) if sid.isdigit() else 0, targets.get(rid, ""),
+                      el if keep else None)
+
+
+def sheet_list(parts: Parts) -> list[SheetEntry]:
+    """The sheets of the package being written, with their elements (to edit)."""
+    sheets = parts.child("sheets")
+    targets = {r.id: r.part for r in parts.rels(WORKBOOK)}
+    return [_entry(el, targets, True) for el in (sheets if sheets is not None else []) if local(el) == "sheet"]
+
+
+def read_sheets(workbook_xml, targets: dict[str, str]) -> list[SheetEntry]:
+    """The sheets listed in a workbook.xml text (name, relationship id, sheetId, part)."""
+    root = parse(workbook_xml.encode("utf-8") if isinstance(workbook_xml, str) else workbook_xml)
+    return [_entry(el, targets, False) for el in root.iter() if local(el) == "sheet"]
+
+
+def read_rels(xml, base: str) -> tuple[dict[str, str], dict[str, str]]:
+    """Relationship id -> part name (resolved), and id -> type (internal targets only)."""
+    root = parse(xml.encode("utf-8") if isinstance(xml, str) else xml)
+    rels = [Rel(el, base) for el in root if local(el) == "Relationship"]
+    return {r.id: r.part for r in rels if not r.external}, {r.id: r.type for r in rels if not r.external}
+
+
 def reachable(graph: dict[str, list[str]]) -> set[str]:
     seen, todo = set(), [""]
     while todo:
@@ -215,63 +260,6 @@ def reachable(graph: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-# --- kaohe's record of the sheets it wrote (a custom document property) ----------------
-RECORD_PROPERTY = "kaohe工作表"
-RECORD_SEP = "/"  # cannot occur in a sheet name
-
-
-def _record_props(root) -> list:
-    return [p for p in root if local(p) == "property" and re.fullmatch(re.escape(RECORD_PROPERTY) + r"\d*",
-                                                                        p.get("name") or "")]
-
-
-def read_record(parts: Parts) -> set[str] | None:
-    """The sheet names kaohe recorded as written by it, or None for a workbook without the record."""
-    if CUSTOM_PART not in parts.names:
-        return None
-    props = _record_props(parts.tree(CUSTOM_PART))
-    if not props:
-        return None
-    return {n for p in props for n in "".join(p.itertext()).split(RECORD_SEP) if n}
-
-
-def _chunks(names: list[str], limit: int = 255) -> list[str]:
-    """The record as property values of at most ``limit`` characters (Excel's limit for a custom property)."""
-    out = [""]
-    for name in names:
-        piece = name if not out[-1] else RECORD_SEP + name
-        if out[-1] and len(out[-1]) + len(piece) > limit:
-            out.append(name)
-        else:
-            out[-1] += piece
-    return out
-
-
-def write_record(parts: Parts, sheets: list[str]) -> None:
-    """Store ``sheets`` as kaohe's record (kaohe工作表, kaohe工作表2, …); HR's other custom properties are kept."""
-    if CUSTOM_PART in parts.names:
-        root = parts.tree(CUSTOM_PART)
-        old = _record_props(root)
-        values = _chunks(sheets)
-        if ["".join(p.itertext()) for p in old] == values:
-            return
-        root = parts.edit(CUSTOM_PART)
-        for p in old:
-            root.remove(p)
-    else:
-        root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
-        parts.put(CUSTOM_PART, root)
-        parts.add_rel("", CUSTOM_REL, CUSTOM_PART)
-        parts.set_override(CUSTOM_PART, CUSTOM_CT)
-    pids = [int(p.get("pid")) for p in root if (p.get("pid") or "").isdigit()]
-    for k, value in enumerate(_chunks(sheets)):
-        prop = etree.SubElement(root, f"{{{CUSTOM_NS}}}property")
-        prop.set("fmtid", PROPERTY_FMTID)
-        prop.set("pid", str(max(pids + [1]) + 1 + k))
-        prop.set("name", RECORD_PROPERTY + (str(k + 1) if k else ""))
-        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
-
-
 # --- references to a sheet's range inside formulas (chart series, defined names) ----------
 REF_RE = re.compile(r"(?:'((?:[^']|'')+)'|([^'!\s(),:=+\-*/&^<>]+))!(\$?)([A-Z]{1,3})(\$?)(\d+)"
                     r"(?::(\$?)([A-Z]{1,3})(\$?)(\d+))?")
@@ -281,4 +269,5 @@ def sheet_of(match: re.Match) -> str:
     return match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
 
 
-__all__ = ["Parts", "parse", "dump", "reachable", "read_record", "write_record", "quote_sheet", "REF_RE"]
+__all__ = ["Parts", "parse", "dump", "reachable", "quote_sheet", "illegal_name", "sheet_list", "read_sheets",
+           "read_rels", "REF_RE"]

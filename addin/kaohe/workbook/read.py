@@ -155,7 +155,7 @@ def check_sheet_extent(path: Path, sheet: str) -> None:
     The sheet XML is streamed: a sheet whose cells all sit in columns A-Z is bounded anyway
     (26 columns x 1,048,576 rows); otherwise the furthest column and row are measured.
     """
-    from kaohe.workbook.package import _read_sheets, _rels
+    from kaohe.workbook.parts import read_rels as _rels, read_sheets as _read_sheets
 
     with zipfile.ZipFile(path) as zf:
         try:
@@ -363,7 +363,7 @@ _AGGREGATE = re.compile(rb"\b(?:SUBTOTAL|SUM|COUNTA?|AVERAGE|MAX|MIN)\(", re.IGN
 def total_rows(path: Path, sheet: str) -> dict[int, str]:
     """Rows of ``sheet`` that are totals by the workbook's own definition: the total row of an Excel
     Table (totalsRowCount), or a row with an aggregate formula (SUBTOTAL, SUM, COUNT …) in it."""
-    from kaohe.workbook.package import _read_sheets, _rels
+    from kaohe.workbook.parts import read_rels as _rels, read_sheets as _read_sheets
 
     out: dict[int, str] = {}
     try:

@@ -5,42 +5,25 @@ understand (and takes ~25 s per 2,000 employees). kaohe instead renders only its
 here and :mod:`kaohe.workbook.package` puts them into the package, leaving every other part
 byte-identical.
 
-Strings are written as inline strings (``t="inlineStr"``) so the workbook's shared-strings
-part stays untouched; a text that looks like a formula (``=HYPERLINK(...)``) is still text.
-Only :class:`Formula` values become formulas, and only kaohe creates those.
+The cells themselves are rendered by :mod:`kaohe.workbook.cellxml` (inline strings, formulas
+only where kaohe writes them).
 """
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
-import numpy as np
-import pandas as pd
-
-from kaohe.workbook.values import column_letter, epoch
+from kaohe.workbook.cellxml import cell_xml, number_text, render_columns
+from kaohe.workbook.values import column_letter
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-MAX_CELL_TEXT = 32767
 CHUNK_ROWS = 5000
-MAX_MEMO = 200_000  # distinct texts remembered per column
 DRAWING_RID = "rIdKaoheDrawing"
 C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 XDR_NS = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
-
-
-
-@dataclass(frozen=True)
-class Formula:
-    """An Excel formula kaohe writes (without the leading '='); ``cached`` is its value."""
-
-    text: str
-    cached: float | str | None = None
 
 
 @dataclass
@@ -97,55 +80,9 @@ class SheetSpec:
     page_header: str | None = None
     row_heights: dict[int, float] = field(default_factory=dict)
 
-
-def _text(value: str) -> str:
-    value = _ILLEGAL_XML.sub("", value)[:MAX_CELL_TEXT]
-    space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-    return f"<is><t{space}>{escape(value)}</t></is>"
-
-
-def _serial(value) -> float:
-    if isinstance(value, dt.datetime):
-        return (value - epoch()).total_seconds() / 86400
-    if isinstance(value, dt.date):
-        return float((value - epoch().date()).days)
-    if isinstance(value, dt.time):
-        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
-    raise TypeError(value)
-
-
-def cell_xml(ref: str, value, style: int, kind: str) -> str:
-    """One cell. ``kind`` is the column's style name: dates and times become serials."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-        return f'<c r="{ref}" s="{style}"/>'
-    if isinstance(value, Formula):
-        cached = ""
-        if isinstance(value.cached, str):
-            return (f'<c r="{ref}" s="{style}" t="str"><f>{escape(value.text)}</f>'
-                    f"<v>{escape(value.cached)}</v></c>")
-        if value.cached is not None and math.isfinite(value.cached):
-            cached = f"<v>{_num(value.cached)}</v>"
-        return f'<c r="{ref}" s="{style}"><f>{escape(value.text)}</f>{cached}</c>'
-    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date, dt.time)):
-        if isinstance(value, pd.Timestamp):
-            value = value.to_pydatetime()
-        if kind == "time" and isinstance(value, dt.datetime):
-            value = value.time()
-        return f'<c r="{ref}" s="{style}"><v>{_num(_serial(value))}</v></c>'
-    if isinstance(value, (bool, np.bool_)):
-        return f'<c r="{ref}" s="{style}" t="inlineStr">{_text("是" if value else "否")}</c>'
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        if not math.isfinite(float(value)):
-            return f'<c r="{ref}" s="{style}"/>'
-        return f'<c r="{ref}" s="{style}"><v>{_num(value)}</v></c>'
-    return f'<c r="{ref}" s="{style}" t="inlineStr">{_text(str(value))}</c>'
-
-
-def _num(value) -> str:
-    value = float(value)
-    if value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return repr(round(value, 10))
+    def row_count(self) -> int:
+        """The number of data rows (合计 and the rows above and below the table not counted)."""
+        return len(self.rows) if self.rows is not None else (len(next(iter(self.data.values()))) if self.data else 0)
 
 
 def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> bytes:
@@ -155,100 +92,163 @@ def render(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]) -> byt
 
 def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int]):
     """The worksheet part in text pieces of at most ``CHUNK_ROWS`` rows (streamed into the zip)."""
-    ncols = len(spec.columns)
-    letters = [column_letter(i) for i in range(ncols)]
-    lead = spec.header_rows or []
-    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">']
-    if spec.fit_width and not spec.scale:
-        out.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
-    header_r = len(lead) + 1
-    n = len(spec.rows) if spec.rows is not None else (len(next(iter(spec.data.values()))) if spec.data else 0)
-    last_r = header_r + n + (1 if spec.total_row is not None else 0)
-    out.append(f'<dimension ref="A1:{letters[-1]}{last_r + len(spec.foot_rows)}"/>')
-    freeze = spec.freeze
-    if freeze:
-        m = re.match(r"([A-Z]+)(\d+)", freeze)
-        col_split = _col_index(m.group(1))
-        row_split = int(m.group(2)) - 1
-        attrs = (f' xSplit="{col_split}"' if col_split else "") + (f' ySplit="{row_split}"' if row_split else "")
-        pane = "bottomRight" if col_split and row_split else ("bottomLeft" if row_split else "topRight")
-        out.append(f'<sheetViews><sheetView workbookViewId="0"><pane{attrs} topLeftCell="{freeze}" '
-                   f'activePane="{pane}" state="frozen"/><selection pane="{pane}" activeCell="{freeze}" '
-                   f'sqref="{freeze}"/></sheetView></sheetViews>')
-    else:
-        out.append('<sheetViews><sheetView workbookViewId="0"/></sheetViews>')
-    out.append('<sheetFormatPr defaultRowHeight="15"/>')
-    out.append("<cols>" + "".join(f'<col min="{i + 1}" max="{i + 1}" width="{c.width:g}" customWidth="1"/>'
-                                  for i, c in enumerate(spec.columns)) + "</cols>")
-    out.append("<sheetData>")
-    title = styles["title"]
-    for r, row in enumerate(lead, start=1):
-        cells = "".join(cell_xml(f"{letters[i]}{r}", v, title, "text") for i, v in enumerate(row) if v is not None)
-        out.append(f'<row r="{r}"{_height(spec, r)}>{cells}</row>')
-    hs = styles["header"]
-    out.append(f'<row r="{header_r}"{_height(spec, header_r)}>' + "".join(cell_xml(f"{letters[i]}{header_r}", c.header, hs, "text")
-                                                 for i, c in enumerate(spec.columns)) + "</row>")
+    at = _Layout.of(spec)
+    out = _opening(spec, at) + _title_rows(spec, styles, at)
     ids = [styles[c.style] for c in spec.columns]
     kinds = [c.style for c in spec.columns]
     if spec.data is not None:
         yield "".join(out)
         out = []
-        cols = [spec.data[c.header] for c in spec.columns]
-        memos = [{} for _ in cols]
-        for start in range(0, n, CHUNK_ROWS):
-            part = [col[start:start + CHUNK_ROWS] for col in cols]
-            yield "".join(_render_columns(part, letters, ids, kinds, header_r + 1 + start, len(part[0]), memos))
+        yield from _column_chunks(spec, ids, kinds, at)
     else:
-        for k, row in enumerate(spec.rows):
-            r = header_r + 1 + k
-            row_style = spec.row_styles.get(k)
-            cells = "".join(cell_xml(f"{letters[i]}{r}", v, styles[row_style] if row_style else ids[i], kinds[i])
-                            for i, v in enumerate(row))
-            out.append(f'<row r="{r}"{_height(spec, r)}>{cells}</row>')
-    if spec.total_row is not None:
-        r = last_r
-        total_ids = [styles.get(f"total_{k}", styles["total_text"]) for k in kinds]
-        cells = "".join(cell_xml(f"{letters[i]}{r}", v, total_ids[i], kinds[i])
-                        for i, v in enumerate(spec.total_row) if v is not None)
-        out.append(f'<row r="{r}">{cells}</row>')
-    for k, row in enumerate(spec.foot_rows, start=last_r + 1):
-        cells = "".join(cell_xml(f"{letters[i]}{k}", v, styles["note"], "text") for i, v in enumerate(row) if v is not None)
-        out.append(f'<row r="{k}">{cells}</row>')
+        out += _listed_rows(spec, styles, ids, kinds, at)
+    out += _bottom_rows(spec, styles, kinds, at)
     out.append("</sheetData>")
     out.append(spec.protection_xml)
-    data_last = header_r + n
-    if spec.autofilter and n:
-        out.append(f'<autoFilter ref="A{header_r}:{letters[-1]}{data_last}"/>')
+    out += _data_features(spec, dxfs, at)
+    out += _page_setup(spec)
+    yield "".join(out)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a sheet's rows lie: column letters, the header row, the number of data rows, the table's last row
+    (合计 included)."""
+
+    letters: list[str]
+    header: int
+    n: int
+    last: int
+
+    @classmethod
+    def of(cls, spec: SheetSpec) -> "_Layout":
+        header, n = len(spec.header_rows or []) + 1, spec.row_count()
+        return cls([column_letter(i) for i in range(len(spec.columns))], header, n,
+                   header + n + (1 if spec.total_row is not None else 0))
+
+    @property
+    def data_last(self) -> int:
+        return self.header + self.n
+
+
+def _opening(spec: SheetSpec, at: _Layout) -> list[str]:
+    """From the XML declaration to ``<sheetData>``: page fit, extent, frozen panes, column widths."""
+    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">']
+    if spec.fit_width and not spec.scale:
+        out.append('<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>')
+    out.append(f'<dimension ref="A1:{at.letters[-1]}{at.last + len(spec.foot_rows)}"/>')
+    out.append(_sheet_views(spec.freeze))
+    out.append('<sheetFormatPr defaultRowHeight="15"/>')
+    out.append("<cols>" + "".join(f'<col min="{i + 1}" max="{i + 1}" width="{c.width:g}" customWidth="1"/>'
+                                  for i, c in enumerate(spec.columns)) + "</cols>")
+    out.append("<sheetData>")
+    return out
+
+
+def _sheet_views(freeze: str) -> str:
+    """The sheet view, with the panes frozen above and left of ``freeze`` (e.g. C2) if given."""
+    if not freeze:
+        return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
+    m = re.match(r"([A-Z]+)(\d+)", freeze)
+    col_split = _col_index(m.group(1))
+    row_split = int(m.group(2)) - 1
+    attrs = (f' xSplit="{col_split}"' if col_split else "") + (f' ySplit="{row_split}"' if row_split else "")
+    pane = "bottomRight" if col_split and row_split else ("bottomLeft" if row_split else "topRight")
+    return (f'<sheetViews><sheetView workbookViewId="0"><pane{attrs} topLeftCell="{freeze}" '
+            f'activePane="{pane}" state="frozen"/><selection pane="{pane}" activeCell="{freeze}" '
+            f'sqref="{freeze}"/></sheetView></sheetViews>')
+
+
+def _title_rows(spec: SheetSpec, styles: dict[str, int], at: _Layout) -> list[str]:
+    """The rows above the table (titles) and the column header row."""
+    out = []
+    for r, row in enumerate(spec.header_rows or [], start=1):
+        cells = "".join(cell_xml(f"{at.letters[i]}{r}", v, styles["title"], "text") for i, v in enumerate(row)
+                        if v is not None)
+        out.append(f'<row r="{r}"{_height(spec, r)}>{cells}</row>')
+    hs, r = styles["header"], at.header
+    out.append(f'<row r="{r}"{_height(spec, r)}>' + "".join(cell_xml(f"{at.letters[i]}{r}", c.header, hs, "text")
+                                                             for i, c in enumerate(spec.columns)) + "</row>")
+    return out
+
+
+def _column_chunks(spec: SheetSpec, ids: list[int], kinds: list[str], at: _Layout):
+    """The data rows of column-major data, ``CHUNK_ROWS`` at a time."""
+    cols = [spec.data[c.header] for c in spec.columns]
+    memos = [{} for _ in cols]
+    for start in range(0, at.n, CHUNK_ROWS):
+        part = [col[start:start + CHUNK_ROWS] for col in cols]
+        yield "".join(render_columns(part, at.letters, ids, kinds, at.header + 1 + start, len(part[0]), memos))
+
+
+def _listed_rows(spec: SheetSpec, styles: dict[str, int], ids: list[int], kinds: list[str], at: _Layout) -> list[str]:
+    """The data rows of row-major data (a row may carry its own style, ``row_styles``)."""
+    out = []
+    for k, row in enumerate(spec.rows):
+        r = at.header + 1 + k
+        row_style = spec.row_styles.get(k)
+        cells = "".join(cell_xml(f"{at.letters[i]}{r}", v, styles[row_style] if row_style else ids[i], kinds[i])
+                        for i, v in enumerate(row))
+        out.append(f'<row r="{r}"{_height(spec, r)}>{cells}</row>')
+    return out
+
+
+def _bottom_rows(spec: SheetSpec, styles: dict[str, int], kinds: list[str], at: _Layout) -> list[str]:
+    """The 合计 row and the rows below the table (legend, signature: no borders)."""
+    out = []
+    if spec.total_row is not None:
+        r = at.last
+        total_ids = [styles.get(f"total_{k}", styles["total_text"]) for k in kinds]
+        cells = "".join(cell_xml(f"{at.letters[i]}{r}", v, total_ids[i], kinds[i])
+                        for i, v in enumerate(spec.total_row) if v is not None)
+        out.append(f'<row r="{r}">{cells}</row>')
+    for k, row in enumerate(spec.foot_rows, start=at.last + 1):
+        cells = "".join(cell_xml(f"{at.letters[i]}{k}", v, styles["note"], "text") for i, v in enumerate(row)
+                        if v is not None)
+        out.append(f'<row r="{k}">{cells}</row>')
+    return out
+
+
+def _data_features(spec: SheetSpec, dxfs: dict[str, int], at: _Layout) -> list[str]:
+    """Filter, merged cells and conditional formats over the data rows."""
+    out, letters, first, last = [], at.letters, at.header + 1, at.data_last
+    if spec.autofilter and at.n:
+        out.append(f'<autoFilter ref="A{at.header}:{letters[-1]}{last}"/>')
     if spec.merge:
         out.append(f'<mergeCells count="{len(spec.merge)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in spec.merge)
                    + "</mergeCells>")
     priority = 1
     for header, dxf in spec.highlights:
         i = next((k for k, c in enumerate(spec.columns) if c.header == header), None)
-        if i is None or not n:
+        if i is None or not at.n:
             continue
-        rng = f"{letters[i]}{header_r + 1}:{letters[i]}{data_last}"
-        out.append(f'<conditionalFormatting sqref="{rng}"><cfRule type="cellIs" dxfId="{dxfs[dxf]}" '
-                   f'priority="{priority}" operator="greaterThan"><formula>0</formula></cfRule></conditionalFormatting>')
-        priority += 1
-    if spec.changed_rows and n:
-        i = next(k for k, c in enumerate(spec.columns) if c.header == spec.changed_rows[0])
-        out.append(f'<conditionalFormatting sqref="A{header_r + 1}:{letters[-1]}{data_last}"><cfRule type="expression" '
-                   f'dxfId="{dxfs[spec.changed_rows[1]]}" priority="{priority}"><formula>'
-                   f'AND(ISNUMBER(${letters[i]}{header_r + 1}),${letters[i]}{header_r + 1}&lt;&gt;0)</formula></cfRule>'
+        out.append(f'<conditionalFormatting sqref="{letters[i]}{first}:{letters[i]}{last}"><cfRule type="cellIs" '
+                   f'dxfId="{dxfs[dxf]}" priority="{priority}" operator="greaterThan"><formula>0</formula></cfRule>'
                    '</conditionalFormatting>')
-    out.append('<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>')
+        priority += 1
+    if spec.changed_rows and at.n:
+        i = next(k for k, c in enumerate(spec.columns) if c.header == spec.changed_rows[0])
+        out.append(f'<conditionalFormatting sqref="A{first}:{letters[-1]}{last}"><cfRule type="expression" '
+                   f'dxfId="{dxfs[spec.changed_rows[1]]}" priority="{priority}"><formula>'
+                   f'AND(ISNUMBER(${letters[i]}{first}),${letters[i]}{first}&lt;&gt;0)</formula></cfRule>'
+                   '</conditionalFormatting>')
+    return out
+
+
+def _page_setup(spec: SheetSpec) -> list[str]:
+    """Margins, paper and scale, the page header and footer, then what follows them (drawing) and the end."""
     orient = "landscape" if spec.landscape else "portrait"
     fit = f' scale="{spec.scale}"' if spec.scale else (' fitToWidth="1" fitToHeight="0"' if spec.fit_width else "")
-    out.append(f'<pageSetup paperSize="9" orientation="{orient}"{fit}/>')
     header = f"<oddHeader>{escape(spec.page_header)}</oddHeader>" if spec.page_header else ""
-    out.append(f'<headerFooter>{header}<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>')
-    out.append(spec.extra_xml)
+    out = ['<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>',
+           f'<pageSetup paperSize="9" orientation="{orient}"{fit}/>',
+           f'<headerFooter>{header}<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter></headerFooter>',
+           spec.extra_xml]
     if spec.chart is not None:
         out.append(f'<drawing r:id="{DRAWING_RID}"/>')
     out.append("</worksheet>")
-    yield "".join(out)
+    return out
 
 
 def _height(spec: SheetSpec, r: int) -> str:
@@ -263,63 +263,6 @@ def page_header(company: str, middle: str) -> str:
     return f"&L{plain(company)}&C{plain(middle)}&R第 &P 页 共 &N 页"
 
 
-def _render_columns(cols, letters, ids, kinds, first_row, n, memos) -> list[str]:
-    """Rows from column-major data: each column rendered at once by its kind, then zipped."""
-    if not n:
-        return []
-    rows = [str(first_row + k) for k in range(n)]
-    rendered = [_column(values, letter, sid, kind, rows, memo)
-                for values, letter, sid, kind, memo in zip(cols, letters, ids, kinds, memos)]
-    return [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows, zip(*rendered))]
-
-
-def _column(values: list, letter: str, sid: int, kind: str, rows: list[str], memo: dict) -> list[str]:
-    """The cells of one column. Numbers and dates are formatted in bulk; texts are memoised."""
-    head = f'<c r="{letter}'
-    blank = f'" s="{sid}"/>'
-    if kind in ("money", "days", "hours", "int", "percent", "score", "date", "datetime", "time"):
-        numbers = _numbers(values, kind)
-        if numbers is not None:
-            mid, tail = f'" s="{sid}"><v>', "</v></c>"
-            return [head + r + (blank if v is None else mid + v + tail) for r, v in zip(rows, numbers)]
-    out = []
-    for r, v in zip(rows, values):
-        if isinstance(v, str):
-            body = memo.get(v)
-            if body is None:
-                body = f'" s="{sid}" t="inlineStr">{_text(v)}</c>'
-                if len(memo) < MAX_MEMO:
-                    memo[v] = body
-            out.append(head + r + body)
-        else:
-            out.append(cell_xml(f"{letter}{r}", v, sid, kind))
-    return out
-
-
-def _numbers(values: list, kind: str) -> list[str | None] | None:
-    """Number texts for a column of numbers or date-times (None for blanks); None if mixed."""
-    try:
-        if kind in ("date", "datetime", "time"):
-            ts = pd.Series(values) if isinstance(values, np.ndarray) and values.dtype.kind == "M" else \
-                pd.to_datetime(pd.Series(values, dtype=object), errors="raise")
-            if kind == "time":
-                serial = (ts - ts.dt.normalize()) / pd.Timedelta(days=1)
-            else:
-                serial = (ts - pd.Timestamp(epoch())) / pd.Timedelta(days=1)
-            arr = serial.to_numpy(dtype=float)
-        else:
-            if any(isinstance(v, (str, Formula)) for v in values):
-                return None
-            arr = pd.to_numeric(pd.Series(values, dtype=object), errors="raise").to_numpy(dtype=float)
-    except (TypeError, ValueError):
-        return None
-    finite = np.isfinite(arr)
-    whole = finite & (np.abs(arr) < 1e15) & (np.floor(arr) == arr)
-    ints = np.where(whole, arr, 0).astype(np.int64).astype(str).tolist()
-    return [t if w else (repr(round(a, 10)) if f else None)
-            for t, w, f, a in zip(ints, whole.tolist(), finite.tolist(), arr.tolist())]
-
-
 def _col_index(letters: str) -> int:
     n = 0
     for ch in letters:
@@ -331,7 +274,7 @@ def chart_xml(sheet: str, chart: ChartSpec) -> bytes:
     """A clustered column chart over ranges of ``sheet``."""
     quoted = "'" + sheet.replace("'", "''") + "'"
     title = escape(chart.title)
-    scale = '<c:orientation val="minMax"/>' + (f'<c:max val="{_num(chart.max_value)}"/><c:min val="0"/>'
+    scale = '<c:orientation val="minMax"/>' + (f'<c:max val="{number_text(chart.max_value)}"/><c:min val="0"/>'
                                                 if chart.max_value is not None else "")
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}" xmlns:r="{REL_NS}"><c:roundedCorners val="0"/>'

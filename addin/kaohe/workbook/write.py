@@ -14,7 +14,7 @@ import pandas as pd
 from kaohe import __version__
 from kaohe.findings import Finding
 from kaohe.workbook import contract as c
-from kaohe.workbook.package import read_run_log, write_sheets
+from kaohe.workbook.package import write_sheets
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 
 DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
@@ -160,21 +160,32 @@ def typed_ids(spec: SheetSpec, ids: dict[str, object]) -> None:
                 row[i] = ids.get(row[i], row[i])
 
 
-def previous_problems(path: Path) -> list[list]:
-    """The 问题清单 of the workbook file at ``path`` as cell rows (header first); [] if there is none."""
+def _sheet_rows(path: Path, sheet: str) -> list[list]:
+    """The cell rows of one of kaohe's sheets in the file at ``path``; [] if there is none (or it cannot be read:
+    an unreadable old sheet is simply replaced)."""
     import python_calamine
 
     try:
         wb = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
-        if c.PROBLEMS.name not in wb.sheet_names:
+        if sheet not in wb.sheet_names:
             return []
-        return [list(r) for r in wb.get_sheet_by_name(c.PROBLEMS.name).to_python()]
-    except Exception:  # an unreadable old sheet is simply replaced
+        return [list(r) for r in wb.get_sheet_by_name(sheet).to_python()]
+    except Exception:
         return []
 
 
+def previous_problems(path: Path) -> list[list]:
+    """The 问题清单 of the workbook file at ``path`` as cell rows (header first); [] if there is none."""
+    return _sheet_rows(path, c.PROBLEMS.name)
+
+
+def read_run_log(path: Path) -> list[list]:
+    """The rows already in kaohe's run log sheet (appended to on each run)."""
+    return [r for r in _sheet_rows(path, c.RUN_LOG.name)[1:] if any(v not in ("", None) for v in r)]
+
+
 def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts: str) -> SheetSpec:
-    rows = read_run_log(path, c.RUN_LOG.name)
+    rows = read_run_log(path)
     rows.append([dt.datetime.now().replace(microsecond=0), command, month, __version__, fingerprint, counts])
     cols = columns_for(c.RUN_LOG)
     return SheetSpec(c.RUN_LOG.name, cols, rows=[r + [None] * (len(cols) - len(r)) for r in rows][:100_000])
