@@ -11,6 +11,7 @@ ranks use ``RANK`` (ties share a rank); the score is ``ROUND(…, 2)`` as in the
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -20,7 +21,8 @@ from kaohe.policy import Policy
 from kaohe.policy.tables import DATA, MANAGER
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
-from kaohe.workbook.sheetxml import ChartSpec, Column, Formula, SheetSpec
+from kaohe.workbook.cellxml import Formula
+from kaohe.workbook.sheetxml import ChartSpec, Column, SheetSpec
 from kaohe.workbook.values import column_letter
 
 
@@ -28,79 +30,113 @@ def _q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
-def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Policy) -> SheetSpec:
-    inds = result.indicators
-    s = result.scores
-    name = c.KPI_SCORE_PREFIX + result.month
-    n = len(s)
-    first, last = 2, n + 1
-    k = len(inds)
-    col = {ind.name: column_letter(2 + i) for i, ind in enumerate(inds)}
-    tail = {h: column_letter(2 + k + i) for i, h in enumerate(c.KPI_SCORE_TAIL)}
-    data_cols = [col[i.name] for i in inds if i.scorer == DATA]
-    mgmt_cols = [col[i.name] for i in inds if i.scorer == MANAGER]
-    rule_rows = {}
-    if rules is not None:
-        rule_rows = {ind: row for ind, row in zip(rules.frame["indicator"], rules.frame["row"])}
-    d = _q(c.KPI_DATA.name)
+@dataclass
+class _Places:
+    """Where the score sheet's formulas look: its columns and rows, KPI数据's cells, KPI规则's parameters."""
 
-    def param(ind, field: str, value: float) -> str:
-        if ind.name in rule_rows and field in rules.letters:
-            return f"{_q(rules.sheet)}!${rules.letters[field]}${rule_rows[ind.name]}"
+    result: KpiResult
+    data: Table
+    rules: Table | None
+    col: dict[str, str]                # indicator -> its column on the score sheet
+    tail: dict[str, str]               # 数据得分, 店长评分, … -> column
+    rule_rows: dict[str, int]          # indicator -> its row in KPI规则
+    refs: dict[tuple[int, str], str]   # (KPI数据 row, indicator) -> the cell the figure came from (imports)
+
+    @classmethod
+    def of(cls, result: KpiResult, data: Table, rules: Table | None) -> "_Places":
+        inds, k = result.indicators, len(result.indicators)
+        col = {ind.name: column_letter(2 + i) for i, ind in enumerate(inds)}
+        tail = {h: column_letter(2 + k + i) for i, h in enumerate(c.KPI_SCORE_TAIL)}
+        rule_rows = {} if rules is None else dict(zip(rules.frame["indicator"], rules.frame["row"]))
+        refs = {}
+        for ind in inds:
+            if f"ref:{ind.name}" in data.frame:
+                refs.update({(row, ind.name): ref for row, ref in zip(data.frame["row"], data.frame[f"ref:{ind.name}"])
+                             if ref})
+        return cls(result, data, rules, col, tail, rule_rows, refs)
+
+    @property
+    def last(self) -> int:
+        return len(self.result.scores) + FIRST_ROW - 1
+
+    def rng(self, header: str) -> str:
+        letter = self.tail[header]
+        return f"${letter}${FIRST_ROW}:${letter}${self.last}"
+
+    def param(self, ind, field: str, value: float) -> str:
+        """An indicator's parameter: its KPI规则 cell when the workbook has one, else the number."""
+        if ind.name in self.rule_rows and field in self.rules.letters:
+            return f"{_q(self.rules.sheet)}!${self.rules.letters[field]}${self.rule_rows[ind.name]}"
         return f"{value:g}"
 
-    def rng(letter: str) -> str:
-        return f"${letter}${first}:${letter}${last}"
+    def figure(self, src: int, indicator: str) -> str:
+        """The KPI数据 cell of an indicator's figure for the person on data row ``src``."""
+        return self.refs.get((src, indicator)) or f"{_q(c.KPI_DATA.name)}!${self.data.letters[indicator]}${src}"
 
-    score_rng, rank_rng = rng(tail["综合得分"]), rng(tail["排名"])
-    y, m, dd = result.notice_date.year, result.notice_date.month, result.notice_date.day
-    refs = {}
-    for ind in inds:
-        if f"ref:{ind.name}" in data.frame:
-            refs.update({(row, ind.name): ref for row, ref in zip(data.frame["row"], data.frame[f"ref:{ind.name}"]) if ref})
+
+FIRST_ROW = 2
+
+
+def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Policy) -> SheetSpec:
+    """KPI评分_YYYY-MM: a row of live formulas per ranked person, and a chart of the scores."""
+    at = _Places.of(result, data, rules)
     rows = []
-    for i, r in enumerate(s.itertuples(index=False)):
-        row = first + i
-        src = r.row
-        cells = [r.emp, r.name]
-        for ind in inds:
-            ref = refs.get((src, ind.name)) or f"{d}!${data.letters[ind.name]}${src}"
-            w = param(ind, "weight", ind.weight)
-            cached = float(s.iloc[i][f"p:{ind.name}"])
-            if ind.scorer == MANAGER:
-                cells.append(Formula(f"MAX(0,MIN({w},VALUE({ref})))", cached))
-            else:
-                t, f = param(ind, "target", ind.target), param(ind, "floor", ind.floor)
-                cells.append(Formula(f"MAX(0,MIN(1,(VALUE({ref})-{f})/({t}-{f})))*{w}", cached))
-        data_sum = "+".join(f"{x}{row}" for x in data_cols) or "0"
-        mgmt_sum = "+".join(f"{x}{row}" for x in mgmt_cols) or "0"
-        self_ref = f"{d}!${data.letters[c.KPI_SELF]}${src}"
-        rank_cell = f"{tail['排名']}{row}"
-        cells += [
-            Formula(f"{data_sum}", r.data_score),
-            Formula(f"{tail['数据得分']}{row}+{mgmt_sum}", r.manager_score),
-            Formula(f"MAX(0,MIN(100,VALUE({self_ref})))", r.self_score),
-            Formula(f"ROUND({policy.kpi_self_weight:g}*{tail['自评分']}{row}+{policy.kpi_manager_weight:g}*"
-                    f"{tail['店长评分']}{row},2)", r.score),
-            Formula(f"RANK({tail['综合得分']}{row},{score_rng},0)", float(r.rank)),
-            Formula(f"IF(COUNT({score_rng})<{policy.kpi_min_ranked},0,IF({rank_cell}=1,{policy.kpi_reward:g},0)"
-                    f"-IF({rank_cell}=MAX({rank_rng}),{policy.kpi_penalty:g},0))", float(r.reward)),
-            Formula(f'IF({rank_cell}>=IFERROR(LARGE({rank_rng},{policy.kpi_improvement_positions}),MIN({rank_rng})),'
-                    f'DATE({y},{m},{dd})+{policy.kpi_improvement_days},"")',
-                    _serial(r.deadline) if r.deadline else ""),
-            r.reassign,
-        ]
-        rows.append(cells)
-    styles = {"数据得分": "score", "店长评分": "score", "自评分": "score", "综合得分": "score", "排名": "int",
-              "奖惩金额": "money", "整改截止日期": "date", "考虑调岗": "text"}
-    columns = [Column("工号", "text", 10), Column("姓名", "text", 10)]
-    columns += [Column(i.name, "score", max(8, len(i.name) * 2 + 2)) for i in inds]
-    columns += [Column(h, styles[h], max(10, len(h) * 2 + 2)) for h in c.KPI_SCORE_TAIL]
+    for i, r in enumerate(result.scores.itertuples(index=False)):
+        points = result.scores.iloc[i]
+        cells = [r.emp, r.name] + _points(at, r.row, points)
+        rows.append(cells + _results(at, FIRST_ROW + i, r, policy) + [r.reassign])
     chart = None
-    if n:
-        chart = ChartSpec(f"{result.month} 综合得分", f"$B${first}:$B${last}", score_rng, (0, last + 2, 10, last + 22),
-                          max_value=100)
-    return SheetSpec(name, columns, rows=rows, freeze="C2", chart=chart)
+    if len(result.scores):
+        chart = ChartSpec(f"{result.month} 综合得分", f"$B${FIRST_ROW}:$B${at.last}", at.rng("综合得分"),
+                          (0, at.last + 2, 10, at.last + 22), max_value=100)
+    return SheetSpec(c.KPI_SCORE_PREFIX + result.month, _score_columns(result), rows=rows, freeze="C2", chart=chart)
+
+
+def _points(at: _Places, src: int, points) -> list[Formula]:
+    """Each indicator's points (KPI-02): a manager's rating clamped to the weight, a figure scaled linearly."""
+    cells = []
+    for ind in at.result.indicators:
+        ref, w = at.figure(src, ind.name), at.param(ind, "weight", ind.weight)
+        cached = float(points[f"p:{ind.name}"])
+        if ind.scorer == MANAGER:
+            cells.append(Formula(f"MAX(0,MIN({w},VALUE({ref})))", cached))
+        else:
+            t, f = at.param(ind, "target", ind.target), at.param(ind, "floor", ind.floor)
+            cells.append(Formula(f"MAX(0,MIN(1,(VALUE({ref})-{f})/({t}-{f})))*{w}", cached))
+    return cells
+
+
+def _results(at: _Places, row: int, r, policy: Policy) -> list[Formula]:
+    """数据得分 … 整改截止日期 of one person (KPI-03 to KPI-05), each with the engine's value cached."""
+    inds, tail = at.result.indicators, at.tail
+    data_sum = "+".join(f"{at.col[i.name]}{row}" for i in inds if i.scorer == DATA) or "0"
+    mgmt_sum = "+".join(f"{at.col[i.name]}{row}" for i in inds if i.scorer == MANAGER) or "0"
+    self_ref = f"{_q(c.KPI_DATA.name)}!${at.data.letters[c.KPI_SELF]}${r.row}"
+    rank_cell, score_rng, rank_rng = f"{tail['排名']}{row}", at.rng("综合得分"), at.rng("排名")
+    day = at.result.notice_date
+    return [
+        Formula(f"{data_sum}", r.data_score),
+        Formula(f"{tail['数据得分']}{row}+{mgmt_sum}", r.manager_score),
+        Formula(f"MAX(0,MIN(100,VALUE({self_ref})))", r.self_score),
+        Formula(f"ROUND({policy.kpi_self_weight:g}*{tail['自评分']}{row}+{policy.kpi_manager_weight:g}*"
+                f"{tail['店长评分']}{row},2)", r.score),
+        Formula(f"RANK({tail['综合得分']}{row},{score_rng},0)", float(r.rank)),
+        Formula(f"IF(COUNT({score_rng})<{policy.kpi_min_ranked},0,IF({rank_cell}=1,{policy.kpi_reward:g},0)"
+                f"-IF({rank_cell}=MAX({rank_rng}),{policy.kpi_penalty:g},0))", float(r.reward)),
+        Formula(f'IF({rank_cell}>=IFERROR(LARGE({rank_rng},{policy.kpi_improvement_positions}),MIN({rank_rng})),'
+                f'DATE({day.year},{day.month},{day.day})+{policy.kpi_improvement_days},"")',
+                _serial(r.deadline) if r.deadline else ""),
+    ]
+
+
+SCORE_STYLES = {"数据得分": "score", "店长评分": "score", "自评分": "score", "综合得分": "score", "排名": "int",
+                "奖惩金额": "money", "整改截止日期": "date", "考虑调岗": "text"}
+
+
+def _score_columns(result: KpiResult) -> list[Column]:
+    columns = [Column("工号", "text", 10), Column("姓名", "text", 10)]
+    columns += [Column(i.name, "score", max(8, len(i.name) * 2 + 2)) for i in result.indicators]
+    return columns + [Column(h, SCORE_STYLES[h], max(10, len(h) * 2 + 2)) for h in c.KPI_SCORE_TAIL]
 
 
 def _serial(day: dt.date) -> float:
