@@ -95,7 +95,7 @@ def cmd_demo(args) -> int:
 
 def cmd_kpi(args) -> int:
     from kaohe.jobs import kpi_job
-    from kaohe.workbook.values import parse_date
+    from kaohe.values import parse_date
 
     notice = None
     if args.notice_date:

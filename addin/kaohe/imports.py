@@ -41,7 +41,7 @@ import python_calamine
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
+from kaohe.values import is_blank, parse_date, parse_datetime, parse_id, parse_time
 
 KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu")
 LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")

@@ -37,7 +37,7 @@ def errors(findings) -> int:
 
 def roster_names(tables) -> dict[str, str]:
     """工号 -> 姓名 of 员工名册 (for the 姓名 column of 问题清单)."""
-    t = tables.get(c.ROSTER.name)
+    t = tables.get(c.ROSTER.key)
     if t is None:
         return {}
     return {e: n for e, n in zip(t.frame["emp"], t.frame["name"]) if e is not None and n is not None}
@@ -46,9 +46,9 @@ def roster_names(tables) -> dict[str, str]:
 def with_people(findings, tables) -> list:
     """Findings with their 工号 filled in from the input row their cell points at (when they lack one)."""
     by_row = {}
-    for name, t in tables.items():
+    for t in tables.values():
         if "emp" in t.letters:
-            by_row[name] = dict(zip(t.frame["row"], t.frame["emp"]))
+            by_row[t.sheet] = dict(zip(t.frame["row"], t.frame["emp"]))
     out = []
     for f in findings:
         m = re.fullmatch(r"[A-Z]{1,3}([0-9]+)", f.cell or "")
@@ -118,7 +118,7 @@ def leave_check(tables, findings, fallback_month: str, previous: list[list] | No
     """
     from kaohe.close import keep_closed_leave
 
-    leave = tables.get(c.LEAVE.name)
+    leave = tables.get(c.LEAVE.key)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
     result = compute_month(tables, month, require_punches=False)
@@ -146,7 +146,12 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
                      {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
 
 
-def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
+def _present(data, spec: c.InputSheet):
+    """The table of ``spec`` if the workbook has that sheet, else None."""
+    return data.table(spec) if data.has(spec) else None
+
+
+def _read_people(book: Path, specs, required: c.InputSheet, rule_family: str, raw: tuple[str, ...] = (),
                  may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
 
@@ -154,21 +159,21 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
     the attendance compliance warnings do not belong in a KPI or review 问题清单.
     """
     data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
-    if required not in data.tables and required not in data.raw:
+    if not data.has(required) and required.name not in data.raw:
         raise missing_sheet(required, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings.extend(f for f in found if f.rule.startswith(rule_family) or f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))
-    roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+    roster = prepare_roster(data.table(c.ROSTER), findings)
     return data, findings, policy, roster
 
 
 def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_be_open: bool = False):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
-    data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
+    data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA, "KPI",
                                                   raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
                                                   may_be_open=may_be_open)
-    rules = data.tables.get(c.KPI_RULES.name)
+    rules = _present(data, c.KPI_RULES)
     indicators = kpi_engine.indicators_from_rules(rules, findings, policy)
     if indicators is kpi_engine.KPI_INDICATORS:
         rules = None
@@ -292,11 +297,11 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
     with run_lock(book):
         say("读取工作簿…")
         data, findings, policy, roster = _read_people(
-            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES.name, "REV")
+            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES, "REV")
         say("计算考核…")
         vocab = standard.vocabulary(data.tables, findings)  # 关系 synonyms, HR's included
-        result = review_engine.review(roster, data.tables.get(c.REVIEW_SCORES.name), data.tables.get(c.ROLE_WEIGHTS.name),
-                                      data.tables.get(c.GRADES.name), policy, period, vocab)
+        result = review_engine.review(roster, _present(data, c.REVIEW_SCORES), _present(data, c.ROLE_WEIGHTS),
+                                      _present(data, c.GRADES), policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
@@ -331,9 +336,9 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES),
                          raw=(c.IMPORTED.name, c.KPI_IMPORT.name, c.CLOSE_LOG.name))
         findings = list(data.findings)
-        roster = prepare_roster(data.tables[c.ROSTER.name], findings)
-        maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
-        indicators = kpi_engine.indicators_from_rules(data.tables.get(c.KPI_RULES.name), findings)
+        roster = prepare_roster(data.table(c.ROSTER), findings)
+        maps = imports.identity_maps(roster, _present(data, c.IDENTITY))
+        indicators = kpi_engine.indicators_from_rules(_present(data, c.KPI_RULES), findings)
         names = {a: i.name for i in indicators for a in (i.name, *i.aliases)}
         punches, metrics, kinds = {}, [], []
         for source in map(Path, sources):
@@ -385,8 +390,8 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         result = compute_month(data.tables, month)
         names, rows, title_rows = reconcile.read_external(Path(external))
         frame, findings = reconcile.reconcile(names, rows, title_rows, result,
-                                              prepare_roster(data.tables[c.ROSTER.name], []),
-                                              data.tables.get(c.IDENTITY.name), Path(external))
+                                              prepare_roster(data.table(c.ROSTER), []),
+                                              _present(data, c.IDENTITY), Path(external))
         findings = data.findings + findings
         specs = [frame_spec(c.RECONCILE, frame),
                  book_problems(book, data.tables, findings, c.SOURCE_RECONCILE, month)]

@@ -108,8 +108,8 @@ def latest_punch_month(book: LiveBook) -> str:
     stamps = []
     if book.rows(c.PUNCHES.name) is not None:
         tables, _ = tables_from_rows(book.rows, (c.PUNCHES,))
-        t = tables.get(c.PUNCHES.name)
-        if t is not None:
+        t = tables[c.PUNCHES.key]
+        if t.present:
             col = t.frame["ts"] if "ts" in t.letters else t.frame["date"]
             stamps = [v for v in col if v is not None and v == v]
     if stamps:

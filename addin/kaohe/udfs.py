@@ -31,7 +31,7 @@ from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, l
 from kaohe.engine.pay import money, person_leave_days
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
+from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
 CATEGORY = "考勤绩效"  # the group of these functions in Insert Function

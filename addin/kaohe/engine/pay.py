@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
 from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv
 from kaohe.engine.schedule import build_days
@@ -161,7 +162,7 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
     return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
 
 
-WEEKDAYS = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)
+WEEKDAYS = np.array(terms.WEEKDAYS, dtype=object)
 
 
 def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, first, last) -> pd.DataFrame:
