@@ -160,7 +160,7 @@ def _read_people(book: Path, specs, required: c.InputSheet, rule_family: str, ra
     """
     data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
     if not data.has(required) and required.name not in data.raw:
-        raise missing_sheet(required, data.sheet_names)
+        raise missing_sheet(required.name, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings.extend(f for f in found if f.rule.startswith(rule_family) or f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))

@@ -236,7 +236,8 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
         missing_count=("missing", "sum"), proxy=("proxy", "sum"), ot_hours=("ot_hours", "sum"),
         ot_pay=("ot_pay", "sum"), leave_weight=("leave_weight", "sum"))
     m = roster[["emp", "name", "dept", "base_wage"]].merge(g, left_on="emp", right_index=True, how="left")
-    m = m.fillna({k: 0 for k in g.columns})
+    m = m.fillna({k: 0 for k in g.columns})  # someone with no day in the month (hired after it)
+    m = m.astype({k: int for k in ("late_count", "early_count", "missing_count", "proxy")})  # counts stay whole
     # Leave days of the month by type: workday types from covered sessions, calendar types by date.
     kinds = {k: pd.Series(0.0, index=m.index) for k in c.LEAVE_TYPES}
     covered = s[s["leave"].notna()].groupby(["emp", "leave"])["weight"].sum()
