@@ -120,7 +120,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_finance(args) -> int:
-    from kaohe.jobs import finance_job
+    from kaohe.finance import finance_job
 
     job = finance_job(Path(args.book), args.month, args.out,
                       Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args),
