@@ -29,7 +29,7 @@ from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
-                                  typed_ids, wide_print)
+                                  wide_print)
 
 
 def errors(findings) -> int:
