@@ -33,6 +33,10 @@ from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_nu
 
 
 CATEGORY = "考勤绩效"  # the group of these functions in Insert Function
+# The optional facts of a person the days of a leave depend on (LEAVEDAYS, LEAVECHECK; CELL_FUNCTION_OPTIONS).
+GENDER_HELP = "性别（可省略；女员工在规则的妇女节下午放假）"
+HOURS_SYSTEM_HELP = "工时制：标准工时 或 综合工时（可省略，默认标准工时）"
+SHIFT_HELP = "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）"
 
 
 def _minutes(value) -> int:
@@ -206,9 +210,9 @@ def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, p
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
 @xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
-@xw.arg("gender", doc="性别（可省略；女员工在规则的妇女节下午放假）")
-@xw.arg("hours_system", doc="工时制：标准工时 或 综合工时（可省略，默认标准工时）")
-@xw.arg("shift", doc="综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）")
+@xw.arg("gender", doc=GENDER_HELP)
+@xw.arg("hours_system", doc=HOURS_SYSTEM_HELP)
+@xw.arg("shift", doc=SHIFT_HELP)
 @errors_as_text
 def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=None, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按应出勤的半天计）。单元格看不到排班表：综合工时按所填班次每天排班计算。"""
@@ -237,9 +241,12 @@ def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=
 @xw.arg("regular", doc="转正日期")
 @xw.arg("work_start", doc="参加工作日期（计算年休假）")
 @xw.arg("hired", doc="入职日期")
+@xw.arg("gender", doc=GENDER_HELP)
+@xw.arg("hours_system", doc=HOURS_SYSTEM_HELP)
+@xw.arg("shift", doc=SHIFT_HELP)
 @errors_as_text
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
-               work_start=None, hired=None, caller=None):
+               work_start=None, hired=None, gender=None, hours_system=None, shift=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。单元格看不到其他请假记录和调休余额：重叠、年度累计和余额由“校验请假”核对。"""
     policy, calendar, vocab = context(caller)
     try:
@@ -252,7 +259,8 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
                                 "hired": parse_date(hired) or dt.date(1900, 1, 1)}])
     except ValueError:
         return "错误：日期或时间无效"
-    counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy)  # noqa: E731
+    person = _person(gender, hours_system, shift)  # the leave's days, hence its notice band, depend on them
+    counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy, **person)  # noqa: E731
     try:
         out, _ = lv.validate(record, roster, counter, {}, policy, lambda f, r: "")
     except CellError as exc:
