@@ -215,3 +215,23 @@ def test_rules_sheet_without_direction_and_scorer_columns(tmp_path):
     book = kpi_book(tmp_path, DATA, rules=rules)
     run(book)
     assert_scores(by_emp(openpyxl.load_workbook(book, data_only=True)["KPI评分_2026-11"]), EXPECTED)
+
+
+@pytest.mark.parametrize("full_score,warned", [(None, True), (10, False)])
+def test_KPI_01_import_checks_the_weights_against_the_rules_sheets_full_score(tmp_path, full_score, warned):
+    # KPI规则 weights 4 + 3 + 3 = 10. Without 规则 the full score is the policy's default and 10 falls short of
+    # it (a 警告 in import's 问题清单); with 规则 KPI满分 10 the weights are right and nothing is said.
+    rules = [row[:1] + [w] + row[2:] for row, w in zip(RULES, ["权重", 4, 3, 3])]
+    sheets = {"员工名册": [ROSTER_HEADER, person("001", "甲", TEAM)], "KPI规则": rules,
+              "人员对照": [["工号", "旺旺"], ["001", "甲的旺旺"]]}
+    if full_score:
+        sheets["规则"] = [["参数", "值"], ["KPI满分", full_score]]
+    book = write_book(tmp_path / "客服绩效.xlsx", sheets)
+    report = write_book(tmp_path / "赤兔_客服绩效_2026-11-01至2026-11-30.xlsx", {"客服绩效": [
+        ["客服昵称", "询单转化率", "平均响应时间"], ["甲的旺旺", 0.6, 20]]})
+    assert main(["import", str(book), str(report), "-q"]) == 0
+    problems = [r for r in openpyxl.load_workbook(book)["问题清单"].iter_rows(min_row=2, values_only=True)
+                if any(isinstance(v, str) and "权重合计" in v for v in r)]
+    assert bool(problems) == warned
+    if warned:
+        assert any("各指标权重合计为10，不是100" in str(v) for v in problems[0])

@@ -182,3 +182,13 @@ def test_reconcile_refuses_a_monthly_total_reaching_outside_the_month(tmp_path, 
     book = lisi_book(tmp_path)
     assert main(["reconcile", str(book), str(other), "--month", "2026-11"]) == 2
     assert "不在 2026-11 之内" in capsys.readouterr().err
+
+
+def test_ATT_04_reconcile_explains_the_tiers_as_the_rules_sheet_sets_them(tmp_path):
+    # 旷工半天起点分钟 = 40: 11-02's 11 minutes are fined, 11-03's 45 minutes are half a day 旷工, so kaohe
+    # counts 1 late arrival against DingTalk's 2, and 0.5 days 旷工 against 0; the notes say 40, not 30.
+    book = zhang_book(tmp_path, [["参数", "值"], ["旷工半天起点分钟", 40]])
+    assert main(["reconcile", str(book), str(dingtalk_csv_in_hours(tmp_path)), "--month", "2026-11", "-q"]) == 0
+    got = reconciled(book)
+    assert got["迟到次数"] == (2, 1, -1, "结构差异：kaohe 只把1–40分钟计为迟到（罚款），超过40分钟按旷工（ATT-04），外部系统不分档")
+    assert got["旷工天数"] == (0, 0.5, 0.5, "结构差异：kaohe 把迟到早退超过40分钟记为旷工半天、超过120分钟记为旷工1天（ATT-04）")

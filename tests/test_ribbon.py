@@ -309,3 +309,31 @@ def test_send_of_an_unclosed_month_asks_first(tmp_path, monkeypatch):
     app.confirms = [True]
     ribbon.on_button("kaohe_send", book)
     assert app.messages[-1] == "已发送 财务汇总_2026-11.xlsx 给 fin@example.com。"
+
+
+def sheet_values(path: Path) -> dict:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+@pytest.mark.parametrize("button,make,answer,command", [
+    ("kaohe_compute_month", attendance, "2026-11", ["compute-month", "--month", "2026-11"]),
+    ("kaohe_check_leave", attendance, None, ["check-leave"]),
+    ("kaohe_kpi", kpi_book, "2026-11", ["kpi", "--month", "2026-11"]),
+    ("kaohe_review", review_book, "2026Q4", ["review", "--quarter", "2026Q4"])])
+def test_a_button_writes_exactly_what_its_command_writes(tmp_path, button, make, answer, command):
+    """One spec builder for both doors: the button runs the command's job on the saved file."""
+    from kaohe.cli import main
+
+    (tmp_path / "button").mkdir(), (tmp_path / "command").mkdir()
+    by_button, by_command = make(tmp_path / "button"), make(tmp_path / "command")
+    assert sheet_values(by_button) == sheet_values(by_command)  # the same workbook to start with
+    app, book = open_in_excel(by_button, answers=[answer] if answer else [])
+    ribbon.on_button(button, book)
+    assert app.messages[0].startswith("已写入"), app.messages
+    assert main([command[0], str(by_command), *command[1:], "-q"]) == 0
+    button_sheets, command_sheets = sheet_values(by_button), sheet_values(by_command)
+    log_b, log_c = button_sheets.pop("运行记录"), command_sheets.pop("运行记录")
+    assert button_sheets == command_sheets
+    unstamped = lambda log: [r[1:4] + r[5:] for r in log]  # noqa: E731  (not the time, not the input file's hash)
+    assert unstamped(log_b) == unstamped(log_c)

@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from kaohe import udfs as f
+from kaohe.cells import context_from_rows
 
 
 def test_latefine_absentdays_latestatus_tiers():
@@ -83,7 +84,7 @@ def test_kpi_functions():
 def test_workbook_rules_and_holidays_are_honoured():
     rules = [["参数", "值"], ["迟到早退罚款", 50], ["迟到宽限分钟", 5]]
     holidays = [["日期", "类型"], [dt.date(2026, 11, 7), "公司休息日"]]
-    policy, calendar = f.context_from_rows(rules, holidays)
+    policy, calendar, _ = context_from_rows(rules, holidays)
     assert policy.late_fine == 50 and policy.late_grace_minutes == 5
     assert calendar.day_type(dt.date(2026, 11, 7)) == "休息日"
 
@@ -125,7 +126,7 @@ def test_a_rules_sheet_that_cannot_be_read_is_said_in_the_cell():
     assert f.WORKDAYS("2026-11-01", "2026-11-30", caller=broken) == "错误：规则表无法读取"
     assert f.OTPAY(2, "工作日", 4350, caller=broken) == "错误：规则表无法读取"
     headless = workbook_caller({"规则": [["名称", "数"], ["迟到早退罚款", 50]]}, "C:/hr/无表头.xlsx")
-    assert f.LATEFINE(10, caller=headless) == "错误：规则表无法读取"
+    assert f.LATEFINE(10, caller=headless) == "错误：规则!A1 找不到表头（需要：参数、值）"  # as compute-month lists it
 
 
 def test_a_changed_rules_sheet_is_read_on_the_next_call_and_once_per_range():

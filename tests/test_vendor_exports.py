@@ -10,7 +10,7 @@ from builders import ROSTER_HEADER, person, workdays, write_book
 from test_imports import NOV2, attendance, attlog, clean_month_lines, summary
 
 from kaohe.cli import main
-from kaohe.imports import clean_name
+from kaohe.imports.files import clean_name
 
 CLEAN = ("08:25", "12:01", "13:25", "17:31")
 LATE = ("08:45", "12:01", "13:25", "17:31")

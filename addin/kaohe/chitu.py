@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import IdMaps, Source, _columns, cell_text, clean_name, fingerprint, open_sheets
+from kaohe.headers import find_header, sheet_columns
+from kaohe.imports.files import Source, cell_text, clean_name, fingerprint, open_sheets
+from kaohe.imports.identity import IdMaps
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
 from kaohe.values import column_letter, is_blank, parse_id, parse_number
@@ -73,20 +75,20 @@ def read_chitu(path: Path, names: dict[str, str]) -> Source | None:
     except InputRefused:
         return None
     for _, rows in sheets:
-        for h, row in enumerate(rows[:10]):
-            header = ["".join(str(v).split()) if isinstance(v, str) else "" for v in row]
-            id_col = next((header.index(x) for x in CHITU_ID_HEADERS if x in header), None)
-            if id_col is None or not any(x in names for x in header):
-                continue
-            span = file_range(path)
-            wanted = {x for x in header if x in names}
-            wanted |= {WEIGHTS[x] for x in wanted if x in WEIGHTS}
-            header = [x if x in wanted else "" for x in header]
-            metrics, found = _chitu_rows(rows[h + 1:], header, id_col, path.name, h + 2, f"{span[0]:%Y-%m}")
-            if not metrics:
-                raise InputRefused(f"{path.name} 中没有读到任何客服的指标：未导入任何文件，工作簿未改动",
-                                   f"no agent rows in {path.name}; nothing imported")
-            return Source(path, "chitu", findings=findings + found, digest=fingerprint(data), metrics=metrics, span=span)
+        found = find_header(rows, alternatives=tuple((x,) for x in CHITU_ID_HEADERS),
+                            test=lambda h: any(x in names for x in h.names))
+        if found is None:
+            continue
+        span = file_range(path)
+        id_col = next(found.columns[x] for x in CHITU_ID_HEADERS if x in found)
+        wanted = {x for x in found.names if x in names}
+        wanted |= {WEIGHTS[x] for x in wanted if x in WEIGHTS}
+        header = [x if x in wanted else "" for x in found.names]
+        metrics, problems = _chitu_rows(rows[found.row + 1:], header, id_col, path.name, found.row + 2, f"{span[0]:%Y-%m}")
+        if not metrics:
+            raise InputRefused(f"{path.name} 中没有读到任何客服的指标：未导入任何文件，工作簿未改动",
+                               f"no agent rows in {path.name}; nothing imported")
+        return Source(path, "chitu", findings=findings + problems, digest=fingerprint(data), metrics=metrics, span=span)
     return None
 
 
@@ -153,7 +155,7 @@ def stored_metrics(rows: list[list] | None) -> list[FileMetrics]:
     month rows: each is taken as one file covering its month)."""
     if not rows:
         return []
-    col = _columns(rows)
+    col = sheet_columns(rows)
     source_h, digest_h, range_h, type_h = c.KPI_IMPORT_TAIL
     if c.KPI_MONTH not in col or c.ID_COLUMN not in col:
         return []
@@ -241,7 +243,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
 
 def month_only(rows: list[list]) -> list[list]:
     """KPI导入 rows with the per-file rows blanked (row numbers kept): what the month's score reads."""
-    col = _columns(rows)
+    col = sheet_columns(rows)
     type_h = c.KPI_IMPORT_TAIL[3]
     if type_h not in col:
         return rows

@@ -120,7 +120,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_finance(args) -> int:
-    from kaohe.jobs import finance_job
+    from kaohe.finance import finance_job
 
     job = finance_job(Path(args.book), args.month, args.out,
                       Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args),
@@ -224,100 +224,101 @@ MONTH_HELP = "月份，如 2026-11、2026/11、2026年11月、202611 / the month
 OUT_HELP = "另存为此文件，原文件不动 / write here, leave BOOK alone"
 
 
+def _a(*names, **options) -> tuple[tuple, dict]:
+    """One argument of a command: add_argument's arguments."""
+    return names, options
+
+
+def _book(help_: str):
+    return _a("book", metavar="BOOK", help=help_)
+
+
+ATTENDANCE_BOOK = _book("考勤工作簿 / the attendance workbook")
+MONTH = _a("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
+OUT = _a("--out", metavar="PATH", help=OUT_HELP)
+
+# name, help, handler, arguments (a list: a required choice of one of them)
+COMMANDS = (
+    ("compute-month", "计算本月考勤、请假、加班和扣款 / compute the attendance month", cmd_compute_month,
+     (_book("考勤工作簿 .xlsx / the attendance workbook"), MONTH, OUT)),
+    ("check-leave", "校验全部请假记录 / validate every leave request", cmd_check_leave,
+     (_book("考勤工作簿 .xlsx / the attendance workbook"), OUT)),
+    ("kpi", "生成KPI评分表 / the monthly KPI score sheet", cmd_kpi,
+     (_book("客服绩效工作簿 / the KPI workbook"), MONTH,
+      _a("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice"), OUT)),
+    ("review", "季度/年度考核 / quarterly or annual review", cmd_review,
+     (_book("考核工作簿 / the review workbook"),
+      [_a("--quarter", metavar="YYYYQn", help="季度，如 2026Q3 / quarter"),
+       _a("--year", metavar="YYYY", help="年度，如 2026 / year")], OUT)),
+    ("finance", "导出财务表（只含数值） / the values-only finance workbook", cmd_finance,
+     (ATTENDANCE_BOOK, MONTH,
+      _a("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder"),
+      _a("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money"),
+      _a("--skip-unmatched-kpi", action="store_true",
+         help="KPI工号不在考勤员工名册中时不计其奖惩（终端和财务表封面会列出） / leave out KPI money of ids "
+              "not in the roster"),
+      _a("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME"))),
+    ("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close,
+     (ATTENDANCE_BOOK, MONTH, _a("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens"),
+      _a("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason"))),
+    ("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips,
+     (ATTENDANCE_BOOK, MONTH,
+      _a("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)"),
+      _a("--dept", metavar="部门", help="只打印此部门 / one department only"))),
+    ("send", "把财务表发给财务 / email the finance workbook", cmd_send,
+     (_a("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx"),
+      _a("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient"),
+      _a("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft"),
+      _a("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed"),
+      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
+         "send a file kaohe finance did not write (never one with punch-level sheets)"))),
+    ("template", "生成空白模板 / write a blank workbook template", cmd_template,
+     (_a("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核"),
+      _a("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template"),
+      _a("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet"),
+      _a("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file"))),
+    ("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo,
+     (_a("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)"),
+      _a("--month", default="2026-10", type=month_arg, metavar="YYYY-MM",
+         help="示例的月份（默认 2026-10） / sample month"))),
+    ("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin,
+     (_a("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）"),
+      _a("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam"))),
+    ("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules,
+     (_a("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook"),)),
+    ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,
+     (_book("导入到此工作簿（考勤或客服绩效） / the workbook to import into"),
+      _a("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表"),
+      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
+         default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)"),
+      _a("--replace", action="store_true",
+         help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first"))),
+    ("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile,
+     (ATTENDANCE_BOOK, _a("file", metavar="FILE", help="钉钉月度汇总/每日统计或企业微信日报 / the external statistics"),
+      MONTH)),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = ChineseArgumentParser(prog="kaohe", description=DESCRIPTION)
     p.add_argument("--version", action="version", version=f"kaohe {__version__}",
                    help="显示版本号并退出 / show the version and exit")
     sub = p.add_subparsers(dest="command", metavar="命令 command")
-
-    def add(name, help_, func):
+    for name, help_, func, arguments in COMMANDS:
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.set_defaults(func=func)
         sp.add_argument("-q", "--quiet", action="store_true", help="不显示进度 / no progress messages")
-        return sp
-
-    sp = add("compute-month", "计算本月考勤、请假、加班和扣款 / compute the attendance month", cmd_compute_month)
-    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 .xlsx / the attendance workbook")
-    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
-    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
-
-    sp = add("check-leave", "校验全部请假记录 / validate every leave request", cmd_check_leave)
-    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 .xlsx / the attendance workbook")
-    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
-
-    sp = add("kpi", "生成KPI评分表 / the monthly KPI score sheet", cmd_kpi)
-    sp.add_argument("book", metavar="BOOK", help="客服绩效工作簿 / the KPI workbook")
-    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
-    sp.add_argument("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice")
-    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
-
-    sp = add("review", "季度/年度考核 / quarterly or annual review", cmd_review)
-    sp.add_argument("book", metavar="BOOK", help="考核工作簿 / the review workbook")
-    period = sp.add_mutually_exclusive_group(required=True)
-    period.add_argument("--quarter", metavar="YYYYQn", help="季度，如 2026Q3 / quarter")
-    period.add_argument("--year", metavar="YYYY", help="年度，如 2026 / year")
-    sp.add_argument("--out", metavar="PATH", help=OUT_HELP)
-
-    sp = add("finance", "导出财务表（只含数值） / the values-only finance workbook", cmd_finance)
-    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
-    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
-    sp.add_argument("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder")
-    sp.add_argument("--kpi", metavar="KPIBOOK", help="客服绩效工作簿，计入KPI奖惩 / KPI workbook for KPI money")
-    sp.add_argument("--skip-unmatched-kpi", action="store_true",
-                    help="KPI工号不在考勤员工名册中时不计其奖惩（终端和财务表封面会列出） / leave out KPI money of ids "
-                         "not in the roster")
-    sp.add_argument("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME")
-
-    sp = add("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close)
-    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
-    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
-    sp.add_argument("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens")
-    sp.add_argument("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason")
-
-    sp = add("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips)
-    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
-    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
-    sp.add_argument("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)")
-    sp.add_argument("--dept", metavar="部门", help="只打印此部门 / one department only")
-
-    sp = add("send", "把财务表发给财务 / email the finance workbook", cmd_send)
-    sp.add_argument("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx")
-    sp.add_argument("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient")
-    sp.add_argument("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft")
-    sp.add_argument("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed")
-    sp.add_argument("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
-                    "send a file kaohe finance did not write (never one with punch-level sheets)")
-
-    sp = add("template", "生成空白模板 / write a blank workbook template", cmd_template)
-    sp.add_argument("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核")
-    sp.add_argument("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template")
-    sp.add_argument("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet")
-    sp.add_argument("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file")
-
-    sp = add("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo)
-    sp.add_argument("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)")
-    sp.add_argument("--month", default="2026-10", type=month_arg, metavar="YYYY-MM", help="示例的月份（默认 2026-10） / sample month")
-
-    sp = add("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin)
-    sp.add_argument("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）")
-    sp.add_argument("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam")
-
-    sp = add("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules)
-    sp.add_argument("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook")
-
-    sp = add("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import)
-    sp.add_argument("book", metavar="BOOK", help="导入到此工作簿（考勤或客服绩效） / the workbook to import into")
-    sp.add_argument("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表")
-    sp.add_argument("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
-                    default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)")
-    sp.add_argument("--replace", action="store_true",
-                    help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first")
-
-    sp = add("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile)
-    sp.add_argument("book", metavar="BOOK", help="考勤工作簿 / the attendance workbook")
-    sp.add_argument("file", metavar="FILE", help="钉钉月度汇总/每日统计或企业微信日报 / the external statistics")
-    sp.add_argument("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
+        _add_arguments(sp, arguments)
     return p
+
+
+def _add_arguments(parser, arguments) -> None:
+    for argument in arguments:
+        if isinstance(argument, list):  # exactly one of these
+            _add_arguments(parser.add_mutually_exclusive_group(required=True), argument)
+        else:
+            names, options = argument
+            parser.add_argument(*names, **options)
 
 
 def main(argv: list[str] | None = None) -> int:

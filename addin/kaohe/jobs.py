@@ -1,7 +1,9 @@
 """The jobs every door runs: read a workbook, run the engine, write kaohe's sheets.
 
 The command line, scheduled scripts and the ribbon call these; each returns a
-:class:`JobResult` that says what was written and how many problems were found.
+:class:`JobResult` that says what was written and how many problems were found. The jobs that write
+a file of their own live with its format: ``finance.finance_job``, ``slips.slips_job``, and
+``close.close_job`` with the close sheets.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 
 import pandas as pd
 
-from kaohe import close, register
+from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
@@ -27,7 +29,7 @@ from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
-                                  typed_ids, wide_print)
+                                  wide_print)
 
 
 def errors(findings) -> int:
@@ -136,14 +138,21 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     with run_lock(book):
         say("读取工作簿…")
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_LEAVE.name))
-        result, findings, specs = leave_check(data.tables, data.findings, "2026-01", previous_problems(book),
-                                              data.raw.get)
+        # without a leave record the month only sets the calendar nothing is checked against: this month
+        result, findings, specs = leave_check(data.tables, data.findings, f"{dt.date.today():%Y-%m}",
+                                              previous_problems(book), data.raw.get)
         passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
         counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
         written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
+
+
+def rules_findings(found, family: str, general: bool = True) -> list:
+    """The 规则 findings a KPI, review or import command lists: its rule family's and (``general``) unknown keys
+    and bad values; the attendance compliance warnings belong to compute-month's 问题清单."""
+    return [f for f in found if f.rule.startswith(family) or (general and f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))]
 
 
 def _present(data, spec: c.InputSheet):
@@ -163,7 +172,7 @@ def _read_people(book: Path, specs, required: c.InputSheet, rule_family: str, ra
         raise missing_sheet(required.name, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
-    findings.extend(f for f in found if f.rule.startswith(rule_family) or f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))
+    findings += rules_findings(found, rule_family)
     roster = prepare_roster(data.table(c.ROSTER), findings)
     return data, findings, policy, roster
 
@@ -220,72 +229,6 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
 
 
-def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
-                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
-    """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
-    from kaohe import finance
-
-    month = _month_or_refuse(month)
-    book = Path(book)
-    say = progress or (lambda msg: None)
-    password = finance.password_from_env(password_env) if password_env else None
-    with run_lock(book):
-        say("读取工作簿并计算本月…")
-        # finance only reads BOOK: it may be open in Excel
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
-        state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
-        if state and state.closed:  # the figures as closed, never recomputed
-            monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
-            policy, _ = load_policy(data.tables)
-        else:
-            result = compute_month(data.tables, month)
-            monthly, findings, policy = result.monthly, result.findings, result.policy
-        corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
-    rewards, kpi_path = None, None
-    if kpi_book:
-        kpi_path = Path(kpi_book)
-        say("计算KPI奖惩…")
-        _, kpi_result, *_ = compute_kpi(kpi_path, month, may_be_open=True)
-        rewards = dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"]))
-    left_out = unmatched_kpi(rewards or {}, set(monthly["emp"]), skip_unmatched_kpi)
-    frame = finance.finance_frame(monthly, rewards, corrections)
-    target = Path(out) if out else book.parent
-    if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
-        target = target / f"{finance.SHEET}_{month}.xlsx"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    say("写入财务表…")
-    from kaohe.workbook.package import backup_existing
-    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
-    sheets = [finance.finance_spec(frame, month, book, policy.fingerprint(), kpi_path, finance.close_line(state),
-                                   company=policy.company_name, kpi_left_out=left_out)]
-    sheets += [finance.corrections_detail_spec(corrections)] if len(corrections) else []
-    for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
-        typed_ids(sheet, roster_ids(data.tables))
-    finance.new_workbook(target, sheets)
-    if password:
-        finance.encrypt(target, password)
-    register.record(target)  # kaohe send sends only what is in this register
-    money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
-    summary = {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
-               "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
-               "adjustment": float(frame["调整合计"].sum()), "encrypted": bool(password),
-               "closed": bool(state and state.closed), "corrections": float(frame[c.CORRECTION_COLUMN].sum()),
-               "kpi_left_out": left_out}
-    return JobResult(target, backup, [s.name for s in sheets], len(findings), summary, frame)
-
-
-def unmatched_kpi(rewards: dict, roster: set, skip: bool) -> str:
-    """KPI 奖惩 of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying whose
-    奖惩 was left out (for the terminal and the finance cover). Never a silent 0."""
-    missing = sorted(e for e in rewards if e not in roster)
-    text = "、".join(f"{e}（{rewards[e]:+.2f}元）" for e in missing)
-    if missing and not skip:
-        raise InputRefused(f"KPI工作簿中的工号不在考勤员工名册中：{text}，其KPI奖惩无法计入财务表；请核对工号，"
-                           "或加 --skip-unmatched-kpi 明确不计入",
-                           f"KPI ids not in the attendance roster: {', '.join(missing)}; fix them or add --skip-unmatched-kpi")
-    return text
-
-
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
     """季度/年度考核: 季度考核_YYYYQn or 年度考核_YYYY, with 问题清单."""
     try:
@@ -328,48 +271,20 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     """导入: punches into 打卡导入, 赤兔 metrics into KPI导入. Imports accumulate, one row set per source file
     (name and content fingerprint); ``replace`` clears the sheets first. Every file is read before anything
     is written: one that yields nothing refuses the whole import."""
-    from kaohe import chitu, imports
+    from kaohe import imports
 
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):
-        data = read_book(book, (c.ROSTER, c.IDENTITY, c.KPI_RULES),
+        data = read_book(book, (c.ROSTER, c.IDENTITY, c.RULES, c.KPI_RULES),
                          raw=(c.IMPORTED.name, c.KPI_IMPORT.name, c.CLOSE_LOG.name))
         findings = list(data.findings)
-        roster = prepare_roster(data.table(c.ROSTER), findings)
-        maps = imports.identity_maps(roster, _present(data, c.IDENTITY))
-        indicators = kpi_engine.indicators_from_rules(_present(data, c.KPI_RULES), findings)
-        names = {a: i.name for i in indicators for a in (i.name, *i.aliases)}
-        punches, metrics, kinds = {}, [], []
-        for source in map(Path, sources):
-            say(f"读取 {source.name}…")
-            report = chitu.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
-                and source.suffix.lower() != ".dat" else None
-            src = report or imports.read_source(source, kind)
-            kinds.append(src.kind)
-            if report:
-                rows, found = chitu.resolve_metrics(src, maps)
-                metrics += rows
-            else:
-                rows, found = imports.resolve(src, maps)
-                rows, closed = close.keep_out_closed(rows, data.raw.get(c.CLOSE_LOG.name))
-                punches[(source.name, src.digest)] = rows
-                found += closed
-            findings += found
-        specs = []
+        punches, metrics, kinds = _read_sources(data, sources, kind, findings, say)
         stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
         if punches and not metrics and not replace and imports.already_imported(stored, punches):
             # the same files again: nothing is written, no backup
             return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
-        if punches:
-            merged = imports.merge_sources(stored, punches)
-            specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
-                                    landscape=False))
-        if metrics:
-            stored = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
-            spec, found = chitu.kpi_import_spec(stored, metrics)
-            specs.append(spec)
-            findings += found
+        specs = _import_specs(data, stored, punches, metrics, replace, findings)
         specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
         n_punches, n_metrics = sum(map(len, punches.values())), len(metrics)
         counts = f"打卡{n_punches}条; KPI指标{n_metrics}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
@@ -377,6 +292,57 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
         written, backup = save(book, None, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
+
+
+def indicator_names(tables, findings: list) -> dict[str, str]:
+    """Header or 别名 -> KPI indicator, from KPI规则; its weights are checked against 规则's KPI满分 (KPI-01)."""
+    policy, found = load_policy(tables)
+    findings += rules_findings(found, "KPI", general=False)
+    indicators = kpi_engine.indicators_from_rules(tables.get(c.KPI_RULES.key), findings, policy)
+    return {a: i.name for i in indicators for a in (i.name, *i.aliases)}
+
+
+def _read_sources(data, sources: list[Path], kind: str, findings: list, say):
+    """Every source file read and matched to 工号: (punches by (file, digest), 赤兔 metrics, the kinds read)."""
+    from kaohe import chitu, imports
+
+    roster = prepare_roster(data.table(c.ROSTER), findings)
+    maps = imports.identity_maps(roster, _present(data, c.IDENTITY))
+    names = indicator_names(data.tables, findings)
+    punches, metrics, kinds = {}, [], []
+    for source in map(Path, sources):
+        say(f"读取 {source.name}…")
+        report = chitu.read_chitu(source, names) if kind in ("auto", "chitu") and source.is_file() \
+            and source.suffix.lower() != ".dat" else None
+        src = report or imports.read_source(source, kind)
+        kinds.append(src.kind)
+        if report:
+            rows, found = chitu.resolve_metrics(src, maps)
+            metrics += rows
+        else:
+            rows, found = imports.resolve(src, maps)
+            rows, closed = close.keep_out_closed(rows, data.raw.get(c.CLOSE_LOG.name))
+            punches[(source.name, src.digest)] = rows
+            found += closed
+        findings += found
+    return punches, metrics, kinds
+
+
+def _import_specs(data, stored: list, punches: dict, metrics: list, replace: bool, findings: list) -> list:
+    """打卡导入 (the stored punches with the new files') and KPI导入 (likewise), for what was imported."""
+    from kaohe import chitu, imports
+
+    specs = []
+    if punches:
+        merged = imports.merge_sources(stored, punches)
+        specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
+                                landscape=False))
+    if metrics:
+        kept = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
+        spec, found = chitu.kpi_import_spec(kept, metrics)
+        specs.append(spec)
+        findings += found
+    return specs
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:

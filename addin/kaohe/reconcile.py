@@ -4,7 +4,7 @@ The external file is a DingTalk 月度汇总 / 每日统计 / 每日汇总 expor
 概况统计与打卡明细 export. Its two-level header is joined (``异常统计/迟到次数(次)``); a column is
 matched to a measure by its name once the group (``异常统计/``) and the unit (``(次)``) are dropped,
 and its values are converted by the unit (hours and minutes to days at the policy's 日工作小时, 8 by default; a cell such as
-``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports`.
+``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports.identity`.
 
 The comparison covers the file's own range (统计日期 / 统计时间 in its title rows) within the month:
 kaohe's side is summed from its daily results over exactly those dates, and rows of a daily export
@@ -19,8 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, tier_minutes
 from kaohe.findings import Finding, InputRefused
-from kaohe.imports import cell_text, clean_name, identity_maps, joined_header, open_sheets, report_span, short_date
+from kaohe.headers import header_key
+from kaohe.imports.files import cell_text, clean_name, open_sheets
+from kaohe.imports.identity import identity_maps
+from kaohe.imports.layout import joined_header, report_span, short_date
 from kaohe.workbook import contract as c
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
@@ -35,19 +39,13 @@ MEASURES = {
 }
 DAILY_FIELDS = {"迟到次数": "late_count", "早退次数": "early_count", "缺卡次数": "missing", "旷工天数": "absent_days"}
 LEAVE_MEASURES = {"事假天数": c.LEAVE_PERSONAL, "病假天数": c.LEAVE_SICK, "调休天数": c.LEAVE_TIME_OFF}
-WHY = {
-    "迟到次数": "结构差异：kaohe 只把1–30分钟计为迟到（罚款），超过30分钟按旷工（ATT-04），外部系统不分档",
-    "早退次数": "结构差异：kaohe 只把1–30分钟计为早退（罚款），超过30分钟按旷工（ATT-04），外部系统不分档",
-    "缺卡次数": "结构差异：整个半天无打卡 kaohe 计旷工不计缺卡（ATT-06），批准的打卡异常不计（ATT-05）",
-    "旷工天数": "结构差异：kaohe 把超过30/120分钟的迟到早退折算为旷工半天/1天（ATT-04）",
-}
 _UNIT = re.compile(r"[（(]\s*(天|小时|分钟|次|h|min)\s*[)）]\s*$")
 _ROW_DATE = ("日期", "时间")
 
 
 def base_name(header: str) -> tuple[str, str]:
     """``异常统计/迟到次数(次)`` -> (``迟到次数``, ``次``): the name without its group and its unit."""
-    name = "".join(header.rsplit("/", 1)[-1].split())
+    name = header_key(header.rsplit("/", 1)[-1])
     m = _UNIT.search(name)
     unit = {"h": "小时", "min": "分钟"}.get(m.group(1), m.group(1)) if m else ""
     return (name[:m.start()] if m else name), unit
@@ -83,10 +81,10 @@ def read_external(path: Path):
     sheets, _ = open_sheets(path)
     preferred = [s for s in sheets if s[0] in c.EXTERNAL_STATISTICS_SHEETS] + sheets
     for _, rows in preferred:
-        found = joined_header(rows)
-        if found:
-            h, names = found
-            return names, [r for r in rows[h + 1:] if any(v not in ("", None) for v in r)], rows[:h]
+        header = joined_header(rows)
+        if header:
+            data = [r for r in rows[header.row + 1:] if any(v not in ("", None) for v in r)]
+            return list(header.names), data, rows[:header.row]
     raise InputRefused(f"无法识别 {path.name}：找不到含“姓名”和“UserId/账号”的表头（钉钉月度汇总、每日统计或企业微信日报）",
                        f"unrecognised {path.name}: no header with 姓名 and UserId/账号")
 
@@ -179,12 +177,24 @@ def excused_slots(sessions, span) -> dict[tuple[str, str], list[str]]:
     return out
 
 
-def why(measure: str, diff: float, slots: list[str]) -> str:
+def structural(measure: str, policy) -> str:
+    """Why kaohe and an external system count ``measure`` differently; the ATT-04 tiers as 规则 sets them."""
+    fined, half, full = (tier_minutes(t, policy) for t in (TIER_FINED, TIER_HALF, TIER_FULL))
+    if measure in ("迟到次数", "早退次数"):
+        return f"结构差异：kaohe 只把{fined}计为{measure[:2]}（罚款），{half}按旷工（ATT-04），外部系统不分档"
+    if measure == "旷工天数":
+        return f"结构差异：kaohe 把迟到早退{half}记为{c.LATE_HALF}、{full}记为{c.LATE_FULL}（ATT-04）"
+    if measure == "缺卡次数":
+        return "结构差异：整个半天无打卡 kaohe 计旷工不计缺卡（ATT-06），批准的打卡异常不计（ATT-05）"
+    return "请核对原始记录"
+
+
+def why(measure: str, diff: float, slots: list[str], policy) -> str:
     """The 说明 of a difference: approved 打卡异常 that kaohe does not count (ATT-05) first, if any."""
     if not slots or diff >= 0:
-        return WHY.get(measure, "请核对原始记录")
+        return structural(measure, policy)
     text = f"已批准的打卡异常：{'、'.join(slots)}，kaohe 按正常打卡计（ATT-05，第二十条），外部系统仍计入"
-    return text if len(slots) >= -diff else f"{text}；其余：{WHY.get(measure, '请核对原始记录')}"
+    return text if len(slots) >= -diff else f"{text}；其余：{structural(measure, policy)}"
 
 
 def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
@@ -210,7 +220,8 @@ def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
             diff = round(ours_v - theirs_v, 2)
             out.append({"emp": emp, "name": monthly.at[emp, "name"], "item": measure, "external": theirs_v,
                         "ours": ours_v, "diff": diff,
-                        "note": why(measure, diff, excused.get((emp, measure), [])) if diff else "一致"})
+                        "note": why(measure, diff, excused.get((emp, measure), []), result.policy)
+                        if diff else "一致"})
     if not out:
         raise InputRefused(f"{path.name} 中没有一个人能与员工名册对上（{len(unknown)} 个姓名），无法核对",
                            f"nobody in {path.name} matches the roster: nothing to compare")

@@ -190,7 +190,7 @@ def _reading_job(book: LiveBook, prompt: str, job):
 
 def finance(book: LiveBook) -> str | None:
     """导出财务表: a new values-only workbook beside this one."""
-    from kaohe.jobs import finance_job
+    from kaohe.finance import finance_job
 
     job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
     if job is None:

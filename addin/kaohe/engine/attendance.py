@@ -93,6 +93,14 @@ def tier_absence(tier, policy: Policy):
     return float(days) if days.ndim == 0 else days
 
 
+def tier_minutes(tier: int, policy: Policy) -> str:
+    """ATT-04 in words: the minutes of a tier above TIER_OK by 规则 (迟到宽限分钟, 旷工半天/一天起点分钟), e.g.
+    ``1–30分钟`` or ``超过30分钟``. The one description of the tiers for text that explains them (reconcile's notes)."""
+    if tier == TIER_FINED:
+        return f"{policy.late_grace_minutes + 1}–{policy.late_half_day_minutes}分钟"
+    return f"超过{policy.late_half_day_minutes if tier == TIER_HALF else policy.late_full_day_minutes}分钟"
+
+
 def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Apply ATT-04..ATT-07 to every session.
 

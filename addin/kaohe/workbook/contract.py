@@ -264,11 +264,13 @@ SLIPS = OutputSheet("个人考勤确认单")
 
 # Optional trailing arguments of the cell functions (kaohe.udfs): facts of a person that a cell cannot
 # see in the workbook and compute-month takes from 员工名册 and 排班. Given, the functions agree with it.
+_LEAVE_PERSON = (("性别", "男 或 女：女员工在妇女节（规则表的妇女节月份、妇女节日期；为工作日时）下午放假，不计请假（ATT-08）"),
+                 ("工时制", f"{STANDARD_HOURS}（默认）或 {COMPREHENSIVE_HOURS}"),
+                 ("班次", "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00；单元格看不到排班表，"
+                         "视为请假期间每天排此班（ATT-02）"))
 CELL_FUNCTION_OPTIONS = {
-    "LEAVEDAYS": (("性别", "男 或 女：女员工3月8日（工作日）下午放假，不计请假（ATT-08）"),
-                  ("工时制", f"{STANDARD_HOURS}（默认）或 {COMPREHENSIVE_HOURS}"),
-                  ("班次", "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00；单元格看不到排班表，"
-                          "视为请假期间每天排此班（ATT-02）")),
+    "LEAVEDAYS": _LEAVE_PERSON,
+    "LEAVECHECK": tuple((arg, f"{meaning}；请假天数决定提前申请的档（LV-03）") for arg, meaning in _LEAVE_PERSON),
 }
 
 # Drop-down lists: header -> allowed values.

@@ -25,6 +25,7 @@ import python_calamine
 
 from kaohe import terms
 from kaohe.findings import Finding, InputRefused
+from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.periods import month_of
 from kaohe.tables import Table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
@@ -32,7 +33,6 @@ from kaohe.workbook.parts import STRICT_NS
 from kaohe.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
                                    parse_datetime, parse_id, parse_number, parse_text, parse_time)
 
-HEADER_SCAN_ROWS = 10
 # Limits against hostile files (SECURITY.md): a workbook larger than these is refused.
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
@@ -301,17 +301,11 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
 
 
 def _find_header(spec: c.InputSheet, rows: list[list]) -> tuple[int, dict[str, int]] | None:
-    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        index: dict[str, int] = {}
-        for i, value in enumerate(row):
-            if isinstance(value, str):
-                name = "".join(value.split())
-                if name in spec.columns and name not in index:
-                    index[name] = i
-        if all(h in index for h in spec.required) and (
-                not spec.alternatives or any(all(h in index for h in g) for g in spec.alternatives)):
-            return r, index
-    return None
+    """The header row of an input sheet and its contract columns (name -> column, in column order)."""
+    header = find_header(rows, spec.required, alternatives=spec.alternatives)
+    if header is None:
+        return None
+    return header.row, {name: i for name, i in header.columns.items() if name in spec.columns}
 
 
 def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: dict[int, str] | None = None
@@ -520,17 +514,13 @@ def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Findi
     score sheet's formulas read the same cells.
     """
     spec = c.InputSheet(sheet, required=c.KPI_DATA.required)
-    header_row = None
-    for r, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        cells = ["".join(str(v).split()) if isinstance(v, str) else "" for v in row]
-        if c.KPI_MONTH in cells and c.ID_COLUMN in cells:
-            header_row, header = r, cells
-            break
-    if header_row is None:
+    found = find_header(rows, (c.KPI_MONTH, c.ID_COLUMN))
+    if found is None:
         raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{c.KPI_MONTH}、{c.ID_COLUMN}）",
                            f"sheet '{spec.name}' lacks required columns ({c.KPI_MONTH}, {c.ID_COLUMN})")
-    columns = {"month": header.index(c.KPI_MONTH), "emp": header.index(c.ID_COLUMN)}
-    for i, h in enumerate(header):
+    header_row = found.row
+    columns = {"month": found.columns[c.KPI_MONTH], "emp": found.columns[c.ID_COLUMN]}
+    for i, h in enumerate(found.names):
         target = names.get(h)
         if target and target not in columns:
             columns[target] = i

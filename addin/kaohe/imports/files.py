@@ -1,0 +1,149 @@
+"""Opening a punch source by its content, and the records every reader returns.
+
+A file is opened by what it contains, not by its extension: an .xlsx named .xls reads (with a
+提示 to rename it); an HTML or other non-spreadsheet file is refused with what it really is.
+Text files (CSV, Excel's "Unicode text", attlogs) are decoded as UTF-8 (with or without BOM), GBK or
+UTF-16.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine
+
+from kaohe.findings import Finding, InputRefused
+from kaohe.workbook import contract as c
+
+LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")
+SKIPPED_SHOWN = 5  # line numbers listed per skipped-lines finding
+
+
+def clean_name(value) -> str:
+    """A person's name without the leaver mark vendors add (``孙磊（已离职）``, ``员工09(离职)``, ``张三-离职``)."""
+    return LEFT_MARK.sub("", str(value or "")).strip()
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class RawPunch:
+    ids: tuple  # ((kind, ident), …) in the order to try; kind in clock / dingtalk / wecom / emp
+    name: str
+    ts: dt.datetime
+    source: str  # file name and row or line
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A line or row of a source that holds something but no usable punch."""
+
+    row: int  # line of a text file, Excel row of a sheet
+    why: str
+
+
+def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
+    """One 警告 per source: how many places were skipped, the first few with their line and reason."""
+    if not skipped:
+        return []
+    shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
+    return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
+                    f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
+
+
+@dataclass
+class Source:
+    """One file as read: its kind, punches, what was skipped, and its content fingerprint."""
+
+    path: Path
+    kind: str
+    punches: list = field(default_factory=list)
+    findings: list = field(default_factory=list)
+    digest: str = ""
+    metrics: list = field(default_factory=list)  # 赤兔: Metrics rows
+    span: tuple = ()  # 赤兔: the first and last date the file covers
+
+
+def content_kind(data: bytes) -> str:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
+        return "html"
+    if head.startswith(b"<?xml") and b"spreadsheet" in data[:4096].lower():
+        return "xml"
+    if b"\x00" in data[:4096].strip(b"\x00") and not _looks_text(data):
+        return "binary"
+    return "text"
+
+
+def _looks_text(data: bytes) -> bool:
+    sample = data[:4096].replace(b"\x00", b"")
+    return bool(sample) and sum(b < 9 or 13 < b < 32 for b in sample) < len(sample) // 50 + 1
+
+
+WHAT_IT_IS = {"html": "网页（HTML）文件", "xml": "XML 表格（Excel 2003 XML）文件", "binary": "未知的二进制文件",
+              "xlsx": "Excel 2007+（.xlsx）文件", "xls": "Excel 97-2003（.xls）文件", "text": "文本（CSV）文件"}
+EXPECTED = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "text", ".txt": "text", ".dat": "text"}
+
+
+def decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tab-separated)
+        return data.decode("utf-16", errors="replace")
+    for encoding in ("utf-8-sig", "gbk"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("gb18030", errors="replace")
+
+
+def _csv_rows(text: str) -> list[list]:
+    first = "\n".join(text.splitlines()[:10])
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    return [[None if v == "" else v for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, list[list]]], list[Finding]]:
+    """Every sheet of a source as (name, rows), whatever its extension says; a 提示 when the two disagree."""
+    data = path.read_bytes() if data is None else data
+    kind, findings = content_kind(data), []
+    expected = EXPECTED.get(path.suffix.lower())
+    if kind in ("html", "xml", "binary"):
+        raise InputRefused(f"{path.name} 实际是{WHAT_IT_IS[kind]}，不是 Excel 或 CSV 文件：请用 Excel 打开后另存为 .xlsx 再导入",
+                           f"{path.name} is really {kind}, not a spreadsheet: open it in Excel and save as .xlsx")
+    if expected and expected != kind:
+        findings.append(Finding(path.name, "", f"{path.name} 的扩展名与内容不符：实际是{WHAT_IT_IS[kind]}",
+                                f"已按实际内容读取；建议改名为 {path.stem}{'.csv' if kind == 'text' else '.' + kind}",
+                                level=c.LEVEL_INFO))
+    if kind == "text":
+        return [(path.stem, _csv_rows(decode(data)))], findings
+    if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:
+        raise InputRefused(f"{path.name} 设有打开密码，无法读取：请在 Excel 中去掉密码后另存为 .xlsx 再导入",
+                           f"{path.name} is password-protected: remove the password and save as .xlsx")
+    try:
+        wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = [(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in wb.sheet_names]
+    except Exception:
+        raise InputRefused(f"无法读取 {path.name}：它是{WHAT_IT_IS[kind]}，但已损坏或设有打开密码（请去掉密码后另存再导入）",
+                           f"cannot read {path.name}: a damaged or password-protected {kind} file") from None
+    return sheets, findings
+
+
+def cell_text(v) -> str:
+    """A cell as trimmed text; a whole number without ``.0`` (ids typed as numbers)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip() if v is not None else ""

@@ -1,0 +1,135 @@
+"""DingTalk (原始记录, 每日统计 / 每日汇总, 打卡时间) and WeCom (概况统计与打卡明细, 打卡时间记录) exports."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from kaohe.findings import InputRefused
+from kaohe.headers import Header, find_header
+from kaohe.imports.files import RawPunch, Skipped, cell_text
+from kaohe.imports.layout import (day_punches, first_day, grid_dates, grid_punches, joined_header, punches_of,
+                                  short_date, value_at)
+from kaohe.values import is_blank, parse_datetime, parse_time
+
+
+def _dingtalk_ids(get) -> tuple:
+    return tuple((k, cell_text(v)) for k, v in (("emp", get("工号")), ("dingtalk", get("UserId"))) if not is_blank(v))
+
+
+def dingtalk_raw(rows, path) -> list[RawPunch] | None:
+    """DingTalk 原始记录: a row per punch (考勤日期, 打卡时间)."""
+    header = find_header(rows, ("UserId", "打卡时间"))
+    if header is None:
+        return None
+    out = []
+    for offset, row in enumerate(rows[header.row + 1:]):
+        get = lambda n: value_at(row, header, n)  # noqa: E731
+        stamp, at = get("打卡时间"), header.row + 2 + offset
+        if stamp is None:
+            continue
+        ts = _dingtalk_time(stamp, get("考勤日期"))
+        out += punches_of(_dingtalk_ids(get), get("姓名"), [ts or Skipped(at, f"打卡时间无法识别“{stamp}”")],
+                        f"{path.name}:{at}")
+    return out
+
+
+def dingtalk_times(rows, path) -> list[RawPunch] | None:
+    """DingTalk 打卡时间: a column per day, each cell holding that day's punches."""
+    header = find_header(rows, ("UserId", "姓名"))
+    first = first_day(rows, path)
+    if header is None or first is None:
+        return None
+    dates = grid_dates(rows[header.row], first)
+    if not dates:
+        return None
+    return _grid_people(path, rows, header, dates, _dingtalk_ids)
+
+
+def _grid_people(path: Path, rows: list[list], header: Header, dates, ids) -> list[tuple]:
+    """The punches of a month grid's person rows under its header (DingTalk's and WeCom's grids): ``ids``
+    picks the person's ids from a row, the day columns hold that day's punches."""
+    out, first = [], header.row + 1
+    for offset, row in enumerate(rows[first:]):
+        get = lambda n: value_at(row, header, n)  # noqa: E731
+        at = first + 1 + offset
+        out += punches_of(ids(get), get("姓名"), grid_punches(row, dates, at), f"{path.name}:{at}")
+    return out
+
+
+_DAILY_PUNCH = re.compile(r"^(上班|下班)\d+/?打卡时间$")
+
+
+def dingtalk_daily(rows, path) -> list[RawPunch] | None:
+    """DingTalk 每日统计 / 每日汇总: a row per person and day; 上班1/下班1 … 打卡时间 (one or two header rows)."""
+    header = joined_header(rows)
+    if header is None:
+        return None
+    cols = [i for i, n in enumerate(header.names) if _DAILY_PUNCH.match(n)]
+    if "日期" not in header or not cols:
+        return None
+    out = []
+    for offset, row in enumerate(rows[header.row + 1:]):
+        get = lambda n: value_at(row, header, n)  # noqa: E731
+        day, at = short_date(get("日期")), header.row + 2 + offset
+        if day is None:
+            out += [Skipped(at, f"日期无法识别“{get('日期')}”")] if get("日期") is not None else []
+            continue
+        out += punches_of(_dingtalk_ids(get), get("姓名"), grid_punches(row, {col: day for col in cols}, at),
+                        f"{path.name}:{at}")
+    return out
+
+
+def _dingtalk_time(stamp, day) -> dt.datetime | None:
+    """打卡时间 as a full date-time, or a time (possibly 次日/昨日) on 考勤日期 (``20-09-01 星期二``)."""
+    if not isinstance(stamp, str):
+        try:
+            return parse_datetime(stamp)
+        except ValueError:
+            return None
+    text, shift = stamp.strip(), 0
+    if text.startswith(("次日", "昨日")):
+        shift, text = (1 if text.startswith("次日") else -1), text[2:].strip()
+    try:
+        if re.match(r"\d{4}[-/年]", text):
+            return parse_datetime(text)
+        t = parse_time(text)
+    except ValueError:
+        return None
+    base = short_date(day)
+    if base is None or t is None:
+        return None
+    return dt.datetime.combine(base + dt.timedelta(days=shift), t)
+
+
+def _wecom_ids(get) -> tuple:
+    return tuple((k, cell_text(v)) for k, v in (("wecom", get("账号")), ("emp", get("工号"))) if not is_blank(v))
+
+
+def wecom(rows, path) -> list[RawPunch] | None:
+    """WeCom 概况统计与打卡明细: a two-level header; 时间, 姓名, 账号 and 打卡时间记录 (``09:00 18:00``)."""
+    header = find_header(rows, ("时间", "账号", "打卡时间记录"), two_level=True)
+    if header is None:
+        return None
+    out = []
+    for offset, row in enumerate(rows[header.row + 1:]):
+        get = lambda n: value_at(row, header, n)  # noqa: E731
+        day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), header.row + 2 + offset
+        if day is None:
+            out += [Skipped(at, f"时间无法识别“{get('时间')}”")] if get("时间") is not None else []
+            continue
+        out += punches_of(_wecom_ids(get), get("姓名"), day_punches(day, get("打卡时间记录"), at), f"{path.name}:{at}")
+    return out
+
+
+def wecom_grid(rows, path) -> list[RawPunch] | None:
+    """WeCom 打卡时间记录: 姓名, 账号, 基础信息 (部门, 职务, 工号), then a column per day (``1\\n星期五``)."""
+    header = find_header(rows, ("姓名", "账号", "打卡时间记录"), two_level=True)
+    if header is None or header.row + 1 >= len(rows):
+        return None
+    first = first_day(rows, path)
+    if first is None:
+        raise InputRefused(f"{path.name}：统计时间没有年份，文件名中也找不到日期范围（如 …_20260501-20260531.xlsx）",
+                           f"{path.name}: no year in the range and no date range in the file name")
+    dates = grid_dates(rows[header.row], first, header.columns["打卡时间记录"])
+    return _grid_people(path, rows, header, dates, _wecom_ids)
