@@ -33,7 +33,7 @@ from kaohe.engine.month import parse_month
 from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
-from kaohe.workbook.values import parse_id
+from kaohe.values import parse_id
 from kaohe.workbook.write import frame_spec
 
 # The sheets whose rows belong to a month by a date field; the others count whole.
@@ -109,8 +109,8 @@ def input_fingerprint(tables: dict, month: str) -> str:
     first, last = parse_month(month)
     rows = []
     for spec in c.ATTENDANCE_INPUTS:
-        table = tables.get(spec.name)
-        if table is None:
+        table = tables.get(spec.key)
+        if table is None or not table.present:
             continue
         frame = table.frame.drop(columns=["row"], errors="ignore")
         if spec.name in MONTH_FIELDS:

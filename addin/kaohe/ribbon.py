@@ -108,8 +108,8 @@ def latest_punch_month(book: LiveBook) -> str:
     stamps = []
     if book.rows(c.PUNCHES.name) is not None:
         tables, _ = tables_from_rows(book.rows, (c.PUNCHES,))
-        t = tables.get(c.PUNCHES.name)
-        if t is not None:
+        t = tables[c.PUNCHES.key]
+        if t.present:
             col = t.frame["ts"] if "ts" in t.letters else t.frame["date"]
             stamps = [v for v in col if v is not None and v == v]
     if stamps:
@@ -190,7 +190,7 @@ def _reading_job(book: LiveBook, prompt: str, job):
 
 def finance(book: LiveBook) -> str | None:
     """导出财务表: a new values-only workbook beside this one."""
-    from kaohe.jobs import finance_job
+    from kaohe.finance import finance_job
 
     job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
     if job is None:

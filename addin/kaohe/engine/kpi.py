@@ -31,7 +31,7 @@ from kaohe.periods import month_bounds, shift_month
 from kaohe.policy import DEFAULT, Policy
 from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import parse_number
+from kaohe.values import parse_number
 
 
 def excel_round(x: float, digits: int) -> float:

@@ -5,7 +5,7 @@ The stages run in this order, each ``(frames, policy) -> (frames, findings)``:
     STAGES = prepare roster → calendar → day grid → punches → overtime → leave validation
              → leave and exception coverage → session rules → days → month summary
 
-Input is a mapping of contract sheet name -> :class:`~kaohe.tables.Table`; output is a
+Input is every attendance table keyed by its role (:mod:`kaohe.tables`); output is a
 :class:`MonthResult` with engine-field frames the workbook layer turns into sheets.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from kaohe.engine import attendance, leave as lv, overtime, pay, standard
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
-from kaohe.tables import Table, empty_table
+from kaohe.tables import Table
 from kaohe.workbook import contract as c
 
 
@@ -43,16 +43,16 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
 
 
 def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
-    rules = tables.get(c.RULES.name)
-    if rules is None:
-        return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, c.RULES.name)
+    rules = tables["rules"]
+    if not rules.present:
+        return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, rules.sheet)
     rows = [(rules.cell("value", r), k, v) for r, k, v in zip(rules.frame["row"], rules.frame["key"], rules.frame["value"])]
-    return pol.policy_from_rows(rows, c.RULES.name)
+    return pol.policy_from_rows(rows, rules.sheet)
 
 
 def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
     overrides = {}
-    t = tables.get(c.HOLIDAYS.name)
+    t = tables.get("holidays")
     if t is not None:
         for r in t.frame.itertuples(index=False):
             if r.date is None:
@@ -121,9 +121,9 @@ def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> 
 def punch_dates(tables: dict[str, Table]) -> pd.Series:
     """The date of every punch in 打卡记录 and 打卡导入 (whoever it is for)."""
     parts = []
-    for spec in (c.PUNCHES, c.IMPORTED):
-        t = tables.get(spec.name)
-        if t is not None:
+    for key in ("punches", "imported"):
+        t = tables.get(key)
+        if t is not None and t.present:
             parts.append(pd.to_datetime(t.frame["ts" if "ts" in t.letters else "date"], errors="coerce"))
     return pd.concat(parts, ignore_index=True).dropna().dt.normalize() if parts else pd.Series([], dtype="datetime64[ns]")
 
@@ -135,13 +135,14 @@ def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt
         return
     have = (f"已有 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "两表都没有打卡")
     have_en = (f"they cover {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "there are none")
-    raise InputRefused(f"{c.PUNCHES.name}和{c.IMPORTED.name}中没有 {month} 的打卡（{have}）",
-                       f"no punches for {month} in {c.PUNCHES.name} or {c.IMPORTED.name} ({have_en}); nothing written")
+    punched, imported = tables["punches"].sheet, tables["imported"].sheet
+    raise InputRefused(f"{punched}和{imported}中没有 {month} 的打卡（{have}）",
+                       f"no punches for {month} in {punched} or {imported} ({have_en}); nothing written")
 
 
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
                   require_punches: bool = True) -> MonthResult:
-    """Compute one month from the input tables (by contract sheet name).
+    """Compute one month from the input tables (by role: "roster", "punches" …).
 
     Raises :class:`InputRefused` for a month without a single punch unless ``require_punches`` is
     off (校验请假 validates leave records whatever the punches).
@@ -154,26 +155,26 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         policy, found = load_policy(tables)
         findings.extend(found)
     tables = standard.standardise(tables, standard.vocabulary(tables, findings), findings)
-    get = lambda spec: tables.get(spec.name) or empty_table(spec)  # noqa: E731
+    get = tables.__getitem__  # every attendance input, by role (absent sheets are empty tables)
     calendar = load_calendar(tables, policy, findings)
     if calendar.is_provisional(first.year):
-        findings.append(Finding(c.HOLIDAYS.name, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
+        findings.append(Finding(get("holidays").sheet, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
                                 "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", c.LEVEL_WARNING))
-    roster_t = get(c.ROSTER)
+    roster_t = get("roster")
     roster = prepare_roster(roster_t, findings)
-    rota_t, shifts_t = get(c.ROTA), get(c.SHIFTS)
+    rota_t, shifts_t = get("rota"), get("shifts")
     days, sessions = build_days(roster, first, last, calendar, policy, rota_t.frame, shifts_t.frame, findings,
                                 lambda row: rota_t.cell("shift", row), rota_t.sheet)
-    punches = prepare_punches(get(c.PUNCHES), roster, findings)
-    if c.IMPORTED.name in tables:  # punches brought in by kaohe import: the same punch counts once
-        imported = prepare_punches(tables[c.IMPORTED.name], roster, findings)
+    punches = prepare_punches(get("punches"), roster, findings)
+    if get("imported").present:  # punches brought in by kaohe import: the same punch counts once
+        imported = prepare_punches(get("imported"), roster, findings)
         punches = pd.concat([punches, imported], ignore_index=True).drop_duplicates(["emp", "ts"])
     assigned = attendance.assign_punches(punches, sessions, policy)
     punched = attendance.session_punches(assigned, policy)
     presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
     span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None
 
-    ot_t = get(c.OVERTIME)
+    ot_t = get("overtime")
     ot_days = days[days["emp"].isin(ot_t.frame["emp"])]
     day_types = {(e, d): t for e, d, t in zip(ot_days["emp"], ot_days["date"], ot_days["day_type"])}
 
@@ -184,7 +185,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, spans, span, policy, ot_t.cell)
     findings.extend(found)
 
-    leave_t = get(c.LEAVE)
+    leave_t = get("leave")
     counter = pay.DayCounter(leave_t.frame, roster, calendar, policy, first, last, rota_t.frame, shifts_t.frame)
     records, found = lv.validate(leave_t.frame, roster, counter.count, accrual, policy, leave_t.cell, counter)
     findings.extend(found)
@@ -194,14 +195,14 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     sessions["leave_index"] = cover
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
     sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
-    sessions = _exceptions(sessions, get(c.EXCEPTIONS), findings)
+    sessions = _exceptions(sessions, get("exceptions"), findings)
     evaluated = attendance.evaluate_sessions(sessions, punched, policy)
     evaluated["note"] = attendance.describe_sessions(evaluated, policy)
     _no_punch_all_month(evaluated, punches, roster, first, last, findings)
     _punches_end_early(evaluated, punches, first, last, findings)
     _leave_with_punches(evaluated, records, leave_t, findings)
 
-    proxy_t = get(c.PROXY)
+    proxy_t = get("proxy")
     proxy = proxy_t.frame.dropna(subset=["emp", "date"])
     proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
     proxy = proxy[(proxy["date"] >= pd.Timestamp(first)) & (proxy["date"] <= pd.Timestamp(last))]

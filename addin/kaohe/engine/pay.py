@@ -10,6 +10,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
 from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv
 from kaohe.engine.schedule import build_days
@@ -161,7 +162,7 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
     return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
 
 
-WEEKDAYS = np.array(("周一", "周二", "周三", "周四", "周五", "周六", "周日"), dtype=object)
+WEEKDAYS = np.array(terms.WEEKDAYS, dtype=object)
 
 
 def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, first, last) -> pd.DataFrame:
@@ -235,7 +236,8 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
         missing_count=("missing", "sum"), proxy=("proxy", "sum"), ot_hours=("ot_hours", "sum"),
         ot_pay=("ot_pay", "sum"), leave_weight=("leave_weight", "sum"))
     m = roster[["emp", "name", "dept", "base_wage"]].merge(g, left_on="emp", right_index=True, how="left")
-    m = m.fillna({k: 0 for k in g.columns})
+    m = m.fillna({k: 0 for k in g.columns})  # someone with no day in the month (hired after it)
+    m = m.astype({k: int for k in ("late_count", "early_count", "missing_count", "proxy")})  # counts stay whole
     # Leave days of the month by type: workday types from covered sessions, calendar types by date.
     kinds = {k: pd.Series(0.0, index=m.index) for k in c.LEAVE_TYPES}
     covered = s[s["leave"].notna()].groupby(["emp", "leave"])["weight"].sum()

@@ -7,7 +7,7 @@ from pathlib import Path
 from kaohe.headers import find_header
 from kaohe.imports.files import RawPunch, Skipped, Source, cell_text, clean_name, decode, skipped_findings
 from kaohe.imports.layout import first_day, grid_dates, grid_punches, punches_of, value_at
-from kaohe.workbook.values import is_blank, parse_datetime, parse_id
+from kaohe.values import is_blank, parse_datetime, parse_id
 
 
 _DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kaohe.headers import Header, find_header
 from kaohe.imports.files import RawPunch, Skipped, cell_text, clean_name
-from kaohe.workbook.values import is_blank, parse_date, parse_time
+from kaohe.values import is_blank, parse_date, parse_time
 
 
 def value_at(row: list, header: Header, name: str):

@@ -21,7 +21,7 @@ from kaohe.policy.tables import DATA, MANAGER
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import ChartSpec, Column, Formula, SheetSpec
-from kaohe.workbook.values import column_letter
+from kaohe.values import column_letter
 
 
 def _q(sheet: str) -> str:
@@ -145,7 +145,7 @@ def notice_sheet(result: KpiResult, policy: Policy) -> SheetSpec:
 
 def history_table(rows: list[list]) -> pd.DataFrame:
     """KPI历史 rows already in the workbook (月份, 工号, 综合得分, 排名, 末位)."""
-    from kaohe.workbook.values import parse_id
+    from kaohe.values import parse_id
 
     cols = [f for _, f in c.KPI_HISTORY.columns]
     if not rows:

@@ -41,7 +41,7 @@ from kaohe.workbook.parts import (CALCCHAIN_REL, CHART_CT, CHART_REL, COMMENTS_R
                                   REF_RE, REL_NS, TABLE_REL, WORKBOOK, WORKSHEET_REL, Parts, Rel, dump, local, parse,
                                   reachable, read_record, rels_name, sheet_of, truthy, write_record, quote_sheet)
 from kaohe.workbook.sheetxml import DRAWING_RID, MAIN_NS, SheetSpec, chart_xml, drawing_xml, render_chunks
-from kaohe.workbook.values import column_letter, date_system
+from kaohe.values import column_letter, date_system
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"

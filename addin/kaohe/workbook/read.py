@@ -28,14 +28,27 @@ from kaohe import terms
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.periods import month_of
-from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
+from kaohe.tables import Table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
 from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
-from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
-                                   parse_datetime, parse_id, parse_number, parse_text, parse_time)
+from kaohe.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
+                          parse_datetime, parse_id, parse_number, parse_text, parse_time)
+
+_VOCAB_OF_COLUMN = {terms.key(h): v for h, v in c.SYNONYM_COLUMNS.items()}
+
+
+def parse_vocab_column(value) -> str | None:
+    """规则.列: the header of a value column HR adds synonyms for, read as that column's vocabulary."""
+    if is_blank(value):
+        return None
+    vocab = _VOCAB_OF_COLUMN.get(terms.key(value))
+    if vocab is None:
+        raise ValueError(f"同义词的列“{value}”无效（应为 {'/'.join(c.SYNONYM_COLUMNS)}）")
+    return vocab
+
 
 PARSERS = {"id": parse_id, "date": parse_date, "datetime": parse_datetime, "time": parse_time,
-           "number": parse_number, "raw": lambda v: None if is_blank(v) else v}
+           "number": parse_number, "raw": lambda v: None if is_blank(v) else v, "vocab_column": parse_vocab_column}
 
 
 @dataclass
@@ -50,7 +63,18 @@ class Book:
     sheet_names: tuple[str, ...] = ()
 
     def table(self, spec: c.InputSheet) -> Table:
-        return self.tables.get(spec.name) or empty_table(spec)
+        return self.tables.get(spec.key) or empty_table(spec)
+
+    def has(self, spec: c.InputSheet) -> bool:
+        """Whether the workbook has the sheet with a usable header row."""
+        return spec.key in self.tables and self.tables[spec.key].present
+
+
+def empty_table(spec: c.InputSheet) -> Table:
+    """A table with the sheet's fields and no rows: a sheet the workbook does not have (``present`` false)."""
+    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
+    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}),
+                 headers={c.INPUT_FIELDS[h]: h for h in spec.columns}, present=False)
 
 
 def missing_sheet(name: str, present) -> InputRefused:
@@ -115,6 +139,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
         if spec.name not in names:
             if spec.mandatory:
                 raise missing_sheet(spec.name, sheet_names)
+            tables[spec.key] = empty_table(spec)
             continue
         check_sheet_extent(path, spec.name)
         sheet = wb.get_sheet_by_name(spec.name)
@@ -127,8 +152,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
             raise
         except Exception as exc:  # calamine's own errors for damaged sheets
             raise InputRefused(f"工作表“{spec.name}”无法读取", f"sheet '{spec.name}' cannot be read: {exc}") from None
-        if table is not None:
-            tables[spec.name] = table
+        tables[spec.key] = table if table is not None else empty_table(spec)
     raw_rows = {}
     for name in raw:
         if name in names:
@@ -153,10 +177,10 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
         if rows is None:
             if spec.mandatory:
                 raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
+            tables[spec.key] = empty_table(spec)
             continue
         table = table_from_rows(spec, rows, findings)
-        if table is not None:
-            tables[spec.name] = table
+        tables[spec.key] = table if table is not None else empty_table(spec)
     return tables, findings
 
 
@@ -199,7 +223,8 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
-    return Table(spec.name, frame, letters, bad, typed)
+    vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
+    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab)
 
 
 def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) -> tuple[int, dict[str, int]] | None:

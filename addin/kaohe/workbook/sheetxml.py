@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from kaohe.workbook.values import column_letter, epoch
+from kaohe.values import column_letter, epoch
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
