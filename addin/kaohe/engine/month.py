@@ -186,7 +186,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
 
     leave_t = get("leave")
     counter = pay.DayCounter(leave_t.frame, roster, calendar, policy, first, last, rota_t.frame, shifts_t.frame)
-    records, found = lv.validate(leave_t.frame, roster, counter.count, accrual, policy, leave_t.cell, counter)
+    records, found = lv.validate(leave_t, roster, counter.count, accrual, policy, counter)
     findings.extend(found)
 
     sessions = sessions.merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
