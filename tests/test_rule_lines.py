@@ -42,7 +42,7 @@ def kpi_month(data_rows, people=4, notice=dt.date(2026, 12, 3), month="2026-11")
     names = {i.name: i.name for i in indicators} | {c.KPI_SELF: c.KPI_SELF}
     data = kpi_data_table([KPI_HEADER] + data_rows, names, findings)
     history = pd.DataFrame(columns=["month", "emp", "score", "rank", "last"])
-    return kpi.score_month(prepare_roster(t[c.ROSTER.key], findings), data, indicators, DEFAULT, month, notice, history)
+    return kpi.score_month(prepare_roster(t[c.ROSTER.key], findings), data, indicators, DEFAULT, month, notice, history, c.KPI_SELF)
 
 
 def test_KPI_01_incomplete_row_is_not_ranked_and_never_scored_zero():
@@ -183,8 +183,7 @@ def run_review(ratings, period="2026Q3", roles=None, grades=None):
         sheets["考核等级"] = grades
     t, findings = tables(sheets, (c.ROSTER, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES))
     roster = prepare_roster(t[c.ROSTER.key], findings)
-    result = review.review(roster, t.get(c.REVIEW_SCORES.key), t.get(c.ROLE_WEIGHTS.key), t.get(c.GRADES.key),
-                           DEFAULT, period)
+    result = review.review(t, roster, DEFAULT, period)
     return result, result.rows.set_index("emp") if len(result.rows) else result.rows
 
 

@@ -196,13 +196,13 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
 
         imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
-    absent = [i.name for i in indicators if i.name not in table.letters and f"ref:{i.name}" not in table.frame] + (
+    absent = [i.name for i in indicators if i.name not in table.letters and f"src:{i.name}" not in table.frame] + (
         [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
     if absent:
         raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
                            f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
     history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
-    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history)
+    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF)
     findings.extend(result.findings)
     result.findings = findings
     return data, result, table, rules, policy
@@ -243,8 +243,7 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
             book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES, "REV")
         say("计算考核…")
         vocab = standard.vocabulary(data.tables, findings)  # 关系 synonyms, HR's included
-        result = review_engine.review(roster, _present(data, c.REVIEW_SCORES), _present(data, c.ROLE_WEIGHTS),
-                                      _present(data, c.GRADES), policy, period, vocab)
+        result = review_engine.review(data.tables, roster, policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)

@@ -28,6 +28,7 @@ from kaohe.engine.overtime import hourly_wage, multiplier
 from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, late_tier, tier_absence
 from kaohe.engine.pay import money, person_leave_days
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
+from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
@@ -262,7 +263,7 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
     person = _person(gender, hours_system, shift)  # the leave's days, hence its notice band, depend on them
     counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy, **person)  # noqa: E731
     try:
-        out, _ = lv.validate(record, roster, counter, {}, policy, lambda f, r: "")
+        out, _ = lv.validate(Table("", record), roster, counter, {}, policy)
     except CellError as exc:
         return f"错误：{exc}"
     row = out.iloc[0]

@@ -28,6 +28,12 @@ def _q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
 
+def _ref(source: tuple[Table, int], fieldname: str) -> str:
+    """The absolute reference of ``fieldname`` in the row ``source`` names: ``(table, Excel row)``."""
+    table, row = source
+    return f"{_q(table.sheet)}!${table.letters[fieldname]}${row}"
+
+
 def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Policy) -> SheetSpec:
     inds = result.indicators
     s = result.scores
@@ -42,7 +48,7 @@ def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Pol
     rule_rows = {}
     if rules is not None:
         rule_rows = {ind: row for ind, row in zip(rules.frame["indicator"], rules.frame["row"])}
-    d = _q(c.KPI_DATA.name)
+    d = _q(data.sheet)
 
     def param(ind, field: str, value: float) -> str:
         if ind.name in rule_rows and field in rules.letters:
@@ -54,10 +60,11 @@ def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Pol
 
     score_rng, rank_rng = rng(tail["综合得分"]), rng(tail["排名"])
     y, m, dd = result.notice_date.year, result.notice_date.month, result.notice_date.day
-    refs = {}
+    refs = {}  # values the engine took from KPI导入: read there
     for ind in inds:
-        if f"ref:{ind.name}" in data.frame:
-            refs.update({(row, ind.name): ref for row, ref in zip(data.frame["row"], data.frame[f"ref:{ind.name}"]) if ref})
+        if f"src:{ind.name}" in data.frame:
+            refs.update({(row, ind.name): _ref(source, ind.name)
+                         for row, source in zip(data.frame["row"], data.frame[f"src:{ind.name}"]) if source})
     rows = []
     for i, r in enumerate(s.itertuples(index=False)):
         row = first + i
