@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 
 from kaohe.findings import InputRefused  # noqa: E402
 from kaohe.close import close_job, close_state  # noqa: E402
-from kaohe.finance import check_closed, password_from_env  # noqa: E402
-from kaohe.jobs import _month_or_refuse, compute_month_job, finance_job, log_step  # noqa: E402
+from kaohe.finance import check_closed, finance_job, password_from_env  # noqa: E402
+from kaohe.jobs import _month_or_refuse, compute_month_job, log_step  # noqa: E402
 from kaohe.workbook import contract as c  # noqa: E402
 from kaohe.workbook.read import read_book  # noqa: E402
 from kaohe.mail import MailError, ready, send  # noqa: E402

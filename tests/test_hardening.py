@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kaohe.cli import main
 from kaohe.engine.month import compute_month
 from kaohe.workbook.read import read_book
-from kaohe.workbook.values import parse_datetime
+from kaohe.values import parse_datetime
 
 try:  # POSIX only: file-size limits for the full-disk test; the module still loads on Windows
     import resource

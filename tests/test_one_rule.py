@@ -131,3 +131,15 @@ def test_ATT_08_a_bad_holidays_row_is_the_cells_error_with_compute_months_text()
     found = run_month(person(), holidays=holidays).problems("“放假”")
     assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "节假日", "B2")]
     assert f.DAYTYPE(M(5), caller=caller) == f"错误：节假日!B2 {found[0].problem}"
+
+
+@pytest.mark.parametrize("gender,expected", [("女", "通过"), ("男", "警告")])
+def test_LV_03_LEAVECHECK_on_8_March_equals_compute_month(gender, expected):
+    # 事假 Mon 8 – Wed 10 March, applied on the 6th (2 days ahead). A woman's 8 March afternoon is off
+    # (ATT-08): 2.5 days, under 3, so 1 day's notice is enough. A man's 3 days need 3 days' notice.
+    leave = ["事假", M(8), M(10), M(6), "已批准", None]
+    m = run_month(person(gender=gender), leave=[["001", *leave]])
+    row = m.leave()[0]
+    engine = row["校验结果"] if row["校验结果"] == c.CHECK_PASS else f"{row['校验结果']}：{row['说明'].split('；')[0]}"
+    cell = f.LEAVECHECK(*leave, None, None, None, None, gender, caller=CALLER)
+    assert cell == engine and cell.split("：")[0] == expected

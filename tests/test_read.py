@@ -8,7 +8,7 @@ from builders import ROSTER_HEADER, person, write_book
 
 from kaohe.cli import main
 from kaohe.workbook.read import read_book
-from kaohe.workbook.values import parse_date, parse_datetime, parse_id, parse_number, parse_time
+from kaohe.values import parse_date, parse_datetime, parse_id, parse_number, parse_time
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -82,7 +82,7 @@ def test_header_below_a_title_row(tmp_path):
     book = write_book(tmp_path / "t.xlsx", {"员工名册": [["2026年员工名册"], ROSTER_HEADER, person()],
                                             "打卡记录": [["打卡导出"], ["工号", "打卡时间"], ["001", "2026-11-02 8:20"]]})
     data = read_book(book)
-    assert list(data.tables["打卡记录"].frame["row"]) == [3]
+    assert list(data.tables["punches"].frame["row"]) == [3]
 
 
 def digest(path):

@@ -192,3 +192,16 @@ def test_ATT_04_reconcile_explains_the_tiers_as_the_rules_sheet_sets_them(tmp_pa
     got = reconciled(book)
     assert got["迟到次数"] == (2, 1, -1, "结构差异：kaohe 只把1–40分钟计为迟到（罚款），超过40分钟按旷工（ATT-04），外部系统不分档")
     assert got["旷工天数"] == (0, 0.5, 0.5, "结构差异：kaohe 把迟到早退超过40分钟记为旷工半天、超过120分钟记为旷工1天（ATT-04）")
+
+
+def test_ATT_03_reconcile_matches_by_the_employee_number_under_a_header_group(tmp_path):
+    """WeCom puts 工号 under the 基础信息 group; the account and the name (a nickname) match nobody, so only
+    工号 002 says who this is. 11-03: WeCom counts one late arrival, kaohe none (45 minutes: 旷工 half a day)."""
+    top = ["时间", "姓名", "账号", "基础信息", None, None, "异常统计"]
+    bottom = [None, None, None, "部门", "职务", "工号", "迟到次数(次)"]
+    rows = [["上下班打卡_日报"], ["统计时间:11-03 ～ 11-03"], top, bottom,
+            ["2026/11/03 星期二", "小李", "nobody01", "客服部", "主管", "002", 1]]
+    wecom = write_book(tmp_path / "上下班打卡_日报_20261103-20261103.xlsx", {"概况统计与打卡明细": rows})
+    book = lisi_book(tmp_path)
+    assert main(["reconcile", str(book), str(wecom), "--month", "2026-11", "-q"]) == 0
+    assert reconciled(book)["迟到次数"][:3] == (1, 0, -1)

@@ -54,7 +54,7 @@ WINDOWS_MODULES = ("pythoncom", "pywintypes", "win32api", "win32con", "win32gui"
                    "win32com.server.util")
 
 
-# --- Excel's COM objects, as far as the dispatch and kaohe.udfs.context use them ---------------
+# --- Excel's COM objects, as far as the dispatch and kaohe.cells.context use them ---------------
 
 class ComRange:
     CLSID = RANGE_IID

@@ -28,7 +28,7 @@ import chinese_calendar
 import holidays as holidays_pkg
 from lunardate import LunarDate
 
-from kaohe.workbook import contract as c
+from kaohe import terms
 
 MIN_YEAR, MAX_YEAR = 1901, 2099
 
@@ -104,9 +104,9 @@ def official_year(year: int) -> dict[dt.date, tuple[str, str]] | None:
     while day.year == year:
         off, name = chinese_calendar.get_holiday_detail(day)
         if day in statutory:
-            out[day] = (c.DAY_HOLIDAY, statutory[day])
+            out[day] = (terms.DAY_HOLIDAY, statutory[day])
         elif name is not None:
-            out[day] = (c.DAY_SWAPPED_REST if off else c.DAY_MAKEUP_WORK, FESTIVAL_NAMES.get(name, name))
+            out[day] = (terms.DAY_SWAPPED_REST if off else terms.DAY_MAKEUP_WORK, FESTIVAL_NAMES.get(name, name))
         day += dt.timedelta(days=1)
     return out
 
@@ -130,7 +130,7 @@ class Calendar:
                 raise ValueError(f"日期超出 {MIN_YEAR}–{MAX_YEAR} 年")
             official = official_year(year)
             if official is None:
-                official = {d: (c.DAY_HOLIDAY, n) for d, n in statutory_by_rule(year).items()}
+                official = {d: (terms.DAY_HOLIDAY, n) for d, n in statutory_by_rule(year).items()}
             self._years[year] = official
         return self._years[year]
 
@@ -139,11 +139,11 @@ class Calendar:
             day = day.date()
         if day in self.overrides:
             kind = self.overrides[day][0]
-            return c.DAY_REST if kind == c.DAY_COMPANY_REST else kind
+            return terms.DAY_REST if kind == terms.DAY_COMPANY_REST else kind
         special = self._special(day.year).get(day)
         if special:
             return special[0]
-        return c.DAY_REST if day.weekday() == self.rest_weekday else c.DAY_WORK
+        return terms.DAY_REST if day.weekday() == self.rest_weekday else terms.DAY_WORK
 
     def day_name(self, day: dt.date) -> str:
         if day in self.overrides:
@@ -152,7 +152,7 @@ class Calendar:
         return special[1] if special else ""
 
     def is_workday(self, day: dt.date) -> bool:
-        return self.day_type(day) in (c.DAY_WORK, c.DAY_MAKEUP_WORK)
+        return self.day_type(day) in (terms.DAY_WORK, terms.DAY_MAKEUP_WORK)
 
     def workdays(self, start: dt.date, end: dt.date) -> int:
         return sum(1 for d in date_range(start, end) if self.is_workday(d))

@@ -20,7 +20,7 @@ from kaohe.imports.files import Source, cell_text, clean_name, fingerprint, open
 from kaohe.imports.identity import IdMaps
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
-from kaohe.workbook.values import column_letter, is_blank, parse_id, parse_number
+from kaohe.values import column_letter, is_blank, parse_id, parse_number
 
 CHITU_ID_HEADERS = ("客服昵称", "客服", "旺旺")
 CHITU_TOTAL_ROWS = ("汇总", "均值", "合计", "平均")

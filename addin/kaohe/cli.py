@@ -95,7 +95,7 @@ def cmd_demo(args) -> int:
 
 def cmd_kpi(args) -> int:
     from kaohe.jobs import kpi_job
-    from kaohe.workbook.values import parse_date
+    from kaohe.values import parse_date
 
     notice = None
     if args.notice_date:
@@ -120,7 +120,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_finance(args) -> int:
-    from kaohe.jobs import finance_job
+    from kaohe.finance import finance_job
 
     job = finance_job(Path(args.book), args.month, args.out,
                       Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args),

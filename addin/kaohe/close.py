@@ -31,9 +31,10 @@ import pandas as pd
 
 from kaohe.engine.month import parse_month
 from kaohe.findings import Finding, InputRefused
+from kaohe.headers import sheet_columns
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
-from kaohe.workbook.values import parse_id
+from kaohe.values import parse_id
 from kaohe.workbook.write import frame_spec
 
 # The sheets whose rows belong to a month by a date field; the others count whole.
@@ -109,8 +110,8 @@ def input_fingerprint(tables: dict, month: str) -> str:
     first, last = parse_month(month)
     rows = []
     for spec in c.ATTENDANCE_INPUTS:
-        table = tables.get(spec.name)
-        if table is None:
+        table = tables.get(spec.key)
+        if table is None or not table.present:
             continue
         frame = table.frame.drop(columns=["row"], errors="ignore")
         if spec.name in MONTH_FIELDS:
@@ -138,8 +139,8 @@ def _records(rows: list[list] | None, sheet: c.OutputSheet) -> pd.DataFrame:
     fields = [f for _, f in sheet.columns]
     if not rows:
         return pd.DataFrame(columns=fields)
-    header = ["".join(str(v).split()) if v is not None else "" for v in rows[0]]
-    index = {f: header.index(h) for h, f in sheet.columns if h in header}
+    columns = sheet_columns(rows)
+    index = {f: columns[h] for h, f in sheet.columns if h in columns}
     body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
     data = {f: [(r[i] if i < len(r) else None) if i is not None else None for r in body]
             for f, i in ((f, index.get(f)) for f in fields)}

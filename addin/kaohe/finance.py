@@ -10,6 +10,7 @@ workbooks or to the add-in, and no punch- or day-level data — finance gets wha
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import os
@@ -19,10 +20,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaohe import close, register
+from kaohe.engine.month import compute_month, load_policy
 from kaohe.findings import InputRefused
+from kaohe.jobs import compute_kpi
+from kaohe.outcome import JobResult
+from kaohe.periods import month_or_refuse
 from kaohe.workbook import contract as c
+from kaohe.workbook.lock import run_lock
 from kaohe.workbook.package import write_sheets
-from kaohe.workbook.write import wide_print
+from kaohe.workbook.saving import backup_existing
+from kaohe.workbook.read import read_book
+from kaohe.workbook.write import roster_ids, typed_ids, wide_print
 from kaohe.workbook.sheetxml import Column, SheetSpec
 
 SHEET = "财务汇总"
@@ -178,3 +187,98 @@ def password_from_env(name: str) -> str:
     if not value:
         raise InputRefused(f"环境变量 {name} 中没有密码", f"no password in environment variable {name}")
     return value
+
+
+# --- the job: read BOOK (and a KPI workbook), compute or take the closed month, write the file ------
+
+def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
+                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
+    """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
+    month = month_or_refuse(month)
+    book = Path(book)
+    say = progress or (lambda msg: None)
+    password = password_from_env(password_env) if password_env else None
+    with run_lock(book):
+        say("读取工作簿并计算本月…")
+        figures = _finance_figures(book, month)
+    rewards, kpi_path = _kpi_rewards(kpi_book, month, say)
+    left_out = unmatched_kpi(rewards or {}, set(figures.monthly["emp"]), skip_unmatched_kpi)
+    frame = finance_frame(figures.monthly, rewards, figures.corrections)
+    target = _finance_target(book, out, month)
+    say("写入财务表…")
+    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
+    sheets = [finance_spec(frame, month, book, figures.policy.fingerprint(), kpi_path, close_line(figures.state),
+                           company=figures.policy.company_name, kpi_left_out=left_out)]
+    sheets += [corrections_detail_spec(figures.corrections)] if len(figures.corrections) else []
+    for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
+        typed_ids(sheet, roster_ids(figures.tables))
+    new_workbook(target, sheets)
+    if password:
+        encrypt(target, password)
+    register.record(target)  # kaohe send sends only what is in this register
+    summary = _finance_summary(frame, figures, left_out, encrypted=bool(password))
+    return JobResult(target, backup, [s.name for s in sheets], len(figures.findings), summary, frame)
+
+
+@dataclasses.dataclass
+class FinanceFigures:
+    """The month's figures of a finance export: as closed (never recomputed), else as computed now."""
+
+    tables: dict
+    state: object
+    monthly: pd.DataFrame
+    findings: list
+    policy: object
+    corrections: pd.DataFrame
+
+
+def _finance_figures(book: Path, month: str) -> FinanceFigures:
+    data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
+    state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
+    if state and state.closed:
+        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+        policy, _ = load_policy(data.tables)
+    else:
+        result = compute_month(data.tables, month)
+        monthly, findings, policy = result.monthly, result.findings, result.policy
+    corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
+    return FinanceFigures(data.tables, state, monthly, findings, policy, corrections)
+
+
+def _kpi_rewards(kpi_book: Path | None, month: str, say) -> tuple[dict | None, Path | None]:
+    """工号 -> KPI 奖惩 of the KPI workbook (None without one), and its path."""
+    if not kpi_book:
+        return None, None
+    say("计算KPI奖惩…")
+    _, kpi_result, *_ = compute_kpi(Path(kpi_book), month, may_be_open=True)
+    return dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"])), Path(kpi_book)
+
+
+def _finance_target(book: Path, out, month: str) -> Path:
+    """The finance file: ``out``, or 财务汇总_YYYY-MM.xlsx in the folder ``out`` names (default: BOOK's)."""
+    target = Path(out) if out else book.parent
+    if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
+        target = target / f"{SHEET}_{month}.xlsx"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str, encrypted: bool) -> dict:
+    money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
+    return {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
+            "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
+            "adjustment": float(frame["调整合计"].sum()), "encrypted": encrypted,
+            "closed": bool(figures.state and figures.state.closed),
+            "corrections": float(frame[c.CORRECTION_COLUMN].sum()), "kpi_left_out": left_out}
+
+
+def unmatched_kpi(rewards: dict, roster: set, skip: bool) -> str:
+    """KPI 奖惩 of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying whose
+    奖惩 was left out (for the terminal and the finance cover). Never a silent 0."""
+    missing = sorted(e for e in rewards if e not in roster)
+    text = "、".join(f"{e}（{rewards[e]:+.2f}元）" for e in missing)
+    if missing and not skip:
+        raise InputRefused(f"KPI工作簿中的工号不在考勤员工名册中：{text}，其KPI奖惩无法计入财务表；请核对工号，"
+                           "或加 --skip-unmatched-kpi 明确不计入",
+                           f"KPI ids not in the attendance roster: {', '.join(missing)}; fix them or add --skip-unmatched-kpi")
+    return text

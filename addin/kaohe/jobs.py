@@ -1,7 +1,9 @@
 """The jobs every door runs: read a workbook, run the engine, write kaohe's sheets.
 
 The command line, scheduled scripts and the ribbon call these; each returns a
-:class:`JobResult` that says what was written and how many problems were found.
+:class:`JobResult` that says what was written and how many problems were found. The jobs that write
+a file of their own live with its format: ``finance.finance_job``, ``slips.slips_job``, and
+``close.close_job`` with the close sheets.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import re
 
 import pandas as pd
 
-from kaohe import close, register
+from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
@@ -27,7 +29,7 @@ from kaohe.workbook import kpi_sheets
 from kaohe.workbook.grid import grid_spec
 from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book
 from kaohe.workbook.write import (frame_spec, previous_problems, problems_spec, roster_ids, run_log_spec, save,
-                                  typed_ids, wide_print)
+                                  wide_print)
 
 
 def errors(findings) -> int:
@@ -37,7 +39,7 @@ def errors(findings) -> int:
 
 def roster_names(tables) -> dict[str, str]:
     """工号 -> 姓名 of 员工名册 (for the 姓名 column of 问题清单)."""
-    t = tables.get(c.ROSTER.name)
+    t = tables.get(c.ROSTER.key)
     if t is None:
         return {}
     return {e: n for e, n in zip(t.frame["emp"], t.frame["name"]) if e is not None and n is not None}
@@ -46,9 +48,9 @@ def roster_names(tables) -> dict[str, str]:
 def with_people(findings, tables) -> list:
     """Findings with their 工号 filled in from the input row their cell points at (when they lack one)."""
     by_row = {}
-    for name, t in tables.items():
+    for t in tables.values():
         if "emp" in t.letters:
-            by_row[name] = dict(zip(t.frame["row"], t.frame["emp"]))
+            by_row[t.sheet] = dict(zip(t.frame["row"], t.frame["emp"]))
     out = []
     for f in findings:
         m = re.fullmatch(r"[A-Z]{1,3}([0-9]+)", f.cell or "")
@@ -118,7 +120,7 @@ def leave_check(tables, findings, fallback_month: str, previous: list[list] | No
     """
     from kaohe.close import keep_closed_leave
 
-    leave = tables.get(c.LEAVE.name)
+    leave = tables.get(c.LEAVE.key)
     starts = pd.to_datetime(leave.frame["start"]).dropna() if leave is not None else pd.Series([], dtype=object)
     month = starts.max().strftime("%Y-%m") if len(starts) else fallback_month
     result = compute_month(tables, month, require_punches=False)
@@ -153,7 +155,12 @@ def rules_findings(found, family: str, general: bool = True) -> list:
     return [f for f in found if f.rule.startswith(family) or (general and f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))]
 
 
-def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[str, ...] = (),
+def _present(data, spec: c.InputSheet):
+    """The table of ``spec`` if the workbook has that sheet, else None."""
+    return data.table(spec) if data.has(spec) else None
+
+
+def _read_people(book: Path, specs, required: c.InputSheet, rule_family: str, raw: tuple[str, ...] = (),
                  may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
 
@@ -161,21 +168,21 @@ def _read_people(book: Path, specs, required: str, rule_family: str, raw: tuple[
     the attendance compliance warnings do not belong in a KPI or review 问题清单.
     """
     data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
-    if required not in data.tables and required not in data.raw:
-        raise missing_sheet(required, data.sheet_names)
+    if not data.has(required) and required.name not in data.raw:
+        raise missing_sheet(required.name, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings += rules_findings(found, rule_family)
-    roster = prepare_roster(data.tables[c.ROSTER.name], findings)
+    roster = prepare_roster(data.table(c.ROSTER), findings)
     return data, findings, policy, roster
 
 
 def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_be_open: bool = False):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
-    data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA.name, "KPI",
+    data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA, "KPI",
                                                   raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
                                                   may_be_open=may_be_open)
-    rules = data.tables.get(c.KPI_RULES.name)
+    rules = _present(data, c.KPI_RULES)
     indicators = kpi_engine.indicators_from_rules(rules, findings, policy)
     if indicators is kpi_engine.KPI_INDICATORS:
         rules = None
@@ -189,13 +196,13 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
 
         imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
-    absent = [i.name for i in indicators if i.name not in table.letters and f"ref:{i.name}" not in table.frame] + (
+    absent = [i.name for i in indicators if i.name not in table.letters and f"src:{i.name}" not in table.frame] + (
         [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
     if absent:
         raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
                            f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
     history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
-    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history)
+    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF)
     findings.extend(result.findings)
     result.findings = findings
     return data, result, table, rules, policy
@@ -222,105 +229,6 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
     return JobResult(written, backup, [s.name for s in specs], len(findings), summary, result)
 
 
-def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
-                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
-    """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
-    from kaohe import finance
-    from kaohe.workbook.saving import backup_existing
-
-    month = _month_or_refuse(month)
-    book = Path(book)
-    say = progress or (lambda msg: None)
-    password = finance.password_from_env(password_env) if password_env else None
-    with run_lock(book):
-        say("读取工作簿并计算本月…")
-        figures = _finance_figures(book, month)
-    rewards, kpi_path = _kpi_rewards(kpi_book, month, say)
-    left_out = unmatched_kpi(rewards or {}, set(figures.monthly["emp"]), skip_unmatched_kpi)
-    frame = finance.finance_frame(figures.monthly, rewards, figures.corrections)
-    target = _finance_target(book, out, month)
-    say("写入财务表…")
-    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
-    sheets = [finance.finance_spec(frame, month, book, figures.policy.fingerprint(), kpi_path,
-                                   finance.close_line(figures.state), company=figures.policy.company_name,
-                                   kpi_left_out=left_out)]
-    sheets += [finance.corrections_detail_spec(figures.corrections)] if len(figures.corrections) else []
-    for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
-        typed_ids(sheet, roster_ids(figures.tables))
-    finance.new_workbook(target, sheets)
-    if password:
-        finance.encrypt(target, password)
-    register.record(target)  # kaohe send sends only what is in this register
-    summary = _finance_summary(frame, figures, left_out, encrypted=bool(password))
-    return JobResult(target, backup, [s.name for s in sheets], len(figures.findings), summary, frame)
-
-
-@dataclasses.dataclass
-class FinanceFigures:
-    """The month's figures of a finance export: as closed (never recomputed), else as computed now."""
-
-    tables: dict
-    state: object
-    monthly: pd.DataFrame
-    findings: list
-    policy: object
-    corrections: pd.DataFrame
-
-
-def _finance_figures(book: Path, month: str) -> FinanceFigures:
-    data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
-    state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
-    if state and state.closed:
-        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
-        policy, _ = load_policy(data.tables)
-    else:
-        result = compute_month(data.tables, month)
-        monthly, findings, policy = result.monthly, result.findings, result.policy
-    corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
-    return FinanceFigures(data.tables, state, monthly, findings, policy, corrections)
-
-
-def _kpi_rewards(kpi_book: Path | None, month: str, say) -> tuple[dict | None, Path | None]:
-    """工号 -> KPI 奖惩 of the KPI workbook (None without one), and its path."""
-    if not kpi_book:
-        return None, None
-    say("计算KPI奖惩…")
-    _, kpi_result, *_ = compute_kpi(Path(kpi_book), month, may_be_open=True)
-    return dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"])), Path(kpi_book)
-
-
-def _finance_target(book: Path, out, month: str) -> Path:
-    """The finance file: ``out``, or 财务汇总_YYYY-MM.xlsx in the folder ``out`` names (default: BOOK's)."""
-    from kaohe import finance
-
-    target = Path(out) if out else book.parent
-    if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
-        target = target / f"{finance.SHEET}_{month}.xlsx"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target
-
-
-def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str, encrypted: bool) -> dict:
-    money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
-    return {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
-            "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
-            "adjustment": float(frame["调整合计"].sum()), "encrypted": encrypted,
-            "closed": bool(figures.state and figures.state.closed),
-            "corrections": float(frame[c.CORRECTION_COLUMN].sum()), "kpi_left_out": left_out}
-
-
-def unmatched_kpi(rewards: dict, roster: set, skip: bool) -> str:
-    """KPI 奖惩 of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying whose
-    奖惩 was left out (for the terminal and the finance cover). Never a silent 0."""
-    missing = sorted(e for e in rewards if e not in roster)
-    text = "、".join(f"{e}（{rewards[e]:+.2f}元）" for e in missing)
-    if missing and not skip:
-        raise InputRefused(f"KPI工作簿中的工号不在考勤员工名册中：{text}，其KPI奖惩无法计入财务表；请核对工号，"
-                           "或加 --skip-unmatched-kpi 明确不计入",
-                           f"KPI ids not in the attendance roster: {', '.join(missing)}; fix them or add --skip-unmatched-kpi")
-    return text
-
-
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
     """季度/年度考核: 季度考核_YYYYQn or 年度考核_YYYY, with 问题清单."""
     try:
@@ -332,11 +240,10 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
     with run_lock(book):
         say("读取工作簿…")
         data, findings, policy, roster = _read_people(
-            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES.name, "REV")
+            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES, "REV")
         say("计算考核…")
         vocab = standard.vocabulary(data.tables, findings)  # 关系 synonyms, HR's included
-        result = review_engine.review(roster, data.tables.get(c.REVIEW_SCORES.name), data.tables.get(c.ROLE_WEIGHTS.name),
-                                      data.tables.get(c.GRADES.name), policy, period, vocab)
+        result = review_engine.review(data.tables, roster, policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
@@ -390,7 +297,7 @@ def indicator_names(tables, findings: list) -> dict[str, str]:
     """Header or 别名 -> KPI indicator, from KPI规则; its weights are checked against 规则's KPI满分 (KPI-01)."""
     policy, found = load_policy(tables)
     findings += rules_findings(found, "KPI", general=False)
-    indicators = kpi_engine.indicators_from_rules(tables.get(c.KPI_RULES.name), findings, policy)
+    indicators = kpi_engine.indicators_from_rules(tables.get(c.KPI_RULES.key), findings, policy)
     return {a: i.name for i in indicators for a in (i.name, *i.aliases)}
 
 
@@ -398,8 +305,8 @@ def _read_sources(data, sources: list[Path], kind: str, findings: list, say):
     """Every source file read and matched to 工号: (punches by (file, digest), 赤兔 metrics, the kinds read)."""
     from kaohe import chitu, imports
 
-    roster = prepare_roster(data.tables[c.ROSTER.name], findings)
-    maps = imports.identity_maps(roster, data.tables.get(c.IDENTITY.name))
+    roster = prepare_roster(data.table(c.ROSTER), findings)
+    maps = imports.identity_maps(roster, _present(data, c.IDENTITY))
     names = indicator_names(data.tables, findings)
     punches, metrics, kinds = {}, [], []
     for source in map(Path, sources):
@@ -448,8 +355,8 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         result = compute_month(data.tables, month)
         names, rows, title_rows = reconcile.read_external(Path(external))
         frame, findings = reconcile.reconcile(names, rows, title_rows, result,
-                                              prepare_roster(data.tables[c.ROSTER.name], []),
-                                              data.tables.get(c.IDENTITY.name), Path(external))
+                                              prepare_roster(data.table(c.ROSTER), []),
+                                              _present(data, c.IDENTITY), Path(external))
         findings = data.findings + findings
         specs = [frame_spec(c.RECONCILE, frame),
                  book_problems(book, data.tables, findings, c.SOURCE_RECONCILE, month)]

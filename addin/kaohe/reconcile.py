@@ -21,7 +21,7 @@ import pandas as pd
 
 from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, tier_minutes
 from kaohe.findings import Finding, InputRefused
-from kaohe.headers import header_key
+from kaohe.headers import Header, header_key
 from kaohe.imports.files import cell_text, clean_name, open_sheets
 from kaohe.imports.identity import identity_maps
 from kaohe.imports.layout import joined_header, report_span, short_date
@@ -77,19 +77,19 @@ def _number(raw, unit: str, measure: str, hours_per_day: float) -> float | None:
 
 
 def read_external(path: Path):
-    """(column names, data rows, the file's date range or None) of a statistics export."""
+    """(header, data rows, title rows above the header) of a statistics export."""
     sheets, _ = open_sheets(path)
     preferred = [s for s in sheets if s[0] in c.EXTERNAL_STATISTICS_SHEETS] + sheets
     for _, rows in preferred:
         header = joined_header(rows)
         if header:
             data = [r for r in rows[header.row + 1:] if any(v not in ("", None) for v in r)]
-            return list(header.names), data, rows[:header.row]
+            return header, data, rows[:header.row]
     raise InputRefused(f"无法识别 {path.name}：找不到含“姓名”和“UserId/账号”的表头（钉钉月度汇总、每日统计或企业微信日报）",
                        f"unrecognised {path.name}: no header with 姓名 and UserId/账号")
 
 
-def comparison_span(title_rows, path: Path, rows, names, first: dt.date, last: dt.date, findings):
+def comparison_span(title_rows, path: Path, rows, header: Header, first: dt.date, last: dt.date, findings):
     """The dates to compare: the file's range within the month. A monthly total over a range that reaches
     outside the month cannot be split: refused."""
     span = report_span(title_rows, path, first.year)
@@ -98,28 +98,28 @@ def comparison_span(title_rows, path: Path, rows, names, first: dt.date, last: d
                                 level=c.LEVEL_INFO))
         return first, last
     lo, hi = max(span[0], first), min(span[1], last)
-    per_row = any(n in names for n in _ROW_DATE)
+    per_row = any(n in header for n in _ROW_DATE)
     if lo > hi or (not per_row and (span[0] < first or span[1] > last)):
         raise InputRefused(f"{path.name} 的统计日期 {span[0]:%Y-%m-%d}～{span[1]:%Y-%m-%d} 不在 {first:%Y-%m} 之内，无法与该月核对",
                            f"the range of {path.name} is not inside {first:%Y-%m}")
     return lo, hi
 
 
-def _row_date(row, names) -> dt.date | None:
+def _row_date(row, header: Header) -> dt.date | None:
     for n in _ROW_DATE:
-        if n in names and names.index(n) < len(row):
-            value = row[names.index(n)]
+        if n in header:
+            value = header.value(row, n)
             return short_date(str(value).split()[0] if isinstance(value, str) and value.strip() else value)
     return None
 
 
-def theirs(names, rows, maps, span, columns, hours_per_day: float):
+def theirs(header: Header, rows, maps, span, columns, hours_per_day: float):
     """Per 工号 and measure the external figure over the span, and the names nobody matches."""
     ext: dict[str, dict[str, float]] = {}
     unknown: dict[str, int] = {}
     for row in rows:
-        get = lambda n: row[names.index(n)] if n in names and names.index(n) < len(row) else None  # noqa: E731
-        day = _row_date(row, names)
+        get = lambda n: header.value(row, n)  # noqa: E731
+        day = _row_date(row, header)
         if day is not None and not span[0] <= day <= span[1]:
             continue
         ids = tuple((k, cell_text(get(h))) for k, h in (("emp", "工号"), ("dingtalk", "UserId"), ("wecom", "账号"))
@@ -197,18 +197,18 @@ def why(measure: str, diff: float, slots: list[str], policy) -> str:
     return text if len(slots) >= -diff else f"{text}；其余：{structural(measure, policy)}"
 
 
-def reconcile(names, rows, title_rows, result, roster, mapping, path: Path):
+def reconcile(header: Header, rows, title_rows, result, roster, mapping, path: Path):
     """The 核对 frame and the findings; refused when no measure or no person matches."""
     first, last = (dt.date.fromisoformat(f"{result.month}-01"),
                    (pd.Timestamp(f"{result.month}-01") + pd.offsets.MonthEnd(0)).date())
-    columns = measure_columns(names)
+    columns = measure_columns(header.names)
     if not columns:
-        shown = "、".join(n for n in names if n)[:300]
+        shown = "、".join(n for n in header.names if n)[:300]
         raise InputRefused(f"{path.name} 中没有可核对的项目：表头（{shown}）与 {'、'.join(MEASURES)} 都对不上",
                            f"nothing to compare in {path.name}: no column matches a measure")
     findings: list[Finding] = []
-    span = comparison_span(title_rows, path, rows, names, first, last, findings)
-    ext, unknown = theirs(names, rows, identity_maps(roster, mapping), span, columns,
+    span = comparison_span(title_rows, path, rows, header, first, last, findings)
+    ext, unknown = theirs(header, rows, identity_maps(roster, mapping), span, columns,
                           result.policy.hours_per_day)
     mine = ours(result, span)
     excused = excused_slots(result.sessions, span)

@@ -33,6 +33,30 @@ COMP_TIME_OFF, COMP_PAY = "调休", "加班费"
 COMPENSATIONS = (COMP_TIME_OFF, COMP_PAY)
 REL_SELF, REL_PEER, REL_MANAGER = "自评", "互评", "上级"  # 考核评分.关系 (REV-03: self, peers, direct manager)
 RELATIONS = (REL_SELF, REL_PEER, REL_MANAGER)
+MALE, FEMALE = "男", "女"  # 员工名册.性别
+STANDARD_HOURS, COMPREHENSIVE_HOURS = "标准工时", "综合工时"  # 员工名册.工时制
+SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT = "上午上班", "上午下班", "下午上班", "下午下班"  # 打卡异常.时段
+SLOTS = (SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT)
+DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"  # KPI规则.方向
+SCORER_DATA, SCORER_MANAGER = "数据", "店长"  # KPI规则.评分人
+
+WEEKDAY_CHARS = "一二三四五六日"  # Monday first, as datetime.weekday() counts
+WEEKDAYS = tuple("周" + ch for ch in WEEKDAY_CHARS)  # 每日明细.星期, 规则 标准工时休息日
+
+# Day types (DAYTYPE, 每日明细.日类型 and 节假日.类型).
+DAY_WORK = "工作日"
+DAY_REST = "休息日"
+DAY_HOLIDAY = "法定节假日"
+DAY_SWAPPED_REST = "调休休息日"
+DAY_MAKEUP_WORK = "调休上班"
+DAY_COMPANY_REST = "公司休息日"  # only in HR's 节假日 sheet; reported as 休息日
+DAY_TYPES = (DAY_WORK, DAY_REST, DAY_HOLIDAY, DAY_SWAPPED_REST, DAY_MAKEUP_WORK)
+HOLIDAY_SHEET_TYPES = (DAY_HOLIDAY, DAY_SWAPPED_REST, DAY_MAKEUP_WORK, DAY_COMPANY_REST)
+
+# What kaohe writes: 请假校验.校验结果, LATESTATUS, and the level of a 问题清单 row.
+CHECK_PASS, CHECK_WARN, CHECK_FAIL = "通过", "警告", "不通过"
+LATE_OK, LATE_FINED, LATE_HALF, LATE_FULL = "正常", "迟到早退", "旷工半天", "旷工1天"
+LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO = "错误", "警告", "提示"
 
 # --- vocabularies: name -> (standard values, documented synonyms, meaning of a blank cell) -------
 APPROVAL, LEAVE_TYPE, YES_NO, PROOF = "approval", "leave_type", "yes_no", "proof"
@@ -115,20 +139,19 @@ class Terms:
 DEFAULT = Terms()
 
 
-def extra_synonyms(rows, vocab_of_column: dict[str, str]):
-    """HR's synonym rows ``(cell, 列, 写法, 标准值)`` -> ({vocab: {写法: 标准值}}, [(cell, reason)]).
+def extra_synonyms(rows):
+    """HR's synonym rows ``(cell, vocabulary, 写法, 标准值)`` -> ({vocab: {写法: 标准值}}, [(cell, reason)]).
 
-    ``vocab_of_column`` maps a column header (假别, 审批状态 …) to its vocabulary. A row naming an
-    unknown column, or a 标准值 that is not a standard value of that column, is reported and unused.
+    The reader has turned 规则.列 (a column header) into its vocabulary, and reported a header
+    that names no value column. A row without its 写法 or with a 标准值 that is not a standard
+    value of that vocabulary is reported and unused.
     """
     extra: dict[str, dict[str, str]] = {}
     bad: list[tuple[str, str]] = []
-    for cell, column, written, standard in rows:
-        if all(is_blank(v) for v in (column, written, standard)):
-            continue
-        vocab = vocab_of_column.get(key(column)) if not is_blank(column) else None
+    for cell, vocab, written, standard in rows:
         if vocab is None:
-            bad.append((cell, f"同义词的列“{column or ''}”无效（应为 {'/'.join(vocab_of_column)}）"))
+            if not (is_blank(written) and is_blank(standard)):
+                bad.append((cell, "同义词没有写明列（规则表的“列”）"))
             continue
         target = str(standard).strip() if not is_blank(standard) else ""
         if is_blank(written) or target not in STANDARD[vocab]:

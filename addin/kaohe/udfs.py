@@ -9,166 +9,35 @@ Conventions (docs/工作簿约定.md):
     - Blanks count as 0 or "no value" (a blank punch gives a blank result).
     - A bad value gives a short Chinese error text in that cell only (``错误：…``), never a traceback.
     - Where the calling workbook has a 规则 or 节假日 sheet, the functions honour it: both are
-      read once per workbook and cached until their contents change.
+      read once per workbook and cached until their contents change (kaohe.cells).
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import inspect
 import math
-from typing import NamedTuple
 
 import pandas as pd
 import xlwings as xw
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import leave as lv, standard
+from kaohe.cells import CellError, cellwise, context, errors_as_text
+from kaohe.engine import leave as lv
 from kaohe.engine.kpi import combined, indicator_points
 from kaohe.engine.overtime import hourly_wage, multiplier
 from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, late_tier, tier_absence
-from kaohe.engine.month import load_calendar, load_policy
 from kaohe.engine.pay import money, person_leave_days
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
+from kaohe.tables import Table
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import tables_from_rows
-from kaohe.workbook.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
+from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
 CATEGORY = "考勤绩效"  # the group of these functions in Insert Function
-
-
-class CellError(ValueError):
-    """A bad argument: its message is what the cell shows."""
-
-
-# --- context: the policy, calendar and vocabulary of the calling workbook --------------------
-
-class Context(NamedTuple):
-    """What the calling workbook's 规则 and 节假日 say: built as compute-month builds it."""
-
-    policy: pol.Policy
-    calendar: Calendar
-    terms: terms.Terms
-
-
-_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
-_cache: dict[str, tuple[str, Context | CellError]] = {}
-UNREADABLE_RULES = "规则表无法读取"
-CONTEXT_SHEETS = (c.RULES, c.HOLIDAYS)
-
-
-def context(caller=None) -> Context:
-    """The policy, calendar and vocabulary of the workbook of ``caller`` (an xlwings Range), else the defaults.
-
-    The 规则 and 节假日 sheets are read on every call and compared with the cached copy (the
-    functions are volatile, so a change to either sheet recalculates them). A workbook whose sheets
-    cannot be read is a :class:`CellError` (``错误：规则表无法读取``), never a silent default.
-    """
-    if caller is None:
-        return _DEFAULT
-    if isinstance(caller, Context):  # a range's caller, already resolved: read once, not once per element
-        return caller
-    try:
-        book = caller.sheet.book
-        names = [s.name for s in book.sheets]
-        rows = {spec.name: _sheet_rows(book.sheets[spec.name]) for spec in CONTEXT_SHEETS if spec.name in names}
-        fullname = book.fullname
-    except Exception:  # COM refused (Excel busy, a closed workbook): say so in the cell
-        raise CellError(UNREADABLE_RULES) from None
-    key = hashlib.sha256(repr(rows).encode()).hexdigest()
-    cached = _cache.get(fullname)
-    if not cached or cached[0] != key:
-        try:
-            found: Context | CellError = context_from_rows(rows.get(c.RULES.name), rows.get(c.HOLIDAYS.name))
-        except CellError as exc:
-            found = exc
-        cached = _cache[fullname] = (key, found)
-    if isinstance(cached[1], CellError):
-        raise cached[1]
-    return cached[1]
-
-
-def _sheet_rows(sheet) -> list[list]:
-    """A sheet's values as rows from A1 (Excel's used range may start further in: blanks put back)."""
-    used = sheet.used_range
-    rows = used.options(ndim=2).value or []
-    top, left = getattr(used, "row", 1), getattr(used, "column", 1)
-    return [[] for _ in range(top - 1)] + [[None] * (left - 1) + list(r) for r in rows]
-
-
-def context_from_rows(rules: list | None, holidays: list | None) -> Context:
-    """The context from the values of a 规则 and a 节假日 sheet (``None``: no such sheet).
-
-    The rows go through the workbook reader and compute-month's own builders (load_policy,
-    load_calendar, standard.vocabulary): a 规则 or 节假日 row compute-month lists as an 错误 in
-    问题清单 is the cell's error, with the same text (a cell has no 问题清单 to list it in).
-    """
-    sheets = {c.RULES.name: rules, c.HOLIDAYS.name: holidays}
-    tables, findings = tables_from_rows(sheets.get, CONTEXT_SHEETS)
-    policy, found = load_policy(tables)
-    findings += found
-    vocab = standard.vocabulary(tables, findings)
-    calendar = load_calendar(tables, policy, findings)
-    bad = next((f for f in findings if f.level == c.LEVEL_ERROR), None)
-    if bad is not None:
-        raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")
-    return Context(policy, calendar, vocab)
-
-
-# --- element-wise application over ranges ---------------------------------------------------
-
-def _cellwise(func):
-    """Apply ``func`` to one value or element-wise to a range (list of lists): same shape out.
-
-    Only the first argument may be a range; an error becomes that cell's text. The calling
-    workbook's 规则 is read once for the whole range.
-    """
-    params = list(inspect.signature(func).parameters)
-    at = params.index("caller") - 1 if "caller" in params else None  # its place among *args
-
-    @functools.wraps(func)
-    def wrapper(first, *args, **kwargs):
-        def each(one):
-            if isinstance(first, (list, tuple)):
-                return [[one(v) for v in row] if isinstance(row, (list, tuple)) else one(row) for row in first]
-            return one(first)
-
-        try:
-            args, kwargs = _resolve_caller(at, list(args), kwargs)
-        except CellError as exc:
-            return each(lambda value: f"错误：{exc}")
-
-        def one(value):
-            try:
-                return func(value, *args, **kwargs)
-            except CellError as exc:
-                return f"错误：{exc}"
-            except (ValueError, TypeError, OverflowError):
-                return "错误：参数无效"
-        return each(one)
-    return wrapper
-
-
-def _resolve_caller(at, args: list, kwargs: dict):
-    if "caller" in kwargs:
-        kwargs = {**kwargs, "caller": context(kwargs["caller"])}
-    elif at is not None and len(args) > at:
-        args[at] = context(args[at])
-    return args, kwargs
-
-
-def _errors_as_text(func):
-    """A function of single values: a :class:`CellError` (e.g. an unreadable 规则) is the cell's text."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except CellError as exc:
-            return f"错误：{exc}"
-    return wrapper
+# The optional facts of a person the days of a leave depend on (LEAVEDAYS, LEAVECHECK; CELL_FUNCTION_OPTIONS).
+GENDER_HELP = "性别（可省略；女员工在规则的妇女节下午放假）"
+HOURS_SYSTEM_HELP = "工时制：标准工时 或 综合工时（可省略，默认标准工时）"
+SHIFT_HELP = "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）"
 
 
 def _minutes(value) -> int:
@@ -187,7 +56,7 @@ TIER_LABELS = {TIER_OK: c.LATE_OK, TIER_FINED: c.LATE_FINED, TIER_HALF: c.LATE_H
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
-@_cellwise
+@cellwise
 def LATEFINE(minutes, caller=None):
     """第十九条：一次迟到/早退的罚款（在规则的罚款档内罚款，超过旷工半天起点按旷工，见 ABSENTDAYS）。"""
     policy = context(caller).policy
@@ -196,7 +65,7 @@ def LATEFINE(minutes, caller=None):
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
-@_cellwise
+@cellwise
 def ABSENTDAYS(minutes, caller=None):
     """第十九条：迟到/早退折算的旷工天数（0，或规则中旷工半天/一天的折算天数）。"""
     policy = context(caller).policy
@@ -205,7 +74,7 @@ def ABSENTDAYS(minutes, caller=None):
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
-@_cellwise
+@cellwise
 def LATESTATUS(minutes, caller=None):
     """第十九条：正常 / 迟到早退 / 旷工半天 / 旷工1天。"""
     policy = context(caller).policy
@@ -246,7 +115,7 @@ def _edge_minutes(punch, reference, default: dt.time, late: bool):
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
-@_cellwise
+@cellwise
 def LATEMINUTES(punch, start_time=None, caller=None):
     """第十九条：迟到的整分钟数（秒数舍去）。"""
     return _edge_minutes(punch, start_time, context(caller).policy.am_start, late=True)
@@ -255,7 +124,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("punch", ndim=2, doc="下班打卡时间（可选一列）")
 @xw.arg("end_time", doc="应下班时间，默认规则中的下午下班时间")
-@_cellwise
+@cellwise
 def EARLYMINUTES(punch, end_time=None, caller=None):
     """第十九条：早退的整分钟数（秒数舍去）。"""
     return _edge_minutes(punch, end_time, context(caller).policy.pm_end, late=False)
@@ -274,7 +143,7 @@ def _date(value, what="日期") -> dt.date:
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("day", ndim=2, doc="日期（可选一列）")
 @xw.arg("gender", doc="性别（可省略）")
-@_cellwise
+@cellwise
 def DAYTYPE(day, gender=None, caller=None):
     """第十四条：工作日 / 休息日 / 法定节假日 / 调休休息日 / 调休上班（国务院通知为准，节假日表优先）。"""
     if is_blank(day):
@@ -289,7 +158,7 @@ def DAYTYPE(day, gender=None, caller=None):
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("first_day", doc="开始日期")
 @xw.arg("last_day", doc="结束日期（含）")
-@_errors_as_text
+@errors_as_text
 def WORKDAYS(first_day, last_day, caller=None):
     """第四条、第十四条：两个日期之间（含首尾）按公司日历的工作日数。"""
     try:
@@ -342,10 +211,10 @@ def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, p
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
 @xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
-@xw.arg("gender", doc="性别（可省略；女员工在规则的妇女节下午放假）")
-@xw.arg("hours_system", doc="工时制：标准工时 或 综合工时（可省略，默认标准工时）")
-@xw.arg("shift", doc="综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00（视为请假期间每天排此班）")
-@_errors_as_text
+@xw.arg("gender", doc=GENDER_HELP)
+@xw.arg("hours_system", doc=HOURS_SYSTEM_HELP)
+@xw.arg("shift", doc=SHIFT_HELP)
+@errors_as_text
 def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=None, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按应出勤的半天计）。单元格看不到排班表：综合工时按所填班次每天排班计算。"""
     policy, calendar, vocab = context(caller)
@@ -373,9 +242,12 @@ def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=
 @xw.arg("regular", doc="转正日期")
 @xw.arg("work_start", doc="参加工作日期（计算年休假）")
 @xw.arg("hired", doc="入职日期")
-@_errors_as_text
+@xw.arg("gender", doc=GENDER_HELP)
+@xw.arg("hours_system", doc=HOURS_SYSTEM_HELP)
+@xw.arg("shift", doc=SHIFT_HELP)
+@errors_as_text
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
-               work_start=None, hired=None, caller=None):
+               work_start=None, hired=None, gender=None, hours_system=None, shift=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。单元格看不到其他请假记录和调休余额：重叠、年度累计和余额由“校验请假”核对。"""
     policy, calendar, vocab = context(caller)
     try:
@@ -388,9 +260,10 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
                                 "hired": parse_date(hired) or dt.date(1900, 1, 1)}])
     except ValueError:
         return "错误：日期或时间无效"
-    counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy)  # noqa: E731
+    person = _person(gender, hours_system, shift)  # the leave's days, hence its notice band, depend on them
+    counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy, **person)  # noqa: E731
     try:
-        out, _ = lv.validate(record, roster, counter, {}, policy, lambda f, r: "")
+        out, _ = lv.validate(Table("", record), roster, counter, {}, policy)
     except CellError as exc:
         return f"错误：{exc}"
     row = out.iloc[0]
@@ -404,7 +277,7 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
 @xw.arg("hire_date", doc="入职本公司日期")
 @xw.arg("in_year", doc="年份，如 2026")
 @xw.arg("sick_days", doc="当年病假天数，默认 0")
-@_errors_as_text
+@errors_as_text
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
     """第三十五条：当年年休假天数（按规则中的工龄档，入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假天数须填写。"""
     policy = context(caller).policy
@@ -417,7 +290,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("base", ndim=2, doc="岗位基本工资（可选一列）")
-@_cellwise
+@cellwise
 def DAILYWAGE(base, caller=None):
     """PAY-01：日工资 = 岗位基本工资 ÷ 规则中的月计薪天数（保留两位小数）。"""
     policy = context(caller).policy
@@ -431,7 +304,7 @@ def DAILYWAGE(base, caller=None):
 @xw.arg("hours", doc="加班小时数")
 @xw.arg("day_type", doc="日类型：工作日、休息日 或 法定节假日")
 @xw.arg("base", doc="岗位基本工资")
-@_errors_as_text
+@errors_as_text
 def OTPAY(hours, day_type, base, caller=None):
     """第九条、第十三条：加班费 = 小时 × 小时工资 × 规则中该日类型的加班倍数（工作日、休息日、法定节假日）。"""
     policy = context(caller).policy
@@ -453,7 +326,7 @@ def OTPAY(hours, day_type, base, caller=None):
 @xw.arg("target", doc="目标值：达到得满分")
 @xw.arg("floor", doc="底线值：达到得0分")
 @xw.arg("value", ndim=2, doc="指标数值（可选一列；比率可写 45.2%）")
-@_cellwise
+@cellwise
 def KPIPOINTS(value, weight, direction, target, floor):
     """KPI-02：指标得分：达到目标值得满分，达到底线值得0分，中间按比例。"""
     if is_blank(value):
@@ -469,7 +342,7 @@ def KPIPOINTS(value, weight, direction, target, floor):
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("self_score", doc="自评分")
 @xw.arg("manager_score", doc="店长评分")
-@_errors_as_text
+@errors_as_text
 def KPISCORE(self_score, manager_score, caller=None):
     """KPI-03：综合得分 = 自评分与店长评分按规则中的权重加权（两位小数）。"""
     policy = context(caller).policy

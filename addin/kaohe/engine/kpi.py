@@ -26,12 +26,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from kaohe import terms
 from kaohe.findings import NOT_RANKED, Finding
 from kaohe.periods import month_bounds, shift_month
 from kaohe.policy import DEFAULT, Policy
 from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
-from kaohe.workbook import contract as c
-from kaohe.workbook.values import parse_number
+from kaohe.tables import Table
+from kaohe.values import parse_number
 
 
 def excel_round(x: float, digits: int) -> float:
@@ -98,47 +99,46 @@ def indicators_from_rules(table, findings: list[Finding], policy: Policy = DEFAU
     total = sum(i.weight for i in out)
     if abs(total - policy.kpi_full_score) > 1e-9:
         findings.append(Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是{policy.kpi_full_score:g}", "按表中权重计算",
-                                "KPI-01", "篇二", c.LEVEL_WARNING))
+                                "KPI-01", "篇二", terms.LEVEL_WARNING))
     return tuple(out)
 
 
 def fill_from_import(data, imported, indicators: tuple[Indicator, ...]):
     """KPI数据 with blank (or absent) indicator values taken from KPI导入, remembering where each came from.
 
-    For a value taken from KPI导入 the frame gets ``ref:<indicator>`` = that cell (sheet, column, row),
-    so the score sheet's formula reads it there.
+    For a value taken from KPI导入 the frame gets ``src:<indicator>`` = ``(imported, row)``: the
+    imported table and the Excel row the value came from, so that the score sheet's formula (the
+    workbook layer builds the reference from the table's sheet and letters) reads it there.
     """
-    from kaohe.tables import Table
-
     frame = data.frame.copy()
     by_key = {(m, e): r for m, e, r in zip(imported.frame["month"], imported.frame["emp"], imported.frame.index)}
-    sheet = "'" + imported.sheet.replace("'", "''") + "'"
     for ind in indicators:
         if ind.name not in imported.letters:
             continue
         if ind.name not in frame:
             frame[ind.name] = None
-        refs = []
+        sources = []
         for i, (m, e) in enumerate(zip(frame["month"], frame["emp"])):
             value = frame.at[frame.index[i], ind.name]
             src = by_key.get((m, e))
             if (value is None or value == "" or value != value) and src is not None:
                 frame.at[frame.index[i], ind.name] = imported.frame.at[src, ind.name]
-                refs.append(f"{sheet}!${imported.letters[ind.name]}${imported.frame.at[src, 'row']}")
+                sources.append((imported, int(imported.frame.at[src, "row"])))
             else:
-                refs.append(None)
-        frame[f"ref:{ind.name}"] = refs
+                sources.append(None)
+        frame[f"src:{ind.name}"] = sources
     return Table(data.sheet, frame, data.letters, data.bad)
 
 
-def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], policy: Policy, month: str,
-                notice_date: dt.date | None, history: pd.DataFrame) -> KpiResult:
-    """Score the team for ``month``. ``data`` is the KPI数据 table with a column per indicator."""
+def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, ...], policy: Policy, month: str,
+                notice_date: dt.date | None, history: pd.DataFrame, self_field: str) -> KpiResult:
+    """Score the team for ``month``. ``data`` is the KPI数据 table with a column per indicator and
+    ``self_field``, the column of the 自评分 (its header, named in findings)."""
     findings: list[Finding] = []
     if notice_date is None:
         notice_date = month_bounds(shift_month(month, 1))[0]
-        findings.append(Finding(c.KPI_DATA.name, "", f"未指定通报日期，按{notice_date:%Y-%m-%d}计算整改截止日期",
-                                "可用 --notice-date 指定", "KPI-05", "篇二", c.LEVEL_INFO))
+        findings.append(Finding(data.sheet, "", f"未指定通报日期，按{notice_date:%Y-%m-%d}计算整改截止日期",
+                                "可用 --notice-date 指定", "KPI-05", "篇二", terms.LEVEL_INFO))
     team = roster[roster["dept"] == policy.kpi_team]
     frame = data.frame
     rows = frame[frame["month"] == month]
@@ -146,16 +146,16 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
     for person in team.itertuples(index=False):
         mine = rows[rows["emp"] == person.emp]
         if mine.empty:
-            findings.append(Finding(c.KPI_DATA.name, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
-                                    "不参加本月排名", "KPI-01", "篇二", c.LEVEL_WARNING, person.emp, code=NOT_RANKED))
+            findings.append(Finding(data.sheet, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
+                                    "不参加本月排名", "KPI-01", "篇二", terms.LEVEL_WARNING, person.emp, code=NOT_RANKED))
             continue
         if len(mine) > 1:
             for r in mine.iloc[1:].itertuples(index=False):
-                findings.append(Finding(c.KPI_DATA.name, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
+                findings.append(Finding(data.sheet, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
                                         "只用第一行", "KPI-01", "篇二"))
         row = mine.iloc[0]
         values, missing = {}, []
-        for ind in indicators + (Indicator(c.KPI_SELF, policy.kpi_full_score, UP, None, None, MANAGER),):
+        for ind in indicators + (Indicator(self_field, policy.kpi_full_score, UP, None, None, MANAGER),):
             raw = row.get(ind.name)
             try:
                 value = parse_number(raw)
@@ -165,19 +165,19 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
                 missing.append(ind.name)
                 continue
             if ind.scorer == MANAGER and not 0 <= value <= ind.weight:
-                findings.append(Finding(c.KPI_DATA.name, data.cell(ind.name, row["row"]),
+                findings.append(Finding(data.sheet, data.cell(ind.name, row["row"]),
                                         f"{ind.name} {value:g} 超出 0–{ind.weight:g}", f"按 {min(max(value, 0), ind.weight):g} 计",
-                                        "KPI-01", "篇二", c.LEVEL_WARNING))
+                                        "KPI-01", "篇二", terms.LEVEL_WARNING))
             values[ind.name] = value
         if missing:
-            findings.append(Finding(c.KPI_DATA.name, data.cell("emp", row["row"]),
+            findings.append(Finding(data.sheet, data.cell("emp", row["row"]),
                                     f"工号{person.emp}（{person.name}）缺少：{'、'.join(missing)}", "不参加本月排名",
                                     "KPI-01", "篇二", code=NOT_RANKED))
             continue
         points = {ind.name: indicator_points(values[ind.name], ind) for ind in indicators}
         data_score = sum(points[i.name] for i in indicators if i.scorer == DATA)
         manager = data_score + sum(points[i.name] for i in indicators if i.scorer == MANAGER)
-        self_score = min(max(values[c.KPI_SELF], 0.0), policy.kpi_full_score)
+        self_score = min(max(values[self_field], 0.0), policy.kpi_full_score)
         scored.append({"emp": person.emp, "name": person.name, "row": int(row["row"]), **{f"p:{k}": v for k, v in points.items()},
                        "data_score": data_score, "manager_score": manager, "self_score": self_score,
                        "score": combined(self_score, manager, policy)})
@@ -186,7 +186,7 @@ def score_month(roster: pd.DataFrame, data, indicators: tuple[Indicator, ...], p
     _consequences(s, policy, notice_date, history, month)
     hist = history[history["month"] != month] if len(history) else history
     new = pd.DataFrame({"month": month, "emp": s["emp"], "score": s["score"], "rank": s["rank"],
-                        "last": [c.YES if x else c.NO for x in s["is_last"]]})
+                        "last": [terms.YES if x else terms.NO for x in s["is_last"]]})
     hist = pd.concat([hist, new], ignore_index=True) if len(hist) else new
     hist = hist.sort_values(["month", "rank", "emp"], kind="stable").reset_index(drop=True)
     summary = {"team": int(len(team)), "scored": int(len(s)), "problems": len(findings)}
@@ -212,7 +212,7 @@ def _consequences(s: pd.DataFrame, policy: Policy, notice: dt.date, history: pd.
     last_before = set()
     if len(history):
         months = [shift_month(month, -k) for k in range(1, policy.kpi_reassign_months)]
-        lasts = history[(history["last"] == c.YES) & history["month"].isin(months)]
+        lasts = history[(history["last"] == terms.YES) & history["month"].isin(months)]
         counts = lasts.groupby("emp")["month"].nunique()
         last_before = set(counts[counts == len(months)].index)
-    s["reassign"] = [c.YES if (last and emp in last_before) else c.NO for emp, last in zip(s["emp"], s["is_last"])]
+    s["reassign"] = [terms.YES if (last and emp in last_before) else terms.NO for emp, last in zip(s["emp"], s["is_last"])]

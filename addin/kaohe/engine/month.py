@@ -5,7 +5,7 @@ The stages run in this order, each ``(frames, policy) -> (frames, findings)``:
     STAGES = prepare roster → calendar → day grid → punches → overtime → leave validation
              → leave and exception coverage → session rules → days → month summary
 
-Input is a mapping of contract sheet name -> :class:`~kaohe.tables.Table`; output is a
+Input is every attendance table keyed by its role (:mod:`kaohe.tables`); output is a
 :class:`MonthResult` with engine-field frames the workbook layer turns into sheets.
 """
 from __future__ import annotations
@@ -21,8 +21,7 @@ from kaohe.engine import attendance, leave as lv, overtime, pay, standard
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
-from kaohe.tables import Table, empty_table
-from kaohe.workbook import contract as c
+from kaohe.tables import Table
 
 
 @dataclass
@@ -43,23 +42,23 @@ def parse_month(text: str) -> tuple[dt.date, dt.date]:
 
 
 def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
-    rules = tables.get(c.RULES.name)
-    if rules is None:
-        return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, c.RULES.name)
+    rules = tables["rules"]
+    if not rules.present:
+        return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, rules.sheet)
     rows = [(rules.cell("value", r), k, v) for r, k, v in zip(rules.frame["row"], rules.frame["key"], rules.frame["value"])]
-    return pol.policy_from_rows(rows, c.RULES.name)
+    return pol.policy_from_rows(rows, rules.sheet)
 
 
 def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
     overrides = {}
-    t = tables.get(c.HOLIDAYS.name)
+    t = tables.get("holidays")
     if t is not None:
         for r in t.frame.itertuples(index=False):
             if r.date is None:
                 continue
-            if r.kind not in c.HOLIDAY_SHEET_TYPES:
+            if r.kind not in terms.HOLIDAY_SHEET_TYPES:
                 findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
-                                        f"{'/'.join(c.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
+                                        f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
                 continue
             overrides[r.date] = (r.kind, r.label or "")
     return Calendar(policy.rest_weekday, overrides)
@@ -79,10 +78,10 @@ def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
         findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", "第十五条"))
     for r in f[f["base_wage"].isna()].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01"))
-    bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([c.STANDARD_HOURS, c.COMPREHENSIVE_HOURS])
+    bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([terms.STANDARD_HOURS, terms.COMPREHENSIVE_HOURS])
     for r in f[bad_sys].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算", "ATT-01", "第四条"))
-    f["comprehensive"] = f["hours_system"] == c.COMPREHENSIVE_HOURS
+    f["comprehensive"] = f["hours_system"] == terms.COMPREHENSIVE_HOURS
     f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
     f["name"] = f["name"].fillna("")
     f["dept"] = f["dept"].fillna("")
@@ -121,9 +120,9 @@ def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> 
 def punch_dates(tables: dict[str, Table]) -> pd.Series:
     """The date of every punch in 打卡记录 and 打卡导入 (whoever it is for)."""
     parts = []
-    for spec in (c.PUNCHES, c.IMPORTED):
-        t = tables.get(spec.name)
-        if t is not None:
+    for key in ("punches", "imported"):
+        t = tables.get(key)
+        if t is not None and t.present:
             parts.append(pd.to_datetime(t.frame["ts" if "ts" in t.letters else "date"], errors="coerce"))
     return pd.concat(parts, ignore_index=True).dropna().dt.normalize() if parts else pd.Series([], dtype="datetime64[ns]")
 
@@ -135,13 +134,14 @@ def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt
         return
     have = (f"已有 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "两表都没有打卡")
     have_en = (f"they cover {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "there are none")
-    raise InputRefused(f"{c.PUNCHES.name}和{c.IMPORTED.name}中没有 {month} 的打卡（{have}）",
-                       f"no punches for {month} in {c.PUNCHES.name} or {c.IMPORTED.name} ({have_en}); nothing written")
+    punched, imported = tables["punches"].sheet, tables["imported"].sheet
+    raise InputRefused(f"{punched}和{imported}中没有 {month} 的打卡（{have}）",
+                       f"no punches for {month} in {punched} or {imported} ({have_en}); nothing written")
 
 
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
                   require_punches: bool = True) -> MonthResult:
-    """Compute one month from the input tables (by contract sheet name).
+    """Compute one month from the input tables (by role: "roster", "punches" …).
 
     Raises :class:`InputRefused` for a month without a single punch unless ``require_punches`` is
     off (校验请假 validates leave records whatever the punches).
@@ -154,26 +154,26 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         policy, found = load_policy(tables)
         findings.extend(found)
     tables = standard.standardise(tables, standard.vocabulary(tables, findings), findings)
-    get = lambda spec: tables.get(spec.name) or empty_table(spec)  # noqa: E731
+    get = tables.__getitem__  # every attendance input, by role (absent sheets are empty tables)
     calendar = load_calendar(tables, policy, findings)
     if calendar.is_provisional(first.year):
-        findings.append(Finding(c.HOLIDAYS.name, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
-                                "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", c.LEVEL_WARNING))
-    roster_t = get(c.ROSTER)
+        findings.append(Finding(get("holidays").sheet, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
+                                "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", terms.LEVEL_WARNING))
+    roster_t = get("roster")
     roster = prepare_roster(roster_t, findings)
-    rota_t, shifts_t = get(c.ROTA), get(c.SHIFTS)
+    rota_t, shifts_t = get("rota"), get("shifts")
     days, sessions = build_days(roster, first, last, calendar, policy, rota_t.frame, shifts_t.frame, findings,
                                 lambda row: rota_t.cell("shift", row), rota_t.sheet)
-    punches = prepare_punches(get(c.PUNCHES), roster, findings)
-    if c.IMPORTED.name in tables:  # punches brought in by kaohe import: the same punch counts once
-        imported = prepare_punches(tables[c.IMPORTED.name], roster, findings)
+    punches = prepare_punches(get("punches"), roster, findings)
+    if get("imported").present:  # punches brought in by kaohe import: the same punch counts once
+        imported = prepare_punches(get("imported"), roster, findings)
         punches = pd.concat([punches, imported], ignore_index=True).drop_duplicates(["emp", "ts"])
     assigned = attendance.assign_punches(punches, sessions, policy)
     punched = attendance.session_punches(assigned, policy)
     presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
     span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None
 
-    ot_t = get(c.OVERTIME)
+    ot_t = get("overtime")
     ot_days = days[days["emp"].isin(ot_t.frame["emp"])]
     day_types = {(e, d): t for e, d, t in zip(ot_days["emp"], ot_days["date"], ot_days["day_type"])}
 
@@ -181,12 +181,12 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         return day_types.get((emp, day)) or calendar.day_type(day.date())
 
     spans = overtime.presence_spans(assigned, ot_t.frame, policy)
-    ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, spans, span, policy, ot_t.cell)
+    ot, found, accrual = overtime.evaluate(ot_t, roster, day_type, spans, span, policy)
     findings.extend(found)
 
-    leave_t = get(c.LEAVE)
+    leave_t = get("leave")
     counter = pay.DayCounter(leave_t.frame, roster, calendar, policy, first, last, rota_t.frame, shifts_t.frame)
-    records, found = lv.validate(leave_t.frame, roster, counter.count, accrual, policy, leave_t.cell, counter)
+    records, found = lv.validate(leave_t, roster, counter.count, accrual, policy, counter)
     findings.extend(found)
 
     sessions = sessions.merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
@@ -194,14 +194,15 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     sessions["leave_index"] = cover
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
     sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
-    sessions = _exceptions(sessions, get(c.EXCEPTIONS), findings)
+    sessions = _exceptions(sessions, get("exceptions"), findings)
     evaluated = attendance.evaluate_sessions(sessions, punched, policy)
     evaluated["note"] = attendance.describe_sessions(evaluated, policy)
-    _no_punch_all_month(evaluated, punches, roster, first, last, findings)
-    _punches_end_early(evaluated, punches, first, last, findings)
+    punch_sheet = get("punches").sheet
+    _no_punch_all_month(evaluated, punches, roster, first, last, punch_sheet, findings)
+    _punches_end_early(evaluated, punches, first, last, punch_sheet, findings)
     _leave_with_punches(evaluated, records, leave_t, findings)
 
-    proxy_t = get(c.PROXY)
+    proxy_t = get("proxy")
     proxy = proxy_t.frame.dropna(subset=["emp", "date"])
     proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
     proxy = proxy[(proxy["date"] >= pd.Timestamp(first)) & (proxy["date"] <= pd.Timestamp(last))]
@@ -211,8 +212,9 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
 
     daily = pay.daily_frame(days, evaluated, ot, proxy_counts, roster, records, policy, first, last)
     attendance.show_rest_day_punches(daily, assigned, policy)
-    _rest_day_work(daily, days, presence, ot, findings)
-    monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last, findings)
+    _rest_day_work(daily, days, presence, ot, punch_sheet, findings)
+    monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last)
+    findings.extend(pay.over_legal_limit(monthly, ot_t))
     leave_check = pay.leave_check_frame(records, roster, leave_t)
     daily = pay.with_days_outside_employment(daily, roster, calendar, first, last)
     summary = {
@@ -228,18 +230,18 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
 
 
 def _no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFrame, first: dt.date, last: dt.date,
-                        findings: list[Finding]) -> None:
+                        sheet: str, findings: list[Finding]) -> None:
     """整月无打卡: someone due to work without a single punch in a month where others punched (a 警告)."""
     due = set(s.loc[s["leave"].isna() & ~s["paper"].astype(bool), "emp"])
     in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
     names = dict(zip(roster["emp"], roster["name"]))
     for emp in sorted(due - set(in_month["emp"])):
-        findings.append(Finding(c.PUNCHES.name, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
+        findings.append(Finding(sheet, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
                                 "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条",
-                                c.LEVEL_WARNING, emp))
+                                terms.LEVEL_WARNING, emp))
 
 
-def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date,
+def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date, sheet: str,
                        findings: list[Finding]) -> None:
     """Punch data that stops before the month does (an import not yet done, a month not yet over): the
     workdays after the last punch of anyone count as absence, so say so as a 警告, never silently."""
@@ -251,26 +253,26 @@ def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, l
     dates = pd.to_datetime(s["date"])
     due = dates[(dates > end) & s["leave"].isna().to_numpy() & ~s["paper"].astype(bool).to_numpy()].unique()
     if len(due):
-        findings.append(Finding(c.PUNCHES.name, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
+        findings.append(Finding(sheet, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
                                 f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
-                                "ATT-06", "第二十三条", c.LEVEL_WARNING))
+                                "ATT-06", "第二十三条", terms.LEVEL_WARNING))
 
 
 def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:
     """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
     sessions = sessions.assign(exc_in=False, exc_out=False)
     f = t.frame.dropna(subset=["emp", "date"])
-    slots = {c.SLOT_AM_IN: (1, "exc_in"), c.SLOT_AM_OUT: (1, "exc_out"),
-             c.SLOT_PM_IN: (2, "exc_in"), c.SLOT_PM_OUT: (2, "exc_out")}
+    slots = {terms.SLOT_AM_IN: (1, "exc_in"), terms.SLOT_AM_OUT: (1, "exc_out"),
+             terms.SLOT_PM_IN: (2, "exc_in"), terms.SLOT_PM_OUT: (2, "exc_out")}
     marks = []
     for r in f.itertuples(index=False):
         if r.slot not in slots:
-            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(c.SLOTS)}）",
+            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(terms.SLOTS)}）",
                                     "忽略此行", "ATT-05", "第二十条"))
             continue
-        if r.status not in (c.APPROVED, c.APPROVED_AFTER):
+        if r.status not in (terms.APPROVED, terms.APPROVED_AFTER):
             findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
-                                    "按缺卡处理", "ATT-05", "第二十条", c.LEVEL_WARNING))
+                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING))
             continue
         sess, edge = slots[r.slot]
         marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
@@ -291,10 +293,10 @@ def _leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table, findin
             continue
         dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
         findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
-                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", c.LEVEL_WARNING))
+                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING))
 
 
-def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame,
+def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, sheet: str,
                    findings: list[Finding]) -> None:
     """OT-01: work on a day off without approved overtime is not overtime (reported)."""
     off = days[~days["workday"]][["emp", "date"]]
@@ -302,6 +304,6 @@ def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFra
     approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
     for r in worked.itertuples(index=False):
         if (r.emp, r.date) not in approved and r.last > r.first:
-            findings.append(Finding(c.PUNCHES.name, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
+            findings.append(Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
                                     f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班",
-                                    "OT-01", "第十条", c.LEVEL_INFO))
+                                    "OT-01", "第十条", terms.LEVEL_INFO))

@@ -33,7 +33,7 @@ from kaohe.engine.leave import regular_date
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.policy.tables import DEFAULT_ROLE, GRADES, ROLE_WEIGHTS, Grade, RoleWeights
-from kaohe.workbook import contract as c
+from kaohe.tables import Table
 
 DIMENSIONS = ("d_business", "d_attitude", "d_ability", "d_teamwork")
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
@@ -99,8 +99,9 @@ def grade_for(score: float, grades: tuple[Grade, ...]) -> Grade | None:
     return None
 
 
-def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date, findings: list[Finding]) -> pd.DataFrame:
-    """REV-01: the department's regular employees at the period end."""
+def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date, findings: list[Finding],
+            sheet: str) -> pd.DataFrame:
+    """REV-01: the department's regular employees at the period end (``sheet``: the roster's, for findings)."""
     f = roster[roster["dept"] == policy.review_department]
     keep = []
     for r in f.itertuples(index=False):
@@ -110,93 +111,99 @@ def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date,
             continue
         regular, assumed = regular_date(r.regular, r.hired, policy)
         if assumed:
-            findings.append(Finding(c.ROSTER.name, "", f"工号{r.emp}（{r.name}）{assumed}", "请在员工名册中填写转正日期",
-                                    "REV-01", "劳动合同法第十九条", c.LEVEL_INFO, r.emp))
+            findings.append(Finding(sheet, "", f"工号{r.emp}（{r.name}）{assumed}", "请在员工名册中填写转正日期",
+                                    "REV-01", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp))
         if regular is not None and regular > last:
-            findings.append(Finding(c.ROSTER.name, "", f"工号{r.emp}（{r.name}）{last:%Y-%m-%d}尚未转正", "不参加本期考核",
-                                    "REV-01", "篇四", c.LEVEL_INFO, r.emp))
+            findings.append(Finding(sheet, "", f"工号{r.emp}（{r.name}）{last:%Y-%m-%d}尚未转正", "不参加本期考核",
+                                    "REV-01", "篇四", terms.LEVEL_INFO, r.emp))
             continue
         keep.append(r.emp)
     return f[f["emp"].isin(keep)]
 
 
 def score_period(people: pd.DataFrame, ratings: pd.DataFrame, period: str, roles: dict[str, RoleWeights],
-                 policy: Policy, findings: list[Finding], cell, vocab: terms.Terms = terms.DEFAULT) -> dict[str, dict]:
-    """Scores of ``period`` for each member: {emp: {self, peer, manager, score, note}}."""
+                 policy: Policy, findings: list[Finding], place: Table, roles_sheet: str,
+                 vocab: terms.Terms = terms.DEFAULT) -> dict[str, dict]:
+    """Scores of ``period`` for each member: {emp: {self, peer, manager, score, note}}.
+
+    ``place`` is the 考核评分 table the ratings come from and ``roles_sheet`` the 岗位权重 sheet (for findings).
+    """
     mine = ratings[ratings["period"] == period]
     out = {}
     for p in people.itertuples(index=False):
         role = roles.get(str(p.post or ""), roles[DEFAULT_ROLE])
         if str(p.post or "") not in roles:
-            findings.append(Finding(c.ROLE_WEIGHTS.name, "", f"岗位“{p.post or ''}”没有权重", f"工号{p.emp}按“{DEFAULT_ROLE}”权重",
-                                    "REV-04", "篇四", c.LEVEL_INFO, p.emp))
+            findings.append(Finding(roles_sheet, "", f"岗位“{p.post or ''}”没有权重", f"工号{p.emp}按“{DEFAULT_ROLE}”权重",
+                                    "REV-04", "篇四", terms.LEVEL_INFO, p.emp))
         weights = role.as_tuple()
-        parts: dict[str, list[float]] = {c.REL_SELF: [], c.REL_PEER: [], c.REL_MANAGER: []}
+        parts: dict[str, list[float]] = {terms.REL_SELF: [], terms.REL_PEER: [], terms.REL_MANAGER: []}
         for r in mine[mine["ratee"] == p.emp].itertuples(index=False):
             dims = [getattr(r, d) for d in DIMENSIONS]
             relation = vocab.standard(terms.RELATION, r.relation)
             if relation not in parts:
-                findings.append(Finding(c.REVIEW_SCORES.name, cell("relation", r.row), f"关系“{r.relation or ''}”无效（应为"
-                                        f" {'/'.join(c.RELATIONS)}）", "此条评分未使用", "REV-03", "篇四"))
+                findings.append(Finding(place.sheet, place.cell("relation", r.row), f"关系“{r.relation or ''}”无效（应为"
+                                        f" {'/'.join(terms.RELATIONS)}）", "此条评分未使用", "REV-03", "篇四"))
                 continue
             if any(d is None or not 0 <= d <= 100 for d in dims):
-                findings.append(Finding(c.REVIEW_SCORES.name, cell("d_business", r.row), "评分缺失或超出 0–100",
+                findings.append(Finding(place.sheet, place.cell("d_business", r.row), "评分缺失或超出 0–100",
                                         "此条评分未使用", "REV-04", "篇四"))
                 continue
             parts[relation].append(sum(d * w for d, w in zip(dims, weights)) / sum(weights))
-        share = {c.REL_SELF: policy.review_self_weight, c.REL_PEER: policy.review_peer_weight,
-                 c.REL_MANAGER: policy.review_manager_weight}
+        share = {terms.REL_SELF: policy.review_self_weight, terms.REL_PEER: policy.review_peer_weight,
+                 terms.REL_MANAGER: policy.review_manager_weight}
         values = {k: (sum(v) / len(v) if v else None) for k, v in parts.items()}
         present = {k: v for k, v in values.items() if v is not None}
         if not present:
-            findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效评分", "不评等级",
-                                    "REV-03", "篇四", c.LEVEL_WARNING, p.emp))
+            findings.append(Finding(place.sheet, "", f"工号{p.emp}（{p.name}）{period}没有有效评分", "不评等级",
+                                    "REV-03", "篇四", terms.LEVEL_WARNING, p.emp))
             continue
-        if values[c.REL_MANAGER] is None:
-            findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}没有有效的上级评分",
-                                    "不评等级、不计绩效工资；请补上级评分", "REV-03", "篇四", c.LEVEL_ERROR, p.emp))
+        if values[terms.REL_MANAGER] is None:
+            findings.append(Finding(place.sheet, "", f"工号{p.emp}（{p.name}）{period}没有有效的上级评分",
+                                    "不评等级、不计绩效工资；请补上级评分", "REV-03", "篇四", terms.LEVEL_ERROR, p.emp))
             continue
         note = ""
         missing = [k for k in values if values[k] is None]
         if missing:
             note = f"缺少{'、'.join(missing)}，按其余部分的权重折算"
-            findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}缺少{'、'.join(missing)}",
-                                    "按其余部分的权重折算", "REV-03", "篇四", c.LEVEL_WARNING, p.emp))
+            findings.append(Finding(place.sheet, "", f"工号{p.emp}（{p.name}）{period}缺少{'、'.join(missing)}",
+                                    "按其余部分的权重折算", "REV-03", "篇四", terms.LEVEL_WARNING, p.emp))
         total = sum(share[k] for k in present)
         score = excel_round(sum(share[k] * v for k, v in present.items()) / total, 2)
-        out[p.emp] = {"self": values[c.REL_SELF], "peer": values[c.REL_PEER], "manager": values[c.REL_MANAGER],
+        out[p.emp] = {"self": values[terms.REL_SELF], "peer": values[terms.REL_PEER], "manager": values[terms.REL_MANAGER],
                       "score": score, "note": note}
     return out
 
 
-def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, policy: Policy, period_text: str,
+def review(tables: dict[str, Table], roster: pd.DataFrame, policy: Policy, period_text: str,
            vocab: terms.Terms = terms.DEFAULT) -> ReviewResult:
+    """Review ``period_text`` from the tables by role ("roster", "review_scores", "role_weights", "grades";
+    an absent sheet is an empty table) and the prepared roster."""
     findings: list[Finding] = []
     period, first, last = parse_period(period_text)
     annual = "Q" not in period
+    place, roles_table = tables["review_scores"], tables["role_weights"]
     roles = role_table(roles_table, findings)
-    grades = grade_table(grades_table, findings)
-    ratings = ratings_table.frame.copy() if ratings_table is not None else pd.DataFrame(
-        columns=["period", "ratee", "rater", "relation", *DIMENSIONS, "row"])
-    cell = ratings_table.cell if ratings_table is not None else (lambda f, r: "")
+    grades = grade_table(tables["grades"], findings)
+    ratings = place.frame.copy()
     normalised = []
     for r in ratings.itertuples(index=False):
         try:
             normalised.append(parse_period(r.period)[0] if r.period is not None else None)
         except ValueError as exc:
-            findings.append(Finding(c.REVIEW_SCORES.name, cell("period", r.row), str(exc), "此条评分未使用", "REV-02", "篇四"))
+            findings.append(Finding(place.sheet, place.cell("period", r.row), str(exc), "此条评分未使用", "REV-02", "篇四"))
             normalised.append(None)
     ratings["period"] = normalised
-    people = members(roster, policy, first, last, findings)
+    people = members(roster, policy, first, last, findings, tables["roster"].sheet)
     rows = []
     if not annual:
-        scores = score_period(people, ratings, period, roles, policy, findings, cell, vocab)
+        scores = score_period(people, ratings, period, roles, policy, findings, place, roles_table.sheet, vocab)
         for p in people.itertuples(index=False):
             if p.emp in scores:
                 rows.append(_row(p, scores[p.emp], grades))
     else:
-        quarters = [score_period(people, ratings, f"{period}Q{q}", roles, policy, [], cell, vocab) for q in range(1, 5)]
-        direct = score_period(people, ratings, period, roles, policy, [], cell, vocab)
+        quarters = [score_period(people, ratings, f"{period}Q{q}", roles, policy, [], place, roles_table.sheet, vocab)
+                     for q in range(1, 5)]
+        direct = score_period(people, ratings, period, roles, policy, [], place, roles_table.sheet, vocab)
         for p in people.itertuples(index=False):
             got = [q.get(p.emp, {}).get("score") for q in quarters]
             have = [s for s in got if s is not None]
@@ -205,13 +212,13 @@ def review(roster: pd.DataFrame, ratings_table, roles_table, grades_table, polic
                 if len(have) < 4:
                     missing = [QUARTER_NAMES[i] for i, s in enumerate(got) if s is None]
                     entry["note"] = f"缺少{'、'.join(missing)}，按{len(have)}个季度平均"
-                    findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}年缺少"
-                                            f"{'、'.join(missing)}得分", "按已有季度平均", "REV-02", "篇四", c.LEVEL_WARNING, p.emp))
+                    findings.append(Finding(place.sheet, "", f"工号{p.emp}（{p.name}）{period}年缺少"
+                                            f"{'、'.join(missing)}得分", "按已有季度平均", "REV-02", "篇四", terms.LEVEL_WARNING, p.emp))
             elif p.emp in direct:
                 entry = {"score": direct[p.emp]["score"], "note": "无季度得分，按年度评分计算"}
             else:
-                findings.append(Finding(c.REVIEW_SCORES.name, "", f"工号{p.emp}（{p.name}）{period}年没有评分", "不评等级",
-                                        "REV-02", "篇四", c.LEVEL_WARNING, p.emp))
+                findings.append(Finding(place.sheet, "", f"工号{p.emp}（{p.name}）{period}年没有评分", "不评等级",
+                                        "REV-02", "篇四", terms.LEVEL_WARNING, p.emp))
                 continue
             entry.update({QUARTER_NAMES[i]: got[i] for i in range(4)})
             rows.append(_row(p, entry, grades))

@@ -12,61 +12,60 @@ import dataclasses
 from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.tables import Table
-from kaohe.workbook import contract as c
 
-# What happens to a record whose value kaohe cannot read, by sheet and vocabulary.
+# What happens to a record whose value kaohe cannot read, by table and vocabulary.
 ACTIONS = {
-    (c.LEAVE.name, terms.APPROVAL): ("按待审批处理：不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条"),
-    (c.LEAVE.name, terms.LEAVE_TYPE): ("此请假不生效，缺勤按旷工处理（可在规则表的同义词中写明）", "LV-01", "第二十二条"),
-    (c.LEAVE.name, terms.PROOF): ("按无证明材料处理", "LV-02", "第二十六条"),
-    (c.OVERTIME.name, terms.APPROVAL): ("按待审批处理：不计加班费，不计调休", "OT-01", "第八条"),
-    (c.OVERTIME.name, terms.OT_KIND): ("不计加班", "OT-04", "第十一条"),
-    (c.OVERTIME.name, terms.COMPENSATION): ("按调休处理，不计加班费", "OT-03", "第九条"),
-    (c.EXCEPTIONS.name, terms.APPROVAL): ("按待审批处理：按缺卡处理", "ATT-05", "第二十条"),
-    (c.ROSTER.name, terms.YES_NO): ("按空值处理", "", ""),
+    ("leave", terms.APPROVAL): ("按待审批处理：不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条"),
+    ("leave", terms.LEAVE_TYPE): ("此请假不生效，缺勤按旷工处理（可在规则表的同义词中写明）", "LV-01", "第二十二条"),
+    ("leave", terms.PROOF): ("按无证明材料处理", "LV-02", "第二十六条"),
+    ("overtime", terms.APPROVAL): ("按待审批处理：不计加班费，不计调休", "OT-01", "第八条"),
+    ("overtime", terms.OT_KIND): ("不计加班", "OT-04", "第十一条"),
+    ("overtime", terms.COMPENSATION): ("按调休处理，不计加班费", "OT-03", "第九条"),
+    ("exceptions", terms.APPROVAL): ("按待审批处理：按缺卡处理", "ATT-05", "第二十条"),
+    ("roster", terms.YES_NO): ("按空值处理", "", ""),
 }
 
 
 def vocabulary(tables: dict[str, Table], findings: list[Finding]) -> terms.Terms:
     """The terms in force: HR's synonyms from 规则 (列/写法/标准值) and the roster's names."""
-    rules = tables.get(c.RULES.name)
+    rules = tables.get("rules")
     extra = {}
     if rules is not None and "syn_column" in rules.letters:
         f = rules.frame
-        rows = [(rules.cell("syn_written", r), col, w, s)
-                for r, col, w, s in zip(f["row"], f["syn_column"], f["syn_written"], f["syn_standard"])]
-        extra, bad = terms.extra_synonyms(rows, {terms.key(h): v for h, v in c.SYNONYM_COLUMNS.items()})
+        rows = [(rules.cell("syn_written", r), vocab, w, s)
+                for r, vocab, w, s in zip(f["row"], f["syn_column"], f["syn_written"], f["syn_standard"])
+                if rules.cell("syn_column", r) not in rules.bad]  # an unknown 列 is reported by the reader
+        extra, bad = terms.extra_synonyms(rows)
         findings += [Finding(rules.sheet, cell, reason, "忽略此行") for cell, reason in bad]
-    roster = tables.get(c.ROSTER.name)
+    roster = tables.get("roster")
     names = frozenset(n for n in roster.frame["name"] if isinstance(n, str)) if roster is not None else frozenset()
     return terms.Terms(extra, names)
 
 
 def standardise(tables: dict[str, Table], vocab: terms.Terms, findings: list[Finding]) -> dict[str, Table]:
-    """The tables with every value column standardised; unreadable values reported (level 错误)."""
+    """The tables with every value column (``Table.vocab``) standardised; unreadable values reported (错误)."""
     out = dict(tables)
-    for sheet, columns in c.VALUE_COLUMNS.items():
-        t = tables.get(sheet)
-        if t is None:
+    for key, t in tables.items():
+        if not t.vocab:
             continue
         frame, bad = t.frame.copy(), set(t.bad)
-        for header, kind in columns.items():
-            field = c.INPUT_FIELDS[header]
+        for field, kind in t.vocab.items():
             values = [vocab.standard(kind, v) for v in frame[field]]
             for row, emp, raw, value in zip(frame["row"], frame["emp"], frame[field], values):
                 missing = value is None and kind == terms.LEAVE_TYPE
                 if (missing or not vocab.known(kind, value)) and emp is not None:
-                    action, rule, article = ACTIONS[(sheet, kind)]
+                    action, rule, article = ACTIONS[(key, kind)]
                     address = t.cell(field, row)
                     bad.add(address)
-                    findings.append(Finding(sheet, address, f"{header}“{raw}”无法识别（不是标准值或同义词："
-                                            f"{'/'.join(terms.STANDARD[kind])}）", action, rule, article, c.LEVEL_ERROR))
+                    findings.append(Finding(t.sheet, address, f"{t.headers.get(field, field)}“{raw}”无法识别（不是标准值或"
+                                            f"同义词：{'/'.join(terms.STANDARD[kind])}）", action, rule, article,
+                                            terms.LEVEL_ERROR))
             frame[field] = [terms.SAFE[kind] if kind in terms.SAFE and not vocab.known(kind, v) else v for v in values]
-        out[sheet] = dataclasses.replace(t, frame=frame, bad=bad)
+        out[key] = dataclasses.replace(t, frame=frame, bad=bad)
     return out
 
 
 def drop_repeats(findings: list[Finding]) -> list[Finding]:
     """Once a cell is reported as an error, a later warning about the same cell says nothing new."""
-    reported = {(f.sheet, f.cell) for f in findings if f.level == c.LEVEL_ERROR and f.cell}
-    return [f for f in findings if f.level == c.LEVEL_ERROR or (f.sheet, f.cell) not in reported]
+    reported = {(f.sheet, f.cell) for f in findings if f.level == terms.LEVEL_ERROR and f.cell}
+    return [f for f in findings if f.level == terms.LEVEL_ERROR or (f.sheet, f.cell) not in reported]

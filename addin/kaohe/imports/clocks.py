@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kaohe.headers import find_header
+from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.imports.files import RawPunch, Skipped, Source, cell_text, clean_name, decode, skipped_findings
 from kaohe.imports.layout import first_day, grid_dates, grid_punches, punches_of, value_at
-from kaohe.workbook.values import is_blank, parse_datetime, parse_id
+from kaohe.values import is_blank, parse_datetime, parse_id
 
 
 _DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
@@ -75,7 +75,7 @@ def _labelled(row: list, label: str):
 def clock_report(rows, path) -> list[RawPunch] | None:
     """The stand-alone clock's 刷卡记录: range row, day-number row, then two rows per person."""
     first = first_day(rows)
-    day_row = next((i for i, r in enumerate(rows[:8]) if first and grid_dates(r, first)), None)
+    day_row = next((i for i, r in enumerate(rows[:HEADER_SCAN_ROWS]) if first and grid_dates(r, first)), None)
     if day_row is None or not any(_label_at(r, "工号") for r in rows[day_row + 1:day_row + 4]):
         return None
     dates = grid_dates(rows[day_row], first)

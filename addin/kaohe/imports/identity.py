@@ -14,7 +14,7 @@ import datetime as dt
 from kaohe.findings import Finding
 from kaohe.imports.files import SKIPPED_SHOWN, Source, clean_name
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import is_blank, parse_id
+from kaohe.values import is_blank, parse_id
 
 ID_LABELS = {"clock": "考勤号码", "dingtalk": "钉钉UserId", "wecom": "企业微信账号", "emp": "工号", "name": "姓名"}
 

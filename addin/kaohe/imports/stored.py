@@ -4,7 +4,7 @@ from __future__ import annotations
 from kaohe.headers import sheet_columns
 from kaohe.imports.files import cell_text
 from kaohe.workbook import contract as c
-from kaohe.workbook.values import parse_datetime, parse_id
+from kaohe.values import parse_datetime, parse_id
 
 
 def source_file(source: str) -> str:

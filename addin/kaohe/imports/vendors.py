@@ -10,7 +10,7 @@ from kaohe.headers import Header, find_header
 from kaohe.imports.files import RawPunch, Skipped, cell_text
 from kaohe.imports.layout import (day_punches, first_day, grid_dates, grid_punches, joined_header, punches_of,
                                   short_date, value_at)
-from kaohe.workbook.values import is_blank, parse_datetime, parse_time
+from kaohe.values import is_blank, parse_datetime, parse_time
 
 
 def _dingtalk_ids(get) -> tuple:

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass, field
 
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, Finding
+from kaohe.terms import WEEKDAYS
+from kaohe.values import parse_time
 
-WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
 
 def _p(default, key: str, rule: str, article: str, doc: str, kind: str = "number"):
@@ -184,8 +185,6 @@ def render(info: ParamInfo, value=None) -> str:
 
 def parse_value(info: ParamInfo, raw):
     """Parse HR's cell value for one parameter; raises ValueError with a Chinese reason."""
-    from kaohe.workbook.values import parse_time  # local: the value parsers live with reading
-
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if info.default == "":  # a text that may be empty (公司名称): blank is its default
             return ""

@@ -3,7 +3,7 @@
 Strings are written as inline strings (``t="inlineStr"``) so the workbook's shared-strings
 part stays untouched; a text that looks like a formula (``=HYPERLINK(...)``) is still text.
 Only :class:`Formula` values become formulas, and only kaohe creates those. Dates and times
-become serials of the workbook's date system (:func:`kaohe.workbook.values.epoch`).
+become serials of the workbook's date system (:func:`kaohe.values.epoch`).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from kaohe.workbook.values import epoch
+from kaohe.values import epoch
 
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 MAX_CELL_TEXT = 32767

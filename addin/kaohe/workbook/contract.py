@@ -19,6 +19,8 @@ class InputSheet:
     # Alternative required sets (打卡记录 may give 日期 + 时间 instead of 打卡时间).
     alternatives: tuple[tuple[str, ...], ...] = ()
     mandatory: bool = False
+    # The engine's name for the table (kaohe.engine knows no sheet name): read tables are keyed by it.
+    key: str = ""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -44,81 +46,57 @@ from kaohe.terms import (APPROVAL_STATES, APPROVED, APPROVED_AFTER, LEAVE_ANNUAL
                          LEAVE_INJURY, LEAVE_MARRIAGE, LEAVE_MATERNITY, LEAVE_PERSONAL, LEAVE_SICK, LEAVE_TIME_OFF,
                          LEAVE_TYPES, NO, PENDING, PROOF_NO, PROOF_YES, REFUSED, YES, OT_KIND_OVERTIME,
                          OT_KIND_TRAINING, OT_KIND_WELFARE, OT_KINDS, COMP_TIME_OFF, COMP_PAY, COMPENSATIONS)
+from kaohe.terms import (MALE, FEMALE, STANDARD_HOURS, COMPREHENSIVE_HOURS, SLOT_AM_IN, SLOT_AM_OUT,  # noqa: E402,F401
+                         SLOT_PM_IN, SLOT_PM_OUT, SLOTS, DAY_WORK, DAY_REST, DAY_HOLIDAY, DAY_SWAPPED_REST,
+                         DAY_MAKEUP_WORK, DAY_COMPANY_REST, DAY_TYPES, HOLIDAY_SHEET_TYPES, CHECK_PASS, CHECK_WARN,
+                         CHECK_FAIL, LATE_OK, LATE_FINED, LATE_HALF, LATE_FULL, LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO,
+                         DIRECTION_UP, DIRECTION_DOWN, SCORER_DATA, SCORER_MANAGER)
 from kaohe import terms as _terms  # noqa: E402
 
-MALE, FEMALE = "男", "女"
-STANDARD_HOURS, COMPREHENSIVE_HOURS = "标准工时", "综合工时"
-
-SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT = "上午上班", "上午下班", "下午上班", "下午下班"
-SLOTS = (SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT)
-
-
-
-# Day types (DAYTYPE and 每日明细.日类型).
-DAY_WORK = "工作日"
-DAY_REST = "休息日"
-DAY_HOLIDAY = "法定节假日"
-DAY_SWAPPED_REST = "调休休息日"
-DAY_MAKEUP_WORK = "调休上班"
-DAY_COMPANY_REST = "公司休息日"  # only in HR's 节假日 sheet; reported as 休息日
-DAY_TYPES = (DAY_WORK, DAY_REST, DAY_HOLIDAY, DAY_SWAPPED_REST, DAY_MAKEUP_WORK)
-HOLIDAY_SHEET_TYPES = (DAY_HOLIDAY, DAY_SWAPPED_REST, DAY_MAKEUP_WORK, DAY_COMPANY_REST)
-
-CHECK_PASS, CHECK_WARN, CHECK_FAIL = "通过", "警告", "不通过"
-
-LATE_OK, LATE_FINED, LATE_HALF, LATE_FULL = "正常", "迟到早退", "旷工半天", "旷工1天"
-
-LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO = "错误", "警告", "提示"
 
 # --- input sheets ----------------------------------------------------------------
 ROSTER = InputSheet(
     "员工名册",
     required=("工号", "姓名", "部门", "入职日期", "岗位基本工资"),
     optional=("岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线", "绩效工资"),
-    mandatory=True,
-)
+    mandatory=True, key="roster")
 PUNCHES = InputSheet(
     "打卡记录",
     required=("工号",),
     alternatives=(("打卡时间",), ("日期", "时间")),
     optional=("姓名", "设备"),
-    mandatory=True,
-)
+    mandatory=True, key="punches")
 LEAVE = InputSheet(
     "请假记录",
     required=("工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"),
-    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注"),
-)
+    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注"), key="leave")
 OVERTIME = InputSheet(
     "加班申请",
     required=("工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批"),
-    optional=("总经理审批", "类型", "补偿方式", "说明"),
-)
-EXCEPTIONS = InputSheet("打卡异常", required=("工号", "日期", "时段", "审批状态"), optional=("原因",))
-PROXY = InputSheet("代打卡记录", required=("工号", "日期"), optional=("备注",))
-ROTA = InputSheet("排班", required=("工号", "日期", "班次"))
-SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结束"), optional=("时段2开始", "时段2结束"))
-HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名称",))
+    optional=("总经理审批", "类型", "补偿方式", "说明"), key="overtime")
+EXCEPTIONS = InputSheet("打卡异常", required=("工号", "日期", "时段", "审批状态"), optional=("原因",), key="exceptions")
+PROXY = InputSheet("代打卡记录", required=("工号", "日期"), optional=("备注",), key="proxy")
+ROTA = InputSheet("排班", required=("工号", "日期", "班次"), key="rota")
+SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结束"), optional=("时段2开始", "时段2结束"), key="shifts")
+HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名称",), key="holidays")
 # 规则 also holds HR's synonyms: columns 列 (a header of VALUE_COLUMNS), 写法 (what HR types), 标准值.
-RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明", "列", "写法", "标准值"))
-IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"))
+RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明", "列", "写法", "标准值"), key="rules")
+IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"), key="identity")
 
 # KPI workbook (客服绩效) and reviews (篇四).
-KPI_DATA = InputSheet("KPI数据", required=("月份", "工号"))
-KPI_RULES = InputSheet("KPI规则", required=("指标", "权重"), optional=("方向", "目标值", "底线值", "评分人", "别名"))
+KPI_DATA = InputSheet("KPI数据", required=("月份", "工号"), key="kpi_data")
+KPI_RULES = InputSheet("KPI规则", required=("指标", "权重"), optional=("方向", "目标值", "底线值", "评分人", "别名"), key="kpi_rules")
 REVIEW_SCORES = InputSheet("考核评分", required=("周期", "被考核人工号", "评分人工号", "关系", "经营业绩", "工作态度",
-                                               "任职能力", "团队协作"))
-ROLE_WEIGHTS = InputSheet("岗位权重", required=("岗位", "经营业绩", "工作态度", "任职能力", "团队协作"))
-GRADES = InputSheet("考核等级", required=("等级", "最低分", "绩效系数"))
+                                               "任职能力", "团队协作"), key="review_scores")
+ROLE_WEIGHTS = InputSheet("岗位权重", required=("岗位", "经营业绩", "工作态度", "任职能力", "团队协作"), key="role_weights")
+GRADES = InputSheet("考核等级", required=("等级", "最低分", "绩效系数"), key="grades")
 ID_COLUMN = "工号"
 KPI_SELF = "自评分"
 KPI_MONTH = "月份"
-DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"
-SCORER_DATA, SCORER_MANAGER = "数据", "店长"
 REL_SELF, REL_PEER, REL_MANAGER = _terms.REL_SELF, _terms.REL_PEER, _terms.REL_MANAGER
 RELATIONS = _terms.RELATIONS
 
-IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹"))  # written by kaohe import
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹"), key="imported")  # written by kaohe import
 
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
@@ -173,7 +151,7 @@ COLUMN_KINDS = {
     ROTA.name: {"工号": "id", "日期": "date"},
     SHIFTS.name: {"时段1开始": "time", "时段1结束": "time", "时段2开始": "time", "时段2结束": "time"},
     HOLIDAYS.name: {"日期": "date"},
-    RULES.name: {"值": "raw"},
+    RULES.name: {"值": "raw", "列": "vocab_column"},  # 列 names a value column: read as its vocabulary
     IDENTITY.name: {"工号": "id"},
     KPI_RULES.name: {"权重": "number", "目标值": "number", "底线值": "number"},
     REVIEW_SCORES.name: {"被考核人工号": "id", "评分人工号": "id", "经营业绩": "number", "工作态度": "number",
@@ -286,11 +264,13 @@ SLIPS = OutputSheet("个人考勤确认单")
 
 # Optional trailing arguments of the cell functions (kaohe.udfs): facts of a person that a cell cannot
 # see in the workbook and compute-month takes from 员工名册 and 排班. Given, the functions agree with it.
+_LEAVE_PERSON = (("性别", "男 或 女：女员工在妇女节（规则表的妇女节月份、妇女节日期；为工作日时）下午放假，不计请假（ATT-08）"),
+                 ("工时制", f"{STANDARD_HOURS}（默认）或 {COMPREHENSIVE_HOURS}"),
+                 ("班次", "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00；单元格看不到排班表，"
+                         "视为请假期间每天排此班（ATT-02）"))
 CELL_FUNCTION_OPTIONS = {
-    "LEAVEDAYS": (("性别", "男 或 女：女员工在妇女节（规则表的妇女节月份、妇女节日期；为工作日时）下午放假，不计请假（ATT-08）"),
-                  ("工时制", f"{STANDARD_HOURS}（默认）或 {COMPREHENSIVE_HOURS}"),
-                  ("班次", "综合工时的班次时间，如 22:00-06:00 或 07:00-11:00,16:00-20:00；单元格看不到排班表，"
-                          "视为请假期间每天排此班（ATT-02）")),
+    "LEAVEDAYS": _LEAVE_PERSON,
+    "LEAVECHECK": tuple((arg, f"{meaning}；请假天数决定提前申请的档（LV-03）") for arg, meaning in _LEAVE_PERSON),
 }
 
 # Drop-down lists: header -> allowed values.

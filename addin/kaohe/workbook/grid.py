@@ -14,11 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
 from kaohe.engine.month import MonthResult
-from kaohe.policy import WEEKDAYS
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
-from kaohe.workbook.values import column_letter
+from kaohe.values import column_letter
+
 
 SESSIONS = ((1, "上午"), (2, "下午"))
 # Points: the header row holds totals such as 应出勤天数 wrapped on two lines in a narrow column;
@@ -87,7 +88,7 @@ def grid_spec(result: MonthResult) -> SheetSpec:
     # Narrow enough that a 31-day month fits one A4 landscape page wide at about 67 % (11 pt prints at 7.4 pt).
     columns = ([Column("工号", "text", 6), Column("姓名", "text", 7), Column("时段", "text", 5)]
                + [Column(str(d.day), "text", 3) for d in dates] + [Column(t, "days", 5.5) for t in TOTALS])
-    weekdays = [None] * 3 + [WEEKDAYS[d.day_of_week][-1] for d in dates] + [None] * len(TOTALS)
+    weekdays = [None] * 3 + [terms.WEEKDAY_CHARS[d.day_of_week] for d in dates] + [None] * len(TOTALS)
     foot = [[], ["图例：" + "  ".join(f"{code}={name}" for name, code in codes.items() if code)],
             ["制表：__________    部门负责人：__________    人力资源部：__________    日期：__________"]]
     data = {col.header: [weekdays[i]] + body[col.header] for i, col in enumerate(columns)}

@@ -23,11 +23,17 @@ from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.cellxml import Formula
 from kaohe.workbook.sheetxml import ChartSpec, Column, SheetSpec
-from kaohe.workbook.values import column_letter
+from kaohe.values import column_letter
 
 
 def _q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
+
+
+def _ref(source: tuple[Table, int], fieldname: str) -> str:
+    """The absolute reference of ``fieldname`` in the row ``source`` names: ``(table, Excel row)``."""
+    table, row = source
+    return f"{_q(table.sheet)}!${table.letters[fieldname]}${row}"
 
 
 @dataclass
@@ -40,7 +46,7 @@ class _Places:
     col: dict[str, str]                # indicator -> its column on the score sheet
     tail: dict[str, str]               # 数据得分, 店长评分, … -> column
     rule_rows: dict[str, int]          # indicator -> its row in KPI规则
-    refs: dict[tuple[int, str], str]   # (KPI数据 row, indicator) -> the cell the figure came from (imports)
+    refs: dict[tuple[int, str], str]   # (KPI数据 row, indicator) -> the KPI导入 cell the engine took it from
 
     @classmethod
     def of(cls, result: KpiResult, data: Table, rules: Table | None) -> "_Places":
@@ -50,9 +56,9 @@ class _Places:
         rule_rows = {} if rules is None else dict(zip(rules.frame["indicator"], rules.frame["row"]))
         refs = {}
         for ind in inds:
-            if f"ref:{ind.name}" in data.frame:
-                refs.update({(row, ind.name): ref for row, ref in zip(data.frame["row"], data.frame[f"ref:{ind.name}"])
-                             if ref})
+            if f"src:{ind.name}" in data.frame:
+                refs.update({(row, ind.name): _ref(source, ind.name)
+                             for row, source in zip(data.frame["row"], data.frame[f"src:{ind.name}"]) if source})
         return cls(result, data, rules, col, tail, rule_rows, refs)
 
     @property
@@ -71,7 +77,7 @@ class _Places:
 
     def figure(self, src: int, indicator: str) -> str:
         """The KPI数据 cell of an indicator's figure for the person on data row ``src``."""
-        return self.refs.get((src, indicator)) or f"{_q(c.KPI_DATA.name)}!${self.data.letters[indicator]}${src}"
+        return self.refs.get((src, indicator)) or f"{_q(self.data.sheet)}!${self.data.letters[indicator]}${src}"
 
 
 FIRST_ROW = 2
@@ -111,7 +117,7 @@ def _results(at: _Places, row: int, r, policy: Policy) -> list[Formula]:
     inds, tail = at.result.indicators, at.tail
     data_sum = "+".join(f"{at.col[i.name]}{row}" for i in inds if i.scorer == DATA) or "0"
     mgmt_sum = "+".join(f"{at.col[i.name]}{row}" for i in inds if i.scorer == MANAGER) or "0"
-    self_ref = f"{_q(c.KPI_DATA.name)}!${at.data.letters[c.KPI_SELF]}${r.row}"
+    self_ref = f"{_q(at.data.sheet)}!${at.data.letters[c.KPI_SELF]}${r.row}"
     rank_cell, score_rng, rank_rng = f"{tail['排名']}{row}", at.rng("综合得分"), at.rng("排名")
     day = at.result.notice_date
     return [
@@ -181,7 +187,7 @@ def notice_sheet(result: KpiResult, policy: Policy) -> SheetSpec:
 
 def history_table(rows: list[list]) -> pd.DataFrame:
     """KPI历史 rows already in the workbook (月份, 工号, 综合得分, 排名, 末位)."""
-    from kaohe.workbook.values import parse_id
+    from kaohe.values import parse_id
 
     cols = [f for _, f in c.KPI_HISTORY.columns]
     if not rows:

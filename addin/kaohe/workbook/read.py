@@ -4,7 +4,8 @@ python-calamine reads the cells (fast, no styles); the header row is found by it
 first rows; each column is parsed by its kind (contract.COLUMN_KINDS) and renamed to the
 engine's field name (contract.INPUT_FIELDS). A cell that cannot be understood becomes a
 finding with its address, and its value is blank. A file that cannot be used at all raises
-:class:`InputRefused` (exit status 2, nothing written).
+:class:`InputRefused` (exit status 2, nothing written): :mod:`kaohe.workbook.guard` checks the file
+before a cell is read.
 """
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ import datetime as dt
 import difflib
 import hashlib
 import itertools
-import re
 import os
+import re
 import zipfile
 from operator import itemgetter
 from dataclasses import dataclass, field
@@ -27,23 +28,27 @@ from kaohe import terms
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.periods import month_of
-from kaohe.tables import Table, empty_table  # noqa: F401  (re-exported)
+from kaohe.tables import Table  # noqa: F401  (re-exported)
 from kaohe.workbook import contract as c
-from kaohe.workbook.parts import STRICT_NS
-from kaohe.workbook.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
-                                   parse_datetime, parse_id, parse_number, parse_text, parse_time)
+from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
+from kaohe.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
+                          parse_datetime, parse_id, parse_number, parse_text, parse_time)
 
-# Limits against hostile files (SECURITY.md): a workbook larger than these is refused.
-MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 2 * 1024 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
-MAX_SHEET_CELLS = 30_000_000
+_VOCAB_OF_COLUMN = {terms.key(h): v for h, v in c.SYNONYM_COLUMNS.items()}
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+def parse_vocab_column(value) -> str | None:
+    """规则.列: the header of a value column HR adds synonyms for, read as that column's vocabulary."""
+    if is_blank(value):
+        return None
+    vocab = _VOCAB_OF_COLUMN.get(terms.key(value))
+    if vocab is None:
+        raise ValueError(f"同义词的列“{value}”无效（应为 {'/'.join(c.SYNONYM_COLUMNS)}）")
+    return vocab
+
 
 PARSERS = {"id": parse_id, "date": parse_date, "datetime": parse_datetime, "time": parse_time,
-           "number": parse_number, "raw": lambda v: None if is_blank(v) else v}
+           "number": parse_number, "raw": lambda v: None if is_blank(v) else v, "vocab_column": parse_vocab_column}
 
 
 @dataclass
@@ -58,7 +63,18 @@ class Book:
     sheet_names: tuple[str, ...] = ()
 
     def table(self, spec: c.InputSheet) -> Table:
-        return self.tables.get(spec.name) or empty_table(spec)
+        return self.tables.get(spec.key) or empty_table(spec)
+
+    def has(self, spec: c.InputSheet) -> bool:
+        """Whether the workbook has the sheet with a usable header row."""
+        return spec.key in self.tables and self.tables[spec.key].present
+
+
+def empty_table(spec: c.InputSheet) -> Table:
+    """A table with the sheet's fields and no rows: a sheet the workbook does not have (``present`` false)."""
+    fields = [c.INPUT_FIELDS[h] for h in spec.columns] + ["row"]
+    return Table(spec.name, pd.DataFrame({f: pd.Series([], dtype=object) for f in fields}),
+                 headers={c.INPUT_FIELDS[h]: h for h in spec.columns}, present=False)
 
 
 def missing_sheet(name: str, present) -> InputRefused:
@@ -74,114 +90,6 @@ def missing_sheet(name: str, present) -> InputRefused:
     hint = f"，您是否想用“{close[0]}”？（请把工作表改名为“{name}”）" if close else ""
     hint_en = f"; did you mean '{close[0]}'?" if close else ""
     return InputRefused(f"缺少必需的工作表“{name}”{hint}", f"required sheet '{name}' is missing{hint_en}")
-
-
-def open_elsewhere(path: Path) -> Path | None:
-    """The lock file Excel/WPS (``~$name``) or LibreOffice (``.~lock.name#``) keeps while ``path`` is open."""
-    for lock in (path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")):
-        if lock.exists():
-            return lock
-    return None
-
-
-def check_file(path: Path, may_be_open: bool = False) -> None:
-    """Refuse files that cannot be used: missing, locked, encrypted, not a workbook, a bomb.
-
-    ``may_be_open``: the command only reads this file, so a workbook open in Excel is fine
-    (Excel lets others read the saved file); commands that write refuse it.
-    """
-    if not path.exists():
-        raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
-    if path.is_dir():
-        raise InputRefused(f"这是文件夹，不是工作簿：{path}", f"this is a folder, not a workbook: {path}")
-    lock = None if may_be_open else open_elsewhere(path)
-    if lock:
-        raise InputRefused(f"工作簿正在 Excel 或其他程序中打开（{lock.name}），请保存并关闭后再运行。"
-                           f"若已关闭（例如 Excel 崩溃后），可删除同一文件夹中的隐藏文件 {lock.name} 后重试",
-                           f"the workbook is open in another program ({lock.name}); close it first. If nothing "
-                           f"has it open (e.g. after a crash), delete the hidden file {lock.name} beside it")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputRefused(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
-                           f"file too large ({size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
-    with open(path, "rb") as fh:
-        head = fh.read(8)
-    if head == OLE_MAGIC:
-        data = path.read_bytes()
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            raise InputRefused("工作簿已加密（设置了打开密码），请另存为无密码的 .xlsx 后再运行",
-                               "the workbook is encrypted (password to open); save an unencrypted .xlsx copy")
-        raise InputRefused("这是旧版 .xls 工作簿，请在 Excel 或 WPS 中另存为 .xlsx 后再运行",
-                           "this is an old .xls workbook; save it as .xlsx first")
-    if not zipfile.is_zipfile(path):
-        raise InputRefused("这不是 Excel 工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)")
-    if path.suffix.lower() not in WORKBOOK_SUFFIXES:
-        raise InputRefused(f"这个文件其实是 .xlsx 工作簿，却以“{path.suffix}”结尾；请把文件名改为 {path.stem}.xlsx 后再运行",
-                           f"this file is an .xlsx workbook named {path.suffix}; rename it to {path.stem}.xlsx")
-    try:
-        with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-            total = sum(i.file_size for i in zf.infolist())
-            packed = sum(i.compress_size for i in zf.infolist()) or 1
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputRefused("工作簿文件已损坏，无法打开", f"the workbook file is damaged: {exc}") from None
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
-        raise InputRefused("这不是 Excel 工作簿（缺少 xl/workbook.xml）", "this is not an Excel workbook (no xl/workbook.xml)")
-    if "xl/workbook.bin" in names:
-        raise InputRefused("不支持 .xlsb 二进制工作簿，请另存为 .xlsx", ".xlsb binary workbooks are not supported; save as .xlsx")
-    with zipfile.ZipFile(path) as zf, zf.open("xl/workbook.xml") as fh:
-        if STRICT_NS.encode() in fh.read(4096):
-            raise InputRefused("这是“严格 Open XML”格式的工作簿，kaohe 不支持；请在 Excel 中另存为普通的“Excel 工作簿 (.xlsx)”后再运行",
-                               "Strict Open XML workbooks are not supported; save it as an ordinary Excel workbook (.xlsx)")
-    if total > MAX_UNCOMPRESSED_BYTES or (total > 50 * 2**20 and total / packed > MAX_COMPRESSION_RATIO):
-        raise InputRefused("工作簿解压后过大，疑似压缩炸弹，已拒绝", "the workbook inflates too much (zip bomb?); refused")
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if info.filename.endswith((".xml", ".rels")):
-                with zf.open(info) as fh:
-                    head = fh.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise InputRefused(f"工作簿部件 {info.filename} 含有 DOCTYPE/实体声明（可能是 XML 炸弹），已拒绝",
-                                       f"part {info.filename} declares a DOCTYPE or entities (XML bomb?); refused")
-
-
-_WIDE_CELL = re.compile(rb'<c r="[A-Z]{2,3}[0-9]')
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def check_sheet_extent(path: Path, sheet: str) -> None:
-    """Refuse a sheet whose cells span more than MAX_SHEET_CELLS (reading it would allocate them all).
-
-    The sheet XML is streamed: a sheet whose cells all sit in columns A-Z is bounded anyway
-    (26 columns x 1,048,576 rows); otherwise the furthest column and row are measured.
-    """
-    from kaohe.workbook.parts import read_rels as _rels, read_sheets as _read_sheets
-
-    with zipfile.ZipFile(path) as zf:
-        try:
-            targets, _ = _rels(zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"), "xl")
-            sheets = _read_sheets(zf.read("xl/workbook.xml").decode("utf-8", "replace"), targets)
-        except KeyError:
-            return
-        part = next((s.part for s in sheets if s.name == sheet), None)
-        if not part or part not in zf.namelist():
-            return
-        wide, max_col, max_row, tail = False, 0, 0, b""
-        with zf.open(part) as fh:
-            for block in iter(lambda: fh.read(1 << 22), b""):
-                chunk = tail + block
-                if not wide and _WIDE_CELL.search(chunk):
-                    wide = True
-                if wide:
-                    for m in _CELL_REF.finditer(chunk):
-                        col = 0
-                        for ch in m.group(1):
-                            col = col * 26 + ch - 64
-                        max_col, max_row = max(max_col, col), max(max_row, int(m.group(2)))
-                tail = chunk[-32:]
-    if wide and max_col * max_row > MAX_SHEET_CELLS:
-        raise InputRefused(f"工作表“{sheet}”的单元格范围过大（{max_row} 行 × {max_col} 列），已拒绝",
-                           f"sheet '{sheet}' spans too many cells ({max_row} rows x {max_col} columns); refused")
 
 
 def fingerprint_file(path: Path) -> str:
@@ -231,6 +139,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
         if spec.name not in names:
             if spec.mandatory:
                 raise missing_sheet(spec.name, sheet_names)
+            tables[spec.key] = empty_table(spec)
             continue
         check_sheet_extent(path, spec.name)
         sheet = wb.get_sheet_by_name(spec.name)
@@ -243,8 +152,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
             raise
         except Exception as exc:  # calamine's own errors for damaged sheets
             raise InputRefused(f"工作表“{spec.name}”无法读取", f"sheet '{spec.name}' cannot be read: {exc}") from None
-        if table is not None:
-            tables[spec.name] = table
+        tables[spec.key] = table if table is not None else empty_table(spec)
     raw_rows = {}
     for name in raw:
         if name in names:
@@ -269,10 +177,10 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
         if rows is None:
             if spec.mandatory:
                 raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
+            tables[spec.key] = empty_table(spec)
             continue
         table = table_from_rows(spec, rows, findings)
-        if table is not None:
-            tables[spec.name] = table
+        tables[spec.key] = table if table is not None else empty_table(spec)
     return tables, findings
 
 
@@ -295,50 +203,66 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     """
     rows = iter(rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-    found = _find_header(spec, head)
+    found = _header_of(spec, head, findings)
     if found is None:
-        wanted = "、".join(spec.required + (spec.alternatives[0] if spec.alternatives else ()))
-        if spec.mandatory:
-            raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{wanted}）",
-                               f"sheet '{spec.name}' lacks required columns ({wanted})")
-        findings.append(Finding(spec.name, "A1", f"找不到表头（需要：{wanted}）", "整张表未使用"))
         return None
     header_row, index = found
-    kinds = c.COLUMN_KINDS.get(spec.name, {})
     headers = list(index)
     positions = [index[h] for h in headers]
     columns, excel_rows = _pick_columns(spec, itertools.chain(head[header_row + 1:], rows), positions, header_row + 2)
     columns, excel_rows = _skip_totals(spec.name, columns, excel_rows, positions, totals or {}, findings)
-    letters, bad, typed = {}, set(), {}
-    key_columns = c.ROW_KEY_COLUMNS.get(spec.name, ())
+    letters: dict[str, str] = {}
+    bad: set[str] = set()
+    typed: dict[str, object] = {}
     data: dict[str, object] = {}
     for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        kind = kinds.get(header, "text")
-        fast = _fast_column(column, kind)
-        if fast is not None:
-            data[fieldname] = fast
-            continue
-        parse = PARSERS.get(kind, parse_text)
-        values = []
-        for excel_row, raw in zip(excel_rows, column):
-            try:
-                values.append(parse(raw))
-                if kind == "id" and values[-1] is not None:
-                    typed_id(raw, values[-1], typed)
-            except (ValueError, TypeError, OverflowError) as exc:
-                values.append(None)
-                address = f"{letters[fieldname]}{excel_row}"
-                bad.add(address)
-                findings.append(Finding(spec.name, address, f"{header}：{exc}",
-                                        "忽略此行" if header in key_columns else "按空值处理"))
-        data[fieldname] = values
+        data[fieldname] = _typed_column(spec, header, letters[fieldname], column, excel_rows, findings, bad, typed)
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
-    return Table(spec.name, frame, letters, bad, typed)
+    vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
+    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab)
+
+
+def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) -> tuple[int, dict[str, int]] | None:
+    """The sheet's header (row, contract column -> column); refused for a mandatory sheet without one, a
+    finding (the sheet unused) for an optional sheet."""
+    found = _find_header(spec, head)
+    if found is not None:
+        return found
+    wanted = "、".join(spec.required + (spec.alternatives[0] if spec.alternatives else ()))
+    if spec.mandatory:
+        raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{wanted}）",
+                           f"sheet '{spec.name}' lacks required columns ({wanted})")
+    findings.append(Finding(spec.name, "A1", f"找不到表头（需要：{wanted}）", "整张表未使用"))
+    return None
+
+
+def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, excel_rows: list[int],
+                  findings: list[Finding], bad: set[str], typed: dict[str, object]):
+    """One column parsed by its kind (contract.COLUMN_KINDS): in bulk when every cell has the expected type,
+    else cell by cell; a cell that cannot be read is blank, with a finding and its address in ``bad``; 工号
+    typed as numbers are remembered in ``typed``."""
+    kind = c.COLUMN_KINDS.get(spec.name, {}).get(header, "text")
+    fast = _fast_column(column, kind)
+    if fast is not None:
+        return fast
+    parse = PARSERS.get(kind, parse_text)
+    action = "忽略此行" if header in c.ROW_KEY_COLUMNS.get(spec.name, ()) else "按空值处理"
+    values = []
+    for excel_row, raw in zip(excel_rows, column):
+        try:
+            values.append(parse(raw))
+            if kind == "id" and values[-1] is not None:
+                typed_id(raw, values[-1], typed)
+        except (ValueError, TypeError, OverflowError) as exc:
+            values.append(None)
+            bad.add(f"{letter}{excel_row}")
+            findings.append(Finding(spec.name, f"{letter}{excel_row}", f"{header}：{exc}", action))
+    return values
 
 
 def typed_id(raw, text: str, typed: dict[str, object]) -> None:
@@ -493,36 +417,37 @@ def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Findi
     if found is None:
         raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{c.KPI_MONTH}、{c.ID_COLUMN}）",
                            f"sheet '{spec.name}' lacks required columns ({c.KPI_MONTH}, {c.ID_COLUMN})")
-    header_row = found.row
     columns = {"month": found.columns[c.KPI_MONTH], "emp": found.columns[c.ID_COLUMN]}
     for i, h in enumerate(found.names):
         target = names.get(h)
         if target and target not in columns:
             columns[target] = i
     letters = {k: column_letter(i) for k, i in columns.items()}
-    data: dict[str, list] = {k: [] for k in columns}
-    data["row"] = []
-    for offset, row in enumerate(rows[header_row + 1:]):
-        excel_row = header_row + 2 + offset
+    data: dict[str, list] = {k: [] for k in [*columns, "row"]}
+    for offset, row in enumerate(rows[found.row + 1:]):
+        excel_row = found.row + 2 + offset
         if all(is_blank(row[i]) for i in columns.values() if i < len(row)):
             continue
-        get = lambda i: row[i] if i < len(row) else None  # noqa: E731
-        try:
-            month = _month_text(get(columns["month"]))
-        except ValueError as exc:
-            findings.append(Finding(spec.name, f"{letters['month']}{excel_row}", str(exc), "忽略此行", "KPI-01"))
+        keys = _kpi_keys(row, columns, letters, spec.name, excel_row, findings)
+        if keys is None:
             continue
-        try:
-            emp = parse_id(get(columns["emp"]))
-        except ValueError as exc:
-            findings.append(Finding(spec.name, f"{letters['emp']}{excel_row}", str(exc), "忽略此行", "KPI-01"))
-            continue
-        data["month"].append(month)
-        data["emp"].append(emp)
         data["row"].append(excel_row)
         for k, i in columns.items():
-            if k not in ("month", "emp"):
-                value = get(i)
-                data[k].append(None if is_blank(value) else value)
+            value = keys[k] if k in keys else (row[i] if i < len(row) else None)
+            data[k].append(None if is_blank(value) else value)
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     return Table(spec.name, frame, letters)
+
+
+def _kpi_keys(row: list, columns: dict[str, int], letters: dict[str, str], sheet: str, excel_row: int,
+              findings: list[Finding]) -> dict | None:
+    """月份 and 工号 of a KPI数据 row; None, with a finding, when one of them cannot be read."""
+    keys = {}
+    for key, parse in (("month", _month_text), ("emp", parse_id)):
+        i = columns[key]
+        try:
+            keys[key] = parse(row[i] if i < len(row) else None)
+        except ValueError as exc:
+            findings.append(Finding(sheet, f"{letters[key]}{excel_row}", str(exc), "忽略此行", "KPI-01"))
+            return None
+    return keys

@@ -15,7 +15,7 @@ from kaohe.findings import Finding
 from kaohe.workbook.parts import (CHART_CT, PIVOT_CACHE_REL, REF_RE, REL_NS, WORKBOOK, Parts, illegal_name, local,
                                   quote_sheet, sheet_list, sheet_of, truthy)
 from kaohe.workbook.sheetxml import SheetSpec
-from kaohe.workbook.values import column_letter
+from kaohe.values import column_letter
 
 
 @dataclass

@@ -18,7 +18,7 @@ from pathlib import Path
 from kaohe.findings import InputRefused
 from kaohe.workbook.lock import temp_file
 from kaohe.workbook.parts import Parts
-from kaohe.workbook.values import date_system
+from kaohe.values import date_system
 
 FAST = 1  # deflate level for kaohe's own parts: 3-4x faster than 6, a few % larger
 

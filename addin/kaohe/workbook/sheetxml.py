@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from kaohe.workbook.cellxml import cell_xml, number_text, render_columns
-from kaohe.workbook.values import column_letter
+from kaohe.values import column_letter
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

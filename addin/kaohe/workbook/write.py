@@ -143,7 +143,7 @@ def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
 
 def roster_ids(tables) -> dict[str, object]:
     """工号 that 员工名册 holds as numbers (text -> number); see :func:`kaohe.workbook.read.typed_id`."""
-    roster = tables.get(c.ROSTER.name)
+    roster = tables.get(c.ROSTER.key)
     return dict(roster.typed) if roster is not None else {}
 
 

@@ -1,0 +1,148 @@
+"""What every cell function shares: the calling workbook's 规则 and 节假日, ranges, errors as cell text.
+
+The functions themselves are in :mod:`kaohe.udfs` (the module xlwings imports); this is their plumbing.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import inspect
+from typing import NamedTuple
+
+from kaohe import policy as pol, terms
+from kaohe.calendar import Calendar
+from kaohe.engine import standard
+from kaohe.engine.month import load_calendar, load_policy
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import tables_from_rows
+
+
+class CellError(ValueError):
+    """A bad argument: its message is what the cell shows."""
+
+
+# --- context: the policy, calendar and vocabulary of the calling workbook --------------------
+
+class Context(NamedTuple):
+    """What the calling workbook's 规则 and 节假日 say: built as compute-month builds it."""
+
+    policy: pol.Policy
+    calendar: Calendar
+    terms: terms.Terms
+
+
+_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
+_cache: dict[str, tuple[str, Context | CellError]] = {}
+UNREADABLE_RULES = "规则表无法读取"
+CONTEXT_SHEETS = (c.RULES, c.HOLIDAYS)
+
+
+def context(caller=None) -> Context:
+    """The policy, calendar and vocabulary of the workbook of ``caller`` (an xlwings Range), else the defaults.
+
+    The 规则 and 节假日 sheets are read on every call and compared with the cached copy (the
+    functions are volatile, so a change to either sheet recalculates them). A workbook whose sheets
+    cannot be read is a :class:`CellError` (``错误：规则表无法读取``), never a silent default.
+    """
+    if caller is None:
+        return _DEFAULT
+    if isinstance(caller, Context):  # a range's caller, already resolved: read once, not once per element
+        return caller
+    try:
+        book = caller.sheet.book
+        names = [s.name for s in book.sheets]
+        rows = {spec.name: _sheet_rows(book.sheets[spec.name]) for spec in CONTEXT_SHEETS if spec.name in names}
+        fullname = book.fullname
+    except Exception:  # COM refused (Excel busy, a closed workbook): say so in the cell
+        raise CellError(UNREADABLE_RULES) from None
+    key = hashlib.sha256(repr(rows).encode()).hexdigest()
+    cached = _cache.get(fullname)
+    if not cached or cached[0] != key:
+        try:
+            found: Context | CellError = context_from_rows(rows.get(c.RULES.name), rows.get(c.HOLIDAYS.name))
+        except CellError as exc:
+            found = exc
+        cached = _cache[fullname] = (key, found)
+    if isinstance(cached[1], CellError):
+        raise cached[1]
+    return cached[1]
+
+
+def _sheet_rows(sheet) -> list[list]:
+    """A sheet's values as rows from A1 (Excel's used range may start further in: blanks put back)."""
+    used = sheet.used_range
+    rows = used.options(ndim=2).value or []
+    top, left = getattr(used, "row", 1), getattr(used, "column", 1)
+    return [[] for _ in range(top - 1)] + [[None] * (left - 1) + list(r) for r in rows]
+
+
+def context_from_rows(rules: list | None, holidays: list | None) -> Context:
+    """The context from the values of a 规则 and a 节假日 sheet (``None``: no such sheet).
+
+    The rows go through the workbook reader and compute-month's own builders (load_policy,
+    load_calendar, standard.vocabulary): a 规则 or 节假日 row compute-month lists as an 错误 in
+    问题清单 is the cell's error, with the same text (a cell has no 问题清单 to list it in).
+    """
+    sheets = {c.RULES.name: rules, c.HOLIDAYS.name: holidays}
+    tables, findings = tables_from_rows(sheets.get, CONTEXT_SHEETS)
+    policy, found = load_policy(tables)
+    findings += found
+    vocab = standard.vocabulary(tables, findings)
+    calendar = load_calendar(tables, policy, findings)
+    bad = next((f for f in findings if f.level == c.LEVEL_ERROR), None)
+    if bad is not None:
+        raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")
+    return Context(policy, calendar, vocab)
+
+
+# --- element-wise application over ranges ---------------------------------------------------
+
+def cellwise(func):
+    """Apply ``func`` to one value or element-wise to a range (list of lists): same shape out.
+
+    Only the first argument may be a range; an error becomes that cell's text. The calling
+    workbook's 规则 is read once for the whole range.
+    """
+    params = list(inspect.signature(func).parameters)
+    at = params.index("caller") - 1 if "caller" in params else None  # its place among *args
+
+    @functools.wraps(func)
+    def wrapper(first, *args, **kwargs):
+        def each(one):
+            if isinstance(first, (list, tuple)):
+                return [[one(v) for v in row] if isinstance(row, (list, tuple)) else one(row) for row in first]
+            return one(first)
+
+        try:
+            args, kwargs = _resolve_caller(at, list(args), kwargs)
+        except CellError as exc:
+            return each(lambda value: f"错误：{exc}")
+
+        def one(value):
+            try:
+                return func(value, *args, **kwargs)
+            except CellError as exc:
+                return f"错误：{exc}"
+            except (ValueError, TypeError, OverflowError):
+                return "错误：参数无效"
+        return each(one)
+    return wrapper
+
+
+def _resolve_caller(at, args: list, kwargs: dict):
+    if "caller" in kwargs:
+        kwargs = {**kwargs, "caller": context(kwargs["caller"])}
+    elif at is not None and len(args) > at:
+        args[at] = context(args[at])
+    return args, kwargs
+
+
+def errors_as_text(func):
+    """A function of single values: a :class:`CellError` (e.g. an unreadable 规则) is the cell's text."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except CellError as exc:
+            return f"错误：{exc}"
+    return wrapper
