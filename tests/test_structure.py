@@ -1,4 +1,5 @@
-"""The package's layering: no import cycle anywhere in kaohe (imports inside functions count too)."""
+"""The package's layering: no import cycle anywhere in kaohe (imports inside functions count too), an engine
+that knows no workbook, and modules of a readable size."""
 import ast
 from pathlib import Path
 
@@ -92,3 +93,25 @@ def test_the_engine_and_the_policy_import_nothing_of_the_workbook_layer():
     assert "kaohe.engine.month" in rules and "kaohe.policy" in rules
     leaks = {m: sorted(w for w in reachable(graph, m) if w.startswith("kaohe.workbook")) for m in rules}
     assert {m: w for m, w in leaks.items() if w} == {}
+
+
+# Module size: the guide is 400 lines. A module past it is split along its seams, or listed here with why
+# it may not be yet. Keep the list short: an entry goes as soon as its module is under the guide.
+MAX_LINES = 400
+LONG_MODULES = {
+    "workbook/read.py": "the workbook reader, being split into named steps (issue 15, owner W1)",
+    "engine/leave.py": "leave rules LV-01 to LV-08, leave.validate being split (issue 15, owner E2)",
+    "close.py": "month close, reopen and corrections: one workflow, 9 lines over; to split after issue 15",
+}
+
+
+def module_lines() -> dict[str, int]:
+    return {p.relative_to(PACKAGE).as_posix(): len(p.read_text(encoding="utf-8").splitlines())
+            for p in PACKAGE.rglob("*.py")}
+
+
+def test_no_module_over_400_lines_but_the_listed_ones():
+    lines = module_lines()
+    long = {path: n for path, n in lines.items() if n > MAX_LINES}
+    assert {path: n for path, n in long.items() if path not in LONG_MODULES} == {}
+    assert set(LONG_MODULES) <= set(lines)  # the list names modules that exist
