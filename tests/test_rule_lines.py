@@ -11,6 +11,7 @@ import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 from conftest import month_from_rows
 
+from kaohe import terms
 from kaohe.engine import kpi, review
 from kaohe.engine.month import prepare_roster
 from kaohe.findings import NOT_RANKED
@@ -292,3 +293,18 @@ def test_KPI_01_member_values_read_text_figures_and_report_a_manager_entry_out_o
     assert points["p:报表整体质量"] == 40 and points["score"] == pytest.approx(81.46)
     values, found = kpi.member_values(who("002"), data.frame.iloc[1], (conv, quality, self_ind), data)
     assert values is None and [(f.cell, f.code) for f in found] == [("B3", NOT_RANKED)]
+
+
+def test_REV_03_combine_parts_scales_the_present_shares_and_needs_the_manager():
+    # 20 % 自评 + 30 % 互评 + 50 % 上级; without 互评: (0.2 × 80 + 0.5 × 90) / 0.7 = 61 / 0.7 = 87.142… → 87.14.
+    t, _ = tables({"考核评分": [REV_HEADER]}, (c.REVIEW_SCORES,))
+    x = review.Rating(t[c.REVIEW_SCORES.key].frame, t[c.REVIEW_SCORES.key], {}, "岗位权重", DEFAULT, terms.DEFAULT)
+    p = pd.Series({"emp": "001", "name": "赵一"})
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [80.0], "互评": [], "上级": [90.0]}, x)
+    assert entry["score"] == 87.14 and entry["peer"] is None and "互评" in entry["note"]
+    assert [(f.sheet, f.rule, f.level) for f in found] == [("考核评分", "REV-03", "警告")]
+    # two peers average: (70 + 90) / 2 = 80 -> 0.2 × 60 + 0.3 × 80 + 0.5 × 100 = 12 + 24 + 50 = 86
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [60.0], "互评": [70.0, 90.0], "上级": [100.0]}, x)
+    assert entry["score"] == 86 and found == []
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [80.0], "互评": [80.0], "上级": []}, x)
+    assert entry is None and [(f.level, f.emp) for f in found] == [("错误", "001")]
