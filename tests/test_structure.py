@@ -60,3 +60,12 @@ def test_the_graph_sees_imports_inside_functions():
 
 def test_no_import_cycle_in_the_package():
     assert cycles(import_graph()) == []
+
+
+MONTH_ENGINE = ("month", "standard", "schedule", "overtime", "pay", "attendance")
+
+
+def test_the_month_engine_imports_nothing_from_the_workbook_layer():
+    graph = import_graph()
+    for name in MONTH_ENGINE:
+        assert not {m for m in graph[f"kaohe.engine.{name}"] if m.startswith("kaohe.workbook")}, name

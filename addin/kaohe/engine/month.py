@@ -22,7 +22,6 @@ from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
 from kaohe.tables import Table
-from kaohe.workbook import contract as c
 
 
 @dataclass
@@ -57,9 +56,9 @@ def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[F
         for r in t.frame.itertuples(index=False):
             if r.date is None:
                 continue
-            if r.kind not in c.HOLIDAY_SHEET_TYPES:
+            if r.kind not in terms.HOLIDAY_SHEET_TYPES:
                 findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
-                                        f"{'/'.join(c.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
+                                        f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
                 continue
             overrides[r.date] = (r.kind, r.label or "")
     return Calendar(policy.rest_weekday, overrides)
@@ -79,10 +78,10 @@ def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
         findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", "第十五条"))
     for r in f[f["base_wage"].isna()].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01"))
-    bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([c.STANDARD_HOURS, c.COMPREHENSIVE_HOURS])
+    bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([terms.STANDARD_HOURS, terms.COMPREHENSIVE_HOURS])
     for r in f[bad_sys].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算", "ATT-01", "第四条"))
-    f["comprehensive"] = f["hours_system"] == c.COMPREHENSIVE_HOURS
+    f["comprehensive"] = f["hours_system"] == terms.COMPREHENSIVE_HOURS
     f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
     f["name"] = f["name"].fillna("")
     f["dept"] = f["dept"].fillna("")
@@ -159,7 +158,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     calendar = load_calendar(tables, policy, findings)
     if calendar.is_provisional(first.year):
         findings.append(Finding(get("holidays").sheet, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
-                                "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", c.LEVEL_WARNING))
+                                "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", terms.LEVEL_WARNING))
     roster_t = get("roster")
     roster = prepare_roster(roster_t, findings)
     rota_t, shifts_t = get("rota"), get("shifts")
@@ -182,7 +181,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         return day_types.get((emp, day)) or calendar.day_type(day.date())
 
     spans = overtime.presence_spans(assigned, ot_t.frame, policy)
-    ot, found, accrual = overtime.evaluate(ot_t.frame, roster, day_type, spans, span, policy, ot_t.cell)
+    ot, found, accrual = overtime.evaluate(ot_t, roster, day_type, spans, span, policy)
     findings.extend(found)
 
     leave_t = get("leave")
@@ -198,8 +197,9 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     sessions = _exceptions(sessions, get("exceptions"), findings)
     evaluated = attendance.evaluate_sessions(sessions, punched, policy)
     evaluated["note"] = attendance.describe_sessions(evaluated, policy)
-    _no_punch_all_month(evaluated, punches, roster, first, last, findings)
-    _punches_end_early(evaluated, punches, first, last, findings)
+    punch_sheet = get("punches").sheet
+    _no_punch_all_month(evaluated, punches, roster, first, last, punch_sheet, findings)
+    _punches_end_early(evaluated, punches, first, last, punch_sheet, findings)
     _leave_with_punches(evaluated, records, leave_t, findings)
 
     proxy_t = get("proxy")
@@ -212,8 +212,9 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
 
     daily = pay.daily_frame(days, evaluated, ot, proxy_counts, roster, records, policy, first, last)
     attendance.show_rest_day_punches(daily, assigned, policy)
-    _rest_day_work(daily, days, presence, ot, findings)
-    monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last, findings)
+    _rest_day_work(daily, days, presence, ot, punch_sheet, findings)
+    monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last)
+    findings.extend(pay.over_legal_limit(monthly, ot_t))
     leave_check = pay.leave_check_frame(records, roster, leave_t)
     daily = pay.with_days_outside_employment(daily, roster, calendar, first, last)
     summary = {
@@ -229,18 +230,18 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
 
 
 def _no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFrame, first: dt.date, last: dt.date,
-                        findings: list[Finding]) -> None:
+                        sheet: str, findings: list[Finding]) -> None:
     """整月无打卡: someone due to work without a single punch in a month where others punched (a 警告)."""
     due = set(s.loc[s["leave"].isna() & ~s["paper"].astype(bool), "emp"])
     in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
     names = dict(zip(roster["emp"], roster["name"]))
     for emp in sorted(due - set(in_month["emp"])):
-        findings.append(Finding(c.PUNCHES.name, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
+        findings.append(Finding(sheet, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
                                 "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条",
-                                c.LEVEL_WARNING, emp))
+                                terms.LEVEL_WARNING, emp))
 
 
-def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date,
+def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date, sheet: str,
                        findings: list[Finding]) -> None:
     """Punch data that stops before the month does (an import not yet done, a month not yet over): the
     workdays after the last punch of anyone count as absence, so say so as a 警告, never silently."""
@@ -252,26 +253,26 @@ def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, l
     dates = pd.to_datetime(s["date"])
     due = dates[(dates > end) & s["leave"].isna().to_numpy() & ~s["paper"].astype(bool).to_numpy()].unique()
     if len(due):
-        findings.append(Finding(c.PUNCHES.name, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
+        findings.append(Finding(sheet, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
                                 f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
-                                "ATT-06", "第二十三条", c.LEVEL_WARNING))
+                                "ATT-06", "第二十三条", terms.LEVEL_WARNING))
 
 
 def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:
     """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
     sessions = sessions.assign(exc_in=False, exc_out=False)
     f = t.frame.dropna(subset=["emp", "date"])
-    slots = {c.SLOT_AM_IN: (1, "exc_in"), c.SLOT_AM_OUT: (1, "exc_out"),
-             c.SLOT_PM_IN: (2, "exc_in"), c.SLOT_PM_OUT: (2, "exc_out")}
+    slots = {terms.SLOT_AM_IN: (1, "exc_in"), terms.SLOT_AM_OUT: (1, "exc_out"),
+             terms.SLOT_PM_IN: (2, "exc_in"), terms.SLOT_PM_OUT: (2, "exc_out")}
     marks = []
     for r in f.itertuples(index=False):
         if r.slot not in slots:
-            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(c.SLOTS)}）",
+            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(terms.SLOTS)}）",
                                     "忽略此行", "ATT-05", "第二十条"))
             continue
-        if r.status not in (c.APPROVED, c.APPROVED_AFTER):
+        if r.status not in (terms.APPROVED, terms.APPROVED_AFTER):
             findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
-                                    "按缺卡处理", "ATT-05", "第二十条", c.LEVEL_WARNING))
+                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING))
             continue
         sess, edge = slots[r.slot]
         marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
@@ -292,10 +293,10 @@ def _leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table, findin
             continue
         dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
         findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
-                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", c.LEVEL_WARNING))
+                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING))
 
 
-def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame,
+def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, sheet: str,
                    findings: list[Finding]) -> None:
     """OT-01: work on a day off without approved overtime is not overtime (reported)."""
     off = days[~days["workday"]][["emp", "date"]]
@@ -303,6 +304,6 @@ def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFra
     approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
     for r in worked.itertuples(index=False):
         if (r.emp, r.date) not in approved and r.last > r.first:
-            findings.append(Finding(c.PUNCHES.name, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
+            findings.append(Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
                                     f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班",
-                                    "OT-01", "第十条", c.LEVEL_INFO))
+                                    "OT-01", "第十条", terms.LEVEL_INFO))

@@ -26,15 +26,15 @@ import pandas as pd
 from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.policy import Policy
-from kaohe.workbook import contract as c
+from kaohe.tables import Table
 
-OFF_TYPES = (c.DAY_REST, c.DAY_SWAPPED_REST, c.DAY_HOLIDAY)
+OFF_TYPES = (terms.DAY_REST, terms.DAY_SWAPPED_REST, terms.DAY_HOLIDAY)
 
 
 def _given(value) -> bool:
     """An approval given before the work: only an approval word (or the approver's name), standardised
     by kaohe.terms; pending, refused, after-the-fact and anything unrecognised are not approval."""
-    return value == c.APPROVED
+    return value == terms.APPROVED
 
 
 def _written(value) -> bool:
@@ -42,9 +42,9 @@ def _written(value) -> bool:
 
 
 def multiplier(day_type: str, policy: Policy) -> float:
-    if day_type == c.DAY_HOLIDAY:
+    if day_type == terms.DAY_HOLIDAY:
         return policy.overtime_multiplier_holiday
-    if day_type in (c.DAY_REST, c.DAY_SWAPPED_REST):
+    if day_type in (terms.DAY_REST, terms.DAY_SWAPPED_REST):
         return policy.overtime_multiplier_rest_day
     return policy.overtime_multiplier_workday
 
@@ -85,16 +85,16 @@ def _worked(start: pd.Timestamp, end: pd.Timestamp, spans: list[tuple]) -> tuple
     return hours, "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
 
 
-def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: dict[tuple, list[tuple]],
-             punch_span: tuple[pd.Timestamp, pd.Timestamp] | None, policy: Policy, cell):
+def evaluate(t: Table, roster: pd.DataFrame, day_type, presence: dict[tuple, list[tuple]],
+             punch_span: tuple[pd.Timestamp, pd.Timestamp] | None, policy: Policy):
     """Every overtime record with its hours, pay and note; findings; the 调休 accrual per employee.
 
     ``presence`` is :func:`presence_spans`."""
     findings: list[Finding] = []
     info = roster.set_index("emp")
     rows, accrual = [], {}
-    sheet = c.OVERTIME.name
-    for r in ot.itertuples(index=False):
+    sheet, cell = t.sheet, t.cell
+    for r in t.frame.itertuples(index=False):
         out = {"emp": r.emp, "date": pd.Timestamp(r.date) if r.date else pd.NaT, "hours": 0.0, "pay": 0.0,
                "paid": False, "note": "", "row": r.row}
         rows.append(out)
@@ -104,24 +104,24 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: dict[tu
         if r.date is None or r.start is None or r.end is None:
             findings.append(Finding(sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条"))
             continue
-        if r.kind not in c.OT_KINDS:  # unrecognised 类型: reported when the values were read
+        if r.kind not in terms.OT_KINDS:  # unrecognised 类型: reported when the values were read
             out["note"] = f"OT-04 第十一条: 类型“{r.kind}”无法识别，不计加班"
             continue
-        if r.kind in (c.OT_KIND_TRAINING, c.OT_KIND_WELFARE):
+        if r.kind in (terms.OT_KIND_TRAINING, terms.OT_KIND_WELFARE):
             out["note"] = f"OT-04 第十一条: {r.kind}不属于加班"
-            findings.append(Finding(sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", c.LEVEL_INFO))
+            findings.append(Finding(sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", terms.LEVEL_INFO))
             continue
         normal = _given(r.head_ok) and _given(r.vp_ok)
         emergency = _given(r.gm_ok) and _written(r.explanation)
         if not (normal or emergency):
             out["note"] = "OT-01 第八条: 未经部门领导和分管副总书面审批，不计加班"
             findings.append(Finding(sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",
-                                    "不计加班", "OT-01", "第八条、第十条", c.LEVEL_WARNING))
+                                    "不计加班", "OT-01", "第八条、第十条", terms.LEVEL_WARNING))
             continue
         person = info.loc[r.emp]
-        if str(person.get("production") or "") == c.NO:
+        if str(person.get("production") or "") == terms.NO:
             findings.append(Finding(sheet, cell("emp", r.row), "非生产线人员一般不安排加班", "照常计算，请核对",
-                                    "OT-05", "第十二条", c.LEVEL_WARNING))
+                                    "OT-05", "第十二条", terms.LEVEL_WARNING))
         day = pd.Timestamp(r.date)
         start = day + pd.Timedelta(hours=r.start.hour, minutes=r.start.minute)
         end = day + pd.Timedelta(hours=r.end.hour, minutes=r.end.minute)
@@ -138,10 +138,10 @@ def evaluate(ot: pd.DataFrame, roster: pd.DataFrame, day_type, presence: dict[tu
         hours = math.floor(worked / policy.overtime_step_hours + 1e-9) * policy.overtime_step_hours
         kind = day_type(r.emp, day)
         rate = multiplier(kind, policy)
-        comp = r.comp if r.comp in c.COMPENSATIONS else c.COMP_TIME_OFF
+        comp = r.comp if r.comp in terms.COMPENSATIONS else terms.COMP_TIME_OFF
         out["hours"] = hours
         via = "紧急情况总经理特批" if not normal else "已审批"
-        if comp == c.COMP_PAY:
+        if comp == terms.COMP_PAY:
             pay = hours * hourly_wage(float(person["base_wage"] or 0), policy) * rate
             out.update(pay=pay, paid=True)
             out["note"] = (f"OT-02 第七条/OT-03 第九条: {via}, {fact}, 计{hours:g}小时, {kind}{rate:g}倍, "

@@ -14,9 +14,9 @@ from kaohe import terms
 from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv
 from kaohe.engine.schedule import build_days
-from kaohe.policy import Policy
+from kaohe.findings import Finding
+from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy
 from kaohe.tables import Table
-from kaohe.workbook import contract as c
 
 HOSPITAL_MARK = "住院"
 
@@ -224,11 +224,8 @@ def _day_note(r, policy: Policy) -> str:
     return "；".join(parts)
 
 
-def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Policy, first, last, findings):
+def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Policy, first, last):
     """月度汇总: one row per employee, money rounded to the cent."""
-    from kaohe.findings import Finding
-    from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS
-
     daily = daily.assign(due=daily["weight"].where(daily["workday"], 0.0))
     g = daily.groupby("emp", sort=False).agg(
         due_days=("due", "sum"),
@@ -239,7 +236,7 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
     m = m.fillna({k: 0 for k in g.columns})  # someone with no day in the month (hired after it)
     m = m.astype({k: int for k in ("late_count", "early_count", "missing_count", "proxy")})  # counts stay whole
     # Leave days of the month by type: workday types from covered sessions, calendar types by date.
-    kinds = {k: pd.Series(0.0, index=m.index) for k in c.LEAVE_TYPES}
+    kinds = {k: pd.Series(0.0, index=m.index) for k in terms.LEAVE_TYPES}
     covered = s[s["leave"].notna()].groupby(["emp", "leave"])["weight"].sum()
     pos = pd.Series(m.index, index=m["emp"])
     for (emp, kind), w in covered.items():
@@ -253,10 +250,10 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
             continue
         if r.counted_as in lv.CALENDAR_TYPES:
             kinds[r.counted_as].at[pos[r.emp]] += lv.calendar_half_days(r.start, r.end_eff, policy, month_lo, month_hi)
-        elif r.counted_as == c.LEAVE_SICK and HOSPITAL_MARK in str(r.note_src or ""):
+        elif r.counted_as == terms.LEAVE_SICK and HOSPITAL_MARK in str(r.note_src or ""):
             hit = s[(s["leave_index"] == r.Index)]
             hospital.at[pos[r.emp]] += hit["weight"].sum()
-    for k in c.LEAVE_TYPES:
+    for k in terms.LEAVE_TYPES:
         m[f"days_{k}"] = kinds[k]
     wage = daily_wage(m["base_wage"], policy)
     m["due_days"] = m["due_days"].astype(float)
@@ -265,23 +262,28 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
     m["missing_fine"] = money(m["missing_count"] * policy.missing_punch_fine)
     m["proxy_fine"] = money(m["proxy"] * policy.proxy_punch_fine)
     m["absence_deduction"] = money(m["absent_days"] * wage * policy.absence_multiplier)
-    m["personal_deduction"] = money(m[f"days_{c.LEAVE_PERSONAL}"] * wage)
-    sick_unpaid = (m[f"days_{c.LEAVE_SICK}"] - hospital).clip(lower=0)
+    m["personal_deduction"] = money(m[f"days_{terms.LEAVE_PERSONAL}"] * wage)
+    sick_unpaid = (m[f"days_{terms.LEAVE_SICK}"] - hospital).clip(lower=0)
     m["sick_deduction"] = money(sick_unpaid * wage * (1 - policy.sick_pay_ratio))
     m["ot_pay"] = money(m["ot_pay"])
-    social_days = sum(m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in c.LEAVE_TYPES)
-    m["social_self"] = np.where(social_days > policy.social_insurance_leave_days, c.YES, c.NO)
+    social_days = sum(m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in terms.LEAVE_TYPES)
+    m["social_self"] = np.where(social_days > policy.social_insurance_leave_days, terms.YES, terms.NO)
     deductions = ["late_fine", "missing_fine", "proxy_fine", "absence_deduction", "personal_deduction", "sick_deduction"]
     m["adjustment"] = money(m["ot_pay"] - m[deductions].sum(axis=1))
     for col in ("late_count", "early_count", "missing_count"):
         m[col] = m[col].astype(int)
     m["basis"] = [_basis(r, w, h, social, policy) for r, w, h, social in
                   zip(m.itertuples(index=False), wage, hospital, social_days)]
-    for r in m[m["ot_hours"] > LEGAL_MONTHLY_OVERTIME_HOURS].itertuples(index=False):
-        findings.append(Finding(c.OVERTIME.name, "", f"工号{r.emp}本月加班{r.ot_hours:g}小时，超过劳动法每月"
-                                f"{LEGAL_MONTHLY_OVERTIME_HOURS:g}小时上限", "照常计算，请核对是否合规",
-                                "OT-02", "劳动法第四十一条", c.LEVEL_WARNING))
     return m.reset_index(drop=True)
+
+
+def over_legal_limit(monthly: pd.DataFrame, t: Table) -> list[Finding]:
+    """OT-02: a month's overtime beyond the legal monthly maximum is computed as usual and reported
+    (a 警告 about the overtime table ``t``)."""
+    over = monthly[monthly["ot_hours"] > LEGAL_MONTHLY_OVERTIME_HOURS]
+    return [Finding(t.sheet, "", f"工号{r.emp}本月加班{r.ot_hours:g}小时，超过劳动法每月"
+                    f"{LEGAL_MONTHLY_OVERTIME_HOURS:g}小时上限", "照常计算，请核对是否合规",
+                    "OT-02", "劳动法第四十一条", terms.LEVEL_WARNING) for r in over.itertuples(index=False)]
 
 
 def _basis(r, wage: float, hospital: float, social_days: float, policy: Policy) -> str:
@@ -295,10 +297,10 @@ def _basis(r, wage: float, hospital: float, social_days: float, policy: Policy) 
     if r.absent_days:
         parts.append(f"ATT-04/ATT-06 第十九、二十三条, PAY-02: 旷工{r.absent_days:g}天 × 日工资{wage:.2f}元"
                      + (f" × {policy.absence_multiplier:g}" if policy.absence_multiplier != 1 else ""))
-    personal = getattr(r, f"days_{c.LEAVE_PERSONAL}")
+    personal = getattr(r, f"days_{terms.LEAVE_PERSONAL}")
     if personal:
         parts.append(f"LV-03 第三十条, PAY-03: 事假{personal:g}天 × 日工资{wage:.2f}元")
-    sick = getattr(r, f"days_{c.LEAVE_SICK}")
+    sick = getattr(r, f"days_{terms.LEAVE_SICK}")
     if sick:
         text = f"LV-04 第三十一条: 病假{sick:g}天, 按日工资{policy.sick_pay_ratio:.0%}发放"
         if hospital:
@@ -306,7 +308,7 @@ def _basis(r, wage: float, hospital: float, social_days: float, policy: Policy) 
         parts.append(text)
     if r.ot_hours:
         parts.append(f"OT-02/OT-03 第七、九条: 加班{r.ot_hours:g}小时, 加班费{r.ot_pay:.2f}元")
-    if r.social_self == c.YES:
+    if r.social_self == terms.YES:
         parts.append(f"LV-11 第二十五条: 本月{'、'.join(policy.social_insurance_leave_types)}共{social_days:g}天, "
                      f"超过{policy.social_insurance_leave_days:g}天, 社保由本人承担")
     return "；".join(parts)

@@ -23,12 +23,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
 from kaohe.calendar import Calendar, date_range
 from kaohe.findings import Finding
 from kaohe.policy import Policy
-from kaohe.workbook import contract as c
 
-WORK_TYPES = (c.DAY_WORK, c.DAY_MAKEUP_WORK)
+WORK_TYPES = (terms.DAY_WORK, terms.DAY_MAKEUP_WORK)
 
 
 def _at(dates: pd.Series, time: dt.time) -> pd.Series:
@@ -54,7 +54,7 @@ def build_days(roster: pd.DataFrame, first: dt.date, last: dt.date, calendar: Ca
     standard = grid[~grid["comprehensive"]].copy()
     standard["workday"] = standard["day_type"].isin(WORK_TYPES)
     standard["shift"] = ""
-    women_half = (policy.womens_day_half & (standard["gender"] == c.FEMALE)
+    women_half = (policy.womens_day_half & (standard["gender"] == terms.FEMALE)
                   & (standard["date"].dt.month == policy.womens_day_month)
                   & (standard["date"].dt.day == policy.womens_day_day) & standard["workday"])
     std_days = standard[standard["workday"]]
@@ -98,14 +98,14 @@ def _shift_sessions(grid: pd.DataFrame, rota: pd.DataFrame, shifts: pd.DataFrame
     unknown = r[~r["shift"].isin(list(defs)) & r["shift"].notna()]
     for row in unknown.itertuples(index=False):
         cell = rota_cells(row.row) if rota_cells else ""
-        findings.append(Finding(shift_sheet or "排班", cell, f"班次“{row.shift}”在班次表中不存在",
+        findings.append(Finding(shift_sheet, cell, f"班次“{row.shift}”在班次表中不存在",
                                 "当天按休息日处理", rule="ATT-02", article="第五条"))
     r = r[r["shift"].isin(list(defs))]
     grid = grid.merge(r[["emp", "date", "shift"]], on=["emp", "date"], how="left")
     grid["shift"] = grid["shift"].fillna("")
     grid["workday"] = grid["shift"] != ""
-    grid["day_type"] = np.where(grid["day_type"] == c.DAY_HOLIDAY, c.DAY_HOLIDAY,
-                                np.where(grid["workday"], c.DAY_WORK, c.DAY_REST))
+    grid["day_type"] = np.where(grid["day_type"] == terms.DAY_HOLIDAY, terms.DAY_HOLIDAY,
+                                np.where(grid["workday"], terms.DAY_WORK, terms.DAY_REST))
     parts = []
     on = grid[grid["workday"]]
     for name, group in on.groupby("shift"):

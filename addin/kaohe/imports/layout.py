@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kaohe.headers import Header, find_header
 from kaohe.imports.files import RawPunch, Skipped, cell_text, clean_name
+from kaohe.terms import WEEKDAY_CHARS
 from kaohe.values import is_blank, parse_date, parse_time
 
 
@@ -76,9 +77,6 @@ def first_day(rows: list[list], path: Path | None = None) -> dt.date | None:
     return span[0] if span else None
 
 
-_WEEKDAY = "一二三四五六日"
-
-
 def grid_dates(row: list, first: dt.date, start: int = 0) -> dict[int, dt.date]:
     """Column -> date for a header row of day numbers (``1``, ``1\\n星期五``, or ``六``/``日`` on weekends),
     walking the dates from ``first``; empty unless at least the first date is found."""
@@ -86,7 +84,8 @@ def grid_dates(row: list, first: dt.date, start: int = 0) -> dict[int, dt.date]:
     for i in range(start, len(row)):
         text = cell_text(row[i])
         m = re.match(r"^(\d{1,2})(?:\s|$)", text)
-        if (m and int(m.group(1)) == expected.day) or (text in ("六", "日") and text == _WEEKDAY[expected.weekday()]):
+        weekend = text in WEEKDAY_CHARS[5:] and text == WEEKDAY_CHARS[expected.weekday()]
+        if (m and int(m.group(1)) == expected.day) or weekend:
             cols[i] = expected
             expected += dt.timedelta(days=1)
         elif cols:
