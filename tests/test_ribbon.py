@@ -251,6 +251,14 @@ def test_default_month_is_the_latest_punch_month(tmp_path):
     assert ribbon.latest_punch_month(book) == "2026-11"
 
 
+def test_default_month_of_a_kpi_workbook_is_its_latest_month_in_any_spelling(tmp_path):
+    # 月份 as the second column, written 2026/07, 2026年9月 and as a date: the latest is September.
+    data = [["工号", "月份", "自评分"], ["001", "2026/07", 80], ["001", "2026年9月", 85], ["002", dt.date(2026, 8, 1), 90]]
+    path = write_book(tmp_path / "k.xlsx", {"员工名册": [ROSTER_HEADER, person()], "KPI数据": data})
+    _, book = open_in_excel(path)
+    assert ribbon.latest_punch_month(book) == "2026-09"
+
+
 def test_a_bad_answer_is_a_readable_message(tmp_path):
     app, book = open_in_excel(attendance(tmp_path), answers=["十一月"])
     ribbon.on_button("kaohe_compute_month", book)

@@ -23,9 +23,9 @@ from typing import Protocol
 
 from kaohe.findings import InputRefused
 from kaohe.mail import MailError
-from kaohe.periods import MonthError, parse_month
+from kaohe.periods import MonthError, month_of, parse_month
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import tables_from_rows
+from kaohe.workbook.read import kpi_data_table, tables_from_rows
 
 TITLE = "考勤绩效"
 HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
@@ -113,9 +113,13 @@ def latest_punch_month(book: LiveBook) -> str:
             col = t.frame["ts"] if "ts" in t.letters else t.frame["date"]
             stamps = [v for v in col if v is not None and v == v]
     if stamps:
-        latest = max(stamps)
-        return f"{latest.year:04d}-{latest.month:02d}"
-    months = [str(r[0]) for r in (book.rows(c.KPI_DATA.name) or [])[1:] if r and re.match(r"\d{4}-\d{2}$", str(r[0]))]
+        return month_of(max(stamps))
+    months = []
+    if book.rows(c.KPI_DATA.name):  # read as kaohe kpi reads it: 月份 in any spelling, wherever its column is
+        try:
+            months = list(kpi_data_table(book.rows(c.KPI_DATA.name), {}, []).frame["month"].dropna())
+        except InputRefused:
+            pass
     return max(months) if months else f"{dt.date.today():%Y-%m}"
 
 
