@@ -114,8 +114,10 @@ def _shift_sessions(grid: pd.DataFrame, rota: pd.DataFrame,
     grid["day_type"] = np.where(grid["day_type"] == terms.DAY_HOLIDAY, terms.DAY_HOLIDAY,
                                 np.where(grid["workday"], terms.DAY_WORK, terms.DAY_REST))
     parts = [_sessions_of_shift(group, defs[name]) for name, group in grid[grid["workday"]].groupby("shift")]
-    cols = ["emp", "date", "sess", "start", "end", "weight"]
-    sessions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+    none = grid["date"].iloc[:0]  # no session at all: an empty frame with the columns' types
+    sessions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        {"emp": grid["emp"].iloc[:0], "date": none, "sess": pd.Series(dtype=int), "start": none, "end": none,
+         "weight": pd.Series(dtype=float)})
     return sessions, grid, unknown
 
 
