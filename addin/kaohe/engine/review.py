@@ -29,7 +29,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine.kpi import excel_round
-from kaohe.engine.leave import regular_date
+from kaohe.engine.leave_types import regular_date
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.policy.tables import DEFAULT_ROLE, GRADES, ROLE_WEIGHTS, Grade, RoleWeights
