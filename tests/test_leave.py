@@ -5,11 +5,14 @@ except the leave days. Mon 2 Nov .. Sat 7 Nov is the first full week; Sundays ar
 """
 import datetime as dt
 
+import pandas as pd
 import pytest
 from builders import ROSTER_HEADER, full_day, person, workdays
 
-from kaohe.engine.leave import annual_entitlement
+from kaohe.engine.leave import (Check, annual_entitlement, check_overlaps, check_record, normalise,
+                                personal_notice_days)
 from kaohe.policy import DEFAULT
+from kaohe.tables import Table
 
 D = lambda day: dt.date(2026, 11, day)  # noqa: E731
 HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
@@ -331,3 +334,39 @@ def test_lv_01_start_far_after_application_and_late_paperwork_within_limits(mont
     # 事后补单 30 days after the leave is within the limit: no typo reported.
     m = month(book(["001", "事假", D(2), D(2), dt.date(2026, 12, 2), "事后补单"], off={D(2)}))
     assert not [f for f in m.findings if "疑似日期录错" in f.problem]
+
+
+# --- the steps of validate, alone ---------------------------------------------------------
+
+@pytest.mark.parametrize("days, need", [(0.5, 1), (2.5, 1), (3, 3), (10, 3), (10.5, 7), (15, 7)])
+def test_LV_03_notice_bands(days, need):
+    # 第三十条: under 3 days -> 1 day ahead; 3 to 10 days inclusive -> 3; over 10 -> 7.
+    assert personal_notice_days(days, DEFAULT) == need
+
+
+def leave_table(*records):
+    """请假记录 rows (工号, start, end) as the reader types them, rows 2.. of the sheet."""
+    frame = pd.DataFrame([{"emp": e, "type": "事假", "start": s, "end": x, "returned": None, "note": None,
+                           "row": 2 + i} for i, (e, s, x) in enumerate(records)])
+    return Table("请假记录", frame, {"emp": "A", "start": "C", "end": "D"})
+
+
+def test_LV_12_overlaps_fail_both_records_and_name_the_later_start():
+    t = leave_table(("001", dt.datetime(2026, 11, 2, 8), dt.datetime(2026, 11, 3, 18)),
+                    ("001", dt.datetime(2026, 11, 3, 8), dt.datetime(2026, 11, 3, 12)),   # inside the first
+                    ("001", dt.datetime(2026, 11, 4, 8), dt.datetime(2026, 11, 4, 12)))   # after both: stands
+    group = normalise(t.frame)
+    checks = {i: Check() for i in group.index}
+    found = check_overlaps(group, checks, t)
+    assert [c.effective for c in checks.values()] == [False, False, True]
+    assert [(f.sheet, f.cell, f.rule) for f in found] == [("请假记录", "C3", "LV-12")]
+    assert checks[0].result == checks[1].result == "不通过"
+
+
+def test_LV_01_record_of_someone_not_in_the_roster_fails_alone():
+    t = leave_table(("0O1", dt.datetime(2026, 11, 2, 8), dt.datetime(2026, 11, 2, 12)))
+    r = next(normalise(t.frame).assign(status="已批准", applied=None).itertuples())
+    ck = Check()
+    found = check_record(r, ck, False, pd.Index(["001"]), DEFAULT, t)
+    assert not ck.effective and ck.result == "不通过"
+    assert [(f.cell, f.rule, f.level) for f in found] == [("A2", "LV-01", "错误")]

@@ -11,8 +11,10 @@ import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 from conftest import month_from_rows
 
+from kaohe import terms
 from kaohe.engine import kpi, review
 from kaohe.engine.month import prepare_roster
+from kaohe.findings import NOT_RANKED
 from kaohe.policy import DEFAULT
 from kaohe.policy.tables import GRADES, KPI_INDICATORS
 from kaohe.workbook import contract as c
@@ -272,3 +274,37 @@ def test_findings_that_code_selects_carry_a_code():
     _, found = policy_from_rows([("B2", "迟到罚款金额", 50), ("B3", "迟到早退罚款", "五十")], "规则")
     assert [f.code for f in found[:2]] == [RULES_UNKNOWN_KEY, RULES_BAD_VALUE]
 
+
+
+def test_KPI_01_member_values_read_text_figures_and_report_a_manager_entry_out_of_range():
+    # 咨询转化率 typed as text "45.2%" is 0.452; 报表整体质量 (manager, weight 40) entered as 45 is
+    # reported and kept (clamped to 40 when scored); with 自评分 blank the member is not ranked.
+    conv = kpi.Indicator("咨询转化率", 60, "越高越好", 0.6, 0.2, "数据")
+    quality = kpi.Indicator("报表整体质量", 40, "越高越好", None, None, "店长")
+    self_ind = kpi.Indicator("自评分", 100, "越高越好", None, None, "店长")
+    data = kpi_data_table([KPI_HEADER, ["2026-11", "001", "45.2%", 90, 45], ["2026-11", "002", 0.5, None, 30]],
+                          {h: h for h in KPI_HEADER[2:]}, [])
+    who = lambda emp: pd.Series({"emp": emp, "name": "员工"})  # noqa: E731
+    values, found = kpi.member_values(who("001"), data.frame.iloc[0], (conv, quality, self_ind), data)
+    assert values == {"咨询转化率": pytest.approx(0.452), "报表整体质量": 45, "自评分": 90}
+    assert [(f.cell, f.level) for f in found] == [("E2", "警告")]
+    points = kpi.member_points(values, (conv, quality), "自评分", DEFAULT)
+    # (0.452 - 0.2) / 0.4 * 60 = 37.8; manager 37.8 + 40 = 77.8; 0.3 * 90 + 0.7 * 77.8 = 81.46
+    assert points["p:报表整体质量"] == 40 and points["score"] == pytest.approx(81.46)
+    values, found = kpi.member_values(who("002"), data.frame.iloc[1], (conv, quality, self_ind), data)
+    assert values is None and [(f.cell, f.code) for f in found] == [("B3", NOT_RANKED)]
+
+
+def test_REV_03_combine_parts_scales_the_present_shares_and_needs_the_manager():
+    # 20 % 自评 + 30 % 互评 + 50 % 上级; without 互评: (0.2 × 80 + 0.5 × 90) / 0.7 = 61 / 0.7 = 87.142… → 87.14.
+    t, _ = tables({"考核评分": [REV_HEADER]}, (c.REVIEW_SCORES,))
+    x = review.Rating(t[c.REVIEW_SCORES.key].frame, t[c.REVIEW_SCORES.key], {}, "岗位权重", DEFAULT, terms.DEFAULT)
+    p = pd.Series({"emp": "001", "name": "赵一"})
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [80.0], "互评": [], "上级": [90.0]}, x)
+    assert entry["score"] == 87.14 and entry["peer"] is None and "互评" in entry["note"]
+    assert [(f.sheet, f.rule, f.level) for f in found] == [("考核评分", "REV-03", "警告")]
+    # two peers average: (70 + 90) / 2 = 80 -> 0.2 × 60 + 0.3 × 80 + 0.5 × 100 = 12 + 24 + 50 = 86
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [60.0], "互评": [70.0, 90.0], "上级": [100.0]}, x)
+    assert entry["score"] == 86 and found == []
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [80.0], "互评": [80.0], "上级": []}, x)
+    assert entry is None and [(f.level, f.emp) for f in found] == [("错误", "001")]

@@ -19,10 +19,15 @@ something to explain.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
+from kaohe import terms
+from kaohe.findings import Finding
 from kaohe.policy import Policy
+from kaohe.tables import Table
 
 MINUTE = pd.Timedelta(minutes=1)
 SESSION_NAMES = {1: "上午", 2: "下午"}
@@ -185,14 +190,16 @@ def _days(x: float) -> str:
 PUNCH_FIELDS = ("am_in", "am_out", "pm_in", "pm_out")
 
 
-def show_rest_day_punches(daily: pd.DataFrame, assigned: pd.DataFrame, policy: Policy) -> None:
+def show_rest_day_punches(daily: pd.DataFrame, assigned: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Punches of a day without sessions (a rest day, a holiday) in the four punch columns of 每日明细.
 
     They are shown, not judged (ATT-11 display only): the day splits at the middle of the standard
-    lunch break; in each half the earliest punch is "in" and the latest (if another) "out"."""
+    lunch break; in each half the earliest punch is "in" and the latest (if another) "out". Returns
+    ``daily`` with them (a new frame)."""
     free = assigned[assigned["sess"] == 0]
     if free.empty or daily.empty:
-        return
+        return daily
+    daily = daily.copy()
     split = (_minutes_of(policy.am_end) + _minutes_of(policy.pm_start)) / 2
     half = np.where((free["ts"] - free["date"]).dt.total_seconds() / 60 < split, 1, 2)
     g = free.assign(half=half).groupby(["emp", "date", "half"]).agg(first=("ts", "min"), last=("ts", "max"))
@@ -204,7 +211,79 @@ def show_rest_day_punches(daily: pd.DataFrame, assigned: pd.DataFrame, policy: P
         for col, src in ((cin, "first"), (cout, "last")):
             shown = pd.to_datetime(part[src].reindex(key)).to_numpy()
             daily[col] = pd.to_datetime(daily[col]).where(~empty, shown)
+    return daily
 
 
 def _minutes_of(t) -> float:
     return t.hour * 60 + t.minute
+
+
+# --- findings of the session rules -------------------------------------------------------
+
+def no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFrame, first: dt.date, last: dt.date,
+                        sheet: str) -> list[Finding]:
+    """整月无打卡: someone due to work without a single punch in a month where others punched (a 警告)."""
+    due = set(s.loc[s["leave"].isna() & ~s["paper"].astype(bool), "emp"])
+    in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
+    names = dict(zip(roster["emp"], roster["name"]))
+    return [Finding(sheet, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
+                    "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条", terms.LEVEL_WARNING, emp)
+            for emp in sorted(due - set(in_month["emp"]))]
+
+
+def punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date,
+                       sheet: str) -> list[Finding]:
+    """Punch data that stops before the month does (an import not yet done, a month not yet over): the
+    workdays after the last punch of anyone count as absence, so say so as a 警告, never silently."""
+    ts = punches["ts"]
+    ts = ts[(ts >= pd.Timestamp(first)) & (ts < pd.Timestamp(last) + pd.Timedelta(days=1))]
+    if ts.empty:
+        return []
+    end = ts.max().normalize()
+    dates = pd.to_datetime(s["date"])
+    due = dates[(dates > end) & s["leave"].isna().to_numpy() & ~s["paper"].astype(bool).to_numpy()].unique()
+    if not len(due):
+        return []
+    return [Finding(sheet, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
+                    f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
+                    "ATT-06", "第二十三条", terms.LEVEL_WARNING)]
+
+
+def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, list[Finding]]:
+    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
+    sessions = sessions.assign(exc_in=False, exc_out=False)
+    f = t.frame.dropna(subset=["emp", "date"])
+    slots = {terms.SLOT_AM_IN: (1, "exc_in"), terms.SLOT_AM_OUT: (1, "exc_out"),
+             terms.SLOT_PM_IN: (2, "exc_in"), terms.SLOT_PM_OUT: (2, "exc_out")}
+    marks, findings = [], []
+    for r in f.itertuples(index=False):
+        if r.slot not in slots:
+            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(terms.SLOTS)}）",
+                                    "忽略此行", "ATT-05", "第二十条"))
+            continue
+        if r.status not in (terms.APPROVED, terms.APPROVED_AFTER):
+            findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
+                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING))
+            continue
+        sess, edge = slots[r.slot]
+        marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
+    for edge in ("exc_in", "exc_out"):
+        keys = pd.DataFrame([(e, d, s) for e, d, s, g in marks if g == edge], columns=["emp", "date", "sess"])
+        if len(keys):
+            hit = sessions[["emp", "date", "sess"]].merge(keys.drop_duplicates(), how="left", indicator=True)
+            sessions[edge] = (hit["_merge"] == "both").to_numpy()
+    return sessions, findings
+
+
+def leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table) -> list[Finding]:
+    """ATT-10: punches inside approved leave without 销假: reported, and the dates stay leave."""
+    hit = s[s["leave"].notna() & (s["n"].fillna(0) > 0)]
+    findings = []
+    for idx, group in hit.groupby("leave_index"):
+        r = records.loc[idx]
+        if r["cut_by_return"]:
+            continue
+        dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
+        findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
+                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING))
+    return findings

@@ -140,61 +140,85 @@ def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, 
         findings.append(Finding(data.sheet, "", f"未指定通报日期，按{notice_date:%Y-%m-%d}计算整改截止日期",
                                 "可用 --notice-date 指定", "KPI-05", "篇二", terms.LEVEL_INFO))
     team = roster[roster["dept"] == policy.kpi_team]
-    frame = data.frame
-    rows = frame[frame["month"] == month]
+    rows = data.frame[data.frame["month"] == month]
+    self_ind = Indicator(self_field, policy.kpi_full_score, UP, None, None, MANAGER)
     scored = []
     for person in team.itertuples(index=False):
-        mine = rows[rows["emp"] == person.emp]
-        if mine.empty:
-            findings.append(Finding(data.sheet, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
-                                    "不参加本月排名", "KPI-01", "篇二", terms.LEVEL_WARNING, person.emp, code=NOT_RANKED))
+        row, found = member_row(person, rows[rows["emp"] == person.emp], month, data)
+        findings += found
+        if row is None:
             continue
-        if len(mine) > 1:
-            for r in mine.iloc[1:].itertuples(index=False):
-                findings.append(Finding(data.sheet, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
-                                        "只用第一行", "KPI-01", "篇二"))
-        row = mine.iloc[0]
-        values, missing = {}, []
-        for ind in indicators + (Indicator(self_field, policy.kpi_full_score, UP, None, None, MANAGER),):
-            raw = row.get(ind.name)
-            try:
-                value = parse_number(raw)
-            except ValueError:
-                value = None
-            if value is None:
-                missing.append(ind.name)
-                continue
-            if ind.scorer == MANAGER and not 0 <= value <= ind.weight:
-                findings.append(Finding(data.sheet, data.cell(ind.name, row["row"]),
-                                        f"{ind.name} {value:g} 超出 0–{ind.weight:g}", f"按 {min(max(value, 0), ind.weight):g} 计",
-                                        "KPI-01", "篇二", terms.LEVEL_WARNING))
-            values[ind.name] = value
-        if missing:
-            findings.append(Finding(data.sheet, data.cell("emp", row["row"]),
-                                    f"工号{person.emp}（{person.name}）缺少：{'、'.join(missing)}", "不参加本月排名",
-                                    "KPI-01", "篇二", code=NOT_RANKED))
-            continue
-        points = {ind.name: indicator_points(values[ind.name], ind) for ind in indicators}
-        data_score = sum(points[i.name] for i in indicators if i.scorer == DATA)
-        manager = data_score + sum(points[i.name] for i in indicators if i.scorer == MANAGER)
-        self_score = min(max(values[self_field], 0.0), policy.kpi_full_score)
-        scored.append({"emp": person.emp, "name": person.name, "row": int(row["row"]), **{f"p:{k}": v for k, v in points.items()},
-                       "data_score": data_score, "manager_score": manager, "self_score": self_score,
-                       "score": combined(self_score, manager, policy)})
+        values, found = member_values(person, row, indicators + (self_ind,), data)
+        findings += found
+        if values is not None:
+            scored.append({"emp": person.emp, "name": person.name, "row": int(row["row"]),
+                           **member_points(values, indicators, self_field, policy)})
     s = pd.DataFrame(scored, columns=["emp", "name", "row", *[f"p:{i.name}" for i in indicators], "data_score",
                                       "manager_score", "self_score", "score"])
-    _consequences(s, policy, notice_date, history, month)
+    s = consequences(s, policy, notice_date, history, month)
+    summary = {"team": int(len(team)), "scored": int(len(s)), "problems": len(findings)}
+    return KpiResult(month, indicators, s, _history_after(history, s, month), findings, notice_date, summary)
+
+
+def member_row(person, mine: pd.DataFrame, month: str, data: Table) -> tuple[pd.Series | None, list[Finding]]:
+    """KPI-01: a member's row of the month (the first if several); without one the member is not ranked."""
+    if mine.empty:
+        return None, [Finding(data.sheet, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
+                              "不参加本月排名", "KPI-01", "篇二", terms.LEVEL_WARNING, person.emp, code=NOT_RANKED)]
+    return mine.iloc[0], [Finding(data.sheet, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
+                                  "只用第一行", "KPI-01", "篇二") for r in mine.iloc[1:].itertuples(index=False)]
+
+
+def member_values(person, row: pd.Series, indicators: tuple[Indicator, ...],
+                  data: Table) -> tuple[dict[str, float] | None, list[Finding]]:
+    """KPI-01: the member's figures (numbers or text such as ``45.2%``); None when one is missing
+    (the member is not ranked, never scored as 0). A manager's entry out of range is reported."""
+    values, missing, findings = {}, [], []
+    for ind in indicators:
+        try:
+            value = parse_number(row.get(ind.name))
+        except ValueError:
+            value = None
+        if value is None:
+            missing.append(ind.name)
+            continue
+        if ind.scorer == MANAGER and not 0 <= value <= ind.weight:
+            findings.append(Finding(data.sheet, data.cell(ind.name, row["row"]),
+                                    f"{ind.name} {value:g} 超出 0–{ind.weight:g}", f"按 {min(max(value, 0), ind.weight):g} 计",
+                                    "KPI-01", "篇二", terms.LEVEL_WARNING))
+        values[ind.name] = value
+    if missing:
+        findings.append(Finding(data.sheet, data.cell("emp", row["row"]),
+                                f"工号{person.emp}（{person.name}）缺少：{'、'.join(missing)}", "不参加本月排名",
+                                "KPI-01", "篇二", code=NOT_RANKED))
+        return None, findings
+    return values, findings
+
+
+def member_points(values: dict[str, float], indicators: tuple[Indicator, ...], self_field: str,
+                  policy: Policy) -> dict[str, float]:
+    """KPI-02/03: the points of each indicator (``p:<name>``), the data and manager scores, 自评分 and 综合得分."""
+    points = {ind.name: indicator_points(values[ind.name], ind) for ind in indicators}
+    data_score = sum(points[i.name] for i in indicators if i.scorer == DATA)
+    manager = data_score + sum(points[i.name] for i in indicators if i.scorer == MANAGER)
+    self_score = min(max(values[self_field], 0.0), policy.kpi_full_score)
+    return {**{f"p:{k}": v for k, v in points.items()}, "data_score": data_score, "manager_score": manager,
+            "self_score": self_score, "score": combined(self_score, manager, policy)}
+
+
+def _history_after(history: pd.DataFrame, s: pd.DataFrame, month: str) -> pd.DataFrame:
+    """KPI历史 with this month's rows replaced by the new scores."""
     hist = history[history["month"] != month] if len(history) else history
     new = pd.DataFrame({"month": month, "emp": s["emp"], "score": s["score"], "rank": s["rank"],
                         "last": [terms.YES if x else terms.NO for x in s["is_last"]]})
     hist = pd.concat([hist, new], ignore_index=True) if len(hist) else new
-    hist = hist.sort_values(["month", "rank", "emp"], kind="stable").reset_index(drop=True)
-    summary = {"team": int(len(team)), "scored": int(len(s)), "problems": len(findings)}
-    return KpiResult(month, indicators, s, hist, findings, notice_date, summary)
+    return hist.sort_values(["month", "rank", "emp"], kind="stable").reset_index(drop=True)
 
 
-def _consequences(s: pd.DataFrame, policy: Policy, notice: dt.date, history: pd.DataFrame, month: str) -> None:
-    """KPI-04..06 on the ranked frame, in place."""
+def consequences(scores: pd.DataFrame, policy: Policy, notice: dt.date, history: pd.DataFrame,
+                 month: str) -> pd.DataFrame:
+    """KPI-04..06: the scores ranked, with reward, improvement deadline and 考虑调岗 (a new frame)."""
+    s = scores.copy()
     n = len(s)
     s["rank"] = s["score"].rank(method="min", ascending=False).astype(int) if n else pd.Series(dtype=int)
     worst = s["rank"].max() if n else 0
@@ -216,3 +240,4 @@ def _consequences(s: pd.DataFrame, policy: Policy, notice: dt.date, history: pd.
         counts = lasts.groupby("emp")["month"].nunique()
         last_before = set(counts[counts == len(months)].index)
     s["reassign"] = [terms.YES if (last and emp in last_before) else terms.NO for emp, last in zip(s["emp"], s["is_last"])]
+    return s

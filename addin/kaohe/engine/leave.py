@@ -29,71 +29,22 @@ Decisions (docs/规则说明.md):
 from __future__ import annotations
 
 import datetime as dt
-import math
-from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from kaohe import terms
-from kaohe.periods import add_months
+from kaohe.engine.leave_types import Case, Check, annual_entitlement, check_type  # noqa: F401 (cells use annual_entitlement)
+from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table
 
-NEEDS_PROOF = (terms.LEAVE_INJURY, terms.LEAVE_SICK, terms.LEAVE_MARRIAGE, terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
 CALENDAR_TYPES = (terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
 EFFECTIVE_STATES = (terms.APPROVED, terms.APPROVED_AFTER)
-SEVERITY = {terms.CHECK_PASS: 0, terms.CHECK_WARN: 1, terms.CHECK_FAIL: 2}
 # The rule each leave type is checked under (依据 of a record that passes).
 TYPE_RULES = {terms.LEAVE_PERSONAL: "LV-03", terms.LEAVE_SICK: "LV-04", terms.LEAVE_MARRIAGE: "LV-05",
               terms.LEAVE_BEREAVEMENT: "LV-06", terms.LEAVE_MATERNITY: "LV-07", terms.LEAVE_ANNUAL: "LV-08",
               terms.LEAVE_TIME_OFF: "LV-09", terms.LEAVE_INJURY: "LV-10"}
-
-
-@dataclass
-class Check:
-    """The verdict on one leave record, built up rule by rule."""
-
-    result: str = terms.CHECK_PASS
-    notes: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
-    effective: bool = True
-    assumption: str = ""  # a 提示 about a value kaohe had to assume (blank 转正日期)
-    counted_as: str = ""
-    converted_by: str = ""
-    split_at: pd.Timestamp | None = None  # LV-08/LV-09: from here on the leave counts as 事假
-
-    def add(self, result: str, rule: str, article: str, note: str) -> None:
-        if SEVERITY[result] > SEVERITY[self.result]:
-            self.result = result
-        self.notes.append(f"{rule} {article}: {note}")
-        if rule not in self.rules:
-            self.rules.append(rule)
-
-
-def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: int, sick_days: float,
-                       policy: Policy) -> float:
-    """Annual leave days for ``year`` (LV-08, 职工带薪年休假条例 第三条, 实施办法 第五条).
-
-    Service counts from 参加工作日期 (else the hire date) to 31 December of the year; in the
-    year of joining the company the days are pro rata to the remaining calendar days
-    (from the hire date, inclusive) ÷ 365, fractions dropped.
-    """
-    start = work_start or hired
-    if start is None:
-        return 0.0
-    end = dt.date(year, 12, 31)
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    if years < policy.annual_leave_min_service_years:
-        return 0.0
-    if sick_days > policy.annual_leave_sick_months * policy.monthly_workdays:
-        return 0.0
-    days = (policy.annual_leave_days_under_10 if years < policy.annual_leave_tier_mid_years else
-            policy.annual_leave_days_under_20 if years < policy.annual_leave_tier_high_years else policy.annual_leave_days_from_20)
-    if hired is not None and hired.year == year:
-        remaining = (end - hired).days + 1
-        days = float(math.floor(remaining / 365 * days))
-    return days
 
 
 def calendar_half_days(start: pd.Timestamp, end: pd.Timestamp, policy: Policy,
@@ -130,8 +81,12 @@ def normalise(leave: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
+RESULT_COLUMNS = ["index", "counted_as", "days", "result", "note", "basis", "effective", "converted_by", "label",
+                  "split_at"]
+
+
 def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: dict[str, list],
-             policy: Policy, counter=None) -> tuple[pd.DataFrame, list]:
+             policy: Policy, counter=None) -> tuple[pd.DataFrame, list[Finding]]:
     """Check every leave record; returns the records with result columns, and findings.
 
     ``count_days(emp, kind, start, end)`` counts days by a type's rule; ``counter`` (a
@@ -140,116 +95,148 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
     A split record gives a second row (``part_of`` = the record's index) for its 事假 part;
     ``time_off_accrual[emp]`` lists ``(date, hours)`` of approved time-off overtime worked;
     ``leave`` is the 请假记录 table (findings name its sheet and cells).
-    """
-    from kaohe.findings import Finding
 
+    Steps: each record on its own (LV-01), overlaps (LV-12), each type's rule (LV-02..LV-10),
+    事假 over the year (LV-03), then the verdict columns and the 事假 parts of split records.
+    """
     f = normalise(leave.frame).sort_values(["emp", "start", "row"], kind="stable", na_position="last")
     info = roster.set_index("emp")
-    checks: dict[int, Check] = {}
+    checks = {r.Index: Check(counted_as=r.type or "") for r in f.itertuples()}
     findings: list[Finding] = []
-    sheet, cell = leave.sheet, leave.cell
-
-    # Pass 1: data, approval, overlap, proof and type-specific eligibility, in time order.
     for emp, group in f.groupby("emp", sort=False):
         person = info.loc[emp] if emp in info.index else None
-        live: list[tuple[pd.Timestamp, pd.Timestamp, int]] = []
         for r in group.itertuples():
-            ck = checks.setdefault(r.Index, Check(counted_as=r.type or ""))
-            if person is None:
-                ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
-                ck.effective = False
-                findings.append(Finding(sheet, cell("emp", r.row), terms.unknown_id(emp, info.index), "此请假不生效",
-                                        "LV-01", "第二十二条", terms.LEVEL_ERROR, emp))
-                continue
-            if r.type not in terms.LEAVE_TYPES:
-                ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", f"假别“{r.type or ''}”无效")
-                ck.effective = False
-            if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
-                ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", "开始或结束时间缺失或顺序颠倒")
-                ck.effective = False
-                findings.append(Finding(sheet, cell("end", r.row), "开始或结束时间缺失，或结束早于开始",
-                                        "此请假不生效，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_ERROR, emp))
-            if r.status == terms.APPROVED_AFTER:
-                ck.add(terms.CHECK_WARN, "LV-01", "第二十三条", "事后补单，请假有效")
-            elif r.status != terms.APPROVED:
-                state = r.status or "未填审批状态"
-                ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", f"{state}，不抵扣缺勤，缺勤按旷工处理")
-                ck.effective = False
-                findings.append(Finding(sheet, cell("status", r.row), f"请假未批准（{state}）",
-                                        "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_WARNING))
-            _check_dates(r, ck, policy, findings, leave)
-            if not ck.effective:
-                continue
-            for other_start, other_end, other in live:
-                if r.start < other_end and other_start < r.end_eff:
-                    for idx in (other, r.Index):
-                        checks[idx].add(terms.CHECK_FAIL, "LV-12", "", "与同一员工的另一条请假时间重叠，修正前均不生效")
-                        checks[idx].effective = False
-                    findings.append(Finding(sheet, cell("start", r.row), "请假时间与另一条记录重叠",
-                                            "两条均不生效，请修正", "LV-12", "", terms.LEVEL_ERROR))
-            live.append((r.start, r.end_eff, r.Index))
+            findings += check_record(r, checks[r.Index], person is not None, info.index, policy, leave)
+        findings += check_overlaps(group, checks, leave)
         for r in group.itertuples():
-            ck = checks[r.Index]
-            if not ck.effective or person is None:
-                continue
-            _check_type(r, ck, person, group, checks, count_days, time_off_accrual.get(emp, []), policy, counter)
+            if checks[r.Index].effective and person is not None:
+                check_type(Case(r, checks[r.Index], person, group, checks, count_days,
+                                  time_off_accrual.get(emp, []), policy, counter))
+    findings += check_personal_leave(f, checks, count_days, policy, leave)
+    findings += [Finding(leave.sheet, leave.cell("emp", r.row), checks[r.Index].assumption, "请在员工名册中填写转正日期",
+                         "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp)
+                 for r in f.itertuples() if checks[r.Index].assumption]
+    rows = [_verdict(r, checks[r.Index], count_days) for r in f.itertuples()]
+    out = f.join(pd.DataFrame(rows, columns=RESULT_COLUMNS).set_index("index"))
+    out["effective"] = out["effective"].astype(bool)
+    out["part_of"] = np.nan
+    out = _split_parts(out)
+    return out, findings + _conversions(out, leave)
 
-    # Pass 2: 事假 notice and yearly cap over everything that counts as 事假.
+
+def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: Table) -> list[Finding]:
+    """LV-01 on one record by itself: a 工号 in the roster, a valid type, times in order, approval, typed dates."""
+    where = lambda fieldname: (leave.sheet, leave.cell(fieldname, r.row))  # noqa: E731
+    if not known:
+        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
+        ck.effective = False
+        return [Finding(*where("emp"), terms.unknown_id(r.emp, roster_ids), "此请假不生效",
+                        "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp)]
+    findings = []
+    if r.type not in terms.LEAVE_TYPES:
+        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", f"假别“{r.type or ''}”无效")
+        ck.effective = False
+    if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
+        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", "开始或结束时间缺失或顺序颠倒")
+        ck.effective = False
+        findings.append(Finding(*where("end"), "开始或结束时间缺失，或结束早于开始",
+                                "此请假不生效，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp))
+    if r.status == terms.APPROVED_AFTER:
+        ck.add(terms.CHECK_WARN, "LV-01", "第二十三条", "事后补单，请假有效")
+    elif r.status != terms.APPROVED:
+        state = r.status or "未填审批状态"
+        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", f"{state}，不抵扣缺勤，缺勤按旷工处理")
+        ck.effective = False
+        findings.append(Finding(*where("status"), f"请假未批准（{state}）",
+                                "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_WARNING))
+    return findings + _check_dates(r, ck, policy, leave)
+
+
+def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
+    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing."""
+    findings, live = [], []
+    for r in group.itertuples():
+        if not checks[r.Index].effective:
+            continue
+        for other in live:
+            if r.start < other.end_eff and other.start < r.end_eff:
+                for idx in (other.Index, r.Index):
+                    checks[idx].add(terms.CHECK_FAIL, "LV-12", "", "与同一员工的另一条请假时间重叠，修正前均不生效")
+                    checks[idx].effective = False
+                findings.append(Finding(leave.sheet, leave.cell("start", r.row), "请假时间与另一条记录重叠",
+                                        "两条均不生效，请修正", "LV-12", "", terms.LEVEL_ERROR))
+        live.append(r)
+    return findings
+
+
+def check_personal_leave(f: pd.DataFrame, checks: dict[int, Check], count_days, policy: Policy,
+                         leave: Table) -> list[Finding]:
+    """LV-03 over everything that counts as 事假, in time order: notice, and the yearly cap."""
+    findings = []
     used: dict[tuple[str, int], float] = {}
     for r in f.itertuples():
         ck = checks[r.Index]
+        key = (r.emp, r.start.year)
         if ck.effective and ck.split_at is not None:  # the 事假 part of a split record counts toward the cap
-            key = (r.emp, r.start.year)
             used[key] = used.get(key, 0.0) + count_days(r.emp, terms.LEAVE_PERSONAL, ck.split_at, r.end_eff)
         if not ck.effective or ck.counted_as != terms.LEAVE_PERSONAL:
             continue
         days = count_days(r.emp, terms.LEAVE_PERSONAL, r.start, r.end_eff)
-        need = (policy.personal_notice_days_short if days < policy.personal_notice_short_below_days else
-                policy.personal_notice_days_medium if days <= policy.personal_notice_long_above_days else policy.personal_notice_days_long)
-        if r.applied is None or pd.isna(r.applied):
-            ck.add(terms.CHECK_WARN, "LV-03", "第三十条", "未填申请日期，无法核对提前申请")
-        elif (r.start.date() - r.applied).days < need:
-            ck.add(terms.CHECK_WARN, "LV-03", "第三十条",
-                   f"事假{days:g}天须提前{need}天申请，实际提前{(r.start.date() - r.applied).days}天")
-        key = (r.emp, r.start.year)
+        _personal_notice(r, ck, days, policy)
         used[key] = used.get(key, 0.0) + days
         if used[key] > policy.personal_leave_cap_days:
             ck.add(terms.CHECK_FAIL, "LV-03", "第三十条",
                    f"本年事假累计{used[key]:g}天，超过上限{policy.personal_leave_cap_days:g}天，仍按事假扣款")
-            findings.append(Finding(sheet, cell("start", r.row), f"本年事假累计超过{policy.personal_leave_cap_days:g}天",
+            findings.append(Finding(leave.sheet, leave.cell("start", r.row),
+                                    f"本年事假累计超过{policy.personal_leave_cap_days:g}天",
                                     "按事假扣款并报人资处理", "LV-03", "第三十条", terms.LEVEL_WARNING))
+    return findings
 
-    rows = []
-    for r in f.itertuples():
-        ck = checks[r.Index]
-        if ck.assumption:
-            findings.append(Finding(sheet, cell("emp", r.row), ck.assumption, "请在员工名册中填写转正日期",
-                                    "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp))
-        kind = ck.counted_as if ck.counted_as in terms.LEAVE_TYPES else r.type
-        valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
-        days = count_days(r.emp, kind, r.start, r.end_eff) if kind in terms.LEAVE_TYPES and valid_times else 0.0
-        if r.cut_by_return:
-            ck.notes.append(f"ATT-10 第二十四条: {r.returned:%Y-%m-%d} 销假返岗")
-        rules = ck.rules + [x for x in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if x and x not in ck.rules]
-        label = kind
-        if ck.split_at is not None:
-            own = count_days(r.emp, kind, r.start, ck.split_at)
-            label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{days - own:g}天"
-        rows.append({"index": r.Index, "counted_as": kind, "days": days, "result": ck.result,
-                     "note": "；".join(ck.notes) if ck.notes else "符合规定", "basis": " ".join(rules),
-                     "effective": ck.effective, "converted_by": ck.converted_by, "label": label,
-                     "split_at": ck.split_at if ck.split_at is not None else pd.NaT})
-    cols = ["index", "counted_as", "days", "result", "note", "basis", "effective", "converted_by", "label", "split_at"]
-    out = f.join(pd.DataFrame(rows, columns=cols).set_index("index"))
-    out["effective"] = out["effective"].astype(bool)
-    out["part_of"] = np.nan
-    out = _split_parts(out)
+
+def personal_notice_days(days: float, policy: Policy) -> int:
+    """LV-03: the days ahead a 事假 of ``days`` days is applied for (第三十条: three bands by length)."""
+    if days < policy.personal_notice_short_below_days:
+        return policy.personal_notice_days_short
+    if days <= policy.personal_notice_long_above_days:
+        return policy.personal_notice_days_medium
+    return policy.personal_notice_days_long
+
+
+def _personal_notice(r, ck: Check, days: float, policy: Policy) -> None:
+    need = personal_notice_days(days, policy)
+    if r.applied is None or pd.isna(r.applied):
+        ck.add(terms.CHECK_WARN, "LV-03", "第三十条", "未填申请日期，无法核对提前申请")
+    elif (r.start.date() - r.applied).days < need:
+        ck.add(terms.CHECK_WARN, "LV-03", "第三十条",
+               f"事假{days:g}天须提前{need}天申请，实际提前{(r.start.date() - r.applied).days}天")
+
+
+def _verdict(r, ck: Check, count_days) -> dict:
+    """The result columns of one record (``index`` = the record's)."""
+    kind = ck.counted_as if ck.counted_as in terms.LEAVE_TYPES else r.type
+    valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
+    days = count_days(r.emp, kind, r.start, r.end_eff) if kind in terms.LEAVE_TYPES and valid_times else 0.0
+    notes = ck.notes + ([f"ATT-10 第二十四条: {r.returned:%Y-%m-%d} 销假返岗"] if r.cut_by_return else [])
+    rules = ck.rules + [x for x in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if x and x not in ck.rules]
+    label = kind
+    if ck.split_at is not None:
+        own = count_days(r.emp, kind, r.start, ck.split_at)
+        label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{days - own:g}天"
+    return {"index": r.Index, "counted_as": kind, "days": days, "result": ck.result,
+            "note": "；".join(notes) if notes else "符合规定", "basis": " ".join(rules),
+            "effective": ck.effective, "converted_by": ck.converted_by, "label": label,
+            "split_at": ck.split_at if ck.split_at is not None else pd.NaT}
+
+
+def _conversions(out: pd.DataFrame, leave: Table) -> list[Finding]:
+    """A 警告 for each effective record (or split part) that counts as 事假 instead of its own type."""
+    findings = []
     for r in out[out["effective"] & (out["counted_as"] != out["type"])].itertuples():
         part = not pd.isna(r.part_of)
         what = f"{r.type}超出的部分按事假计算" if part else f"{r.type}按事假计算"
-        findings.append(Finding(sheet, cell("type", r.row), what, "计入事假天数和事假扣款",
+        findings.append(Finding(leave.sheet, leave.cell("type", r.row), what, "计入事假天数和事假扣款",
                                 r.converted_by, "", terms.LEVEL_WARNING, r.emp))
-    return out, findings
+    return findings
 
 
 def _split_parts(out: pd.DataFrame) -> pd.DataFrame:
@@ -264,135 +251,21 @@ def _split_parts(out: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, parts])
 
 
-def _check_dates(r, ck: Check, policy: Policy, findings: list, leave: Table) -> None:
+def _check_dates(r, ck: Check, policy: Policy, leave: Table) -> list[Finding]:
     """LV-01: a start far before its application (beyond 事后补单) or far after it is likely a typed
     date (a wrong year): 警告 in 请假校验 and a 问题清单 错误 at the start cell; the dates stand as typed."""
-    from kaohe.findings import Finding
-
     if r.applied is None or pd.isna(r.applied) or pd.isna(r.start):
-        return
+        return []
     ahead = (r.start.date() - r.applied).days
     if -ahead > policy.leave_backdate_max_days:
         what = f"开始日期 {r.start:%Y-%m-%d} 早于申请日期 {r.applied:%Y-%m-%d} {-ahead}天"
     elif ahead > policy.leave_ahead_max_days:
         what = f"开始日期 {r.start:%Y-%m-%d} 晚于申请日期 {r.applied:%Y-%m-%d} {ahead}天"
     else:
-        return
+        return []
     ck.add(terms.CHECK_WARN, "LV-01", "第二十三条", f"{what}，疑似日期录错")
-    findings.append(Finding(leave.sheet, leave.cell("start", r.row), f"请假{what}，疑似日期录错（如年份）",
-                            "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", terms.LEVEL_ERROR, r.emp))
-
-
-def _check_type(r, ck: Check, person, group, checks, count_days, accrual, policy: Policy, counter=None) -> None:
-    start = r.start
-    applied = r.applied if r.applied is not None and not pd.isna(r.applied) else None
-    ahead = (start.date() - applied).days if applied else None
-    if r.type in NEEDS_PROOF and r.proof != terms.PROOF_YES:
-        ck.add(terms.CHECK_WARN, "LV-02", "第二十六条", "未提供证明材料，按事假处理")
-        ck.counted_as = terms.LEAVE_PERSONAL
-        ck.converted_by = "LV-02"
-        return
-    if r.type == terms.LEAVE_MARRIAGE:
-        regular, assumed = regular_date(person["regular"], person["hired"], policy)
-        if assumed:
-            ck.assumption = assumed
-        if regular is not None and regular > start.date():
-            return _fail(ck, "LV-05", "第三十二条", "未转正员工不享受婚假")
-        days = count_days(r.emp, r.type, start, r.end_eff)
-        if r.event_date is None or pd.isna(r.event_date):
-            ck.add(terms.CHECK_WARN, "LV-05", "第三十二条", "未填事由日期（结婚登记日期），无法核对三个月期限")
-        elif start.date() > add_months(r.event_date, policy.marriage_window_months):
-            return _fail(ck, "LV-05", "第三十二条", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
-        if days > policy.marriage_leave_days:
-            return _fail(ck, "LV-05", "第三十二条", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
-        if ahead is None or ahead < policy.marriage_notice_days:
-            ck.add(terms.CHECK_WARN, "LV-05", "第三十二条", f"婚假须提前{policy.marriage_notice_days}天申请")
-    elif r.type == terms.LEAVE_BEREAVEMENT:
-        days = count_days(r.emp, r.type, start, r.end_eff)
-        if days > policy.bereavement_leave_days:
-            return _fail(ck, "LV-06", "第三十三条", f"丧假{days:g}天超过{policy.bereavement_leave_days:g}天")
-    elif r.type == terms.LEAVE_MATERNITY:
-        if ahead is None or ahead < policy.maternity_notice_days:
-            ck.add(terms.CHECK_WARN, "LV-07", "第三十四条", f"产假须提前{policy.maternity_notice_days}天申请")
-        days = count_days(r.emp, r.type, start, r.end_eff)
-        if days > policy.maternity_leave_days:
-            ck.add(terms.CHECK_WARN, "LV-07", "第三十四条",
-                   f"产假{days:g}天超过{policy.maternity_leave_days:g}天，请核对难产或多胞胎证明")
-    elif r.type == terms.LEAVE_ANNUAL:
-        year = start.year
-        same_year = group[(group["start"].dt.year == year)]
-        sick = sum(count_days(r.emp, terms.LEAVE_SICK, o.start, o.end_eff) for o in same_year.itertuples()
-                   if checks.get(o.Index) and checks[o.Index].effective and checks[o.Index].counted_as == terms.LEAVE_SICK)
-        entitled = annual_entitlement(_date(person["work_start"]), _date(person["hired"]), year, sick, policy)
-        service_start = _date(person["work_start"]) or _date(person["hired"])
-        if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > start.date():
-            return _fail(ck, "LV-08", "第三十五条", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
-        taken = sum(count_days(r.emp, terms.LEAVE_ANNUAL, o.start, _own_end(o, checks))
-                    for o in _earlier(same_year, r, checks, terms.LEAVE_ANNUAL))
-        days = count_days(r.emp, r.type, start, r.end_eff)
-        if taken + days > entitled:
-            fact = f"本年应休{entitled:g}天，已休{taken:g}天，本次{days:g}天超出"
-            cut = counter.cut(r.emp, start, r.end_eff, days=entitled - taken) if counter and entitled > taken else None
-            return _split(ck, cut, start, "LV-08", "第三十五条", fact)
-        ck.add(terms.CHECK_PASS, "LV-08", "第三十五条", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
-    elif r.type == terms.LEAVE_TIME_OFF:
-        def hours(emp, a, b):
-            return counter.hours(emp, a, b) if counter else count_days(emp, terms.LEAVE_TIME_OFF, a, b) * policy.hours_per_day
-        accrued = sum(h for d, h in accrual if d < start.normalize())
-        taken = sum(hours(r.emp, o.start, _own_end(o, checks)) for o in _earlier(group, r, checks, terms.LEAVE_TIME_OFF))
-        need = hours(r.emp, start, r.end_eff)
-        if taken + need > accrued:
-            fact = f"调休余额不足：此前累计{accrued:g}小时，已用{taken:g}小时，本次需{need:g}小时"
-            cut = counter.cut(r.emp, start, r.end_eff, hours=accrued - taken) if counter and accrued > taken else None
-            return _split(ck, cut, start, "LV-09", "第三十六条", fact)
-        ck.add(terms.CHECK_PASS, "LV-09", "第三十六条", f"调休余额{accrued - taken:g}小时，本次用{need:g}小时")
-
-
-def _earlier(group, r, checks, kind: str):
-    """The employee's effective records of ``kind`` that start before ``r``."""
-    return [o for o in group.itertuples() if o.Index != r.Index and o.start < r.start and checks.get(o.Index)
-            and checks[o.Index].effective and checks[o.Index].counted_as == kind]
-
-
-def _own_end(o, checks) -> pd.Timestamp:
-    """Where a record stops counting as its own type (its split point, else its end)."""
-    at = checks[o.Index].split_at
-    return o.end_eff if at is None else at
-
-
-def _split(ck: Check, cut, start, rule: str, article: str, fact: str) -> None:
-    """LV-08/LV-09 balance: the whole sessions the balance covers keep the type, the rest is 事假 (警告);
-    with no whole session covered, the record fails as a whole (不通过)."""
-    if cut is None or cut <= start:
-        return _fail(ck, rule, article, fact)
-    ck.add(terms.CHECK_WARN, rule, article, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
-    ck.split_at = cut
-    ck.converted_by = rule
-
-
-def regular_date(regular, hired, policy: Policy) -> tuple[dt.date | None, str]:
-    """转正日期, or when blank the hire date plus 试用期月数 (劳动合同法第十九条), with the text saying so."""
-    given = _date(regular)
-    if given is not None:
-        return given, ""
-    start = _date(hired)
-    if start is None:
-        return None, ""
-    assumed = add_months(start, policy.probation_months)
-    return assumed, (f"转正日期为空：按入职（{start:%Y-%m-%d}）后{policy.probation_months}个月，"
-                     f"{assumed:%Y-%m-%d}起视为已转正")
-
-
-def _fail(ck: Check, rule: str, article: str, note: str) -> None:
-    ck.add(terms.CHECK_FAIL, rule, article, f"{note}，按事假计算")
-    ck.counted_as = terms.LEAVE_PERSONAL
-    ck.converted_by = rule
-
-
-def _date(value) -> dt.date | None:
-    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
+    return [Finding(leave.sheet, leave.cell("start", r.row), f"请假{what}，疑似日期录错（如年份）",
+                    "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", terms.LEVEL_ERROR, r.emp)]
 
 
 def coverage(sessions: pd.DataFrame, records: pd.DataFrame) -> pd.Series:

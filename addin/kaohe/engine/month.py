@@ -1,17 +1,33 @@
 """计算本月: one month of attendance, leave and overtime into the output frames.
 
-The stages run in this order, each ``(frames, policy) -> (frames, findings)``:
+:func:`month_context` settles what every stage reads — the month, the policy (规则), the
+value words (HR's synonyms), the standardised input tables (keyed by role, :mod:`kaohe.tables`)
+and the calendar (节假日) — into a frozen :class:`MonthContext`. Then the month is the
+declared tuple ``STAGES``, run in this order (stage: the frames it makes):
 
-    STAGES = prepare roster → calendar → day grid → punches → overtime → leave validation
-             → leave and exception coverage → session rules → days → month summary
+    roster_stage          roster                          员工名册, one row per 工号
+    schedule_stage        days, sessions                  day grid and scheduled sessions (ATT-01/02/07/08/09)
+    punches_stage         punches, assigned, punched, presence   punches by working date and session
+    overtime_stage        overtime                        加班申请 hours, pay, 调休 accrual (OT-01..05)
+    leave_stage           leave                           请假记录 validated and counted (LV-01..11)
+    coverage_stage        covered                         sessions with their leave and 打卡异常
+    session_rules_stage   evaluated                       ATT-04..07 on every session
+    proxy_stage           proxy                           代打卡 per employee and date
+    days_stage            employed_daily                  the days inside employment
+    summary_stage         monthly, leave_check, daily     月度汇总, 请假校验, 每日明细
 
-Input is every attendance table keyed by its role (:mod:`kaohe.tables`); output is a
-:class:`MonthResult` with engine-field frames the workbook layer turns into sheets.
+Each stage is ``stage(ctx, made) -> (new frames, findings)``: it reads the context and the
+read-only mapping of the frames the stages before it made, and returns its own new frames
+by name and its findings. No stage changes a frame or list it was given. :func:`compute_month`
+runs them in order, keeps the findings in stage order and builds the :class:`MonthResult`
+from ``daily``, ``monthly``, ``leave_check`` and ``evaluated``.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -36,6 +52,23 @@ class MonthResult:
     sessions: pd.DataFrame | None = None  # every scheduled half day, evaluated (for the 考勤表 grid)
 
 
+@dataclass(frozen=True)
+class MonthContext:
+    """What every stage may read: the month, the policy and calendar in force, the standardised tables."""
+
+    month: str
+    first: dt.date
+    last: dt.date
+    policy: pol.Policy
+    calendar: Calendar
+    tables: Mapping[str, Table]  # by role; read-only
+
+
+Made = Mapping[str, pd.DataFrame]  # the frames the stages before made, by name (read-only)
+StageResult = tuple[dict[str, pd.DataFrame], list[Finding]]
+Stage = Callable[[MonthContext, Made], StageResult]
+
+
 def parse_month(text: str) -> tuple[dt.date, dt.date]:
     """The first and last date of a month (any spelling kaohe.periods accepts)."""
     return month_bounds(text)
@@ -49,23 +82,31 @@ def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
     return pol.policy_from_rows(rows, rules.sheet)
 
 
-def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
-    overrides = {}
+def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calendar, list[Finding]]:
+    """The calendar in force: the policy's rest weekday and the 节假日 rows (ATT-08); bad rows reported."""
+    overrides, findings = {}, []
     t = tables.get("holidays")
-    if t is not None:
-        for r in t.frame.itertuples(index=False):
-            if r.date is None:
-                continue
-            if r.kind not in terms.HOLIDAY_SHEET_TYPES:
-                findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
-                                        f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
-                continue
-            overrides[r.date] = (r.kind, r.label or "")
-    return Calendar(policy.rest_weekday, overrides)
+    for r in (t.frame.itertuples(index=False) if t is not None else ()):
+        if r.date is None:
+            continue
+        if r.kind not in terms.HOLIDAY_SHEET_TYPES:
+            findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
+                                    f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
+            continue
+        overrides[r.date] = (r.kind, r.label or "")
+    return Calendar(policy.rest_weekday, overrides), findings
 
 
-def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
-    f = t.frame
+def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
+    """:func:`calendar_of` for the doors that gather findings in a list of their own (appended to)."""
+    calendar, found = calendar_of(tables, policy)
+    findings += found
+    return calendar
+
+
+def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
+    """员工名册 as the engine uses it (one row per 工号, defaults filled in), and its problems."""
+    f, findings = t.frame, []
     ok = f["emp"].notna()
     for row in f.loc[~ok, "row"]:
         findings.append(Finding(t.sheet, t.cell("emp", row), "工号为空", "忽略此行"))
@@ -85,11 +126,19 @@ def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
     f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
     f["name"] = f["name"].fillna("")
     f["dept"] = f["dept"].fillna("")
-    return f.reset_index(drop=True)
+    return f.reset_index(drop=True), findings
 
 
-def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
-    f = t.frame
+def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
+    """:func:`roster_frame` for the doors that gather findings in a list of their own (appended to)."""
+    roster, found = roster_frame(t)
+    findings += found
+    return roster
+
+
+def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
+    """The punches (emp, ts) of a punch table for people on the roster, once each; bad and unknown rows reported."""
+    f, findings = t.frame, []
     if "ts" in t.letters:
         ts = f["ts"]
         ts_field = "ts"
@@ -114,7 +163,7 @@ def prepare_punches(t: Table, roster: pd.DataFrame, findings: list[Finding]) -> 
             findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
                                     "这些打卡未计入", "ATT-03", "第十八条", emp=emp))
     p = p[known].drop_duplicates(["emp", "ts"])
-    return p[["emp", "ts"]].reset_index(drop=True)
+    return p[["emp", "ts"]].reset_index(drop=True), findings
 
 
 def punch_dates(tables: dict[str, Table]) -> pd.Series:
@@ -139,9 +188,145 @@ def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt
                        f"no punches for {month} in {punched} or {imported} ({have_en}); nothing written")
 
 
+def month_context(tables: Mapping[str, Table], month: str,
+                  policy: pol.Policy | None = None) -> tuple[MonthContext, list[Finding]]:
+    """The context the stages read, and what settling it found (规则, synonyms, value columns, 节假日)."""
+    first, last = parse_month(month)
+    findings: list[Finding] = []
+    if policy is None:
+        policy, findings = load_policy(tables)
+    vocab, found_terms = standard.terms_in_force(tables)
+    tables, found_values = standard.standardised(tables, vocab)
+    calendar, found_days = calendar_of(tables, policy)
+    findings = [*findings, *found_terms, *found_values, *found_days]
+    if calendar.is_provisional(first.year):
+        holidays = tables["holidays"].sheet
+        findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
+                                "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", "第十四条",
+                                terms.LEVEL_WARNING))
+    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables))), findings
+
+
+# --- the stages ------------------------------------------------------------------------------
+
+def roster_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``roster``: 员工名册, one row per 工号."""
+    roster, findings = roster_frame(ctx.tables["roster"])
+    return {"roster": roster}, findings
+
+
+def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``days`` (the day grid inside employment) and ``sessions`` (every scheduled session), ATT-01/02/07/08/09."""
+    rota, shifts = ctx.tables["rota"], ctx.tables["shifts"]
+    days, sessions, unknown = build_days(made["roster"], ctx.first, ctx.last, ctx.calendar, ctx.policy,
+                                         rota.frame, shifts.frame)
+    findings = [Finding(rota.sheet, rota.cell("shift", r.row), f"班次“{r.shift}”在{shifts.sheet}表中不存在",
+                        "当天按休息日处理", rule="ATT-02", article="第五条") for r in unknown.itertuples(index=False)]
+    return {"days": days, "sessions": sessions}, findings
+
+
+def punches_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``punches`` (打卡记录 and 打卡导入, the same punch once), ``assigned`` (with working date and session),
+    ``punched`` (first and last punch of each session) and ``presence`` (first and last punch of each day)."""
+    roster, imported = made["roster"], ctx.tables["imported"]
+    punches, findings = punch_frame(ctx.tables["punches"], roster)
+    if imported.present:  # punches brought in by kaohe import: the same punch counts once
+        more, found = punch_frame(imported, roster)
+        punches = pd.concat([punches, more], ignore_index=True).drop_duplicates(["emp", "ts"])
+        findings = findings + found
+    assigned = attendance.assign_punches(punches, made["sessions"], ctx.policy)
+    punched = attendance.session_punches(assigned, ctx.policy)
+    presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
+    return {"punches": punches, "assigned": assigned, "punched": punched, "presence": presence}, findings
+
+
+def overtime_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``overtime``: every 加班申请 record with its hours, pay, note and 调休 accrual (OT-01..OT-05)."""
+    t, days, punches = ctx.tables["overtime"], made["days"], made["punches"]
+    ot_days = days[days["emp"].isin(t.frame["emp"])]
+    day_types = {(e, d): k for e, d, k in zip(ot_days["emp"], ot_days["date"], ot_days["day_type"])}
+
+    def day_type(emp, day):
+        return day_types.get((emp, day)) or ctx.calendar.day_type(day.date())
+
+    span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None
+    spans = overtime.presence_spans(made["assigned"], t.frame, ctx.policy)
+    ot, findings = overtime.evaluate(t, made["roster"], day_type, spans, span, ctx.policy)
+    return {"overtime": ot}, findings
+
+
+def leave_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``leave``: every 请假记录 record validated, counted and split at its balance (LV-01..LV-11)."""
+    t, roster = ctx.tables["leave"], made["roster"]
+    counter = pay.DayCounter(t.frame, roster, ctx.calendar, ctx.policy, ctx.first, ctx.last,
+                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame)
+    accrual = overtime.time_off_accrual(made["overtime"])
+    records, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter)
+    return {"leave": records}, findings
+
+
+def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``covered``: the sessions with the leave covering each (``leave``, ``leave_index``), paper attendance
+    and approved 打卡异常 (``exc_in``, ``exc_out``; ATT-05)."""
+    records, days = made["leave"], made["days"]
+    sessions = made["sessions"].merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
+    cover = lv.coverage(sessions, records)
+    sessions["leave_index"] = cover
+    sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
+    sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
+    covered, findings = attendance.mark_exceptions(sessions, ctx.tables["exceptions"])
+    return {"covered": covered}, findings
+
+
+def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``evaluated``: ATT-04..ATT-07 applied to every session, with its 说明; ATT-06 and ATT-10 warnings."""
+    evaluated = attendance.evaluate_sessions(made["covered"], made["punched"], ctx.policy)
+    evaluated["note"] = attendance.describe_sessions(evaluated, ctx.policy)
+    punches, sheet = made["punches"], ctx.tables["punches"].sheet
+    findings = [*attendance.no_punch_all_month(evaluated, punches, made["roster"], ctx.first, ctx.last, sheet),
+                *attendance.punches_end_early(evaluated, punches, ctx.first, ctx.last, sheet),
+                *attendance.leave_with_punches(evaluated, made["leave"], ctx.tables["leave"])]
+    return {"evaluated": evaluated}, findings
+
+
+def proxy_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``proxy``: the 代打卡记录 of the month counted per employee and date (ATT-07)."""
+    t, roster = ctx.tables["proxy"], made["roster"]
+    proxy = t.frame.dropna(subset=["emp", "date"])
+    proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
+    proxy = proxy[(proxy["date"] >= pd.Timestamp(ctx.first)) & (proxy["date"] <= pd.Timestamp(ctx.last))]
+    findings = [Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", "第十七条")
+                for r in proxy[~proxy["emp"].isin(roster["emp"])].itertuples(index=False)]
+    return {"proxy": proxy.groupby(["emp", "date"]).size().rename("proxy").reset_index()}, findings
+
+
+def days_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``employed_daily``: one row per employee and date inside employment (每日明细's computed days)."""
+    daily = pay.daily_frame(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
+                            made["leave"], ctx.policy, ctx.first, ctx.last)
+    daily = attendance.show_rest_day_punches(daily, made["assigned"], ctx.policy)
+    findings = overtime.rest_day_work(made["days"], made["presence"], made["overtime"], ctx.tables["punches"].sheet)
+    return {"employed_daily": daily}, findings
+
+
+def summary_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``monthly`` (月度汇总), ``leave_check`` (请假校验) and ``daily`` (每日明细, every date of the month)."""
+    roster, records = made["roster"], made["leave"]
+    monthly = pay.monthly_frame(made["employed_daily"], made["evaluated"], records, roster, ctx.policy,
+                                ctx.first, ctx.last)
+    leave_check = pay.leave_check_frame(records, roster, ctx.tables["leave"])
+    daily = pay.with_days_outside_employment(made["employed_daily"], roster, ctx.calendar, ctx.first, ctx.last)
+    return {"monthly": monthly, "leave_check": leave_check, "daily": daily}, \
+        pay.over_legal_limit(monthly, ctx.tables["overtime"])
+
+
+STAGES: tuple[Stage, ...] = (roster_stage, schedule_stage, punches_stage, overtime_stage, leave_stage,
+                             coverage_stage, session_rules_stage, proxy_stage, days_stage, summary_stage)
+
+
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
                   require_punches: bool = True) -> MonthResult:
-    """Compute one month from the input tables (by role: "roster", "punches" …).
+    """Compute one month from the input tables (by role: "roster", "punches" …): the context, then STAGES.
 
     Raises :class:`InputRefused` for a month without a single punch unless ``require_punches`` is
     off (校验请假 validates leave records whatever the punches).
@@ -149,74 +334,13 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     first, last = parse_month(month)
     if require_punches:
         refuse_month_without_punches(tables, month, first, last)
-    findings: list[Finding] = []
-    if policy is None:
-        policy, found = load_policy(tables)
-        findings.extend(found)
-    tables = standard.standardise(tables, standard.vocabulary(tables, findings), findings)
-    get = tables.__getitem__  # every attendance input, by role (absent sheets are empty tables)
-    calendar = load_calendar(tables, policy, findings)
-    if calendar.is_provisional(first.year):
-        findings.append(Finding(get("holidays").sheet, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
-                                "调休和补班未知（暂定）", "请在节假日表中按通知补全", "ATT-08", "第十四条", terms.LEVEL_WARNING))
-    roster_t = get("roster")
-    roster = prepare_roster(roster_t, findings)
-    rota_t, shifts_t = get("rota"), get("shifts")
-    days, sessions = build_days(roster, first, last, calendar, policy, rota_t.frame, shifts_t.frame, findings,
-                                lambda row: rota_t.cell("shift", row), rota_t.sheet)
-    punches = prepare_punches(get("punches"), roster, findings)
-    if get("imported").present:  # punches brought in by kaohe import: the same punch counts once
-        imported = prepare_punches(get("imported"), roster, findings)
-        punches = pd.concat([punches, imported], ignore_index=True).drop_duplicates(["emp", "ts"])
-    assigned = attendance.assign_punches(punches, sessions, policy)
-    punched = attendance.session_punches(assigned, policy)
-    presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
-    span = (punches["ts"].min().normalize(), punches["ts"].max().normalize()) if len(punches) else None
-
-    ot_t = get("overtime")
-    ot_days = days[days["emp"].isin(ot_t.frame["emp"])]
-    day_types = {(e, d): t for e, d, t in zip(ot_days["emp"], ot_days["date"], ot_days["day_type"])}
-
-    def day_type(emp, day):
-        return day_types.get((emp, day)) or calendar.day_type(day.date())
-
-    spans = overtime.presence_spans(assigned, ot_t.frame, policy)
-    ot, found, accrual = overtime.evaluate(ot_t, roster, day_type, spans, span, policy)
-    findings.extend(found)
-
-    leave_t = get("leave")
-    counter = pay.DayCounter(leave_t.frame, roster, calendar, policy, first, last, rota_t.frame, shifts_t.frame)
-    records, found = lv.validate(leave_t, roster, counter.count, accrual, policy, counter)
-    findings.extend(found)
-
-    sessions = sessions.merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
-    cover = lv.coverage(sessions, records)
-    sessions["leave_index"] = cover
-    sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
-    sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
-    sessions = _exceptions(sessions, get("exceptions"), findings)
-    evaluated = attendance.evaluate_sessions(sessions, punched, policy)
-    evaluated["note"] = attendance.describe_sessions(evaluated, policy)
-    punch_sheet = get("punches").sheet
-    _no_punch_all_month(evaluated, punches, roster, first, last, punch_sheet, findings)
-    _punches_end_early(evaluated, punches, first, last, punch_sheet, findings)
-    _leave_with_punches(evaluated, records, leave_t, findings)
-
-    proxy_t = get("proxy")
-    proxy = proxy_t.frame.dropna(subset=["emp", "date"])
-    proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
-    proxy = proxy[(proxy["date"] >= pd.Timestamp(first)) & (proxy["date"] <= pd.Timestamp(last))]
-    for r in proxy[~proxy["emp"].isin(roster["emp"])].itertuples(index=False):
-        findings.append(Finding(proxy_t.sheet, proxy_t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", "第十七条"))
-    proxy_counts = proxy.groupby(["emp", "date"]).size().rename("proxy").reset_index()
-
-    daily = pay.daily_frame(days, evaluated, ot, proxy_counts, roster, records, policy, first, last)
-    attendance.show_rest_day_punches(daily, assigned, policy)
-    _rest_day_work(daily, days, presence, ot, punch_sheet, findings)
-    monthly = pay.monthly_frame(daily, evaluated, records, ot, roster, counter, policy, first, last)
-    findings.extend(pay.over_legal_limit(monthly, ot_t))
-    leave_check = pay.leave_check_frame(records, roster, leave_t)
-    daily = pay.with_days_outside_employment(daily, roster, calendar, first, last)
+    ctx, findings = month_context(tables, month, policy)
+    made: dict[str, pd.DataFrame] = {}
+    for stage in STAGES:
+        new, found = stage(ctx, MappingProxyType(made))
+        made, findings = {**made, **new}, findings + found
+    monthly = made["monthly"]
+    findings = standard.drop_repeats(findings)
     summary = {
         "employees": int(len(monthly)),
         "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),
@@ -224,86 +348,5 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         "overtime_pay": float(monthly["ot_pay"].sum()),
         "problems": len(findings),
     }
-    findings = standard.drop_repeats(findings)
-    summary["problems"] = len(findings)
-    return MonthResult(month, daily, monthly, leave_check, findings, policy, summary, evaluated)
-
-
-def _no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFrame, first: dt.date, last: dt.date,
-                        sheet: str, findings: list[Finding]) -> None:
-    """整月无打卡: someone due to work without a single punch in a month where others punched (a 警告)."""
-    due = set(s.loc[s["leave"].isna() & ~s["paper"].astype(bool), "emp"])
-    in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
-    names = dict(zip(roster["emp"], roster["name"]))
-    for emp in sorted(due - set(in_month["emp"])):
-        findings.append(Finding(sheet, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
-                                "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条",
-                                terms.LEVEL_WARNING, emp))
-
-
-def _punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, last: dt.date, sheet: str,
-                       findings: list[Finding]) -> None:
-    """Punch data that stops before the month does (an import not yet done, a month not yet over): the
-    workdays after the last punch of anyone count as absence, so say so as a 警告, never silently."""
-    ts = punches["ts"]
-    ts = ts[(ts >= pd.Timestamp(first)) & (ts < pd.Timestamp(last) + pd.Timedelta(days=1))]
-    if ts.empty:
-        return
-    end = ts.max().normalize()
-    dates = pd.to_datetime(s["date"])
-    due = dates[(dates > end) & s["leave"].isna().to_numpy() & ~s["paper"].astype(bool).to_numpy()].unique()
-    if len(due):
-        findings.append(Finding(sheet, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
-                                f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
-                                "ATT-06", "第二十三条", terms.LEVEL_WARNING))
-
-
-def _exceptions(sessions: pd.DataFrame, t: Table, findings: list[Finding]) -> pd.DataFrame:
-    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
-    sessions = sessions.assign(exc_in=False, exc_out=False)
-    f = t.frame.dropna(subset=["emp", "date"])
-    slots = {terms.SLOT_AM_IN: (1, "exc_in"), terms.SLOT_AM_OUT: (1, "exc_out"),
-             terms.SLOT_PM_IN: (2, "exc_in"), terms.SLOT_PM_OUT: (2, "exc_out")}
-    marks = []
-    for r in f.itertuples(index=False):
-        if r.slot not in slots:
-            findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(terms.SLOTS)}）",
-                                    "忽略此行", "ATT-05", "第二十条"))
-            continue
-        if r.status not in (terms.APPROVED, terms.APPROVED_AFTER):
-            findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
-                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING))
-            continue
-        sess, edge = slots[r.slot]
-        marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
-    for edge in ("exc_in", "exc_out"):
-        keys = pd.DataFrame([(e, d, s) for e, d, s, g in marks if g == edge], columns=["emp", "date", "sess"])
-        if len(keys):
-            hit = sessions[["emp", "date", "sess"]].merge(keys.drop_duplicates(), how="left", indicator=True)
-            sessions[edge] = (hit["_merge"] == "both").to_numpy()
-    return sessions
-
-
-def _leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table, findings: list[Finding]) -> None:
-    """ATT-10: punches inside approved leave without 销假: reported, and the dates stay leave."""
-    hit = s[s["leave"].notna() & (s["n"].fillna(0) > 0)]
-    for idx, group in hit.groupby("leave_index"):
-        r = records.loc[idx]
-        if r["cut_by_return"]:
-            continue
-        dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
-        findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
-                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING))
-
-
-def _rest_day_work(daily: pd.DataFrame, days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, sheet: str,
-                   findings: list[Finding]) -> None:
-    """OT-01: work on a day off without approved overtime is not overtime (reported)."""
-    off = days[~days["workday"]][["emp", "date"]]
-    worked = off.merge(presence, on=["emp", "date"])
-    approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
-    for r in worked.itertuples(index=False):
-        if (r.emp, r.date) not in approved and r.last > r.first:
-            findings.append(Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
-                                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班",
-                                    "OT-01", "第十条", terms.LEVEL_INFO))
+    return MonthResult(month, made["daily"], monthly, made["leave_check"], findings, ctx.policy, summary,
+                       made["evaluated"])

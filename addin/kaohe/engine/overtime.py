@@ -85,72 +85,101 @@ def _worked(start: pd.Timestamp, end: pd.Timestamp, spans: list[tuple]) -> tuple
     return hours, "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
 
 
-def evaluate(t: Table, roster: pd.DataFrame, day_type, presence: dict[tuple, list[tuple]],
-             punch_span: tuple[pd.Timestamp, pd.Timestamp] | None, policy: Policy):
-    """Every overtime record with its hours, pay and note; findings; the 调休 accrual per employee.
+COLUMNS = ["emp", "date", "hours", "pay", "paid", "note", "row", "accrues"]
 
-    ``presence`` is :func:`presence_spans`."""
-    findings: list[Finding] = []
+
+def evaluate(t: Table, roster: pd.DataFrame, day_type, presence: dict[tuple, list[tuple]],
+             punch_span: tuple[pd.Timestamp, pd.Timestamp] | None, policy: Policy) -> tuple[pd.DataFrame, list[Finding]]:
+    """Every overtime record of ``t`` with its hours, pay, note and whether it accrues 调休 (``accrues``,
+    see :func:`time_off_accrual`); and the findings.
+
+    ``day_type(emp, day)`` is the day's type for that person; ``presence`` is :func:`presence_spans`;
+    ``punch_span`` the first and last date of the punch data (None: no punches)."""
     info = roster.set_index("emp")
-    rows, accrual = [], {}
-    sheet, cell = t.sheet, t.cell
+    rows, findings = [], []
     for r in t.frame.itertuples(index=False):
         out = {"emp": r.emp, "date": pd.Timestamp(r.date) if r.date else pd.NaT, "hours": 0.0, "pay": 0.0,
-               "paid": False, "note": "", "row": r.row}
-        rows.append(out)
-        if r.emp not in info.index:
-            findings.append(Finding(sheet, cell("emp", r.row), terms.unknown_id(r.emp, info.index), "忽略此行", "OT-01", "第八条"))
-            continue
-        if r.date is None or r.start is None or r.end is None:
-            findings.append(Finding(sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条"))
-            continue
-        if r.kind not in terms.OT_KINDS:  # unrecognised 类型: reported when the values were read
-            out["note"] = f"OT-04 第十一条: 类型“{r.kind}”无法识别，不计加班"
-            continue
-        if r.kind in (terms.OT_KIND_TRAINING, terms.OT_KIND_WELFARE):
-            out["note"] = f"OT-04 第十一条: {r.kind}不属于加班"
-            findings.append(Finding(sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", terms.LEVEL_INFO))
-            continue
-        normal = _given(r.head_ok) and _given(r.vp_ok)
-        emergency = _given(r.gm_ok) and _written(r.explanation)
-        if not (normal or emergency):
-            out["note"] = "OT-01 第八条: 未经部门领导和分管副总书面审批，不计加班"
-            findings.append(Finding(sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",
-                                    "不计加班", "OT-01", "第八条、第十条", terms.LEVEL_WARNING))
+               "paid": False, "note": "", "row": r.row, "accrues": False}
+        refused = _refusal(r, info, t)
+        if refused is not None:
+            note, found = refused
+            rows.append({**out, "note": note})
+            findings += found
             continue
         person = info.loc[r.emp]
         if str(person.get("production") or "") == terms.NO:
-            findings.append(Finding(sheet, cell("emp", r.row), "非生产线人员一般不安排加班", "照常计算，请核对",
+            findings.append(Finding(t.sheet, t.cell("emp", r.row), "非生产线人员一般不安排加班", "照常计算，请核对",
                                     "OT-05", "第十二条", terms.LEVEL_WARNING))
-        day = pd.Timestamp(r.date)
-        start = day + pd.Timedelta(hours=r.start.hour, minutes=r.start.minute)
-        end = day + pd.Timedelta(hours=r.end.hour, minutes=r.end.minute)
-        if end <= start:
-            end += pd.Timedelta(days=1)
-        in_span = punch_span is not None and punch_span[0] <= day <= punch_span[1]
-        if in_span:
-            spans = presence.get((r.emp, day))
-            worked, shown = _worked(start, end, spans) if spans else (0.0, "")
-            fact = f"审批 {start:%H:%M}–{end:%H:%M}, " + (f"打卡 {shown}" if spans else "当天无打卡")
-        else:
-            worked = (end - start).total_seconds() / 3600
-            fact = f"审批 {start:%H:%M}–{end:%H:%M}, 无当月打卡数据, 按审批时段"
-        hours = math.floor(worked / policy.overtime_step_hours + 1e-9) * policy.overtime_step_hours
-        kind = day_type(r.emp, day)
-        rate = multiplier(kind, policy)
-        comp = r.comp if r.comp in terms.COMPENSATIONS else terms.COMP_TIME_OFF
-        out["hours"] = hours
-        via = "紧急情况总经理特批" if not normal else "已审批"
-        if comp == terms.COMP_PAY:
-            pay = hours * hourly_wage(float(person["base_wage"] or 0), policy) * rate
-            out.update(pay=pay, paid=True)
-            out["note"] = (f"OT-02 第七条/OT-03 第九条: {via}, {fact}, 计{hours:g}小时, {kind}{rate:g}倍, "
-                           f"加班费{pay:.2f}元")
-        else:
-            out["note"] = f"OT-02 第七条/OT-03 第九条: {via}, {fact}, 计{hours:g}小时, 安排调休"
-            if kind in OFF_TYPES and hours > 0:
-                accrual.setdefault(r.emp, []).append((day, hours))
-    frame = pd.DataFrame(rows, columns=["emp", "date", "hours", "pay", "paid", "note", "row"])
+        rows.append({**out, **_counted(r, person, day_type, presence, punch_span, policy)})
+    frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])  # datetime64 even with no rows (merged on 'date' later)
-    return frame, findings, accrual
+    return frame, findings
 
+
+def time_off_accrual(ot: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, float]]]:
+    """LV-09: per employee, the (date, hours) of approved time-off overtime worked on a day off."""
+    accrues = ot[ot["accrues"].astype(bool)]
+    return {emp: list(zip(g["date"], g["hours"])) for emp, g in accrues.groupby("emp", sort=False)}
+
+
+def _refusal(r, info: pd.DataFrame, t: Table) -> tuple[str, list[Finding]] | None:
+    """Why a record counts no overtime at all — its note and findings — or None for approved overtime."""
+    cell = t.cell
+    if r.emp not in info.index:
+        return "", [Finding(t.sheet, cell("emp", r.row), terms.unknown_id(r.emp, info.index), "忽略此行", "OT-01", "第八条")]
+    if r.date is None or r.start is None or r.end is None:
+        return "", [Finding(t.sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条")]
+    if r.kind not in terms.OT_KINDS:  # unrecognised 类型: reported when the values were read
+        return f"OT-04 第十一条: 类型“{r.kind}”无法识别，不计加班", []
+    if r.kind in (terms.OT_KIND_TRAINING, terms.OT_KIND_WELFARE):
+        return f"OT-04 第十一条: {r.kind}不属于加班", [
+            Finding(t.sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", terms.LEVEL_INFO)]
+    if not (_normal(r) or (_given(r.gm_ok) and _written(r.explanation))):
+        return "OT-01 第八条: 未经部门领导和分管副总书面审批，不计加班", [
+            Finding(t.sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",
+                    "不计加班", "OT-01", "第八条、第十条", terms.LEVEL_WARNING)]
+    return None
+
+
+def _normal(r) -> bool:
+    """OT-01: approved the normal way, by the department head and the vice president."""
+    return _given(r.head_ok) and _given(r.vp_ok)
+
+
+def _counted(r, person, day_type, presence, punch_span, policy: Policy) -> dict:
+    """An approved record's hours, pay (or 调休) and note (OT-02, OT-03)."""
+    day = pd.Timestamp(r.date)
+    start = day + pd.Timedelta(hours=r.start.hour, minutes=r.start.minute)
+    end = day + pd.Timedelta(hours=r.end.hour, minutes=r.end.minute)
+    if end <= start:
+        end += pd.Timedelta(days=1)
+    worked, fact = _hours_shown(r.emp, day, start, end, presence, punch_span)
+    hours = math.floor(worked / policy.overtime_step_hours + 1e-9) * policy.overtime_step_hours
+    kind = day_type(r.emp, day)
+    rate = multiplier(kind, policy)
+    comp = r.comp if r.comp in terms.COMPENSATIONS else terms.COMP_TIME_OFF
+    head = f"OT-02 第七条/OT-03 第九条: {'已审批' if _normal(r) else '紧急情况总经理特批'}, {fact}, 计{hours:g}小时"
+    if comp == terms.COMP_PAY:
+        pay = hours * hourly_wage(float(person["base_wage"] or 0), policy) * rate
+        return {"hours": hours, "pay": pay, "paid": True, "note": f"{head}, {kind}{rate:g}倍, 加班费{pay:.2f}元"}
+    return {"hours": hours, "note": f"{head}, 安排调休", "accrues": kind in OFF_TYPES and hours > 0}
+
+
+def _hours_shown(emp, day: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp, presence, punch_span):
+    """The hours of the approved window the punches show (the whole window on a date outside the punch
+    data), and the facts for the note."""
+    if punch_span is not None and punch_span[0] <= day <= punch_span[1]:
+        spans = presence.get((emp, day))
+        worked, shown = _worked(start, end, spans) if spans else (0.0, "")
+        return worked, f"审批 {start:%H:%M}–{end:%H:%M}, " + (f"打卡 {shown}" if spans else "当天无打卡")
+    return (end - start).total_seconds() / 3600, f"审批 {start:%H:%M}–{end:%H:%M}, 无当月打卡数据, 按审批时段"
+
+
+def rest_day_work(days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, sheet: str) -> list[Finding]:
+    """OT-01: work on a day off without approved overtime is not overtime (reported)."""
+    off = days[~days["workday"]][["emp", "date"]]
+    worked = off.merge(presence, on=["emp", "date"])
+    approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
+    return [Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
+                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班", "OT-01", "第十条", terms.LEVEL_INFO)
+            for r in worked.itertuples(index=False) if (r.emp, r.date) not in approved and r.last > r.first]

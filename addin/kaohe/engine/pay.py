@@ -45,7 +45,7 @@ class DayCounter:
             lo = max(f["start"].min().date(), dt.date(first.year - 1, 1, 1))
             hi = min(f["end_eff"].max().date(), last + dt.timedelta(days=400))
             lo, hi = min(lo, first) - dt.timedelta(days=1), max(hi, last)  # the night shift before counts too
-            _, sessions = build_days(people, lo, hi, calendar, policy, rota, shifts, [])
+            _, sessions, _ = build_days(people, lo, hi, calendar, policy, rota, shifts)
             sessions = sessions.sort_values(["emp", "mid"])
             for emp, g in sessions.groupby("emp"):
                 self.index[emp] = (g["mid"].to_numpy(), np.concatenate([[0.0], np.cumsum(g["weight"].to_numpy())]))
@@ -145,10 +145,7 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
     _calendar_leave_on_days_off(d, records, policy)
     d = d.merge(proxy_counts, on=["emp", "date"], how="left")
     d["proxy"] = d["proxy"].fillna(0).astype(int)
-    in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
-    ot_day = in_month.groupby(["emp", "date"], as_index=False).agg(ot_hours=("hours", "sum"), ot_pay=("pay", "sum"),
-                                                                  ot_note=("note", lambda x: "；".join(n for n in x if n)))
-    d = d.merge(ot_day, on=["emp", "date"], how="left")
+    d = d.merge(_overtime_days(ot, first, last), on=["emp", "date"], how="left")
     d["ot_hours"] = d["ot_hours"].fillna(0.0)
     d["ot_pay"] = d["ot_pay"].fillna(0.0)
     d["fine"] = (d["fined"] * policy.late_fine + d["missing"] * policy.missing_punch_fine
@@ -163,6 +160,13 @@ def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, firs
 
 
 WEEKDAYS = np.array(terms.WEEKDAYS, dtype=object)
+
+
+def _overtime_days(ot: pd.DataFrame, first, last) -> pd.DataFrame:
+    """The month's overtime per employee and date: hours, pay and the records' notes."""
+    in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
+    return in_month.groupby(["emp", "date"], as_index=False).agg(ot_hours=("hours", "sum"), ot_pay=("pay", "sum"),
+                                                                 ot_note=("note", lambda x: "；".join(n for n in x if n)))
 
 
 def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, first, last) -> pd.DataFrame:
@@ -224,8 +228,20 @@ def _day_note(r, policy: Policy) -> str:
     return "；".join(parts)
 
 
-def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Policy, first, last):
-    """月度汇总: one row per employee, money rounded to the cent."""
+def monthly_frame(daily, s, records, roster, policy: Policy, first, last) -> pd.DataFrame:
+    """月度汇总: one row per employee, money rounded to the cent.
+
+    ``daily`` is the days inside employment (:func:`daily_frame`), ``s`` the evaluated sessions with
+    their covering leave, ``records`` the validated leave."""
+    m = _month_counts(daily, roster)
+    kinds, hospital = _leave_days(m, s, records, policy, first, last)
+    for k in terms.LEAVE_TYPES:
+        m[f"days_{k}"] = kinds[k]
+    return _money_columns(m, hospital, policy).reset_index(drop=True)
+
+
+def _month_counts(daily: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
+    """The roster with the month's sums of the daily rows (due and absent days, counts, overtime)."""
     daily = daily.assign(due=daily["weight"].where(daily["workday"], 0.0))
     g = daily.groupby("emp", sort=False).agg(
         due_days=("due", "sum"),
@@ -234,8 +250,13 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
         ot_pay=("ot_pay", "sum"), leave_weight=("leave_weight", "sum"))
     m = roster[["emp", "name", "dept", "base_wage"]].merge(g, left_on="emp", right_index=True, how="left")
     m = m.fillna({k: 0 for k in g.columns})  # someone with no day in the month (hired after it)
-    m = m.astype({k: int for k in ("late_count", "early_count", "missing_count", "proxy")})  # counts stay whole
-    # Leave days of the month by type: workday types from covered sessions, calendar types by date.
+    return m.astype({k: int for k in ("late_count", "early_count", "missing_count", "proxy")})  # counts stay whole
+
+
+def _leave_days(m: pd.DataFrame, s: pd.DataFrame, records: pd.DataFrame, policy: Policy,
+                first, last) -> tuple[dict[str, pd.Series], pd.Series]:
+    """Leave days of the month by type (workday types from covered sessions, calendar types by date) and
+    the sick days in hospital (LV-04), aligned with ``m``."""
     kinds = {k: pd.Series(0.0, index=m.index) for k in terms.LEAVE_TYPES}
     covered = s[s["leave"].notna()].groupby(["emp", "leave"])["weight"].sum()
     pos = pd.Series(m.index, index=m["emp"])
@@ -244,17 +265,18 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
             kinds[kind].at[pos[emp]] += w
     month_lo, month_hi = pd.Timestamp(first), pd.Timestamp(last)
     hospital = pd.Series(0.0, index=m.index)
-    live = records[records["effective"]]
-    for r in live.itertuples():
+    for r in records[records["effective"]].itertuples():
         if r.emp not in pos.index:
             continue
         if r.counted_as in lv.CALENDAR_TYPES:
             kinds[r.counted_as].at[pos[r.emp]] += lv.calendar_half_days(r.start, r.end_eff, policy, month_lo, month_hi)
         elif r.counted_as == terms.LEAVE_SICK and HOSPITAL_MARK in str(r.note_src or ""):
-            hit = s[(s["leave_index"] == r.Index)]
-            hospital.at[pos[r.emp]] += hit["weight"].sum()
-    for k in terms.LEAVE_TYPES:
-        m[f"days_{k}"] = kinds[k]
+            hospital.at[pos[r.emp]] += s.loc[s["leave_index"] == r.Index, "weight"].sum()
+    return kinds, hospital
+
+
+def _money_columns(m: pd.DataFrame, hospital: pd.Series, policy: Policy) -> pd.DataFrame:
+    """Fines, deductions, overtime pay, 调整合计 and 依据 of the month's counts (PAY-01..PAY-04, LV-11)."""
     wage = daily_wage(m["base_wage"], policy)
     m["due_days"] = m["due_days"].astype(float)
     m["present_days"] = (m["due_days"] - m["absent_days"] - m["leave_weight"]).clip(lower=0)
@@ -274,7 +296,7 @@ def monthly_frame(daily, s, records, ot, roster, counter: DayCounter, policy: Po
         m[col] = m[col].astype(int)
     m["basis"] = [_basis(r, w, h, social, policy) for r, w, h, social in
                   zip(m.itertuples(index=False), wage, hospital, social_days)]
-    return m.reset_index(drop=True)
+    return m
 
 
 def over_legal_limit(monthly: pd.DataFrame, t: Table) -> list[Finding]:

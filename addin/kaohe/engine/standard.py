@@ -8,6 +8,7 @@ nothing, the hours are not overtime). Money is never computed from a guessed val
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 
 from kaohe import terms
 from kaohe.findings import Finding
@@ -26,25 +27,32 @@ ACTIONS = {
 }
 
 
-def vocabulary(tables: dict[str, Table], findings: list[Finding]) -> terms.Terms:
-    """The terms in force: HR's synonyms from 规则 (列/写法/标准值) and the roster's names."""
+def terms_in_force(tables: Mapping[str, Table]) -> tuple[terms.Terms, list[Finding]]:
+    """The terms in force: HR's synonyms from 规则 (列/写法/标准值) and the roster's names; bad synonym rows."""
     rules = tables.get("rules")
-    extra = {}
+    extra, findings = {}, []
     if rules is not None and "syn_column" in rules.letters:
         f = rules.frame
         rows = [(rules.cell("syn_written", r), vocab, w, s)
                 for r, vocab, w, s in zip(f["row"], f["syn_column"], f["syn_written"], f["syn_standard"])
                 if rules.cell("syn_column", r) not in rules.bad]  # an unknown 列 is reported by the reader
         extra, bad = terms.extra_synonyms(rows)
-        findings += [Finding(rules.sheet, cell, reason, "忽略此行") for cell, reason in bad]
+        findings = [Finding(rules.sheet, cell, reason, "忽略此行") for cell, reason in bad]
     roster = tables.get("roster")
     names = frozenset(n for n in roster.frame["name"] if isinstance(n, str)) if roster is not None else frozenset()
-    return terms.Terms(extra, names)
+    return terms.Terms(extra, names), findings
 
 
-def standardise(tables: dict[str, Table], vocab: terms.Terms, findings: list[Finding]) -> dict[str, Table]:
+def vocabulary(tables: Mapping[str, Table], findings: list[Finding]) -> terms.Terms:
+    """:func:`terms_in_force` for the doors that gather findings in a list of their own (appended to)."""
+    vocab, found = terms_in_force(tables)
+    findings += found
+    return vocab
+
+
+def standardised(tables: Mapping[str, Table], vocab: terms.Terms) -> tuple[dict[str, Table], list[Finding]]:
     """The tables with every value column (``Table.vocab``) standardised; unreadable values reported (错误)."""
-    out = dict(tables)
+    out, findings = dict(tables), []
     for key, t in tables.items():
         if not t.vocab:
             continue
@@ -62,7 +70,7 @@ def standardise(tables: dict[str, Table], vocab: terms.Terms, findings: list[Fin
                                             terms.LEVEL_ERROR))
             frame[field] = [terms.SAFE[kind] if kind in terms.SAFE and not vocab.known(kind, v) else v for v in values]
         out[key] = dataclasses.replace(t, frame=frame, bad=bad)
-    return out
+    return out, findings
 
 
 def drop_repeats(findings: list[Finding]) -> list[Finding]:

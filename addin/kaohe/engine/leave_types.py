@@ -1,0 +1,225 @@
+"""The rule of each leave type, on one record (LV-02, LV-05..LV-09), and the verdict it builds up.
+
+leave.validate runs these once the record itself is valid (LV-01) and overlaps nothing (LV-12);
+the decisions are in leave.py's docstring.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kaohe import terms
+from kaohe.periods import add_months
+from kaohe.policy import Policy
+
+NEEDS_PROOF = (terms.LEAVE_INJURY, terms.LEAVE_SICK, terms.LEAVE_MARRIAGE, terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
+SEVERITY = {terms.CHECK_PASS: 0, terms.CHECK_WARN: 1, terms.CHECK_FAIL: 2}
+
+
+@dataclass
+class Check:
+    """The verdict on one leave record, built up rule by rule."""
+
+    result: str = terms.CHECK_PASS
+    notes: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+    effective: bool = True
+    assumption: str = ""  # a 提示 about a value kaohe had to assume (blank 转正日期)
+    counted_as: str = ""
+    converted_by: str = ""
+    split_at: pd.Timestamp | None = None  # LV-08/LV-09: from here on the leave counts as 事假
+
+    def add(self, result: str, rule: str, article: str, note: str) -> None:
+        if SEVERITY[result] > SEVERITY[self.result]:
+            self.result = result
+        self.notes.append(f"{rule} {article}: {note}")
+        if rule not in self.rules:
+            self.rules.append(rule)
+
+
+def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: int, sick_days: float,
+                       policy: Policy) -> float:
+    """Annual leave days for ``year`` (LV-08, 职工带薪年休假条例 第三条, 实施办法 第五条).
+
+    Service counts from 参加工作日期 (else the hire date) to 31 December of the year; in the
+    year of joining the company the days are pro rata to the remaining calendar days
+    (from the hire date, inclusive) ÷ 365, fractions dropped.
+    """
+    start = work_start or hired
+    if start is None:
+        return 0.0
+    end = dt.date(year, 12, 31)
+    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+    if years < policy.annual_leave_min_service_years:
+        return 0.0
+    if sick_days > policy.annual_leave_sick_months * policy.monthly_workdays:
+        return 0.0
+    days = (policy.annual_leave_days_under_10 if years < policy.annual_leave_tier_mid_years else
+            policy.annual_leave_days_under_20 if years < policy.annual_leave_tier_high_years else policy.annual_leave_days_from_20)
+    if hired is not None and hired.year == year:
+        remaining = (end - hired).days + 1
+        days = float(math.floor(remaining / 365 * days))
+    return days
+
+
+@dataclass
+class Case:
+    """What a type's rule looks at: the record, its verdict so far, the employee and their other records."""
+
+    r: object
+    ck: Check
+    person: pd.Series
+    group: pd.DataFrame
+    checks: dict
+    count_days: object
+    accrual: list
+    policy: Policy
+    counter: object = None
+
+    @property
+    def days(self) -> float:
+        return self.count_days(self.r.emp, self.r.type, self.r.start, self.r.end_eff)
+
+    @property
+    def ahead(self) -> int | None:
+        """Days between the application date and the start (None without an application date)."""
+        applied = self.r.applied if self.r.applied is not None and not pd.isna(self.r.applied) else None
+        return (self.r.start.date() - applied).days if applied else None
+
+
+def check_type(x: Case) -> None:
+    """LV-02 (proof), then the rule of the record's type (LV-05..LV-09)."""
+    if x.r.type in NEEDS_PROOF and x.r.proof != terms.PROOF_YES:
+        x.ck.add(terms.CHECK_WARN, "LV-02", "第二十六条", "未提供证明材料，按事假处理")
+        x.ck.counted_as = terms.LEAVE_PERSONAL
+        x.ck.converted_by = "LV-02"
+        return
+    check = {terms.LEAVE_MARRIAGE: _check_marriage, terms.LEAVE_BEREAVEMENT: _check_bereavement,
+             terms.LEAVE_MATERNITY: _check_maternity, terms.LEAVE_ANNUAL: _check_annual,
+             terms.LEAVE_TIME_OFF: _check_time_off}.get(x.r.type)
+    if check is not None:
+        check(x)
+
+
+def _check_marriage(x: Case) -> None:
+    """LV-05 (第三十二条): regular staff only, within the months after registration, days, notice."""
+    r, ck, policy = x.r, x.ck, x.policy
+    regular, assumed = regular_date(x.person["regular"], x.person["hired"], policy)
+    if assumed:
+        ck.assumption = assumed
+    if regular is not None and regular > r.start.date():
+        return _fail(ck, "LV-05", "第三十二条", "未转正员工不享受婚假")
+    days = x.days
+    if r.event_date is None or pd.isna(r.event_date):
+        ck.add(terms.CHECK_WARN, "LV-05", "第三十二条", "未填事由日期（结婚登记日期），无法核对三个月期限")
+    elif r.start.date() > add_months(r.event_date, policy.marriage_window_months):
+        return _fail(ck, "LV-05", "第三十二条", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
+    if days > policy.marriage_leave_days:
+        return _fail(ck, "LV-05", "第三十二条", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
+    if x.ahead is None or x.ahead < policy.marriage_notice_days:
+        ck.add(terms.CHECK_WARN, "LV-05", "第三十二条", f"婚假须提前{policy.marriage_notice_days}天申请")
+
+
+def _check_bereavement(x: Case) -> None:
+    """LV-06 (第三十三条): at most the days allowed."""
+    days = x.days
+    if days > x.policy.bereavement_leave_days:
+        _fail(x.ck, "LV-06", "第三十三条", f"丧假{days:g}天超过{x.policy.bereavement_leave_days:g}天")
+
+
+def _check_maternity(x: Case) -> None:
+    """LV-07 (第三十四条): notice, and more than the days asks for proof (警告; the leave stands)."""
+    policy = x.policy
+    if x.ahead is None or x.ahead < policy.maternity_notice_days:
+        x.ck.add(terms.CHECK_WARN, "LV-07", "第三十四条", f"产假须提前{policy.maternity_notice_days}天申请")
+    days = x.days
+    if days > policy.maternity_leave_days:
+        x.ck.add(terms.CHECK_WARN, "LV-07", "第三十四条",
+                 f"产假{days:g}天超过{policy.maternity_leave_days:g}天，请核对难产或多胞胎证明")
+
+
+def _check_annual(x: Case) -> None:
+    """LV-08 (第三十五条): service, then the year's entitlement less what was taken before; split at the balance."""
+    r, ck, policy, person = x.r, x.ck, x.policy, x.person
+    year = r.start.year
+    same_year = x.group[(x.group["start"].dt.year == year)]
+    sick = sum(x.count_days(r.emp, terms.LEAVE_SICK, o.start, o.end_eff) for o in _earlier(same_year, None, x.checks,
+                                                                                           terms.LEAVE_SICK))
+    entitled = annual_entitlement(_date(person["work_start"]), _date(person["hired"]), year, sick, policy)
+    service_start = _date(person["work_start"]) or _date(person["hired"])
+    if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > r.start.date():
+        return _fail(ck, "LV-08", "第三十五条", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
+    taken = sum(x.count_days(r.emp, terms.LEAVE_ANNUAL, o.start, _own_end(o, x.checks))
+                for o in _earlier(same_year, r, x.checks, terms.LEAVE_ANNUAL))
+    days = x.days
+    if taken + days > entitled:
+        fact = f"本年应休{entitled:g}天，已休{taken:g}天，本次{days:g}天超出"
+        cut = x.counter.cut(r.emp, r.start, r.end_eff, days=entitled - taken) if x.counter and entitled > taken else None
+        return _split(ck, cut, r.start, "LV-08", "第三十五条", fact)
+    ck.add(terms.CHECK_PASS, "LV-08", "第三十五条", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
+
+
+def _check_time_off(x: Case) -> None:
+    """LV-09 (第三十六条): hours of time-off overtime worked before, less those used; split at the balance."""
+    r, ck, counter, policy = x.r, x.ck, x.counter, x.policy
+
+    def hours(emp, a, b):
+        return counter.hours(emp, a, b) if counter else x.count_days(emp, terms.LEAVE_TIME_OFF, a, b) * policy.hours_per_day
+    accrued = sum(h for d, h in x.accrual if d < r.start.normalize())
+    taken = sum(hours(r.emp, o.start, _own_end(o, x.checks)) for o in _earlier(x.group, r, x.checks, terms.LEAVE_TIME_OFF))
+    need = hours(r.emp, r.start, r.end_eff)
+    if taken + need > accrued:
+        fact = f"调休余额不足：此前累计{accrued:g}小时，已用{taken:g}小时，本次需{need:g}小时"
+        cut = counter.cut(r.emp, r.start, r.end_eff, hours=accrued - taken) if counter and accrued > taken else None
+        return _split(ck, cut, r.start, "LV-09", "第三十六条", fact)
+    ck.add(terms.CHECK_PASS, "LV-09", "第三十六条", f"调休余额{accrued - taken:g}小时，本次用{need:g}小时")
+
+
+def _earlier(group, r, checks, kind: str):
+    """The employee's effective records of ``kind`` that start before ``r`` (all of them when ``r`` is None)."""
+    return [o for o in group.itertuples() if (r is None or (o.Index != r.Index and o.start < r.start))
+            and checks.get(o.Index) and checks[o.Index].effective and checks[o.Index].counted_as == kind]
+
+
+def _own_end(o, checks) -> pd.Timestamp:
+    """Where a record stops counting as its own type (its split point, else its end)."""
+    at = checks[o.Index].split_at
+    return o.end_eff if at is None else at
+
+
+def _split(ck: Check, cut, start, rule: str, article: str, fact: str) -> None:
+    """LV-08/LV-09 balance: the whole sessions the balance covers keep the type, the rest is 事假 (警告);
+    with no whole session covered, the record fails as a whole (不通过)."""
+    if cut is None or cut <= start:
+        return _fail(ck, rule, article, fact)
+    ck.add(terms.CHECK_WARN, rule, article, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
+    ck.split_at = cut
+    ck.converted_by = rule
+
+
+def regular_date(regular, hired, policy: Policy) -> tuple[dt.date | None, str]:
+    """转正日期, or when blank the hire date plus 试用期月数 (劳动合同法第十九条), with the text saying so."""
+    given = _date(regular)
+    if given is not None:
+        return given, ""
+    start = _date(hired)
+    if start is None:
+        return None, ""
+    assumed = add_months(start, policy.probation_months)
+    return assumed, (f"转正日期为空：按入职（{start:%Y-%m-%d}）后{policy.probation_months}个月，"
+                     f"{assumed:%Y-%m-%d}起视为已转正")
+
+
+def _fail(ck: Check, rule: str, article: str, note: str) -> None:
+    ck.add(terms.CHECK_FAIL, rule, article, f"{note}，按事假计算")
+    ck.counted_as = terms.LEAVE_PERSONAL
+    ck.converted_by = rule
+
+
+def _date(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
+        return None
+    return value.date() if isinstance(value, dt.datetime) else value
