@@ -88,6 +88,8 @@ def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calend
     t = tables.get("holidays")
     for r in (t.frame.itertuples(index=False) if t is not None else ()):
         if r.date is None:
+            if r.kind is not None and t.cell("date", r.row) not in t.bad:  # unreadable: reported by the reader
+                findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条"))
             continue
         if r.kind not in terms.HOLIDAY_SHEET_TYPES:
             findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
