@@ -99,13 +99,6 @@ def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calend
     return Calendar(policy.rest_weekday, overrides), findings
 
 
-def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
-    """:func:`calendar_of` for the doors that gather findings in a list of their own (appended to)."""
-    calendar, found = calendar_of(tables, policy)
-    findings += found
-    return calendar
-
-
 def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     """员工名册 as the engine uses it (one row per 工号, defaults filled in), and its problems."""
     f, findings = t.frame, []
@@ -129,13 +122,6 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     f["name"] = f["name"].fillna("")
     f["dept"] = f["dept"].fillna("")
     return f.reset_index(drop=True), findings
-
-
-def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
-    """:func:`roster_frame` for the doors that gather findings in a list of their own (appended to)."""
-    roster, found = roster_frame(t)
-    findings += found
-    return roster
 
 
 def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
