@@ -69,3 +69,12 @@ def test_ATT_11_punches_in_a_month_without_any_session_are_shown_not_judged(mont
     assert day["上午下班"] is None or day["上午下班"] != day["上午下班"]  # blank (None or NaT)
     s = m.summary()
     assert s["应出勤天数"] == 0 and s["旷工天数"] == 0 and s["迟到早退罚款"] == 0
+
+
+def test_ATT_08_a_holiday_row_without_its_date_is_reported_and_unused(month):
+    # Row 2 has no 日期 (reported here), row 3 an unreadable one (reported once, by the reader); row 4 is a
+    # note, not a holiday.
+    m = month({"节假日": [["日期", "类型", "名称"], [None, "法定节假日", "元旦"], ["x", "法定节假日", "y"], [None, None, "备注"]]})
+    found = sorted((f.cell, f.problem, f.action) for f in m.findings if f.sheet == "节假日")
+    assert [(cell, action) for cell, _, action in found] == [("A2", "忽略此行"), ("A3", "按空值处理")]
+    assert found[0][1] == "法定节假日没有日期"

@@ -79,7 +79,7 @@ def test_KPI_01_full_score_follows_the_rules_sheet():
     rules = [["指标", "权重", "方向", "目标值", "底线值", "评分人"],
              ["咨询转化率", 60, "越高越好", 0.6, 0.2, "数据"], ["报表整体质量", 40, "越高越好", None, None, "店长"]]
     t, findings = tables_from_rows({"KPI规则": rules}.get, (c.KPI_RULES,))
-    kpi.indicators_from_rules(t[c.KPI_RULES.key], findings)
+    findings += kpi.indicators_from_rules(t[c.KPI_RULES.key])[1]
     assert findings == []  # 60 + 40 = 100, the default full score
-    kpi.indicators_from_rules(t[c.KPI_RULES.key], findings, policy)
+    findings += kpi.indicators_from_rules(t[c.KPI_RULES.key], policy)[1]
     assert len(findings) == 1 and "合计为100，不是120" in findings[0].problem

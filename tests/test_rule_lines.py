@@ -13,7 +13,7 @@ from conftest import month_from_rows
 
 from kaohe import terms
 from kaohe.engine import kpi, review
-from kaohe.engine.month import prepare_roster
+from kaohe.engine.month import roster_frame
 from kaohe.findings import NOT_RANKED
 from kaohe.policy import DEFAULT
 from kaohe.policy.tables import GRADES, KPI_INDICATORS
@@ -23,6 +23,12 @@ from kaohe.workbook.read import kpi_data_table, tables_from_rows
 D = lambda day: dt.date(2026, 11, day)  # noqa: E731
 TEAM = DEFAULT.kpi_team
 LEAVE_HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
+
+
+def _roster(table, findings):
+    roster, found = roster_frame(table)
+    findings += found
+    return roster
 
 
 def tables(sheets: dict, specs) -> tuple[dict, list]:
@@ -40,11 +46,12 @@ KPI_HEADER = ["月份", "工号", "咨询转化率", "自评分", "报表整体�
 def kpi_month(data_rows, people=4, notice=dt.date(2026, 12, 3), month="2026-11"):
     roster = [ROSTER_HEADER] + [person(f"00{i}", f"员工{i}", TEAM) for i in range(1, people + 1)]
     t, findings = tables({"员工名册": roster, "KPI规则": KPI_RULES}, (c.ROSTER, c.KPI_RULES))
-    indicators = kpi.indicators_from_rules(t[c.KPI_RULES.key], findings)
+    indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
+    findings += found
     names = {i.name: i.name for i in indicators} | {c.KPI_SELF: c.KPI_SELF}
     data = kpi_data_table([KPI_HEADER] + data_rows, names, findings)
     history = pd.DataFrame(columns=["month", "emp", "score", "rank", "last"])
-    return kpi.score_month(prepare_roster(t[c.ROSTER.key], findings), data, indicators, DEFAULT, month, notice, history, c.KPI_SELF)
+    return kpi.score_month(_roster(t[c.ROSTER.key], findings), data, indicators, DEFAULT, month, notice, history, c.KPI_SELF)
 
 
 def test_KPI_01_incomplete_row_is_not_ranked_and_never_scored_zero():
@@ -103,14 +110,17 @@ def test_KPI_05_without_notice_date_the_first_of_next_month(month, notice, deadl
 ])
 def test_KPI_02_a_bad_rules_row_falls_back_to_the_default_indicators(row, problem):
     t, findings = tables({"KPI规则": [KPI_RULES[0], KPI_RULES[2], row]}, (c.KPI_RULES,))
-    assert kpi.indicators_from_rules(t[c.KPI_RULES.key], findings) is KPI_INDICATORS
+    indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
+    findings += found
+    assert indicators is KPI_INDICATORS
     assert len(findings) == 1 and problem in findings[0].problem and findings[0].cell == "A3"
     assert findings[0].action == "整张KPI规则表未使用，按默认指标计算"
 
 
 def test_KPI_01_weights_not_adding_up_to_100_are_used_as_given_with_a_warning():
     t, findings = tables({"KPI规则": [KPI_RULES[0], KPI_RULES[1]]}, (c.KPI_RULES,))
-    indicators = kpi.indicators_from_rules(t[c.KPI_RULES.key], findings)
+    indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
+    findings += found
     assert [i.weight for i in indicators] == [60]
     assert findings[0].level == c.LEVEL_WARNING and "合计为60" in findings[0].problem
 
@@ -184,7 +194,7 @@ def run_review(ratings, period="2026Q3", roles=None, grades=None):
     if grades:
         sheets["考核等级"] = grades
     t, findings = tables(sheets, (c.ROSTER, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES))
-    roster = prepare_roster(t[c.ROSTER.key], findings)
+    roster = _roster(t[c.ROSTER.key], findings)
     result = review.review(t, roster, DEFAULT, period)
     return result, result.rows.set_index("emp") if len(result.rows) else result.rows
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
 from kaohe.engine import standard
-from kaohe.engine.month import load_calendar, load_policy
+from kaohe.engine.month import calendar_of, load_policy
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 
@@ -80,15 +80,16 @@ def context_from_rows(rules: list | None, holidays: list | None) -> Context:
     """The context from the values of a 规则 and a 节假日 sheet (``None``: no such sheet).
 
     The rows go through the workbook reader and compute-month's own builders (load_policy,
-    load_calendar, standard.vocabulary): a 规则 or 节假日 row compute-month lists as an 错误 in
+    calendar_of, standard.terms_in_force): a 规则 or 节假日 row compute-month lists as an 错误 in
     问题清单 is the cell's error, with the same text (a cell has no 问题清单 to list it in).
     """
     sheets = {c.RULES.name: rules, c.HOLIDAYS.name: holidays}
     tables, findings = tables_from_rows(sheets.get, CONTEXT_SHEETS)
     policy, found = load_policy(tables)
     findings += found
-    vocab = standard.vocabulary(tables, findings)
-    calendar = load_calendar(tables, policy, findings)
+    vocab, found_terms = standard.terms_in_force(tables)
+    calendar, found_days = calendar_of(tables, policy)
+    findings += found_terms + found_days
     bad = next((f for f in findings if f.level == c.LEVEL_ERROR), None)
     if bad is not None:
         raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")

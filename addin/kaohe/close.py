@@ -22,26 +22,22 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass
 
 import pandas as pd
 
-from kaohe.engine.month import parse_month
 from kaohe.findings import Finding, InputRefused
+from kaohe.periods import month_bounds, shift_month
+from kaohe.fingerprints import (input_fingerprint, monthly_rows, summary_fingerprint, touches_month,  # noqa: F401
+                                values_fingerprint)
 from kaohe.headers import sheet_columns
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.values import parse_id
 from kaohe.workbook.write import frame_spec
 
-# The sheets whose rows belong to a month by a date field; the others count whole.
-MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.OVERTIME.name: ("date",),
-                c.EXCEPTIONS.name: ("date",), c.PROXY.name: ("date",), c.ROTA.name: ("date",), c.HOLIDAYS.name: ("date",)}
-# Rows that span dates belong to every month they touch (an employee: from 入职日期 to 离职日期).
-SPAN_FIELDS = {c.LEAVE.name: ("start", "end"), c.ROSTER.name: ("hired", "left")}
 MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
 CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
 PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != c.ADJUSTMENT_COLUMN)
@@ -66,71 +62,6 @@ class CloseState:
     @property
     def when(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M}" if isinstance(self.time, (dt.datetime, dt.date)) else str(self.time or "")
-
-
-# --- fingerprints ------------------------------------------------------------------
-def _canonical(value) -> str:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, (int, float)):
-        return f"{float(value):.4f}"
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def values_fingerprint(rows) -> str:
-    """Fingerprint of row values: independent of row order, formatting and number types."""
-    lines = sorted("\t".join(_canonical(v) for v in row) for row in rows)
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
-
-
-def _in_month(frame: pd.DataFrame, fields: tuple[str, ...], first: dt.date, last: dt.date) -> pd.Series:
-    lo, hi = pd.Timestamp(first), pd.Timestamp(last) + pd.Timedelta(days=1)
-    stamps = [pd.to_datetime(frame[f], errors="coerce") for f in fields if f in frame]
-    hit = pd.Series(False, index=frame.index)
-    for s in stamps:
-        hit |= ((s >= lo) & (s < hi)).fillna(False)
-    return hit
-
-
-def _touches_month(frame: pd.DataFrame, fields: tuple[str, str], first: dt.date, last: dt.date) -> pd.Series:
-    """Rows whose span (a blank end: still open; a blank start: since ever) touches the month."""
-    start, end = (pd.to_datetime(frame[f], errors="coerce") for f in fields)
-    return ((start.isna() | (start < pd.Timestamp(last) + pd.Timedelta(days=1)))
-            & (end.isna() | (end >= pd.Timestamp(first)))).astype(bool)
-
-
-def input_fingerprint(tables: dict, month: str) -> str:
-    """Fingerprint of the values of the attendance input rows that belong to ``month``."""
-    first, last = parse_month(month)
-    rows = []
-    for spec in c.ATTENDANCE_INPUTS:
-        table = tables.get(spec.key)
-        if table is None or not table.present:
-            continue
-        frame = table.frame.drop(columns=["row"], errors="ignore")
-        if spec.name in MONTH_FIELDS:
-            frame = frame[_in_month(frame, MONTH_FIELDS[spec.name], first, last)]
-        elif spec.name in SPAN_FIELDS:
-            frame = frame[_touches_month(frame, SPAN_FIELDS[spec.name], first, last)]
-        frame = frame[sorted(frame.columns)]
-        rows += [(spec.name, *r) for r in frame.itertuples(index=False, name=None)]
-    return values_fingerprint(rows)
-
-
-def monthly_rows(monthly: pd.DataFrame) -> list[list]:
-    """月度汇总's rows (contract column order) from an engine frame."""
-    fields = [f for _, f in c.MONTHLY.columns]
-    return [list(r) for r in monthly.reindex(columns=fields).astype(object).itertuples(index=False, name=None)]
-
-
-def summary_fingerprint(monthly: pd.DataFrame) -> str:
-    return values_fingerprint(monthly_rows(monthly))
 
 
 # --- reading kaohe's close sheets (from a file's raw rows or from the live workbook) ---
@@ -240,8 +171,8 @@ def _replace_month(rows: list[list] | None, sheet: c.OutputSheet, month: str, fr
 
 
 def frozen_specs(raw: dict, month: str, monthly: pd.DataFrame, leave_check: pd.DataFrame) -> list[SheetSpec]:
-    first, last = parse_month(month)
-    leave = leave_check[_touches_month(leave_check, ("start", "end"), first, last)] if len(leave_check) else leave_check
+    first, last = month_bounds(month)
+    leave = leave_check[touches_month(leave_check, ("start", "end"), first, last)] if len(leave_check) else leave_check
     return [_replace_month(raw.get(c.FROZEN_MONTHLY.name), c.FROZEN_MONTHLY, month, monthly),
             _replace_month(raw.get(c.FROZEN_LEAVE.name), c.FROZEN_LEAVE, month, leave)]
 
@@ -279,10 +210,6 @@ def reopened_specs(state: CloseState | None, raw_rows, monthly: pd.DataFrame) ->
     return [changes_spec(differences(before, monthly), state.reason)]
 
 
-def next_month(month: str) -> str:
-    first, last = parse_month(month)
-    return f"{last + dt.timedelta(days=1):%Y-%m}"
-
 
 def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, reason: str) -> SheetSpec | None:
     """The hidden corrections store with this re-close's differences (补发 +, 补扣 −) added."""
@@ -290,7 +217,7 @@ def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, re
     if changed.empty:
         return None
     sign = changed["item"].map(lambda h: 1.0 if h in c.PAID_ITEMS else -1.0)
-    new = changed.assign(month=month, paid_in=next_month(month), effect=(changed["diff"] * sign).round(2),
+    new = changed.assign(month=month, paid_in=shift_month(month, 1), effect=(changed["diff"] * sign).round(2),
                          reason=reason)
     kept = _records(rows, c.CORRECTIONS)
     both = pd.concat([kept, new], ignore_index=True) if len(kept) else new
@@ -315,7 +242,7 @@ def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
     frozen = frozen[frozen["month"].astype(str).isin(months)].drop(columns=["month"])
     hit = pd.Series(False, index=leave_check.index)
     for month in months:
-        hit |= _touches_month(leave_check, ("start", "end"), *parse_month(month)) if len(leave_check) else hit
+        hit |= touches_month(leave_check, ("start", "end"), *month_bounds(month)) if len(leave_check) else hit
     kept = leave_check[~hit]
     both = pd.concat([kept, frozen], ignore_index=True) if len(kept) else frozen.reset_index(drop=True)
     both = both.drop_duplicates(subset=["source"]) if len(both) else both
@@ -361,12 +288,9 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
     """月结确认 (or, with ``reopen`` = the reason, 重新打开) of ``month`` in ``book``."""
     from pathlib import Path
 
-    from kaohe.engine.month import compute_month
-    from kaohe.outcome import JobResult
     from kaohe.periods import month_or_refuse
     from kaohe.workbook.lock import run_lock
     from kaohe.workbook.read import read_book
-    from kaohe.workbook.write import run_log_spec, save
 
     month = month_or_refuse(month)
     by = (by or "").strip()
@@ -379,31 +303,49 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
     with run_lock(book):
         say("读取工作簿…")
         data = read_book(book, raw=CLOSE_RAW)
-        log = data.raw.get(c.CLOSE_LOG.name)
-        state = close_state(log, month)
         if reopen is not None:
-            if state is None or not state.closed:
-                raise InputRefused(f"{month} 没有月结，无需重新打开", f"{month} is not closed")
-            entry = reopen_entry(month, by, reopen.strip())
-            specs = [log_spec(log, entry), run_log_spec(book, "close --reopen", month, data.fingerprint,
-                                                        f"重新打开; 确认人{by}; 原因{reopen.strip()}")]
-            written, backup = save(book, None, specs)
-            return JobResult(written, backup, [s.name for s in specs], 0, {"action": c.REOPEN_ACTION, **entry})
-        refuse_if_closed(log, month)
-        say("计算本月…")
-        result = compute_month(data.tables, month)
-        _check_shown(data.raw, month, result.monthly)
-        entry = close_entry(month, by, input_fingerprint(data.tables, month), result.monthly)
-        specs = [log_spec(log, entry), *frozen_specs(data.raw, month, result.monthly, result.leave_check)]
-        if state is not None:  # closed before and reopened: what changed is paid next month
-            before = frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month)
-            corrections = corrections_spec(data.raw.get(c.CORRECTIONS.name), month,
-                                           differences(before, result.monthly), state.reason)
-            specs += [corrections] if corrections is not None else []
-        counts = (f"月结; 确认人{by}; 员工{entry['employees']}人; 调整合计{entry['adjustment']:.2f}元; "
-                  f"汇总指纹{entry['summary_fp']}")
-        specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
-        say("写入月结记录…")
-        written, backup = save(book, None, specs)
+            return _reopen(book, data, month, by, reopen.strip())
+        return _close(book, data, month, by, command, say)
+
+
+def _reopen(book, data, month: str, by: str, reason: str):
+    """重新打开: a 月结记录 row with the reason (the month may then be recomputed)."""
+    from kaohe.outcome import JobResult
+    from kaohe.workbook.write import run_log_spec, save
+
+    log = data.raw.get(c.CLOSE_LOG.name)
+    state = close_state(log, month)
+    if state is None or not state.closed:
+        raise InputRefused(f"{month} 没有月结，无需重新打开", f"{month} is not closed")
+    entry = reopen_entry(month, by, reason)
+    specs = [log_spec(log, entry), run_log_spec(book, "close --reopen", month, data.fingerprint,
+                                                f"重新打开; 确认人{by}; 原因{reason}")]
+    written, backup = save(book, None, specs)
+    return JobResult(written, backup, [s.name for s in specs], 0, {"action": c.REOPEN_ACTION, **entry})
+
+
+def _close(book, data, month: str, by: str, command: str, say):
+    """月结: the month computed as shown, its figures frozen; after a reopening, the corrections for next month."""
+    from kaohe.engine.month import compute_month
+    from kaohe.outcome import JobResult
+    from kaohe.workbook.write import run_log_spec, save
+
+    log = data.raw.get(c.CLOSE_LOG.name)
+    state = refuse_if_closed(log, month)
+    say("计算本月…")
+    result = compute_month(data.tables, month)
+    _check_shown(data.raw, month, result.monthly)
+    entry = close_entry(month, by, input_fingerprint(data.tables, month), result.monthly)
+    specs = [log_spec(log, entry), *frozen_specs(data.raw, month, result.monthly, result.leave_check)]
+    if state is not None:  # closed before and reopened: what changed is paid next month
+        before = frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month)
+        corrections = corrections_spec(data.raw.get(c.CORRECTIONS.name), month,
+                                       differences(before, result.monthly), state.reason)
+        specs += [corrections] if corrections is not None else []
+    counts = (f"月结; 确认人{by}; 员工{entry['employees']}人; 调整合计{entry['adjustment']:.2f}元; "
+              f"汇总指纹{entry['summary_fp']}")
+    specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
+    say("写入月结记录…")
+    written, backup = save(book, None, specs)
     return JobResult(written, backup, [s.name for s in specs], len(result.findings), {"action": c.CLOSE_ACTION, **entry},
                      result)

@@ -19,7 +19,7 @@ from kaohe import close
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
-from kaohe.engine.month import MonthResult, compute_month, load_policy, prepare_roster
+from kaohe.engine.month import MonthResult, compute_month, load_policy, roster_frame
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, InputRefused
 from kaohe.outcome import JobResult
 from kaohe.periods import month_or_refuse as _month_or_refuse
@@ -173,7 +173,8 @@ def _read_people(book: Path, specs, required: c.InputSheet, rule_family: str, ra
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
     findings += rules_findings(found, rule_family)
-    roster = prepare_roster(data.table(c.ROSTER), findings)
+    roster, found = roster_frame(data.table(c.ROSTER))
+    findings += found
     return data, findings, policy, roster
 
 
@@ -183,7 +184,8 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
                                                   raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
                                                   may_be_open=may_be_open)
     rules = _present(data, c.KPI_RULES)
-    indicators = kpi_engine.indicators_from_rules(rules, findings, policy)
+    indicators, found = kpi_engine.indicators_from_rules(rules, policy)
+    findings += found
     if indicators is kpi_engine.KPI_INDICATORS:
         rules = None
     names = {c.KPI_SELF: c.KPI_SELF}
@@ -242,7 +244,8 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         data, findings, policy, roster = _read_people(
             book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES, "REV")
         say("计算考核…")
-        vocab = standard.vocabulary(data.tables, findings)  # 关系 synonyms, HR's included
+        vocab, found = standard.terms_in_force(data.tables)  # 关系 synonyms, HR's included
+        findings += found
         result = review_engine.review(data.tables, roster, policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
@@ -297,7 +300,8 @@ def indicator_names(tables, findings: list) -> dict[str, str]:
     """Header or 别名 -> KPI indicator, from KPI规则; its weights are checked against 规则's KPI满分 (KPI-01)."""
     policy, found = load_policy(tables)
     findings += rules_findings(found, "KPI", general=False)
-    indicators = kpi_engine.indicators_from_rules(tables.get(c.KPI_RULES.key), findings, policy)
+    indicators, found = kpi_engine.indicators_from_rules(tables.get(c.KPI_RULES.key), policy)
+    findings += found
     return {a: i.name for i in indicators for a in (i.name, *i.aliases)}
 
 
@@ -305,7 +309,8 @@ def _read_sources(data, sources: list[Path], kind: str, findings: list, say):
     """Every source file read and matched to 工号: (punches by (file, digest), 赤兔 metrics, the kinds read)."""
     from kaohe import chitu, imports
 
-    roster = prepare_roster(data.table(c.ROSTER), findings)
+    roster, found = roster_frame(data.table(c.ROSTER))
+    findings += found
     maps = imports.identity_maps(roster, _present(data, c.IDENTITY))
     names = indicator_names(data.tables, findings)
     punches, metrics, kinds = {}, [], []
@@ -355,7 +360,7 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         result = compute_month(data.tables, month)
         names, rows, title_rows = reconcile.read_external(Path(external))
         frame, findings = reconcile.reconcile(names, rows, title_rows, result,
-                                              prepare_roster(data.table(c.ROSTER), []),
+                                              roster_frame(data.table(c.ROSTER))[0],
                                               _present(data, c.IDENTITY), Path(external))
         findings = data.findings + findings
         specs = [frame_spec(c.RECONCILE, frame),

@@ -153,6 +153,42 @@ def ready(to: list[str] | None = None, env=None) -> tuple[Settings, tuple[str, .
     return settings, recipients
 
 
+def _deliver(msg, settings, recipients) -> dict:
+    """Hand ``msg`` to the server as ``settings`` say; returns the recipients it refused."""
+    context = ssl.create_default_context(cafile=settings.cafile or None)
+    if settings.security == "ssl":
+        server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT, context=context)
+    else:
+        server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT)
+    with server:
+        if settings.security == "starttls":
+            server.starttls(context=context)
+        if settings.user:
+            server.login(settings.user, settings.password)
+        return server.send_message(msg, from_addr=settings.sender, to_addrs=list(recipients))
+
+
+def _mail_error(exc: Exception, settings) -> MailError:
+    """The one-line Chinese and English message for what went wrong talking to the server."""
+    where = f"{settings.host}:{settings.port}"
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return MailError("邮件服务器拒绝登录，请检查用户名和密码", "the mail server refused the login")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        bad = "、".join(exc.recipients)
+        return MailError(f"邮件服务器拒绝了收件人：{bad}", f"the mail server refused the recipients: {bad}")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return MailError(f"邮件服务器拒绝了发件人 {settings.sender}", "the mail server refused the sender")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):  # before OSError, of which every SMTPException is a kind
+        return MailError(f"邮件服务器 {where} 不支持 STARTTLS 加密；如服务器只收明文邮件，"
+                         "请设置 KAOHE_SMTP_SECURITY=none，如它用 SSL（常见端口 465），请设置 KAOHE_SMTP_SECURITY=ssl",
+                         f"the mail server {where} does not offer STARTTLS; set KAOHE_SMTP_SECURITY=none (plain) or ssl")
+    if isinstance(exc, ssl.SSLError):
+        return MailError(f"与邮件服务器的加密连接失败（{exc.reason}）", f"TLS with the mail server failed: {exc}")
+    if isinstance(exc, smtplib.SMTPResponseException):  # the server answered with an error code
+        return MailError(f"发送失败：{exc}", f"sending failed: {exc}")
+    return MailError(f"无法连接邮件服务器 {where}", f"cannot reach the mail server {where} ({exc})")
+
+
 def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = False) -> tuple[str, ...]:
     """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure, and
     :class:`~kaohe.findings.InputRefused` for a file kaohe finance did not write (see kaohe.register)."""
@@ -163,38 +199,10 @@ def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = Fal
         raise MailError(f"找不到文件：{path}", f"file not found: {path}")
     check_sendable(path, any_file)
     settings, recipients = ready(to, env)
-    msg = compose(path, settings, recipients)
-    context = ssl.create_default_context(cafile=settings.cafile or None)
     try:
-        if settings.security == "ssl":
-            server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT, context=context)
-        else:
-            server = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT)
-        with server:
-            if settings.security == "starttls":
-                server.starttls(context=context)
-            if settings.user:
-                server.login(settings.user, settings.password)
-            refused = server.send_message(msg, from_addr=settings.sender, to_addrs=list(recipients))
-    except smtplib.SMTPAuthenticationError:
-        raise MailError("邮件服务器拒绝登录，请检查用户名和密码", "the mail server refused the login") from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        bad = "、".join(exc.recipients)
-        raise MailError(f"邮件服务器拒绝了收件人：{bad}", f"the mail server refused the recipients: {bad}") from None
-    except smtplib.SMTPSenderRefused:
-        raise MailError(f"邮件服务器拒绝了发件人 {settings.sender}", "the mail server refused the sender") from None
-    except smtplib.SMTPNotSupportedError:  # before OSError, of which every SMTPException is a kind
-        raise MailError(f"邮件服务器 {settings.host}:{settings.port} 不支持 STARTTLS 加密；如服务器只收明文邮件，"
-                        "请设置 KAOHE_SMTP_SECURITY=none，如它用 SSL（常见端口 465），请设置 KAOHE_SMTP_SECURITY=ssl",
-                        f"the mail server {settings.host}:{settings.port} does not offer STARTTLS; "
-                        "set KAOHE_SMTP_SECURITY=none (plain) or ssl") from None
-    except ssl.SSLError as exc:
-        raise MailError(f"与邮件服务器的加密连接失败（{exc.reason}）", f"TLS with the mail server failed: {exc}") from None
-    except (ConnectionError, socket.timeout, socket.gaierror, OSError) as exc:
-        raise MailError(f"无法连接邮件服务器 {settings.host}:{settings.port}",
-                        f"cannot reach the mail server {settings.host}:{settings.port} ({exc})") from None
-    except smtplib.SMTPException as exc:
-        raise MailError(f"发送失败：{exc}", f"sending failed: {exc}") from None
+        refused = _deliver(compose(path, settings, recipients), settings, recipients)
+    except (smtplib.SMTPException, ConnectionError, socket.timeout, socket.gaierror, OSError) as exc:
+        raise _mail_error(exc, settings) from None
     if refused:
         bad = "、".join(refused)
         raise MailError(f"部分收件人被拒绝：{bad}（其余已发送）", f"some recipients were refused: {bad}")

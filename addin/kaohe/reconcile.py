@@ -3,7 +3,7 @@
 The external file is a DingTalk 月度汇总 / 每日统计 / 每日汇总 export (xlsx or CSV) or a WeCom
 概况统计与打卡明细 export. Its two-level header is joined (``异常统计/迟到次数(次)``); a column is
 matched to a measure by its name once the group (``异常统计/``) and the unit (``(次)``) are dropped,
-and its values are converted by the unit (hours and minutes to days at the policy's 日工作小时, 8 by default; a cell such as
+and its values are converted by the unit (hours and minutes to days at the policy's 日工作小时; a cell such as
 ``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports.identity`.
 
 The comparison covers the file's own range (统计日期 / 统计时间 in its title rows) within the month:

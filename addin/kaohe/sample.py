@@ -49,75 +49,92 @@ def build_sample(month: str = "2026-10", employees: int = 40, seed: int = 7, ric
     first, last = parse_month(month)
     cal = Calendar(DEFAULT.rest_weekday)
     people = _people(employees, rng)
-    shift_team = []
-    if rich and employees >= 20:
-        people[-1]["hired"] = first + dt.timedelta(days=19)  # new hire: paper attendance
-        people[-1]["regular"] = None
-        people[-2]["left"] = first + dt.timedelta(days=14)   # leaver
-        shift_team = [p for p in people if p["dept"] == "仓储部"][:4]
-        for p in shift_team:
-            p["system"] = c.COMPREHENSIVE_HOURS
-    roster = [list(c.ROSTER.required) + ["岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线"]]
-    for p in people:
-        roster.append([p["emp"], p["name"], p["dept"], p["hired"], p["base"], "职员", p["gender"], p["regular"],
-                       p["left"], p["work_start"], p["system"], p["production"]])
+    shift_team = _special_people(people, first) if rich and employees >= 20 else []
+    rota, shift_of = _rota(shift_team, first, last)
     punches = [["工号", "姓名", "打卡时间", "设备"]]
-    rota = [list(c.ROTA.required)]
-    skip_punch = {}
-    shift_of = {}
-    for k, p in enumerate(shift_team):
-        for j, day in enumerate(date_range(first, last)):
-            s = ROTA_CYCLE[(j + 2 * k) % len(ROTA_CYCLE)]
-            if s:
-                rota.append([p["emp"], day, s])
-                shift_of[(p["emp"], day)] = s
-    shift_times = {n: (a, b) for n, a, b in SHIFTS}
     for p in people:
         for day in date_range(first, last):
-            if p["hired"] > day or (p["left"] and day > p["left"]):
-                continue
-            if rich and (day - p["hired"]).days < DEFAULT.paper_attendance_days:
-                continue  # paper attendance: no punches yet
-            if p["system"] == c.COMPREHENSIVE_HOURS:
-                s = shift_of.get((p["emp"], day))
-                if not s:
-                    continue
-                a, b = shift_times[s]
-                sessions = [(dt.datetime.combine(day, a), dt.datetime.combine(day, b) + (dt.timedelta(days=1) if b <= a else dt.timedelta()))]
-            else:
-                if not cal.is_workday(day):
-                    continue
-                sessions = [(dt.datetime.combine(day, DEFAULT.am_start), dt.datetime.combine(day, DEFAULT.am_end)),
-                            (dt.datetime.combine(day, DEFAULT.pm_start), dt.datetime.combine(day, DEFAULT.pm_end))]
-            if rng.random() < 0.005:
-                continue  # a whole day without a punch
-            for start, end in sessions:
-                x = rng.random()
-                tin = start - dt.timedelta(minutes=rng.randrange(1, 15), seconds=rng.randrange(60))
-                tout = end + dt.timedelta(minutes=rng.randrange(0, 20), seconds=rng.randrange(60))
-                if x < 0.05:
-                    tin = start + dt.timedelta(minutes=rng.randrange(1, 26), seconds=rng.randrange(60))
-                elif x < 0.057:
-                    tin = start + dt.timedelta(minutes=rng.randrange(35, 150))
-                elif x < 0.077:
-                    tout = end - dt.timedelta(minutes=rng.randrange(1, 20))
-                y = rng.random()
-                if y >= 0.015 and (p["emp"], day) not in skip_punch:
-                    punches.append([p["emp"], p["name"], tin, "前台考勤机"])
-                if y < 0.015 or y >= 0.03:
-                    punches.append([p["emp"], p["name"], tout, "前台考勤机"])
+            sessions = _sessions(p, day, cal, shift_of, rich)
+            if sessions and rng.random() >= 0.005:  # else a whole day without a punch
+                punches += [[p["emp"], p["name"], ts, "前台考勤机"] for start, end in sessions
+                            for ts in _punch_pair(rng, start, end)]
     leave = [["工号", "姓名", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "销假日期", "备注"]]
     overtime = [list(c.OVERTIME.required) + ["总经理审批", "类型", "补偿方式", "说明"]]
     exceptions = [list(c.EXCEPTIONS.required) + ["原因"]]
     proxy = [["工号", "日期", "备注"]]
     if rich and employees >= 20:
         _rich_records(people, first, cal, punches, leave, overtime, exceptions, proxy)
-    sheets = {c.ROSTER.name: roster, c.PUNCHES.name: punches, c.LEAVE.name: leave, c.OVERTIME.name: overtime,
-              c.EXCEPTIONS.name: exceptions, c.PROXY.name: proxy}
+    sheets = {c.ROSTER.name: _roster_rows(people), c.PUNCHES.name: punches, c.LEAVE.name: leave,
+              c.OVERTIME.name: overtime, c.EXCEPTIONS.name: exceptions, c.PROXY.name: proxy}
     if shift_team:
         sheets[c.ROTA.name] = rota
         sheets[c.SHIFTS.name] = [["班次", "时段1开始", "时段1结束"]] + [[n, a, b] for n, a, b in SHIFTS]
     return sheets
+
+
+def _special_people(people: list[dict], first: dt.date) -> list[dict]:
+    """A new hire (paper attendance), a leaver, and the 仓储部 shift team on comprehensive hours (returned)."""
+    people[-1]["hired"] = first + dt.timedelta(days=19)
+    people[-1]["regular"] = None
+    people[-2]["left"] = first + dt.timedelta(days=14)
+    shift_team = [p for p in people if p["dept"] == "仓储部"][:4]
+    for p in shift_team:
+        p["system"] = c.COMPREHENSIVE_HOURS
+    return shift_team
+
+
+def _roster_rows(people: list[dict]) -> list[list]:
+    roster = [list(c.ROSTER.required) + ["岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线"]]
+    for p in people:
+        roster.append([p["emp"], p["name"], p["dept"], p["hired"], p["base"], "职员", p["gender"], p["regular"],
+                       p["left"], p["work_start"], p["system"], p["production"]])
+    return roster
+
+
+def _rota(shift_team: list[dict], first: dt.date, last: dt.date) -> tuple[list[list], dict]:
+    """排班 rows of the shift team (a rotating cycle) and (工号, date) -> 班次."""
+    rota, shift_of = [list(c.ROTA.required)], {}
+    for k, p in enumerate(shift_team):
+        for j, day in enumerate(date_range(first, last)):
+            s = ROTA_CYCLE[(j + 2 * k) % len(ROTA_CYCLE)]
+            if s:
+                rota.append([p["emp"], day, s])
+                shift_of[(p["emp"], day)] = s
+    return rota, shift_of
+
+
+def _sessions(p: dict, day: dt.date, cal: Calendar, shift_of: dict, rich: bool) -> list[tuple]:
+    """The (start, end) of the sessions ``p`` works on ``day`` with punches (none: not employed, paper
+    attendance, not scheduled)."""
+    if p["hired"] > day or (p["left"] and day > p["left"]):
+        return []
+    if rich and (day - p["hired"]).days < DEFAULT.paper_attendance_days:
+        return []  # paper attendance: no punches yet
+    if p["system"] == c.COMPREHENSIVE_HOURS:
+        s = shift_of.get((p["emp"], day))
+        if not s:
+            return []
+        a, b = next((a, b) for n, a, b in SHIFTS if n == s)
+        return [(dt.datetime.combine(day, a), dt.datetime.combine(day, b) + (dt.timedelta(days=1) if b <= a else dt.timedelta()))]
+    if not cal.is_workday(day):
+        return []
+    return [(dt.datetime.combine(day, DEFAULT.am_start), dt.datetime.combine(day, DEFAULT.am_end)),
+            (dt.datetime.combine(day, DEFAULT.pm_start), dt.datetime.combine(day, DEFAULT.pm_end))]
+
+
+def _punch_pair(rng: random.Random, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The punches of one session: mostly on time; some late, very late or early; a few missing one."""
+    x = rng.random()
+    tin = start - dt.timedelta(minutes=rng.randrange(1, 15), seconds=rng.randrange(60))
+    tout = end + dt.timedelta(minutes=rng.randrange(0, 20), seconds=rng.randrange(60))
+    if x < 0.05:
+        tin = start + dt.timedelta(minutes=rng.randrange(1, 26), seconds=rng.randrange(60))
+    elif x < 0.057:
+        tin = start + dt.timedelta(minutes=rng.randrange(35, 150))
+    elif x < 0.077:
+        tout = end - dt.timedelta(minutes=rng.randrange(1, 20))
+    y = rng.random()
+    return [ts for ts, kept in ((tin, y >= 0.015), (tout, y < 0.015 or y >= 0.03)) if kept]
 
 
 def _rich_records(people, first, cal, punches, leave, overtime, exceptions, proxy) -> None:
@@ -125,15 +142,20 @@ def _rich_records(people, first, cal, punches, leave, overtime, exceptions, prox
     work = [d for d in date_range(first, first.replace(day=28)) if cal.is_workday(d)]
     off = [d for d in date_range(first, first.replace(day=28)) if not cal.is_workday(d)]
     std = [p for p in people if p["system"] == c.STANDARD_HOURS][:30]
+    _leave_records(std, work, punches, leave)
+    _overtime_records(std, work, off, first, cal, punches, overtime)
+    p = std[18]
+    punches[1:] = [r for r in punches[1:] if not (r[0] == p["emp"] and r[2].date() == work[1] and r[2].hour < 10)]
+    exceptions.append([p["emp"], work[1], c.SLOT_AM_IN, "已批准", "外出拜访客户"])
+    proxy.append([std[19]["emp"], work[6], "替同事打卡，经查属实"])
 
-    def drop_punches(emp, days):
-        keep = [r for r in punches[1:] if not (r[0] == emp and r[2].date() in days)]
-        punches[1:] = keep
 
-    def at(day, h, m=0):
-        return dt.datetime.combine(day, dt.time(h, m))
+def _at(day, h, m=0):
+    return dt.datetime.combine(day, dt.time(h, m))
 
-    d = work
+
+def _leave_records(std, d, punches, leave) -> None:
+    """Nine leave records of every kind and state; whole-day leave has no punches."""
     records = [
         (std[0], "事假", d[3], d[4], d[3] - dt.timedelta(days=3), "已批准", "", None, "家中有事"),
         (std[1], "病假", d[5], d[5], d[5], "已批准", "有", None, "门诊"),
@@ -143,40 +165,36 @@ def _rich_records(people, first, cal, punches, leave, overtime, exceptions, prox
         (std[5], "婚假", d[11], d[13], d[11] - dt.timedelta(days=10), "已批准", "有", d[11] - dt.timedelta(days=30), ""),
         (std[6], "事假", d[8], d[8], d[8], "待审批", "", None, "未批先休"),
         (std[7], "丧假", d[12], d[12] + dt.timedelta(days=2), d[12], "已批准", "有", None, ""),
-        (std[8], "事假", at(d[14], 13, 30), at(d[14], 17, 30), d[14] - dt.timedelta(days=2), "已批准", "", None, "下午办事"),
+        (std[8], "事假", _at(d[14], 13, 30), _at(d[14], 17, 30), d[14] - dt.timedelta(days=2), "已批准", "", None, "下午办事"),
     ]
     for p, kind, start, end, applied, status, proof, event, note in records:
         leave.append([p["emp"], p["name"], kind, start, end, applied, status, proof or None, event, None, note])
-        s = start.date() if isinstance(start, dt.datetime) else start
-        e = end.date() if isinstance(end, dt.datetime) else end
         if not isinstance(start, dt.datetime):
-            drop_punches(p["emp"], set(date_range(s, e)))
-    # The 调休 above is backed by approved rest-day work of the month before (no punches kept for it).
+            days = set(date_range(start, end))
+            punches[1:] = [r for r in punches[1:] if not (r[0] == p["emp"] and r[2].date() in days)]
+
+
+def _overtime_records(std, d, off, first, cal, punches, overtime) -> None:
+    """Paid evening and holiday overtime, rest-day work for 调休, one unapproved, one training."""
+    # The 调休 leave is backed by approved rest-day work of the month before (no punches kept for it).
     before = first - dt.timedelta(days=10)
     while cal.is_workday(before):
         before -= dt.timedelta(days=1)
     overtime.append([std[4]["emp"], before, dt.time(8, 30), dt.time(17, 30), "是", "是", None, "加班", "调休", "盘点"])
     for p in std[10:13]:  # weekday evening overtime, paid
-        day = d[2]
-        overtime.append([p["emp"], day, dt.time(18), dt.time(20), "是", "是", None, "加班", "加班费", "赶订单"])
-        punches.append([p["emp"], p["name"], at(day, 20, 6), "前台考勤机"])
+        overtime.append([p["emp"], d[2], dt.time(18), dt.time(20), "是", "是", None, "加班", "加班费", "赶订单"])
+        punches.append([p["emp"], p["name"], _at(d[2], 20, 6), "前台考勤机"])
     if off:
-        hol = off[0]
         for p in std[13:15]:
-            overtime.append([p["emp"], hol, dt.time(8, 30), dt.time(17, 30), "是", "是", None, "加班", "加班费", "节日值班"])
-            punches.append([p["emp"], p["name"], at(hol, 8, 21), "前台考勤机"])
-            punches.append([p["emp"], p["name"], at(hol, 17, 40), "前台考勤机"])
-        rest = off[-1]
+            overtime.append([p["emp"], off[0], dt.time(8, 30), dt.time(17, 30), "是", "是", None, "加班", "加班费", "节日值班"])
+            punches += [[p["emp"], p["name"], _at(off[0], 8, 21), "前台考勤机"],
+                        [p["emp"], p["name"], _at(off[0], 17, 40), "前台考勤机"]]
         p = std[15]
-        overtime.append([p["emp"], rest, dt.time(9), dt.time(15), "是", "是", None, "加班", "调休", "发货"])
-        punches.append([p["emp"], p["name"], at(rest, 8, 55), "前台考勤机"])
-        punches.append([p["emp"], p["name"], at(rest, 15, 12), "前台考勤机"])
+        overtime.append([p["emp"], off[-1], dt.time(9), dt.time(15), "是", "是", None, "加班", "调休", "发货"])
+        punches += [[p["emp"], p["name"], _at(off[-1], 8, 55), "前台考勤机"],
+                    [p["emp"], p["name"], _at(off[-1], 15, 12), "前台考勤机"]]
     overtime.append([std[16]["emp"], d[4], dt.time(18), dt.time(21), "是", None, None, "加班", "加班费", "未找副总签字"])
     overtime.append([std[17]["emp"], off[-1] if off else d[5], dt.time(9), dt.time(12), "是", "是", None, "培训", None, "消防培训"])
-    p = std[18]
-    punches[1:] = [r for r in punches[1:] if not (r[0] == p["emp"] and r[2].date() == d[1] and r[2].hour < 10)]
-    exceptions.append([p["emp"], d[1], c.SLOT_AM_IN, "已批准", "外出拜访客户"])
-    proxy.append([std[19]["emp"], d[6], "替同事打卡，经查属实"])
 
 
 def write_sample(path: Path, month: str = "2026-10", employees: int = 40, seed: int = 7, rich: bool = True) -> Path:

@@ -161,10 +161,9 @@ def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
             head = f"ATT-04 第十九条: {name}{label} {ts:%H:%M}, {kind}{minutes}分钟"
             if getattr(r, f"{edge}_fined"):
                 parts.append(f"{head}, 罚款{fine}元")
-            elif getattr(r, f"{edge}_half"):
-                parts.append(f"{head}, 超过{policy.late_half_day_minutes}分钟按旷工{_days(policy.late_half_absence_days)}")
             else:
-                parts.append(f"{head}, 超过{policy.late_full_day_minutes}分钟按旷工{_days(policy.late_full_absence_days)}")
+                tier = TIER_HALF if getattr(r, f"{edge}_half") else TIER_FULL
+                parts.append(f"{head}, {tier_minutes(tier, policy)}按旷工{_days(tier_absence(tier, policy))}")
         if r.missing_in:
             parts.append(f"ATT-05 第十七条: {name}上班缺卡, 罚款{mfine}元")
         if r.missing_out:

@@ -65,42 +65,50 @@ class KpiResult:
     summary: dict = field(default_factory=dict)
 
 
-def indicators_from_rules(table, findings: list[Finding], policy: Policy = DEFAULT) -> tuple[Indicator, ...]:
-    """KPI规则 rows to indicators; a bad row is a finding and the sheet falls back to the defaults."""
+def _with_defaults(r):
+    """A KPI规则 row with 评分人 and 方向 filled in where the sheet lacks them: an indicator with no target
+    and floor is the manager's; the direction follows from which of target and floor is higher."""
+    scorer = r.scorer or (MANAGER if r.target is None and r.floor is None else DATA)
+    direction = r.direction or (DOWN if scorer == DATA and r.target is not None and r.floor is not None
+                                and r.target < r.floor else UP)
+    return r._replace(scorer=scorer, direction=direction)
+
+
+def _rule_row_problems(r) -> list[str]:
+    """What is wrong with one KPI规则 row (KPI-02), in HR's words."""
+    problems = []
+    if not r.indicator:
+        problems.append("指标名称为空")
+    if r.weight is None or r.weight < 0:
+        problems.append("权重应为非负数")
+    if r.direction not in (UP, DOWN):
+        problems.append(f"方向应为 {UP} 或 {DOWN}")
+    if r.scorer not in (DATA, MANAGER):
+        problems.append(f"评分人应为 {DATA} 或 {MANAGER}")
+    if r.scorer == DATA and (r.target is None or r.floor is None or r.target == r.floor):
+        problems.append("数据指标须有目标值和底线值，且两者不同")
+    elif r.scorer == DATA and (r.direction == UP) != (r.target > r.floor):
+        problems.append(f"{r.direction}的指标，目标值应{'高' if r.direction == UP else '低'}于底线值")
+    return problems
+
+
+def indicators_from_rules(table, policy: Policy = DEFAULT) -> tuple[tuple[Indicator, ...], list[Finding]]:
+    """KPI规则 rows to (indicators, findings); a bad row is a finding and the sheet falls back to the defaults."""
     if table is None or table.frame.empty:
-        return KPI_INDICATORS
+        return KPI_INDICATORS, []
     out = []
-    for r in table.frame.itertuples(index=False):
-        # Without 评分人 / 方向 columns: an indicator with no target and floor is the manager's;
-        # the direction follows from which of target and floor is higher.
-        scorer = r.scorer or (MANAGER if r.target is None and r.floor is None else DATA)
-        direction = r.direction or (DOWN if scorer == DATA and r.target is not None and r.floor is not None
-                                    and r.target < r.floor else UP)
-        r = r._replace(scorer=scorer, direction=direction)
-        problems = []
-        if not r.indicator:
-            problems.append("指标名称为空")
-        if r.weight is None or r.weight < 0:
-            problems.append("权重应为非负数")
-        if r.direction not in (UP, DOWN):
-            problems.append(f"方向应为 {UP} 或 {DOWN}")
-        if r.scorer not in (DATA, MANAGER):
-            problems.append(f"评分人应为 {DATA} 或 {MANAGER}")
-        if r.scorer == DATA and (r.target is None or r.floor is None or r.target == r.floor):
-            problems.append("数据指标须有目标值和底线值，且两者不同")
-        elif r.scorer == DATA and (r.direction == UP) != (r.target > r.floor):
-            problems.append(f"{r.direction}的指标，目标值应{'高' if r.direction == UP else '低'}于底线值")
+    for r in map(_with_defaults, table.frame.itertuples(index=False)):
+        problems = _rule_row_problems(r)
         if problems:
-            findings.append(Finding(table.sheet, table.cell("indicator", r.row), "；".join(problems),
-                                    "整张KPI规则表未使用，按默认指标计算", "KPI-02", "篇二"))
-            return KPI_INDICATORS
+            return KPI_INDICATORS, [Finding(table.sheet, table.cell("indicator", r.row), "；".join(problems),
+                                            "整张KPI规则表未使用，按默认指标计算", "KPI-02", "篇二")]
         aliases = tuple(a.strip() for a in str(r.aliases or "").replace("，", ",").replace("、", ",").split(",") if a.strip())
         out.append(Indicator(r.indicator, float(r.weight), r.direction, r.target, r.floor, r.scorer, aliases))
     total = sum(i.weight for i in out)
     if abs(total - policy.kpi_full_score) > 1e-9:
-        findings.append(Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是{policy.kpi_full_score:g}", "按表中权重计算",
-                                "KPI-01", "篇二", terms.LEVEL_WARNING))
-    return tuple(out)
+        return tuple(out), [Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是{policy.kpi_full_score:g}",
+                                    "按表中权重计算", "KPI-01", "篇二", terms.LEVEL_WARNING)]
+    return tuple(out), []
 
 
 def fill_from_import(data, imported, indicators: tuple[Indicator, ...]):

@@ -88,6 +88,8 @@ def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calend
     t = tables.get("holidays")
     for r in (t.frame.itertuples(index=False) if t is not None else ()):
         if r.date is None:
+            if r.kind is not None and t.cell("date", r.row) not in t.bad:  # unreadable: reported by the reader
+                findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条"))
             continue
         if r.kind not in terms.HOLIDAY_SHEET_TYPES:
             findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
@@ -95,13 +97,6 @@ def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calend
             continue
         overrides[r.date] = (r.kind, r.label or "")
     return Calendar(policy.rest_weekday, overrides), findings
-
-
-def load_calendar(tables: dict[str, Table], policy: pol.Policy, findings: list[Finding]) -> Calendar:
-    """:func:`calendar_of` for the doors that gather findings in a list of their own (appended to)."""
-    calendar, found = calendar_of(tables, policy)
-    findings += found
-    return calendar
 
 
 def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
@@ -127,13 +122,6 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     f["name"] = f["name"].fillna("")
     f["dept"] = f["dept"].fillna("")
     return f.reset_index(drop=True), findings
-
-
-def prepare_roster(t: Table, findings: list[Finding]) -> pd.DataFrame:
-    """:func:`roster_frame` for the doors that gather findings in a list of their own (appended to)."""
-    roster, found = roster_frame(t)
-    findings += found
-    return roster
 
 
 def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:

@@ -43,13 +43,6 @@ def terms_in_force(tables: Mapping[str, Table]) -> tuple[terms.Terms, list[Findi
     return terms.Terms(extra, names), findings
 
 
-def vocabulary(tables: Mapping[str, Table], findings: list[Finding]) -> terms.Terms:
-    """:func:`terms_in_force` for the doors that gather findings in a list of their own (appended to)."""
-    vocab, found = terms_in_force(tables)
-    findings += found
-    return vocab
-
-
 def standardised(tables: Mapping[str, Table], vocab: terms.Terms) -> tuple[dict[str, Table], list[Finding]]:
     """The tables with every value column (``Table.vocab``) standardised; unreadable values reported (错误)."""
     out, findings = dict(tables), []

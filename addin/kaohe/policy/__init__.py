@@ -183,37 +183,36 @@ def render(info: ParamInfo, value=None) -> str:
     return _render(value)
 
 
-def parse_value(info: ParamInfo, raw):
-    """Parse HR's cell value for one parameter; raises ValueError with a Chinese reason."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if info.default == "":  # a text that may be empty (公司名称): blank is its default
-            return ""
-        raise ValueError("值为空")
-    text = raw.strip() if isinstance(raw, str) else raw
-    kind = info.kind
-    if kind == "bool":
-        if text in ("是", "否", True, False, 1, 0, 1.0, 0.0):
-            return text in ("是", True, 1, 1.0)
-        raise ValueError("应为 是 或 否")
-    if kind == "weekday":
-        names = {n: i for i, n in enumerate(WEEKDAYS)}
-        names.update({n.replace("周", "星期"): i for n, i in list(names.items())})
-        names["周天"] = names["星期天"] = 6
-        if text in names:
-            return names[text]
-        raise ValueError("应为 周一 至 周日")
-    if kind == "time":
-        value = parse_time(text)
-        if value is None:
-            raise ValueError("应为时间，如 08:30")
-        return value
-    if kind == "list":
-        items = tuple(s.strip() for s in str(text).replace("，", ",").split(",") if s.strip())
-        if not items:
-            raise ValueError("应为逗号分隔的名称")
-        return items
-    if kind == "text":
-        return str(text)
+def _parse_bool(text, info):
+    if text in ("是", "否", True, False, 1, 0, 1.0, 0.0):
+        return text in ("是", True, 1, 1.0)
+    raise ValueError("应为 是 或 否")
+
+
+def _parse_weekday(text, info):
+    names = {n: i for i, n in enumerate(WEEKDAYS)}
+    names.update({n.replace("周", "星期"): i for n, i in list(names.items())})
+    names["周天"] = names["星期天"] = 6
+    if text in names:
+        return names[text]
+    raise ValueError("应为 周一 至 周日")
+
+
+def _parse_time(text, info):
+    value = parse_time(text)
+    if value is None:
+        raise ValueError("应为时间，如 08:30")
+    return value
+
+
+def _parse_list(text, info):
+    items = tuple(s.strip() for s in str(text).replace("，", ",").split(",") if s.strip())
+    if not items:
+        raise ValueError("应为逗号分隔的名称")
+    return items
+
+
+def _parse_number(text, info):
     text = _without_unit(info, text) if isinstance(text, str) else text
     try:
         number = float(str(text).replace("%", "")) / (100 if isinstance(text, str) and text.endswith("%") else 1)
@@ -221,11 +220,25 @@ def parse_value(info: ParamInfo, raw):
         raise ValueError(f"应为数字，如 {render(info)}") from None
     if number != number or number < 0 or number > 1e7:
         raise ValueError("数字超出范围")
-    if kind == "int":
+    if info.kind == "int":
         if not float(number).is_integer():
             raise ValueError("应为整数")
         return int(number)
     return float(number)
+
+
+_PARSERS = {"bool": _parse_bool, "weekday": _parse_weekday, "time": _parse_time, "list": _parse_list,
+            "text": lambda text, info: str(text)}
+
+
+def parse_value(info: ParamInfo, raw):
+    """Parse HR's cell value for one parameter; raises ValueError with a Chinese reason."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if info.default == "":  # a text that may be empty (公司名称): blank is its default
+            return ""
+        raise ValueError("值为空")
+    text = raw.strip() if isinstance(raw, str) else raw
+    return _PARSERS.get(info.kind, _parse_number)(text, info)
 
 
 # The unit of a number parameter, from its key or its explanation: HR may write it after the number
