@@ -123,12 +123,12 @@ def check_sheet_extent(path: Path, sheet: str) -> None:
     The sheet XML is streamed: a sheet whose cells all sit in columns A-Z is bounded anyway
     (26 columns x 1,048,576 rows); otherwise the furthest column and row are measured.
     """
-    from kaohe.workbook.parts import read_rels as _rels, read_sheets as _read_sheets
+    from kaohe.workbook.parts import read_rels, read_sheets
 
     with zipfile.ZipFile(path) as zf:
         try:
-            targets, _ = _rels(zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"), "xl")
-            sheets = _read_sheets(zf.read("xl/workbook.xml").decode("utf-8", "replace"), targets)
+            targets, _ = read_rels(zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace"), "xl")
+            sheets = read_sheets(zf.read("xl/workbook.xml").decode("utf-8", "replace"), targets)
         except KeyError:
             return
         part = next((s.part for s in sheets if s.name == sheet), None)
