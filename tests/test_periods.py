@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from kaohe import cli
-from kaohe.periods import MonthError, add_months, month_bounds, month_of, parse_month, shift_month
+from kaohe.periods import MonthError, add_months, month_bounds, month_of, parse_month, review_period, shift_month
 
 
 @pytest.mark.parametrize("text", ["2026-11", "2026/11", "2026.11", "2026年11月", "2026年11", " 2026 年 11 月 ", "202611"])
@@ -74,3 +74,11 @@ def test_shift_month_across_years(month, k, expected):
 def test_LV_05_add_months_ends_in_the_last_day_when_the_month_is_shorter(day, k, expected):
     assert add_months(day, k) == expected
 
+
+
+def test_REV_01_review_periods_are_quarters_or_years():
+    assert review_period("2026q4") == ("2026Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert review_period(" 2026 Q1") == ("2026Q1", dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    assert review_period(2026) == ("2026", dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    with pytest.raises(ValueError, match="周期应为"):
+        review_period("2026Q5")

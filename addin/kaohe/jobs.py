@@ -22,7 +22,7 @@ from kaohe.engine import standard
 from kaohe.engine.month import MonthResult, compute_month, load_policy, roster_frame
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, InputRefused
 from kaohe.outcome import JobResult
-from kaohe.periods import month_or_refuse as _month_or_refuse
+from kaohe.periods import month_or_refuse as _month_or_refuse, review_period
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook import kpi_sheets
@@ -234,7 +234,7 @@ def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Pat
 def review_job(book: Path, period: str, out: Path | None = None, progress=None) -> JobResult:
     """季度/年度考核: 季度考核_YYYYQn or 年度考核_YYYY, with 问题清单."""
     try:
-        period, _, _ = review_engine.parse_period(period)
+        period, _, _ = review_period(period)
     except ValueError:
         raise InputRefused(f"周期格式应为 2026Q3 或 2026（收到“{period}”）", f"period must be like 2026Q3 or 2026: {period}") from None
     book = Path(book)

@@ -100,3 +100,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
     first, last = month_bounds(shift_month(f"{day.year:04d}-{day.month:02d}", months))
     return first.replace(day=min(day.day, last.day))
 
+
+def review_period(text: object) -> tuple[str, dt.date, dt.date]:
+    """A review period, ``2026Q3`` (a quarter) or ``2026`` (a year; REV-01/02), to (normalised, first day, last day)."""
+    m = re.fullmatch(r"(\d{4})\s*(?:Q([1-4]))?", str(text).strip().upper())
+    if not m:
+        raise ValueError(f"周期应为 2026Q3 或 2026：“{text}”")
+    y, q = m.group(1), int(m.group(2) or 0)
+    months = (3 * q - 2, 3 * q) if q else (1, 12)
+    return (f"{y}Q{q}" if q else y), month_bounds(f"{y}-{months[0]:02d}")[0], month_bounds(f"{y}-{months[1]:02d}")[1]

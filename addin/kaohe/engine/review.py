@@ -22,7 +22,6 @@ Decisions (docs/规则说明.md and this module):
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,6 +30,7 @@ from kaohe import terms
 from kaohe.engine.kpi import excel_round
 from kaohe.engine.leave_types import regular_date
 from kaohe.findings import Finding
+from kaohe.periods import review_period
 from kaohe.policy import Policy
 from kaohe.policy.tables import DEFAULT_ROLE, GRADES, ROLE_WEIGHTS, Grade, RoleWeights
 from kaohe.tables import Table
@@ -47,21 +47,6 @@ class ReviewResult:
     findings: list[Finding]
     summary: dict = field(default_factory=dict)
 
-
-def parse_period(text: str) -> tuple[str, dt.date, dt.date]:
-    """``2026Q3`` or ``2026`` to (normalised period, first day, last day)."""
-    t = str(text).strip().upper()
-    m = re.fullmatch(r"(\d{4})\s*Q([1-4])", t)
-    if m:
-        y, q = int(m.group(1)), int(m.group(2))
-        first = dt.date(y, 3 * q - 2, 1)
-        last = (dt.date(y + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1))
-        return f"{y}Q{q}", first, last
-    m = re.fullmatch(r"(\d{4})", t)
-    if m:
-        y = int(m.group(1))
-        return f"{y}", dt.date(y, 1, 1), dt.date(y, 12, 31)
-    raise ValueError(f"周期应为 2026Q3 或 2026：“{text}”")
 
 
 def role_table(table: Table) -> tuple[dict[str, RoleWeights], list[Finding]]:
@@ -197,7 +182,7 @@ def review(tables: dict[str, Table], roster: pd.DataFrame, policy: Policy, perio
            vocab: terms.Terms = terms.DEFAULT) -> ReviewResult:
     """Review ``period_text`` from the tables by role ("roster", "review_scores", "role_weights", "grades";
     an absent sheet is an empty table) and the prepared roster."""
-    period, first, last = parse_period(period_text)
+    period, first, last = review_period(period_text)
     annual = "Q" not in period
     place, roles_table = tables["review_scores"], tables["role_weights"]
     roles, findings = role_table(roles_table)
@@ -217,7 +202,7 @@ def normalise_periods(place: Table) -> tuple[pd.DataFrame, list[Finding]]:
     ratings, normalised, findings = place.frame.copy(), [], []
     for r in ratings.itertuples(index=False):
         try:
-            normalised.append(parse_period(r.period)[0] if r.period is not None else None)
+            normalised.append(review_period(r.period)[0] if r.period is not None else None)
         except ValueError as exc:
             findings.append(Finding(place.sheet, place.cell("period", r.row), str(exc), "此条评分未使用", "REV-02", "篇四"))
             normalised.append(None)
