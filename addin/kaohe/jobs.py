@@ -155,11 +155,6 @@ def rules_findings(found, family: str, general: bool = True) -> list:
     return [f for f in found if f.rule.startswith(family) or (general and f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))]
 
 
-def _present(data, spec: c.InputSheet):
-    """The table of ``spec`` if the workbook has that sheet, else None."""
-    return data.table(spec) if data.has(spec) else None
-
-
 def _read_people(book: Path, specs, required: c.InputSheet, rule_family: str, raw: tuple[str, ...] = (),
                  may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
@@ -183,7 +178,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
     data, findings, policy, roster = _read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA, "KPI",
                                                   raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
                                                   may_be_open=may_be_open)
-    rules = _present(data, c.KPI_RULES)
+    rules = data.table(c.KPI_RULES)
     indicators, found = kpi_engine.indicators_from_rules(rules, policy)
     findings += found
     if indicators is kpi_engine.KPI_INDICATORS:
@@ -311,7 +306,7 @@ def _read_sources(data, sources: list[Path], kind: str, findings: list, say):
 
     roster, found = roster_frame(data.table(c.ROSTER))
     findings += found
-    maps = imports.identity_maps(roster, _present(data, c.IDENTITY))
+    maps = imports.identity_maps(roster, data.table(c.IDENTITY))
     names = indicator_names(data.tables, findings)
     punches, metrics, kinds = {}, [], []
     for source in map(Path, sources):
@@ -361,7 +356,7 @@ def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobR
         names, rows, title_rows = reconcile.read_external(Path(external))
         frame, findings = reconcile.reconcile(names, rows, title_rows, result,
                                               roster_frame(data.table(c.ROSTER))[0],
-                                              _present(data, c.IDENTITY), Path(external))
+                                              data.table(c.IDENTITY), Path(external))
         findings = data.findings + findings
         specs = [frame_spec(c.RECONCILE, frame),
                  book_problems(book, data.tables, findings, c.SOURCE_RECONCILE, month)]

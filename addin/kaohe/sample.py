@@ -15,7 +15,7 @@ from pathlib import Path
 import openpyxl
 
 from kaohe.calendar import Calendar, date_range
-from kaohe.engine.month import parse_month
+from kaohe.periods import month_bounds
 from kaohe.policy import DEFAULT
 from kaohe.workbook import contract as c
 
@@ -46,7 +46,7 @@ def _people(n: int, rng: random.Random) -> list[dict]:
 def build_sample(month: str = "2026-10", employees: int = 40, seed: int = 7, rich: bool = True) -> dict[str, list[list]]:
     """The sample's sheets as ``{sheet: [header, *rows]}``."""
     rng = random.Random(seed)
-    first, last = parse_month(month)
+    first, last = month_bounds(month)
     cal = Calendar(DEFAULT.rest_weekday)
     people = _people(employees, rng)
     shift_team = _special_people(people, first) if rich and employees >= 20 else []

@@ -69,11 +69,6 @@ StageResult = tuple[dict[str, pd.DataFrame], list[Finding]]
 Stage = Callable[[MonthContext, Made], StageResult]
 
 
-def parse_month(text: str) -> tuple[dt.date, dt.date]:
-    """The first and last date of a month (any spelling kaohe.periods accepts)."""
-    return month_bounds(text)
-
-
 def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
     rules = tables["rules"]
     if not rules.present:
@@ -179,7 +174,7 @@ def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt
 def month_context(tables: Mapping[str, Table], month: str,
                   policy: pol.Policy | None = None) -> tuple[MonthContext, list[Finding]]:
     """The context the stages read, and what settling it found (规则, synonyms, value columns, 节假日)."""
-    first, last = parse_month(month)
+    first, last = month_bounds(month)
     findings: list[Finding] = []
     if policy is None:
         policy, findings = load_policy(tables)
@@ -319,7 +314,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     Raises :class:`InputRefused` for a month without a single punch unless ``require_punches`` is
     off (校验请假 validates leave records whatever the punches).
     """
-    first, last = parse_month(month)
+    first, last = month_bounds(month)
     if require_punches:
         refuse_month_without_punches(tables, month, first, last)
     ctx, findings = month_context(tables, month, policy)

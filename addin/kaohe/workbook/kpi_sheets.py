@@ -17,23 +17,20 @@ import pandas as pd
 
 from kaohe.engine.kpi import KpiResult
 from kaohe.findings import NOT_RANKED
+from kaohe.headers import sheet_columns
 from kaohe.policy import Policy
 from kaohe.policy.tables import DATA, MANAGER
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.cellxml import Formula
+from kaohe.workbook.parts import quote_sheet
 from kaohe.workbook.sheetxml import ChartSpec, Column, SheetSpec
 from kaohe.values import column_letter
 
 
-def _q(sheet: str) -> str:
-    return "'" + sheet.replace("'", "''") + "'"
-
-
-def _ref(source: tuple[Table, int], fieldname: str) -> str:
-    """The absolute reference of ``fieldname`` in the row ``source`` names: ``(table, Excel row)``."""
-    table, row = source
-    return f"{_q(table.sheet)}!${table.letters[fieldname]}${row}"
+def _ref(table: Table, fieldname: str, row: int) -> str:
+    """The absolute reference of ``fieldname``'s cell in Excel row ``row`` of ``table``'s sheet."""
+    return f"{quote_sheet(table.sheet)}!${table.letters[fieldname]}${row}"
 
 
 @dataclass
@@ -57,7 +54,7 @@ class _Places:
         refs = {}
         for ind in inds:
             if f"src:{ind.name}" in data.frame:
-                refs.update({(row, ind.name): _ref(source, ind.name)
+                refs.update({(row, ind.name): _ref(source[0], ind.name, source[1])
                              for row, source in zip(data.frame["row"], data.frame[f"src:{ind.name}"]) if source})
         return cls(result, data, rules, col, tail, rule_rows, refs)
 
@@ -72,12 +69,12 @@ class _Places:
     def param(self, ind, field: str, value: float) -> str:
         """An indicator's parameter: its KPI规则 cell when the workbook has one, else the number."""
         if ind.name in self.rule_rows and field in self.rules.letters:
-            return f"{_q(self.rules.sheet)}!${self.rules.letters[field]}${self.rule_rows[ind.name]}"
+            return _ref(self.rules, field, self.rule_rows[ind.name])
         return f"{value:g}"
 
     def figure(self, src: int, indicator: str) -> str:
         """The KPI数据 cell of an indicator's figure for the person on data row ``src``."""
-        return self.refs.get((src, indicator)) or f"{_q(self.data.sheet)}!${self.data.letters[indicator]}${src}"
+        return self.refs.get((src, indicator)) or _ref(self.data, indicator, src)
 
 
 FIRST_ROW = 2
@@ -117,7 +114,7 @@ def _results(at: _Places, row: int, r, policy: Policy) -> list[Formula]:
     inds, tail = at.result.indicators, at.tail
     data_sum = "+".join(f"{at.col[i.name]}{row}" for i in inds if i.scorer == DATA) or "0"
     mgmt_sum = "+".join(f"{at.col[i.name]}{row}" for i in inds if i.scorer == MANAGER) or "0"
-    self_ref = f"{_q(at.data.sheet)}!${at.data.letters[c.KPI_SELF]}${r.row}"
+    self_ref = _ref(at.data, c.KPI_SELF, r.row)
     rank_cell, score_rng, rank_rng = f"{tail['排名']}{row}", at.rng("综合得分"), at.rng("排名")
     day = at.result.notice_date
     return [
@@ -192,8 +189,7 @@ def history_table(rows: list[list]) -> pd.DataFrame:
     cols = [f for _, f in c.KPI_HISTORY.columns]
     if not rows:
         return pd.DataFrame(columns=cols)
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    idx = {h: header.index(h) for h, _ in c.KPI_HISTORY.columns if h in header}
+    idx = sheet_columns(rows)
     out = []
     for r in rows[1:]:
         get = lambda h: r[idx[h]] if h in idx and idx[h] < len(r) else None  # noqa: E731

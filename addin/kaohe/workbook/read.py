@@ -184,14 +184,6 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
     return tables, findings
 
 
-def _find_header(spec: c.InputSheet, rows: list[list]) -> tuple[int, dict[str, int]] | None:
-    """The header row of an input sheet and its contract columns (name -> column, in column order)."""
-    header = find_header(rows, spec.required, alternatives=spec.alternatives)
-    if header is None:
-        return None
-    return header.row, {name: i for name, i in header.columns.items() if name in spec.columns}
-
-
 def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: dict[int, str] | None = None
                     ) -> Table | None:
     """Typed table from raw cell rows (an iterable; row 0 is Excel row 1); ``None`` if the header is missing.
@@ -228,11 +220,11 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
 
 
 def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) -> tuple[int, dict[str, int]] | None:
-    """The sheet's header (row, contract column -> column); refused for a mandatory sheet without one, a
-    finding (the sheet unused) for an optional sheet."""
-    found = _find_header(spec, head)
-    if found is not None:
-        return found
+    """The sheet's header (row, contract column -> column, in column order); refused for a mandatory sheet
+    without one, a finding (the sheet unused) for an optional sheet."""
+    header = find_header(head, spec.required, alternatives=spec.alternatives)
+    if header is not None:
+        return header.row, {name: i for name, i in header.columns.items() if name in spec.columns}
     wanted = "、".join(spec.required + (spec.alternatives[0] if spec.alternatives else ()))
     if spec.mandatory:
         raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{wanted}）",

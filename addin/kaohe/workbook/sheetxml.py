@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 from kaohe.workbook.cellxml import cell_xml, number_text, render_columns
+from kaohe.workbook.parts import quote_sheet
 from kaohe.values import column_letter
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -272,7 +273,7 @@ def _col_index(letters: str) -> int:
 
 def chart_xml(sheet: str, chart: ChartSpec) -> bytes:
     """A clustered column chart over ranges of ``sheet``."""
-    quoted = "'" + sheet.replace("'", "''") + "'"
+    quoted = quote_sheet(sheet)
     title = escape(chart.title)
     scale = '<c:orientation val="minMax"/>' + (f'<c:max val="{number_text(chart.max_value)}"/><c:min val="0"/>'
                                                 if chart.max_value is not None else "")

@@ -13,6 +13,7 @@ import pandas as pd
 
 from kaohe import __version__
 from kaohe.findings import Finding
+from kaohe.headers import sheet_columns
 from kaohe.workbook import contract as c
 from kaohe.workbook.package import write_sheets
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
@@ -124,11 +125,11 @@ def _other_rows(previous: list[list], source: str, month: str) -> list[dict]:
     """Rows of an existing 问题清单 that another command (or another month) wrote, as engine fields."""
     if not previous:
         return []
-    header = ["".join(str(h).split()) if h is not None else "" for h in previous[0]]
+    columns = sheet_columns(previous)
     fields = dict(c.PROBLEMS.columns)
-    if "来源" not in header:
+    if "来源" not in columns:
         return []
-    index = {fields[h]: i for i, h in enumerate(header) if h in fields}
+    index = {fields[h]: i for h, i in columns.items() if h in fields}
     out = []
     for row in previous[1:]:
         rec = {f: (row[i] if i < len(row) and row[i] not in ("", None) else None) for f, i in index.items()}
