@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "addin"))
 
-from kaohe.sample import build_sample, write_sample  # noqa: E402
+from kaohe.jobs.sample import build_sample, write_sample  # noqa: E402
 
 MONTH = "2026-11"
 
@@ -65,7 +65,7 @@ def bench(n: int, folder: Path, writer: str) -> dict:
     size = book.stat().st_size / 2**20
     base_s, _ = _child(f"import openpyxl; wb = openpyxl.load_workbook({str(book)!r}); wb.save({str(folder / 'copy.xlsx')!r})")
     out = folder / f"result_{n}_{writer}.xlsx"
-    kaohe_s, peak = _child(f"from kaohe.cli import main\n"
+    kaohe_s, peak = _child(f"from kaohe.doors.cli import main\n"
                            f"assert main(['compute-month', {str(book)!r}, '--month', {MONTH!r}, '--out', {str(out)!r}, '-q']) == 0")
     return {"employees": n, "writer": writer, "file_mb": size, "openpyxl_s": base_s, "kaohe_s": kaohe_s,
             "ratio": kaohe_s / base_s, "peak_mb": peak}

@@ -1,4 +1,4 @@
-"""Build addin/kaohe/kaohe.xlam from addin/kaohe/macros/ and kaohe.udfs (``--check``: fail if the shipped one is stale).
+"""Build addin/kaohe/kaohe.xlam from macros/ and kaohe.doors.udfs (``--check``: fail if the shipped one is stale).
 
     python scripts/build_addin.py [--out PATH] [--check]
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 
-from kaohe.addin import SHIPPED, build  # noqa: E402
+from kaohe.doors.addin import SHIPPED, build
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT / "addin"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from build_templates import check  # noqa: E402
-from kaohe.reference import write_docs  # noqa: E402
+from kaohe.jobs.reference import write_docs  # noqa: E402
 
 DOCS = ROOT / "docs"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "addin"))
 
-from kaohe.templates import TEMPLATES, write_template  # noqa: E402
+from kaohe.jobs.templates import TEMPLATES, write_template  # noqa: E402
 
 TEMPLATE_YEAR = 2026
 

@@ -22,13 +22,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 
-from kaohe.findings import InputRefused  # noqa: E402
-from kaohe.close import close_job, close_state  # noqa: E402
-from kaohe.finance import check_closed, finance_job, password_from_env  # noqa: E402
-from kaohe.jobs import _month_or_refuse, compute_month_job, log_step  # noqa: E402
-from kaohe.workbook import contract as c  # noqa: E402
-from kaohe.workbook.read import read_book  # noqa: E402
-from kaohe.mail import MailError, ready, send  # noqa: E402
+from kaohe.findings import InputRefused
+from kaohe.jobs.close import close_job, close_state
+from kaohe.jobs.finance import check_closed, finance_job, password_from_env
+from kaohe.periods import month_or_refuse
+from kaohe.jobs.month import compute_month_job
+from kaohe.jobs.common import log_step
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import read_book
+from kaohe.jobs.mail import MailError, ready, send
 
 
 def main(argv=None) -> int:
@@ -75,7 +77,7 @@ def main(argv=None) -> int:
 def _check_options(args) -> None:
     """Every option that a later step would refuse (month, files, password variable, mail settings and
     recipients) is checked first, so that a month is never closed by a run that cannot send it."""
-    args.month = _month_or_refuse(args.month)
+    args.month = month_or_refuse(args.month)
     for path in (args.book, args.kpi):
         if path is not None and not path.is_file():
             raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")

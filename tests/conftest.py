@@ -6,11 +6,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from builders import ROSTER_HEADER, person, write_book  # noqa: E402
+from builders import ROSTER_HEADER, person, write_book
 
-from kaohe.engine.month import compute_month  # noqa: E402
-from kaohe.workbook import contract as c  # noqa: E402
-from kaohe.workbook.read import read_book, tables_from_rows  # noqa: E402
+from kaohe.engine.month import compute_month
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import read_book, tables_from_rows
 
 
 def month_from_rows(sheets: dict, month_: str = "2026-11") -> "MonthView":
@@ -58,7 +58,7 @@ class MonthView:
 
     @staticmethod
     def _rows(frame, sheet):
-        return [{h: (r[f] if f in r else None) for h, f in sheet.columns} for r in frame.to_dict("records")]
+        return [{h: r.get(f) for h, f in sheet.columns} for r in frame.to_dict("records")]
 
     def summary(self, emp="001") -> dict:
         return next(r for r in self._rows(self.result.monthly, c.MONTHLY) if r["工号"] == emp)

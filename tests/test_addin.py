@@ -12,8 +12,8 @@ import olefile
 import pytest
 from oletools.olevba import VBA_Parser
 
-from kaohe import addin, udfs
-from kaohe.cli import main
+from kaohe.doors import addin, udfs
+from kaohe.doors.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 VBA_RESERVED = {"and", "as", "boolean", "byref", "byte", "byval", "call", "case", "const", "currency", "date", "declare",
@@ -76,7 +76,7 @@ def test_every_cell_function_has_its_wrapper(built):
     wrappers = modules(built)["kaohe_udfs"]
     for fn in udfs.FUNCTIONS:
         assert re.search(rf"^Function {fn.__name__}\(", wrappers, re.M), fn.__name__
-        assert f'XLPy.CallUDF("kaohe.udfs", "{fn.__name__}"' in wrappers
+        assert f'XLPy.CallUDF("kaohe.doors.udfs", "{fn.__name__}"' in wrappers
     params = re.findall(r"^Function \w+\(([^)]*)\)", wrappers, re.M)
     names = {p.replace("Optional ", "").strip().lower() for sig in params for p in sig.split(",") if p.strip()}
     assert not names & VBA_RESERVED, names & VBA_RESERVED
@@ -141,8 +141,8 @@ def test_every_wrapper_passes_application_caller_in_its_excel_branch(built):
     for fn in udfs.FUNCTIONS:
         name = fn.__name__
         body = re.search(rf"^Function {name}\(.*?^End Function", code, re.M | re.S).group(0)
-        excel, other = body.split('#If App = "Microsoft Excel" Then', 1)[1].split("#Else", 1)
-        call = re.search(rf'{name} = XLPy\.CallUDF\("kaohe\.udfs", "{name}", Array\(([^)]*)\), (\w+), (\S+)\)', excel)
+        excel, _ = body.split('#If App = "Microsoft Excel" Then', 1)[1].split("#Else", 1)
+        call = re.search(rf'{name} = XLPy\.CallUDF\("kaohe\.doors\.udfs", "{name}", Array\(([^)]*)\), (\w+), (\S+)\)', excel)
         assert call and call.group(2) == "ActiveWorkbook" and call.group(3) == "Application.Caller", name
         params = list(inspect.signature(fn).parameters)
         passed = [a.strip() for a in call.group(1).split(",")]
@@ -176,8 +176,8 @@ def test_wrapper_module_is_what_xlwings_import_functions_writes(built):
 
     book = Book()
     with addin.xlwings_udfs() as (xl_udfs, module):
-        xl_udfs.udf_modules["kaohe.udfs"] = {"filename": module.__file__, "filetime": None, "module": module}
-        xl_udfs.import_udfs("kaohe.udfs", book)
+        xl_udfs.udf_modules["kaohe.doors.udfs"] = {"filename": module.__file__, "filetime": None, "module": module}
+        xl_udfs.import_udfs("kaohe.doors.udfs", book)
     expected = book.imported.replace("\r\n", "\n").rstrip("\n").split("\n")
     found = modules(built)["kaohe_udfs"].replace("\r\n", "\n").rstrip("\n").split("\n")
     assert expected[0] == 'Attribute VB_Name = "xlwings_udfs"' and found[0] == 'Attribute VB_Name = "kaohe_udfs"'

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kaohe import addin, policy as pol
+from kaohe.doors import addin
+from kaohe import policy as pol
 from kaohe.workbook import contract as c
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.policy.catalog import RULES
 
 

@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from builders import ROSTER_HEADER, late_absent_on_time, person, workdays, write_book
 
-from kaohe import close
-from kaohe.cli import main
+from kaohe.jobs import close
+from kaohe.doors.cli import main
 from kaohe.workbook.read import read_book
 
 TEAM = "网店客服组"
@@ -197,8 +197,8 @@ def test_import_keeps_the_punches_of_a_closed_month_out(book, tmp_path):
 
 
 def test_compute_of_another_month_keeps_the_closed_leave_rows_and_slips_show_the_frozen_figures(book, tmp_path):
-    from kaohe import slips
-    from kaohe.slips import slips_job
+    from kaohe.jobs import slips
+    from kaohe.jobs.slips import slips_job
 
     assert main(["close", str(book), "--month", NOV, "--by", "王会计", "-q"]) == 0
     edit_after_close(book)  # 002's 病假 of 11-03 appears after the close
@@ -213,7 +213,7 @@ def test_compute_of_another_month_keeps_the_closed_leave_rows_and_slips_show_the
 
 
 def test_a_new_hire_of_the_next_month_does_not_change_the_closed_months_fingerprint(book, tmp_path):
-    from kaohe.slips import slips_job
+    from kaohe.jobs.slips import slips_job
 
     assert main(["close", str(book), "--month", NOV, "--by", "王会计", "-q"]) == 0
     closed_fp = sheet_rows(book, "月结记录")[0]["输入指纹"]

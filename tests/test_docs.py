@@ -6,8 +6,8 @@ from pathlib import Path
 
 import openpyxl
 
-from kaohe import reference
-from kaohe.cli import main
+from kaohe.jobs import reference
+from kaohe.doors.cli import main
 from kaohe.policy import params
 from kaohe.policy.catalog import BY_ID, RULES
 
@@ -98,9 +98,9 @@ def test_the_chinese_guide_covers_every_button_function_and_output_sheet():
     for part in ("安装", "每月怎么做", "每个按钮", "单元格函数", "出错怎么办", "常见问题"):
         assert part in guide
     labels = re.findall(r'<button id="[^"]+" label="([^"]+)"',
-                        (ROOT / "addin" / "kaohe" / "macros" / "customUI.xml").read_text(encoding="utf-8"))
+                        (ROOT / "macros" / "customUI.xml").read_text(encoding="utf-8"))
     assert len(labels) >= 8 and all(f"| {label} |" in guide for label in labels)
-    from kaohe.udfs import FUNCTIONS
+    from kaohe.doors.udfs import FUNCTIONS
     assert all(f"={f.__name__}(" in guide for f in FUNCTIONS)
     for sheet in ("每日明细", "月度汇总", "请假校验", "问题清单", "考勤表", "运行记录", "财务汇总_2026-11.xlsx"):
         assert sheet in guide

@@ -5,7 +5,7 @@ import openpyxl
 import pytest
 from builders import ROSTER_HEADER, full_day, person, workdays, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 
 
 def sheet_rows(path, sheet):
@@ -53,7 +53,7 @@ def test_id_written_as_the_roster_typed_it_so_payroll_vlookup_finds_it(tmp_path)
 def test_ATT_11_rest_day_punches_shown_in_daily_and_on_the_slip(tmp_path):
     """Sunday 2026-11-08 is a rest day (ATT-01); 001 punches 08:55 and 12:05 for approved overtime 09:00–12:00."""
     from kaohe.engine.month import compute_month
-    from kaohe.slips import events
+    from kaohe.jobs.slips import events
     from kaohe.workbook.read import read_book
 
     punches = [["工号", "打卡时间"], ["001", dt.datetime(2026, 11, 8, 8, 55)], ["001", dt.datetime(2026, 11, 8, 12, 5)]]

@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from builders import ROSTER_HEADER, late_absent_on_time, person, workdays, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 
 TEAM = "网店客服组"
 
@@ -87,10 +87,11 @@ def test_finance_encrypted_with_a_password_from_the_environment(tmp_path, books,
     path = tmp_path / "f.xlsx"
     assert main(["finance", str(attendance), "--month", "2026-11", "--out", str(path), "--password-env", "FIN_PW", "-q"]) == 0
     assert not zipfile.is_zipfile(path)
-    office = msoffcrypto.OfficeFile(open(path, "rb"))
-    office.load_key(password="月底密码")
     plain = io.BytesIO()
-    office.decrypt(plain)
+    with open(path, "rb") as encrypted:
+        office = msoffcrypto.OfficeFile(encrypted)
+        office.load_key(password="月底密码")
+        office.decrypt(plain)
     _, rows = finance_rows(plain)
     assert rows[-1]["工号"] == "合计"
 
@@ -254,7 +255,7 @@ def test_refused_login(finance_file, mail_env, capsys):
 
 
 def test_refused_recipient(finance_file, mail_env, capsys):
-    controller, inbox = serve(auth_require_tls=False, refuse={"nobody@example.com"})
+    controller, _ = serve(auth_require_tls=False, refuse={"nobody@example.com"})
     try:
         plain(mail_env, controller)
         assert main(["send", str(finance_file), "--to", "nobody@example.com"]) == 1

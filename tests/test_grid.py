@@ -4,12 +4,11 @@ import subprocess
 
 import openpyxl
 import pdfplumber
-import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
 from lo import lines_at, middle, sheet_pdf
 
-from kaohe.cli import main
-from kaohe.workbook.grid import TOTALS
+from kaohe.doors.cli import main
+from kaohe.jobs.render.grid import TOTALS
 
 
 def book(tmp_path, rules=None):

@@ -15,7 +15,7 @@ from builders import ROSTER_HEADER, full_day, person, workdays, write_book
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.engine.month import compute_month
 from kaohe.workbook.read import read_book
 from kaohe.values import parse_datetime
@@ -37,7 +37,7 @@ def kaohe(*args, limit_fsize=None, timeout=120):
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes past the limit fail with EFBIG
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit_fsize, limit_fsize))
     # Peak memory of this process only: VmHWM (ru_maxrss would include the forked parent); Linux only.
-    code = ("import os, re, sys\nfrom kaohe.cli import main\nrc = main(sys.argv[1:])\n"
+    code = ("import os, re, sys\nfrom kaohe.doors.cli import main\nrc = main(sys.argv[1:])\n"
             "status = open('/proc/self/status').read() if os.path.exists('/proc/self/status') else ''\n"
             "m = re.search(r'VmHWM:\\s+(\\d+)', status)\n"
             "print(m.group(1) if m else -1, file=sys.stderr)\n"
@@ -176,7 +176,7 @@ def test_no_input_text_becomes_a_formula_anywhere(tmp_path, monkeypatch):
     # The evil texts are still there, as text.
     names = [c.value for c in openpyxl.load_workbook(book)["月度汇总"]["B"]]
     assert EVIL[0] in names and EVIL[4] in names
-    from kaohe.mail import Settings, compose
+    from kaohe.jobs.mail import Settings, compose
     msg = compose(tmp_path / "f.xlsx", Settings("h", 25, "none", "", "", "hr@example.com", ("f@example.com",), ""),
                   ("f@example.com",))
     body = msg.get_body(("plain",)).get_content()
@@ -186,7 +186,8 @@ def test_no_input_text_becomes_a_formula_anywhere(tmp_path, monkeypatch):
 # --- fuzzing -----------------------------------------------------------------------
 
 JUNK = st.one_of(
-    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30), st.sampled_from(EVIL + ["昨天", "25:61", "2026-02-30 08:00", "--", "\u202e\u200b"]),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30),
+    st.sampled_from(EVIL + ["昨天", "25:61", "2026-02-30 08:00", "--", "\u202e\u200b"]),
     st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12),
     st.integers(min_value=-10**9, max_value=10**12), st.booleans(),
     st.datetimes(min_value=dt.datetime(1800, 1, 1), max_value=dt.datetime(1899, 12, 31)),
@@ -259,7 +260,7 @@ KILL_POINTS = [("saving", "_copy_member", 1, "before"), ("saving", "_copy_member
                ("os", "replace", 1, "after"), ("os", "replace", 2, "before"), ("os", "replace", 2, "after")]
 KILLED_RUN = """import os, signal, sys
 from kaohe.workbook import saving
-from kaohe.jobs import compute_month_job
+from kaohe.jobs.month import compute_month_job
 book, owner, name, at, when = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
 module = saving if owner == "saving" else os
 real, calls = getattr(module, name), [0]

@@ -4,7 +4,7 @@ import datetime as dt
 import openpyxl
 from builders import ROSTER_HEADER, person, workdays, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 
 NOV2 = dt.date(2026, 11, 2)
 

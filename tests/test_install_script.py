@@ -13,8 +13,8 @@ from pathlib import Path
 
 import xlwings
 
-from kaohe import addin
-from kaohe.cli import build_parser
+from kaohe.doors import addin
+from kaohe.doors.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "install_windows.ps1"
@@ -46,7 +46,7 @@ def test_every_kaohe_command_it_runs_exists():
     calls = re.findall(r'"python\\Scripts\\kaohe\.exe"\)\s+([^}]+?)\s*\}', script)
     assert calls == ["addin install"]
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
-    assert scripts["kaohe"] == "kaohe.cli:main"  # what pip installs as Scripts\kaohe.exe
+    assert scripts["kaohe"] == "kaohe.doors.cli:main"  # what pip installs as Scripts\kaohe.exe
     for call in calls:
         args = build_parser().parse_args(call.split())
         assert args.action == "install", call

@@ -11,7 +11,7 @@ import pytest
 from builders import ROSTER_HEADER, person, write_book
 from lo import recalculated
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.engine.kpi import excel_round, indicator_points
 from kaohe.policy.tables import KPI_INDICATORS
 

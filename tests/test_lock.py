@@ -12,17 +12,17 @@ class Kernel32:
     def __init__(self, handle, exit_code=None):
         self.handle, self.exit_code, self.closed = handle, exit_code, []
 
-    def OpenProcess(self, access, inherit, pid):  # noqa: N802
+    def OpenProcess(self, access, inherit, pid):
         assert access == 0x1000 and inherit is False  # PROCESS_QUERY_LIMITED_INFORMATION, not inherited
         return self.handle
 
-    def GetExitCodeProcess(self, handle, code_ref):  # noqa: N802
+    def GetExitCodeProcess(self, handle, code_ref):
         if self.exit_code is None:
             return 0
         code_ref._obj.value = self.exit_code
         return 1
 
-    def CloseHandle(self, handle):  # noqa: N802
+    def CloseHandle(self, handle):
         self.closed.append(handle)
 
 

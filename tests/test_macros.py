@@ -4,11 +4,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from kaohe import ribbon
+from kaohe.doors import ribbon
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = ROOT / "tests" / "data" / "customUI.lax.xsd"
-MACROS = ROOT / "addin" / "kaohe" / "macros"
+MACROS = ROOT / "macros"
 CUSTOM_UI = MACROS / "customUI.xml"
 
 

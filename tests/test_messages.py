@@ -4,7 +4,7 @@ import argparse
 import pytest
 
 from builders import ROSTER_HEADER, person, write_book
-from kaohe.cli import build_parser, main
+from kaohe.doors.cli import build_parser, main
 
 
 def _every_action(parser):

@@ -9,7 +9,7 @@ import pytest
 
 from kaohe.engine import month as m
 from kaohe.engine import standard
-from kaohe.sample import build_sample
+from kaohe.jobs.sample import build_sample
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 

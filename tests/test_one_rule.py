@@ -14,7 +14,7 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 from conftest import month_from_rows
 from test_udfs import workbook_caller
 
-from kaohe import udfs as f
+from kaohe.doors import udfs as f
 from kaohe.workbook import contract as c
 
 RULES = [["参数", "值"], ["迟到早退罚款", 50], ["旷工半天起点分钟", 20]]

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from kaohe import cli
+from kaohe.doors import cli
 from kaohe.periods import MonthError, add_months, month_bounds, month_of, parse_month, review_period, shift_month
 
 

@@ -1,12 +1,11 @@
 """The policy as data: every parameter with its rule ID and article; 规则 overrides."""
 import datetime as dt
 import re
-from pathlib import Path
 
 import openpyxl
 from builders import full_day, workdays
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.policy import DEFAULT, params, policy_from_rows
 
 
@@ -62,7 +61,7 @@ def test_rule_sheet_override_changes_the_month(month):
     rows = [["工号", "打卡时间"]]
     for day in workdays(2026, 11):
         rows += full_day("001", day)
-    rows = [r for r in rows if not (r[1] == dt.datetime(2026, 11, 2, 8, 25))] + [["001", dt.datetime(2026, 11, 2, 8, 40)]]
+    rows = [r for r in rows if r[1] != dt.datetime(2026, 11, 2, 8, 25)] + [["001", dt.datetime(2026, 11, 2, 8, 40)]]
     m = month({"打卡记录": rows, "规则": [["参数", "值"], ["迟到早退罚款", 50], ["迟到宽限分钟", 5]]})
     assert m.summary()["迟到早退罚款"] == 50  # 10 minutes late, over the 5-minute grace
     m = month({"打卡记录": rows, "规则": [["参数", "值"], ["迟到宽限分钟", 10]]})

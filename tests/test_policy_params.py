@@ -8,7 +8,7 @@ import datetime as dt
 from builders import ROSTER_HEADER, person, punches_for
 from test_udfs import workbook_caller
 
-from kaohe import udfs as f
+from kaohe.doors import udfs as f
 from kaohe.engine import kpi
 from kaohe.policy import policy_from_rows
 from kaohe.workbook import contract as c

@@ -9,8 +9,8 @@ import pytest
 from builders import ROSTER_HEADER, full_day, person, workdays, write_book
 from lo import lines_at, middle, sheet_pdf
 
-from kaohe.cli import main
-from kaohe.sample import write_sample
+from kaohe.doors.cli import main
+from kaohe.jobs.sample import write_sample
 
 MIN_POINTS = 7
 

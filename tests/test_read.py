@@ -6,7 +6,7 @@ from msoffcrypto.format.ooxml import OOXMLFile
 import pytest
 from builders import ROSTER_HEADER, person, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.workbook.read import read_book
 from kaohe.values import parse_date, parse_datetime, parse_id, parse_number, parse_time
 

@@ -4,7 +4,7 @@ import datetime as dt
 import openpyxl
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 
 
 def zhang_book(tmp_path, rules=None):
@@ -132,7 +132,7 @@ def test_reconcile_refuses_a_file_from_which_nothing_matches(tmp_path, capsys):
 def test_measures_match_without_group_and_unit_and_convert_by_unit():
     import pytest
 
-    from kaohe.reconcile import _number, base_name, measure_columns
+    from kaohe.imports.reconcile import _number, base_name, measure_columns
 
     assert base_name("异常统计/迟到次数(次)") == ("迟到次数", "次") and base_name("请假/事假（小时）") == ("事假", "小时")
     names = ["时间", "姓名", "异常统计/旷工次数(次)", "异常统计/旷工时长(分钟)", "假勤统计/调休假(天)"]

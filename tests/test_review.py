@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from builders import write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.engine.review import grade_for
 from kaohe.policy.tables import GRADES
 
@@ -157,7 +157,7 @@ def test_rev_03_no_manager_rating_no_grade_and_relation_synonyms(tmp_path):
     ws = openpyxl.load_workbook(b)["问题清单"]
     head = [x.value for x in ws[1]]
     found = [dict(zip(head, x)) for x in ws.iter_rows(min_row=2, values_only=True)]
-    level = head[[i for i, h in enumerate(head) if h in ("级别", "等级")][0]]
+    level = head[next(i for i, h in enumerate(head) if h in ("级别", "等级"))]
     for emp in ("002", "004"):
         assert any(emp in str(f.values()) and "没有有效的上级评分" in str(f.values()) and f[level] == "错误"
                    for f in found), emp

@@ -15,7 +15,7 @@ import python_calamine
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
 
-from kaohe import ribbon
+from kaohe.doors import ribbon
 
 
 def digest(path: Path) -> str:
@@ -300,7 +300,7 @@ def test_close_button_closes_the_month_then_offers_to_reopen_it(tmp_path):
 
 
 def test_slips_button_writes_the_slips_beside_the_workbook(tmp_path, monkeypatch):
-    monkeypatch.setattr("kaohe.slips.soffice", lambda: None)  # the PDF is tested in test_slips
+    monkeypatch.setattr("kaohe.jobs.slips.soffice", lambda: None)  # the PDF is tested in test_slips
     app, book = open_in_excel(attendance(tmp_path), answers=["2026-11"])
     ribbon.on_button("kaohe_slips", book)
     assert "个人考勤确认单_2026-11.xlsx" in app.messages[0] and "员工 1 人，共 1 页" in app.messages[0], app.messages
@@ -313,7 +313,7 @@ def test_send_of_an_unclosed_month_asks_first(tmp_path, monkeypatch):
     assert (tmp_path / "财务汇总_2026-11.xlsx").exists()
     ribbon.on_button("kaohe_send", book)  # declined: nothing sent, no message
     assert kinds(app)[-1] == "confirm" and len(app.messages) == 1
-    monkeypatch.setattr("kaohe.mail.send", lambda path, to=None: ("fin@example.com",))
+    monkeypatch.setattr("kaohe.jobs.mail.send", lambda path, to=None: ("fin@example.com",))
     app.confirms = [True]
     ribbon.on_button("kaohe_send", book)
     assert app.messages[-1] == "已发送 财务汇总_2026-11.xlsx 给 fin@example.com。"
@@ -331,7 +331,7 @@ def sheet_values(path: Path) -> dict:
     ("kaohe_review", review_book, "2026Q4", ["review", "--quarter", "2026Q4"])])
 def test_a_button_writes_exactly_what_its_command_writes(tmp_path, button, make, answer, command):
     """One spec builder for both doors: the button runs the command's job on the saved file."""
-    from kaohe.cli import main
+    from kaohe.doors.cli import main
 
     (tmp_path / "button").mkdir(), (tmp_path / "command").mkdir()
     by_button, by_command = make(tmp_path / "button"), make(tmp_path / "command")

@@ -8,7 +8,7 @@ import datetime as dt
 import openpyxl
 from builders import ROSTER_HEADER, full_day, person, workdays, write_book
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 
 LEAVE_HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料"]
 OT_HEADER = ["工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批", "补偿方式"]
@@ -148,7 +148,7 @@ def test_hr_synonyms_in_the_rules_sheet(tmp_path):
 
 
 def test_LV_01_LEAVECHECK_reads_the_same_vocabulary():
-    import kaohe.udfs as f
+    import kaohe.doors.udfs as f
 
     day, applied = dt.date(2026, 11, 2), dt.date(2026, 11, 1)
     assert f.LEAVECHECK("年假", day, day, applied, "同意") == f.LEAVECHECK("年休假", day, day, applied, "已批准")
@@ -297,7 +297,7 @@ def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
 # --- case 9: send sends only a finance workbook kaohe wrote -----------------------------------------------
 
 def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsys, monkeypatch):
-    import kaohe.mail as mail
+    import kaohe.jobs.mail as mail
 
     sent = []
     monkeypatch.setattr(mail, "load_settings", lambda env=None: (_ for _ in ()).throw(AssertionError("no mail")))
@@ -309,7 +309,7 @@ def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsy
     assert "打卡记录" in capsys.readouterr().err and not sent
     out = tmp_path / "财务汇总_2026-11.xlsx"
     assert main(["finance", str(book), "--month", "2026-11", "--out", str(out), "-q"]) == 0
-    from kaohe.register import check_sendable, registered
+    from kaohe.jobs.register import check_sendable, registered
 
     assert registered(out)
     check_sendable(out)  # a registered, unchanged finance workbook may go
@@ -339,7 +339,7 @@ def test_LV_05_blank_regular_date_is_hire_plus_six_months(tmp_path):
 
 
 def test_LEAVEDAYS_reads_leave_type_synonyms():
-    import kaohe.udfs as f
+    import kaohe.doors.udfs as f
 
     mon, tue = dt.date(2026, 11, 2), dt.date(2026, 11, 3)
     assert f.LEAVEDAYS("年假", mon, tue) == f.LEAVEDAYS("年休假", mon, tue) == 2

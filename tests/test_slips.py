@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, write_book
 
-from kaohe.cli import main
-from kaohe.slips import slips_job
+from kaohe.doors.cli import main
+from kaohe.jobs.slips import slips_job
 
 NOV = "2026-11"
 

@@ -11,17 +11,28 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+def imported(node: ast.AST, name: str, is_package: bool) -> set[str]:
+    """The modules one import statement names, relative ones resolved against ``name``."""
+    if isinstance(node, ast.Import):
+        return {a.name for a in node.names}
+    if not isinstance(node, ast.ImportFrom):
+        return set()
+    base = node.module or ""
+    if node.level:  # from . import x, from ..engine import y: relative to this module's package
+        package = name.split(".") if is_package else name.split(".")[:-1]
+        package = package[:len(package) - (node.level - 1)]
+        base = ".".join(package + ([node.module] if node.module else []))
+    return {base} | {f"{base}.{a.name}" for a in node.names}
+
+
 def import_graph() -> dict[str, set[str]]:
-    """Module -> the kaohe modules it imports, at the top or inside a function."""
+    """Module -> the kaohe modules it imports, at the top or inside a function, absolute or relative."""
     paths = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph = {}
     for name, path in paths.items():
-        out = set()
+        out: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                out |= {a.name for a in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                out |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            out |= imported(node, name, path.name == "__init__.py")
         graph[name] = {m for m in out if m in paths and m != name}
     return graph
 
@@ -53,14 +64,62 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def test_the_graph_sees_imports_inside_functions():
+def test_the_graph_sees_imports_inside_functions_and_relative_ones():
     graph = import_graph()
-    assert "kaohe.engine.month" in graph["kaohe.jobs"] and "kaohe.workbook.lock" in graph["kaohe.workbook.saving"]
+    assert "kaohe.jobs.slips" in graph["kaohe.doors.cli"]  # imported inside a function
+    assert "kaohe.workbook.lock" in graph["kaohe.workbook.saving"]
+    rel = ast.parse("from .lock import temp_file\nfrom ..engine import month\nfrom . import parts")
+    found = set().union(*(imported(n, "kaohe.workbook.saving", False) for n in rel.body))
+    assert {"kaohe.workbook.lock", "kaohe.engine.month", "kaohe.workbook.parts"} <= found
+    assert imported(ast.parse("from . import x").body[0], "kaohe.jobs", True) == {"kaohe.jobs", "kaohe.jobs.x"}
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
 def test_no_import_cycle_in_the_package():
     assert cycles(import_graph()) == []
+
+
+# The rooms, bottom to top. A module may import its own room and the rooms listed for it, nothing else:
+# the vocabularies import only each other; the rules (policy, engine) know no workbook; the workbook layer
+# knows no rule; importers turn outside files into tables; jobs string it all together; doors translate and
+# import jobs, never the workbook layer.
+BASE = ("kaohe", "kaohe.terms", "kaohe.values", "kaohe.findings", "kaohe.tables", "kaohe.periods",
+        "kaohe.headers", "kaohe.calendar")
+ROOMS = {"base": BASE, "policy": ("kaohe.policy",), "engine": ("kaohe.engine",), "workbook": ("kaohe.workbook",),
+         "imports": ("kaohe.imports",), "jobs": ("kaohe.jobs",), "doors": ("kaohe.doors",)}
+MAY_IMPORT = {
+    "base": {"base"},
+    "policy": {"base"},
+    "engine": {"base", "policy"},
+    "workbook": {"base"},
+    "imports": {"base", "workbook", "engine", "policy"},
+    "jobs": {"base", "policy", "engine", "workbook", "imports"},
+    "doors": {"base", "policy", "engine", "jobs"},
+}
+
+
+def room(module: str) -> str:
+    for name, prefixes in ROOMS.items():
+        if name != "base" and any(module == p or module.startswith(p + ".") for p in prefixes):
+            return name
+    assert module in BASE, f"{module} is in no room: add it to ROOMS"
+    return "base"
+
+
+def wrong_way(graph: dict[str, set[str]]) -> dict[str, list[str]]:
+    return {m: sorted(w for w in graph[m] if room(w) != room(m) and room(w) not in MAY_IMPORT[room(m)])
+            for m in graph if any(room(w) != room(m) and room(w) not in MAY_IMPORT[room(m)] for w in graph[m])}
+
+
+def test_every_module_is_in_a_room_and_imports_only_the_rooms_below_it():
+    assert wrong_way(import_graph()) == {}
+
+
+def test_wrong_way_sees_an_arrow_running_upward():
+    assert wrong_way({"kaohe.workbook.grid": {"kaohe.engine.month"}, "kaohe.engine.month": set()}) == {
+        "kaohe.workbook.grid": ["kaohe.engine.month"]}
+    assert wrong_way({"kaohe.doors.ribbon": {"kaohe.workbook.read"}, "kaohe.workbook.read": set()}) == {
+        "kaohe.doors.ribbon": ["kaohe.workbook.read"]}
 
 
 # The engine and the policy are the rules; kaohe.workbook is one of the doors. The engine gets tables

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from lo import convert
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"

@@ -1,6 +1,6 @@
 """The cell functions through xlwings' own UDF dispatch, as Excel runs them.
 
-Excel calls the VBA wrapper, which calls ``XLPy.CallUDF("kaohe.udfs", NAME, Array(args…, Nothing),
+Excel calls the VBA wrapper, which calls ``XLPy.CallUDF("kaohe.doors.udfs", NAME, Array(args…, Nothing),
 ActiveWorkbook, Application.Caller)``; in Python that is ``xlwings.udfs.call_udf``. It replaces
 the ``Nothing`` at the ``caller`` position by the calling range, turns missing optional arguments
 (VT_ERROR ``-2147352572``) into their defaults, reads range arguments, converts every argument with
@@ -19,7 +19,7 @@ import types
 
 import pytest
 
-from kaohe import addin
+from kaohe.doors import addin
 
 MISSING = -2147352572  # what COM passes for an optional argument left out
 RANGE_IID = "{00020846-0000-0000-C000-000000000046}"
@@ -54,7 +54,7 @@ WINDOWS_MODULES = ("pythoncom", "pywintypes", "win32api", "win32con", "win32gui"
                    "win32com.server.util")
 
 
-# --- Excel's COM objects, as far as the dispatch and kaohe.cells.context use them ---------------
+# --- Excel's COM objects, as far as the dispatch and kaohe.doors.cells.context use them ---------------
 
 class ComRange:
     CLSID = RANGE_IID
@@ -87,7 +87,7 @@ class ComSheets:
         return iter(self._sheets)
 
     @property
-    def Count(self):  # noqa: N802
+    def Count(self):
         return len(self._sheets)
 
 
@@ -121,7 +121,7 @@ def dispatch():
         xlwin.N_COM_ATTEMPTS = 1  # a missing COM name fails at once instead of retrying
         xlwings.engines.add(Engine(impl=xlwin.engine))
         with addin.xlwings_udfs() as (xl_udfs, module):
-            xl_udfs.udf_modules["kaohe.udfs"] = {"filename": module.__file__, "filetime": None, "module": module}
+            xl_udfs.udf_modules["kaohe.doors.udfs"] = {"filename": module.__file__, "filetime": None, "module": module}
             yield xl_udfs.call_udf
     finally:
         xlwings.engines.engines[:], xlwings.engines.engines_by_name = saved_engines[0], saved_engines[1]
@@ -151,13 +151,13 @@ def call(dispatch, caller, name, *args):
     """What the VBA wrapper passes: the arguments, then Nothing (None) for caller where the function has one."""
     import inspect
 
-    from kaohe import udfs
+    from kaohe.doors import udfs
 
     params = list(inspect.signature(getattr(udfs, name)).parameters)
     values = list(args) + [MISSING] * (len([p for p in params if p != "caller"]) - len(args))
     if "caller" in params:
         values.insert(params.index("caller"), None)
-    out = dispatch("kaohe.udfs", name, tuple(values), None, caller)
+    out = dispatch("kaohe.doors.udfs", name, tuple(values), None, caller)
     return out[0][0] if isinstance(out, list) and len(out) == 1 and len(out[0]) == 1 else out
 
 
@@ -186,7 +186,7 @@ def test_each_function_through_xlwings_call_udf(dispatch, cell, name, args, expe
 
 
 def test_all_14_functions_are_dispatched():
-    from kaohe import udfs
+    from kaohe.doors import udfs
 
     assert {c[0] for c in CASES} == {fn.__name__ for fn in udfs.FUNCTIONS}
 

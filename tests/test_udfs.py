@@ -1,10 +1,10 @@
-"""Cell functions (kaohe.udfs) called directly, as Excel would through xlwings."""
+"""Cell functions (kaohe.doors.udfs) called directly, as Excel would through xlwings."""
 import datetime as dt
 
 import pytest
 
-from kaohe import udfs as f
-from kaohe.cells import context_from_rows
+from kaohe.doors import udfs as f
+from kaohe.doors.cells import context_from_rows
 
 
 def test_latefine_absentdays_latestatus_tiers():

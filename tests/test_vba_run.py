@@ -12,7 +12,7 @@ import pytest
 from pyopenvba.interpreter import MISSING, NOTHING, HostBridge, Interpreter, VBAObject, member, method, setter
 from pyopenvba.interpreter._runtime import UNRESOLVED
 
-from kaohe import addin, udfs
+from kaohe.doors import addin, udfs
 
 
 class Range(VBAObject):
@@ -46,7 +46,7 @@ class XLPy(VBAObject):
         self.calls = []
 
     @method
-    def CallUDF(self, *args):  # noqa: N802
+    def CallUDF(self, *args):
         self.calls.append(args)
         return "result"
 
@@ -61,11 +61,11 @@ class Application(VBAObject):
     ActiveProtectedViewWindow = field("ActiveProtectedViewWindow", "protected_view")
 
     @method
-    def Volatile(self, Volatile=MISSING):  # noqa: N802, N803
+    def Volatile(self, Volatile=MISSING):
         pass
 
     @method
-    def MacroOptions(self, Macro=MISSING, Description=MISSING, HasMenu=MISSING, MenuText=MISSING,  # noqa: N802, N803
+    def MacroOptions(self, Macro=MISSING, Description=MISSING, HasMenu=MISSING, MenuText=MISSING,
                      HasShortcutKey=MISSING, ShortcutKey=MISSING, Category=MISSING, StatusBar=MISSING,
                      HelpContextID=MISSING, HelpFile=MISSING, ArgumentDescriptions=MISSING):
         args = [] if ArgumentDescriptions is MISSING else list(ArgumentDescriptions.items)
@@ -131,7 +131,7 @@ def test_every_wrapper_takes_the_excel_branch_with_workbook_and_caller(excel):
         given = list(range(1, len(params) + 1 - ("caller" in params)))
         assert vba.run(fn.__name__, given) == "result"
         module, name, args, workbook, caller = host.xlpy.calls[-1]
-        assert (module, name, workbook, caller) == ("kaohe.udfs", fn.__name__, host.active, host.app.caller)
+        assert (module, name, workbook, caller) == ("kaohe.doors.udfs", fn.__name__, host.active, host.app.caller)
         assert args.items == given + ([NOTHING] if "caller" in params else [])  # call_udf puts the caller there
 
 
@@ -141,13 +141,13 @@ def test_without_its_const_line_the_module_would_call_python_without_a_caller(so
     vba = Interpreter(host)
     vba.add_module(re.sub(r"^#Const App.*$", "", sources["kaohe_udfs"], flags=re.M), name="kaohe_udfs")
     vba.run("LATEFINE", [11])
-    assert host.xlpy.calls == [("kaohe.udfs", "LATEFINE", host.xlpy.calls[0][2])]  # no workbook, no caller
+    assert host.xlpy.calls == [("kaohe.doors.udfs", "LATEFINE", host.xlpy.calls[0][2])]  # no workbook, no caller
 
 
 def test_the_button_runs_python_with_its_id(excel):
     host, vba = excel
     vba.run("KaoheButton", [Control("kaohe_compute_month")])
-    assert host.run_python == ["import kaohe.ribbon as r; r.on_button('kaohe_compute_month')"] and not vba.dialogs
+    assert host.run_python == ["import kaohe.doors.ribbon as r; r.on_button('kaohe_compute_month')"] and not vba.dialogs
 
 
 @pytest.mark.parametrize("situation", ["no workbook", "protected view"])
@@ -168,7 +168,7 @@ def test_a_never_saved_workbook_is_refused_except_for_help(excel):
     vba.run("KaoheButton", [Control("kaohe_kpi")])
     assert host.run_python == [] and "还没有保存过" in str(vba.dialogs[0])
     vba.run("KaoheButton", [Control("kaohe_help")])
-    assert host.run_python == ["import kaohe.ribbon as r; r.on_button('kaohe_help')"]
+    assert host.run_python == ["import kaohe.doors.ribbon as r; r.on_button('kaohe_help')"]
 
 
 def test_register_functions_gives_insert_function_the_chinese_help(excel):

@@ -9,7 +9,7 @@ import pytest
 from builders import ROSTER_HEADER, person, workdays, write_book
 from test_imports import NOV2, attendance, attlog, clean_month_lines, summary
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.imports.files import clean_name
 
 CLEAN = ("08:25", "12:01", "13:25", "17:31")

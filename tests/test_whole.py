@@ -8,7 +8,6 @@ import datetime as dt
 import os
 import posixpath
 import re
-import shutil
 import zipfile
 
 import openpyxl
@@ -18,8 +17,8 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays, wri
 from lxml import etree
 
 import lo
-from kaohe.cli import main
-from kaohe.jobs import log_step
+from kaohe.doors.cli import main
+from kaohe.jobs.common import log_step
 from kaohe.workbook import ownership, package, parts, saving
 
 NOV2 = dt.date(2026, 11, 2)
@@ -206,11 +205,11 @@ def add_report_sheet(path, ref: str, series: str, source: str | None = None):
         f'xmlns:r="{REL}" saveData="0" refreshedBy="HR" createdVersion="6" refreshedVersion="6" '
         f'minRefreshableVersion="3" recordCount="0"><cacheSource type="worksheet">'
         + (f'<worksheetSource name="{source}"/>' if source else f'<worksheetSource ref="{ref}" sheet="月度汇总"/>')
-        + f'</cacheSource>'
-        f'<cacheFields count="2"><cacheField name="部门" numFmtId="0"><sharedItems '
-        f'count="1"><s v="客服部"/></sharedItems></cacheField><cacheField name="迟到早退罚款" numFmtId="0">'
-        f'<sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" minValue="0" maxValue="60"/>'
-        f'</cacheField></cacheFields></pivotCacheDefinition>').encode()
+        + '</cacheSource>'
+        '<cacheFields count="2"><cacheField name="部门" numFmtId="0"><sharedItems '
+        'count="1"><s v="客服部"/></sharedItems></cacheField><cacheField name="迟到早退罚款" numFmtId="0">'
+        '<sharedItems containsSemiMixedTypes="0" containsString="0" containsNumber="1" minValue="0" maxValue="60"/>'
+        '</cacheField></cacheFields></pivotCacheDefinition>').encode()
     m["xl/pivotTables/pivotTable1.xml"] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<pivotTableDefinition xmlns="{MAIN}" '
         f'name="数据透视表1" cacheId="9" applyNumberFormats="0" applyBorderFormats="0" applyFontFormats="0" '

@@ -10,7 +10,7 @@ import pytest
 import xlsxwriter
 from builders import full_day, workdays
 
-from kaohe.cli import main
+from kaohe.doors.cli import main
 from kaohe.workbook import package
 from kaohe.workbook.sheetxml import Column, SheetSpec
 

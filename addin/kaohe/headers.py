@@ -1,8 +1,8 @@
 """Finding a sheet's header row: the one place that scans the first rows of a sheet for known header texts.
 
 Used for HR's input sheets (kaohe.workbook.read), the punch exports of time clocks, DingTalk and WeCom
-(kaohe.imports), 赤兔 reports (kaohe.chitu) and the statistics exports kaohe reconciles with
-(kaohe.reconcile).
+(kaohe.imports), 赤兔 reports (kaohe.imports.chitu) and the statistics exports kaohe reconciles with
+(kaohe.imports.reconcile).
 
 A cell is compared by :func:`header_key`: its text with every space removed (``工 号`` is 工号, a
 line break inside a cell does not count); a cell that is not text is never a header. The header is
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 HEADER_SCAN_ROWS = 10  # how far down a sheet its header may sit (title rows above it)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["MonthError", "parse_month", "month_bounds", "month_of", "month_or_refuse", "shift_month", "add_months"]
+__all__ = ["MonthError", "add_months", "month_bounds", "month_of", "month_or_refuse", "parse_month", "shift_month"]
 
 EXAMPLES = "2026-11、2026/11、2026年11月 或 202611"
 

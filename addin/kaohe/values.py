@@ -142,7 +142,7 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, str):
         date, rest = _split_date(value.strip())
         rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
-        if date is None or rest and parse_time(rest) is None:
+        if date is None or (rest and parse_time(rest) is None):
             raise ValueError(f"无法识别的日期“{value}”：{DATE_HINT}")
         return _check_year(date)
     raise ValueError(f"无法识别的日期“{value}”：{DATE_HINT}")

@@ -164,7 +164,7 @@ def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, 
     s = pd.DataFrame(scored, columns=["emp", "name", "row", *[f"p:{i.name}" for i in indicators], "data_score",
                                       "manager_score", "self_score", "score"])
     s = consequences(s, policy, notice_date, history, month)
-    summary = {"team": int(len(team)), "scored": int(len(s)), "problems": len(findings)}
+    summary = {"team": len(team), "scored": len(s), "problems": len(findings)}
     return KpiResult(month, indicators, s, _history_after(history, s, month), findings, notice_date, summary)
 
 

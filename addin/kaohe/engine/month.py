@@ -111,7 +111,8 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
         findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01"))
     bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([terms.STANDARD_HOURS, terms.COMPREHENSIVE_HOURS])
     for r in f[bad_sys].itertuples(index=False):
-        findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算", "ATT-01", "第四条"))
+        findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算",
+                                    "ATT-01", "第四条"))
     f["comprehensive"] = f["hours_system"] == terms.COMPREHENSIVE_HOURS
     f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
     f["name"] = f["name"].fillna("")
@@ -325,7 +326,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     monthly = made["monthly"]
     findings = standard.drop_repeats(findings)
     summary = {
-        "employees": int(len(monthly)),
+        "employees": len(monthly),
         "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),
         "deductions": float(monthly[["absence_deduction", "personal_deduction", "sick_deduction"]].to_numpy().sum()),
         "overtime_pay": float(monthly["ot_pay"].sum()),

@@ -57,7 +57,7 @@ class DayCounter:
             return 0.0
         if kind in lv.CALENDAR_TYPES:
             return lv.calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
-        mids, cum, i, j = self._sessions(emp, start, end)
+        _, cum, i, j = self._sessions(emp, start, end)
         return float(cum[j] - cum[i])
 
     def _sessions(self, emp: str, start, end):

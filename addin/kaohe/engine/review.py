@@ -194,7 +194,7 @@ def review(tables: dict[str, Table], roster: pd.DataFrame, policy: Policy, perio
     entries, found = (annual_scores if annual else score_period)(people, period, x)
     findings += found
     rows = [_row(p, entries[p.emp], grades) for p in people.itertuples(index=False) if p.emp in entries]
-    return ReviewResult(period, annual, pd.DataFrame(rows), findings, {"members": int(len(people)), "scored": len(rows)})
+    return ReviewResult(period, annual, pd.DataFrame(rows), findings, {"members": len(people), "scored": len(rows)})
 
 
 def normalise_periods(place: Table) -> tuple[pd.DataFrame, list[Finding]]:

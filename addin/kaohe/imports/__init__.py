@@ -13,7 +13,7 @@ Supported (detected by header signature, whatever the file is called):
     wecom         概况统计与打卡明细 (打卡时间记录 per day row) and 打卡时间记录 (a column per day, the
                   year from the file name ``…_20260501-20260502.xlsx``).
 
-赤兔 customer-service reports are read by :mod:`kaohe.chitu` (through :func:`open_sheets`).
+赤兔 customer-service reports are read by :mod:`kaohe.imports.chitu` (through :func:`open_sheets`).
 
 The modules: ``files`` (opening a source by its content; the records readers return), ``layout``
 (cells, dates and day grids the spreadsheet layouts share), ``clocks`` and ``vendors`` (the readers),

@@ -1,6 +1,6 @@
 """Who is who: outside ids (clock PIN, DingTalk UserId, WeCom 账号, 旺旺, 工号) to 工号.
 
-One rule, shared with :mod:`kaohe.chitu` and :mod:`kaohe.reconcile`: each outside id a row carries, in
+One rule, shared with :mod:`kaohe.imports.chitu` and :mod:`kaohe.imports.reconcile`: each outside id a row carries, in
 the vendor's order (DingTalk 工号 then UserId, WeCom 账号 then 工号, the clock's PIN), through 人员对照
 and 员工名册; then the name without a leaver mark (``（已离职）``, ``(离职)``, ``-离职``). Ids that
 only match once leading zeros are ignored (``12`` for ``0012``) are matched and listed as a 提示.

@@ -23,7 +23,7 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
         return []
     out = []
     for row in rows[1:]:
-        get = lambda h: row[col[h]] if h in col and col[h] < len(row) else None  # noqa: E731
+        get = lambda h, row=row: row[col[h]] if h in col and col[h] < len(row) else None  # noqa: E731
         try:
             emp, ts = parse_id(get(headers[0])), parse_datetime(get(headers[1]))
         except ValueError:

@@ -24,7 +24,7 @@ def dingtalk_raw(rows, path) -> list[RawPunch] | None:
         return None
     out = []
     for offset, row in enumerate(rows[header.row + 1:]):
-        get = lambda n: value_at(row, header, n)  # noqa: E731
+        get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         stamp, at = get("打卡时间"), header.row + 2 + offset
         if stamp is None:
             continue
@@ -51,7 +51,7 @@ def _grid_people(path: Path, rows: list[list], header: Header, dates, ids) -> li
     picks the person's ids from a row, the day columns hold that day's punches."""
     out, first = [], header.row + 1
     for offset, row in enumerate(rows[first:]):
-        get = lambda n: value_at(row, header, n)  # noqa: E731
+        get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         at = first + 1 + offset
         out += punches_of(ids(get), get("姓名"), grid_punches(row, dates, at), f"{path.name}:{at}")
     return out
@@ -70,7 +70,7 @@ def dingtalk_daily(rows, path) -> list[RawPunch] | None:
         return None
     out = []
     for offset, row in enumerate(rows[header.row + 1:]):
-        get = lambda n: value_at(row, header, n)  # noqa: E731
+        get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         day, at = short_date(get("日期")), header.row + 2 + offset
         if day is None:
             out += [Skipped(at, f"日期无法识别“{get('日期')}”")] if get("日期") is not None else []
@@ -113,7 +113,7 @@ def wecom(rows, path) -> list[RawPunch] | None:
         return None
     out = []
     for offset, row in enumerate(rows[header.row + 1:]):
-        get = lambda n: value_at(row, header, n)  # noqa: E731
+        get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), header.row + 2 + offset
         if day is None:
             out += [Skipped(at, f"时间无法识别“{get('时间')}”")] if get("时间") is not None else []

@@ -103,10 +103,12 @@ class Policy:
     annual_leave_days_under_10: float = _p(5.0, "年休假天数_不满10年", "LV-08", "第三十五条", "累计工作1至10年的年休假天数")
     annual_leave_days_under_20: float = _p(10.0, "年休假天数_10至20年", "LV-08", "第三十五条", "累计工作10至20年的年休假天数")
     annual_leave_days_from_20: float = _p(15.0, "年休假天数_20年以上", "LV-08", "第三十五条", "累计工作满20年的年休假天数")
-    annual_leave_sick_months: float = _p(2.0, "年休假病假月数", "LV-08", "第三十五条", "当年病假累计超过此月数不享受年休假（1月按21.75个工作日）")
+    annual_leave_sick_months: float = _p(2.0, "年休假病假月数", "LV-08", "第三十五条",
+                                         "当年病假累计超过此月数不享受年休假（1月按21.75个工作日）")
     # LV-11 第二十五条.
     social_insurance_leave_days: float = _p(15.0, "社保自理请假天数", "LV-11", "第二十五条", "当月请假超过此天数社保由本人承担")
-    social_insurance_leave_types: tuple[str, ...] = _p(("事假", "病假"), "社保自理计入假别", "LV-11", "第二十五条", "计入社保自理天数的假别（逗号分隔）", "list")
+    social_insurance_leave_types: tuple[str, ...] = _p(("事假", "病假"), "社保自理计入假别", "LV-11", "第二十五条",
+                                                       "计入社保自理天数的假别（逗号分隔）", "list")
     # PAY-01, PAY-02.
     monthly_workdays: float = _p(21.75, "月计薪天数", "PAY-01", "劳社部发〔2008〕3号", "日工资 = 岗位基本工资 ÷ 月计薪天数")
     hours_per_day: float = _p(8.0, "日工作小时", "PAY-01", "劳社部发〔2008〕3号", "小时工资 = 日工资 ÷ 日工作小时")

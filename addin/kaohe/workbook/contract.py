@@ -134,7 +134,8 @@ INPUT_FIELDS = {
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
     "列": "syn_column", "写法": "syn_written", "标准值": "syn_standard",
-    "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id", "旺旺": "wangwang",
+    "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id",
+    "旺旺": "wangwang",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -262,7 +263,7 @@ PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (th
 CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
 SLIPS = OutputSheet("个人考勤确认单")
 
-# Optional trailing arguments of the cell functions (kaohe.udfs): facts of a person that a cell cannot
+# Optional trailing arguments of the cell functions (kaohe.doors.udfs): facts of a person that a cell cannot
 # see in the workbook and compute-month takes from 员工名册 and 排班. Given, the functions agree with it.
 _LEAVE_PERSON = (("性别", "男 或 女：女员工在妇女节（规则表的妇女节月份、妇女节日期；为工作日时）下午放假，不计请假（ATT-08）"),
                  ("工时制", f"{STANDARD_HOURS}（默认）或 {COMPREHENSIVE_HOURS}"),

@@ -155,7 +155,7 @@ def _free_part(used: set[str], pattern: str) -> str:
 def _rels_xml(items: list[tuple[str, str, str]]) -> bytes:
     body = "".join(f'<Relationship Id="{i}" Type="{t}" Target="{target}"/>' for i, t, target in items)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<Relationships xmlns="{PKG_REL_NS}">{body}</Relationships>').encode("utf-8")
+            f'<Relationships xmlns="{PKG_REL_NS}">{body}</Relationships>').encode()
 
 
 __all__ = ["write_sheets"]

@@ -269,5 +269,15 @@ def sheet_of(match: re.Match) -> str:
     return match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
 
 
-__all__ = ["Parts", "parse", "dump", "reachable", "quote_sheet", "illegal_name", "sheet_list", "read_sheets",
-           "read_rels", "REF_RE"]
+__all__ = [
+    "REF_RE",
+    "Parts",
+    "dump",
+    "illegal_name",
+    "parse",
+    "quote_sheet",
+    "reachable",
+    "read_rels",
+    "read_sheets",
+    "sheet_list",
+]

@@ -27,7 +27,7 @@ from kaohe import terms
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.periods import month_of
-from kaohe.tables import Table  # noqa: F401  (re-exported)
+from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
 from kaohe.workbook.totals import skip_totals, total_rows

@@ -29,7 +29,8 @@ def check_kind(parts: Parts, src: Path, dst: Path) -> None:
     suffix = dst.suffix.lower()
     if src.resolve() != dst.resolve() and suffix in (".xlsx", ".xlsm") and (suffix == ".xlsm") != macro:
         want = ".xlsm" if macro else ".xlsx"
-        raise InputRefused(f"输出文件的扩展名应为 {want}（输入是{'启用宏的' if macro else '不含宏的'}工作簿），Excel 打不开扩展名不符的文件",
+        raise InputRefused(f"输出文件的扩展名应为 {want}（输入是{'启用宏的' if macro else '不含宏的'}工作簿），"
+                          "Excel 打不开扩展名不符的文件",
                            f"the output must be named {want} like the input; Excel refuses a mismatched extension")
 
 

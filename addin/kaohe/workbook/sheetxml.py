@@ -122,7 +122,7 @@ class _Layout:
     last: int
 
     @classmethod
-    def of(cls, spec: SheetSpec) -> "_Layout":
+    def of(cls, spec: SheetSpec) -> _Layout:
         header, n = len(spec.header_rows or []) + 1, spec.row_count()
         return cls([column_letter(i) for i in range(len(spec.columns))], header, n,
                    header + n + (1 if spec.total_row is not None else 0))
@@ -296,7 +296,7 @@ def chart_xml(sheet: str, chart: ChartSpec) -> bytes:
             f'<c:valAx><c:axId val="20"/><c:scaling>{scale}</c:scaling><c:delete val="0"/><c:axPos val="l"/>'
             f'<c:majorGridlines/><c:numFmt formatCode="0" sourceLinked="0"/><c:tickLblPos val="nextTo"/>'
             f'<c:crossAx val="10"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>'
-            f'</c:plotArea><c:plotVisOnly val="1"/></c:chart></c:chartSpace>').encode("utf-8")
+            f'</c:plotArea><c:plotVisOnly val="1"/></c:chart></c:chartSpace>').encode()
 
 
 def drawing_xml(chart: ChartSpec, chart_rid: str) -> bytes:
@@ -310,4 +310,4 @@ def drawing_xml(chart: ChartSpec, chart_rid: str) -> bytes:
             f'<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
             f'</xdr:xfrm><a:graphic><a:graphicData uri="{C_NS}"><c:chart xmlns:c="{C_NS}" xmlns:r="{REL_NS}" '
             f'r:id="{chart_rid}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>'
-            f'</xdr:twoCellAnchor></xdr:wsDr>').encode("utf-8")
+            f'</xdr:twoCellAnchor></xdr:wsDr>').encode()

@@ -88,7 +88,7 @@ def frame_spec(sheet: c.OutputSheet, frame: pd.DataFrame, *, total: bool = False
     total_row = None
     if total:
         total_row = [c.TOTAL_LABEL] + [None] * (len(cols) - 1)
-        for i, (col, (header, fieldname)) in enumerate(zip(cols, sheet.columns)):
+        for i, (col, (_, fieldname)) in enumerate(zip(cols, sheet.columns)):
             if i and col.style in ("money", "days", "hours", "int") and fieldname in frame:
                 total_row[i] = float(pd.to_numeric(frame[fieldname], errors="coerce").fillna(0).sum())
     return SheetSpec(sheet.name, cols, data=data, total_row=total_row, **kw)
@@ -193,7 +193,7 @@ def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts:
 
 
 def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, object] | None = None,
-         **kw) -> tuple[Path, Path | None]:  # noqa: D401
+         **kw) -> tuple[Path, Path | None]:
     """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup).
 
     ``ids`` (工号 text -> number, :func:`roster_ids`): 工号 cells are written as 员工名册 has them."""

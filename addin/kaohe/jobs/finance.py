@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaohe import close, register
+from kaohe.jobs import close, register
 from kaohe.engine.month import compute_month, load_policy
 from kaohe.findings import InputRefused
-from kaohe.jobs import compute_kpi
-from kaohe.outcome import JobResult
+from kaohe.jobs.kpi import compute_kpi
+from kaohe.jobs.outcome import JobResult
 from kaohe.periods import month_or_refuse
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
@@ -107,7 +107,8 @@ def finance_frame(monthly: pd.DataFrame, kpi_rewards: dict[str, float] | None = 
     f["调整合计"] = (m["adjustment"].astype(float) + f["KPI奖惩"] + f[c.CORRECTION_COLUMN]).round(2)
     f["社保自理"] = m["social_self"]
     basis = list(m["basis"])
-    f["依据"] = [b + (f"；KPI-04 篇二: KPI奖惩 {r:+g} 元" if r else "") + (f"；{c.CORRECTION_COLUMN} {k:+g} 元（见{c.CORRECTION_DETAIL.name}）" if k else "")
+    f["依据"] = [b + (f"；KPI-04 篇二: KPI奖惩 {r:+g} 元" if r else "")
+                 + (f"；{c.CORRECTION_COLUMN} {k:+g} 元（见{c.CORRECTION_DETAIL.name}）" if k else "")
                 for b, r, k in zip(basis, f["KPI奖惩"], f[c.CORRECTION_COLUMN])]
     return f.reset_index(drop=True)
 
@@ -151,7 +152,7 @@ def is_closed_export(path: Path) -> bool | None:
 
     try:
         rows = python_calamine.CalamineWorkbook.from_path(os.fspath(path)).get_sheet_by_name(SHEET).to_python()
-    except Exception:  # noqa: BLE001 — calamine's own error types
+    except Exception:
         return None
     lines = [str(r[0]) for r in rows[:6] if r]
     if any(t.startswith("月结：已月结") for t in lines):

@@ -191,8 +191,8 @@ def _mail_error(exc: Exception, settings) -> MailError:
 
 def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = False) -> tuple[str, ...]:
     """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure, and
-    :class:`~kaohe.findings.InputRefused` for a file kaohe finance did not write (see kaohe.register)."""
-    from kaohe.register import check_sendable
+    :class:`~kaohe.findings.InputRefused` for a file kaohe finance did not write (see kaohe.jobs.register)."""
+    from kaohe.jobs.register import check_sendable
 
     path = Path(path)
     if not path.is_file():
@@ -201,7 +201,7 @@ def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = Fal
     settings, recipients = ready(to, env)
     try:
         refused = _deliver(compose(path, settings, recipients), settings, recipients)
-    except (smtplib.SMTPException, ConnectionError, socket.timeout, socket.gaierror, OSError) as exc:
+    except (TimeoutError, smtplib.SMTPException, ConnectionError, socket.gaierror, OSError) as exc:
         raise _mail_error(exc, settings) from None
     if refused:
         bad = "、".join(refused)
@@ -214,7 +214,7 @@ def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = Fal
 
 def outlook_draft(path: Path, to: list[str], any_file: bool = False) -> None:
     """Windows: open the message as an Outlook draft instead of sending it."""
-    from kaohe.register import check_sendable
+    from kaohe.jobs.register import check_sendable
 
     check_sendable(Path(path), any_file)
     if sys.platform != "win32":

@@ -46,7 +46,7 @@ class _Places:
     refs: dict[tuple[int, str], str]   # (KPI数据 row, indicator) -> the KPI导入 cell the engine took it from
 
     @classmethod
-    def of(cls, result: KpiResult, data: Table, rules: Table | None) -> "_Places":
+    def of(cls, result: KpiResult, data: Table, rules: Table | None) -> _Places:
         inds, k = result.indicators, len(result.indicators)
         col = {ind.name: column_letter(2 + i) for i, ind in enumerate(inds)}
         tail = {h: column_letter(2 + k + i) for i, h in enumerate(c.KPI_SCORE_TAIL)}
@@ -192,7 +192,7 @@ def history_table(rows: list[list]) -> pd.DataFrame:
     idx = sheet_columns(rows)
     out = []
     for r in rows[1:]:
-        get = lambda h: r[idx[h]] if h in idx and idx[h] < len(r) else None  # noqa: E731
+        get = lambda h, r=r: r[idx[h]] if h in idx and idx[h] < len(r) else None  # noqa: E731
         month = get("月份")
         if not month:
             continue

@@ -259,13 +259,14 @@ def to_pdf(xlsx: Path) -> Path | None:
 def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None = None, pdf: bool = True,
               progress=None):
     """个人考勤确认单 of ``month`` (one department with ``dept``): a workbook and, with LibreOffice, a PDF."""
-    from kaohe import close
+    from kaohe.jobs import close
     from kaohe.engine.month import compute_month
-    from kaohe.jobs import JobResult, _month_or_refuse
+    from kaohe.jobs.outcome import JobResult
+    from kaohe.periods import month_or_refuse
     from kaohe.workbook.lock import run_lock
     from kaohe.workbook.read import read_book
 
-    month = _month_or_refuse(month)
+    month = month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     with run_lock(book):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from kaohe import __version__
 from kaohe.findings import InputRefused
-from kaohe.mail import MailError
-from kaohe.cliargs import ChineseArgumentParser, month_arg
+from kaohe.jobs.mail import MailError
+from kaohe.doors.cliargs import ChineseArgumentParser, month_arg
 
 DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
 kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
@@ -39,7 +39,7 @@ def _money(x: float) -> str:
 
 
 def cmd_compute_month(args) -> int:
-    from kaohe.jobs import compute_month_job
+    from kaohe.jobs.month import compute_month_job
 
     job = compute_month_job(Path(args.book), args.month, Path(args.out) if args.out else None,
                             progress=_progress(args))
@@ -61,7 +61,7 @@ def print_month_summary(job) -> None:
 
 
 def cmd_check_leave(args) -> int:
-    from kaohe.jobs import check_leave_job
+    from kaohe.jobs.month import check_leave_job
 
     job = check_leave_job(Path(args.book), Path(args.out) if args.out else None,
                           progress=_progress(args))
@@ -72,7 +72,7 @@ def cmd_check_leave(args) -> int:
 
 
 def cmd_template(args) -> int:
-    from kaohe.templates import write_template
+    from kaohe.jobs.templates import write_template
 
     path = write_template(args.kind, Path(args.out), year=args.year, force=args.force)
     print(f"已写入模板 / template written: {path}")
@@ -80,8 +80,8 @@ def cmd_template(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from kaohe.jobs import compute_month_job
-    from kaohe.sample import write_sample
+    from kaohe.jobs.month import compute_month_job
+    from kaohe.jobs.sample import write_sample
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -94,7 +94,7 @@ def cmd_demo(args) -> int:
 
 
 def cmd_kpi(args) -> int:
-    from kaohe.jobs import kpi_job
+    from kaohe.jobs.kpi import kpi_job
     from kaohe.values import parse_date
 
     notice = None
@@ -110,7 +110,7 @@ def cmd_kpi(args) -> int:
 
 
 def cmd_review(args) -> int:
-    from kaohe.jobs import review_job
+    from kaohe.jobs.kpi import review_job
 
     job = review_job(Path(args.book), args.quarter or args.year, Path(args.out) if args.out else None,
                      progress=_progress(args))
@@ -120,7 +120,7 @@ def cmd_review(args) -> int:
 
 
 def cmd_finance(args) -> int:
-    from kaohe.finance import finance_job
+    from kaohe.jobs.finance import finance_job
 
     job = finance_job(Path(args.book), args.month, args.out,
                       Path(args.kpi) if args.kpi else None, args.password_env, progress=_progress(args),
@@ -136,7 +136,7 @@ def cmd_finance(args) -> int:
 
 
 def cmd_close(args) -> int:
-    from kaohe.close import close_job
+    from kaohe.jobs.close import close_job
 
     job = close_job(Path(args.book), args.month, args.by, args.reopen, progress=_progress(args))
     s = job.summary
@@ -150,7 +150,7 @@ def cmd_close(args) -> int:
 
 
 def cmd_slips(args) -> int:
-    from kaohe.slips import slips_job
+    from kaohe.jobs.slips import slips_job
 
     job = slips_job(Path(args.book), args.month, Path(args.out) if args.out else None, args.dept,
                     progress=_progress(args))
@@ -164,7 +164,7 @@ def cmd_slips(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from kaohe import finance, mail
+    from kaohe.jobs import finance, mail
 
     finance.check_closed(Path(args.file), args.unclosed)
     if args.outlook:
@@ -177,7 +177,7 @@ def cmd_send(args) -> int:
 
 
 def cmd_addin(args) -> int:
-    from kaohe import addin
+    from kaohe.doors import addin
 
     if args.action == "build":
         path = addin.build(Path(args.out) if args.out else addin.SHIPPED)
@@ -188,7 +188,7 @@ def cmd_addin(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from kaohe import reference, templates
+    from kaohe.jobs import reference, templates
 
     if args.out:
         print(f"已写入 / written: {templates.write_rules_workbook(Path(args.out))}")
@@ -198,7 +198,7 @@ def cmd_rules(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from kaohe.jobs import import_job
+    from kaohe.jobs.importing import import_job
 
     job = import_job(Path(args.book), [Path(s) for s in args.sources], args.kind, progress=_progress(args),
                      replace=args.replace)
@@ -212,7 +212,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_reconcile(args) -> int:
-    from kaohe.jobs import reconcile_job
+    from kaohe.jobs.importing import reconcile_job
 
     job = reconcile_job(Path(args.book), Path(args.file), args.month, progress=_progress(args))
     print_written(job)

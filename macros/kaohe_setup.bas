@@ -1,5 +1,5 @@
 Attribute VB_Name = "KaoheSetup"
-' Helpers of the kaohe add-in. The build (kaohe.addin) appends RegisterFunctions below: the
+' Helpers of the kaohe add-in. The build (kaohe.doors.addin) appends RegisterFunctions below: the
 ' Application.MacroOptions calls of xlwings' "Import Functions", so Insert Function shows the
 ' Chinese help of every cell function. ThisWorkbook's Workbook_Open calls it.
 Option Explicit

@@ -9,7 +9,7 @@ Conventions (docs/工作簿约定.md):
     - Blanks count as 0 or "no value" (a blank punch gives a blank result).
     - A bad value gives a short Chinese error text in that cell only (``错误：…``), never a traceback.
     - Where the calling workbook has a 规则 or 节假日 sheet, the functions honour it: both are
-      read once per workbook and cached until their contents change (kaohe.cells).
+      read once per workbook and cached until their contents change (kaohe.doors.cells).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import xlwings as xw
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.cells import CellError, cellwise, context, errors_as_text
+from kaohe.doors.cells import CellError, cellwise, context, errors_as_text
 from kaohe.engine import leave as lv
 from kaohe.engine.kpi import combined, indicator_points
 from kaohe.engine.overtime import hourly_wage, multiplier
@@ -29,7 +29,6 @@ from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, l
 from kaohe.engine.pay import money, person_leave_days
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
 from kaohe.tables import Table
-from kaohe.workbook import contract as c
 from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
@@ -49,7 +48,7 @@ def _minutes(value) -> int:
     return int(n)
 
 
-TIER_LABELS = {TIER_OK: c.LATE_OK, TIER_FINED: c.LATE_FINED, TIER_HALF: c.LATE_HALF, TIER_FULL: c.LATE_FULL}
+TIER_LABELS = {TIER_OK: terms.LATE_OK, TIER_FINED: terms.LATE_FINED, TIER_HALF: terms.LATE_HALF, TIER_FULL: terms.LATE_FULL}
 
 
 # --- the functions ------------------------------------------------------------------------
@@ -187,11 +186,11 @@ def _shift(text) -> tuple[dt.time, ...]:
 
 def _person(gender, hours_system, shift) -> dict:
     """The optional facts of a person a leave's days depend on (性别, 工时制, 班次)."""
-    if not is_blank(gender) and gender not in (c.MALE, c.FEMALE):
+    if not is_blank(gender) and gender not in (terms.MALE, terms.FEMALE):
         raise CellError("性别无效")
-    if not is_blank(hours_system) and hours_system not in (c.STANDARD_HOURS, c.COMPREHENSIVE_HOURS):
+    if not is_blank(hours_system) and hours_system not in (terms.STANDARD_HOURS, terms.COMPREHENSIVE_HOURS):
         raise CellError("工时制无效")
-    comprehensive = hours_system == c.COMPREHENSIVE_HOURS
+    comprehensive = hours_system == terms.COMPREHENSIVE_HOURS
     times = _shift(shift)
     if comprehensive and not times:
         raise CellError("综合工时须填写班次")
@@ -220,7 +219,7 @@ def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=
     policy, calendar, vocab = context(caller)
     kind = vocab.standard(terms.LEAVE_TYPE, kind)  # 年假 → 年休假 …, and HR's own synonyms, as in 请假记录
     try:
-        if kind not in c.LEAVE_TYPES:
+        if kind not in terms.LEAVE_TYPES:
             raise CellError("假别无效")
         if is_blank(start_time) or is_blank(end_time):
             raise CellError("缺少开始或结束时间")
@@ -267,8 +266,8 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
     except CellError as exc:
         return f"错误：{exc}"
     row = out.iloc[0]
-    if row["result"] == c.CHECK_PASS:
-        return c.CHECK_PASS
+    if row["result"] == terms.CHECK_PASS:
+        return terms.CHECK_PASS
     return f"{row['result']}：{row['note'].split('；')[0]}"
 
 
@@ -308,7 +307,7 @@ def DAILYWAGE(base, caller=None):
 def OTPAY(hours, day_type, base, caller=None):
     """第九条、第十三条：加班费 = 小时 × 小时工资 × 规则中该日类型的加班倍数（工作日、休息日、法定节假日）。"""
     policy = context(caller).policy
-    if day_type not in c.DAY_TYPES:
+    if day_type not in terms.DAY_TYPES:
         return "错误：日类型无效"
     try:
         h = 0.0 if is_blank(hours) else parse_number(hours)

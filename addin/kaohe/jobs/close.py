@@ -30,7 +30,7 @@ import pandas as pd
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds, shift_month
-from kaohe.fingerprints import (input_fingerprint, monthly_rows, summary_fingerprint, touches_month,  # noqa: F401
+from kaohe.jobs.fingerprints import (input_fingerprint, monthly_rows, summary_fingerprint, touches_month,
                                 values_fingerprint)
 from kaohe.headers import sheet_columns
 from kaohe.workbook import contract as c
@@ -310,7 +310,7 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
 
 def _reopen(book, data, month: str, by: str, reason: str):
     """重新打开: a 月结记录 row with the reason (the month may then be recomputed)."""
-    from kaohe.outcome import JobResult
+    from kaohe.jobs.outcome import JobResult
     from kaohe.workbook.write import run_log_spec, save
 
     log = data.raw.get(c.CLOSE_LOG.name)
@@ -327,7 +327,7 @@ def _reopen(book, data, month: str, by: str, reason: str):
 def _close(book, data, month: str, by: str, command: str, say):
     """月结: the month computed as shown, its figures frozen; after a reopening, the corrections for next month."""
     from kaohe.engine.month import compute_month
-    from kaohe.outcome import JobResult
+    from kaohe.jobs.outcome import JobResult
     from kaohe.workbook.write import run_log_spec, save
 
     log = data.raw.get(c.CLOSE_LOG.name)

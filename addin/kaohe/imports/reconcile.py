@@ -118,7 +118,7 @@ def theirs(header: Header, rows, maps, span, columns, hours_per_day: float):
     ext: dict[str, dict[str, float]] = {}
     unknown: dict[str, int] = {}
     for row in rows:
-        get = lambda n: header.value(row, n)  # noqa: E731
+        get = lambda n, row=row: header.value(row, n)  # noqa: E731
         day = _row_date(row, header)
         if day is not None and not span[0] <= day <= span[1]:
             continue

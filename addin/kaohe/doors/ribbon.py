@@ -16,16 +16,14 @@ for Excel (``xw.Book.caller()``).
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Protocol
 
 from kaohe.findings import InputRefused
-from kaohe.mail import MailError
-from kaohe.periods import MonthError, month_of, parse_month
-from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, tables_from_rows
+from kaohe.jobs.mail import MailError
+from kaohe.periods import MonthError, parse_month
+from kaohe.jobs.live import default_month, month_close_state
 
 TITLE = "考勤绩效"
 HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
@@ -104,23 +102,8 @@ def _file_job(book: LiveBook, job, describe=None) -> str | None:
 
 
 def latest_punch_month(book: LiveBook) -> str:
-    """The default month to offer: of the latest punch in 打卡记录, else of the latest KPI数据 row."""
-    stamps = []
-    if book.rows(c.PUNCHES.name) is not None:
-        tables, _ = tables_from_rows(book.rows, (c.PUNCHES,))
-        t = tables[c.PUNCHES.key]
-        if t.present:
-            col = t.frame["ts"] if "ts" in t.letters else t.frame["date"]
-            stamps = [v for v in col if v is not None and v == v]
-    if stamps:
-        return month_of(max(stamps))
-    months = []
-    if book.rows(c.KPI_DATA.name):  # read as kaohe kpi reads it: 月份 in any spelling, wherever its column is
-        try:
-            months = list(kpi_data_table(book.rows(c.KPI_DATA.name), {}, []).frame["month"].dropna())
-        except InputRefused:
-            pass
-    return max(months) if months else f"{dt.date.today():%Y-%m}"
+    """The default month to offer (:func:`kaohe.jobs.live.default_month`): "" when the workbook has none."""
+    return default_month(book.rows)
 
 
 def _month(book: LiveBook, prompt: str, default: str) -> str | None:
@@ -139,7 +122,7 @@ def _done(written: list[str], problems: int) -> str:
 
 def compute_month(book: LiveBook) -> str | None:
     """计算本月."""
-    from kaohe.jobs import compute_month_job
+    from kaohe.jobs.month import compute_month_job
 
     month = _month(book, "计算哪个月？（如 2026-11）", latest_punch_month(book))
     if not month:
@@ -154,7 +137,7 @@ def compute_month(book: LiveBook) -> str | None:
 
 def check_leave(book: LiveBook) -> str | None:
     """校验请假."""
-    from kaohe.jobs import check_leave_job
+    from kaohe.jobs.month import check_leave_job
 
     return _file_job(book, lambda path: check_leave_job(path, progress=_progress(book)))
 
@@ -165,7 +148,7 @@ def _progress(book: LiveBook):
 
 def kpi(book: LiveBook) -> str | None:
     """生成KPI评分表."""
-    from kaohe.jobs import kpi_job
+    from kaohe.jobs.kpi import kpi_job
 
     month = _month(book, "生成哪个月的KPI评分表？（如 2026-11）", latest_punch_month(book))
     if not month:
@@ -175,9 +158,9 @@ def kpi(book: LiveBook) -> str | None:
 
 def review(book: LiveBook) -> str | None:
     """季度/年度考核."""
-    from kaohe.jobs import review_job
+    from kaohe.jobs.kpi import review_job
 
-    period = book.ask("考核周期？季度写 2026Q3，年度写 2026", f"{dt.date.today().year}")
+    period = book.ask("考核周期？季度写 2026Q3，年度写 2026", "")
     if not period:
         return None
     return _file_job(book, lambda path: review_job(path, period.strip(), progress=_progress(book)))
@@ -194,7 +177,7 @@ def _reading_job(book: LiveBook, prompt: str, job):
 
 def finance(book: LiveBook) -> str | None:
     """导出财务表: a new values-only workbook beside this one."""
-    from kaohe.finance import finance_job
+    from kaohe.jobs.finance import finance_job
 
     job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
     if job is None:
@@ -204,12 +187,12 @@ def finance(book: LiveBook) -> str | None:
 
 def close_month(book: LiveBook) -> str | None:
     """月结确认: close the month; a month already closed may be reopened, with a reason."""
-    from kaohe.close import close_job, close_state, computer_user
+    from kaohe.jobs.close import close_job, computer_user
 
     month = _month(book, "月结哪个月？（如 2026-11）", latest_punch_month(book))
     if not month:
         return None
-    state = close_state(book.rows(c.CLOSE_LOG.name), month)
+    state = month_close_state(book.rows, month)
     reopen = None
     if state and state.closed:
         if not book.confirm(f"{month} 已于 {state.when} 由 {state.by} 月结。要重新打开吗？（更正随下月发放）"):
@@ -231,7 +214,7 @@ def close_month(book: LiveBook) -> str | None:
 
 def slips(book: LiveBook) -> str | None:
     """打印确认单: 个人考勤确认单 beside this workbook (and a PDF when LibreOffice is installed)."""
-    from kaohe.slips import slips_job
+    from kaohe.jobs.slips import slips_job
 
     job = _reading_job(book, "打印哪个月的个人考勤确认单？（如 2026-11）", slips_job)
     if job is None:
@@ -243,7 +226,7 @@ def slips(book: LiveBook) -> str | None:
 
 def send(book: LiveBook) -> str | None:
     """发送财务: mail the latest finance workbook beside this one (asking first if its month is not closed)."""
-    from kaohe import finance, mail
+    from kaohe.jobs import finance, mail
 
     _on_disk(book)
     files = sorted(book.path.parent.glob("财务汇总_*.xlsx"))
@@ -280,7 +263,7 @@ BUTTONS = {
 
 
 def on_button(control_id: str, book: LiveBook | None = None) -> None:
-    """Entry point of the VBA callback: ``RunPython "import kaohe.ribbon as r; r.on_button('id')"``."""
+    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``."""
     book = book or XlwingsBook.caller()
     handler = BUTTONS.get(control_id)
     if handler is None:

@@ -25,7 +25,7 @@ from kaohe.calendar import Calendar, date_range
 from kaohe.findings import InputRefused
 from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
-from kaohe.reference import add_reference_sheet
+from kaohe.jobs.reference import add_reference_sheet
 from kaohe.workbook import contract as c
 
 FIXED_TIME = dt.datetime(2026, 1, 1)

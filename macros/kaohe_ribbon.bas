@@ -1,6 +1,6 @@
 Attribute VB_Name = "KaoheRibbon"
 ' Callbacks of the kaohe ribbon tab (customUI.xml): every button calls the same handler,
-' which passes its id to kaohe.ribbon.on_button in Python (xlwings RunPython).
+' which passes its id to kaohe.doors.ribbon.on_button in Python (xlwings RunPython).
 ' Where RunPython would fail or act on the wrong file, the button refuses here with a message:
 ' no workbook open (or only a Protected View window), or a workbook that was never saved.
 Option Explicit
@@ -14,7 +14,7 @@ Public Sub KaoheButton(control As IRibbonControl)
         MsgBox U("此工作簿还没有保存过：请先保存（文件 → 另存为，Excel 工作簿 .xlsx），再点此按钮。"), vbInformation, U("考勤绩效")
         Exit Sub
     End If
-    RunPython "import kaohe.ribbon as r; r.on_button('" & control.Id & "')"
+    RunPython "import kaohe.doors.ribbon as r; r.on_button('" & control.Id & "')"
 End Sub
 
 Private Function NoWorkbook() As Boolean

@@ -1,6 +1,6 @@
 """What every cell function shares: the calling workbook's 规则 and 节假日, ranges, errors as cell text.
 
-The functions themselves are in :mod:`kaohe.udfs` (the module xlwings imports); this is their plumbing.
+The functions themselves are in :mod:`kaohe.doors.udfs` (the module xlwings imports); this is their plumbing.
 """
 from __future__ import annotations
 
@@ -11,10 +11,7 @@ from typing import NamedTuple
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import standard
-from kaohe.engine.month import calendar_of, load_policy
-from kaohe.workbook import contract as c
-from kaohe.workbook.read import tables_from_rows
+from kaohe.jobs.live import CELL_SHEETS, HOLIDAYS_SHEET, RULES_SHEET, cell_rules
 
 
 class CellError(ValueError):
@@ -34,7 +31,6 @@ class Context(NamedTuple):
 _DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
 _cache: dict[str, tuple[str, Context | CellError]] = {}
 UNREADABLE_RULES = "规则表无法读取"
-CONTEXT_SHEETS = (c.RULES, c.HOLIDAYS)
 
 
 def context(caller=None) -> Context:
@@ -51,7 +47,7 @@ def context(caller=None) -> Context:
     try:
         book = caller.sheet.book
         names = [s.name for s in book.sheets]
-        rows = {spec.name: _sheet_rows(book.sheets[spec.name]) for spec in CONTEXT_SHEETS if spec.name in names}
+        rows = {name: _sheet_rows(book.sheets[name]) for name in CELL_SHEETS if name in names}
         fullname = book.fullname
     except Exception:  # COM refused (Excel busy, a closed workbook): say so in the cell
         raise CellError(UNREADABLE_RULES) from None
@@ -59,7 +55,7 @@ def context(caller=None) -> Context:
     cached = _cache.get(fullname)
     if not cached or cached[0] != key:
         try:
-            found: Context | CellError = context_from_rows(rows.get(c.RULES.name), rows.get(c.HOLIDAYS.name))
+            found: Context | CellError = context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET))
         except CellError as exc:
             found = exc
         cached = _cache[fullname] = (key, found)
@@ -79,21 +75,15 @@ def _sheet_rows(sheet) -> list[list]:
 def context_from_rows(rules: list | None, holidays: list | None) -> Context:
     """The context from the values of a 规则 and a 节假日 sheet (``None``: no such sheet).
 
-    The rows go through the workbook reader and compute-month's own builders (load_policy,
-    calendar_of, standard.terms_in_force): a 规则 or 节假日 row compute-month lists as an 错误 in
-    问题清单 is the cell's error, with the same text (a cell has no 问题清单 to list it in).
+    The rows go through compute-month's own reader and builders (:func:`kaohe.jobs.live.cell_rules`): a
+    规则 or 节假日 row compute-month lists as an 错误 in 问题清单 is the cell's error, with the same text
+    (a cell has no 问题清单 to list it in).
     """
-    sheets = {c.RULES.name: rules, c.HOLIDAYS.name: holidays}
-    tables, findings = tables_from_rows(sheets.get, CONTEXT_SHEETS)
-    policy, found = load_policy(tables)
-    findings += found
-    vocab, found_terms = standard.terms_in_force(tables)
-    calendar, found_days = calendar_of(tables, policy)
-    findings += found_terms + found_days
-    bad = next((f for f in findings if f.level == c.LEVEL_ERROR), None)
+    found = cell_rules({RULES_SHEET: rules, HOLIDAYS_SHEET: holidays}.get)
+    bad = found.error
     if bad is not None:
         raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")
-    return Context(policy, calendar, vocab)
+    return Context(found.policy, found.calendar, found.terms)
 
 
 # --- element-wise application over ranges ---------------------------------------------------
@@ -117,7 +107,8 @@ def cellwise(func):
         try:
             args, kwargs = _resolve_caller(at, list(args), kwargs)
         except CellError as exc:
-            return each(lambda value: f"错误：{exc}")
+            message = f"错误：{exc}"
+            return each(lambda value: message)
 
         def one(value):
             try:

@@ -162,7 +162,7 @@ def stored_metrics(rows: list[list] | None) -> list[FileMetrics]:
     values_at = {h: i for h, i in col.items() if h not in (c.KPI_MONTH, c.ID_COLUMN, *c.KPI_IMPORT_TAIL)}
     out = []
     for row in rows[1:]:
-        get = lambda h: row[col[h]] if h in col and col[h] < len(row) else None  # noqa: E731
+        get = lambda h, row=row: row[col[h]] if h in col and col[h] < len(row) else None  # noqa: E731
         if cell_text(get(type_h)) == c.KPI_IMPORT_MONTH_ROW or is_blank(get(c.ID_COLUMN)):
             continue
         month = cell_text(get(c.KPI_MONTH))

@@ -1,0 +1,70 @@
+"""Jobs on an open workbook's values: what a door read through Excel (rows by sheet name), not its file.
+
+The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them; the ribbon
+needs the month to offer and a month's close state before it saves anything.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+from collections.abc import Callable
+
+from kaohe import policy as pol, terms
+from kaohe.calendar import Calendar
+from kaohe.engine import standard
+from kaohe.engine.month import calendar_of, load_policy
+from kaohe.findings import Finding, InputRefused
+from kaohe.jobs.close import CloseState, close_state
+from kaohe.periods import month_of
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import kpi_data_table, tables_from_rows
+
+Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
+
+RULES_SHEET, HOLIDAYS_SHEET = c.RULES.name, c.HOLIDAYS.name
+CELL_SHEETS = (RULES_SHEET, HOLIDAYS_SHEET)  # what the cell functions read of their workbook
+
+
+class CellRules(NamedTuple):
+    """What a workbook's 规则 and 节假日 say, and the first 错误 compute-month would list for them."""
+
+    policy: pol.Policy
+    calendar: Calendar
+    terms: terms.Terms
+    error: Finding | None
+
+
+def cell_rules(rows: Rows) -> CellRules:
+    """规则 and 节假日 through the workbook reader and compute-month's own builders (load_policy,
+    calendar_of, standard.terms_in_force): a row compute-month lists as an 错误 is ``error``."""
+    tables, findings = tables_from_rows(rows, (c.RULES, c.HOLIDAYS))
+    policy, found = load_policy(tables)
+    findings += found
+    vocab, found_terms = standard.terms_in_force(tables)
+    calendar, found_days = calendar_of(tables, policy)
+    findings += found_terms + found_days
+    return CellRules(policy, calendar, vocab, next((f for f in findings if f.level == terms.LEVEL_ERROR), None))
+
+
+def default_month(rows: Rows) -> str:
+    """The month to offer: of the latest punch in 打卡记录, else of the latest KPI数据 row, else none ("")."""
+    stamps = []
+    if rows(c.PUNCHES.name) is not None:
+        tables, _ = tables_from_rows(rows, (c.PUNCHES,))
+        t = tables[c.PUNCHES.key]
+        if t.present:
+            col = t.frame["ts"] if "ts" in t.letters else t.frame["date"]
+            stamps = [v for v in col if v is not None and v == v]
+    if stamps:
+        return month_of(max(stamps))
+    months = []
+    if rows(c.KPI_DATA.name):  # read as kaohe kpi reads it: 月份 in any spelling, wherever its column is
+        try:
+            months = list(kpi_data_table(rows(c.KPI_DATA.name), {}, []).frame["month"].dropna())
+        except InputRefused:
+            pass
+    return max(months) if months else ""
+
+
+def month_close_state(rows: Rows, month: str) -> CloseState | None:
+    """The month's latest 月结记录 entry in the open workbook, or None if it was never closed."""
+    return close_state(rows(c.CLOSE_LOG.name), month)

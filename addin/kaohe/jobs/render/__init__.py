@@ -1,0 +1,1 @@
+"""Renderers: engine results (MonthResult, KpiResult) into the sheet specifications the workbook layer writes."""
