@@ -109,6 +109,7 @@ def parse_datetime(value) -> dt.datetime | None:
             return _check_year(dt.datetime(date.year, date.month, date.day))
         try:
             time = parse_time(rest)
+            assert time is not None  # rest is not blank
         except ValueError:
             raise ValueError(f"无法识别的时间“{rest}”：{DATETIME_HINT}") from None
         return _check_year(dt.datetime.combine(date, time))

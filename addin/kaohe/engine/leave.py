@@ -154,7 +154,8 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
 
 def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
     """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing."""
-    findings, live = [], []
+    findings: list[Finding] = []
+    live: list = []
     for r in group.itertuples():
         if not checks[r.Index].effective:
             continue

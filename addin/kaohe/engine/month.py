@@ -69,7 +69,7 @@ StageResult = tuple[dict[str, pd.DataFrame], list[Finding]]
 Stage = Callable[[MonthContext, Made], StageResult]
 
 
-def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
+def load_policy(tables: Mapping[str, Table]) -> tuple[pol.Policy, list[Finding]]:
     rules = tables["rules"]
     if not rules.present:
         return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, rules.sheet)
@@ -79,9 +79,11 @@ def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
 
 def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calendar, list[Finding]]:
     """The calendar in force: the policy's rest weekday and the 节假日 rows (ATT-08); bad rows reported."""
-    overrides, findings = {}, []
+    overrides: dict = {}
+    findings: list[Finding] = []
     t = tables.get("holidays")
     for r in (t.frame.itertuples(index=False) if t is not None else ()):
+        assert t is not None
         if r.date is None:
             if r.kind is not None and t.cell("date", r.row) not in t.bad:  # unreadable: reported by the reader
                 findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条"))

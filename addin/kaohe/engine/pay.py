@@ -83,6 +83,7 @@ class DayCounter:
         if hours is not None:
             cum, limit = self.hours_index.get(emp, np.array([0.0])), hours
         else:
+            assert days is not None, "cut needs days or hours"
             limit = days
         used = cum[i:j + 1] - cum[i]
         k = int(np.searchsorted(used, limit + 1e-9, "right")) - 1
