@@ -163,3 +163,15 @@ def test_REV_03_review_rows_about_a_person_name_them(tmp_path):
     assert (none["工号"], none["姓名"]) == ("002", "钱二")
     short = next(r for r in rows if "缺少" in r["问题"])  # 001 lacks 互评
     assert (short["工号"], short["姓名"]) == ("001", "赵一")
+
+
+def test_a_parameter_unit_is_a_field_of_the_policy_not_read_from_its_explanation():
+    import dataclasses
+
+    from kaohe.policy import PARAMS_BY_KEY, params, parse_value, unit
+
+    reworded = dataclasses.replace(PARAMS_BY_KEY["迟到早退罚款"], doc="迟到或早退每次的罚款")  # no （元） at the end
+    assert unit(reworded) == "元" and parse_value(reworded, "30元") == 30
+    # Numbers without a unit are plain counts of their own kind: a month, a day of the month, a score, places.
+    plain = {p.key for p in params() if p.kind in ("number", "int") and not p.unit}
+    assert plain == {"妇女节月份", "妇女节日期", "KPI满分", "KPI整改名次"}
