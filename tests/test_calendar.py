@@ -129,3 +129,22 @@ def test_workdays_count():
     assert Calendar().workdays(d(11, 1), d(11, 30)) == 25
     # October 2026: 8, 9, 10 (make-up), 12-17, 19-24, 26-31.
     assert Calendar().workdays(d(10, 1), d(10, 31)) == 21
+
+
+def test_statutory_days_come_from_the_package_data_not_from_holiday_names(monkeypatch):
+    # The holidays package names swapped rest days 休息日（由 … 调休） and substitutes …（补假）; kaohe reads
+    # neither name: with every name replaced, 2026 still has the same statutory and swapped days.
+    import kaohe.calendar as calendar
+
+    before = special_days(2026)
+    real = holidays.China
+
+    def renamed(*args, **kwargs):
+        return {day: "某节日" for day in real(*args, **kwargs)}
+
+    calendar.official_year.cache_clear()
+    monkeypatch.setattr(calendar.holidays_pkg, "China", renamed)
+    try:
+        assert special_days(2026) == before
+    finally:
+        calendar.official_year.cache_clear()

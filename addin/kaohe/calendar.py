@@ -8,8 +8,10 @@ Sources, in order of precedence:
     1. HR's 节假日 sheet (日期, 类型) — always wins.
     2. Official data: ``chinesecalendar`` names every day of each break (weekends inside it
        included) and every make-up workday; ``holidays`` keeps the statutory days apart from
-       substitutes and swapped days. Combined, they say which day off is 法定节假日 (300 %)
-       and which is 调休休息日 (200 %). Covered years: those chinesecalendar covers (2004-2026).
+       substitutes and swapped days in its own data (its days without the observed substitutes,
+       less the days its table of special days lists as swapped with a working day). Combined,
+       they say which day off is 法定节假日 (300 %) and which is 调休休息日 (200 %); no holiday
+       name is read. Covered years: those chinesecalendar covers (2004-2026).
     3. For any other year, the statutory days by rule (the decree in force, lunar dates from
        ``lunardate``, Qingming by formula). Bridges and make-up days are unknown until the
        notice is published: such a year is *provisional* and a warning says so.
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 
 import chinese_calendar
 import holidays as holidays_pkg
+from holidays.countries.china import ChinaStaticHolidays
 from lunardate import LunarDate
 
 from kaohe import terms
@@ -90,6 +93,18 @@ def statutory_by_rule(year: int) -> dict[dt.date, str]:
     return days
 
 
+def statutory_days(year: int) -> dict[dt.date, str]:
+    """The statutory days (法定节假日, 300 %) of ``year`` by the ``holidays`` package's data, with their names:
+    its days without the substitutes for a holiday on a weekend (``observed=False``), less the days its
+    table of special days gives as swapped with a working day (entries ``(month, day, from_month, from_day
+    [, from_year])``; a named special day, such as a one-off national holiday, is statutory)."""
+    days = holidays_pkg.China(years=year, language="zh_CN", observed=False)
+    special = ChinaStaticHolidays.special_public_holidays.get(year, ())
+    entries = special if special and isinstance(special[0], tuple) else (special,) if special else ()
+    swapped = {dt.date(year, e[0], e[1]) for e in entries if isinstance(e[2], int)}
+    return {d: n for d, n in days.items() if d not in swapped}
+
+
 @functools.lru_cache(maxsize=256)
 def official_year(year: int) -> dict[dt.date, tuple[str, str]] | None:
     """Special days of ``year`` from the notices: date -> (day type, name); None if not covered."""
@@ -97,8 +112,7 @@ def official_year(year: int) -> dict[dt.date, tuple[str, str]] | None:
         chinese_calendar.get_holiday_detail(dt.date(year, 6, 1))
     except NotImplementedError:
         return None
-    statutory = {d: n for d, n in holidays_pkg.China(years=year, language="zh_CN").items()
-                 if "调休" not in n and "补假" not in n}
+    statutory = statutory_days(year)
     out: dict[dt.date, tuple[str, str]] = {}
     day = dt.date(year, 1, 1)
     while day.year == year:
