@@ -21,9 +21,7 @@ def month_from_rows(sheets: dict, month_: str = "2026-11") -> "MonthView":
     sheets.setdefault(c.PUNCHES.name, [["工号", "打卡时间"]])
     tables, findings = tables_from_rows(sheets.get, c.ATTENDANCE_INPUTS)
     # Rule tests often have no punch at all; the refusal of such a month is tested in test_silent.
-    result = compute_month(tables, month_, require_punches=False)
-    result.findings[:0] = findings
-    return MonthView(result)
+    return MonthView(compute_month(tables, month_, require_punches=False).with_findings(findings))
 
 
 @pytest.fixture
@@ -42,9 +40,7 @@ def month_file(tmp_path):
         sheets.setdefault(c.PUNCHES.name, [["工号", "打卡时间"]])
         book = write_book(tmp_path / f"book{len(list(tmp_path.iterdir()))}.xlsx", sheets)
         data = read_book(book)
-        result = compute_month(data.tables, month_, require_punches=False)
-        result.findings[:0] = data.findings
-        return MonthView(result)
+        return MonthView(compute_month(data.tables, month_, require_punches=False).with_findings(data.findings))
 
     return run
 

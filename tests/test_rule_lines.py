@@ -49,7 +49,8 @@ def kpi_month(data_rows, people=4, notice=dt.date(2026, 12, 3), month="2026-11")
     indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
     findings += found
     names = {i.name: i.name for i in indicators} | {c.KPI_SELF: c.KPI_SELF}
-    data = kpi_data_table([KPI_HEADER] + data_rows, names, findings)
+    data, found = kpi_data_table([KPI_HEADER] + data_rows, names)
+    findings += found
     history = pd.DataFrame(columns=["month", "emp", "score", "rank", "last"])
     return kpi.score_month(_roster(t[c.ROSTER.key], findings), data, indicators, DEFAULT, month, notice, history, c.KPI_SELF)
 
@@ -292,8 +293,8 @@ def test_KPI_01_member_values_read_text_figures_and_report_a_manager_entry_out_o
     conv = kpi.Indicator("咨询转化率", 60, "越高越好", 0.6, 0.2, "数据")
     quality = kpi.Indicator("报表整体质量", 40, "越高越好", None, None, "店长")
     self_ind = kpi.Indicator("自评分", 100, "越高越好", None, None, "店长")
-    data = kpi_data_table([KPI_HEADER, ["2026-11", "001", "45.2%", 90, 45], ["2026-11", "002", 0.5, None, 30]],
-                          {h: h for h in KPI_HEADER[2:]}, [])
+    data, _ = kpi_data_table([KPI_HEADER, ["2026-11", "001", "45.2%", 90, 45], ["2026-11", "002", 0.5, None, 30]],
+                             {h: h for h in KPI_HEADER[2:]})
     who = lambda emp: pd.Series({"emp": emp, "name": "员工"})  # noqa: E731
     values, found = kpi.member_values(who("001"), data.frame.iloc[0], (conv, quality, self_ind), data)
     assert values == {"咨询转化率": pytest.approx(0.452), "报表整体质量": 45, "自评分": 90}

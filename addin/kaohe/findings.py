@@ -2,6 +2,10 @@
 
 One small record type, one formatter. A finding without a real cell uses an empty cell
 address and names the sheet; the engine never raises for bad input, it records a finding.
+Every finding has a ``code``, ``area.what``: the area is the input table (by its role: leave,
+overtime, roster …) or the part of kaohe (rules, read, workbook, import, kpi, review …) it is
+about, the rest the kind of problem. Code that picks findings picks them by code, never by their
+text, sheet or rule. One convention: a function that finds problems returns them.
 """
 from __future__ import annotations
 
@@ -19,7 +23,12 @@ class Finding:
     level: str = "错误"  # 错误 / 警告 / 提示
     emp: str = ""  # the 工号 the row is about (问题清单 adds the 姓名), blank for a sheet-level problem
     month: str = ""  # the month the row is about, when the command covers several (imports); YYYY-MM
-    code: str = ""  # what kind of problem, for code that selects findings (never their text); see CODES
+    code: str = ""  # what kind of problem, "area.what": for code that selects findings (never their text)
+
+    @property
+    def area(self) -> str:
+        """What the finding is about: the input table's role (leave, overtime …) or kaohe's part (rules, read …)."""
+        return self.code.split(".", 1)[0]
 
     @property
     def basis(self) -> str:
@@ -32,10 +41,9 @@ class Finding:
         return f"{self.level} {place}: {self.problem}；{self.action}{basis}"
 
 
-# Finding codes that code selects on.
+# Finding codes that code selects on by name (the others are selected by their area, or not at all).
 RULES_UNKNOWN_KEY, RULES_BAD_VALUE = "rules.unknown_key", "rules.bad_value"
 NOT_RANKED = "kpi.not_ranked"
-CODES = (RULES_UNKNOWN_KEY, RULES_BAD_VALUE, NOT_RANKED)
 
 
 class InputRefused(Exception):

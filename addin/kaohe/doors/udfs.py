@@ -16,19 +16,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-import pandas as pd
 import xlwings as xw
 
-from kaohe import policy as pol, terms
-from kaohe.calendar import Calendar
+from kaohe import terms
 from kaohe.doors.cells import CellError, cellwise, context, errors_as_text
 from kaohe.engine import leave as lv
 from kaohe.engine.kpi import combined, indicator_points
-from kaohe.engine.overtime import hourly_wage, multiplier
-from kaohe.engine.attendance import TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, late_tier, tier_absence
-from kaohe.engine.pay import money, person_leave_days
+from kaohe.engine.overtime import overtime_pay
+from kaohe.engine.attendance import (TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, early_minutes, late_minutes, late_tier,
+                                     tier_absence)
+from kaohe.engine.ledger import daily_wage, money
+from kaohe.jobs import live
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
-from kaohe.tables import Table
 from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
 
@@ -97,18 +96,15 @@ def _time_of(value) -> dt.time | None:
         raise CellError("时间无效") from None
 
 
-def _whole_minutes(t: dt.time) -> int:
-    return t.hour * 60 + t.minute  # seconds dropped after rounding to the second (ATT-04)
-
-
-def _edge_minutes(punch, reference, default: dt.time, late: bool):
-    """Whole minutes a punch is after (late) or before (early) its schedule edge; blank punch: blank."""
+def _edge_minutes(punch, reference, default: dt.time, rule):
+    """The engine's minutes (``rule``: late_minutes or early_minutes, ATT-04) of a punch's time of day against its
+    schedule edge, both on one day; a blank punch: blank."""
     t = _time_of(punch)
     if t is None:
         return ""
     edge = _time_of(reference) if not is_blank(reference) else default
-    minutes = _whole_minutes(t) - _whole_minutes(edge)
-    return max(0, minutes if late else -minutes)
+    day = dt.date(2000, 1, 3)
+    return int(rule(dt.datetime.combine(day, t), dt.datetime.combine(day, edge))[0])
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -117,7 +113,7 @@ def _edge_minutes(punch, reference, default: dt.time, late: bool):
 @cellwise
 def LATEMINUTES(punch, start_time=None, caller=None):
     """第十九条：迟到的整分钟数（秒数舍去）。"""
-    return _edge_minutes(punch, start_time, context(caller).policy.am_start, late=True)
+    return _edge_minutes(punch, start_time, context(caller).policy.am_start, late_minutes)
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -126,7 +122,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
 @cellwise
 def EARLYMINUTES(punch, end_time=None, caller=None):
     """第十九条：早退的整分钟数（秒数舍去）。"""
-    return _edge_minutes(punch, end_time, context(caller).policy.pm_end, late=False)
+    return _edge_minutes(punch, end_time, context(caller).policy.pm_end, early_minutes)
 
 
 def _date(value, what="日期") -> dt.date:
@@ -197,15 +193,6 @@ def _person(gender, hours_system, shift) -> dict:
     return {"gender": None if is_blank(gender) else gender, "comprehensive": comprehensive, "shift": times}
 
 
-def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, person: dict) -> float:
-    """Days a leave counts by its type's rule (the engine's counter); a bare end date runs to the day's end."""
-    a, b = pd.Timestamp(parse_datetime(start)), pd.Timestamp(parse_datetime(end))
-    b = b + pd.Timedelta(days=1) if b == b.normalize() else b
-    if b <= a:
-        raise CellError("结束时间早于开始时间")
-    return person_leave_days(kind, a, b, calendar, policy, **person)
-
-
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
@@ -216,18 +203,13 @@ def _leave_days(kind: str, start, end, policy: pol.Policy, calendar: Calendar, p
 @errors_as_text
 def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=None, caller=None):
     """第二十九至三十六条：请假天数（丧假、产假按日历天，其他按应出勤的半天计）。单元格看不到排班表：综合工时按所填班次每天排班计算。"""
-    policy, calendar, vocab = context(caller)
-    kind = vocab.standard(terms.LEAVE_TYPE, kind)  # 年假 → 年休假 …, and HR's own synonyms, as in 请假记录
+    rules = context(caller)
     try:
-        if kind not in terms.LEAVE_TYPES:
-            raise CellError("假别无效")
         if is_blank(start_time) or is_blank(end_time):
             raise CellError("缺少开始或结束时间")
-        return _leave_days(kind, start_time, end_time, policy, calendar, _person(gender, hours_system, shift))
-    except CellError as exc:
+        return live.leave_days(kind, start_time, end_time, _person(gender, hours_system, shift), rules)
+    except (CellError, ValueError) as exc:
         return f"错误：{exc}"
-    except ValueError:
-        return "错误：时间无效"
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -248,27 +230,14 @@ def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=
 def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=None, event_date=None, regular=None,
                work_start=None, hired=None, gender=None, hours_system=None, shift=None, caller=None):
     """第二十二至三十六条：请假是否合规：通过，或第一条不符合的规则及条款。单元格看不到其他请假记录和调休余额：重叠、年度累计和余额由“校验请假”核对。"""
-    policy, calendar, vocab = context(caller)
+    rules = context(caller)
+    leave = {"type": kind, "start": start_time, "end": end_time, "applied": applied, "status": status, "proof": proof,
+             "event_date": event_date}
+    person = {**_person(gender, hours_system, shift), "regular": regular, "work_start": work_start, "hired": hired}
     try:
-        record = pd.DataFrame([{
-            "emp": "1", "type": vocab.standard(terms.LEAVE_TYPE, kind), "start": parse_datetime(start_time),
-            "end": parse_datetime(end_time), "applied": parse_date(applied),
-            "status": vocab.standard(terms.APPROVAL, status), "proof": vocab.standard(terms.PROOF, proof),
-            "event_date": parse_date(event_date), "returned": None, "note": None, "row": 1}])
-        roster = pd.DataFrame([{"emp": "1", "regular": parse_date(regular), "work_start": parse_date(work_start),
-                                "hired": parse_date(hired) or dt.date(1900, 1, 1)}])
-    except ValueError:
-        return "错误：日期或时间无效"
-    person = _person(gender, hours_system, shift)  # the leave's days, hence its notice band, depend on them
-    counter = lambda emp, k, a, b: person_leave_days(k, a, b, calendar, policy, **person)  # noqa: E731
-    try:
-        out, _ = lv.validate(Table("", record), roster, counter, {}, policy)
-    except CellError as exc:
+        return live.leave_check(leave, person, rules)
+    except (CellError, ValueError) as exc:
         return f"错误：{exc}"
-    row = out.iloc[0]
-    if row["result"] == terms.CHECK_PASS:
-        return terms.CHECK_PASS
-    return f"{row['result']}：{row['note'].split('；')[0]}"
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -296,7 +265,7 @@ def DAILYWAGE(base, caller=None):
     value = 0.0 if is_blank(base) else parse_number(base)
     if value is None or value < 0:
         raise CellError("工资无效")
-    return float(money(value / policy.monthly_workdays))
+    return float(money(daily_wage(value, policy)))
 
 
 @xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
@@ -316,7 +285,7 @@ def OTPAY(hours, day_type, base, caller=None):
         return "错误：参数无效"
     if h < 0 or b < 0:
         return "错误：参数无效"
-    return float(money(h * hourly_wage(b, policy) * multiplier(day_type, policy)))
+    return float(money(overtime_pay(h, b, day_type, policy)))
 
 
 @xw.func(category=CATEGORY)  # reads no rule: recalculated with its arguments only

@@ -76,6 +76,26 @@ def session_punches(assigned: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     return g
 
 
+def late_minutes(punch, start) -> np.ndarray:
+    """ATT-04 第十九条: the whole minutes a punch is after the session's start — the punch's seconds dropped
+    (08:30:59 against 08:30 is 0), never below 0, 0 for no punch. On aligned Series (compute-month) or one
+    timestamp each (the cell function LATEMINUTES: an array of one): both call this."""
+    return _whole_minutes(_floored(punch) - pd.to_datetime(pd.Series(start)))
+
+
+def early_minutes(punch, end) -> np.ndarray:
+    """ATT-04 第十九条: the whole minutes a punch is before the session's end (17:29:30 against 17:30 is 1)."""
+    return _whole_minutes(pd.to_datetime(pd.Series(end)) - _floored(punch))
+
+
+def _floored(punch) -> pd.Series:
+    return pd.to_datetime(pd.Series(punch)).dt.floor("min")
+
+
+def _whole_minutes(delta: pd.Series) -> np.ndarray:
+    return np.floor((delta / MINUTE).fillna(0).clip(lower=0).to_numpy(dtype=float)).astype(int)
+
+
 TIER_OK, TIER_FINED, TIER_HALF, TIER_FULL = 0, 1, 2, 3
 
 
@@ -127,10 +147,9 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
     s["missing_in"] = active & ~in_ok
     s["missing_out"] = active & ~out_ok
     s["missing"] = s["missing_in"].astype(int) + s["missing_out"].astype(int)
-    late = ((s["in_ts"].dt.floor("min") - s["start"]) / MINUTE).fillna(0).clip(lower=0)
-    early = ((s["end"] - s["out_ts"].dt.floor("min")) / MINUTE).fillna(0).clip(lower=0)
-    s["late_minutes"] = np.where(active & ~s["exc_in"], np.floor(late), 0).astype(int)
-    s["early_minutes"] = np.where(active & ~s["exc_out"], np.floor(early), 0).astype(int)
+    late, early = late_minutes(s["in_ts"], s["start"]), early_minutes(s["out_ts"], s["end"])
+    s["late_minutes"] = np.where(active & ~s["exc_in"], late, 0).astype(int)
+    s["early_minutes"] = np.where(active & ~s["exc_out"], early, 0).astype(int)
     s["absent"] = np.where(no_punch, s["weight"], 0.0)
     for edge in ("late", "early"):
         tier = late_tier(s[f"{edge}_minutes"].to_numpy(), policy)
@@ -141,49 +160,6 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
     s["no_punch"] = no_punch
     s["leave_weight"] = np.where(s["leave"].notna(), s["weight"], 0.0)
     return s
-
-
-def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
-    """The 说明 text of each session with an event: rule IDs and the facts used."""
-    eventful = s[(s["late_minutes"] > policy.late_grace_minutes) | (s["early_minutes"] > policy.late_grace_minutes)
-                 | (s["missing"] > 0) | s["no_punch"] | s["exc_in"] | s["exc_out"]]
-    fine, mfine = _money(policy.late_fine), _money(policy.missing_punch_fine)
-    texts = []
-    for r in eventful.itertuples(index=False):
-        name = SESSION_NAMES.get(r.sess, f"时段{r.sess}")
-        parts = []
-        if r.no_punch:
-            parts.append(f"ATT-06 第二十三条: {name}无打卡, 旷工{_days(r.weight)}")
-        for edge, label, ts, minutes, kind in (("late", "上班", r.in_ts, r.late_minutes, "迟到"),
-                                               ("early", "下班", r.out_ts, r.early_minutes, "早退")):
-            if minutes <= policy.late_grace_minutes:
-                continue
-            head = f"ATT-04 第十九条: {name}{label} {ts:%H:%M}, {kind}{minutes}分钟"
-            if getattr(r, f"{edge}_fined"):
-                parts.append(f"{head}, 罚款{fine}元")
-            else:
-                tier = TIER_HALF if getattr(r, f"{edge}_half") else TIER_FULL
-                parts.append(f"{head}, {tier_minutes(tier, policy)}按旷工{_days(tier_absence(tier, policy))}")
-        if r.missing_in:
-            parts.append(f"ATT-05 第十七条: {name}上班缺卡, 罚款{mfine}元")
-        if r.missing_out:
-            parts.append(f"ATT-05 第十七条: {name}下班缺卡, 罚款{mfine}元")
-        if r.exc_in:
-            parts.append(f"ATT-05 第二十条: {name}上班打卡异常已批准, 按正常打卡")
-        if r.exc_out:
-            parts.append(f"ATT-05 第二十条: {name}下班打卡异常已批准, 按正常打卡")
-        texts.append("；".join(parts))
-    notes = pd.Series("", index=s.index, dtype=object)
-    notes.loc[eventful.index] = texts
-    return notes
-
-
-def _money(x: float) -> str:
-    return f"{x:g}" if float(x).is_integer() else f"{x:.2f}"
-
-
-def _days(x: float) -> str:
-    return "1天" if x == 1 else "半天" if x == 0.5 else f"{x:g}天"
 
 
 PUNCH_FIELDS = ("am_in", "am_out", "pm_in", "pm_out")
@@ -226,7 +202,8 @@ def no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFr
     in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
     names = dict(zip(roster["emp"], roster["name"]))
     return [Finding(sheet, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
-                    "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条", terms.LEVEL_WARNING, emp)
+                    "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条", terms.LEVEL_WARNING, emp,
+                    code="punches.none_all_month")
             for emp in sorted(due - set(in_month["emp"]))]
 
 
@@ -245,7 +222,7 @@ def punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, la
         return []
     return [Finding(sheet, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
                     f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
-                    "ATT-06", "第二十三条", terms.LEVEL_WARNING)]
+                    "ATT-06", "第二十三条", terms.LEVEL_WARNING, code="punches.end_early")]
 
 
 def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, list[Finding]]:
@@ -258,11 +235,11 @@ def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, lis
     for r in f.itertuples(index=False):
         if r.slot not in slots:
             findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(terms.SLOTS)}）",
-                                    "忽略此行", "ATT-05", "第二十条"))
+                                    "忽略此行", "ATT-05", "第二十条", code="exceptions.bad_slot"))
             continue
         if r.status not in (terms.APPROVED, terms.APPROVED_AFTER):
             findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
-                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING))
+                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING, code="exceptions.not_approved"))
             continue
         sess, edge = slots[r.slot]
         marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
@@ -284,5 +261,6 @@ def leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table) -> list
             continue
         dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
         findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
-                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING))
+                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING,
+                                code="leave.punched_during"))
     return findings

@@ -82,13 +82,14 @@ def normalise(leave: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
-RESULT_COLUMNS = ["index", "counted_as", "days", "result", "note", "basis", "effective", "converted_by", "label",
-                  "split_at"]
+RESULT_COLUMNS = ["index", "counted_as", "days", "result", "effective", "converted_by", "label", "split_at"]
+ENTRY_COLUMNS = ["record", "result", "rule", "note"]  # the checks of each record; a type's rule has no note
 
 
 def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: dict[str, list],
-             policy: Policy, counter=None) -> tuple[pd.DataFrame, list[Finding]]:
-    """Check every leave record; returns the records with result columns, and findings.
+             policy: Policy, counter=None) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+    """Check every leave record; returns the records with result columns, their check entries
+    (:data:`ENTRY_COLUMNS`: each check's result, rule and note, by record) and findings.
 
     ``count_days(emp, kind, start, end)`` counts days by a type's rule; ``counter`` (a
     pay.DayCounter) measures scheduled hours and splits a leave at the balance (LV-08, LV-09);
@@ -115,21 +116,29 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
                                   time_off_accrual.get(emp, []), policy, counter))
     findings += check_personal_leave(f, checks, count_days, policy, leave)
     findings += [Finding(leave.sheet, leave.cell("emp", r.row), checks[r.Index].assumption, "请在员工名册中填写转正日期",
-                         "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp)
+                         "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp, code="leave.assumed_regular")
                  for r in f.itertuples() if checks[r.Index].assumption]
     findings += hospital_notes(f, checks, leave)
+    out, entries = _verdicts(f, checks, count_days)
+    return out, entries, findings + _conversions(out, leave)
+
+
+def _verdicts(f: pd.DataFrame, checks: dict[int, Check], count_days) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records with their verdict columns (split records' 事假 parts as rows of their own), and the checks."""
     rows = [_verdict(r, checks[r.Index], count_days) for r in f.itertuples()]
     out = f.join(pd.DataFrame(rows, columns=RESULT_COLUMNS).set_index("index"))
     out["effective"] = out["effective"].astype(bool)
     out["part_of"] = np.nan
-    out = _split_parts(out)
-    return out, findings + _conversions(out, leave)
+    entries = pd.DataFrame([e for r, row in zip(f.itertuples(), rows) for e in _entries(r, checks[r.Index], row["counted_as"])],
+                           columns=ENTRY_COLUMNS)
+    return _split_parts(out), entries
 
 
 def hospital_notes(f: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
     """LV-04: a 病假 备注 that mentions 住院 without being one of its values is ordinary sick leave (警告)."""
     return [Finding(leave.sheet, leave.cell("note", r.row), f"备注“{r.note_src}”提到住院，但不是“住院”或“住院治疗”",
-                    "按普通病假计发（住院请在备注中只写“住院”）", "LV-04", "第三十一条", terms.LEVEL_WARNING, r.emp)
+                    "按普通病假计发（住院请在备注中只写“住院”）", "LV-04", "第三十一条", terms.LEVEL_WARNING, r.emp,
+                    code="leave.hospital_note")
             for r in f.itertuples() if checks[r.Index].counted_as == terms.LEAVE_SICK and not pd.isna(r.note_src)
             and terms.HOSPITAL_WORD in str(r.note_src) and not terms.is_hospital_note(r.note_src)]
 
@@ -138,27 +147,27 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
     """LV-01 on one record by itself: a 工号 in the roster, a valid type, times in order, approval, typed dates."""
     where = lambda fieldname: (leave.sheet, leave.cell(fieldname, r.row))  # noqa: E731
     if not known:
-        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", "工号不在员工名册中")
+        ck.add(terms.CHECK_FAIL, "LV-01", "工号不在员工名册中")
         ck.effective = False
         return [Finding(*where("emp"), terms.unknown_id(r.emp, roster_ids), "此请假不生效",
-                        "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp)]
+                        "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp, code="leave.unknown_id")]
     findings = []
     if r.type not in terms.LEAVE_TYPES:
-        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", f"假别“{r.type or ''}”无效")
+        ck.add(terms.CHECK_FAIL, "LV-01", f"假别“{r.type or ''}”无效")
         ck.effective = False
     if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
-        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", "开始或结束时间缺失或顺序颠倒")
+        ck.add(terms.CHECK_FAIL, "LV-01", "开始或结束时间缺失或顺序颠倒")
         ck.effective = False
         findings.append(Finding(*where("end"), "开始或结束时间缺失，或结束早于开始",
-                                "此请假不生效，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp))
+                                "此请假不生效，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp, code="leave.bad_times"))
     if r.status == terms.APPROVED_AFTER:
-        ck.add(terms.CHECK_WARN, "LV-01", "第二十三条", "事后补单，请假有效")
+        ck.add(terms.CHECK_WARN, "LV-01", "事后补单，请假有效")
     elif r.status != terms.APPROVED:
         state = r.status or "未填审批状态"
-        ck.add(terms.CHECK_FAIL, "LV-01", "第二十二条", f"{state}，不抵扣缺勤，缺勤按旷工处理")
+        ck.add(terms.CHECK_FAIL, "LV-01", f"{state}，不抵扣缺勤，缺勤按旷工处理")
         ck.effective = False
         findings.append(Finding(*where("status"), f"请假未批准（{state}）",
-                                "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_WARNING))
+                                "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_WARNING, code="leave.not_approved"))
     return findings + _check_dates(r, ck, policy, leave)
 
 
@@ -172,10 +181,10 @@ def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) 
         for other in live:
             if r.start < other.end_eff and other.start < r.end_eff:
                 for idx in (other.Index, r.Index):
-                    checks[idx].add(terms.CHECK_FAIL, "LV-12", "", "与同一员工的另一条请假时间重叠，修正前均不生效")
+                    checks[idx].add(terms.CHECK_FAIL, "LV-12", "与同一员工的另一条请假时间重叠，修正前均不生效")
                     checks[idx].effective = False
                 findings.append(Finding(leave.sheet, leave.cell("start", r.row), "请假时间与另一条记录重叠",
-                                        "两条均不生效，请修正", "LV-12", "", terms.LEVEL_ERROR))
+                                        "两条均不生效，请修正", "LV-12", "", terms.LEVEL_ERROR, code="leave.overlap"))
         live.append(r)
     return findings
 
@@ -196,11 +205,11 @@ def check_personal_leave(f: pd.DataFrame, checks: dict[int, Check], count_days, 
         _personal_notice(r, ck, days, policy)
         used[key] = used.get(key, 0.0) + days
         if used[key] > policy.personal_leave_cap_days:
-            ck.add(terms.CHECK_FAIL, "LV-03", "第三十条",
+            ck.add(terms.CHECK_FAIL, "LV-03",
                    f"本年事假累计{used[key]:g}天，超过上限{policy.personal_leave_cap_days:g}天，仍按事假扣款")
             findings.append(Finding(leave.sheet, leave.cell("start", r.row),
                                     f"本年事假累计超过{policy.personal_leave_cap_days:g}天",
-                                    "按事假扣款并报人资处理", "LV-03", "第三十条", terms.LEVEL_WARNING))
+                                    "按事假扣款并报人资处理", "LV-03", "第三十条", terms.LEVEL_WARNING, code="leave.personal_cap"))
     return findings
 
 
@@ -216,9 +225,9 @@ def personal_notice_days(days: float, policy: Policy) -> int:
 def _personal_notice(r, ck: Check, days: float, policy: Policy) -> None:
     need = personal_notice_days(days, policy)
     if r.applied is None or pd.isna(r.applied):
-        ck.add(terms.CHECK_WARN, "LV-03", "第三十条", "未填申请日期，无法核对提前申请")
+        ck.add(terms.CHECK_WARN, "LV-03", "未填申请日期，无法核对提前申请")
     elif (r.start.date() - r.applied).days < need:
-        ck.add(terms.CHECK_WARN, "LV-03", "第三十条",
+        ck.add(terms.CHECK_WARN, "LV-03",
                f"事假{days:g}天须提前{need}天申请，实际提前{(r.start.date() - r.applied).days}天")
 
 
@@ -227,16 +236,21 @@ def _verdict(r, ck: Check, count_days) -> dict:
     kind = ck.counted_as if ck.counted_as in terms.LEAVE_TYPES else r.type
     valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
     days = count_days(r.emp, kind, r.start, r.end_eff) if kind in terms.LEAVE_TYPES and valid_times else 0.0
-    notes = ck.notes + ([f"ATT-10 第二十四条: {r.returned:%Y-%m-%d} 销假返岗"] if r.cut_by_return else [])
-    rules = ck.rules + [x for x in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if x and x not in ck.rules]
     label = kind
     if ck.split_at is not None:
         own = count_days(r.emp, kind, r.start, ck.split_at)
         label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{days - own:g}天"
-    return {"index": r.Index, "counted_as": kind, "days": days, "result": ck.result,
-            "note": "；".join(notes) if notes else "符合规定", "basis": " ".join(rules),
-            "effective": ck.effective, "converted_by": ck.converted_by, "label": label,
+    return {"index": r.Index, "counted_as": kind, "days": days, "result": ck.result, "effective": ck.effective,
+            "converted_by": ck.converted_by, "label": label,
             "split_at": ck.split_at if ck.split_at is not None else pd.NaT}
+
+
+def _entries(r, ck: Check, kind: str) -> list[tuple]:
+    """The record's checks in order, its 销假 (ATT-10), then the rules of its type and of the type it counts as."""
+    said = [(r.Index, result, rule, note) for result, rule, note in ck.entries]
+    if r.cut_by_return:
+        said.append((r.Index, terms.CHECK_PASS, "ATT-10", f"{r.returned:%Y-%m-%d} 销假返岗"))
+    return said + [(r.Index, terms.CHECK_PASS, rule, "") for rule in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if rule]
 
 
 def _conversions(out: pd.DataFrame, leave: Table) -> list[Finding]:
@@ -246,7 +260,7 @@ def _conversions(out: pd.DataFrame, leave: Table) -> list[Finding]:
         part = not pd.isna(r.part_of)
         what = f"{r.type}超出的部分按事假计算" if part else f"{r.type}按事假计算"
         findings.append(Finding(leave.sheet, leave.cell("type", r.row), what, "计入事假天数和事假扣款",
-                                r.converted_by, "", terms.LEVEL_WARNING, r.emp))
+                                r.converted_by, "", terms.LEVEL_WARNING, r.emp, code="leave.counted_as_personal"))
     return findings
 
 
@@ -274,9 +288,10 @@ def _check_dates(r, ck: Check, policy: Policy, leave: Table) -> list[Finding]:
         what = f"开始日期 {r.start:%Y-%m-%d} 晚于申请日期 {r.applied:%Y-%m-%d} {ahead}天"
     else:
         return []
-    ck.add(terms.CHECK_WARN, "LV-01", "第二十三条", f"{what}，疑似日期录错")
+    ck.add(terms.CHECK_WARN, "LV-01", f"{what}，疑似日期录错")
     return [Finding(leave.sheet, leave.cell("start", r.row), f"请假{what}，疑似日期录错（如年份）",
-                    "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", terms.LEVEL_ERROR, r.emp)]
+                    "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", terms.LEVEL_ERROR, r.emp,
+                    code="leave.suspect_date")]
 
 
 def coverage(sessions: pd.DataFrame, records: pd.DataFrame) -> pd.Series:

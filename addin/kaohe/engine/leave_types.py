@@ -23,23 +23,21 @@ SEVERITY = {terms.CHECK_PASS: 0, terms.CHECK_WARN: 1, terms.CHECK_FAIL: 2}
 
 @dataclass
 class Check:
-    """The verdict on one leave record, built up rule by rule."""
+    """The verdict on one leave record, built up rule by rule: each check a (result, rule, note) entry; the
+    article of its rule is the catalog's, added when it is said (kaohe.engine.notes)."""
 
     result: str = terms.CHECK_PASS
-    notes: list[str] = field(default_factory=list)
-    rules: list[str] = field(default_factory=list)
+    entries: list[tuple[str, str, str]] = field(default_factory=list)  # (result, rule, note), in the order checked
     effective: bool = True
     assumption: str = ""  # a 提示 about a value kaohe had to assume (blank 转正日期)
     counted_as: str = ""
     converted_by: str = ""
     split_at: pd.Timestamp | None = None  # LV-08/LV-09: from here on the leave counts as 事假
 
-    def add(self, result: str, rule: str, article: str, note: str) -> None:
+    def add(self, result: str, rule: str, note: str) -> None:
         if SEVERITY[result] > SEVERITY[self.result]:
             self.result = result
-        self.notes.append(f"{rule} {article}: {note}")
-        if rule not in self.rules:
-            self.rules.append(rule)
+        self.entries.append((result, rule, note))
 
 
 def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: int, sick_days: float,
@@ -95,7 +93,7 @@ class Case:
 def check_type(x: Case) -> None:
     """LV-02 (proof), then the rule of the record's type (LV-05..LV-09)."""
     if x.r.type in NEEDS_PROOF and x.r.proof != terms.PROOF_YES:
-        x.ck.add(terms.CHECK_WARN, "LV-02", "第二十六条", "未提供证明材料，按事假处理")
+        x.ck.add(terms.CHECK_WARN, "LV-02", "未提供证明材料，按事假处理")
         x.ck.counted_as = terms.LEAVE_PERSONAL
         x.ck.converted_by = "LV-02"
         return
@@ -113,33 +111,33 @@ def _check_marriage(x: Case) -> None:
     if assumed:
         ck.assumption = assumed
     if regular is not None and regular > r.start.date():
-        return _fail(ck, "LV-05", "第三十二条", "未转正员工不享受婚假")
+        return _fail(ck, "LV-05", "未转正员工不享受婚假")
     days = x.days
     if r.event_date is None or pd.isna(r.event_date):
-        ck.add(terms.CHECK_WARN, "LV-05", "第三十二条", "未填事由日期（结婚登记日期），无法核对三个月期限")
+        ck.add(terms.CHECK_WARN, "LV-05", "未填事由日期（结婚登记日期），无法核对三个月期限")
     elif r.start.date() > add_months(r.event_date, policy.marriage_window_months):
-        return _fail(ck, "LV-05", "第三十二条", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
+        return _fail(ck, "LV-05", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
     if days > policy.marriage_leave_days:
-        return _fail(ck, "LV-05", "第三十二条", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
+        return _fail(ck, "LV-05", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
     if x.ahead is None or x.ahead < policy.marriage_notice_days:
-        ck.add(terms.CHECK_WARN, "LV-05", "第三十二条", f"婚假须提前{policy.marriage_notice_days}天申请")
+        ck.add(terms.CHECK_WARN, "LV-05", f"婚假须提前{policy.marriage_notice_days}天申请")
 
 
 def _check_bereavement(x: Case) -> None:
     """LV-06 (第三十三条): at most the days allowed."""
     days = x.days
     if days > x.policy.bereavement_leave_days:
-        _fail(x.ck, "LV-06", "第三十三条", f"丧假{days:g}天超过{x.policy.bereavement_leave_days:g}天")
+        _fail(x.ck, "LV-06", f"丧假{days:g}天超过{x.policy.bereavement_leave_days:g}天")
 
 
 def _check_maternity(x: Case) -> None:
     """LV-07 (第三十四条): notice, and more than the days asks for proof (警告; the leave stands)."""
     policy = x.policy
     if x.ahead is None or x.ahead < policy.maternity_notice_days:
-        x.ck.add(terms.CHECK_WARN, "LV-07", "第三十四条", f"产假须提前{policy.maternity_notice_days}天申请")
+        x.ck.add(terms.CHECK_WARN, "LV-07", f"产假须提前{policy.maternity_notice_days}天申请")
     days = x.days
     if days > policy.maternity_leave_days:
-        x.ck.add(terms.CHECK_WARN, "LV-07", "第三十四条",
+        x.ck.add(terms.CHECK_WARN, "LV-07",
                  f"产假{days:g}天超过{policy.maternity_leave_days:g}天，请核对难产或多胞胎证明")
 
 
@@ -153,15 +151,15 @@ def _check_annual(x: Case) -> None:
     entitled = annual_entitlement(_date(person["work_start"]), _date(person["hired"]), year, sick, policy)
     service_start = _date(person["work_start"]) or _date(person["hired"])
     if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > r.start.date():
-        return _fail(ck, "LV-08", "第三十五条", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
+        return _fail(ck, "LV-08", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
     taken = sum(x.count_days(r.emp, terms.LEAVE_ANNUAL, o.start, _own_end(o, x.checks))
                 for o in _earlier(same_year, r, x.checks, terms.LEAVE_ANNUAL))
     days = x.days
     if taken + days > entitled:
         fact = f"本年应休{entitled:g}天，已休{taken:g}天，本次{days:g}天超出"
         cut = x.counter.cut(r.emp, r.start, r.end_eff, days=entitled - taken) if x.counter and entitled > taken else None
-        return _split(ck, cut, r.start, "LV-08", "第三十五条", fact)
-    ck.add(terms.CHECK_PASS, "LV-08", "第三十五条", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
+        return _split(ck, cut, r.start, "LV-08", fact)
+    ck.add(terms.CHECK_PASS, "LV-08", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
 
 
 def _check_time_off(x: Case) -> None:
@@ -176,8 +174,8 @@ def _check_time_off(x: Case) -> None:
     if taken + need > accrued:
         fact = f"调休余额不足：此前累计{accrued:g}小时，已用{taken:g}小时，本次需{need:g}小时"
         cut = counter.cut(r.emp, r.start, r.end_eff, hours=accrued - taken) if counter and accrued > taken else None
-        return _split(ck, cut, r.start, "LV-09", "第三十六条", fact)
-    ck.add(terms.CHECK_PASS, "LV-09", "第三十六条", f"调休余额{accrued - taken:g}小时，本次用{need:g}小时")
+        return _split(ck, cut, r.start, "LV-09", fact)
+    ck.add(terms.CHECK_PASS, "LV-09", f"调休余额{accrued - taken:g}小时，本次用{need:g}小时")
 
 
 def _earlier(group, r, checks, kind: str):
@@ -192,12 +190,12 @@ def _own_end(o, checks) -> pd.Timestamp:
     return o.end_eff if at is None else at
 
 
-def _split(ck: Check, cut, start, rule: str, article: str, fact: str) -> None:
+def _split(ck: Check, cut, start, rule: str, fact: str) -> None:
     """LV-08/LV-09 balance: the whole sessions the balance covers keep the type, the rest is 事假 (警告);
     with no whole session covered, the record fails as a whole (不通过)."""
     if cut is None or cut <= start:
-        return _fail(ck, rule, article, fact)
-    ck.add(terms.CHECK_WARN, rule, article, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
+        return _fail(ck, rule, fact)
+    ck.add(terms.CHECK_WARN, rule, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
     ck.split_at = cut
     ck.converted_by = rule
 
@@ -215,8 +213,8 @@ def regular_date(regular, hired, policy: Policy) -> tuple[dt.date | None, str]:
                      f"{assumed:%Y-%m-%d}起视为已转正")
 
 
-def _fail(ck: Check, rule: str, article: str, note: str) -> None:
-    ck.add(terms.CHECK_FAIL, rule, article, f"{note}，按事假计算")
+def _fail(ck: Check, rule: str, note: str) -> None:
+    ck.add(terms.CHECK_FAIL, rule, f"{note}，按事假计算")
     ck.counted_as = terms.LEAVE_PERSONAL
     ck.converted_by = rule
 

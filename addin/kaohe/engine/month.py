@@ -1,18 +1,19 @@
 """计算本月: one month of attendance, leave and overtime into the output frames.
 
 :func:`month_context` settles what every stage reads — the month, the policy (规则), the
-value words (HR's synonyms), the standardised input tables (keyed by role, :mod:`kaohe.tables`)
-and the calendar (节假日) — into a frozen :class:`MonthContext`. Then the month is the
-declared tuple ``STAGES``, run in this order (stage: the frames it makes):
+value words (HR's synonyms), the standardised input tables (keyed by role, :mod:`kaohe.tables`),
+the calendar (节假日) and the money items (kaohe.policy.items) — into a frozen :class:`MonthContext`.
+Then the month is the declared tuple ``STAGES``, run in this order (stage: the frames it makes):
 
     roster_stage          roster                          员工名册, one row per 工号
     schedule_stage        days, sessions                  day grid and scheduled sessions (ATT-01/02/07/08/09)
     punches_stage         punches, assigned, punched, presence   punches by working date and session
     overtime_stage        overtime                        加班申请 hours, pay, 调休 accrual (OT-01..05)
-    leave_stage           leave                           请假记录 validated and counted (LV-01..11)
+    leave_stage           leave, leave_checks             请假记录 validated and counted, each check (LV-01..12)
     coverage_stage        covered                         sessions with their leave and 打卡异常
     session_rules_stage   evaluated                       ATT-04..07 on every session
     proxy_stage           proxy                           代打卡 per employee and date
+    ledger_stage          charges, day_records, notes     the ledger: every money and day effect (engine.ledger)
     days_stage            employed_daily                  the days inside employment
     summary_stage         monthly, leave_check, daily     月度汇总, 请假校验, 每日明细
 
@@ -20,13 +21,14 @@ Each stage is ``stage(ctx, made) -> (new frames, findings)``: it reads the conte
 read-only mapping of the frames the stages before it made, and returns its own new frames
 by name and its findings. No stage changes a frame or list it was given. :func:`compute_month`
 runs them in order, keeps the findings in stage order and builds the :class:`MonthResult`
-from ``daily``, ``monthly``, ``leave_check`` and ``evaluated``.
+from ``daily``, ``monthly``, ``leave_check``, ``evaluated``, the ledger and the leave checks.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 
 import pandas as pd
@@ -34,22 +36,44 @@ import pandas as pd
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
 from kaohe.engine import attendance, leave as lv, overtime, pay, standard
+from kaohe.engine.ledger import Ledger
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
+from kaohe.policy import items as money_items
 from kaohe.tables import Table
 
 
-@dataclass
+@dataclass(frozen=True)
 class MonthResult:
+    """A computed month: the output frames, the ledger they are group-bys of, and the findings."""
+
     month: str
     daily: pd.DataFrame
     monthly: pd.DataFrame
     leave_check: pd.DataFrame
-    findings: list[Finding]
+    findings: tuple[Finding, ...]
     policy: pol.Policy
-    summary: dict = field(default_factory=dict)
-    sessions: pd.DataFrame | None = None  # every scheduled half day, evaluated (for the 考勤表 grid)
+    items: money_items.Registry
+    ledger: Ledger
+    leave_checks: pd.DataFrame  # each check of each leave record (kaohe.engine.leave.ENTRY_COLUMNS)
+    sessions: pd.DataFrame  # every scheduled half day, evaluated (for the 考勤表 grid)
+
+    def totals(self) -> dict[str, float]:
+        """The month's money by total (kaohe.policy.items: fines, deductions, pay), from 月度汇总's rounded items."""
+        return {total: float(self.monthly[[i.field for i in self.items.of_total(total)]].to_numpy().sum())
+                for total in money_items.TOTALS}
+
+    @property
+    def summary(self) -> dict:
+        totals = self.totals()
+        return {"employees": len(self.monthly), "fines": totals[money_items.FINES],
+                "deductions": totals[money_items.DEDUCTIONS], "overtime_pay": totals[money_items.PAY],
+                "problems": len(self.findings)}
+
+    def with_findings(self, before: list[Finding]) -> MonthResult:
+        """This month with ``before`` (e.g. what reading the workbook found) listed first."""
+        return dataclasses.replace(self, findings=(*before, *self.findings))
 
 
 @dataclass(frozen=True)
@@ -62,6 +86,7 @@ class MonthContext:
     policy: pol.Policy
     calendar: Calendar
     tables: Mapping[str, Table]  # by role; read-only
+    items: money_items.Registry
 
 
 Made = Mapping[str, pd.DataFrame]  # the frames the stages before made, by name (read-only)
@@ -86,11 +111,12 @@ def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calend
         assert t is not None
         if r.date is None:
             if r.kind is not None and t.cell("date", r.row) not in t.bad:  # unreadable: reported by the reader
-                findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条"))
+                findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条",
+                                        code="holidays.no_date"))
             continue
         if r.kind not in terms.HOLIDAY_SHEET_TYPES:
             findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
-                                    f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条"))
+                                    f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条", code="holidays.bad_type"))
             continue
         overrides[r.date] = (r.kind, r.label or "")
     return Calendar(policy.rest_weekday, overrides), findings
@@ -101,20 +127,22 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     f, findings = t.frame, []
     ok = f["emp"].notna()
     for row in f.loc[~ok, "row"]:
-        findings.append(Finding(t.sheet, t.cell("emp", row), "工号为空", "忽略此行"))
+        findings.append(Finding(t.sheet, t.cell("emp", row), "工号为空", "忽略此行", code="roster.no_id"))
     f = f[ok]
     dup = f["emp"].duplicated()
     for r in f[dup].itertuples(index=False):
-        findings.append(Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”重复", "只用第一行"))
+        findings.append(Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”重复", "只用第一行", code="roster.duplicate"))
     f = f[~dup].copy()
     for r in f[f["hired"].isna()].itertuples(index=False):
-        findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", "第十五条"))
+        findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", "第十五条",
+                                code="roster.no_hire_date"))
     for r in f[f["base_wage"].isna()].itertuples(index=False):
-        findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01"))
+        findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01",
+                                code="roster.no_wage"))
     bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([terms.STANDARD_HOURS, terms.COMPREHENSIVE_HOURS])
     for r in f[bad_sys].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算",
-                                    "ATT-01", "第四条"))
+                                    "ATT-01", "第四条", code="roster.bad_hours_system"))
     f["comprehensive"] = f["hours_system"] == terms.COMPREHENSIVE_HOURS
     f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
     f["name"] = f["name"].fillna("")
@@ -140,14 +168,15 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
         if field_ == "time" and (f.loc[f["row"] == r.row, "date"].isna().any()):
             field_ = "date"
         if t.cell(field_, r.row) not in t.bad:
-            findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", "第十八条"))
+            findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", "第十八条",
+                                    code="punches.incomplete"))
     p = p[~bad]
     known = p["emp"].isin(roster["emp"])
     if (~known).any():
         unknown = p[~known].groupby("emp", sort=True).agg(n=("row", "size"), row=("row", "min"))
         for emp, r in unknown.iterrows():
             findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
-                                    "这些打卡未计入", "ATT-03", "第十八条", emp=emp))
+                                    "这些打卡未计入", "ATT-03", "第十八条", emp=emp, code="punches.unknown_id"))
     p = p[known].drop_duplicates(["emp", "ts"])
     return p[["emp", "ts"]].reset_index(drop=True), findings
 
@@ -189,8 +218,9 @@ def month_context(tables: Mapping[str, Table], month: str,
         holidays = tables["holidays"].sheet
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
                                 "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", "第十四条",
-                                terms.LEVEL_WARNING))
-    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables))), findings
+                                terms.LEVEL_WARNING, code="holidays.provisional"))
+    items = money_items.registry()
+    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items), findings
 
 
 # --- the stages ------------------------------------------------------------------------------
@@ -207,7 +237,8 @@ def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
     days, sessions, unknown = build_days(made["roster"], ctx.first, ctx.last, ctx.calendar, ctx.policy,
                                          rota.frame, shifts.frame)
     findings = [Finding(rota.sheet, rota.cell("shift", r.row), f"班次“{r.shift}”在{shifts.sheet}表中不存在",
-                        "当天按休息日处理", rule="ATT-02", article="第五条") for r in unknown.itertuples(index=False)]
+                        "当天按休息日处理", rule="ATT-02", article="第五条",
+                        code="rota.unknown_shift") for r in unknown.itertuples(index=False)]
     return {"days": days, "sessions": sessions}, findings
 
 
@@ -242,13 +273,14 @@ def overtime_stage(ctx: MonthContext, made: Made) -> StageResult:
 
 
 def leave_stage(ctx: MonthContext, made: Made) -> StageResult:
-    """``leave``: every 请假记录 record validated, counted and split at its balance (LV-01..LV-11)."""
+    """``leave``: every 请假记录 record validated, counted and split at its balance (LV-01..LV-12);
+    ``leave_checks``: each check of each record (its result, rule and note)."""
     t, roster = ctx.tables["leave"], made["roster"]
     counter = pay.DayCounter(t.frame, roster, ctx.calendar, ctx.policy, ctx.first, ctx.last,
                              ctx.tables["rota"].frame, ctx.tables["shifts"].frame)
     accrual = overtime.time_off_accrual(made["overtime"])
-    records, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter)
-    return {"leave": records}, findings
+    records, checks, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter)
+    return {"leave": records, "leave_checks": checks}, findings
 
 
 def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -267,7 +299,6 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
 def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``evaluated``: ATT-04..ATT-07 applied to every session, with its 说明; ATT-06 and ATT-10 warnings."""
     evaluated = attendance.evaluate_sessions(made["covered"], made["punched"], ctx.policy)
-    evaluated["note"] = attendance.describe_sessions(evaluated, ctx.policy)
     punches, sheet = made["punches"], ctx.tables["punches"].sheet
     findings = [*attendance.no_punch_all_month(evaluated, punches, made["roster"], ctx.first, ctx.last, sheet),
                 *attendance.punches_end_early(evaluated, punches, ctx.first, ctx.last, sheet),
@@ -281,15 +312,27 @@ def proxy_stage(ctx: MonthContext, made: Made) -> StageResult:
     proxy = t.frame.dropna(subset=["emp", "date"])
     proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
     proxy = proxy[(proxy["date"] >= pd.Timestamp(ctx.first)) & (proxy["date"] <= pd.Timestamp(ctx.last))]
-    findings = [Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", "第十七条")
+    findings = [Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", "第十七条",
+                        code="proxy.unknown_id")
                 for r in proxy[~proxy["emp"].isin(roster["emp"])].itertuples(index=False)]
     return {"proxy": proxy.groupby(["emp", "date"]).size().rename("proxy").reset_index()}, findings
 
 
+def ledger_of(made: Made) -> Ledger:
+    return Ledger(made["charges"], made["day_records"], made["notes"])
+
+
+def ledger_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``charges``, ``day_records`` and ``notes``: the month's ledger, every rule's money and day effects
+    on the days inside employment (kaohe.engine.ledger)."""
+    ledger = pay.build_ledger(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
+                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last)
+    return {"charges": ledger.charges, "day_records": ledger.days, "notes": ledger.notes}, []
+
+
 def days_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``employed_daily``: one row per employee and date inside employment (每日明细's computed days)."""
-    daily = pay.daily_frame(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
-                            made["leave"], ctx.policy, ctx.first, ctx.last)
+    daily = pay.daily_frame(made["days"], made["evaluated"], ledger_of(made), made["roster"], ctx.items, ctx.policy)
     daily = attendance.show_rest_day_punches(daily, made["assigned"], ctx.policy)
     findings = overtime.rest_day_work(made["days"], made["presence"], made["overtime"], ctx.tables["punches"].sheet)
     return {"employed_daily": daily}, findings
@@ -298,16 +341,15 @@ def days_stage(ctx: MonthContext, made: Made) -> StageResult:
 def summary_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``monthly`` (月度汇总), ``leave_check`` (请假校验) and ``daily`` (每日明细, every date of the month)."""
     roster, records = made["roster"], made["leave"]
-    monthly = pay.monthly_frame(made["employed_daily"], made["evaluated"], records, roster, ctx.policy,
-                                ctx.first, ctx.last)
-    leave_check = pay.leave_check_frame(records, roster, ctx.tables["leave"])
+    monthly = pay.monthly_frame(made["employed_daily"], ledger_of(made), roster, ctx.items, ctx.policy)
+    leave_check = pay.leave_check_frame(records, made["leave_checks"], roster, ctx.tables["leave"])
     daily = pay.with_days_outside_employment(made["employed_daily"], roster, ctx.calendar, ctx.first, ctx.last)
     return {"monthly": monthly, "leave_check": leave_check, "daily": daily}, \
         pay.over_legal_limit(monthly, ctx.tables["overtime"])
 
 
 STAGES: tuple[Stage, ...] = (roster_stage, schedule_stage, punches_stage, overtime_stage, leave_stage,
-                             coverage_stage, session_rules_stage, proxy_stage, days_stage, summary_stage)
+                             coverage_stage, session_rules_stage, proxy_stage, ledger_stage, days_stage, summary_stage)
 
 
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
@@ -325,14 +367,5 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     for stage in STAGES:
         new, found = stage(ctx, MappingProxyType(made))
         made, findings = {**made, **new}, findings + found
-    monthly = made["monthly"]
-    findings = standard.drop_repeats(findings)
-    summary = {
-        "employees": len(monthly),
-        "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),
-        "deductions": float(monthly[["absence_deduction", "personal_deduction", "sick_deduction"]].to_numpy().sum()),
-        "overtime_pay": float(monthly["ot_pay"].sum()),
-        "problems": len(findings),
-    }
-    return MonthResult(month, made["daily"], monthly, made["leave_check"], findings, ctx.policy, summary,
-                       made["evaluated"])
+    return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(standard.drop_repeats(findings)),
+                       ctx.policy, ctx.items, ledger_of(made), made["leave_checks"], made["evaluated"])

@@ -25,7 +25,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.findings import Finding
-from kaohe.policy import Policy
+from kaohe.policy import KEY_OF, Policy
 from kaohe.tables import Table
 
 OFF_TYPES = (terms.DAY_REST, terms.DAY_SWAPPED_REST, terms.DAY_HOLIDAY)
@@ -41,17 +41,27 @@ def _written(value) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip() != ""
 
 
+# OT-03: the policy field of the multiplier of each day type (the holiday rate on 法定节假日 only).
+MULTIPLIER_FIELDS = {terms.DAY_HOLIDAY: "overtime_multiplier_holiday", terms.DAY_REST: "overtime_multiplier_rest_day",
+                     terms.DAY_SWAPPED_REST: "overtime_multiplier_rest_day"}
+
+
+def multiplier_field(day_type: str) -> str:
+    return MULTIPLIER_FIELDS.get(day_type, "overtime_multiplier_workday")
+
+
 def multiplier(day_type: str, policy: Policy) -> float:
-    if day_type == terms.DAY_HOLIDAY:
-        return policy.overtime_multiplier_holiday
-    if day_type in (terms.DAY_REST, terms.DAY_SWAPPED_REST):
-        return policy.overtime_multiplier_rest_day
-    return policy.overtime_multiplier_workday
+    return getattr(policy, multiplier_field(day_type))
 
 
 def hourly_wage(base: float, policy: Policy) -> float:
     """PAY-01: daily = base / 21.75; hourly = daily / 8."""
     return base / policy.monthly_workdays / policy.hours_per_day
+
+
+def overtime_pay(hours: float, base: float, day_type: str, policy: Policy) -> float:
+    """OT-03: hours × hourly wage × the day type's multiplier (unrounded); compute-month and OTPAY call this."""
+    return hours * hourly_wage(base, policy) * multiplier(day_type, policy)
 
 
 def presence_spans(assigned: pd.DataFrame, ot: pd.DataFrame, policy: Policy) -> dict[tuple, list[tuple]]:
@@ -85,7 +95,9 @@ def _worked(start: pd.Timestamp, end: pd.Timestamp, spans: list[tuple]) -> tuple
     return hours, "、".join(f"{a:%H:%M}–{b:%H:%M}" for a, b in spans)
 
 
-COLUMNS = ["emp", "date", "hours", "pay", "paid", "note", "row", "accrues"]
+# ``detail``: the facts 每日明细 explains a record with, under ``rule`` (its article from the 规则 parameter
+# ``source`` or the catalog; kaohe.engine.notes adds it); ``hourly`` × ``multiplier`` is a paid hour's rate.
+COLUMNS = ["emp", "date", "hours", "pay", "paid", "detail", "rule", "source", "hourly", "multiplier", "row", "accrues"]
 
 
 def evaluate(t: Table, roster: pd.DataFrame, day_type, presence: dict[tuple, list[tuple]],
@@ -99,17 +111,18 @@ def evaluate(t: Table, roster: pd.DataFrame, day_type, presence: dict[tuple, lis
     rows, findings = [], []
     for r in t.frame.itertuples(index=False):
         out = {"emp": r.emp, "date": pd.Timestamp(r.date) if r.date else pd.NaT, "hours": 0.0, "pay": 0.0,
-               "paid": False, "note": "", "row": r.row, "accrues": False}
+               "paid": False, "detail": "", "rule": "", "source": "", "hourly": 0.0, "multiplier": 0.0, "row": r.row,
+               "accrues": False}
         refused = _refusal(r, info, t)
         if refused is not None:
-            note, found = refused
-            rows.append({**out, "note": note})
+            (rule, detail), found = refused
+            rows.append({**out, "rule": rule, "detail": detail})
             findings += found
             continue
         person = info.loc[r.emp]
         if str(person.get("production") or "") == terms.NO:
             findings.append(Finding(t.sheet, t.cell("emp", r.row), "非生产线人员一般不安排加班", "照常计算，请核对",
-                                    "OT-05", "第十二条", terms.LEVEL_WARNING))
+                                    "OT-05", "第十二条", terms.LEVEL_WARNING, code="overtime.not_production"))
         rows.append({**out, **_counted(r, person, day_type, presence, punch_span, policy)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])  # datetime64 even with no rows (merged on 'date' later)
@@ -122,22 +135,26 @@ def time_off_accrual(ot: pd.DataFrame) -> dict[str, list[tuple[pd.Timestamp, flo
     return {emp: list(zip(g["date"], g["hours"])) for emp, g in accrues.groupby("emp", sort=False)}
 
 
-def _refusal(r, info: pd.DataFrame, t: Table) -> tuple[str, list[Finding]] | None:
-    """Why a record counts no overtime at all — its note and findings — or None for approved overtime."""
+def _refusal(r, info: pd.DataFrame, t: Table) -> tuple[tuple[str, str], list[Finding]] | None:
+    """Why a record counts no overtime at all — its (rule, facts) for 每日明细 and its findings — or None for
+    approved overtime."""
     cell = t.cell
     if r.emp not in info.index:
-        return "", [Finding(t.sheet, cell("emp", r.row), terms.unknown_id(r.emp, info.index), "忽略此行", "OT-01", "第八条")]
+        return ("", ""), [Finding(t.sheet, cell("emp", r.row), terms.unknown_id(r.emp, info.index), "忽略此行", "OT-01",
+                                  "第八条", code="overtime.unknown_id")]
     if r.date is None or r.start is None or r.end is None:
-        return "", [Finding(t.sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条")]
+        return ("", ""), [Finding(t.sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条",
+                                  code="overtime.incomplete")]
     if r.kind not in terms.OT_KINDS:  # unrecognised 类型: reported when the values were read
-        return f"OT-04 第十一条: 类型“{r.kind}”无法识别，不计加班", []
+        return ("OT-04", f"类型“{r.kind}”无法识别，不计加班"), []
     if r.kind in (terms.OT_KIND_TRAINING, terms.OT_KIND_WELFARE):
-        return f"OT-04 第十一条: {r.kind}不属于加班", [
-            Finding(t.sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", terms.LEVEL_INFO)]
+        return ("OT-04", f"{r.kind}不属于加班"), [
+            Finding(t.sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", terms.LEVEL_INFO,
+                    code="overtime.not_overtime")]
     if not (_normal(r) or (_given(r.gm_ok) and _written(r.explanation))):
-        return "OT-01 第八条: 未经部门领导和分管副总书面审批，不计加班", [
+        return ("OT-01", "未经部门领导和分管副总书面审批，不计加班"), [
             Finding(t.sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",
-                    "不计加班", "OT-01", "第八条、第十条", terms.LEVEL_WARNING)]
+                    "不计加班", "OT-01", "第八条、第十条", terms.LEVEL_WARNING, code="overtime.not_approved")]
     return None
 
 
@@ -158,11 +175,14 @@ def _counted(r, person, day_type, presence, punch_span, policy: Policy) -> dict:
     kind = day_type(r.emp, day)
     rate = multiplier(kind, policy)
     comp = r.comp if r.comp in terms.COMPENSATIONS else terms.COMP_TIME_OFF
-    head = f"OT-02 第七条/OT-03 第九条: {'已审批' if _normal(r) else '紧急情况总经理特批'}, {fact}, 计{hours:g}小时"
+    head = f"{'已审批' if _normal(r) else '紧急情况总经理特批'}, {fact}, 计{hours:g}小时"
     if comp == terms.COMP_PAY:
-        pay = hours * hourly_wage(float(person["base_wage"] or 0), policy) * rate
-        return {"hours": hours, "pay": pay, "paid": True, "note": f"{head}, {kind}{rate:g}倍, 加班费{pay:.2f}元"}
-    return {"hours": hours, "note": f"{head}, 安排调休", "accrues": kind in OFF_TYPES and hours > 0}
+        base = float(person["base_wage"] or 0)
+        hourly, pay = hourly_wage(base, policy), overtime_pay(hours, base, kind, policy)
+        return {"hours": hours, "pay": pay, "paid": True, "rule": "OT-03",
+                "source": KEY_OF[multiplier_field(kind)], "hourly": hourly, "multiplier": rate,
+                "detail": f"{head}, {kind}{rate:g}倍, 加班费{pay:.2f}元"}
+    return {"hours": hours, "rule": "OT-03", "detail": f"{head}, 安排调休", "accrues": kind in OFF_TYPES and hours > 0}
 
 
 def _hours_shown(emp, day: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp, presence, punch_span):
@@ -181,5 +201,6 @@ def rest_day_work(days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, 
     worked = off.merge(presence, on=["emp", "date"])
     approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
     return [Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
-                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班", "OT-01", "第十条", terms.LEVEL_INFO)
+                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班", "OT-01", "第十条", terms.LEVEL_INFO,
+                    code="overtime.rest_day_work")
             for r in worked.itertuples(index=False) if (r.emp, r.date) not in approved and r.last > r.first]

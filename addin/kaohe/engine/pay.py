@@ -1,7 +1,7 @@
-"""Days and money: the daily rows, the monthly summary and the leave check (PAY-01..PAY-04, LV-04, LV-11).
+"""Days and money: the month's ledger, and 每日明细, 月度汇总 and 请假校验 as group-bys of it (PAY-01..PAY-04, LV-11).
 
 Money is computed unrounded and each item is rounded half-up to the cent once, at the
-end; 调整合计 is 加班费 minus the rounded deductions, so a row always adds up.
+end; 调整合计 is what is paid minus the rounded deductions, so a row always adds up.
 """
 from __future__ import annotations
 
@@ -12,22 +12,14 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.calendar import Calendar
-from kaohe.engine import leave as lv
+from kaohe.engine import leave as lv, ledger as lg, notes
+from kaohe.engine.ledger import daily_wage, money
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
 from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy
+from kaohe.policy.items import FINES, Registry
 from kaohe.tables import Table
 
-
-
-def money(x):
-    """Round half up to the cent (works on scalars and arrays)."""
-    return np.floor(np.asarray(x, dtype=float) * 100 + 0.5 + 1e-7) / 100
-
-
-def daily_wage(base, policy: Policy):
-    """PAY-01: 岗位基本工资 / 21.75."""
-    return np.asarray(base, dtype=float) / policy.monthly_workdays
 
 
 class DayCounter:
@@ -91,82 +83,64 @@ class DayCounter:
         return pd.Timestamp(end) if i + k >= j else pd.Timestamp(mids[i + k])
 
 
-def person_leave_days(kind: str, start, end_eff, calendar: Calendar, policy: Policy, gender: str | None = None,
-                      comprehensive: bool = False, shift: tuple[dt.time, ...] = ()) -> float:
-    """The days one leave counts for one person, by the same :class:`DayCounter` compute-month uses.
-
-    For the cell functions, which know no roster: ``gender`` (8 March), ``comprehensive`` hours and
-    the ``shift`` (start/end times of its one or two sessions), assumed rostered on every day of the
-    leave because a cell cannot see 排班. ``end_eff`` is the exclusive end (see :func:`leave.normalise`)."""
-    a, b = pd.Timestamp(start), pd.Timestamp(end_eff)
-    leave = pd.DataFrame({"emp": ["1"], "start": [a], "end": [b], "returned": [None]})
-    roster = pd.DataFrame({"emp": ["1"], "hired": [None], "left": [None], "gender": [gender],
-                           "comprehensive": [bool(comprehensive)]})
-    days = pd.date_range(a.normalize() - pd.Timedelta(days=1), b.normalize())
-    rota = pd.DataFrame({"emp": "1", "date": days, "shift": "班次" if shift else None, "row": 0})
-    times = (list(shift) + [None] * 4)[:4]
-    shifts = pd.DataFrame([{"shift": "班次", "s1_start": times[0], "s1_end": times[1], "s2_start": times[2],
-                            "s2_end": times[3]}])
-    counter = DayCounter(leave, roster, calendar, policy, a.date(), b.date(), rota, shifts)
-    return counter.count("1", kind, a, b)
+def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: pd.DataFrame, roster: pd.DataFrame,
+                 records: pd.DataFrame, items: Registry, policy: Policy, first, last) -> lg.Ledger:
+    """The month's ledger: every rule's charges, day records and notes, on the days inside employment."""
+    wage = pd.Series(daily_wage(roster["base_wage"], policy), index=roster["emp"].to_numpy())
+    charges, notes = lg.session_records(s, policy)
+    absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)
+    leave = lg.leave_records(s, records, policy, first, last)
+    in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
+    hours, ot_pay, ot_notes = lg.overtime_records(in_month[lg.positions(days, in_month) >= 0])
+    proxy_pay = lg.proxy_charges(proxy[lg.positions(days, proxy) >= 0], policy)
+    return lg.Ledger(lg.joined([*charges, absence_pay, *lg.leave_charges(leave, items, wage, policy), proxy_pay, ot_pay]),
+                     lg.joined([absence, leave, hours]), lg.joined([*notes, *day_notes, ot_notes]))
 
 
-def _leave_text(kinds: pd.Series, weights: pd.Series) -> str:
-    parts: dict[str, float] = {}
-    for k, w in zip(kinds, weights):
-        parts[k] = parts.get(k, 0.0) + w
-    return "、".join(f"{k}{v:g}天" for k, v in parts.items())
+def _counted(days: pd.DataFrame, charges: pd.DataFrame, what: str) -> np.ndarray:
+    c = charges[(charges["what"] == what).to_numpy()]
+    return lg.per_day(days, c, c["quantity"]).astype(int)
 
 
-def daily_frame(days, s, ot, proxy_counts, roster, records, policy: Policy, first, last) -> pd.DataFrame:
-    """The computed days: one row per employee and date inside employment."""
-    s = s.copy()
-    s["fined"] = s["late_fined"].astype(int) + s["early_fined"].astype(int)
-    agg = s.groupby(["emp", "date"], as_index=False).agg(
-        late_minutes=("late_minutes", "sum"), early_minutes=("early_minutes", "sum"), missing=("missing", "sum"),
-        absent=("absent", "sum"), fined=("fined", "sum"), leave_weight=("leave_weight", "sum"),
-        late_count=("late_fined", "sum"), early_count=("early_fined", "sum"))
-    d = days.merge(agg, on=["emp", "date"], how="left")
-    for col in ("late_minutes", "early_minutes", "missing", "fined", "late_count", "early_count"):
-        d[col] = d[col].fillna(0).astype(int)
-    d["leave_weight"] = d["leave_weight"].fillna(0.0)
-    d["absent_days"] = np.minimum(d["absent"].fillna(0.0), d["weight"] - d["leave_weight"]).clip(lower=0)
+def _punch_columns(d: pd.DataFrame, s: pd.DataFrame) -> None:
+    """The in and out punch of each day's morning and afternoon session (ATT-11)."""
     for sess, (cin, cout) in ((1, ("am_in", "am_out")), (2, ("pm_in", "pm_out"))):
-        part = s[s["sess"] == sess][["emp", "date", "in_ts", "out_ts"]].rename(columns={"in_ts": cin, "out_ts": cout})
-        d = d.merge(part, on=["emp", "date"], how="left")
-    notes = s[s["note"] != ""].groupby(["emp", "date"])["note"].agg("；".join).rename("sess_note")
-    d = d.merge(notes, on=["emp", "date"], how="left")
-    on_leave = s[s["leave"].notna()]
-    d["leave"] = ""
-    if len(on_leave):
-        text = {key: _leave_text(g["leave"], g["weight"]) for key, g in on_leave.groupby(["emp", "date"])}
-        keys = list(zip(d["emp"], d["date"]))
-        d["leave"] = [text.get(k, "") for k in keys]
-    _calendar_leave_on_days_off(d, records, policy)
-    d = d.merge(proxy_counts, on=["emp", "date"], how="left")
-    d["proxy"] = d["proxy"].fillna(0).astype(int)
-    d = d.merge(_overtime_days(ot, first, last), on=["emp", "date"], how="left")
-    d["ot_hours"] = d["ot_hours"].fillna(0.0)
-    d["ot_pay"] = d["ot_pay"].fillna(0.0)
-    d["fine"] = (d["fined"] * policy.late_fine + d["missing"] * policy.missing_punch_fine
-                 + d["proxy"] * policy.proxy_punch_fine)
-    d = d.merge(roster[["emp", "name", "dept", "hired"]], on="emp", how="left")
-    eventful = ((d["paper"] & d["workday"]) | d["sess_note"].notna() | (d["leave"] != "") | (d["proxy"] > 0)
-                | d["ot_note"].fillna("").ne(""))
-    d["note"] = ""
-    d.loc[eventful, "note"] = [_day_note(r, policy) for r in d[eventful].itertuples(index=False)]
+        part = s[(s["sess"] == sess).to_numpy()]
+        at = lg.positions(d, part)
+        for col, src in ((cin, "in_ts"), (cout, "out_ts")):
+            values = pd.Series(pd.NaT, index=d.index, dtype=part[src].dtype)
+            values.iloc[at[at >= 0]] = part[src].to_numpy()[at >= 0]
+            d[col] = values
+
+
+def daily_frame(days: pd.DataFrame, s: pd.DataFrame, ledger: lg.Ledger, roster: pd.DataFrame, items: Registry,
+                policy: Policy) -> pd.DataFrame:
+    """The computed days (每日明细 inside employment): one row per employee and date, a group-by of the ledger
+    (and of the sessions for the minutes and punches)."""
+    d = days.reset_index(drop=True).copy()
+    for col in ("late_minutes", "early_minutes"):
+        d[col] = lg.per_day(d, s, s[col]).astype(int)
+    d["leave_weight"] = lg.per_day(d, s, s["leave_weight"])
+    charges, day_rows = ledger.charges, ledger.days
+    d["missing"], d["proxy"] = _counted(d, charges, "缺卡"), _counted(d, charges, "代打卡")
+    d["late_count"], d["early_count"] = _counted(d, charges, "迟到"), _counted(d, charges, "早退")
+    absent = day_rows[(day_rows["kind"] == lg.ABSENCE).to_numpy()]
+    d["absent_days"] = lg.per_day(d, absent, absent["quantity"])
+    _punch_columns(d, s)
+    d["leave"] = notes.leave_column(d, day_rows[(day_rows["event"] == "leave").to_numpy()])
+    hours = day_rows[(day_rows["kind"] == lg.OVERTIME).to_numpy()]
+    d["ot_hours"] = lg.per_day(d, hours, hours["quantity"])
+    fines = charges[charges["item"].isin([i.field for i in items.of_total(FINES)]).to_numpy()]
+    d["fine"] = lg.per_day(d, fines, fines["amount"])
+    people = roster.set_index("emp")
+    for col in ("name", "dept", "hired"):
+        d[col] = d["emp"].map(people[col])
+    d["note"] = notes.day_notes(d, ledger, policy)
     d["weekday"] = WEEKDAYS[d["date"].dt.day_of_week]
-    return d.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
+    return d
 
 
 WEEKDAYS = np.array(terms.WEEKDAYS, dtype=object)
-
-
-def _overtime_days(ot: pd.DataFrame, first, last) -> pd.DataFrame:
-    """The month's overtime per employee and date: hours, pay and the records' notes."""
-    in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
-    return in_month.groupby(["emp", "date"], as_index=False).agg(ot_hours=("hours", "sum"), ot_pay=("pay", "sum"),
-                                                                 ot_note=("note", lambda x: "；".join(n for n in x if n)))
 
 
 def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, first, last) -> pd.DataFrame:
@@ -185,8 +159,7 @@ def with_days_outside_employment(d: pd.DataFrame, roster: pd.DataFrame, calendar
     for col in ("late_minutes", "early_minutes", "missing", "absent_days", "ot_hours", "fine"):
         extra[col] = 0
     extra["leave"] = ""
-    extra["note"] = [f"ATT-09 第十五条: 不在职（入职 {_day(h)}" + (f"，离职 {_day(l_)}" if _day(l_) else "") + "）"
-                     for h, l_ in zip(extra["hired"], extra["left"])]
+    extra["note"] = [notes.not_employed(_day(h), _day(l_)) for h, l_ in zip(extra["hired"], extra["left"])]
     out = pd.concat([d, extra.drop(columns=["left"])], ignore_index=True)
     return out.sort_values(["emp", "date"], kind="stable").reset_index(drop=True)
 
@@ -195,107 +168,40 @@ def _day(value) -> str:
     return "" if value is None or (not isinstance(value, dt.date) and pd.isna(value)) else f"{value:%Y-%m-%d}"
 
 
-def _calendar_leave_on_days_off(d: pd.DataFrame, records: pd.DataFrame, policy: Policy) -> None:
-    """丧假 and 产假 count days off too: show them on those days in 每日明细."""
-    live = records[records["effective"] & records["counted_as"].isin(lv.CALENDAR_TYPES)]
-    if live.empty:
-        return
-    off = d["weight"] == 0
-    for r in live.itertuples():
-        hit = off & (d["emp"] == r.emp) & (d["date"] >= r.start.normalize()) & (d["date"] < r.end_eff)
-        for idx in d.index[hit]:
-            day = d.at[idx, "date"]
-            n = lv.calendar_half_days(r.start, r.end_eff, policy, day, day)
-            if n:
-                d.at[idx, "leave"] = f"{r.counted_as}{n:g}天"
+def _per_person(m: pd.DataFrame, frame: pd.DataFrame, values) -> np.ndarray:
+    """``values`` of ``frame`` summed per employee of ``m`` (0 for none)."""
+    at = pd.Index(m["emp"]).get_indexer(frame["emp"])
+    ok = at >= 0
+    return np.bincount(at[ok], weights=np.asarray(values, dtype=float)[ok], minlength=len(m))
 
 
-def _day_note(r, policy: Policy) -> str:
-    parts = []
-    if r.paper and r.workday:
-        n = (r.date - pd.Timestamp(r.hired)).days + 1
-        parts.append(f"ATT-07 第十七条: 入职第{n}天, 纸质考勤, 按出勤计")
-    if isinstance(r.sess_note, str) and r.sess_note:
-        parts.append(r.sess_note)
-    if not pd.isna(r.absent) and 0 < r.absent_days < r.absent:
-        parts.append(f"ATT-04 第十九条: 旷工每天最多计{r.absent_days:g}天")
-    if r.leave:
-        parts.append(f"请假: {r.leave}")
-    if r.proxy:
-        parts.append(f"ATT-07 第十七条: 代打卡{r.proxy}次, 罚款{r.proxy * policy.proxy_punch_fine:g}元")
-    if isinstance(r.ot_note, str) and r.ot_note:
-        parts.append(r.ot_note)
-    return "；".join(parts)
-
-
-def monthly_frame(daily, s, records, roster, policy: Policy, first, last) -> pd.DataFrame:
-    """月度汇总: one row per employee, money rounded to the cent.
-
-    ``daily`` is the days inside employment (:func:`daily_frame`), ``s`` the evaluated sessions with
-    their covering leave, ``records`` the validated leave."""
-    m = _month_counts(daily, roster)
-    kinds, hospital = _leave_days(m, s, records, policy, first, last)
-    for k in terms.LEAVE_TYPES:
-        m[f"days_{k}"] = kinds[k]
-    return _money_columns(m, hospital, policy).reset_index(drop=True)
-
-
-def _month_counts(daily: pd.DataFrame, roster: pd.DataFrame) -> pd.DataFrame:
-    """The roster with the month's sums of the daily rows (due and absent days, counts, overtime)."""
-    daily = daily.assign(due=daily["weight"].where(daily["workday"], 0.0))
-    g = daily.groupby("emp", sort=False).agg(
-        due_days=("due", "sum"),
-        absent_days=("absent_days", "sum"), late_count=("late_count", "sum"), early_count=("early_count", "sum"),
-        missing_count=("missing", "sum"), proxy=("proxy", "sum"), ot_hours=("ot_hours", "sum"),
-        ot_pay=("ot_pay", "sum"), leave_weight=("leave_weight", "sum"))
-    m = roster[["emp", "name", "dept", "base_wage"]].merge(g, left_on="emp", right_index=True, how="left")
-    m = m.fillna({k: 0 for k in g.columns})  # someone with no day in the month (hired after it)
-    return m.astype({k: int for k in ("late_count", "early_count", "missing_count", "proxy")})  # counts stay whole
-
-
-def _leave_days(m: pd.DataFrame, s: pd.DataFrame, records: pd.DataFrame, policy: Policy,
-                first, last) -> tuple[dict[str, pd.Series], pd.Series]:
-    """Leave days of the month by type (workday types from covered sessions, calendar types by date) and
-    the sick days in hospital (LV-04), aligned with ``m``."""
-    kinds = {k: pd.Series(0.0, index=m.index) for k in terms.LEAVE_TYPES}
-    covered = s[s["leave"].notna()].groupby(["emp", "leave"])["weight"].sum()
-    pos = pd.Series(m.index, index=m["emp"])
-    for (emp, kind), w in covered.items():
-        if kind not in lv.CALENDAR_TYPES:
-            kinds[kind].at[pos[emp]] += w
-    month_lo, month_hi = pd.Timestamp(first), pd.Timestamp(last)
-    hospital = pd.Series(0.0, index=m.index)
-    for r in records[records["effective"]].itertuples():
-        if r.emp not in pos.index:
-            continue
-        if r.counted_as in lv.CALENDAR_TYPES:
-            kinds[r.counted_as].at[pos[r.emp]] += lv.calendar_half_days(r.start, r.end_eff, policy, month_lo, month_hi)
-        elif r.counted_as == terms.LEAVE_SICK and terms.is_hospital_note(r.note_src):
-            hospital.at[pos[r.emp]] += s.loc[s["leave_index"] == r.Index, "weight"].sum()
-    return kinds, hospital
-
-
-def _money_columns(m: pd.DataFrame, hospital: pd.Series, policy: Policy) -> pd.DataFrame:
-    """Fines, deductions, overtime pay, 调整合计 and 依据 of the month's counts (PAY-01..PAY-04, LV-11)."""
-    wage = daily_wage(m["base_wage"], policy)
-    m["due_days"] = m["due_days"].astype(float)
+def monthly_frame(daily: pd.DataFrame, ledger: lg.Ledger, roster: pd.DataFrame, items: Registry,
+                  policy: Policy) -> pd.DataFrame:
+    """月度汇总: one row per employee, a group-by of the month's days and its ledger; each money item rounded
+    half-up to the cent once, 调整合计 from the rounded items."""
+    m = roster[["emp", "name", "dept", "base_wage"]].reset_index(drop=True)
+    m["due_days"] = _per_person(m, daily, daily["weight"].where(daily["workday"], 0.0))
+    m["absent_days"] = _per_person(m, daily, daily["absent_days"])
+    charges, day_rows = ledger.charges, ledger.days
+    for col, what in (("late_count", "迟到"), ("early_count", "早退"), ("missing_count", "缺卡"), ("proxy", "代打卡")):
+        c = charges[(charges["what"] == what).to_numpy()]
+        m[col] = _per_person(m, c, c["quantity"]).astype(int)
+    m["ot_hours"] = _per_person(m, daily, daily["ot_hours"])
+    m["leave_weight"] = _per_person(m, daily, daily["leave_weight"])
+    for kind in terms.LEAVE_TYPES:
+        rows = day_rows[(day_rows["kind"] == kind).to_numpy()]
+        m[f"days_{kind}"] = _per_person(m, rows, rows["quantity"])
     m["present_days"] = (m["due_days"] - m["absent_days"] - m["leave_weight"]).clip(lower=0)
-    m["late_fine"] = money((m["late_count"] + m["early_count"]) * policy.late_fine)
-    m["missing_fine"] = money(m["missing_count"] * policy.missing_punch_fine)
-    m["proxy_fine"] = money(m["proxy"] * policy.proxy_punch_fine)
-    m["absence_deduction"] = money(m["absent_days"] * wage * policy.absence_multiplier)
-    m["personal_deduction"] = money(m[f"days_{terms.LEAVE_PERSONAL}"] * wage)
-    sick_unpaid = (m[f"days_{terms.LEAVE_SICK}"] - hospital).clip(lower=0)
-    m["sick_deduction"] = money(sick_unpaid * wage * (1 - policy.sick_pay_ratio))
-    m["ot_pay"] = money(m["ot_pay"])
-    social_days = sum(m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in terms.LEAVE_TYPES)
-    m["social_self"] = np.where(social_days > policy.social_insurance_leave_days, terms.YES, terms.NO)
-    deductions = ["late_fine", "missing_fine", "proxy_fine", "absence_deduction", "personal_deduction", "sick_deduction"]
-    m["adjustment"] = money(m["ot_pay"] - m[deductions].sum(axis=1))
-    for col in ("late_count", "early_count", "missing_count"):
-        m[col] = m[col].astype(int)
-    m["basis"] = [_basis(r, w, h, social, policy) for r, w, h, social in
-                  zip(m.itertuples(index=False), wage, hospital, social_days)]
+    for item in items:
+        c = charges[(charges["item"] == item.field).to_numpy()]
+        m[item.field] = money(_per_person(m, c, c["amount"]))
+    social = sum((m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in terms.LEAVE_TYPES),
+                 pd.Series(0.0, index=m.index))
+    over = (social > policy.social_insurance_leave_days).to_numpy()
+    m["social_self"] = np.where(over, terms.YES, terms.NO)
+    paid = m[[i.field for i in items if i.paid]].sum(axis=1)
+    m["adjustment"] = money(paid - m[[i.field for i in items if not i.paid]].sum(axis=1))
+    m["basis"] = notes.basis(m, over, ledger, items, social, policy)
     return m
 
 
@@ -305,48 +211,22 @@ def over_legal_limit(monthly: pd.DataFrame, t: Table) -> list[Finding]:
     over = monthly[monthly["ot_hours"] > LEGAL_MONTHLY_OVERTIME_HOURS]
     return [Finding(t.sheet, "", f"工号{r.emp}本月加班{r.ot_hours:g}小时，超过劳动法每月"
                     f"{LEGAL_MONTHLY_OVERTIME_HOURS:g}小时上限", "照常计算，请核对是否合规",
-                    "OT-02", "劳动法第四十一条", terms.LEVEL_WARNING) for r in over.itertuples(index=False)]
+                    "OT-02", "劳动法第四十一条", terms.LEVEL_WARNING,
+                    code="overtime.over_legal_limit") for r in over.itertuples(index=False)]
 
 
-def _basis(r, wage: float, hospital: float, social_days: float, policy: Policy) -> str:
-    parts = []
-    if r.late_count or r.early_count:
-        parts.append(f"ATT-04 第十九条: 迟到{r.late_count}次、早退{r.early_count}次 × {policy.late_fine:g}元")
-    if r.missing_count:
-        parts.append(f"ATT-05 第十七条: 缺卡{r.missing_count}次 × {policy.missing_punch_fine:g}元")
-    if r.proxy:
-        parts.append(f"ATT-07 第十七条: 代打卡{int(r.proxy)}次 × {policy.proxy_punch_fine:g}元")
-    if r.absent_days:
-        parts.append(f"ATT-04/ATT-06 第十九、二十三条, PAY-02: 旷工{r.absent_days:g}天 × 日工资{wage:.2f}元"
-                     + (f" × {policy.absence_multiplier:g}" if policy.absence_multiplier != 1 else ""))
-    personal = getattr(r, f"days_{terms.LEAVE_PERSONAL}")
-    if personal:
-        parts.append(f"LV-03 第三十条, PAY-03: 事假{personal:g}天 × 日工资{wage:.2f}元")
-    sick = getattr(r, f"days_{terms.LEAVE_SICK}")
-    if sick:
-        text = f"LV-04 第三十一条: 病假{sick:g}天, 按日工资{policy.sick_pay_ratio:.0%}发放"
-        if hospital:
-            text += f", 其中住院{hospital:g}天全额"
-        parts.append(text)
-    if r.ot_hours:
-        parts.append(f"OT-02/OT-03 第七、九条: 加班{r.ot_hours:g}小时, 加班费{r.ot_pay:.2f}元")
-    if r.social_self == terms.YES:
-        parts.append(f"LV-11 第二十五条: 本月{'、'.join(policy.social_insurance_leave_types)}共{social_days:g}天, "
-                     f"超过{policy.social_insurance_leave_days:g}天, 社保由本人承担")
-    return "；".join(parts)
-
-
-def leave_check_frame(records: pd.DataFrame, roster: pd.DataFrame, t: Table) -> pd.DataFrame:
+def leave_check_frame(records: pd.DataFrame, entries: pd.DataFrame, roster: pd.DataFrame, t: Table) -> pd.DataFrame:
     """请假校验: one row per leave record, in sheet order (a record split at its balance says both parts)."""
     if records.empty:
         return pd.DataFrame(columns=["emp", "name", "type", "start", "end", "days", "counted_as", "result", "note",
                                      "basis", "source"])
     names = dict(zip(roster["emp"], roster["name"]))
     f = records[records["part_of"].isna()].sort_values("row", kind="stable")
+    note, basis = notes.check_texts(f.index, entries)
     return pd.DataFrame({
         "emp": f["emp"], "name": [names.get(e, "") for e in f["emp"]], "type": f["type"],
         "start": f["start"], "end": f["end"], "days": f["days"].astype(float),
         "counted_as": f["label"].where(f["effective"], ""),
-        "result": f["result"], "note": f["note"], "basis": f["basis"],
+        "result": f["result"], "note": note, "basis": basis,
         "source": [f"{t.sheet}!{t.cell('emp', r)}" for r in f["row"]],
     }).reset_index(drop=True)

@@ -37,7 +37,7 @@ def terms_in_force(tables: Mapping[str, Table]) -> tuple[terms.Terms, list[Findi
                 for r, vocab, w, s in zip(f["row"], f["syn_column"], f["syn_written"], f["syn_standard"])
                 if rules.cell("syn_column", r) not in rules.bad]  # an unknown 列 is reported by the reader
         extra, bad = terms.extra_synonyms(rows)
-        findings = [Finding(rules.sheet, cell, reason, "忽略此行") for cell, reason in bad]
+        findings = [Finding(rules.sheet, cell, reason, "忽略此行", code="rules.bad_synonym") for cell, reason in bad]
     roster = tables.get("roster")
     names = frozenset(n for n in roster.frame["name"] if isinstance(n, str)) if roster is not None else frozenset()
     return terms.Terms(extra, names), findings
@@ -60,7 +60,7 @@ def standardised(tables: Mapping[str, Table], vocab: terms.Terms) -> tuple[dict[
                     bad.add(address)
                     findings.append(Finding(t.sheet, address, f"{t.headers.get(field, field)}“{raw}”无法识别（不是标准值或"
                                             f"同义词：{'/'.join(terms.STANDARD[kind])}）", action, rule, article,
-                                            terms.LEVEL_ERROR))
+                                            terms.LEVEL_ERROR, code=f"{key}.unreadable_value"))
             frame[field] = [terms.SAFE[kind] if kind in terms.SAFE and not vocab.known(kind, v) else v for v in values]
         out[key] = dataclasses.replace(t, frame=frame, bad=bad)
     return out, findings

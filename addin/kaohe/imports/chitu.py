@@ -109,7 +109,8 @@ def _chitu_rows(rows, header, id_col, file_name, first_row, month):
                 why = "赤兔尚未统计完成" if str(r[i]).strip() in NOT_READY else "不是数值"
                 findings.append(Finding(file_name, f"{column_letter(i)}{first_row + offset}",
                                         f"“{ident}”的“{col}”为“{r[i]}”（{why}）",
-                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level=c.LEVEL_WARNING))
+                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level=c.LEVEL_WARNING,
+                                        code="import.bad_value"))
         out.append(Metrics(str(ident).strip(), month, values, f"{file_name}:{first_row + offset}"))
     return out, findings
 
@@ -122,7 +123,7 @@ def resolve_metrics(src: Source, maps: IdMaps) -> tuple[list, list[Finding]]:
         emp = maps.exact["wangwang"].get(r.ident) or maps.name.get(clean_name(r.ident))
         if emp is None:
             findings.append(Finding(src.path.name, "", f"旺旺“{r.ident}”在人员对照和员工名册中都找不到（{r.source}）",
-                                    "这一行指标未导入；请在人员对照的“旺旺”列补上", "KPI-01", "篇二"))
+                                    "这一行指标未导入；请在人员对照的“旺旺”列补上", "KPI-01", "篇二", code="import.unknown_id"))
             continue
         out.append(FileMetrics(r.month, emp, r.values, src.path.name, src.digest, *src.span))
     return out, findings
@@ -223,7 +224,8 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
     for (month, emp), group in sorted(groups.items()):
         chosen = _latest_per_range(group)
         values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")
-        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level=c.LEVEL_WARNING, emp=emp)
+        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level=c.LEVEL_WARNING, emp=emp,
+                             code="import.kpi_left_blank")
                      for p in problems]
         first, last = _month_bounds(month)
         days = {f.first + dt.timedelta(days=k) for f in chosen for k in range((f.last - f.first).days + 1)}
@@ -237,7 +239,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
             findings.append(Finding(c.KPI_IMPORT.name, "", f"{month} 的赤兔数据只覆盖 {len(days)}/{total} 天"
                                     f"（缺 {missing[0]:%m-%d} 等 {len(missing)} 天）",
                                     "月度指标按已导入的天数合计，不是整月数字；请导入其余日期的报表", "KPI-01", "篇二",
-                                    level=c.LEVEL_WARNING))
+                                    level=c.LEVEL_WARNING, code="import.partial_month"))
     return out, findings
 
 

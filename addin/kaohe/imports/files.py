@@ -56,7 +56,7 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
     return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING, code="import.skipped_lines")]
 
 
 @dataclass
@@ -127,7 +127,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
     if expected and expected != kind:
         findings.append(Finding(path.name, "", f"{path.name} 的扩展名与内容不符：实际是{WHAT_IT_IS[kind]}",
                                 f"已按实际内容读取；建议改名为 {path.stem}{'.csv' if kind == 'text' else '.' + kind}",
-                                level=c.LEVEL_INFO))
+                                level=c.LEVEL_INFO, code="import.wrong_extension"))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
     if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:

@@ -71,7 +71,8 @@ class IdMaps:
         shown = "、".join(f"{ID_LABELS[k]}“{i}”→工号 {e}" for k, i, e in self.zeros[:SKIPPED_SHOWN])
         return [Finding(source, "", f"{len(self.zeros)} 个编号只有去掉前导零后才对得上（{shown}"
                         f"{'…' if len(self.zeros) > SKIPPED_SHOWN else ''}）",
-                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=c.LEVEL_INFO)]
+                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=c.LEVEL_INFO,
+                        code="import.leading_zeros")]
 
 
 def identity_maps(roster, mapping) -> IdMaps:
@@ -105,7 +106,7 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
     findings = [Finding(src.path.name, _line(sources[0]), f"{ID_LABELS[kind]}“{ident}”"
                         f"{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",
-                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条", month=months_of(stamps))
+                        "这些打卡未导入；请在人员对照中补上", "ATT-03", "第十八条", month=months_of(stamps), code="import.unknown_id")
                 for (kind, ident, name), (sources, stamps) in sorted(unknown.items())]
     month = months_of([p.ts for p in src.punches])
     found = [f if f.month else dataclasses.replace(f, month=month) for f in src.findings + maps.zero_finding(src.path.name)]

@@ -89,20 +89,20 @@ def read_external(path: Path):
                        f"unrecognised {path.name}: no header with 姓名 and UserId/账号")
 
 
-def comparison_span(title_rows, path: Path, rows, header: Header, first: dt.date, last: dt.date, findings):
-    """The dates to compare: the file's range within the month. A monthly total over a range that reaches
-    outside the month cannot be split: refused."""
+def comparison_span(title_rows, path: Path, rows, header: Header, first: dt.date,
+                    last: dt.date) -> tuple[tuple[dt.date, dt.date], list[Finding]]:
+    """The dates to compare: the file's range within the month (and a 提示 when the file names none). A monthly
+    total over a range that reaches outside the month cannot be split: refused."""
     span = report_span(title_rows, path, first.year)
     if span is None:
-        findings.append(Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
-                                level=c.LEVEL_INFO))
-        return first, last
+        return (first, last), [Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
+                                       level=c.LEVEL_INFO, code="reconcile.no_span")]
     lo, hi = max(span[0], first), min(span[1], last)
     per_row = any(n in header for n in _ROW_DATE)
     if lo > hi or (not per_row and (span[0] < first or span[1] > last)):
         raise InputRefused(f"{path.name} 的统计日期 {span[0]:%Y-%m-%d}～{span[1]:%Y-%m-%d} 不在 {first:%Y-%m} 之内，无法与该月核对",
                            f"the range of {path.name} is not inside {first:%Y-%m}")
-    return lo, hi
+    return (lo, hi), []
 
 
 def _row_date(row, header: Header) -> dt.date | None:
@@ -206,8 +206,7 @@ def reconcile(header: Header, rows, title_rows, result, roster, mapping, path: P
         shown = "、".join(n for n in header.names if n)[:300]
         raise InputRefused(f"{path.name} 中没有可核对的项目：表头（{shown}）与 {'、'.join(MEASURES)} 都对不上",
                            f"nothing to compare in {path.name}: no column matches a measure")
-    findings: list[Finding] = []
-    span = comparison_span(title_rows, path, rows, header, first, last, findings)
+    span, findings = comparison_span(title_rows, path, rows, header, first, last)
     ext, unknown = theirs(header, rows, identity_maps(roster, mapping), span, columns,
                           result.policy.hours_per_day)
     mine = ours(result, span)
@@ -225,9 +224,10 @@ def reconcile(header: Header, rows, title_rows, result, roster, mapping, path: P
     if not out:
         raise InputRefused(f"{path.name} 中没有一个人能与员工名册对上（{len(unknown)} 个姓名），无法核对",
                            f"nobody in {path.name} matches the roster: nothing to compare")
-    findings += [Finding(path.name, "", f"“{n}”在人员对照和员工名册中都找不到（{k}行）", "不参与核对", "ATT-03", "第十八条")
+    findings += [Finding(path.name, "", f"“{n}”在人员对照和员工名册中都找不到（{k}行）", "不参与核对", "ATT-03", "第十八条",
+                         code="reconcile.unknown_id")
                  for n, k in sorted(unknown.items())]
     if span != (first, last):
         findings.append(Finding(path.name, "", f"只核对 {span[0]:%m-%d}～{span[1]:%m-%d}（文件的统计日期）",
-                                "kaohe 一侧按每日明细中这些日期合计", level=c.LEVEL_INFO))
+                                "kaohe 一侧按每日明细中这些日期合计", level=c.LEVEL_INFO, code="reconcile.span"))
     return pd.DataFrame(out, columns=["emp", "name", "item", "external", "ours", "diff", "note"]), findings

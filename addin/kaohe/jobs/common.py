@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kaohe.engine.month import load_policy, roster_frame
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY
+from kaohe.policy.catalog import BY_ID, FAMILIES
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import check_file, fingerprint_file, missing_sheet, read_book
@@ -50,25 +51,27 @@ def book_problems(book: Path, tables, findings, source: str, month: str = ""):
     return problems_of(findings, source, month, previous_problems(book), tables)
 
 
-def rules_findings(found, family: str, general: bool = True) -> list:
-    """The 规则 findings a KPI, review or import command lists: its rule family's and (``general``) unknown keys
-    and bad values; the attendance compliance warnings belong to compute-month's 问题清单."""
-    return [f for f in found if f.rule.startswith(family) or (general and f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE))]
+def rules_findings(found, family: str = "") -> list:
+    """The 规则 findings a KPI, review or import command lists (by code): unknown keys and bad values — or, for a
+    ``family`` (KPI), the bad values of that family's parameters only. The attendance compliance warnings belong to
+    compute-month's 问题清单."""
+    if family:
+        return [f for f in found if f.code == RULES_BAD_VALUE and BY_ID[f.rule].family == FAMILIES[family]]
+    return [f for f in found if f.code in (RULES_UNKNOWN_KEY, RULES_BAD_VALUE)]
 
 
-def read_people(book: Path, specs, required: c.InputSheet, rule_family: str, raw: tuple[str, ...] = (),
-                 may_be_open: bool = False):
+def read_people(book: Path, specs, required: c.InputSheet, raw: tuple[str, ...] = (), may_be_open: bool = False):
     """Read a KPI or review workbook: (data, findings, policy, roster). ``required`` must be there.
 
-    Of the 规则 findings only this family's and the general ones (unknown key, bad value) are kept:
-    the attendance compliance warnings do not belong in a KPI or review 问题清单.
+    Of the 规则 findings only unknown keys and bad values are kept: the attendance compliance warnings do not
+    belong in a KPI or review 问题清单.
     """
     data = read_book(book, specs, raw=raw, may_be_open=may_be_open)
     if not data.has(required) and required.name not in data.raw:
         raise missing_sheet(required.name, data.sheet_names)
     findings = list(data.findings)
     policy, found = load_policy(data.tables)
-    findings += rules_findings(found, rule_family)
+    findings += rules_findings(found)
     roster, found = roster_frame(data.table(c.ROSTER))
     findings += found
     return data, findings, policy, roster

@@ -28,13 +28,14 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
     with run_lock(book):
         data = read_book(book, (c.ROSTER, c.IDENTITY, c.RULES, c.KPI_RULES),
                          raw=(c.IMPORTED.name, c.KPI_IMPORT.name, c.CLOSE_LOG.name))
-        findings = list(data.findings)
-        punches, metrics, kinds = _read_sources(data, sources, kind, findings, say)
+        punches, metrics, kinds, found = _read_sources(data, sources, kind, say)
+        findings = [*data.findings, *found]
         stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
         if punches and not metrics and not replace and imports.already_imported(stored, punches):
             # the same files again: nothing is written, no backup
             return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
-        specs = _import_specs(data, stored, punches, metrics, replace, findings)
+        specs, found = _import_specs(data, stored, punches, metrics, replace)
+        findings += found
         specs.append(book_problems(book, data.tables, findings, c.SOURCE_IMPORT, ""))
         n_punches, n_metrics = sum(map(len, punches.values())), len(metrics)
         counts = f"打卡{n_punches}条; KPI指标{n_metrics}行; 来源{len(sources)}个({'、'.join(kinds)}); 问题{len(findings)}条"
@@ -44,21 +45,21 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
                      {"punches": n_punches, "metrics": n_metrics, "kinds": kinds})
 
 
-def indicator_names(tables, findings: list) -> dict[str, str]:
+def indicator_names(tables) -> tuple[dict[str, str], list]:
     """Header or 别名 -> KPI indicator, from KPI规则; its weights are checked against 规则's KPI满分 (KPI-01)."""
     policy, found = load_policy(tables)
-    findings += rules_findings(found, "KPI", general=False)
+    findings = rules_findings(found, "KPI")
     indicators, found = kpi_engine.indicators_from_rules(tables.get(c.KPI_RULES.key), policy)
-    findings += found
-    return {a: i.name for i in indicators for a in (i.name, *i.aliases)}
+    return {a: i.name for i in indicators for a in (i.name, *i.aliases)}, findings + found
 
 
-def _read_sources(data, sources: list[Path], kind: str, findings: list, say):
-    """Every source file read and matched to 工号: (punches by (file, digest), 赤兔 metrics, the kinds read)."""
-    roster, found = roster_frame(data.table(c.ROSTER))
-    findings += found
+def _read_sources(data, sources: list[Path], kind: str, say):
+    """Every source file read and matched to 工号: (punches by (file, digest), 赤兔 metrics, the kinds read,
+    the findings)."""
+    roster, findings = roster_frame(data.table(c.ROSTER))
     maps = imports.identity_maps(roster, data.table(c.IDENTITY))
-    names = indicator_names(data.tables, findings)
+    names, found = indicator_names(data.tables)
+    findings += found
     punches, metrics, kinds = {}, [], []
     for source in map(Path, sources):
         say(f"读取 {source.name}…")
@@ -75,22 +76,22 @@ def _read_sources(data, sources: list[Path], kind: str, findings: list, say):
             punches[(source.name, src.digest)] = rows
             found += closed
         findings += found
-    return punches, metrics, kinds
+    return punches, metrics, kinds, findings
 
 
-def _import_specs(data, stored: list, punches: dict, metrics: list, replace: bool, findings: list) -> list:
-    """打卡导入 (the stored punches with the new files') and KPI导入 (likewise), for what was imported."""
-    specs = []
+def _import_specs(data, stored: list, punches: dict, metrics: list, replace: bool) -> tuple[list, list]:
+    """打卡导入 (the stored punches with the new files') and KPI导入 (likewise), for what was imported; and the
+    findings of merging the metrics."""
+    specs, findings = [], []
     if punches:
         merged = imports.merge_sources(stored, punches)
         specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
                                 landscape=False))
     if metrics:
         kept = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
-        spec, found = chitu.kpi_import_spec(kept, metrics)
+        spec, findings = chitu.kpi_import_spec(kept, metrics)
         specs.append(spec)
-        findings += found
-    return specs
+    return specs, findings
 
 
 def reconcile_job(book: Path, external: Path, month: str, progress=None) -> JobResult:

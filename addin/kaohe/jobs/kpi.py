@@ -1,6 +1,8 @@
 """生成KPI评分表 and 季度/年度考核: score a KPI workbook's month, combine a review period."""
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from kaohe.workbook.write import frame_spec, roster_ids, run_log_spec, save
 
 def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_be_open: bool = False):
     """Read a KPI workbook and score ``month``; returns (data, result, data table, rules table, policy)."""
-    data, findings, policy, roster = read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA, "KPI",
+    data, findings, policy, roster = read_people(book, (c.ROSTER, c.RULES, c.KPI_RULES), c.KPI_DATA,
                                                   raw=(c.KPI_DATA.name, c.KPI_HISTORY.name, c.KPI_IMPORT.name),
                                                   may_be_open=may_be_open)
     rules = data.table(c.KPI_RULES)
@@ -33,9 +35,11 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
     for ind in indicators:
         names.update({a: ind.name for a in ind.aliases})
         names[ind.name] = ind.name
-    table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
+    table, found = kpi_data_table(data.raw[c.KPI_DATA.name], names)
+    findings += found
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
-        imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
+        imported, found = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, c.KPI_IMPORT.name)
+        findings += found
         table = kpi_engine.fill_from_import(table, imported, indicators)
     absent = [i.name for i in indicators if i.name not in table.letters and f"src:{i.name}" not in table.frame] + (
         [] if c.KPI_SELF in table.letters else [c.KPI_SELF])
@@ -44,9 +48,7 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
                            f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
     history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
     result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF)
-    findings.extend(result.findings)
-    result.findings = findings
-    return data, result, table, rules, policy
+    return data, dataclasses.replace(result, findings=findings + result.findings), table, rules, policy
 
 
 def kpi_job(book: Path, month: str, notice_date: dt.date | None = None, out: Path | None = None,
@@ -81,12 +83,12 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
     with run_lock(book):
         say("读取工作簿…")
         data, findings, policy, roster = read_people(
-            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES, "REV")
+            book, (c.ROSTER, c.RULES, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES), c.REVIEW_SCORES)
         say("计算考核…")
         vocab, found = standard.terms_in_force(data.tables)  # 关系 synonyms, HR's included
         findings += found
         result = review_engine.review(data.tables, roster, policy, period, vocab)
-        findings.extend(result.findings)
+        findings += result.findings
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)
         specs = [frame_spec(sheet, result.rows, freeze="C2"),

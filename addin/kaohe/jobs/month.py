@@ -15,22 +15,26 @@ from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
 from kaohe.periods import month_or_refuse
+from kaohe.policy.items import TOTAL_NAMES, TOTALS
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import read_book
 from kaohe.workbook.write import frame_spec, previous_problems, roster_ids, run_log_spec, save, wide_print
 
 
-def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None) -> list:
-    """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept)."""
+def attendance_specs(result: MonthResult, previous: list[list] | None = None, tables=None,
+                     leave_check: pd.DataFrame | None = None) -> list:
+    """The month's sheets; ``previous`` is the 问题清单 as it stands (rows of other commands are kept);
+    ``leave_check`` the 请假校验 to write when it is not the month's own (closed months' rows kept)."""
     company = result.policy.company_name
+    leave_check = result.leave_check if leave_check is None else leave_check
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
         frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
-        frame_spec(c.LEAVE_CHECK, result.leave_check),
+        frame_spec(c.LEAVE_CHECK, leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),
     ]
@@ -47,20 +51,22 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
-        result = compute_month(data.tables, month)
-        result.leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
-        result.findings[:0] = data.findings
-        result.summary["problems"] = len(result.findings)
-        result.summary["errors"] = errors(result.findings)
+        result = compute_month(data.tables, month).with_findings(data.findings)
+        leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
+        summary = {**result.summary, "errors": errors(result.findings)}
         say("写入结果…")
-        specs = attendance_specs(result, previous_problems(book), data.tables)
+        specs = attendance_specs(result, previous_problems(book), data.tables, leave_check)
         specs += close.reopened_specs(state, data.raw.get, result.monthly)
-        counts = (f"员工{result.summary['employees']}人; 问题{len(result.findings)}条; "
-                  f"罚款{result.summary['fines']:.2f}元; 扣款{result.summary['deductions']:.2f}元; "
-                  f"加班费{result.summary['overtime_pay']:.2f}元")
-        specs.append(run_log_spec(book, command, month, data.fingerprint, counts))
+        specs.append(run_log_spec(book, command, month, data.fingerprint, run_counts(result)))
         written, backup = save(book, out, specs, ids=roster_ids(data.tables))
-    return JobResult(written, backup, [s.name for s in specs], len(result.findings), result.summary, result)
+    return JobResult(written, backup, [s.name for s in specs], len(result.findings), summary, result)
+
+
+def run_counts(result: MonthResult) -> str:
+    """运行记录's 统计 of a computed month: employees, problems and each money total (kaohe.policy.items)."""
+    totals = result.totals()
+    return "; ".join([f"员工{len(result.monthly)}人", f"问题{len(result.findings)}条",
+                      *(f"{TOTAL_NAMES[t]}{totals[t]:.2f}元" for t in TOTALS)])
 
 
 # The month whose calendar a workbook with no leave record and no punch is "checked" in: nothing is checked
@@ -87,11 +93,10 @@ def leave_check(tables, findings, previous: list[list] | None = None, raw_rows=N
     months stay as they were closed.
     """
     result = compute_month(tables, check_month(tables), require_punches=False)
-    if raw_rows is not None:
-        result.leave_check = close.keep_closed_leave(result.leave_check, raw_rows)
-    findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]
+    leave_check = result.leave_check if raw_rows is None else close.keep_closed_leave(result.leave_check, raw_rows)
+    findings = findings + [f for f in result.findings if f.area in (c.LEAVE.key, c.RULES.key)]
     problems = problems_of(findings, c.SOURCE_LEAVE, "", previous, tables)
-    return result, findings, [frame_spec(c.LEAVE_CHECK, result.leave_check), problems]
+    return leave_check, findings, [frame_spec(c.LEAVE_CHECK, leave_check), problems]
 
 
 def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobResult:
@@ -101,11 +106,11 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
     with run_lock(book):
         say("读取工作簿…")
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_LEAVE.name))
-        result, findings, specs = leave_check(data.tables, data.findings, previous_problems(book), data.raw.get)
-        passed = int((result.leave_check["result"] == c.CHECK_PASS).sum()) if len(result.leave_check) else 0
-        counts = f"请假{len(result.leave_check)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
+        checked, findings, specs = leave_check(data.tables, data.findings, previous_problems(book), data.raw.get)
+        passed = int((checked["result"] == c.CHECK_PASS).sum()) if len(checked) else 0
+        counts = f"请假{len(checked)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
         written, backup = save(book, out, specs, ids=roster_ids(data.tables))
     return JobResult(written, backup, [s.name for s in specs], len(findings),
-                     {"records": len(result.leave_check), "passed": passed, "errors": errors(findings)})
+                     {"records": len(checked), "passed": passed, "errors": errors(findings)})
 

@@ -165,6 +165,7 @@ def params() -> tuple[ParamInfo, ...]:
 
 
 PARAMS_BY_KEY = {p.key: p for p in params()}
+KEY_OF = {p.name: p.key for p in params()}  # a field's 规则 key: where a figure's rate or threshold came from
 DEFAULT = Policy()
 
 
@@ -304,13 +305,13 @@ def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
             info = next(p for p in params() if p.name == name)
             out.append(Finding(sheet, "", f"{info.key} {value:g} 低于劳动法第四十四条的 {minimum:g}",
                                "按公司规则计算，请核对是否合规", rule=info.rule, article="劳动法第四十四条",
-                               level="警告"))
+                               level="警告", code="rules.below_law"))
     day = _minutes(policy.am_start, policy.am_end) + _minutes(policy.pm_start, policy.pm_end)
     weekly = day * 6 / 60
     if weekly > LEGAL_WEEKLY_HOURS:
         out.append(Finding(sheet, "", f"标准工时每周 6 天、每天 {day / 60:g} 小时，共 {weekly:g} 小时，超过法定每周 "
                                       f"{LEGAL_WEEKLY_HOURS:g} 小时", "按公司规则计算，请核对是否合规",
-                           rule="ATT-01", article="国务院令174号第三条", level="警告"))
+                           rule="ATT-01", article="国务院令174号第三条", level="警告", code="rules.below_law"))
     return out
 
 

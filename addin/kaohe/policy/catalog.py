@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kaohe.policy import PARAMS_BY_KEY
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -113,3 +115,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 BY_ID = {r.id: r for r in RULES}
+
+
+def cite(rule: str, key: str = "") -> str:
+    """How an output cites a rule: its ID and article — the article of the 规则 parameter ``key`` the figure came
+    from when that parameter is under this rule (缺卡罚款: ``ATT-05 第十七条``), else the catalog's
+    (``ATT-05 第十七条、第二十条``). Every 说明 and 依据 kaohe writes cites through here: no article is typed twice."""
+    param = PARAMS_BY_KEY.get(key)
+    article = param.article if param is not None and param.rule == rule else BY_ID[rule].article
+    return f"{rule} {article}".strip()

@@ -97,10 +97,11 @@ def check_sheets(parts: Parts, src: Path, existing: list[SheetEntry], specs: lis
     odd = [n for n in names if illegal_name(n)]
     if odd and any(s.print_titles for s in specs):
         notes.append(Finding(odd[0], "", "工作表名以 ' 开头或结尾，或含有 [ ] 等 Excel 不允许的字符",
-                             "kaohe 的工作表未设置打印标题行（否则 LibreOffice 打不开本工作簿）；请改名", level="提示"))
+                             "kaohe 的工作表未设置打印标题行（否则 LibreOffice 打不开本工作簿）；请改名", level="提示",
+                             code="workbook.odd_sheet_name"))
     if legacy and any(s.name in names for s in specs):
         return notes + [Finding("", "", "本工作簿由旧版 kaohe 生成（没有工作表记录），已按表头和“运行记录”识别 kaohe 的工作表",
-                        "此后 kaohe 把它生成的工作表记录在文档属性中", level="提示")]
+                        "此后 kaohe 把它生成的工作表记录在文档属性中", level="提示", code="workbook.old_kaohe")]
     return notes
 
 
@@ -126,7 +127,7 @@ _PROTECTION_RE = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*?/>")
 def hr_additions(parts: Parts, sheet: SheetEntry) -> tuple[list[Finding], str]:
     """What HR added to one of kaohe's sheets (Table, note, image, protection) and what happens to it."""
     notes, seen = [], set()
-    say = lambda what, action, level="警告": notes.append(Finding(sheet.name, "", what, action, level=level))  # noqa: E731
+    say = lambda what, action, level="警告": notes.append(Finding(sheet.name, "", what, action, level=level, code="workbook.hr_addition"))  # noqa: E731
     for rel in parts.rels(sheet.part):
         if rel.external or rel.part not in parts.names:
             continue

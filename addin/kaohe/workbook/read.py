@@ -147,7 +147,8 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
             raise InputRefused(f"工作表“{spec.name}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）",
                                f"sheet '{spec.name}' is too large")
         try:
-            table = table_from_rows(spec, sheet.iter_rows(), findings, total_rows(path, spec.name))
+            table, found = table_from_rows(spec, sheet.iter_rows(), total_rows(path, spec.name))
+            findings += found
         except InputRefused:
             raise
         except Exception as exc:  # calamine's own errors for damaged sheets
@@ -179,14 +180,16 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
                 raise InputRefused(f"缺少必需的工作表“{spec.name}”", f"required sheet '{spec.name}' is missing")
             tables[spec.key] = empty_table(spec)
             continue
-        table = table_from_rows(spec, rows, findings)
+        table, found = table_from_rows(spec, rows)
+        findings += found
         tables[spec.key] = table if table is not None else empty_table(spec)
     return tables, findings
 
 
-def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: dict[int, str] | None = None
-                    ) -> Table | None:
-    """Typed table from raw cell rows (an iterable; row 0 is Excel row 1); ``None`` if the header is missing.
+def table_from_rows(spec: c.InputSheet, rows, totals: dict[int, str] | None = None
+                    ) -> tuple[Table | None, list[Finding]]:
+    """Typed table from raw cell rows (an iterable; row 0 is Excel row 1), ``None`` if the header is missing;
+    and what reading it found.
 
     Rows are consumed one at a time and only the contract's columns are kept, so a sheet of
     a million punches is never held as Python rows. Total rows — ``totals`` (Excel row -> why, from
@@ -195,14 +198,15 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     """
     rows = iter(rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
-    found = _header_of(spec, head, findings)
+    found, findings = _header_of(spec, head)
     if found is None:
-        return None
+        return None, findings
     header_row, index = found
     headers = list(index)
     positions = [index[h] for h in headers]
     columns, excel_rows = _pick_columns(spec, itertools.chain(head[header_row + 1:], rows), positions, header_row + 2)
-    columns, excel_rows = skip_totals(spec.name, columns, excel_rows, positions, totals or {}, findings)
+    columns, excel_rows, skipped = skip_totals(spec.name, columns, excel_rows, positions, totals or {})
+    findings += skipped
     letters: dict[str, str] = {}
     bad: set[str] = set()
     typed: dict[str, object] = {}
@@ -210,41 +214,41 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        data[fieldname] = _typed_column(spec, header, letters[fieldname], column, excel_rows, findings, bad, typed)
+        data[fieldname], found = _typed_column(spec, header, letters[fieldname], column, excel_rows, bad, typed)
+        findings += found
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
     vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
-    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab)
+    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab), findings
 
 
-def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) -> tuple[int, dict[str, int]] | None:
+def _header_of(spec: c.InputSheet, head: list[list]) -> tuple[tuple[int, dict[str, int]] | None, list[Finding]]:
     """The sheet's header (row, contract column -> column, in column order); refused for a mandatory sheet
     without one, a finding (the sheet unused) for an optional sheet."""
     header = find_header(head, spec.required, alternatives=spec.alternatives)
     if header is not None:
-        return header.row, {name: i for name, i in header.columns.items() if name in spec.columns}
+        return (header.row, {name: i for name, i in header.columns.items() if name in spec.columns}), []
     wanted = "、".join(spec.required + (spec.alternatives[0] if spec.alternatives else ()))
     if spec.mandatory:
         raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{wanted}）",
                            f"sheet '{spec.name}' lacks required columns ({wanted})")
-    findings.append(Finding(spec.name, "A1", f"找不到表头（需要：{wanted}）", "整张表未使用"))
-    return None
+    return None, [Finding(spec.name, "A1", f"找不到表头（需要：{wanted}）", "整张表未使用", code="read.no_header")]
 
 
 def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, excel_rows: list[int],
-                  findings: list[Finding], bad: set[str], typed: dict[str, object]):
+                  bad: set[str], typed: dict[str, object]) -> tuple[object, list[Finding]]:
     """One column parsed by its kind (contract.COLUMN_KINDS): in bulk when every cell has the expected type,
     else cell by cell; a cell that cannot be read is blank, with a finding and its address in ``bad``; 工号
     typed as numbers are remembered in ``typed``."""
     kind = c.COLUMN_KINDS.get(spec.name, {}).get(header, "text")
     fast = _fast_column(column, kind)
     if fast is not None:
-        return fast
+        return fast, []
     parse = PARSERS.get(kind, parse_text)
     action = "忽略此行" if header in c.ROW_KEY_COLUMNS.get(spec.name, ()) else "按空值处理"
-    values = []
+    values, findings = [], []
     for excel_row, raw in zip(excel_rows, column):
         try:
             values.append(parse(raw))
@@ -253,8 +257,8 @@ def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, ex
         except (ValueError, TypeError, OverflowError) as exc:
             values.append(None)
             bad.add(f"{letter}{excel_row}")
-            findings.append(Finding(spec.name, f"{letter}{excel_row}", f"{header}：{exc}", action))
-    return values
+            findings.append(Finding(spec.name, f"{letter}{excel_row}", f"{header}：{exc}", action, code="read.bad_value"))
+    return values, findings
 
 
 def typed_id(raw, text: str, typed: dict[str, object]) -> None:
@@ -328,8 +332,9 @@ def _month_text(value) -> str | None:
     return month_of(value)
 
 
-def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Finding], sheet: str = c.KPI_DATA.name) -> Table:
-    """KPI数据 with one column per indicator; ``names`` maps each header (or alias) to its indicator.
+def kpi_data_table(rows: list[list], names: dict[str, str], sheet: str = c.KPI_DATA.name) -> tuple[Table, list[Finding]]:
+    """KPI数据 with one column per indicator, and the rows it could not use; ``names`` maps each header (or alias)
+    to its indicator.
 
     Values stay as typed (numbers, or text such as ``45.2%``): the engine parses them and the
     score sheet's formulas read the same cells.
@@ -346,11 +351,13 @@ def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Findi
             columns[target] = i
     letters = {k: column_letter(i) for k, i in columns.items()}
     data: dict[str, list] = {k: [] for k in [*columns, "row"]}
+    findings: list[Finding] = []
     for offset, row in enumerate(rows[found.row + 1:]):
         excel_row = found.row + 2 + offset
         if all(is_blank(row[i]) for i in columns.values() if i < len(row)):
             continue
-        keys = _kpi_keys(row, columns, letters, spec.name, excel_row, findings)
+        keys, bad = _kpi_keys(row, columns, letters, spec.name, excel_row)
+        findings += bad
         if keys is None:
             continue
         data["row"].append(excel_row)
@@ -358,11 +365,11 @@ def kpi_data_table(rows: list[list], names: dict[str, str], findings: list[Findi
             value = keys[k] if k in keys else (row[i] if i < len(row) else None)
             data[k].append(None if is_blank(value) else value)
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
-    return Table(spec.name, frame, letters)
+    return Table(spec.name, frame, letters), findings
 
 
-def _kpi_keys(row: list, columns: dict[str, int], letters: dict[str, str], sheet: str, excel_row: int,
-              findings: list[Finding]) -> dict | None:
+def _kpi_keys(row: list, columns: dict[str, int], letters: dict[str, str], sheet: str,
+              excel_row: int) -> tuple[dict | None, list[Finding]]:
     """月份 and 工号 of a KPI数据 row; None, with a finding, when one of them cannot be read."""
     keys = {}
     for key, parse in (("month", _month_text), ("emp", parse_id)):
@@ -370,6 +377,5 @@ def _kpi_keys(row: list, columns: dict[str, int], letters: dict[str, str], sheet
         try:
             keys[key] = parse(row[i] if i < len(row) else None)
         except ValueError as exc:
-            findings.append(Finding(sheet, f"{letters[key]}{excel_row}", str(exc), "忽略此行", "KPI-01"))
-            return None
-    return keys
+            return None, [Finding(sheet, f"{letters[key]}{excel_row}", str(exc), "忽略此行", "KPI-01", code="kpi.bad_value")]
+    return keys, []

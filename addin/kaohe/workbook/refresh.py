@@ -98,7 +98,8 @@ def refresh_pivots(parts: Parts, ranges: dict[str, Range], data_names: dict[str,
         for el, (attr, value) in changes.items():
             parts.edit(rel.part)
             el.set(attr, value)
-        notes.append(Finding(sheet, "", f"数据透视表缓存 {rel.part} 的数据来自 kaohe 的工作表", what, level="提示"))
+        notes.append(Finding(sheet, "", f"数据透视表缓存 {rel.part} 的数据来自 kaohe 的工作表", what, level="提示",
+                             code="workbook.pivot_refresh"))
     return notes
 
 
@@ -121,7 +122,7 @@ def stretch_charts(parts: Parts, live: set[str], ranges: dict[str, Range]) -> li
             sheets = sorted({sheet_of(m) for f in parts.tree(part).iter(CHART_F) for m in REF_RE.finditer(f.text or "")
                              if sheet_of(m) in ranges})
             notes.append(Finding("、".join(sheets), "", f"图表 {part} 的数据系列引用 kaohe 的工作表",
-                                 "系列范围已改为本次的数据行（不含合计行）", level="提示"))
+                                 "系列范围已改为本次的数据行（不含合计行）", level="提示", code="workbook.chart_series"))
     return notes
 
 

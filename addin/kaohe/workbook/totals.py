@@ -64,7 +64,7 @@ def _sums_a_column(formula: bytes) -> bool:
 
 
 def skip_totals(sheet: str, columns: list[list], excel_rows: list[int], positions: list[int],
-                 totals: dict[int, str], findings: list[Finding]) -> tuple[list[list], list[int]]:
+                totals: dict[int, str]) -> tuple[list[list], list[int], list[Finding]]:
     """Drop total rows (see :func:`table_from_rows`), each with a 提示 naming its row."""
     first = columns[positions.index(min(positions))] if columns else []
     drop = {}
@@ -74,9 +74,8 @@ def skip_totals(sheet: str, columns: list[list], excel_rows: list[int], position
         elif isinstance(v, str) and len(v) <= 12 and terms.key(v) in TOTAL_WORDS:
             drop[i] = f"首格为“{v.strip()}”的汇总行"
     if not drop:
-        return columns, excel_rows
-    for i, why in drop.items():
-        findings.append(Finding(sheet, f"{column_letter(min(positions))}{excel_rows[i]}", f"第{excel_rows[i]}行是{why}",
-                                "跳过此行，不作为员工或打卡", level=c.LEVEL_INFO))
+        return columns, excel_rows, []
+    findings = [Finding(sheet, f"{column_letter(min(positions))}{excel_rows[i]}", f"第{excel_rows[i]}行是{why}",
+                        "跳过此行，不作为员工或打卡", level=c.LEVEL_INFO, code="read.total_row") for i, why in drop.items()]
     keep = [i for i in range(len(excel_rows)) if i not in drop]
-    return [[col[i] for i in keep] for col in columns], [excel_rows[i] for i in keep]
+    return [[col[i] for i in keep] for col in columns], [excel_rows[i] for i in keep], findings
