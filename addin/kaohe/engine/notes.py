@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe.engine.attendance import SESSION_NAMES, tier_minutes
-from kaohe.engine.ledger import HOUR, Ledger, PART_LEAVE, positions
+from kaohe.engine.ledger import HOUR, PART_LEAVE, DayIndex, Ledger
 from kaohe.policy import KEY_OF, Policy
 from kaohe.policy.catalog import cite
 from kaohe.policy.items import Registry
@@ -21,15 +21,26 @@ SEP = "；"
 
 def _cites(rules: pd.Series, sources: pd.Series) -> pd.Series:
     """The citation of each (rule, source) pair, each pair looked up once."""
-    keys = pd.Series(list(zip(rules, sources)), index=rules.index, dtype=object)
-    found = {k: cite(*k) for k in set(keys)}
-    return pd.Series([found[k] for k in keys], index=rules.index, dtype=object)
+    keys = rules.astype(object) + "\x1f" + sources.astype(object).to_numpy()
+    distinct = pd.unique(keys)
+    return keys.map(dict(zip(distinct, (cite(*k.split("\x1f")) for k in distinct)))).astype(object)
 
 
 def _mapped(values: pd.Series, how) -> pd.Series:
     """``how`` of each value, computed once per distinct value."""
     distinct = pd.unique(values)
     return values.map(pd.Series([how(v) for v in distinct], index=distinct, dtype=object)).astype(object)
+
+
+def joined_by(keys: np.ndarray, texts: np.ndarray, sep: str, size: int) -> np.ndarray:
+    """``texts`` joined with ``sep`` per key (``keys``: positions 0..size-1, already in the order to say them:
+    equal keys together); "" for a key without text."""
+    out = np.full(size, "", dtype=object)
+    if len(keys):
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        ends = np.r_[starts[1:], len(keys)]
+        out[keys[starts]] = [sep.join(texts[a:b]) for a, b in zip(starts, ends)]
+    return out
 
 
 def days_text(x: float) -> str:
@@ -83,32 +94,28 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
     return out
 
 
-def _leave_by_type(days: pd.DataFrame, leave: pd.DataFrame) -> pd.DataFrame:
+def _leave_by_type(days: DayIndex, leave: pd.DataFrame) -> pd.DataFrame:
     """Leave per employed day and type, in the order of the day's sessions: position, kind, days, rule."""
-    leave = leave.assign(pos=positions(days, leave))
+    leave = leave.assign(pos=days.positions(leave))
     leave = leave[leave["pos"] >= 0]
     g = leave.groupby(["pos", "kind"], sort=False).agg(quantity=("quantity", "sum"), rule=("rule", "first"),
                                                        sess=("sess", "min")).reset_index()
     return g.sort_values(["pos", "sess"], kind="stable")
 
 
-def leave_column(days: pd.DataFrame, leave: pd.DataFrame) -> np.ndarray:
+def leave_column(days: DayIndex, leave: pd.DataFrame) -> np.ndarray:
     """每日明细's 请假: the types and days of leave on each day (``事假0.5天、病假0.5天``)."""
-    out = np.full(len(days), "", dtype=object)
     g = _leave_by_type(days, leave)
-    if len(g):
-        text = g["kind"].astype(object) + _mapped(g["quantity"], lambda x: f"{x:g}") + "天"
-        joined = text.groupby(g["pos"].to_numpy(), sort=False).agg("、".join)
-        out[joined.index.to_numpy()] = joined.to_numpy()
-    return out
+    text = g["kind"].astype(object) + _mapped(g["quantity"], lambda x: f"{x:g}") + "天"
+    return joined_by(g["pos"].to_numpy(), text.to_numpy(dtype=object), "、", days.size)
 
 
-def day_notes(days: pd.DataFrame, ledger: Ledger, policy: Policy) -> np.ndarray:
+def day_notes(days: DayIndex, ledger: Ledger, policy: Policy) -> np.ndarray:
     """每日明细's 说明 of every employed day (a row of ``days``): each event with its rule and the facts,
     in the order paper attendance, the sessions, the cap, leave, proxy punching, overtime."""
     told = pd.concat([ledger.charges[~ledger.charges["event"].isin(["absence", "leave_pay"])], ledger.notes],
                      ignore_index=True)
-    told = told.assign(pos=positions(days, told))
+    told = told.assign(pos=days.positions(told))
     told = told[told["pos"] >= 0]
     parts = [pd.DataFrame({"pos": told["pos"], "part": told["part"], "sess": told["sess"], "sub": told["sub"],
                            "text": _event_texts(told.reset_index(drop=True), policy).to_numpy()})]
@@ -119,11 +126,7 @@ def day_notes(days: pd.DataFrame, ledger: Ledger, policy: Policy) -> np.ndarray:
         parts.append(pd.DataFrame({"pos": leave["pos"], "part": PART_LEAVE, "sess": leave["sess"], "sub": 0,
                                    "text": text.to_numpy()}))
     every = pd.concat(parts, ignore_index=True).sort_values(["pos", "part", "sess", "sub"], kind="stable")
-    out = np.full(len(days), "", dtype=object)
-    if len(every):
-        joined = every["text"].groupby(every["pos"].to_numpy(), sort=False).agg(SEP.join)
-        out[joined.index.to_numpy()] = joined.to_numpy()
-    return out
+    return joined_by(every["pos"].to_numpy(), every["text"].to_numpy(dtype=object), SEP, days.size)
 
 
 def not_employed(hired: str, left: str) -> str:
@@ -133,46 +136,48 @@ def not_employed(hired: str, left: str) -> str:
 
 # --- 月度汇总's 依据 ----------------------------------------------------------------------------
 
-def _rate_text(unit: str, rate: float, wage: float, factor: float) -> str:
-    if wage != wage:  # a fixed rate of 规则 (a fine per time)
+def _rate_text(unit: str, rate: float, wage: float | None, factor: float) -> str:
+    if wage is None:  # a fixed rate of 规则 (a fine per time)
         return f"{money_text(rate)}元"
     base = f"{'时薪' if unit == HOUR else '日工资'}{wage:.2f}元"
     return base if factor == 1 else f"{base} × {factor:g}"
 
 
-def _day_rules(days: pd.DataFrame, lines: pd.DataFrame, whats: pd.Series) -> pd.Series:
-    """The citations of the day records an item's quantity counts (旷工 by ATT-04/ATT-06, 加班 by OT-02 …), other
-    than the item's own rule: ``ATT-06 第二十三条, `` before ``PAY-02 第二十三条: 旷工…``."""
+CHARGE_FIELDS = ("emp", "item", "rule", "source", "unit", "rate", "wage", "factor", "what", "quantity")
+
+
+def _item_groups(charges: pd.DataFrame) -> dict[tuple, list]:
+    """(emp, item) -> [rule, its sources, {(unit, rate, wage, factor): {what: quantity}}] over the charges, in
+    order: one pass over a few thousand rows (a group-by per text would cost more than the month)."""
+    c = charges[charges["quantity"].to_numpy() > 0]
+    groups: dict[tuple, list] = {}
+    columns = [c[k].to_numpy() for k in CHARGE_FIELDS]
+    for emp, item, rule, source, unit, rate, wage, factor, what, quantity in zip(*columns):
+        group = groups.setdefault((emp, item), [rule, [], {}])
+        if source not in group[1]:
+            group[1].append(source)
+        whats = group[2].setdefault((unit, rate, -1.0 if wage != wage else wage, 1.0 if factor != factor else factor), {})
+        whats[what] = whats.get(what, 0.0) + quantity
+    return groups
+
+
+def _day_rules(days: pd.DataFrame) -> dict[tuple, list]:
+    """(emp, kind) -> the (rule, source) of its day records: 旷工 by ATT-04/ATT-06, 加班 by OT-02 …"""
     named = days[days["rule"] != ""].drop_duplicates(["emp", "kind", "rule"])
     found: dict[tuple, list] = {}
     for emp, kind, rule, source in zip(named["emp"], named["kind"], named["rule"], named["source"]):
         found.setdefault((emp, kind), []).append((rule, source))
-    out = []
-    for emp, rule, kinds in zip(lines["emp"], lines["rule"], whats):
-        cited = dict.fromkeys(cite(*r) for k in kinds for r in found.get((emp, k), ()) if r[0] != rule)
-        out.append("、".join(cited) + ", " if cited else "")
-    return pd.Series(out, index=lines.index, dtype=object)
+    return found
 
 
-def _item_lines(charges: pd.DataFrame, days: pd.DataFrame, items: Registry, hospital: pd.Series) -> pd.DataFrame:
-    """One 依据 line per employee and item charged: what was counted, times the rate (emp, order, text)."""
-    keys = ["emp", "item", "rule", "unit", "rate", "wage", "factor"]
-    c = charges[charges["quantity"] > 0].fillna({"wage": -1.0, "factor": 1.0})
-    g = c.groupby([*keys, "what"], sort=False, dropna=False)["quantity"].sum().reset_index()
-    g["wage"] = g["wage"].where(g["wage"] >= 0)
-    g["part"] = g["what"].astype(object) + _mapped(g["quantity"], lambda x: f"{x:g}") + g["unit"]
-    seg = g.groupby(keys, sort=False, dropna=False)["part"].agg("、".join).reset_index()
-    seg["text"] = seg["part"] + " × " + [_rate_text(*r) for r in zip(seg["unit"], seg["rate"], seg["wage"], seg["factor"])]
-    sources = c.groupby(["emp", "item"], sort=False)["source"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "")
-    lines = seg.groupby(["emp", "item", "rule"], sort=False)["text"].agg("、".join).reset_index()
-    whats = g.groupby(["emp", "item"], sort=False)["what"].agg(list)
-    pairs = pd.Series(list(zip(lines["emp"], lines["item"])), dtype=object)
-    src = pairs.map(sources).fillna("")
-    lines["text"] = _day_rules(days, lines, pairs.map(whats)) + _cites(lines["rule"], src) + ": " + lines["text"]
-    extra = pd.Series(list(zip(lines["emp"], lines["item"])), dtype=object).map(hospital).fillna(0.0)
-    lines["text"] += np.where(extra > 0, "（住院" + _mapped(extra, lambda x: f"{x:g}") + "天全额发放）", "")
-    order = {f: i for i, f in enumerate(items.fields)}
-    return pd.DataFrame({"emp": lines["emp"], "order": lines["item"].map(order), "text": lines["text"]})
+def _item_line(rule: str, sources: list, segments: dict, day_rules: list, hospital: float) -> str:
+    """One item's 依据: the rules of the days it counts, its own rule, what was counted times the rate."""
+    said = "、".join("、".join(f"{what}{q:g}{unit}" for what, q in whats.items()) + " × "
+                     + _rate_text(unit, rate, None if wage < 0 else wage, factor)
+                     for (unit, rate, wage, factor), whats in segments.items())
+    days = dict.fromkeys(cite(*r) for r in day_rules if r[0] != rule)
+    head = ("、".join(days) + ", " if days else "") + cite(rule, sources[0] if len(sources) == 1 else "")
+    return f"{head}: {said}" + (f"（住院{hospital:g}天全额发放）" if hospital else "")
 
 
 def basis(monthly: pd.DataFrame, over: np.ndarray, ledger: Ledger, items: Registry, social_days: pd.Series,
@@ -182,15 +187,22 @@ def basis(monthly: pd.DataFrame, over: np.ndarray, ledger: Ledger, items: Regist
     days = ledger.days
     sick = days[days["hospital"].to_numpy(dtype=bool)]
     by_type = {i.leave_type: i.field for i in items.leave_items()}
-    hospital = sick.assign(item=sick["kind"].map(by_type)).groupby(["emp", "item"])["quantity"].sum()
-    lines = _item_lines(ledger.charges, ledger.days, items, hospital)
-    if over.any():
-        text = (cite("LV-11", KEY_OF["social_insurance_leave_days"]) + f": 本月{'、'.join(policy.social_insurance_leave_types)}共"
-                + _mapped(social_days[over], lambda x: f"{x:g}") + f"天, 超过{policy.social_insurance_leave_days:g}天, 社保由本人承担")
-        lines = pd.concat([lines, pd.DataFrame({"emp": monthly.loc[over, "emp"], "order": len(items), "text": text})])
-    joined = lines.sort_values(["order"], kind="stable").groupby("emp", sort=False)["text"].agg(SEP.join)
-    said = monthly["emp"].map(joined).astype(object)
-    return said.where(said.notna(), "").to_numpy(dtype=object)
+    hospital = sick.assign(item=sick["kind"].map(by_type)).groupby(["emp", "item"])["quantity"].sum().to_dict()
+    groups, day_rules = _item_groups(ledger.charges), _day_rules(days)
+    lines: dict[str, list[str]] = {}
+    for item in items:
+        for emp in monthly["emp"]:
+            group = groups.get((emp, item.field))
+            if group is not None:
+                whats = dict.fromkeys(w for segment in group[2].values() for w in segment)
+                rules = [r for what in whats for r in day_rules.get((emp, what), ())]
+                lines.setdefault(emp, []).append(_item_line(*group, rules, hospital.get((emp, item.field), 0.0)))
+    social = (cite("LV-11", KEY_OF["social_insurance_leave_days"]) + f": 本月{'、'.join(policy.social_insurance_leave_types)}共"
+              + "{:g}" + f"天, 超过{policy.social_insurance_leave_days:g}天, 社保由本人承担")
+    for emp, days_, flag in zip(monthly["emp"], social_days, over):
+        if flag:
+            lines.setdefault(emp, []).append(social.format(days_))
+    return np.array([SEP.join(lines.get(emp, ())) for emp in monthly["emp"]], dtype=object)
 
 
 # --- 请假校验 ---------------------------------------------------------------------------------

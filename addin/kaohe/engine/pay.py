@@ -91,22 +91,23 @@ def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: p
     absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)
     leave = lg.leave_records(s, records, policy, first, last)
     in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
-    hours, ot_pay, ot_notes = lg.overtime_records(in_month[lg.positions(days, in_month) >= 0])
-    proxy_pay = lg.proxy_charges(proxy[lg.positions(days, proxy) >= 0], policy)
+    index = lg.DayIndex(days)
+    hours, ot_pay, ot_notes = lg.overtime_records(in_month[index.positions(in_month) >= 0])
+    proxy_pay = lg.proxy_charges(proxy[index.positions(proxy) >= 0], policy)
     return lg.Ledger(lg.joined([*charges, absence_pay, *lg.leave_charges(leave, items, wage, policy), proxy_pay, ot_pay]),
                      lg.joined([absence, leave, hours]), lg.joined([*notes, *day_notes, ot_notes]))
 
 
-def _counted(days: pd.DataFrame, charges: pd.DataFrame, what: str) -> np.ndarray:
+def _counted(index: lg.DayIndex, charges: pd.DataFrame, what: str) -> np.ndarray:
     c = charges[(charges["what"] == what).to_numpy()]
-    return lg.per_day(days, c, c["quantity"]).astype(int)
+    return index.sum(c, c["quantity"]).astype(int)
 
 
-def _punch_columns(d: pd.DataFrame, s: pd.DataFrame) -> None:
+def _punch_columns(d: pd.DataFrame, index: lg.DayIndex, s: pd.DataFrame) -> None:
     """The in and out punch of each day's morning and afternoon session (ATT-11)."""
     for sess, (cin, cout) in ((1, ("am_in", "am_out")), (2, ("pm_in", "pm_out"))):
         part = s[(s["sess"] == sess).to_numpy()]
-        at = lg.positions(d, part)
+        at = index.positions(part)
         for col, src in ((cin, "in_ts"), (cout, "out_ts")):
             values = pd.Series(pd.NaT, index=d.index, dtype=part[src].dtype)
             values.iloc[at[at >= 0]] = part[src].to_numpy()[at >= 0]
@@ -118,24 +119,25 @@ def daily_frame(days: pd.DataFrame, s: pd.DataFrame, ledger: lg.Ledger, roster: 
     """The computed days (每日明细 inside employment): one row per employee and date, a group-by of the ledger
     (and of the sessions for the minutes and punches)."""
     d = days.reset_index(drop=True).copy()
+    index = lg.DayIndex(d)
     for col in ("late_minutes", "early_minutes"):
-        d[col] = lg.per_day(d, s, s[col]).astype(int)
-    d["leave_weight"] = lg.per_day(d, s, s["leave_weight"])
+        d[col] = index.sum(s, s[col]).astype(int)
+    d["leave_weight"] = index.sum(s, s["leave_weight"])
     charges, day_rows = ledger.charges, ledger.days
-    d["missing"], d["proxy"] = _counted(d, charges, "缺卡"), _counted(d, charges, "代打卡")
-    d["late_count"], d["early_count"] = _counted(d, charges, "迟到"), _counted(d, charges, "早退")
+    d["missing"], d["proxy"] = _counted(index, charges, "缺卡"), _counted(index, charges, "代打卡")
+    d["late_count"], d["early_count"] = _counted(index, charges, "迟到"), _counted(index, charges, "早退")
     absent = day_rows[(day_rows["kind"] == lg.ABSENCE).to_numpy()]
-    d["absent_days"] = lg.per_day(d, absent, absent["quantity"])
-    _punch_columns(d, s)
-    d["leave"] = notes.leave_column(d, day_rows[(day_rows["event"] == "leave").to_numpy()])
+    d["absent_days"] = index.sum(absent, absent["quantity"])
+    _punch_columns(d, index, s)
+    d["leave"] = notes.leave_column(index, day_rows[(day_rows["event"] == "leave").to_numpy()])
     hours = day_rows[(day_rows["kind"] == lg.OVERTIME).to_numpy()]
-    d["ot_hours"] = lg.per_day(d, hours, hours["quantity"])
+    d["ot_hours"] = index.sum(hours, hours["quantity"])
     fines = charges[charges["item"].isin([i.field for i in items.of_total(FINES)]).to_numpy()]
-    d["fine"] = lg.per_day(d, fines, fines["amount"])
+    d["fine"] = index.sum(fines, fines["amount"])
     people = roster.set_index("emp")
     for col in ("name", "dept", "hired"):
         d[col] = d["emp"].map(people[col])
-    d["note"] = notes.day_notes(d, ledger, policy)
+    d["note"] = notes.day_notes(index, ledger, policy)
     d["weekday"] = WEEKDAYS[d["date"].dt.day_of_week]
     return d
 
