@@ -174,3 +174,24 @@ def test_write_adds_nothing_excel_would_repair(tmp_path):
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
     after = {str(e) for e in validator.validate(str(book)).errors}
     assert after <= before, after - before
+
+
+def test_LV_01_a_bare_end_date_is_shown_as_a_date_and_a_time_as_a_date_time(tmp_path):
+    # 请假校验 shows what HR typed: 2026-11-04 (a day: the leave runs to its end) in the date format, not as
+    # 2026-11-04 00:00; 2026-11-10 12:00 keeps its time.
+    from builders import ROSTER_HEADER, person, write_book
+
+    leave = [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
+             ["001", "事假", dt.date(2026, 11, 3), dt.date(2026, 11, 4), dt.date(2026, 11, 1), "已批准"],
+             ["001", "事假", dt.datetime(2026, 11, 10, 8, 30), dt.datetime(2026, 11, 10, 12), dt.date(2026, 11, 5), "已批准"]]
+    punches = [["工号", "打卡时间"]] + [r for day in workdays(2026, 11) for r in full_day("001", day)]
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": punches,
+                                             "请假记录": leave})
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    ws = openpyxl.load_workbook(book)["请假校验"]
+    header = [c.value for c in ws[1]]
+    start, end = header.index("开始时间") + 1, header.index("结束时间") + 1
+    bare, timed = ws.cell(2, end), ws.cell(3, end)
+    assert bare.value == dt.datetime(2026, 11, 4) and bare.number_format == "yyyy-mm-dd"
+    assert ws.cell(2, start).number_format == "yyyy-mm-dd"
+    assert timed.value == dt.datetime(2026, 11, 10, 12) and "hh:mm" in timed.number_format

@@ -217,6 +217,12 @@ def over_legal_limit(monthly: pd.DataFrame, t: Table) -> list[Finding]:
                     code="overtime.over_legal_limit") for r in over.itertuples(index=False)]
 
 
+def _as_typed(stamps: pd.Series) -> list:
+    """A leave's start or end as HR gave it: a day without a time (00:00: a bare end runs to the day's end,
+    LV-01) as a date, so 请假校验 shows 2026-10-09, not 2026-10-09 00:00; a time as a date-time."""
+    return [None if pd.isna(v) else v.date() if v == v.normalize() else v.to_pydatetime() for v in pd.to_datetime(stamps)]
+
+
 def leave_check_frame(records: pd.DataFrame, entries: pd.DataFrame, roster: pd.DataFrame, t: Table) -> pd.DataFrame:
     """请假校验: one row per leave record, in sheet order (a record split at its balance says both parts)."""
     if records.empty:
@@ -227,7 +233,7 @@ def leave_check_frame(records: pd.DataFrame, entries: pd.DataFrame, roster: pd.D
     note, basis = notes.check_texts(f.index, entries)
     return pd.DataFrame({
         "emp": f["emp"], "name": [names.get(e, "") for e in f["emp"]], "type": f["type"],
-        "start": f["start"], "end": f["end"], "days": f["days"].astype(float),
+        "start": _as_typed(f["start"]), "end": _as_typed(f["end"]), "days": f["days"].astype(float),
         "counted_as": f["label"].where(f["effective"], ""),
         "result": f["result"], "note": note, "basis": basis,
         "source": [f"{t.sheet}!{t.cell('emp', r)}" for r in f["row"]],

@@ -82,14 +82,26 @@ def number_text(value) -> str:
     return repr(round(value, 10))
 
 
-def render_columns(cols, letters, ids, kinds, first_row, n, memos) -> list[str]:
-    """Rows from column-major data: each column rendered at once by its kind, then zipped."""
+def render_columns(cols, letters, ids, kinds, first_row, n, memos, date_id: int | None = None) -> list[str]:
+    """Rows from column-major data: each column rendered at once by its kind, then zipped. In a date-time column
+    a plain date (a day typed without a time) gets the date style ``date_id``: no 00:00 shown."""
     if not n:
         return []
     rows = [str(first_row + k) for k in range(n)]
-    rendered = [_column(values, letter, sid, kind, rows, memo)
+    rendered = [_dated(values, letter, sid, kind, rows, memo, date_id)
                 for values, letter, sid, kind, memo in zip(cols, letters, ids, kinds, memos)]
     return [f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows, zip(*rendered))]
+
+
+def _dated(values, letter: str, sid: int, kind: str, rows: list[str], memo: dict, date_id: int | None) -> list[str]:
+    """:func:`_column`, but plain dates of a date-time column (a list of values) in the date style."""
+    if kind != "datetime" or date_id is None or isinstance(values, np.ndarray) \
+            or not any(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in values):
+        return _column(values, letter, sid, kind, rows, memo)
+    dates = _column(values, letter, date_id, "date", rows, {})
+    stamps = _column(values, letter, sid, kind, rows, memo)
+    return [d if isinstance(v, dt.date) and not isinstance(v, dt.datetime) else t
+            for v, d, t in zip(values, dates, stamps)]
 
 
 def _column(values: list, letter: str, sid: int, kind: str, rows: list[str], memo: dict) -> list[str]:

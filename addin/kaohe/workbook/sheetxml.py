@@ -100,7 +100,7 @@ def render_chunks(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int])
     if spec.data is not None:
         yield "".join(out)
         out = []
-        yield from _column_chunks(spec, ids, kinds, at)
+        yield from _column_chunks(spec, ids, kinds, at, styles.get("date"))
     else:
         out += _listed_rows(spec, styles, ids, kinds, at)
     out += _bottom_rows(spec, styles, kinds, at)
@@ -174,13 +174,14 @@ def _title_rows(spec: SheetSpec, styles: dict[str, int], at: _Layout) -> list[st
     return out
 
 
-def _column_chunks(spec: SheetSpec, ids: list[int], kinds: list[str], at: _Layout):
+def _column_chunks(spec: SheetSpec, ids: list[int], kinds: list[str], at: _Layout, date_id: int | None = None):
     """The data rows of column-major data, ``CHUNK_ROWS`` at a time."""
     cols = [spec.data[c.header] for c in spec.columns]
     memos = [{} for _ in cols]
     for start in range(0, at.n, CHUNK_ROWS):
         part = [col[start:start + CHUNK_ROWS] for col in cols]
-        yield "".join(render_columns(part, at.letters, ids, kinds, at.header + 1 + start, len(part[0]), memos))
+        yield "".join(render_columns(part, at.letters, ids, kinds, at.header + 1 + start, len(part[0]), memos,
+                                     date_id))
 
 
 def _listed_rows(spec: SheetSpec, styles: dict[str, int], ids: list[int], kinds: list[str], at: _Layout) -> list[str]:
