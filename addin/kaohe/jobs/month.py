@@ -14,6 +14,7 @@ from kaohe.jobs import close
 from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
+from kaohe.jobs.render.monthly import monthly_sheet
 from kaohe.periods import month_or_refuse
 from kaohe.policy.items import TOTAL_NAMES, TOTALS
 from kaohe.workbook import contract as c
@@ -31,9 +32,9 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
-        frame_spec(c.MONTHLY, result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
+        frame_spec(monthly_sheet(result.items), result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
-                   **wide_print(company, f"{result.month} {c.MONTHLY.name}")),
+                   **wide_print(company, f"{result.month} {c.MONTHLY_NAME}")),
         frame_spec(c.LEAVE_CHECK, leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),
         grid_spec(result),

@@ -14,7 +14,7 @@ Each item says:
     sign         -1 deducted from pay, +1 paid
     rule         the rule ID its charges are made under (the citation of its 依据 line)
     total        the total it joins: fines, deductions or pay (the run's summary, the mail, 月结记录)
-    counts       the 月度汇总 columns of what it counts, shown before its amount (迟到次数, 早退次数)
+    counts       the 月度汇总 columns of what it counts, shown before its amount (迟到次数, 早退次数), in ``unit``
     leave_type   a leave deduction: the leave type whose days it charges at the daily wage …
     paid_share   … less this share of the day still paid (事假 0: unpaid), or the share in the 规则
     paid_key     parameter of that name (病假工资比例); days paid in full (LV-04 住院) are not charged
@@ -38,6 +38,7 @@ class Item:
     rule: str
     total: str
     counts: tuple[tuple[str, str], ...] = ()  # (header, field) of the counts shown before the amount
+    unit: str = "次"  # what a count is in: 次, 天 or 小时
     leave_type: str = ""
     paid_share: float = 0.0
     paid_key: str = ""
@@ -55,10 +56,11 @@ BUILT_IN: tuple[Item, ...] = (
     Item("late_fine", "迟到早退罚款", DEDUCTED, "ATT-04", FINES, (("迟到次数", "late_count"), ("早退次数", "early_count"))),
     Item("missing_fine", "缺卡罚款", DEDUCTED, "ATT-05", FINES, (("缺卡次数", "missing_count"),)),
     Item("proxy_fine", "代打卡罚款", DEDUCTED, "ATT-07", FINES),
-    Item("absence_deduction", "旷工扣款", DEDUCTED, "PAY-02", DEDUCTIONS, (("旷工天数", "absent_days"),)),
-    Item("personal_deduction", "事假扣款", DEDUCTED, "LV-03", DEDUCTIONS, leave_type="事假"),
-    Item("sick_deduction", "病假扣款", DEDUCTED, "LV-04", DEDUCTIONS, leave_type="病假", paid_key="sick_pay_ratio"),
-    Item("ot_pay", "加班费", PAID, "OT-03", PAY, (("加班小时", "ot_hours"),)),
+    Item("absence_deduction", "旷工扣款", DEDUCTED, "PAY-02", DEDUCTIONS, (("旷工天数", "absent_days"),), "天"),
+    Item("personal_deduction", "事假扣款", DEDUCTED, "LV-03", DEDUCTIONS, unit="天", leave_type="事假"),
+    Item("sick_deduction", "病假扣款", DEDUCTED, "LV-04", DEDUCTIONS, unit="天", leave_type="病假",
+         paid_key="sick_pay_ratio"),
+    Item("ot_pay", "加班费", PAID, "OT-03", PAY, (("加班小时", "ot_hours"),), "小时"),
 )
 
 

@@ -34,6 +34,7 @@ class OutputSheet:
 
     name: str
     columns: tuple[tuple[str, str], ...] = field(default=())  # (header, engine field)
+    styles: dict[str, str] = field(default_factory=dict)  # header -> cell style, for headers made from data
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -168,7 +169,19 @@ DAILY = OutputSheet("每日明细", (
     ("下午下班", "pm_out"), ("迟到分钟", "late_minutes"), ("早退分钟", "early_minutes"),
     ("缺卡次数", "missing"), ("旷工天数", "absent_days"), ("请假", "leave"), ("加班小时", "ot_hours"),
     ("罚款", "fine"), ("说明", "note")))
-MONTHLY = OutputSheet("月度汇总", (
+# 月度汇总 is the contract's head and tail around the money items in force (kaohe.policy.items, each with the
+# counts it shows) and a days column per leave type; kaohe.jobs.render.monthly puts it together.
+MONTHLY_NAME = "月度汇总"
+MONTHLY_HEAD = (("工号", "emp"), ("姓名", "name"), ("部门", "dept"), ("应出勤天数", "due_days"), ("实出勤天数", "present_days"))
+MONTHLY_TAIL = (("社保自理", "social_self"), ("调整合计", "adjustment"), ("依据", "basis"))
+
+
+def leave_days_column(kind: str) -> tuple[str, str]:
+    """月度汇总's column of a leave type's days: (事假天数, days_事假)."""
+    return f"{kind}天数", f"days_{kind}"
+
+
+MONTHLY = OutputSheet(MONTHLY_NAME, (
     ("工号", "emp"), ("姓名", "name"), ("部门", "dept"), ("应出勤天数", "due_days"),
     ("实出勤天数", "present_days"), ("迟到次数", "late_count"), ("早退次数", "early_count"),
     ("迟到早退罚款", "late_fine"), ("缺卡次数", "missing_count"), ("缺卡罚款", "missing_fine"),

@@ -67,7 +67,7 @@ def wide_print(company: str, title: str) -> dict:
 def columns_for(sheet: c.OutputSheet) -> list[Column]:
     out = []
     for header, _ in sheet.columns:
-        style = _style(header)
+        style = sheet.styles.get(header) or _style(header)
         out.append(Column(header, style, _width(header, style)))
     return out
 
