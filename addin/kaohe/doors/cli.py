@@ -289,7 +289,7 @@ COMMANDS = (
     ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,
      (_book("导入到此工作簿（考勤或客服绩效） / the workbook to import into"),
       _a("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表"),
-      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
+      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "punch-table", "chitu"],
          default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)"),
       _a("--replace", action="store_true",
          help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first"))),

@@ -18,7 +18,7 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.package import write_sheets
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 
-DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
+DATE_HEADERS = {"日期", "入职日期", "整改截止日期", "归属日期"}
 DATETIME_HEADERS = {"开始时间", "结束时间", "时间", "打卡时间"}
 INT_HEADERS = {"迟到分钟", "早退分钟", "缺卡次数", "迟到次数", "早退次数", "排名"}
 WIDE = {"说明": 60, "依据": 50, "问题": 50, "处理": 30, "统计": 50, "请假": 14}
