@@ -196,14 +196,17 @@ def test_ATT_03_a_row_summing_its_column_is_a_total_and_says_which_rule(tmp_path
 
 
 def test_ATT_03_a_row_with_its_own_id_is_data_whatever_its_formulas(tmp_path):
-    # 1003's 岗位基本工资 typed as a formula over the column above it (HR copying a colleague's): still 1003.
+    # 1003's row as HR left it: no 序号, 入职日期 typed as text, 岗位基本工资 a formula over the column above
+    # (copied from a colleague's). Its only number is that aggregate, but the row has its own 工号: it is 1003.
     book = roster_with_serial(tmp_path / "名册.xlsx")
     with zipfile.ZipFile(book) as z:
         members = {i.filename: z.read(i.filename) for i in z.infolist()}
     xml = members["xl/worksheets/sheet1.xml"].decode()
-    members["xl/worksheets/sheet1.xml"] = re.sub(r'<c r="F4"([^>]*)><v>4350</v></c>',
-                                                 r'<c r="F4"\1><f>MAX(F2:F3)</f><v>4350</v></c>', xml).encode()
-    assert b"MAX(F2:F3)" in members["xl/worksheets/sheet1.xml"]
+    xml = re.sub(r'<c r="A4"[^>]*><f>[^<]*</f><v>3</v></c>', "", xml)
+    xml = re.sub(r'<c r="E4"([^>]*)><v>[^<]*</v></c>', r'<c r="E4"\1 t="inlineStr"><is><t>2020-01-01</t></is></c>', xml)
+    xml = re.sub(r'<c r="F4"([^>]*)><v>4350</v></c>', r'<c r="F4"\1><f>MAX(F2:F3)</f><v>4350</v></c>', xml)
+    assert "MAX(F2:F3)" in xml and "<t>2020-01-01</t>" in xml and 'r="A4"' not in xml
+    members["xl/worksheets/sheet1.xml"] = xml.encode()
     with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members.items():
             z.writestr(name, data)

@@ -115,8 +115,7 @@ def contract_markdown() -> str:
     lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
     outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
-    lines += ["", "在这些表上另加的东西——表格（Table）、批注、图片和图表、条件格式、数据验证（下拉列表）、超链接、手动分页符、"
-              "合并单元格——下次运行时随表一起移除，问题清单逐项列出（警告）；工作表保护保留（提示）。请在自己的表中用公式引用 kaohe 的表。"]
+    lines += ["", ADDED_TO_KAOHE_SHEETS]
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
               f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
     lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
@@ -126,6 +125,9 @@ def contract_markdown() -> str:
     return "\n".join(lines)
 
 
+ADDED_TO_KAOHE_SHEETS = (
+    "在这些表上另加的东西——表格（Table）、批注、图片和图表、条件格式、数据验证（下拉列表）、超链接、手动分页符、"
+    "合并单元格——下次运行时随表一起移除，问题清单逐项列出（警告）；工作表保护保留（提示）。请在自己的表中用公式引用 kaohe 的表。")
 ROWS_AND_IDS = [
     "## 工号、汇总行和日期", "",
     "- **工号按 Excel 显示的样子比对。** 工号单元格是数字、而数字格式补零时（如格式 0000 的 1 显示为 0001），工号就是 0001"

@@ -70,7 +70,7 @@ class SheetScan:
     row's other 工号, 姓名, date and time cells must be blank; None for a Table's total row, a total by Excel's word))
     and, for the styles asked for, which cells carry them (column -> rows, style ids)."""
 
-    totals: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    totals: dict[int, tuple[str, frozenset[int] | None]] = field(default_factory=dict)
     styled: dict[int, tuple[array, array]] = field(default_factory=dict)
 
 
@@ -261,7 +261,7 @@ def _structured_span(table: str, body: str, row: int, col: int, tables: list[Tab
 
 
 def skip_totals(sheet: str, columns: list[list], excel_rows: list[int], positions: list[int],
-                totals: dict[int, tuple[str, bool]], findings: list[Finding], keys: list[int] = ()
+                totals: dict[int, tuple[str, frozenset[int] | None]], findings: list[Finding], keys: list[int] = ()
                 ) -> tuple[list[list], list[int]]:
     """Drop total rows (see the module), each with a 提示 naming its row and the rule. ``keys``: indexes of the
     columns (工号, 姓名, dates and times) that make a row data whatever its formulas say."""
