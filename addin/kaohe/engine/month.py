@@ -185,8 +185,9 @@ def month_context(tables: Mapping[str, Table], month: str,
         policy, findings = load_policy(tables)
     vocab, found_terms = standard.terms_in_force(tables)
     tables, found_values = standard.standardised(tables, vocab)
+    tables, found_ids = standard.matched_ids(tables)
     calendar, found_days = calendar_of(tables, policy)
-    findings = [*findings, *found_terms, *found_values, *found_days]
+    findings = [*findings, *found_terms, *found_values, *found_ids, *found_days]
     if calendar.is_provisional(first.year):
         holidays = tables["holidays"].sheet
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"

@@ -194,7 +194,8 @@ def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts:
 
 def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, object] | None = None,
          **kw) -> tuple[Path, Path | None]:
-    """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup).
+    """Write the specs into ``path`` in place or into ``out`` (an existing file backed up first either way);
+    returns (written, backup).
 
     ``ids`` (工号 text -> number, :func:`roster_ids`): 工号 cells are written as 员工名册 has them."""
     path = Path(path)
@@ -208,6 +209,6 @@ def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, ob
     if target.is_symlink():  # write the real workbook, keep the link
         target = Path(os.path.realpath(target))
     os.makedirs(target.parent, exist_ok=True)
-    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=target.resolve() == path.resolve(),
-                          finish=_add_notes(specs), **kw)
+    # --out over an existing file (kaohe's earlier result, or HR's 工资2026.xlsx): never replaced without a backup.
+    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=True, finish=_add_notes(specs), **kw)
     return target, backup
