@@ -226,7 +226,7 @@ def test_fuzzed_input_never_crashes_and_leaves_good_rows_alone(tmp_path_factory,
     book = write_book(tmp / "b.xlsx", {"员工名册": roster, "打卡记录": bad_rows})
     data = read_book(book)
     result = compute_month(data.tables, "2026-11")
-    findings = data.findings + result.findings
+    findings = [*data.findings, *result.findings]
     places = {(f.sheet, f.cell) for f in findings}
     for row in junk_cells:
         emp = bad_rows[row - 1][0]

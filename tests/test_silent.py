@@ -208,19 +208,31 @@ def test_ATT_06_punch_data_that_stops_before_the_month_ends_is_a_warning(tmp_pat
 
 # --- case 5: lost leading zeros ----------------------------------------------------------------------------
 
-def test_ATT_03_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
+def test_ATT_03_an_id_without_its_leading_zeros_is_the_one_roster_id_it_names(tmp_path):
     punches = [["工号", "打卡时间"]]
     for d in workdays(2026, 11):
         punches += [[1, ts] for _, ts in full_day("001", d)] + [["００２", ts] for _, ts in full_day("002", d)]
     book = attendance_book(tmp_path, 打卡记录=punches)
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
     problems = rows_of(book, "问题清单")
-    one = [r for r in problems if r["单元格"] == "A2"]
-    assert [(r["问题"], r["级别"]) for r in one] == [("工号“1”不在员工名册中，是否为“001”？（100条打卡）", "错误")]
-    assert any(r["问题"].startswith("工号“００２”不在员工名册中，是否为“002”？") for r in problems)
-    # The punches are not guessed onto 001: it is charged the month, and says so.
-    assert summary_of(book)["001"]["旷工扣款"] == 5000
-    assert any("整月无打卡" in r["问题"] and r["工号"] == "001" for r in problems)
+    one = [(r["单元格"], r["问题"], r["级别"]) for r in problems if r["工作表"] == "打卡记录"]
+    assert one == [("A2", "工号“1”按员工名册的“001”计（去掉前导零后只对应这一人）", "提示"),
+                   ("A6", "工号“００２”按员工名册的“002”计（全角/半角或空格不同）", "提示")]
+    # Every workday punched in full by both: nothing to pay or deduct.
+    assert {e: r["调整合计"] for e, r in summary_of(book).items()} == {"001": 0, "002": 0, "合计": 0}
+
+
+def test_ATT_03_an_id_two_roster_ids_could_be_is_never_guessed(tmp_path):
+    punches = [["工号", "打卡时间"]] + [[1, ts] for d in workdays(2026, 11) for _, ts in full_day("001", d)]
+    punches += [["002", ts] for d in workdays(2026, 11) for _, ts in full_day("002", d)]
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person(), person("01", "李四"), person("002", "王五")],
+                           打卡记录=punches)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    one = [(r["问题"], r["级别"]) for r in rows_of(book, "问题清单") if r["单元格"] == "A2"]
+    assert one == [("工号“1”不在员工名册中（100条打卡）", "错误")]
+    # 001 and 01 both lost their punches to the unreadable id: each is charged the month (25 days x 200), and says so.
+    money = summary_of(book)
+    assert money["001"]["旷工扣款"] == 5000 and money["01"]["旷工扣款"] == 5000 and money["002"]["旷工扣款"] == 0
 
 
 # --- case 4: an Excel Table's total row is not an employee and not a punch ----------------------------------

@@ -236,20 +236,21 @@ def _book(help_: str):
 ATTENDANCE_BOOK = _book("考勤工作簿 / the attendance workbook")
 MONTH = _a("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
 OUT = _a("--out", metavar="PATH", help=OUT_HELP)
+FORCE = _a("--force", action="store_true", help="文件设为只读也写入 / write even a file marked read-only")
 
 # name, help, handler, arguments (a list: a required choice of one of them)
 COMMANDS = (
     ("compute-month", "计算本月考勤、请假、加班和扣款 / compute the attendance month", cmd_compute_month,
-     (_book("考勤工作簿 .xlsx / the attendance workbook"), MONTH, OUT)),
+     (_book("考勤工作簿 .xlsx / the attendance workbook"), MONTH, OUT, FORCE)),
     ("check-leave", "校验全部请假记录 / validate every leave request", cmd_check_leave,
-     (_book("考勤工作簿 .xlsx / the attendance workbook"), OUT)),
+     (_book("考勤工作簿 .xlsx / the attendance workbook"), OUT, FORCE)),
     ("kpi", "生成KPI评分表 / the monthly KPI score sheet", cmd_kpi,
      (_book("客服绩效工作簿 / the KPI workbook"), MONTH,
-      _a("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice"), OUT)),
+      _a("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice"), OUT, FORCE)),
     ("review", "季度/年度考核 / quarterly or annual review", cmd_review,
      (_book("考核工作簿 / the review workbook"),
       [_a("--quarter", metavar="YYYYQn", help="季度，如 2026Q3 / quarter"),
-       _a("--year", metavar="YYYY", help="年度，如 2026 / year")], OUT)),
+       _a("--year", metavar="YYYY", help="年度，如 2026 / year")], OUT, FORCE)),
     ("finance", "导出财务表（只含数值） / the values-only finance workbook", cmd_finance,
      (ATTENDANCE_BOOK, MONTH,
       _a("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder"),
@@ -257,10 +258,10 @@ COMMANDS = (
       _a("--skip-unmatched-kpi", action="store_true",
          help="KPI工号不在考勤员工名册中时不计其奖惩（终端和财务表封面会列出） / leave out KPI money of ids "
               "not in the roster"),
-      _a("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME"))),
+      _a("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME"), FORCE)),
     ("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close,
      (ATTENDANCE_BOOK, MONTH, _a("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens"),
-      _a("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason"))),
+      _a("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason"), FORCE)),
     ("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips,
      (ATTENDANCE_BOOK, MONTH,
       _a("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)"),
@@ -289,13 +290,13 @@ COMMANDS = (
     ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,
      (_book("导入到此工作簿（考勤或客服绩效） / the workbook to import into"),
       _a("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表"),
-      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
+      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "punch-table", "chitu"],
          default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)"),
       _a("--replace", action="store_true",
-         help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first"))),
+         help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first"), FORCE)),
     ("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile,
      (ATTENDANCE_BOOK, _a("file", metavar="FILE", help="钉钉月度汇总/每日统计或企业微信日报 / the external statistics"),
-      MONTH)),
+      MONTH, FORCE)),
 )
 
 
@@ -331,7 +332,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.func(args)
+        from kaohe.jobs.common import allowing_read_only
+
+        with allowing_read_only(args.command != "template" and getattr(args, "force", False)):
+            return args.func(args)
     except InputRefused as exc:
         print(f"错误：{exc.zh} / Error: {exc.en}", file=sys.stderr)
         return 2
@@ -342,8 +346,11 @@ def main(argv: list[str] | None = None) -> int:
         if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             print("失败：磁盘空间不足，工作簿未改动 / Failed: no space left on the disk; the workbook was not changed",
                   file=sys.stderr)
-        elif isinstance(exc, PermissionError):
-            print(f"失败：没有权限写入 {exc.filename or ''} / Failed: permission denied", file=sys.stderr)
+        elif isinstance(exc, PermissionError):  # kaohe's hidden lock or temporary file: the folder is what to fix
+            where = Path(exc.filename or "")
+            hidden = where.name.startswith(".~kaohe")
+            zh, en = (f"文件夹 {where.parent}", f"folder {where.parent}") if hidden else (where, where)
+            print(f"失败：没有权限写入 {zh}，工作簿未改动 / Failed: permission denied: {en}", file=sys.stderr)
         else:
             print(f"失败：{exc} / Failed: {exc}", file=sys.stderr)
         return 1

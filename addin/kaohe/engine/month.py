@@ -151,7 +151,8 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
 
 
 def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """The punches (emp, ts) of a punch table for people on the roster, once each; bad and unknown rows reported."""
+    """The punches (emp, ts, workday) of a punch table for people on the roster, once each; bad and unknown rows
+    reported. ``workday`` is 打卡导入's 归属日期 (NaT where the punch belongs to the date the shift rules give it)."""
     f, findings = t.frame, []
     if "ts" in t.letters:
         ts = f["ts"]
@@ -161,7 +162,8 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
               for d, tm in zip(f["date"], f["time"])]
         ts_field = "time"
     ts = pd.to_datetime(ts) if isinstance(ts, pd.Series) else pd.to_datetime(pd.Series(ts, dtype=object))
-    p = pd.DataFrame({"emp": f["emp"], "ts": ts, "row": f["row"]})
+    workday = pd.to_datetime(f["workday"]) if "workday" in f else pd.Series(pd.NaT, index=f.index)
+    p = pd.DataFrame({"emp": f["emp"], "ts": ts, "row": f["row"], "workday": workday})
     bad = p["emp"].isna() | p["ts"].isna()
     for r in p[bad].itertuples(index=False):
         field_ = "emp" if r.emp is None or pd.isna(r.emp) else ts_field
@@ -178,7 +180,7 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
             findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
                                     "这些打卡未计入", "ATT-03", "第十八条", emp=emp, code="punches.unknown_id"))
     p = p[known].drop_duplicates(["emp", "ts"])
-    return p[["emp", "ts"]].reset_index(drop=True), findings
+    return p[["emp", "ts", "workday"]].reset_index(drop=True), findings
 
 
 def punch_dates(tables: dict[str, Table]) -> pd.Series:
@@ -212,8 +214,9 @@ def month_context(tables: Mapping[str, Table], month: str,
         policy, findings = load_policy(tables)
     vocab, found_terms = standard.terms_in_force(tables)
     tables, found_values = standard.standardised(tables, vocab)
+    tables, found_ids = standard.matched_ids(tables)
     calendar, found_days = calendar_of(tables, policy)
-    findings = [*findings, *found_terms, *found_values, *found_days]
+    findings = [*findings, *found_terms, *found_values, *found_ids, *found_days]
     if calendar.is_provisional(first.year):
         holidays = tables["holidays"].sheet
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
@@ -249,7 +252,9 @@ def punches_stage(ctx: MonthContext, made: Made) -> StageResult:
     punches, findings = punch_frame(ctx.tables["punches"], roster)
     if imported.present:  # punches brought in by kaohe import: the same punch counts once
         more, found = punch_frame(imported, roster)
-        punches = pd.concat([punches, more], ignore_index=True).drop_duplicates(["emp", "ts"])
+        both = pd.concat([punches, more], ignore_index=True)
+        first_dated = both.iloc[both["workday"].isna().argsort(kind="stable")]  # a punch with its 归属日期 wins
+        punches = first_dated.drop_duplicates(["emp", "ts"]).sort_index().reset_index(drop=True)
         findings = findings + found
     assigned = attendance.assign_punches(punches, made["sessions"], ctx.policy)
     punched = attendance.session_punches(assigned, ctx.policy)

@@ -90,8 +90,9 @@ def identity_maps(roster, mapping) -> IdMaps:
     return maps
 
 
-def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str]], list[Finding]]:
-    """Each punch of a source with its 工号, and findings for the ids nobody maps (with their punch count)."""
+def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str, dt.date | None]], list[Finding]]:
+    """Each punch of a source with its 工号 (工号, 打卡时间, 来源, 归属日期), and findings for the ids nobody maps
+    (with their punch count)."""
     rows, unknown = [], {}
     maps.zeros = []
     for p in src.punches:
@@ -102,7 +103,7 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
             sources.append(p.source)
             stamps.append(p.ts)
             continue
-        rows.append((emp, p.ts, p.source))
+        rows.append((emp, p.ts, p.source, p.workday))
     findings = [Finding(src.path.name, _line(sources[0]), f"{ID_LABELS[kind]}“{ident}”"
                         f"{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",

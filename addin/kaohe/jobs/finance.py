@@ -29,10 +29,11 @@ from kaohe.periods import month_or_refuse
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.package import write_sheets
-from kaohe.workbook.saving import backup_existing
+from kaohe.workbook.saving import backup_existing, check_writable
 from kaohe.workbook.read import read_book
 from kaohe.workbook.write import roster_ids, typed_ids, wide_print
 from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.styles import BASE_STYLES
 
 SHEET = "财务汇总"
 MONEY = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款", "加班费", "KPI奖惩", c.CORRECTION_COLUMN,
@@ -66,15 +67,7 @@ _SKELETON = {
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
         'Target="styles.xml"/></Relationships>'),
-    "xl/styles.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>'
-        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
-        '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-        '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+    "xl/styles.xml": BASE_STYLES,
 }
 
 
@@ -207,6 +200,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     frame = finance_frame(figures.monthly, rewards, figures.corrections)
     target = _finance_target(book, out, month)
     say("写入财务表…")
+    check_writable(target)
     backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
     sheets = [finance_spec(frame, month, book, figures.policy.fingerprint(), kpi_path, close_line(figures.state),
                            company=figures.policy.company_name, kpi_left_out=left_out)]

@@ -85,7 +85,7 @@ def _import_specs(data, stored: list, punches: dict, metrics: list, replace: boo
     specs, findings = [], []
     if punches:
         merged = imports.merge_sources(stored, punches)
-        specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest"]),
+        specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest", "workday"]),
                                 landscape=False))
     if metrics:
         kept = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))

@@ -104,6 +104,7 @@ def contract_markdown() -> str:
                 for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
         lines.append("")
+    lines += ROWS_AND_IDS
     lines += ["## 同义词", "",
               "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线、考核评分的关系）除了标准值，也接受上表中的同义词。"
               "比较时忽略空格、大小写和全角/半角，但必须整格相同：“已口头批准”不等于“批准”。",
@@ -114,6 +115,7 @@ def contract_markdown() -> str:
     lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
     outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
+    lines += ["", ADDED_TO_KAOHE_SHEETS]
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
               f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
     lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
@@ -121,6 +123,23 @@ def contract_markdown() -> str:
                                                    for arg, meaning in args])
     lines.append("")
     return "\n".join(lines)
+
+
+ADDED_TO_KAOHE_SHEETS = (
+    "在这些表上另加的东西——表格（Table）、批注、图片和图表、条件格式、数据验证（下拉列表）、超链接、手动分页符、"
+    "合并单元格——下次运行时随表一起移除，问题清单逐项列出（警告）；工作表保护保留（提示）。请在自己的表中用公式引用 kaohe 的表。")
+ROWS_AND_IDS = [
+    "## 工号、汇总行和日期", "",
+    "- **工号按 Excel 显示的样子比对。** 工号单元格是数字、而数字格式补零时（如格式 0000 的 1 显示为 0001），工号就是 0001"
+    "（问题清单中有一条提示；写回 kaohe 的表时仍是数字 1，工资表的 VLOOKUP 照样找得到）。全角数字和前后空格不影响比对。"
+    "其他表的工号与员工名册只差前导零（如 1 与 0001）、且只对应一个人时，按此人计算并列为提示；对应不止一人时不计入，列为错误。",
+    "- **汇总行不是员工，也不是打卡。** 以下的行跳过，问题清单中的提示写明是按哪一条认出的：Excel 表格（Table）的汇总行；"
+    "一行中的数值全是对本列上方各行的汇总公式（SUM、SUBTOTAL、COUNT 等），且本行没有自己的工号、姓名、日期或时间；"
+    "首格为 汇总、合计、总计、小计 或 Total 的行。序号列的公式（如 =SUBTOTAL(103,$B$2:B2)、=COUNTA($B$2:B2)）和表格的计算列"
+    "（如 =SUM(名册[@[基本工资]:[岗位津贴]])）不会让一行被当作汇总行。",
+    "- **日期和时间** 可以是 Excel 的日期时间、日期序号、文本（2026-11-02 8:30、2026/11/2、2026年11月2日 等），"
+    "也可以是其他程序写的 ISO 8601 日期单元格（如 2026-11-02T08:41:00.000Z）：按其中写的时刻计算，不做时区换算"
+    "（Excel 和 LibreOffice 也这样显示）。", ""]
 
 
 def _synonym_lines() -> list[str]:

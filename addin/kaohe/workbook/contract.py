@@ -97,7 +97,8 @@ KPI_MONTH = "月份"
 REL_SELF, REL_PEER, REL_MANAGER = _terms.REL_SELF, _terms.REL_PEER, _terms.REL_MANAGER
 RELATIONS = _terms.RELATIONS
 
-IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹"), key="imported")  # written by kaohe import
+# written by kaohe import; 归属日期: the 考勤日 the vendor puts a punch on when it is not the punch's own date
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "归属日期"), key="imported")
 
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
@@ -135,8 +136,8 @@ INPUT_FIELDS = {
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
     "列": "syn_column", "写法": "syn_written", "标准值": "syn_standard",
-    "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id",
-    "旺旺": "wangwang",
+    "来源": "source", "文件指纹": "digest", "归属日期": "workday", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id",
+    "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -144,7 +145,7 @@ COLUMN_KINDS = {
     ROSTER.name: {"工号": "id", "入职日期": "date", "转正日期": "date", "离职日期": "date",
                   "参加工作日期": "date", "岗位基本工资": "number", "绩效工资": "number"},
     PUNCHES.name: {"工号": "id", "打卡时间": "datetime", "日期": "date", "时间": "time"},
-    IMPORTED.name: {"工号": "id", "打卡时间": "datetime"},
+    IMPORTED.name: {"工号": "id", "打卡时间": "datetime", "归属日期": "date"},
     LEAVE.name: {"工号": "id", "开始时间": "datetime", "结束时间": "datetime", "申请日期": "date",
                  "事由日期": "date", "销假日期": "date"},
     OVERTIME.name: {"工号": "id", "日期": "date", "开始时间": "time", "结束时间": "time"},
@@ -214,7 +215,7 @@ RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项�
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
 EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
 IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source"),
-                                          ("文件指纹", "digest")))
+                                          ("文件指纹", "digest"), ("归属日期", "workday")))
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL

@@ -30,7 +30,8 @@ from kaohe.periods import month_of
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
-from kaohe.workbook.totals import skip_totals, total_rows
+from kaohe.workbook.numfmt import id_formats, padded_styles, shown_ids
+from kaohe.workbook.totals import scan_sheet, skip_totals
 from kaohe.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
                           parse_datetime, parse_id, parse_number, parse_text, parse_time)
 
@@ -135,6 +136,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
     tables: dict[str, Table] = {}
     sheet_names = tuple(wb.sheet_names)
     names = set(sheet_names)
+    padded = padded_styles(path)
     for spec in specs:
         if spec.name not in names:
             if spec.mandatory:
@@ -147,7 +149,8 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
             raise InputRefused(f"工作表“{spec.name}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）",
                                f"sheet '{spec.name}' is too large")
         try:
-            table, found = table_from_rows(spec, sheet.iter_rows(), total_rows(path, spec.name))
+            scan = scan_sheet(path, spec.name, frozenset(padded))
+            table, found = table_from_rows(spec, sheet.iter_rows(), scan.totals, id_formats(scan, padded))
             findings += found
         except InputRefused:
             raise
@@ -186,15 +189,16 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
     return tables, findings
 
 
-def table_from_rows(spec: c.InputSheet, rows, totals: dict[int, str] | None = None
-                    ) -> tuple[Table | None, list[Finding]]:
+def table_from_rows(spec: c.InputSheet, rows, totals: dict | None = None,
+                    formats=None) -> tuple[Table | None, list[Finding]]:
     """Typed table from raw cell rows (an iterable; row 0 is Excel row 1), ``None`` if the header is missing;
     and what reading it found.
 
     Rows are consumed one at a time and only the contract's columns are kept, so a sheet of
-    a million punches is never held as Python rows. Total rows — ``totals`` (Excel row -> why, from
-    the file: :func:`total_rows`) and rows whose first cell says 汇总/合计/总计/小计/Total — are
-    skipped with a 提示: they are never an employee or a punch.
+    a million punches is never held as Python rows. Total rows — ``totals`` (Excel row -> (why, whether a
+    工号 or date of its own makes it data), from the file: :func:`kaohe.workbook.totals.scan_sheet`) and rows
+    whose first cell says 汇总/合计/总计/小计/Total — are skipped with a 提示: they are never an employee or a
+    punch. ``formats(column) -> {Excel row: number format}``: an id typed as 1 and formatted 0000 is ``0001``.
     """
     rows = iter(rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
@@ -205,23 +209,38 @@ def table_from_rows(spec: c.InputSheet, rows, totals: dict[int, str] | None = No
     headers = list(index)
     positions = [index[h] for h in headers]
     columns, excel_rows = _pick_columns(spec, itertools.chain(head[header_row + 1:], rows), positions, header_row + 2)
-    columns, excel_rows, skipped = skip_totals(spec.name, columns, excel_rows, positions, totals or {})
-    findings += skipped
-    letters: dict[str, str] = {}
-    bad: set[str] = set()
-    typed: dict[str, object] = {}
-    data: dict[str, object] = {}
-    for header, col, column in zip(headers, positions, columns):
-        fieldname = c.INPUT_FIELDS[header]
-        letters[fieldname] = column_letter(col)
-        data[fieldname], found = _typed_column(spec, header, letters[fieldname], column, excel_rows, bad, typed)
-        findings += found
+    kinds = c.COLUMN_KINDS.get(spec.name, {})
+    keys = [i for i, h in enumerate(headers) if h == "姓名" or kinds.get(h) in ("id", "date", "datetime", "time")]
+    columns, excel_rows, skipped = skip_totals(spec.name, columns, excel_rows, positions, totals or {}, keys)
+    data, letters, bad, typed, found = _typed_columns(spec, headers, positions, columns, excel_rows, formats)
+    findings += skipped + found
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
     vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
     return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab), findings
+
+
+def _typed_columns(spec: c.InputSheet, headers: list[str], positions: list[int], columns: list[list],
+                   excel_rows: list[int], formats):
+    """Each kept column parsed by its kind: (data by field, letters, unreadable cells, numeric 工号, findings)."""
+    kinds = c.COLUMN_KINDS.get(spec.name, {})
+    letters: dict[str, str] = {}
+    bad: set[str] = set()
+    typed: dict[str, object] = {}
+    data: dict[str, object] = {}
+    findings: list[Finding] = []
+    for header, col, column in zip(headers, positions, columns):
+        fieldname = c.INPUT_FIELDS[header]
+        letters[fieldname] = column_letter(col)
+        data[fieldname], found = _typed_column(spec, header, letters[fieldname], column, excel_rows, bad, typed)
+        findings += found
+        if formats is not None and kinds.get(header) == "id":
+            data[fieldname], found = shown_ids(spec.name, header, letters[fieldname], (column, excel_rows),
+                                               data[fieldname], formats(col), typed)
+            findings += found
+    return data, letters, bad, typed, findings
 
 
 def _header_of(spec: c.InputSheet, head: list[list]) -> tuple[tuple[int, dict[str, int]] | None, list[Finding]]:
