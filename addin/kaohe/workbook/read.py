@@ -79,11 +79,8 @@ def empty_table(spec: c.InputSheet) -> Table:
 
 
 def missing_sheet(name: str, present) -> InputRefused:
-    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space).
-
-    A sheet that is there under its exact name but has no usable header row is said as such,
-    never as "did you mean" itself.
-    """
+    """The refusal for a missing required sheet, naming the nearest sheet that is there (a typo, a space); a
+    sheet there under its exact name but without a usable header row is said as such, never "did you mean" it."""
     if name in {str(p) for p in present}:
         return InputRefused(f"工作表“{name}”中找不到表头（必需的列），请对照模板检查表头行",
                             f"sheet '{name}' has no header row with its required columns")
@@ -216,8 +213,8 @@ def table_from_rows(spec: c.InputSheet, rows, totals: dict | None = None,
     findings += skipped + found
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
-    data["row"] = excel_rows
-    frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
+    frame = pd.DataFrame({**{k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()},
+                          "row": pd.Series(excel_rows, dtype="int64")})
     vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
     return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab), findings
 
@@ -288,6 +285,7 @@ def typed_id(raw, text: str, typed: dict[str, object]) -> None:
 
 
 PICK_CHUNK = 20_000
+MAX_SHARED, TEXT = 100_000, {str, type(None)}
 
 
 def _filled(column: tuple) -> list[bool]:
@@ -302,6 +300,7 @@ def _pick_columns(spec: c.InputSheet, rows, positions: list[int], first: int) ->
     need = max(positions) + 1
     pick = itemgetter(*positions) if len(positions) > 1 else (lambda r: (r[positions[0]],))
     columns: list[list] = [[] for _ in positions]
+    texts: list[dict] = [{} for _ in positions]  # each text once: a month repeats 工号, names and devices
     excel_rows: list[int] = []
     rows = iter(rows)
     while chunk := list(itertools.islice(rows, PICK_CHUNK)):
@@ -312,8 +311,9 @@ def _pick_columns(spec: c.InputSheet, rows, positions: list[int], first: int) ->
         for column in transposed:
             keep |= np.array(_filled(column), dtype=bool)
         excel_rows.extend((np.flatnonzero(keep) + first).tolist())
-        for out, column in zip(columns, transposed):
-            out.extend(itertools.compress(column, keep))
+        for out, column, seen in zip(columns, transposed, texts):
+            kept = list(itertools.compress(column, keep))
+            out.extend(map(seen.setdefault, kept, kept) if len(seen) < MAX_SHARED and set(map(type, kept)) <= TEXT else kept)
         first += len(chunk)
         if len(excel_rows) * len(positions) > MAX_SHEET_CELLS:
             raise InputRefused(f"工作表“{spec.name}”过大", f"sheet '{spec.name}' is too large")
