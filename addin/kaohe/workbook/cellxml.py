@@ -138,6 +138,8 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
             else:
                 serial = (ts - pd.Timestamp(epoch())) / pd.Timedelta(days=1)
             arr = serial.to_numpy(dtype=float)
+        elif isinstance(values, np.ndarray) and values.dtype.kind in "fiub":
+            arr = values.astype(float)  # a numeric column as the frame holds it: no Python object per cell
         else:
             if any(isinstance(v, (str, Formula)) for v in values):
                 return None
@@ -146,6 +148,8 @@ def _numbers(values: list, kind: str) -> list[str | None] | None:
         return None
     finite = np.isfinite(arr)
     whole = finite & (np.abs(arr) < 1e15) & (np.floor(arr) == arr)
-    ints = np.where(whole, arr, 0).astype(np.int64).astype(str).tolist()
-    return [t if w else (repr(round(a, 10)) if f else None)
-            for t, w, f, a in zip(ints, whole.tolist(), finite.tolist(), arr.tolist())]
+    # whole numbers without a point; others to 10 places in the shortest form that reads back the same
+    texts = np.where(whole, np.where(whole, arr, 0).astype(np.int64).astype(str),
+                     np.round(np.where(finite, arr, 0), 10).astype(str)).astype(object)
+    texts[~finite] = None
+    return texts.tolist()

@@ -266,12 +266,14 @@ def skip_totals(sheet: str, columns: list[list], excel_rows: list[int], position
     """Drop total rows (see the module), each with a 提示 naming its row and the rule. ``keys``: indexes of the
     columns (工号, 姓名, dates and times) that make a row data whatever its formulas say."""
     first = columns[positions.index(min(positions))] if columns else []
-    drop = {}
-    for i, (row, v) in enumerate(zip(excel_rows, first)):
-        if isinstance(v, str) and len(v) <= 12 and terms.key(v) in TOTAL_WORDS:
-            drop[i] = f"汇总行（首格为“{v.strip()}”）"
-        elif row in totals and not _has_own_keys(totals[row][1], [(positions[k], columns[k][i]) for k in keys]):
+    words = {v for v in set(first) if isinstance(v, str) and len(v) <= 12 and terms.key(v) in TOTAL_WORDS}  # each text once
+    drop = {i: f"汇总行（首格为“{v.strip()}”）" for i, v in enumerate(first) if v in words} if words else {}
+    at = {row: i for i, row in enumerate(excel_rows)} if totals else {}
+    for row in sorted(r for r in totals if r in at and at[r] not in drop):
+        i = at[row]
+        if not _has_own_keys(totals[row][1], [(positions[k], columns[k][i]) for k in keys]):
             drop[i] = totals[row][0]
+    drop = dict(sorted(drop.items()))
     if not drop:
         return columns, excel_rows, []
     findings = [Finding(sheet, f"{column_letter(min(positions))}{excel_rows[i]}", f"第{excel_rows[i]}行是{why}",

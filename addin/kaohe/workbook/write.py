@@ -23,6 +23,7 @@ DATETIME_HEADERS = {"开始时间", "结束时间", "时间", "打卡时间"}
 INT_HEADERS = {"迟到分钟", "早退分钟", "缺卡次数", "迟到次数", "早退次数", "排名"}
 WIDE = {"说明": 60, "依据": 50, "问题": 50, "处理": 30, "统计": 50, "请假": 14}
 WRAPPED = {"说明", "依据", "问题", "处理"}  # long texts wrap inside their column (and print inside it)
+NUMBER_STYLES = ("money", "days", "hours", "int", "score", "percent")
 
 
 def _style(header: str) -> str:
@@ -82,6 +83,8 @@ def frame_spec(sheet: c.OutputSheet, frame: pd.DataFrame, *, total: bool = False
             values = series.to_numpy()  # datetime64 straight to serials: no Timestamp per cell
         elif col.style in ("time", "datetime", "date"):
             values = [None if pd.isna(v) else v for v in series.tolist()]
+        elif col.style in NUMBER_STYLES and pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            values = series.to_numpy(dtype=float)  # numbers straight to text: NaN is a blank cell
         else:
             values = series.astype(object).where(series.notna(), None).tolist()
         data[header] = values
