@@ -308,7 +308,7 @@ def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
 
 # --- case 9: send sends only a finance workbook kaohe wrote -----------------------------------------------
 
-def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsys, monkeypatch):
+def test_send_refuses_anything_but_a_finance_workbook_kaohe_wrote(tmp_path, capsys, monkeypatch):
     import kaohe.jobs.mail as mail
 
     sent = []
@@ -318,17 +318,14 @@ def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsy
     assert main(["send", str(book), "--to", "fin@example.com", "--unclosed"]) == 2
     assert "不是 kaohe 导出的财务表" in capsys.readouterr().err
     assert main(["send", str(book), "--to", "fin@example.com", "--unclosed", "--any-file"]) == 2
-    assert "打卡记录" in capsys.readouterr().err and not sent
+    assert "打卡或人员明细表" in capsys.readouterr().err and not sent
     out = tmp_path / "财务汇总_2026-11.xlsx"
     assert main(["finance", str(book), "--month", "2026-11", "--out", str(out), "-q"]) == 0
-    from kaohe.jobs.register import check_sendable, registered
-
-    assert registered(out)
-    check_sendable(out)  # a registered, unchanged finance workbook may go
     wb = openpyxl.load_workbook(out)
-    wb.active["A1"] = "改过"
+    wb.active["A1"] = "改过"  # the cover, not a figure: still refused
     wb.save(out)
     assert main(["send", str(out), "--to", "fin@example.com", "--unclosed"]) == 2  # changed since: refused
+    assert "导出后被改动过" in capsys.readouterr().err and not sent
 
 
 # --- decision: a blank 转正日期 is hire date + 6 months (劳动合同法第十九条), with a 提示 ---------------------

@@ -130,6 +130,9 @@ def cmd_finance(args) -> int:
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
           f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
     print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
+    if s["version"] == "更正版":
+        print("注意：本月已发送过财务，这是更正版（仅供核对，不是付款依据）；差额随以后月份的“上月更正”结算，"
+              "发给财务需加 --resend 原因")
     if s["kpi_left_out"]:
         print(f"注意：未计入KPI奖惩（不在考勤员工名册中）：{s['kpi_left_out']} / KPI money left out for ids not in the roster")
     return 0
@@ -164,15 +167,16 @@ def cmd_slips(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from kaohe.jobs import finance, mail
+    from kaohe.jobs.sending import send_job
 
-    finance.check_closed(Path(args.file), args.unclosed)
+    sent = send_job(Path(args.file), args.to, book=Path(args.book) if args.book else None, unclosed=args.unclosed,
+                    any_file=args.any_file, resend=args.resend, outlook=args.outlook)
     if args.outlook:
-        mail.outlook_draft(Path(args.file), args.to or [], args.any_file)
-        print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
+        print("已在 Outlook 中打开草稿（已记为发送财务） / opened as an Outlook draft (recorded as sent)")
         return 0
-    recipients = mail.send(Path(args.file), args.to, any_file=args.any_file)
-    print(f"已发送 / sent: {args.file} → {', '.join(recipients)}")
+    what = f"{sent.month} {sent.version}" if sent.month else args.file
+    mark = "（重发，勿重复支付） / resent for information" if args.resend else ""
+    print(f"已发送 / sent: {what} → {', '.join(sent.recipients)}{mark}")
     return 0
 
 
@@ -266,13 +270,18 @@ COMMANDS = (
      (ATTENDANCE_BOOK, MONTH,
       _a("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)"),
       _a("--dept", metavar="部门", help="只打印此部门 / one department only"))),
-    ("send", "把财务表发给财务 / email the finance workbook", cmd_send,
+    ("send", "把财务表发给财务（每月只发一次） / email the finance workbook (once a month)", cmd_send,
      (_a("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx"),
       _a("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient"),
       _a("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft"),
       _a("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed"),
-      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
-         "send a file kaohe finance did not write (never one with punch-level sheets)"))),
+      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡时刻、人员明细表或同一工号"
+         "多行日期记录的文件一律拒绝） / send a file kaohe finance did not write (never one with punch times, personal "
+         "sheets or several dated rows per employee)"),
+      _a("--book", metavar="BOOK", help="财务表来自的考勤工作簿（默认取财务表中记录的路径；加密的财务表必须写） / "
+         "the attendance workbook the file came from"),
+      _a("--resend", metavar="原因", help="本月已发送过：把更正版作为“更正版·勿重复支付”重发并写明原因 / "
+         "mail a month already sent again, marked not to be paid twice"))),
     ("template", "生成空白模板 / write a blank workbook template", cmd_template,
      (_a("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核"),
       _a("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template"),

@@ -112,17 +112,24 @@ def contract_markdown() -> str:
               "无法识别的值按最稳妥的方式处理（审批按待审批、证明材料按无、补偿方式按调休），并在问题清单中列为错误。"
               "加班申请的审批列也可以直接写审批人姓名（与员工名册中的姓名相同即视为已批准）。", ""]
     lines += _synonym_lines()
-    lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
-    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
-    lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
-    lines += ["", ADDED_TO_KAOHE_SHEETS]
-    lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
-              f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    lines += _output_lines()
     lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
     lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
                                                    for arg, meaning in args])
     lines.append("")
     return "\n".join(lines)
+
+
+def _output_lines() -> list[str]:
+    """The sheets kaohe writes (docs/工作簿约定.md)."""
+    lines = ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
+    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL,
+                                      c.FINANCE_LOG, c.CORRECTED_DIFF)
+    lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
+    lines += ["", ADDED_TO_KAOHE_SHEETS]
+    lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
+              f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    return lines
 
 
 ADDED_TO_KAOHE_SHEETS = (
