@@ -16,12 +16,17 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, tables_from_rows
+from kaohe.workbook.read import kpi_data_table, missing_sheet, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 
 RULES_SHEET, HOLIDAYS_SHEET = c.RULES.name, c.HOLIDAYS.name
 CELL_SHEETS = (RULES_SHEET, HOLIDAYS_SHEET)  # what the cell functions read of their workbook
+
+# The sheets a job refuses to run without (its mandatory inputs), for a door to check before it saves or closes.
+ATTENDANCE_SHEETS = tuple(s.name for s in c.ATTENDANCE_INPUTS if s.mandatory)
+KPI_SHEETS = (c.ROSTER.name, c.KPI_DATA.name)
+REVIEW_SHEETS = (c.ROSTER.name, c.REVIEW_SCORES.name)
 
 
 class CellRules(NamedTuple):
@@ -68,3 +73,12 @@ def default_month(rows: Rows) -> str:
 def month_close_state(rows: Rows, month: str) -> CloseState | None:
     """The month's latest 月结记录 entry in the open workbook, or None if it was never closed."""
     return close_state(rows(c.CLOSE_LOG.name), month)
+
+
+def refuse_missing(present, required: tuple[str, ...]) -> None:
+    """The job's own refusal (:func:`kaohe.workbook.read.missing_sheet`) for the first ``required`` sheet not in
+    ``present``, before the job starts: an open workbook is then neither saved nor closed for nothing."""
+    present = tuple(present)
+    for name in required:
+        if name not in present:
+            raise missing_sheet(name, present)
