@@ -40,12 +40,10 @@ Public Sub Refresh(ByVal wb As Object)
     #If Mac Then
         Exit Sub
     #End If
-    On Error GoTo done
+    On Error Resume Next  ' a sheet without formulas, a protected sheet: the others all the same, HR's edit undisturbed
     For Each sh In wb.Worksheets
         Set formulas = Nothing
-        On Error Resume Next
         Set formulas = sh.UsedRange.SpecialCells(xlCellTypeFormulas)
-        On Error GoTo done
         If Not formulas Is Nothing Then
             For Each cell In formulas.Cells
                 If CallsKaohe(cell.Formula) Then
@@ -59,7 +57,6 @@ Public Sub Refresh(ByVal wb As Object)
     If found Then
         If Application.Calculation = xlCalculationAutomatic Then Application.Calculate
     End If
-done:
 End Sub
 
 Private Sub Forget(ByVal wb As Object)
