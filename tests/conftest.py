@@ -26,6 +26,15 @@ def month_from_rows(sheets: dict, month_: str = "2026-11") -> "MonthView":
     return MonthView(result)
 
 
+@pytest.fixture(autouse=True)
+def workbooks_just_opened():
+    """What the cell functions read of a workbook is kept per FullName for the life of Excel's UDF server;
+    each test starts as if Excel had just started (the tests reuse names such as C:/hr/考勤.xlsx)."""
+    from kaohe.doors import cells
+
+    cells.forget()
+
+
 @pytest.fixture
 def month():
     """Run a month on sheets given as rows; rows come back keyed by contract header."""

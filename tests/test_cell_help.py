@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kaohe.doors import addin
+from kaohe.doors import addin_vba
 from kaohe import policy as pol
 from kaohe.workbook import contract as c
 
@@ -60,7 +60,7 @@ def stated_defaults(text: str) -> list[tuple[str, str]]:
 def help_texts() -> dict[str, str]:
     """Where -> text: what Excel registers, the optional arguments, README's table of the functions."""
     texts = {}
-    for (macro,), options in addin.xlwings_import().macro_options:
+    for (macro,), options in addin_vba.xlwings_import().macro_options:
         name = macro.rsplit("!", 1)[1]
         texts[name] = options["Description"]
         texts.update({f"{name} argument {i + 1}": a for i, a in enumerate(options["ArgumentDescriptions"] or ())})

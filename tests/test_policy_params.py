@@ -4,6 +4,7 @@ Expected values are worked out by hand from docs/规则说明.md (LV-03 第三�
 ATT-08 第十四条, ATT-11 第十九条, KPI-01 篇二).
 """
 import datetime as dt
+import itertools
 
 from builders import ROSTER_HEADER, person, punches_for
 from test_udfs import workbook_caller
@@ -15,8 +16,12 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 
 
+BOOKS = itertools.count()
+
+
 def caller(*rows):
-    return workbook_caller({"规则": [["参数", "值"], *rows]})
+    """A cell of its own workbook (two workbooks open at once never share a FullName)."""
+    return workbook_caller({"规则": [["参数", "值"], *rows]}, f"C:/hr/规则{next(BOOKS)}.xlsx")
 
 
 def test_LV_03_notice_thresholds_follow_the_rules_sheet():

@@ -26,7 +26,7 @@ class FakeApp:
     """xlwings' App: books.open, alert (messages and yes/no), status_bar, api.InputBox."""
 
     def __init__(self, answers=(), confirms=()):
-        self.calls, self.messages, self.statuses, self.prompts = [], [], [], []
+        self.calls, self.messages, self.statuses, self.prompts, self.titles = [], [], [], [], []
         self.answers, self.confirms = list(answers), list(confirms)
         self.books = types.SimpleNamespace(open=self.open)
         self.api = types.SimpleNamespace(InputBox=self.input_box)
@@ -37,9 +37,11 @@ class FakeApp:
 
     def input_box(self, prompt, title, default):
         self.prompts.append(prompt)
+        self.titles.append(title)
         return self.answers.pop(0) if self.answers else default
 
     def alert(self, prompt, title=None, buttons=None):
+        self.titles.append(title)
         if buttons == "yes_no":
             self.calls.append(("confirm",))
             self.prompts.append(prompt)
@@ -94,6 +96,7 @@ class FakeBook:
     def __init__(self, app, path, dirty=False, active=None, fullname=None):
         self.app, self.path, self.dirty, self.closed = app, path, dirty, False
         self.fullname = fullname or str(path)
+        self.name = self.fullname.replace("\\", "/").rsplit("/", 1)[-1]
         self.owner = path.with_name("~$" + path.name)
         self.owner.write_bytes(b"\x07Excel user")
         wb = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -112,7 +115,7 @@ class FakeBook:
     @property
     def api(self):
         self.check_open()
-        return types.SimpleNamespace(Saved=not self.dirty)
+        return types.SimpleNamespace(Saved=not self.dirty, FullName=self.fullname)
 
     def save(self):
         self.check_open()
@@ -126,9 +129,9 @@ class FakeBook:
         self.closed = True
 
 
-def open_in_excel(path, answers=(), confirms=(), **kwargs):
+def open_in_excel(path, answers=(), confirms=(), escape=lambda: False, **kwargs):
     app = FakeApp(answers, confirms)
-    return app, ribbon.XlwingsBook(app.open(path, **kwargs))
+    return app, ribbon.XlwingsBook(app.open(path, **kwargs), escape=escape)
 
 
 def attendance(tmp_path, payroll=False):
@@ -195,11 +198,23 @@ def test_declining_to_save_changes_nothing(tmp_path):
     assert kinds(app) == ["open", "confirm"] and app.messages == [] and digest(path) == before
 
 
-def test_a_failing_job_still_reopens_the_workbook(tmp_path):
+def test_a_failing_job_still_reopens_the_workbook(tmp_path, monkeypatch):
+    def broken(path, month, progress=None):
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr("kaohe.jobs.month.compute_month_job", broken)
     app, book = open_in_excel(attendance(tmp_path), answers=["2026-11"])
-    ribbon.on_button("kaohe_kpi", book)  # an attendance workbook has no KPI数据
-    assert app.messages[0].startswith("无法完成：") and "KPI数据" in app.messages[0]
+    ribbon.on_button("kaohe_compute_month", book)
+    assert app.messages == ["出错了：OSError: disk unplugged"]
     assert kinds(app) == ["open", "close", "open", "activate"]
+
+
+def test_a_workbook_without_the_buttons_sheets_is_refused_before_it_is_saved_or_closed(tmp_path):
+    app, book = open_in_excel(attendance(tmp_path), dirty=True)
+    ribbon.on_button("kaohe_kpi", book)  # an attendance workbook has no KPI数据
+    assert app.messages == ["无法完成：缺少必需的工作表“KPI数据”"]
+    assert kinds(app) == ["open"]  # not asked, not saved, not closed
+    assert app.titles == ["考勤绩效：考勤.xlsx"]  # the message names the workbook
 
 
 def kpi_book(tmp_path):

@@ -1,9 +1,10 @@
 """Cell functions (kaohe.doors.udfs) called directly, as Excel would through xlwings."""
 import datetime as dt
+import types
 
 import pytest
 
-from kaohe.doors import udfs as f
+from kaohe.doors import cells, udfs as f
 from kaohe.doors.cells import context_from_rows
 
 
@@ -94,7 +95,11 @@ def test_workbook_rules_and_holidays_are_honoured():
 
 
 def workbook_caller(sheets, fullname="C:/hr/考勤.xlsx", reads=None):
-    """An xlwings-like calling cell whose workbook holds ``sheets`` (name -> rows); counts sheet reads."""
+    """An xlwings-like calling cell whose workbook holds ``sheets`` (name -> rows), just opened (what kaohe read
+    of an earlier workbook of that name is forgotten, as the add-in does on WorkbookOpen); counts sheet reads.
+
+    ``api`` is the COM range (its workbook known by FullName), ``sheet.book`` xlwings' view of the workbook.
+    """
     class Used:
         def __init__(self, name):
             self.name = name
@@ -112,11 +117,12 @@ def workbook_caller(sheets, fullname="C:/hr/考勤.xlsx", reads=None):
 
     class Book:
         def __init__(self):
-            self.fullname = fullname
             self.sheets = type("S", (), {"__iter__": lambda s: iter([Sheet(n) for n in sheets]),
                                          "__getitem__": lambda s, n: Sheet(n)})()
 
-    return type("Caller", (), {"sheet": type("Sh", (), {"book": Book()})()})()
+    cells.forget(fullname)
+    com = types.SimpleNamespace(Worksheet=types.SimpleNamespace(Parent=types.SimpleNamespace(FullName=fullname)))
+    return type("Caller", (), {"api": com, "sheet": type("Sh", (), {"book": Book()})()})()
 
 
 def test_a_rules_sheet_that_cannot_be_read_is_said_in_the_cell():
@@ -129,13 +135,24 @@ def test_a_rules_sheet_that_cannot_be_read_is_said_in_the_cell():
     assert f.LATEFINE(10, caller=headless) == "错误：规则!A1 找不到表头（需要：参数、值）"  # as compute-month lists it
 
 
-def test_a_changed_rules_sheet_is_read_on_the_next_call_and_once_per_range():
+def test_the_rules_sheet_is_read_once_until_the_add_in_says_it_changed():
     sheets = {"规则": [["参数", "值"], ["迟到早退罚款", 50]]}
     reads = []
     caller = workbook_caller(sheets, "C:/hr/变.xlsx", reads)
     assert f.LATEFINE([[10], [11], [12]], caller=caller) == [[50], [50], [50]]
-    assert reads == ["规则"]  # one read for the three cells
+    assert f.LATEFINE(10, caller=caller) == 50 and f.DAYTYPE("2026-11-02", caller=caller) == "工作日"
+    assert reads == ["规则"]  # one read for the range and the cells after it
     sheets["规则"] = [["参数", "值"], ["迟到早退罚款", 30]]
+    assert f.LATEFINE(10, caller=caller) == 50  # nothing said it changed: Excel would not recalculate either
+    cells.forget("C:/hr/变.xlsx")  # what KaoheRules does on a change to 规则 (tests/test_excel_at_work.py)
+    assert f.LATEFINE(10, caller=caller) == 30 and reads == ["规则", "规则"]
+
+
+def test_an_unreadable_workbook_is_read_again_next_time():
+    sheets = {"规则": OSError("COM busy")}
+    caller = workbook_caller(sheets, "C:/hr/忙.xlsx")
+    assert f.LATEFINE(10, caller=caller) == "错误：规则表无法读取"
+    sheets["规则"] = [["参数", "值"], ["迟到早退罚款", 30]]  # Excel answers again
     assert f.LATEFINE(10, caller=caller) == 30
 
 

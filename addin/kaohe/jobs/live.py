@@ -17,12 +17,17 @@ from kaohe.jobs import handoff
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, tables_from_rows
+from kaohe.workbook.read import kpi_data_table, missing_sheet, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 
 RULES_SHEET, HOLIDAYS_SHEET = c.RULES.name, c.HOLIDAYS.name
 CELL_SHEETS = (RULES_SHEET, HOLIDAYS_SHEET)  # what the cell functions read of their workbook
+
+# The sheets a job refuses to run without (its mandatory inputs), for a door to check before it saves or closes.
+ATTENDANCE_SHEETS = tuple(s.name for s in c.ATTENDANCE_INPUTS if s.mandatory)
+KPI_SHEETS = (c.ROSTER.name, c.KPI_DATA.name)
+REVIEW_SHEETS = (c.ROSTER.name, c.REVIEW_SCORES.name)
 
 
 class CellRules(NamedTuple):
@@ -80,3 +85,12 @@ def latest_export(rows: Rows) -> handoff.Entry | None:
 def month_sent(rows: Rows, month: str) -> handoff.Entry | None:
     """The send of ``month``'s payment file to finance recorded in the open workbook, or None."""
     return handoff.payment_send(rows(c.FINANCE_LOG.name), month)
+
+
+def refuse_missing(present, required: tuple[str, ...]) -> None:
+    """The job's own refusal (:func:`kaohe.workbook.read.missing_sheet`) for the first ``required`` sheet not in
+    ``present``, before the job starts: an open workbook is then neither saved nor closed for nothing."""
+    present = tuple(present)
+    for name in required:
+        if name not in present:
+            raise missing_sheet(name, present)
