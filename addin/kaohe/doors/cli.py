@@ -187,6 +187,22 @@ def cmd_addin(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from kaohe.doors import serve
+
+    serve.serve(args.port, tuple(args.allow_origin or ()))
+    return 0
+
+
+def cmd_wps(args) -> int:
+    from kaohe.doors import wps
+
+    lines = (wps.install(args.port, args.offline, args.origin, args.autostart, not args.no_start)
+             if args.action == "install" else wps.uninstall())
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_rules(args) -> int:
     from kaohe.jobs import reference, templates
 
@@ -284,6 +300,18 @@ COMMANDS = (
     ("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin,
      (_a("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）"),
       _a("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam"))),
+    ("serve", "WPS 加载项的本机服务（只监听 127.0.0.1） / the WPS add-in's local service", cmd_serve,
+     (_a("--port", type=int, default=52577, help="端口（默认 52577） / port"),
+      _a("--allow-origin", action="append", metavar="ORIGIN",
+         help="离线加载项页面的来源，如 null（仍需令牌） / origin of the offline add-in's page"))),
+    ("wps", "WPS 加载项：install 安装，uninstall 卸载 / install or remove the WPS add-in", cmd_wps,
+     (_a("action", choices=["install", "uninstall"], help="install 安装 · uninstall 卸载"),
+      _a("--port", type=int, default=52577, help="kaohe 服务的端口（默认 52577） / the service's port"),
+      _a("--offline", action="store_true", help="复制加载项到 jsaddons（WPS 不加载在线加载项时） / offline copy"),
+      _a("--origin", default="null", help="--offline：加载项页面的来源（默认 null） / the copy's page origin"),
+      _a("--autostart", choices=["auto", "systemd", "xdg", "none"], default="auto",
+         help="Linux：登录时如何启动服务（默认 auto） / how the service starts at login"),
+      _a("--no-start", action="store_true", help="现在不启动服务 / do not start the service now"))),
     ("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules,
      (_a("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook"),)),
     ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,

@@ -262,10 +262,12 @@ BUTTONS = {
 }
 
 
-def on_button(control_id: str, book: LiveBook | None = None) -> None:
-    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``."""
+def on_button(control_id: str, book: LiveBook | None = None, buttons: dict | None = None) -> None:
+    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``.
+
+    ``buttons``: another door's table of handlers (the WPS add-in's, kaohe.doors.serve)."""
     book = book or XlwingsBook.caller()
-    handler = BUTTONS.get(control_id)
+    handler = (BUTTONS if buttons is None else buttons).get(control_id)
     if handler is None:
         book.message(f"未知的按钮：{control_id}")
         return

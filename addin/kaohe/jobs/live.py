@@ -1,10 +1,12 @@
 """Jobs on an open workbook's values: what a door read through Excel (rows by sheet name), not its file.
 
 The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them; the ribbon
-needs the month to offer and a month's close state before it saves anything.
+needs the month to offer and a month's close state before it saves anything. The WPS buttons (kaohe serve)
+have the saved file only: :func:`saved_rows` reads its sheets, :func:`run_lock` holds the workbook for a button.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 from collections.abc import Callable
 
@@ -16,7 +18,8 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, tables_from_rows
+from kaohe.workbook.lock import run_lock as run_lock  # the one run lock, for a door holding it around a button
+from kaohe.workbook.read import kpi_data_table, read_book, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 
@@ -68,3 +71,15 @@ def default_month(rows: Rows) -> str:
 def month_close_state(rows: Rows, month: str) -> CloseState | None:
     """The month's latest 月结记录 entry in the open workbook, or None if it was never closed."""
     return close_state(rows(c.CLOSE_LOG.name), month)
+
+
+def saved_rows(book: Path) -> Rows:
+    """The sheets of the saved file as :data:`Rows` (read when first asked for): a door that has the workbook's
+    path but not its open cells (WPS) offers the month and reads 月结记录 from what was last saved."""
+    cache: dict[str, list[list] | None] = {}
+
+    def rows(sheet: str) -> list[list] | None:
+        if sheet not in cache:
+            cache[sheet] = read_book(Path(book), (), raw=(sheet,), may_be_open=True).raw.get(sheet)
+        return cache[sheet]
+    return rows
