@@ -5,7 +5,6 @@ type declarations (tests/data/wps_fake.js), loaded from a real ``kaohe serve`` a
 an owner file ``~$name`` beside a workbook while it is "open" (through a small disk server of this test), so a
 button that writes can only succeed if the add-in closed the workbook first.
 """
-import datetime as dt
 import http.client
 import json
 import os
@@ -29,6 +28,7 @@ from test_ribbon import attendance, kpi_book, review_book
 
 from kaohe.doors import ribbon, serve, wps
 from kaohe.doors.cli import build_parser
+from kaohe.findings import InputRefused
 from kaohe.workbook.lock import run_lock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -461,3 +461,219 @@ def test_the_run_lock_refuses_another_thread_and_lets_its_holder_in_again(tmp_pa
     t.start()
     t.join()
     assert len(refused) == 1  # free again, for any thread
+
+
+# --- kaohe wps install / uninstall -------------------------------------------------------------------
+
+# publish.xml as Kingsoft's tools write it (xml2js, with the declaration), holding two other add-ins and an old kaohe.
+PUBLISH = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<jsplugins>\n'
+           '  <jspluginonline name="oa-assist" type="wps" url="http://oa.example.com/addin/" debug="" enable="enable_dev" '
+           'install="null" customDomain=""/>\n'
+           '  <jsplugin name="dingmi" type="et" url="dingmi_1.2.0" version="1.2.0" enable="enable_dev" install="null"/>\n'
+           '  <jspluginonline name="kaohe" type="et" url="http://127.0.0.1:1/old/" enable="enable_dev" install="null"/>\n'
+           '</jsplugins>\n')
+
+
+def kaohe_cli(home: Path, *args: str, path_prefix: str = "") -> subprocess.CompletedProcess:
+    env = env_for(home)
+    if path_prefix:
+        env["PATH"] = path_prefix + os.pathsep + env["PATH"]
+    return subprocess.run([sys.executable, "-m", "kaohe.doors.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+def entries(publish: Path) -> list[tuple[str, dict]]:
+    return [(el.tag, dict(el.attrib)) for el in etree.parse(str(publish)).getroot()]
+
+
+def others(publish: Path) -> list[tuple[str, dict]]:
+    return [e for e in entries(publish) if e[1].get("name") != "kaohe"]
+
+
+def test_install_merges_kaohe_into_publish_xml_and_keeps_every_other_add_in(tmp_path):
+    home, port = tmp_path / "home", free_port()
+    jsaddons = home / ".local" / "share" / "Kingsoft" / "wps" / "jsaddons"
+    jsaddons.mkdir(parents=True)
+    (jsaddons / "publish.xml").write_text(PUBLISH, encoding="utf-8")
+    before = others(jsaddons / "publish.xml")
+    run = kaohe_cli(home, "wps", "install", "--port", str(port), "--autostart", "xdg", "--no-start")
+    assert run.returncode == 0, run.stderr
+    assert "quickstartoffice restart" in run.stdout and "其他加载项保留" in run.stdout
+    token = (home / ".config" / "kaohe" / "wps-token").read_text().strip()
+    publish = jsaddons / "publish.xml"
+    assert others(publish) == before  # the same entries, the same attributes, in the same order
+    assert [e for e in entries(publish) if e[1]["name"] == "kaohe"] == [("jspluginonline", {
+        "name": "kaohe", "type": "et", "url": f"http://127.0.0.1:{port}/{token}/", "debug": "", "enable": "enable_dev",
+        "install": "null", "customDomain": ""})]
+    (backup,) = jsaddons.glob("publish.xml.bak-*")
+    assert backup.read_text(encoding="utf-8") == PUBLISH
+    # the URL holds the token: publish.xml, its backup and the folder are the user's alone
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (publish, backup)} == {0o600}
+    assert stat.S_IMODE(jsaddons.stat().st_mode) == 0o700
+    exec_line = next(line for line in (home / ".config" / "autostart" / "kaohe-serve.desktop").read_text().splitlines()
+                     if line.startswith("Exec="))
+    assert shlex.split(exec_line[5:]) == [sys.executable, "-m", "kaohe.doors.cli", "serve", "--port", str(port)]
+
+    assert kaohe_cli(home, "wps", "install", "--port", str(port), "--autostart", "xdg", "--no-start").returncode == 0
+    assert [e[1]["name"] for e in entries(publish)] == ["oa-assist", "dingmi", "kaohe"]  # once, however often
+
+    run = kaohe_cli(home, "wps", "uninstall")
+    assert run.returncode == 0, run.stderr
+    assert entries(publish) == before and len(list(jsaddons.glob("publish.xml.bak-*"))) == 3
+    assert not (home / ".config" / "autostart" / "kaohe-serve.desktop").exists()
+    assert not (home / ".config" / "kaohe" / "wps-token").exists() and not (home / ".config" / "kaohe" / "wps.json").exists()
+
+
+def test_install_into_a_home_where_wps_never_ran_and_a_broken_publish_xml(tmp_path):
+    home = tmp_path / "home"
+    run = kaohe_cli(home, "wps", "install", "--autostart", "none")
+    assert run.returncode == 0 and "没有找到 WPS" in run.stdout
+    publish = home / ".local" / "share" / "Kingsoft" / "wps" / "jsaddons" / "publish.xml"
+    assert [e[1]["name"] for e in entries(publish)] == ["kaohe"]
+    publish.write_text("<jsplugins><jsplugin name='x'></jsplugins>", encoding="utf-8")
+    run = kaohe_cli(home, "wps", "install", "--autostart", "none")
+    assert run.returncode == 2 and "不是有效的 XML，未作改动" in run.stderr
+    assert publish.read_text(encoding="utf-8") == "<jsplugins><jsplugin name='x'></jsplugins>"
+
+
+def test_systemd_user_unit_where_the_users_systemd_answers(tmp_path):
+    home, port = tmp_path / "home", free_port()
+    bin_dir, calls = tmp_path / "bin", tmp_path / "systemctl.log"
+    bin_dir.mkdir()
+    fake = bin_dir / "systemctl"  # answers as a running user manager does, and notes what it was asked
+    fake.write_text(f'#!/bin/sh\necho "$@" >> {shlex.quote(str(calls))}\nexit 0\n')
+    fake.chmod(0o755)
+    run = kaohe_cli(home, "wps", "install", "--port", str(port), "--no-start", path_prefix=str(bin_dir))
+    assert run.returncode == 0, run.stderr
+    unit = home / ".config" / "systemd" / "user" / "kaohe-serve.service"
+    exec_start = next(line for line in unit.read_text().splitlines() if line.startswith("ExecStart="))
+    assert shlex.split(exec_start[10:]) == [sys.executable, "-m", "kaohe.doors.cli", "serve", "--port", str(port)]
+    assert "WantedBy=default.target" in unit.read_text()
+    assert calls.read_text().splitlines() == ["--user show-environment", "--user daemon-reload",
+                                              "--user enable kaohe-serve.service"]
+    assert kaohe_cli(home, "wps", "uninstall", path_prefix=str(bin_dir)).returncode == 0
+    assert calls.read_text().splitlines()[3:] == ["--user disable --now kaohe-serve.service", "--user daemon-reload"]
+    assert not unit.exists()
+
+
+def test_install_starts_the_service_and_uninstall_stops_it(tmp_path):
+    home, port = tmp_path / "home", free_port()
+    run = kaohe_cli(home, "wps", "install", "--port", str(port), "--autostart", "xdg")
+    assert run.returncode == 0, run.stderr
+    token = (home / ".config" / "kaohe" / "wps-token").read_text().strip()
+    try:
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            try:
+                if request(port, "GET", "/api/ping", token=token)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert request(port, "GET", "/api/ping", token=token)[0] == 200
+        run = kaohe_cli(home, "wps", "uninstall")
+        assert run.returncode == 0 and "已停止 kaohe 服务" in run.stdout, run.stdout + run.stderr
+        time.sleep(0.5)
+        with pytest.raises(OSError):
+            request(port, "GET", "/api/ping", token=token)
+    finally:
+        try:
+            request(port, "POST", "/api/stop", {}, token=token)
+        except OSError:
+            pass
+
+
+def test_the_offline_copy_calls_the_service_with_cors_and_the_token(tmp_path, browser, disk):
+    home, port = tmp_path / "home", free_port()
+    run = kaohe_cli(home, "wps", "install", "--offline", "--port", str(port), "--autostart", "none")
+    assert run.returncode == 0, run.stderr
+    jsaddons = home / ".local" / "share" / "Kingsoft" / "wps" / "jsaddons"
+    assert [e for e in entries(jsaddons / "publish.xml")] == [("jsplugin", {
+        "name": "kaohe", "type": "et", "url": "kaohe_0.1.0", "version": "0.1.0", "enable": "enable_dev",
+        "install": "null", "customDomain": ""})]
+    copy = jsaddons / "kaohe_0.1.0"
+    assert {p.relative_to(copy).as_posix() for p in copy.rglob("*") if p.is_file()} == set(serve.addin_files())
+    assert stat.S_IMODE((copy / "index.html").stat().st_mode) == 0o600
+    running = Running(home, "--port", str(port), "--allow-origin", "null")
+    try:
+        status, headers, _ = request(port, "OPTIONS", "/api/press", origin="null")
+        assert status == 204 and headers["Access-Control-Allow-Origin"] == "null"
+        assert request(port, "GET", "/api/ping", origin="null")[0] == 401  # still the token
+        p = browser.new_page()
+        p.load(copy.joinpath("index.html").as_uri(), before=FAKE + f"\nwindow.fakeWps.disk = {json.dumps(disk)};")
+        log = press(p, "kaohe_help")  # a page loaded from a file: Origin null, a preflight, then the API
+        p.close()
+        assert "问题清单" in messages(log)[0]
+    finally:
+        running.stop()
+    assert kaohe_cli(home, "wps", "uninstall").returncode == 0 and not copy.exists()
+
+
+# --- the add-in's files --------------------------------------------------------------------------------
+
+def buttons(path: Path) -> list[tuple]:
+    root = etree.parse(str(path)).getroot()
+    ns = {"c": "http://schemas.microsoft.com/office/2006/01/customui"}
+    return [(b.getparent().get("id"), b.getparent().get("label"), b.get("id"), b.get("label"), b.get("size"),
+             b.get("screentip"), b.get("onAction")) for b in root.iterfind(".//c:button", ns)]
+
+
+def test_the_wps_tab_has_the_excel_ribbons_buttons():
+    ribbon_xml = ADDIN / "ribbon.xml"
+    assert not ribbon_xml.read_bytes().lstrip(b"\xef\xbb\xbf").startswith(b"<?xml")  # WPS wants none
+    schema = etree.XMLSchema(etree.parse(str(ROOT / "tests" / "data" / "customUI.lax.xsd")))
+    assert schema.validate(etree.parse(str(ribbon_xml))), schema.error_log
+    excel = [b[:6] for b in buttons(ROOT / "macros" / "customUI.xml")]
+    assert [b[:6] for b in buttons(ribbon_xml)] == excel and len(excel) == 10
+    assert {b[6] for b in buttons(ribbon_xml)} == {"KaoheButton"}
+    assert {b[2] for b in buttons(ribbon_xml)} == set(ribbon.BUTTONS) == set(serve.WPS_BUTTONS)
+
+
+def test_the_add_in_ships_in_the_package():
+    """Every file kaohe serve serves is in pyproject's package data of kaohe.wps (setuptools' glob, from wps/)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert project["package-dir"]["kaohe.wps"] == "wps"
+    shipped = {p.relative_to(ADDIN).as_posix() for pattern in project["package-data"]["kaohe.wps"]
+               for p in ADDIN.glob(pattern)}
+    assert shipped == set(serve.addin_files()) and {"index.html", "ribbon.xml", "main.js", "js/host.js"} <= shipped
+    assert '"kaohe.wps"' in (ROOT / "setup.py").read_text(encoding="utf-8")
+    assert build_parser().parse_args(["serve"]).port == serve.DEFAULT_PORT
+
+
+def eslint() -> Path:
+    """ESLint in scripts/eslint/node_modules, installed there from its lock file when missing (.ci/run does too)."""
+    binary = ESLINT / "node_modules" / ".bin" / "eslint"
+    if not binary.exists():
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(ESLINT)], check=True, timeout=600,
+                       capture_output=True)
+    return binary
+
+
+def test_the_add_ins_javascript_is_ecmascript_5():
+    run = subprocess.run([str(eslint()), "-c", str(ESLINT / "eslint.config.cjs"), "--max-warnings", "0", "wps"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (ESLINT / "package-lock.json").exists()
+
+
+@pytest.mark.parametrize("source,rule", [("var f = () => 1;\n", "Parsing error"),
+                                         ("var a = [1].includes(1);\n", "es-x/no-array-prototype-includes"),
+                                         ("var p = Promise;\n", "no-undef"),
+                                         ("var s = 'ab'.startsWith('a');\n", "es-x/no-string-prototype-startswith")])
+def test_the_lint_refuses_what_es5_does_not_have(tmp_path, source, rule):
+    (tmp_path / "wps").mkdir()
+    (tmp_path / "wps" / "later.js").write_text(source)
+    run = subprocess.run([str(eslint()), "-c", str(ESLINT / "eslint.config.cjs"), "wps"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1 and rule in run.stdout, run.stdout + run.stderr
+
+
+def test_the_login_command_line_survives_spaces_and_quotes():
+    """systemd's ExecStart and a .desktop Exec key read double quotes with backslash escapes, as shlex does."""
+    args = ["/home/王会计/my kaohe/bin/python", "-m", "kaohe.doors.cli", "serve", "--allow-origin", 'a"b\\d', "null"]
+    assert shlex.split(wps.quoted(args)) == args
+    assert wps.quoted(["/usr/bin/python3", "serve"]) == "/usr/bin/python3 serve"
+    for odd in ("/opt/$HOME/python", "/opt/`x`/python", "/opt/100%/python"):  # variables and field codes to both
+        with pytest.raises(InputRefused):
+            wps.quoted([odd])

@@ -168,7 +168,7 @@ class Service:
             raise Refused(404, f"未知的按钮：{button}")
         book = path if button in BOOKLESS else str(local_workbook(path))
         session = Session(button, self.timeout)
-        started, refused = threading.Event(), []
+        started, refused = threading.Event(), []  # type: tuple[threading.Event, list[str]]
         worker = threading.Thread(target=self._run, args=(session, WpsBook(session, book, unsaved), started, refused),
                                   name=f"kaohe-{button}", daemon=True)
         with self.guard:  # sessions whose add-in never fetched their end are forgotten after the timeout
@@ -212,6 +212,7 @@ class Service:
 class Handler(BaseHTTPRequestHandler):
     server: KaoheServer
     server_version = "kaohe"
+    sys_version = ""
 
     def do_GET(self):
         self.route("GET")
@@ -290,7 +291,7 @@ class Handler(BaseHTTPRequestHandler):
     def send(self, status: int, body: bytes, content_type: str) -> None:
         self.send_response(status)
         origin = self.headers.get("Origin")
-        if origin in self.server.cross:  # the offline copy's page (a local file) calling the API
+        if origin is not None and origin in self.server.cross:  # the offline copy's page (a local file) calling the API
             self.send_header("Access-Control-Allow-Origin", origin)
             self.send_header("Access-Control-Allow-Methods", "GET, POST")
             self.send_header("Access-Control-Allow-Headers", f"Content-Type, {TOKEN_HEADER}")

@@ -202,11 +202,15 @@ def serve_command(port: int, origins: tuple[str, ...]) -> list[str]:
 
 
 def quoted(args: list[str]) -> str:
-    """A command line for a systemd unit or a .desktop Exec key: double quotes where needed."""
+    """A command line for a systemd unit or a .desktop Exec key: double quotes where needed, ``"`` and ``\\`` escaped.
+
+    ``$``, a backquote and ``%`` mean different things to the two (variables, field codes): refused."""
     def one(a: str) -> str:
-        if a and not any(ch in a for ch in ' \t"\'\\$`;&|<>()*?#~=%'):
+        if any(ch in a for ch in "$`%"):
+            raise InputRefused(f"路径或参数中有 $、` 或 % 字符，无法写入登录启动项：{a}", f"cannot quote {a!r} for a login entry")
+        if a and not any(ch in a for ch in ' \t"\'\\;&|<>()*?#~='):
             return a
-        return '"' + "".join("\\" + ch if ch in '"`$\\' else ch for ch in a) + '"'
+        return '"' + "".join("\\" + ch if ch in '"\\' else ch for ch in a) + '"'
     return " ".join(one(a) for a in args)
 
 
@@ -260,14 +264,31 @@ def login_windows(command: list[str], start: bool) -> str:
     if run(["schtasks", "/Create", "/F", "/TN", TASK, "/SC", "ONLOGON", "/RL", "LIMITED", "/TR", line]):
         where = f"登录时启动：计划任务 {TASK}"
     else:  # a user who may not make a logon task: the Run key of their own registry hive
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-
-        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run") as key:
-            winreg.SetValueEx(key, TASK, 0, winreg.REG_SZ, line)
-        where = r"登录时启动：HKCU\Software\Microsoft\Windows\CurrentVersion\Run " + TASK
+        run_key(line)
+        where = "登录时启动：HKCU\\" + RUN_KEY + " " + TASK
     if start:
         start_now(command)
     return where
+
+
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+
+
+def run_key(line: str | None) -> None:
+    """Set kaohe's value in the user's Run key (Windows), or with None remove it."""
+    if sys.platform != "win32":
+        return
+    import winreg
+
+    try:
+        with winreg.CreateKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
+            if line is None:
+                winreg.DeleteValue(key, TASK)
+            else:
+                winreg.SetValueEx(key, TASK, 0, winreg.REG_SZ, line)
+    except OSError:
+        if line is not None:
+            raise
 
 
 def start_now(command: list[str]) -> None:
@@ -299,12 +320,12 @@ def private_token() -> str:
 def install(port: int = serve.DEFAULT_PORT, offline: bool = False, origin: str = "null", autostart: str = "auto",
             start: bool = True) -> list[str]:
     """Install the WPS add-in for this user; the lines to show."""
+    lines = [] if wps_found() else ["注意：没有找到 WPS。先安装并打开一次 WPS，再运行 kaohe wps install 也可以。"]
     folder = jsaddons()
     folder.mkdir(parents=True, exist_ok=True)
     if not windows():
         os.chmod(folder, 0o700)  # publish.xml holds the token: no other user may read it
     token = private_token()
-    lines = [] if wps_found() else ["注意：没有找到 WPS。先安装并打开一次 WPS，再运行 kaohe wps install 也可以。"]
     if offline:
         lines.append(f"加载项副本：{copy_addin(folder, port, token)}")
     else:
@@ -345,14 +366,7 @@ def unlogin(kind: str) -> str | None:
         return f"已删除 {autostart_file()}"
     if kind == "windows":
         run(["schtasks", "/Delete", "/F", "/TN", TASK])
-        try:
-            import winreg  # type: ignore[import-not-found,unused-ignore]
-
-            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, r"Software\Microsoft\Windows\CurrentVersion\Run", 0,
-                                winreg.KEY_SET_VALUE) as key:
-                winreg.DeleteValue(key, TASK)
-        except OSError:
-            pass
+        run_key(None)
         return f"已删除计划任务 {TASK}"
     return None
 
