@@ -91,6 +91,8 @@ def request(port, method, path, body=None, token=None, host=None, origin=None):
 class DiskHandler(BaseHTTPRequestHandler):
     """The stand-in's disk: /open makes the owner file ~$name beside the workbook, /close removes it."""
 
+    on_close = None  # what else happens when a workbook is closed (a test stops the service then)
+
     def do_POST(self):
         path = Path(self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8"))
         owner = path.with_name("~$" + path.name)
@@ -98,6 +100,8 @@ class DiskHandler(BaseHTTPRequestHandler):
             owner.write_bytes(b"\x07WPS user")
         elif self.path == "/close":
             owner.unlink(missing_ok=True)
+            if DiskHandler.on_close:
+                DiskHandler.on_close()
         self.send_response(204)
         self.send_header("Access-Control-Allow-Origin", "*")
         self.end_headers()
@@ -287,6 +291,23 @@ def test_every_callback_ribbon_xml_names_is_a_global_function_of_the_page(page):
     assert names == {"KaoheLoad", "KaoheButton", "KaoheImage"}
     for name in names:
         assert page.evaluate(f"typeof window[{json.dumps(name)}]") == "function", name
+
+
+def test_a_service_gone_in_the_middle_reopens_the_workbook_and_says_so(browser, tmp_path, disk):
+    running = Running(tmp_path / "home", "--port", "0")
+    p = browser.new_page()
+    p.load(running.url, before=FAKE + f"\nwindow.fakeWps.disk = {json.dumps(disk)};")
+    path = attendance(tmp_path)
+    start(p, path)
+    DiskHandler.on_close = lambda: (running.proc.kill(), running.proc.wait())
+    try:
+        log = press(p, "kaohe_compute_month")
+    finally:
+        DiskHandler.on_close = None
+        p.close()
+    assert kinds(log) == ["open", "ask", "close", "open", "message"]
+    assert messages(log)[0].startswith("与 kaohe 服务的连接中断") and (tmp_path / "~$考勤.xlsx").exists()
+    assert "月度汇总" not in sheets_of(path)  # the job never ran
 
 
 def test_a_stopped_service_is_reported_with_how_to_start_it(browser, tmp_path, disk):
