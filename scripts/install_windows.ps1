@@ -1,6 +1,7 @@
 ﻿<#
-  Install kaohe for HR on Windows: Python under an ASCII path, kaohe from a wheelhouse, the Excel add-in.
-  安装 kaohe（考勤绩效）：Python、kaohe 和 Excel 加载项。
+  Install kaohe for HR on Windows: Python under an ASCII path, kaohe from a wheelhouse, the Excel add-in,
+  and the WPS add-in when WPS is there.
+  安装 kaohe（考勤绩效）：Python、kaohe、Excel 加载项，装有 WPS 时还有 WPS 加载项。
 
   Usage (PowerShell, as the HR user, with Excel closed):
       powershell -ExecutionPolicy Bypass -File install_windows.ps1 -Wheelhouse D:\kaohe-wheels
@@ -160,4 +161,14 @@ if ($found | Where-Object { $_.outcome -eq "skip_addin" }) {
 }
 
 foreach ($check in ($found | Where-Object { $_.outcome -ne "venv" })) { Write-Host (Get-Text $check) -ForegroundColor Yellow }
-Write-Host "完成。/ Done. Open Excel: the ribbon has a tab named 考勤绩效 (kaohe)."
+
+# WPS (beside Excel or instead of it): the same tab in WPS, served by kaohe serve, started at every login.
+# WPS is there when it has run for this user (its folder in APPDATA) or registered itself for this user.
+$wps = (Test-Path (Join-Path $env:APPDATA "kingsoft\wps")) -or (Test-Path "HKCU:\Software\Kingsoft\Office")
+if ($wps) {
+    Write-Host "Installing the WPS add-in and the kaohe service ..."
+    Invoke-Checked "kaohe wps install" { & (Join-Path $Target "python\Scripts\kaohe.exe") wps install }
+    Write-Host "WPS: quit WPS completely (also its icon in the notification area) and open it again. 请完全退出 WPS 后重新打开。"
+}
+
+Write-Host "Done. Open Excel (or WPS): the ribbon has a tab named 考勤绩效 (kaohe). 完成：打开 Excel（或 WPS），功能区中有 考勤绩效 选项卡。"

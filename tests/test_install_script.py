@@ -44,12 +44,13 @@ def test_every_python_module_it_runs_can_run_as_a_module():
 def test_every_kaohe_command_it_runs_exists():
     script = text()
     calls = re.findall(r'"python\\Scripts\\kaohe\.exe"\)\s+([^}]+?)\s*\}', script)
-    assert calls == ["addin install"]
+    assert calls == ["addin install", "wps install"]  # the WPS add-in only where WPS is found
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["kaohe"] == "kaohe.doors.cli:main"  # what pip installs as Scripts\kaohe.exe
     for call in calls:
         args = build_parser().parse_args(call.split())
         assert args.action == "install", call
+    assert re.search(r'if \(\$wps\) \{\s+[^}]*Invoke-Checked "kaohe wps install"', script)
     assert re.search(r"pip install --no-index --find-links \$Wheelhouse kaohe\b", script)
 
 

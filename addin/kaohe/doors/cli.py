@@ -16,6 +16,7 @@ from kaohe import __version__
 from kaohe.findings import InputRefused
 from kaohe.jobs.mail import MailError
 from kaohe.doors.cliargs import ChineseArgumentParser, month_arg
+from kaohe.doors.tool_commands import cmd_addin, cmd_rules, cmd_serve, cmd_template, cmd_wps
 
 DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
 kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
@@ -71,14 +72,6 @@ def cmd_check_leave(args) -> int:
     return 0
 
 
-def cmd_template(args) -> int:
-    from kaohe.jobs.templates import write_template
-
-    path = write_template(args.kind, Path(args.out), year=args.year, force=args.force)
-    print(f"已写入模板 / template written: {path}")
-    return 0
-
-
 def cmd_demo(args) -> int:
     from kaohe.jobs.month import compute_month_job
     from kaohe.jobs.sample import write_sample
@@ -88,6 +81,7 @@ def cmd_demo(args) -> int:
     sample = write_sample(out / f"考勤示例_{args.month}.xlsx", args.month)
     print(f"示例工作簿 / sample workbook: {sample}")
     result = out / f"考勤示例_{args.month}_结果.xlsx"
+    result.unlink(missing_ok=True)  # the demo's own result of the last run: replaced, not backed up
     job = compute_month_job(sample, args.month, result, progress=_progress(args), command="demo")
     print_month_summary(job)
     return 0
@@ -177,27 +171,6 @@ def cmd_send(args) -> int:
     what = f"{sent.month} {sent.version}" if sent.month else args.file
     mark = "（重发，勿重复支付） / resent for information" if args.resend else ""
     print(f"已发送 / sent: {what} → {', '.join(sent.recipients)}{mark}")
-    return 0
-
-
-def cmd_addin(args) -> int:
-    from kaohe.doors import addin
-
-    if args.action == "build":
-        path = addin.build(Path(args.out) if args.out else addin.SHIPPED)
-        print(f"已生成加载项 / add-in built: {path}")
-    else:
-        print(addin.install())
-    return 0
-
-
-def cmd_rules(args) -> int:
-    from kaohe.jobs import reference, templates
-
-    if args.out:
-        print(f"已写入 / written: {templates.write_rules_workbook(Path(args.out))}")
-    else:
-        sys.stdout.write(reference.rules_text())
     return 0
 
 
@@ -294,6 +267,18 @@ COMMANDS = (
     ("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin,
      (_a("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）"),
       _a("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam"))),
+    ("serve", "WPS 加载项的本机服务（只监听 127.0.0.1） / the WPS add-in's local service", cmd_serve,
+     (_a("--port", type=int, default=52577, help="端口（默认 52577） / port"),
+      _a("--allow-origin", action="append", metavar="ORIGIN",
+         help="离线加载项页面的来源，如 null（仍需令牌） / origin of the offline add-in's page"))),
+    ("wps", "WPS 加载项：install 安装，uninstall 卸载 / install or remove the WPS add-in", cmd_wps,
+     (_a("action", choices=["install", "uninstall"], help="install 安装 · uninstall 卸载"),
+      _a("--port", type=int, default=52577, help="kaohe 服务的端口（默认 52577） / the service's port"),
+      _a("--offline", action="store_true", help="复制加载项到 jsaddons（WPS 不加载在线加载项时） / offline copy"),
+      _a("--origin", default="null", help="--offline：加载项页面的来源（默认 null） / the copy's page origin"),
+      _a("--autostart", choices=["auto", "systemd", "xdg", "none"], default="auto",
+         help="Linux：登录时如何启动服务（默认 auto） / how the service starts at login"),
+      _a("--no-start", action="store_true", help="现在不启动服务 / do not start the service now"))),
     ("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules,
      (_a("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook"),)),
     ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,

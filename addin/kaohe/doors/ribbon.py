@@ -338,15 +338,17 @@ REQUIRED = {"kaohe_compute_month": ATTENDANCE_SHEETS, "kaohe_check_leave": ATTEN
             "kaohe_slips": ATTENDANCE_SHEETS, "kaohe_close": ATTENDANCE_SHEETS}
 
 
-def on_button(control_id: str, book: LiveBook | None = None) -> None:
-    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``."""
+def on_button(control_id: str, book: LiveBook | None = None, buttons: dict | None = None) -> None:
+    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``.
+
+    ``buttons``: another door's table of handlers (the WPS add-in's, kaohe.doors.serve)."""
     if book is None:
         try:
             book = XlwingsBook.caller()
         except Exception as exc:  # no workbook to show a message with: a Unicode message box of its own
             _say(f"kaohe 无法连接到 Excel 中的工作簿：{type(exc).__name__}: {exc}")
             return
-    handler = BUTTONS.get(control_id)
+    handler = (BUTTONS if buttons is None else buttons).get(control_id)
     if handler is None:
         book.message(f"未知的按钮：{control_id}")
         return

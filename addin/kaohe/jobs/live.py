@@ -1,10 +1,13 @@
 """Jobs on an open workbook's values: what a door read through Excel (rows by sheet name), not its file.
 
 The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them; the ribbon
-needs the month to offer, a month's close state and what went to finance before it saves anything.
+needs the month to offer, a month's close state and what went to finance before it saves anything. The WPS
+buttons (kaohe serve) have the saved file only: :func:`saved_rows` reads its sheets, :func:`run_lock` holds the
+workbook for a button.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 from collections.abc import Callable
 
@@ -17,7 +20,8 @@ from kaohe.jobs import handoff
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, missing_sheet, tables_from_rows
+from kaohe.workbook.lock import run_lock as run_lock  # the one run lock, for a door holding it around a button
+from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 
@@ -94,3 +98,20 @@ def refuse_missing(present, required: tuple[str, ...]) -> None:
     for name in required:
         if name not in present:
             raise missing_sheet(name, present)
+
+
+def saved_rows(book: Path) -> Rows:
+    """The sheets of the saved file as :data:`Rows` (read when first asked for): a door that has the workbook's
+    path but not its open cells (WPS) offers the month and reads 月结记录 from what was last saved."""
+    cache: dict[str, list[list] | None] = {}
+
+    def rows(sheet: str) -> list[list] | None:
+        if sheet not in cache:
+            cache[sheet] = read_book(Path(book), (), raw=(sheet,), may_be_open=True).raw.get(sheet)
+        return cache[sheet]
+    return rows
+
+
+def saved_sheet_names(book: Path) -> list[str]:
+    """The sheet names of the saved file (a door without the open workbook's cells: WPS)."""
+    return list(read_book(Path(book), (), may_be_open=True).sheet_names)
