@@ -6,7 +6,7 @@ from lxml import etree
 
 from kaohe.doors import ribbon
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 XSD = ROOT / "tests" / "data" / "customUI.lax.xsd"
 MACROS = ROOT / "macros"
 CUSTOM_UI = MACROS / "customUI.xml"

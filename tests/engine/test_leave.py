@@ -2,17 +2,24 @@
 
 November 2026, employee 001 (base 4350: daily wage 200.00), clean punches on every workday
 except the leave days. Mon 2 Nov .. Sat 7 Nov is the first full week; Sundays are off.
+
+Also here: the cell functions of the leave rules (LEAVEDAYS, LEAVECHECK) giving what compute-month
+gives (tests/cell_and_month.py: March 2027; Mon 1 March is a workday, 8 March is women's afternoon off).
 """
 import datetime as dt
 
 import pandas as pd
 import pytest
 from builders import ROSTER_HEADER, full_day, person, workdays
+from cell_and_month import CALLER, M, run_month
+
+from kaohe.doors import udfs as f
 
 from kaohe.engine.leave import (Check, annual_entitlement, check_overlaps, check_record, normalise,
                                 personal_notice_days)
 from kaohe.policy import DEFAULT
 from kaohe.tables import Table
+from kaohe.workbook import contract as c
 
 D = lambda day: dt.date(2026, 11, day)  # noqa: E731
 HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
@@ -384,3 +391,71 @@ def test_LV_01_record_of_someone_not_in_the_roster_fails_alone():
     found = check_record(r, ck, False, pd.Index(["001"]), DEFAULT, t)
     assert not ck.effective and ck.result == "不通过"
     assert [(f.cell, f.rule, f.level) for f in found] == [("A2", "LV-01", "错误")]
+
+
+# --- records that fail LV-01 or lack an application date, in the month ------------------------------------
+
+def test_LV_01_unknown_employee_unknown_type_and_reversed_times_fail(month):
+    m = month(book(["999", "事假", D(2), D(2), D(1), "已批准"], ["001", "探亲假", D(3), D(3), D(1), "已批准"],
+                   ["001", "事假", D(5), D(4), D(1), "已批准"], off={D(3), D(4), D(5)}))
+    rows = {(r["工号"], r["假别"], r["开始时间"].day): r for r in m.leave()}
+    assert rows[("999", "事假", 2)]["校验结果"] == c.CHECK_FAIL and "工号不在员工名册中" in rows[("999", "事假", 2)]["说明"]
+    assert rows[("001", "探亲假", 3)]["校验结果"] == c.CHECK_FAIL and "假别“探亲假”无效" in rows[("001", "探亲假", 3)]["说明"]
+    assert "顺序颠倒" in rows[("001", "事假", 5)]["说明"]
+    # none of them covers anything: 3, 4, 5 Nov without punches are 旷工 (3 days × 200.00)
+    s = m.summary()
+    assert s["旷工天数"] == 3 and s["事假天数"] == 0 and s["旷工扣款"] == 600
+
+
+def test_LV_03_personal_leave_without_application_date_is_a_warning(month):
+    m = month(book(["001", "事假", D(2), D(2), None, "已批准"], off={D(2)}))
+    row = m.leave()[0]
+    assert row["校验结果"] == c.CHECK_WARN and "未填申请日期" in row["说明"]
+    assert m.summary()["事假天数"] == 1 and m.summary()["旷工天数"] == 0
+
+
+# --- the cell functions give what compute-month gives (tests/cell_and_month.py) -------------------------
+
+def test_LV_06_LEAVEDAYS_two_session_shift_and_calendar_leave_equal_compute_month():
+    # 两头班 07:00-11:00, 16:00-20:00 every day; 事假 from 12:00 on the 2nd to the end of the 3rd:
+    # the 2nd's second half and the whole 3rd = 1.5 days. 丧假 counts calendar days (LV-06): 22-24 March = 3.
+    rota = [["001", M(d), "两头班"] for d in range(1, 32)]
+    m = run_month(person(system=c.COMPREHENSIVE_HOURS), rota=rota,
+                  shifts=[["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
+                  leave=[["001", "事假", dt.datetime(2027, 3, 2, 12), M(3), M(1), "已批准"],
+                         ["001", "丧假", M(22), M(24), M(21), "已批准", "有", M(21)]])
+    engine = {r["假别"]: r["天数"] for r in m.leave()}
+    shift = "07:00-11:00,16:00-20:00"
+    personal = f.LEAVEDAYS("事假", dt.datetime(2027, 3, 2, 12), M(3), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    bereavement = f.LEAVEDAYS("丧假", M(22), M(24), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    assert engine == {"事假": personal, "丧假": bereavement} == {"事假": 1.5, "丧假": 3}
+
+
+@pytest.mark.parametrize("record,result,note", [
+    # 2 days (Tue 2, Wed 3 March), under 3: 1 day's notice, applied 1 day ahead
+    (["事假", M(2), M(3), M(1), "已批准", None], "通过", None),
+    # 4 days (Tue 2 .. Fri 5), 3 to 10: 3 days' notice, applied 1 day ahead
+    (["事假", M(2), M(5), M(1), "已批准", None], "警告", "LV-03 第三十条: 事假4天须提前3天申请，实际提前1天"),
+    # sick leave without proof counts as 事假
+    (["病假", M(2), M(2), M(2), "已批准", "无"], "警告", "LV-02 第二十六条: 未提供证明材料，按事假处理"),
+    # not approved: covers nothing
+    (["婚假", M(2), M(4), M(1), "待审批", "有"], "不通过", "LV-01 第二十二条: 待审批，不抵扣缺勤，缺勤按旷工处理"),
+])
+def test_LV_01_LV_02_LV_03_LEAVECHECK_equals_the_leave_check_of_compute_month(record, result, note):
+    kind, start, end, applied, status, proof = record
+    row = run_month(person(), leave=[["001", kind, start, end, applied, status, proof]]).leave()[0]
+    assert row["校验结果"] == result and (note is None or row["说明"].startswith(note))
+    assert f.LEAVECHECK(kind, start, end, applied, status, proof, caller=CALLER) == (f"{result}：{note}" if note else result)
+
+
+@pytest.mark.parametrize("gender,days,result,note", [
+    ("女", 2.5, "通过", None),  # 8 March afternoon off: under 3 days, 1 day ahead is enough
+    ("男", 3, "警告", "LV-03 第三十条: 事假3天须提前3天申请，实际提前2天"),
+])
+def test_LV_03_LEAVECHECK_on_8_March_equals_compute_month(gender, days, result, note):
+    # 事假 Mon 8 – Wed 10 March, applied on Sat 6 March (2 days ahead); a woman's 8 March afternoon is off (ATT-08).
+    leave = ["事假", M(8), M(10), M(6), "已批准", None]
+    row = run_month(person(gender=gender), leave=[["001", *leave]]).leave()[0]
+    assert row["天数"] == days and row["校验结果"] == result and (note is None or row["说明"].startswith(note))
+    cell = f.LEAVECHECK(*leave, None, None, None, None, gender, caller=CALLER)
+    assert cell == (f"{result}：{note}" if note else result)

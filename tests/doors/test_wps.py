@@ -31,9 +31,9 @@ from kaohe.doors.cli import build_parser
 from kaohe.findings import InputRefused
 from kaohe.workbook.lock import run_lock
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ADDIN = ROOT / "wps"
-FAKE = (Path(__file__).parent / "data" / "wps_fake.js").read_text(encoding="utf-8")
+FAKE = (ROOT / "tests" / "data" / "wps_fake.js").read_text(encoding="utf-8")
 ESLINT = ROOT / "scripts" / "eslint"
 
 

@@ -25,7 +25,7 @@ from kaohe.imports.layout import day_punches, grid_dates, report_span
 CLEAN = ("08:25", "12:01", "13:25", "17:31")
 LATE = ("08:45", "12:01", "13:25", "17:31")
 WEEKDAY = "一二三四五六日"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def imported(book):

@@ -19,7 +19,7 @@ def test_january_written_without_doubt(text, month):
 
 @pytest.mark.parametrize("text", ["2026-1", "2026/1", "2026.1"])
 def test_one_digit_month_after_a_separator_is_refused_not_read_as_january(text):
-    # issue 11: '2026-1' was a typo for 2026-11 and was billed as January
+    # '2026-1' is as likely a typo for 2026-11 as January: kaohe asks for two digits rather than bill the wrong month
     with pytest.raises(MonthError) as err:
         parse_month(text)
     assert "两位" in err.value.zh and text in err.value.zh

@@ -1,4 +1,4 @@
-"""Issue 11, nothing silent: a value kaohe cannot use safely is a 问题清单 row with its cell, never money.
+"""Nothing silent: a value kaohe cannot use safely is a 问题清单 row with its cell, never money.
 
 Every workbook here is built the way HR keeps it; expected money is worked out by hand from docs/规则说明.md
 (a base of 4350 gives a daily wage of 200 and an hourly wage of 25).
@@ -34,7 +34,7 @@ def attendance_book(tmp_path, name="考勤.xlsx", **sheets):
     return write_book(tmp_path / name, sheets)
 
 
-# --- case 7: each command replaces only its own rows of the same month ---------------------------------
+# --- each command replaces only its own rows of the same month ---------------------------------
 
 def test_check_leave_keeps_the_rows_of_compute_month(tmp_path):
     book = attendance_book(
@@ -68,7 +68,7 @@ def summary_of(path):
     return {r["工号"]: r for r in rows_of(path, "月度汇总")}
 
 
-# --- case 1: overtime approvals — only an approval word (or an approver's name) counts -------------------
+# --- overtime approvals — only an approval word (or an approver's name) counts -------------------
 
 SUN = dt.date(2026, 11, 8)  # a rest day (the company rests on Sunday)
 
@@ -96,7 +96,7 @@ def test_OT_01_only_an_approval_word_pays_overtime(tmp_path, capsys):
     assert "其中错误 4 条" in capsys.readouterr().out
 
 
-# --- case 2: leave status and type -------------------------------------------------------------------------
+# --- leave status and type -------------------------------------------------------------------------
 
 def test_LV_01_leave_status_words_and_types(tmp_path, capsys):
     thu, fri = dt.datetime(2026, 11, 19, 8, 30), dt.datetime(2026, 11, 20, 17, 30)
@@ -157,7 +157,7 @@ def test_LV_01_LEAVECHECK_reads_the_same_vocabulary():
     assert f.LEAVECHECK("事假", day, day, applied, None).startswith("不通过：LV-01")  # blank = pending
 
 
-# --- case 3: a month with no punches is refused, never billed as total absence ----------------------------
+# --- a month with no punches is refused, never billed as total absence ----------------------------
 
 def test_ATT_06_a_month_without_punches_is_refused(tmp_path, capsys):
     october = [["工号", "打卡时间"]] + [r for d in workdays(2026, 10) for r in full_day("001", d)]
@@ -206,7 +206,7 @@ def test_ATT_06_punch_data_that_stops_before_the_month_ends_is_a_warning(tmp_pat
     assert not any(r["问题"].startswith("打卡数据只到") for r in rows_of(full, "问题清单"))
 
 
-# --- case 5: lost leading zeros ----------------------------------------------------------------------------
+# --- lost leading zeros ----------------------------------------------------------------------------
 
 def test_ATT_03_an_id_without_its_leading_zeros_is_the_one_roster_id_it_names(tmp_path):
     punches = [["工号", "打卡时间"]]
@@ -235,7 +235,7 @@ def test_ATT_03_an_id_two_roster_ids_could_be_is_never_guessed(tmp_path):
     assert money["001"]["旷工扣款"] == 5000 and money["01"]["旷工扣款"] == 5000 and money["002"]["旷工扣款"] == 0
 
 
-# --- case 4: an Excel Table's total row is not an employee and not a punch ----------------------------------
+# --- an Excel Table's total row is not an employee and not a punch ----------------------------------
 
 def test_ATT_03_table_total_rows_are_skipped_with_a_note(tmp_path):
     import xlsxwriter
@@ -271,7 +271,7 @@ def test_ATT_03_a_total_row_typed_by_hand_is_skipped(tmp_path):
     assert [r["级别"] for r in note] == ["提示"] and "合计" in note[0]["问题"]
 
 
-# --- case 6: KPI 奖惩 of people the attendance roster lacks is never a silent 0 ---------------------------
+# --- KPI 奖惩 of people the attendance roster lacks is never a silent 0 ---------------------------
 
 def test_KPI_04_finance_refuses_kpi_ids_missing_from_the_roster(tmp_path, capsys):
     team = "网店客服组"
@@ -295,7 +295,7 @@ def test_KPI_04_finance_refuses_kpi_ids_missing_from_the_roster(tmp_path, capsys
     assert kpi_money == {"001": 100, "002": 0, "合计": 100}  # 甲 ranks first: +100
 
 
-# --- case 8: a template never overwrites a workbook -------------------------------------------------------
+# --- a template never overwrites a workbook -------------------------------------------------------
 
 def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
     book = attendance_book(tmp_path)
@@ -306,7 +306,7 @@ def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
     assert rows_of(book, "员工名册") == []  # overwritten, as asked: the blank template
 
 
-# --- case 9: send sends only a finance workbook kaohe wrote -----------------------------------------------
+# --- send sends only a finance workbook kaohe wrote -----------------------------------------------
 
 def test_send_refuses_anything_but_a_finance_workbook_kaohe_wrote(tmp_path, capsys, monkeypatch):
     import kaohe.jobs.mail as mail

@@ -24,7 +24,7 @@ from builders import workdays, write_book
 from kaohe.doors.cli import main
 from kaohe.workbook.parts import read_rels, read_sheets
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 PEOPLE = [("1001", "张三"), ("1002", "李四"), ("1003", "王五")]
 ROSTER = ["工号", "姓名", "部门", "入职日期", "岗位基本工资"]
 HIRED = dt.datetime(2020, 1, 1)

@@ -23,7 +23,7 @@ from test_ribbon import FakeApp, FakeBook, attendance, digest, kinds, open_in_ex
 
 from kaohe.doors import addin, addin_vba, cells, ribbon, udfs
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHAREPOINT = "https://contoso.sharepoint.com/sites/hr/Shared Documents/考勤/考勤.xlsx"
 CONF = r"C:\Users\hr\.kaohe\kaohe.conf"
 PYTHONW = r"C:\kaohe\python\pythonw.exe"

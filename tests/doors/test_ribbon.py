@@ -357,7 +357,7 @@ def test_send_of_a_month_already_sent_asks_for_the_reason_of_a_resend(tmp_path, 
     path = attendance(tmp_path)
     assert main(["close", str(path), "--month", "2026-11", "--by", "王会计", "-q"]) == 0
     assert main(["finance", str(path), "--month", "2026-11", "-q"]) == 0
-    wb = openpyxl.load_workbook(path)  # the row `kaohe send` writes (the mail itself: tests/test_paid_once.py)
+    wb = openpyxl.load_workbook(path)  # the row `kaohe send` writes (the mail itself: tests/jobs/test_paid_once.py)
     ws = wb["财务发送记录"]
     ws.append(["2026-11", "发送", "付款表", ws["D2"].value, ws["E2"].value, None, dt.datetime(2026, 12, 3, 9, 0),
                "fin@example.com"])

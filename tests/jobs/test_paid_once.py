@@ -236,7 +236,7 @@ def test_kpi_staff_missing_from_the_roster_with_nothing_to_pay_are_no_reason_to_
 
 
 def test_month_end_script_refuses_a_month_already_sent_unless_resending(book, tmp_path, inbox):
-    script = Path(__file__).resolve().parents[1] / "scripts" / "month_end.py"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "month_end.py"
 
     def month_end(*extra):
         return subprocess.run([sys.executable, str(script), str(book), "--month", NOV, "--to", FIN,

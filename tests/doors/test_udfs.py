@@ -144,7 +144,7 @@ def test_the_rules_sheet_is_read_once_until_the_add_in_says_it_changed():
     assert reads == ["规则"]  # one read for the range and the cells after it
     sheets["规则"] = [["参数", "值"], ["迟到早退罚款", 30]]
     assert f.LATEFINE(10, caller=caller) == 50  # nothing said it changed: Excel would not recalculate either
-    cells.forget("C:/hr/变.xlsx")  # what KaoheRules does on a change to 规则 (tests/test_excel_at_work.py)
+    cells.forget("C:/hr/变.xlsx")  # what KaoheRules does on a change to 规则 (tests/doors/test_excel_at_work.py)
     assert f.LATEFINE(10, caller=caller) == 30 and reads == ["规则", "规则"]
 
 

@@ -1,4 +1,4 @@
-"""Policy numbers once written in code, now parameters: each changed through a 规则 row and followed.
+"""Policy parameters changed through a 规则 row and followed by compute-month, the cell functions and KPI.
 
 Expected values are worked out by hand from docs/规则说明.md (LV-03 第三十条, LV-08 第三十五条,
 ATT-08 第十四条, ATT-11 第十九条, KPI-01 篇二).
@@ -7,7 +7,7 @@ import datetime as dt
 import itertools
 
 from builders import ROSTER_HEADER, person, punches_for
-from test_udfs import workbook_caller
+from doors.test_udfs import workbook_caller
 
 from kaohe.doors import udfs as f
 from kaohe.engine import kpi

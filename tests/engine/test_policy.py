@@ -6,6 +6,7 @@ import openpyxl
 from builders import full_day, workdays
 
 from kaohe.doors.cli import main
+from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY
 from kaohe.policy import DEFAULT, params, policy_from_rows
 
 
@@ -47,6 +48,12 @@ def test_overrides_unknown_keys_and_bad_values():
     cells = {f.cell: f for f in findings}
     assert "未知参数" in cells["B3"].problem
     assert "无效" in cells["B4"].problem and "沿用默认值 20" in cells["B4"].action
+
+
+def test_rules_sheet_findings_carry_the_code_that_selects_them():
+    # 迟到罚款金额 is no parameter; 五十 is no number for 迟到早退罚款.
+    _, found = policy_from_rows([("B2", "迟到罚款金额", 50), ("B3", "迟到早退罚款", "五十")], "规则")
+    assert [(f.cell, f.code) for f in found[:2]] == [("B2", RULES_UNKNOWN_KEY), ("B3", RULES_BAD_VALUE)]
 
 
 def test_compliance_warnings():

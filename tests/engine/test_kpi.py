@@ -3,17 +3,27 @@
 The rules sheet used here keeps the arithmetic short: 咨询转化率 40 points (higher is better,
 target 0.60, floor 0.20; the shop software calls it 询单转化率), 平均响应时间 30 points (lower
 is better, target 20 s, floor 60 s), and the manager's 报表整体质量 30 points.
+
+The engine's scoring in memory (kpi_month below) uses 咨询转化率 60 points and 报表整体质量 40:
+incomplete, duplicate and out-of-range rows, a bad KPI规则 row, the notice date (KPI-05).
 """
 import datetime as dt
 
 import openpyxl
+import pandas as pd
 import pytest
 from builders import ROSTER_HEADER, person, write_book
 from lo import recalculated
 
 from kaohe.doors.cli import main
+from kaohe.engine import kpi
 from kaohe.engine.kpi import excel_round, indicator_points
+from kaohe.engine.month import roster_frame
+from kaohe.findings import NOT_RANKED
+from kaohe.policy import DEFAULT
 from kaohe.policy.tables import KPI_INDICATORS
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import kpi_data_table, tables_from_rows
 
 TEAM = "网店客服组"
 RULES = [["指标", "权重", "方向", "目标值", "底线值", "评分人", "别名"],
@@ -274,3 +284,121 @@ def test_KPI_01_to_05_every_parameter_changed_engine_and_libreoffice_agree(tmp_p
     engine = by_emp(openpyxl.load_workbook(book, data_only=True)["KPI评分_2026-11"])
     assert_scores(engine, CHANGED_EXPECTED)
     assert_scores(by_emp(recalculated(book, tmp_path)["KPI评分_2026-11"]), CHANGED_EXPECTED)
+
+
+# --- the engine's scoring in memory: incomplete, duplicate and out-of-range rows --------------------------
+
+KPI_RULES = [["指标", "权重", "方向", "目标值", "底线值", "评分人"],
+             ["咨询转化率", 60, "越高越好", 0.6, 0.2, "数据"],
+             ["报表整体质量", 40, "越高越好", None, None, "店长"]]
+KPI_HEADER = ["月份", "工号", "咨询转化率", "自评分", "报表整体质量"]
+
+
+def kpi_month(data_rows, people=4, notice=dt.date(2026, 12, 3), month="2026-11"):
+    """The month's scores from rows: ``people`` members 001.. of the team, KPI_RULES, no history."""
+    roster = [ROSTER_HEADER] + [person(f"00{i}", f"员工{i}", TEAM) for i in range(1, people + 1)]
+    t, findings = tables_from_rows({"员工名册": roster, "KPI规则": KPI_RULES}.get, (c.ROSTER, c.KPI_RULES))
+    indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
+    findings += found
+    names = {i.name: i.name for i in indicators} | {c.KPI_SELF: c.KPI_SELF}
+    data = kpi_data_table([KPI_HEADER] + data_rows, names, findings)
+    history = pd.DataFrame(columns=["month", "emp", "score", "rank", "last"])
+    members, found = roster_frame(t[c.ROSTER.key])
+    findings += found
+    return kpi.score_month(members, data, indicators, DEFAULT, month, notice, history, c.KPI_SELF)
+
+
+def test_KPI_01_incomplete_row_is_not_ranked_and_never_scored_zero():
+    # 001: 0.6 -> 60 + mgr 40 = 100, self 100 -> 100.   002: 0.4 -> 30 + 20 = 50, self 50 -> 15 + 35 = 50.
+    # 003: 0.2 -> 0 + 0 = 0, self 0 -> 0 (a real zero).  004: no 自评分 -> listed, not ranked.
+    r = kpi_month([["2026-11", "001", 0.6, 100, 40], ["2026-11", "002", 0.4, 50, 20],
+                   ["2026-11", "003", 0.2, 0, 0], ["2026-11", "004", 0.5, None, 30]])
+    scores = r.scores.set_index("emp")
+    assert list(scores.index) == ["001", "002", "003"]
+    assert scores["score"].tolist() == [100, 50, 0] and scores["rank"].tolist() == [1, 2, 3]
+    missing = [f for f in r.findings if f.rule == "KPI-01" and "自评分" in f.problem]
+    assert missing and missing[0].cell == "B5" and missing[0].action == "不参加本月排名"
+
+
+def test_KPI_01_member_without_data_and_duplicate_rows():
+    r = kpi_month([["2026-11", "001", 0.6, 100, 40], ["2026-11", "001", 0.2, 0, 0],
+                   ["2026-11", "002", 0.4, 50, 20], ["2026-11", "003", 0.2, 0, 0]])
+    assert r.scores.set_index("emp").at["001", "score"] == 100  # the first row counts
+    assert any(f.cell == "B3" and f.action == "只用第一行" for f in r.findings)
+    assert any("004" in f.problem and "没有2026-11的KPI数据" in f.problem for f in r.findings)
+    assert "004" not in set(r.scores["emp"])
+
+
+def test_KPI_01_manager_points_outside_the_weight_are_clamped():
+    # 报表整体质量 55 of 40 points -> 40 (warning); -5 -> 0.
+    r = kpi_month([["2026-11", "001", 0.6, 100, 55], ["2026-11", "002", 0.6, 100, -5], ["2026-11", "003", 0.2, 0, 0]])
+    points = r.scores.set_index("emp")["p:报表整体质量"]
+    assert points["001"] == 40 and points["002"] == 0
+    assert [f.cell for f in r.findings if "超出 0–40" in f.problem] == ["E2", "E3"]
+
+
+def test_KPI_01_text_that_is_not_a_number_is_missing_data():
+    r = kpi_month([["2026-11", "001", "很好", 100, 40], ["2026-11", "002", 0.4, 50, 20], ["2026-11", "003", 0.2, 0, 0]])
+    assert "001" not in set(r.scores["emp"])
+    assert any("咨询转化率" in f.problem and f.cell == "B2" for f in r.findings)
+
+
+def test_KPI_01_members_not_ranked_carry_the_not_ranked_code():
+    # 002 has no 自评分 (its row's 工号 cell B3); 003 and 004 have no row at all: all three are not ranked.
+    r = kpi_month([["2026-11", "001", 0.6, 100, 40], ["2026-11", "002", 0.4, None, 20]])
+    assert {f.emp or f.cell for f in r.findings if f.code == NOT_RANKED} == {"B3", "003", "004"}
+
+
+def test_KPI_01_weights_not_adding_up_to_100_are_used_as_given_with_a_warning():
+    t, findings = tables_from_rows({"KPI规则": [KPI_RULES[0], KPI_RULES[1]]}.get, (c.KPI_RULES,))
+    indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
+    findings += found
+    assert [i.weight for i in indicators] == [60]
+    assert findings[0].level == c.LEVEL_WARNING and "合计为60" in findings[0].problem
+
+
+def test_KPI_01_member_values_read_text_figures_and_report_a_manager_entry_out_of_range():
+    # 咨询转化率 typed as text "45.2%" is 0.452; 报表整体质量 (manager, weight 40) entered as 45 is
+    # reported and kept (clamped to 40 when scored); with 自评分 blank the member is not ranked.
+    conv = kpi.Indicator("咨询转化率", 60, "越高越好", 0.6, 0.2, "数据")
+    quality = kpi.Indicator("报表整体质量", 40, "越高越好", None, None, "店长")
+    self_ind = kpi.Indicator("自评分", 100, "越高越好", None, None, "店长")
+    data = kpi_data_table([KPI_HEADER, ["2026-11", "001", "45.2%", 90, 45], ["2026-11", "002", 0.5, None, 30]],
+                          {h: h for h in KPI_HEADER[2:]}, [])
+    who = lambda emp: pd.Series({"emp": emp, "name": "员工"})  # noqa: E731
+    values, found = kpi.member_values(who("001"), data.frame.iloc[0], (conv, quality, self_ind), data)
+    assert values == {"咨询转化率": pytest.approx(0.452), "报表整体质量": 45, "自评分": 90}
+    assert [(f.cell, f.level) for f in found] == [("E2", "警告")]
+    points = kpi.member_points(values, (conv, quality), "自评分", DEFAULT)
+    # (0.452 - 0.2) / 0.4 * 60 = 37.8; manager 37.8 + 40 = 77.8; 0.3 * 90 + 0.7 * 77.8 = 81.46
+    assert points["p:报表整体质量"] == 40 and points["score"] == pytest.approx(81.46)
+    values, found = kpi.member_values(who("002"), data.frame.iloc[1], (conv, quality, self_ind), data)
+    assert values is None and [(f.cell, f.code) for f in found] == [("B3", NOT_RANKED)]
+
+
+@pytest.mark.parametrize("row,problem", [
+    ([None, 50, "越高越好", 0.6, 0.2, "数据"], "指标名称为空"),
+    (["咨询转化率", -1, "越高越好", 0.6, 0.2, "数据"], "权重应为非负数"),
+    (["咨询转化率", 50, "越大越好", 0.6, 0.2, "数据"], "方向应为"),
+    (["咨询转化率", 50, "越高越好", 0.6, 0.2, "组长"], "评分人应为"),
+    (["咨询转化率", 50, "越高越好", None, 0.2, "数据"], "须有目标值和底线值"),
+    (["咨询转化率", 50, "越高越好", 0.2, 0.6, "数据"], "目标值应高于底线值"),
+    (["平均响应时间", 50, "越低越好", 60, 20, "数据"], "目标值应低于底线值"),
+])
+def test_KPI_02_a_bad_rules_row_falls_back_to_the_default_indicators(row, problem):
+    t, findings = tables_from_rows({"KPI规则": [KPI_RULES[0], KPI_RULES[2], row]}.get, (c.KPI_RULES,))
+    indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
+    findings += found
+    assert indicators is KPI_INDICATORS
+    assert len(findings) == 1 and problem in findings[0].problem and findings[0].cell == "A3"
+    assert findings[0].action == "整张KPI规则表未使用，按默认指标计算"
+
+
+@pytest.mark.parametrize("month,notice,deadline", [("2026-11", dt.date(2026, 12, 1), dt.date(2026, 12, 8)),
+                                                   ("2026-12", dt.date(2027, 1, 1), dt.date(2027, 1, 8))])
+def test_KPI_05_without_notice_date_the_first_of_next_month(month, notice, deadline):
+    r = kpi_month([[month, "001", 0.6, 100, 40], [month, "002", 0.4, 50, 20], [month, "003", 0.2, 0, 0]],
+                  notice=None, month=month)
+    assert r.notice_date == notice
+    assert r.scores.set_index("emp")["deadline"].dropna().tolist() == [deadline, deadline]  # 002 and 003
+    assert any(f.rule == "KPI-05" and f.level == c.LEVEL_INFO for f in r.findings)

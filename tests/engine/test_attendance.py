@@ -1,18 +1,31 @@
-"""ATT-01..ATT-11 on small hand-built workbooks.
+"""ATT-01..ATT-11: the attendance rules, on months computed from rows.
 
 Unless a test says otherwise: November 2026, one standard-hours employee 001 hired long
 ago, base wage 4350 (daily wage 4350 / 21.75 = 200.00), sessions 08:30-12:00 and
 13:30-17:30, Sundays off, no holidays in November. Every other workday of the month has
 four clean punches, so only the day under test carries an event.
+
+Also here: bad rows of the attendance sheets (员工名册, 打卡记录, 排班, 班次, 节假日, 打卡异常, 代打卡记录),
+reported with their cell and never turned into money; and the cell functions of the attendance rules
+(LATEFINE, ABSENTDAYS, LEAVEDAYS on a shift or on 8 March, DAYTYPE) giving what compute-month gives
+(tests/cell_and_month.py: March 2027, 迟到早退罚款 50, 旷工半天起点分钟 20).
 """
 import datetime as dt
 
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
+from cell_and_month import CALLER, RULES, M, late_on_2_march, run_month
+from doors.test_udfs import workbook_caller
 
+from kaohe.doors import udfs as f
+from kaohe.workbook import contract as c
+
+T = dt.time
+D = lambda day: dt.date(2026, 11, day)  # noqa: E731
 MON = dt.date(2026, 11, 2)
 TUE = dt.date(2026, 11, 3)
 WED = dt.date(2026, 11, 4)
+SUN = dt.date(2026, 11, 8)
 
 
 def punches(*special: tuple[dt.date, list], emp="001", skip=()):
@@ -265,3 +278,153 @@ def test_att_11_lone_punch_goes_to_nearer_edge(month):
     assert d["上午上班"] is None or d["上午上班"] != d["上午上班"]  # NaT: the punch is the "out"
     assert d["上午下班"].time() == dt.time(11, 55)
     assert d["缺卡次数"] == 1 and d["早退分钟"] == 5 and d["罚款"] == 40
+
+
+# --- bad rows of the attendance sheets: reported at their cell, never money -------------------------------
+
+SHIFT_HEADER = ["班次", "时段1开始", "时段1结束", "时段2开始", "时段2结束"]
+
+
+def test_ATT_02_two_session_shift_and_an_unknown_shift(month):
+    # 两头班 07:00-11:00 and 16:00-20:00 on Mon 2 Nov: the first half punched, the second not -> 旷工 0.5 day.
+    # Tue 3 Nov is rostered 夜宵班, which 班次 does not define: reported, the day is a day off.
+    m = month({
+        "员工名册": [ROSTER_HEADER, person(system=c.COMPREHENSIVE_HOURS)],
+        "打卡记录": [["工号", "打卡时间"]] + punches_for("001", D(2), "06:55", "11:02"),
+        "排班": [["工号", "日期", "班次"], ["001", D(2), "两头班"], ["001", D(3), "夜宵班"]],
+        "班次": [SHIFT_HEADER, ["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
+    })
+    s = m.summary()
+    assert s["应出勤天数"] == 1 and s["旷工天数"] == 0.5 and s["实出勤天数"] == 0.5
+    assert m.day(D(2))["旷工天数"] == 0.5
+    unknown = [f for f in m.findings if "夜宵班" in f.problem]
+    assert len(unknown) == 1 and unknown[0].sheet == "排班" and unknown[0].cell == "C3" and unknown[0].rule == "ATT-02"
+    assert m.day(D(3))["日类型"] == c.DAY_REST and m.day(D(3))["旷工天数"] == 0
+
+
+def test_ATT_02_a_shift_without_its_start_is_not_defined_and_its_day_is_off(month):
+    m = month({"员工名册": [ROSTER_HEADER, person(system="综合工时")],
+               "班次": [["班次", "时段1开始", "时段1结束"], ["早班", T(6), T(14)], ["夜班", None, T(6)]],
+               "排班": [["工号", "日期", "班次"], ["001", MON, "夜班"], ["001", MON + dt.timedelta(days=1), "早班"]],
+               "打卡记录": [["工号", "打卡时间"], *punches_for("001", MON + dt.timedelta(days=1), "05:58", "14:02")]})
+    found = [(f.sheet, f.cell, f.rule) for f in m.findings if f.rule == "ATT-02"]
+    assert found == [("排班", "C2", "ATT-02")]
+    assert m.day(MON)["日类型"] == "休息日"
+    # Only the early shift of 3 November is due: one session, a whole day, worked on time.
+    assert m.summary()["应出勤天数"] == 1 and m.summary()["旷工天数"] == 0
+
+
+def test_ATT_03_a_punch_time_without_its_date_is_reported_at_the_date_cell(month):
+    m = month({"打卡记录": [["工号", "日期", "时间"], ["001", None, T(8, 25)], ["001", MON, T(8, 25)]]})
+    found = [(f.cell, f.rule) for f in m.findings if f.sheet == "打卡记录" and f.cell]
+    assert found == [("B2", "ATT-03")]
+    assert m.day(MON)["上午上班"] == dt.datetime(2026, 11, 2, 8, 25)
+
+
+def test_ATT_08_a_holiday_row_without_its_date_is_reported_and_unused(month):
+    # Row 2 has no 日期 (reported here), row 3 an unreadable one (reported once, by the reader); row 4 is a
+    # note, not a holiday.
+    m = month({"节假日": [["日期", "类型", "名称"], [None, "法定节假日", "元旦"], ["x", "法定节假日", "y"], [None, None, "备注"]]})
+    found = sorted((f.cell, f.problem, f.action) for f in m.findings if f.sheet == "节假日")
+    assert [(cell, action) for cell, _, action in found] == [("A2", "忽略此行"), ("A3", "按空值处理")]
+    assert found[0][1] == "法定节假日没有日期"
+
+
+def test_ATT_11_punches_in_a_month_without_any_session_are_shown_not_judged(month):
+    # A comprehensive-hours worker with no 排班 row is off every day: no session anywhere, so the punches of
+    # Sunday 8 November are only shown (morning half: 09:00 in; afternoon half: 18:00 in) and cost nothing.
+    m = month({"员工名册": [ROSTER_HEADER, person(system="综合工时")],
+               "打卡记录": [["工号", "打卡时间"], *punches_for("001", SUN, "09:00", "18:00")]})
+    day = m.day(SUN)
+    assert (day["上午上班"], day["下午上班"]) == (dt.datetime(2026, 11, 8, 9), dt.datetime(2026, 11, 8, 18))
+    assert day["上午下班"] is None or day["上午下班"] != day["上午下班"]  # blank (None or NaT)
+    s = m.summary()
+    assert s["应出勤天数"] == 0 and s["旷工天数"] == 0 and s["迟到早退罚款"] == 0
+
+
+def test_ATT_09_PAY_01_ATT_01_roster_problems_are_reported_with_their_cells(month):
+    # Row 3 has no 工号, row 4 repeats 001; 002 has no 入职日期 (ATT-09: the whole month), no 岗位基本工资
+    # (PAY-01: money at 0) and the 工时制 "弹性" (ATT-01: standard hours).
+    m = month({"员工名册": [ROSTER_HEADER, person(), [None, "无号", "客服部", D(1), 4350],
+                            person(name="重号"), ["002", "李四", "客服部", None, None, "男", None, None, "弹性"]]})
+    cells = {f.cell: f for f in m.findings if f.sheet == "员工名册"}
+    assert cells["A3"].problem == "工号为空" and cells["A4"].action == "只用第一行"
+    assert cells["D5"].rule == "ATT-09" and cells["E5"].rule == "PAY-01" and cells["I5"].rule == "ATT-01"
+    assert m.summary("002")["应出勤天数"] == 25  # whole month employed on the standard week: 25 workdays in Nov 2026
+
+
+def test_ATT_05_ATT_07_ATT_08_problems_in_the_holidays_exceptions_and_proxy_sheets(month):
+    m = month({
+        "打卡记录": [["工号", "打卡时间"]] + punches_for("001", D(2), "08:25", "17:31"),
+        "节假日": [["日期", "类型"], [D(20), "放假"]],
+        "打卡异常": [["工号", "日期", "时段", "审批状态"], ["001", D(2), "中午", "已批准"], ["001", D(2), "上午下班", "待审批"]],
+        "代打卡记录": [["工号", "日期"], ["999", D(2)]],
+    })
+    cells = {(f.sheet, f.cell): f for f in m.findings}
+    assert cells[("节假日", "B2")].rule == "ATT-08"
+    assert cells[("打卡异常", "C2")].rule == "ATT-05" and cells[("打卡异常", "D3")].level == c.LEVEL_WARNING
+    assert cells[("代打卡记录", "A2")].rule == "ATT-07"
+    # the unapproved exception leaves the 上午下班 punch missing, and the 下午上班 one: 2 missing punches
+    assert m.day(D(2))["缺卡次数"] == 2
+
+
+# --- the cell functions give what compute-month gives (tests/cell_and_month.py) -------------------------
+
+@pytest.mark.parametrize("minutes,fine,absent", [(0, 0, 0), (5, 50, 0), (20, 50, 0), (21, 0, 0.5), (45, 0, 0.5),
+                                                 (120, 0, 0.5), (121, 0, 1)])
+def test_ATT_04_LATEFINE_and_ABSENTDAYS_equal_compute_month(minutes, fine, absent):
+    # Late by ``minutes`` on Tue 2 March, everything else on time; fine 50 up to 20 minutes, half a day to 120.
+    day = run_month(person(), punches=late_on_2_march(minutes)).day(M(2))
+    assert (day["罚款"], day["旷工天数"]) == (f.LATEFINE(minutes, caller=CALLER), f.ABSENTDAYS(minutes, caller=CALLER))
+    assert (day["罚款"], day["旷工天数"]) == (fine, absent)
+
+
+def test_ATT_04_a_rules_sheet_with_an_unknown_key_is_honoured_alike_and_warned_about():
+    # 迟到早退罚款 changed to 50; 加班餐补 is no parameter (a 警告 in 问题清单, the row ignored):
+    # 25 minutes late is fined 50 by both.
+    rules = [["参数", "值"], ["迟到早退罚款", 50], ["加班餐补", 15]]
+    caller = workbook_caller({"规则": rules}, "C:/hr/未知参数.xlsx")
+    month = run_month(person(), punches=late_on_2_march(25), rules=rules)
+    assert [(p.level, p.cell) for p in month.problems("加班餐补")] == [(c.LEVEL_WARNING, "B3")]
+    assert month.day(M(2))["罚款"] == f.LATEFINE(25, caller=caller) == 50
+
+
+def test_ATT_04_a_bad_rules_value_is_the_cells_error_with_compute_months_text():
+    # 旷工半天起点分钟 "半小时" is no number: compute-month lists it as an 错误 (and keeps 30); a cell has
+    # no 问题清单, so it shows that same finding instead of a figure computed with a rule HR did not mean.
+    rules = [["参数", "值"], ["迟到早退罚款", 50], ["加班餐补", 15], ["旷工半天起点分钟", "半小时"]]
+    caller = workbook_caller({"规则": rules}, "C:/hr/坏值.xlsx")
+    found = run_month(person(), punches=late_on_2_march(25), rules=rules).problems("旷工半天起点分钟")
+    assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "规则", "B4")]
+    assert "半小时" in found[0].problem
+    expected = f"错误：规则!B4 {found[0].problem}"
+    assert f.LATEFINE(25, caller=caller) == f.ABSENTDAYS(25, caller=caller) == expected
+    assert f.LEAVEDAYS("事假", M(2), M(2), caller=caller) == expected
+    assert f.LATEFINE([[25], [45]], caller=caller) == [[expected], [expected]]
+
+
+@pytest.mark.parametrize("gender,expected", [("女", 0.5), ("男", 1.0)])
+def test_ATT_08_LEAVEDAYS_on_8_March_equals_compute_month(gender, expected):
+    m = run_month(person(gender=gender), leave=[["001", "事假", M(8), M(8), M(1), "已批准"]])
+    engine = m.leave()[0]["天数"]
+    cell = f.LEAVEDAYS("事假", M(8), M(8), gender, caller=CALLER)
+    assert engine == cell == expected
+
+
+def test_ATT_08_a_bad_holidays_row_is_the_cells_error_with_compute_months_text():
+    holidays = [["日期", "类型"], [M(5), "放假"]]  # 放假 is not one of the 节假日 types
+    caller = workbook_caller({"规则": RULES, "节假日": holidays}, "C:/hr/坏节假日.xlsx")
+    found = run_month(person(), holidays=holidays).problems("“放假”")
+    assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "节假日", "B2")]
+    assert f.DAYTYPE(M(5), caller=caller) == f"错误：节假日!B2 {found[0].problem}"
+
+
+def test_ATT_02_LEAVEDAYS_for_a_night_shift_equals_compute_month():
+    # 夜班 22:00-06:00 rostered every day. Leave 10-11 March (to the end of the 11th): the shifts whose
+    # middle (02:00 next morning) falls inside are those starting on the 9th and the 10th: 2 days.
+    rota = [["001", day, "夜班"] for day in (dt.date(2027, 2, 28), *[M(d) for d in range(1, 32)])]
+    m = run_month(person(system=c.COMPREHENSIVE_HOURS), leave=[["001", "年休假", M(10), M(11), M(1), "已批准"]],
+                  rota=rota, shifts=[["夜班", dt.time(22), dt.time(6)]])
+    engine = m.leave()[0]["天数"]
+    cell = f.LEAVEDAYS("年休假", M(10), M(11), None, c.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
+    assert engine == cell == 2

@@ -24,6 +24,7 @@ def book(ot_rows, extra_punches=(), year=2026, month_=11, roster=None, skip=()):
 
 MON = dt.date(2026, 11, 2)
 SUN = dt.date(2026, 11, 8)
+MON30 = dt.date(2026, 11, 30)
 EVENING = punches_for("001", MON, "19:40")
 
 
@@ -186,3 +187,21 @@ def test_ot_02_in_and_out_only_counts_first_to_last(month):
         m = month(book([["001", SUN, T(9), T(17), "是", "是", None, "加班", "加班费"]],
                        punches_for("001", SUN, "08:55", *extra, "17:05")))
         assert m.summary()["加班费"] == 400
+
+
+def test_OT_01_rows_for_someone_not_on_the_roster_or_without_times_count_nothing(month):
+    m = month(book([["999", MON, T(18), T(20), "是", "是", None, "加班", "加班费", None],
+                    ["001", MON, None, T(20), "是", "是", None, "加班", "加班费", None]]))
+    found = [(f.sheet, f.cell, f.rule) for f in m.findings if f.sheet == "加班申请"]
+    assert found == [("加班申请", "A2", "OT-01"), ("加班申请", "B3", "OT-01")]
+    assert "999" in next(f.problem for f in m.findings if f.sheet == "加班申请" and f.cell == "A2")
+    assert m.summary()["加班小时"] == 0 and m.summary()["加班费"] == 0
+
+
+def test_OT_02_a_window_past_midnight_on_a_date_without_punch_data_counts_as_approved(month):
+    # Punches stop on Sat 28 November; 30 November 20:00 -> 02:00 (the next day) is 6 h by the approval;
+    # a workday: 6 × 25 × 1.5 = 225.00.
+    m = month(book([["001", MON30, T(20), T(2), "是", "是", None, "加班", "加班费", None]], skip=(MON30,)))
+    assert m.summary()["加班小时"] == 6 and m.summary()["加班费"] == 225
+    note = m.day(MON30)["说明"]
+    assert "审批 20:00–02:00" in note and "按审批时段" in note
