@@ -1,4 +1,5 @@
-"""Packages: everything under addin/ plus kaohe.macros, which lives at the top level in macros/ (see pyproject)."""
+"""Packages: everything under addin/ plus kaohe.macros and kaohe.wps, which live at the top level in macros/ and wps/
+(see pyproject)."""
 from setuptools import find_packages, setup
 
-setup(packages=[*find_packages("addin"), "kaohe.macros"])
+setup(packages=[*find_packages("addin"), "kaohe.macros", "kaohe.wps"])

@@ -1,4 +1,5 @@
-"""Benchmark compute-month against a plain openpyxl load + save of the same workbook.
+"""Benchmark compute-month against a plain openpyxl load + save of the same workbook (and, with --cells,
+the cell functions as Excel recalculates them).
 
 For each size it builds a workbook (a month of 4 punches per workday, ~3 % of punches
 missing, plus the sample's leave and overtime) three ways — as the sample writes it (openpyxl),
@@ -10,6 +11,12 @@ written by XlsxWriter (shared strings, the way Excel-like writers store text), a
 
 and prints the time of each, kaohe's peak memory (max RSS of its process) and the ratio
 kaohe / baseline. Usage: python scripts/bench.py [--sizes 200 2000 10000] [--keep DIR]
+
+``--cells`` measures the cell functions instead, through xlwings' own dispatch (``call_udf``) with
+Excel's COM objects faked (tests/fake_excel.py) as the add-in calls it — each argument a value,
+the calling cell a Range: 1,000 filled-down ``=LATEFINE(A2)`` cells recalculated (the workbook's
+规则 already read) and one ``=LATEFINE(A2:A1001)``. It prints the Python CPU time of each (best of
+five) against its budget (100 ms and 20 ms) and the round trips into Excel per cell.
 """
 from __future__ import annotations
 
@@ -27,6 +34,7 @@ sys.path.insert(0, str(ROOT / "addin"))
 from kaohe.jobs.sample import build_sample, write_sample  # noqa: E402
 
 MONTH = "2026-11"
+CELL_BUDGET_S, RANGE_BUDGET_S = 0.100, 0.020  # 1,000 filled-down cells; one formula over 1,000 rows
 
 
 def _child(code: str) -> tuple[float, float]:
@@ -78,12 +86,59 @@ def bench(n: int, folder: Path, writer: str) -> dict:
             "ratio": kaohe_s / base_s, "peak_mb": peak}
 
 
+def cell_bench(rows: int = 1000, repeat: int = 5) -> dict:
+    """The cell functions as Excel recalculates them (see the module's doc): CPU seconds and round trips."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import fake_excel as fx
+
+    minutes = [float(i % 150) for i in range(rows)]
+    with fx.windows_dispatch() as call_udf:
+        book = fx.ComBook("https://contoso.sharepoint.com/sites/hr/Shared Documents/考勤.xlsx",
+                          {"规则": (("参数", "值"), ("迟到早退罚款", 50.0)), "考勤": ((None,),)})
+        sheet = book.Worksheets("考勤")
+        callers = [fx.ComRange(sheet, None, row=r) for r in range(2, rows + 2)]
+
+        def filled_down():
+            return [call_udf("kaohe.doors.udfs", "LATEFINE", (m, None), book, c) for m, c in zip(minutes, callers)]
+
+        def one_range():
+            return call_udf("kaohe.doors.udfs", "LATEFINE", (tuple((m,) for m in minutes), None), book, callers[0])
+
+        first = time.process_time()
+        filled_down()  # reads 规则 once (the first cell), as the first calculation after opening does
+        first = time.process_time() - first
+        fx.TRIPS.clear()
+        results = filled_down()
+        trips = len(fx.TRIPS) / rows
+        cells_s, range_s = (min(_cpu(run) for _ in range(repeat)) for run in (filled_down, one_range))
+    return {"rows": rows, "first_s": first, "cells_s": cells_s, "range_s": range_s, "trips_per_cell": trips,
+            "results": results}
+
+
+def _cpu(run) -> float:
+    start = time.process_time()
+    run()
+    return time.process_time() - start
+
+
+def print_cells() -> None:
+    r = cell_bench()
+    print(f"cell functions, {r['rows']:,} rows (Python CPU time, best of 5):")
+    print(f"  filled-down =LATEFINE(A2), recalculated: {r['cells_s'] * 1000:6.1f} ms (budget {CELL_BUDGET_S * 1000:.0f} ms), "
+          f"{r['trips_per_cell']:.0f} round trips into Excel a cell; first calculation {r['first_s'] * 1000:.1f} ms")
+    print(f"  one =LATEFINE(A2:A{r['rows'] + 1}):           {r['range_s'] * 1000:6.1f} ms (budget {RANGE_BUDGET_S * 1000:.0f} ms)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cells", action="store_true", help="measure the cell functions only")
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 10000])
     ap.add_argument("--writers", nargs="+", default=["sample", "xlsxwriter", "lean"], choices=["sample", "xlsxwriter", "lean"])
     ap.add_argument("--keep", type=Path, help="keep the generated workbooks in this folder")
     args = ap.parse_args()
+    if args.cells:
+        print_cells()
+        return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="kaohe-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     print(f"{'employees':>9} {'written by':>10} {'file MB':>8} {'openpyxl s':>11} {'kaohe s':>8} {'ratio':>6} {'peak MB':>8}")

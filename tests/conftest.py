@@ -1,16 +1,44 @@
+"""What every test shares: the run's settings and the month run on rows.
+
+- Markers: ``libreoffice`` and ``slow`` are set at collection from what each test calls (tests/marking.py);
+  a test that starts LibreOffice without the ``libreoffice`` marker fails. `pytest -m "not slow"` is the
+  quick loop.
+- Hypothesis is derandomised: the same examples on every run and every machine, no example database.
+- ``month`` / ``month_file``: a month computed from sheets given as rows, read back by contract header.
+"""
 import datetime as dt
-import sys
-from pathlib import Path
 
+import marking
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
 from builders import ROSTER_HEADER, person, write_book
+from hypothesis import settings
 
 from kaohe.engine.month import compute_month
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import read_book, tables_from_rows
+
+
+settings.register_profile("kaohe", derandomize=True, database=None)
+settings.load_profile("kaohe")
+marking.record_soffice_starts()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    marking.mark(items)
+    stale = marking.stale_entries(items)
+    if stale:
+        raise pytest.UsageError(f"tests/marking.py SLOW_TESTS names tests that do not exist: {stale}")
+
+
+@pytest.fixture(autouse=True)
+def _libreoffice_marker_is_true(request):
+    """A test that starts soffice must carry the libreoffice marker (so that -m "not libreoffice" leaves it out)."""
+    marking.started_soffice.clear()
+    yield
+    if marking.started_soffice and request.node.get_closest_marker("libreoffice") is None:
+        pytest.fail(f"{request.node.nodeid} starts LibreOffice ({marking.started_soffice[0]}) without the libreoffice "
+                    "marker: call it through tests/lo.py or mark the test @pytest.mark.libreoffice", pytrace=False)
 
 
 def month_from_rows(sheets: dict, month_: str = "2026-11") -> "MonthView":
@@ -20,8 +48,17 @@ def month_from_rows(sheets: dict, month_: str = "2026-11") -> "MonthView":
     sheets.setdefault(c.ROSTER.name, [ROSTER_HEADER, person()])
     sheets.setdefault(c.PUNCHES.name, [["工号", "打卡时间"]])
     tables, findings = tables_from_rows(sheets.get, c.ATTENDANCE_INPUTS)
-    # Rule tests often have no punch at all; the refusal of such a month is tested in test_silent.
+    # Rule tests often have no punch at all; the refusal of such a month is tested in test_unusable_values.
     return MonthView(compute_month(tables, month_, require_punches=False).with_findings(findings))
+
+
+@pytest.fixture(autouse=True)
+def workbooks_just_opened():
+    """What the cell functions read of a workbook is kept per FullName for the life of Excel's UDF server;
+    each test starts as if Excel had just started (the tests reuse names such as C:/hr/考勤.xlsx)."""
+    from kaohe.doors import cells
+
+    cells.forget()
 
 
 @pytest.fixture

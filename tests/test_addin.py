@@ -12,7 +12,7 @@ import olefile
 import pytest
 from oletools.olevba import VBA_Parser
 
-from kaohe.doors import addin, udfs
+from kaohe.doors import addin, addin_vba, udfs
 from kaohe.doors.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_same_sources_same_bytes(built, tmp_path):
 
 def test_vba_extracted_by_olevba_equals_the_sources(built):
     found = modules(built)
-    for name, text in addin.sources().items():
+    for name, text in addin_vba.sources().items():
         assert norm(found[name]) == norm(text), name
 
 
@@ -69,7 +69,7 @@ def test_package_is_an_addin_with_the_ribbon(built):
         ui = z.read("customUI/customUI.xml")
     assert "application/vnd.ms-excel.addin.macroEnabled.main+xml" in types
     assert 'Target="customUI/customUI.xml"' in rels and "ui/extensibility" in rels
-    assert ui == (addin.MACROS / "customUI.xml").read_bytes()
+    assert ui == (addin_vba.MACROS / "customUI.xml").read_bytes()
 
 
 def test_every_cell_function_has_its_wrapper(built):
@@ -82,14 +82,32 @@ def test_every_cell_function_has_its_wrapper(built):
     assert not names & VBA_RESERVED, names & VBA_RESERVED
 
 
+def code_lines(procedure: str) -> list[str]:
+    """A procedure's statements: comments and blank lines left out."""
+    return [line.strip() for line in procedure.split("\n") if line.strip() and not line.strip().startswith("'")]
+
+
+def procedure(module: str, first: str) -> str:
+    return re.search(rf"^{re.escape(first)}.*?^End (Function|Sub)", module, re.M | re.S).group(0)
+
+
 def test_xlwings_module_safety_changes(built):
     xl = modules(built)["xlwings"]
     assert 'PROJECT_NAME As String = "kaohe"' in xl
+    assert re.search(r"^Option Private Module\b", xl, re.M)  # its helpers stay out of Insert Function
     assert 'GetConfig("ADD_WORKBOOK_TO_PYTHONPATH", "true")' not in xl
-    assert 'If False And SheetExists(ActiveWorkbook, PROJECT_NAME & ".conf")' in xl
-    assert re.search(r"Directory Config\s*\n\s*' kaohe: no kaohe.conf beside the workbook either\s*\n\s*If False Then", xl)
+    # settings: the add-in's own only, never a sheet of the active workbook or a file beside it
+    assert code_lines(procedure(xl, "Function GetConfig("))[1:-1] == [
+        "GetConfig = Setting(configKey, default)",
+        'If LCase$(GetConfig) = "true" Or LCase$(GetConfig) = "false" Then GetConfig = (LCase$(GetConfig) = "true")']
+    # nothing on sys.path, and a command that names no workbook (one UDF server per Excel)
+    assert xl.count('PYTHONPATH = "false"') == 4 and 'GetConfig("PYTHONPATH")' not in xl
+    assert code_lines(procedure(xl, "Function XLPy()"))[-6:-1] == [  # the command built once per session
+        'If KaoheServer = "" Then', "XLPyLoadDLL", "KaoheServer = XLPyCommand", "End If",
+        "If 0 <> XLPyDLLActivateAuto(XLPy, KaoheServer, 1) Then Err.Raise 1000, Description:=XLPy"]
     assert 'Lib "xlwings64-0.37.8.dll"' in xl  # the pinned DLL version
     assert xl.count(' -I -B -c ""import') == 2 and " -B -c" not in xl.replace(" -I -B -c", "")  # RunPython, UDF server
+    assert 'Environ("Temp")' not in xl and "As Dictionary" not in xl
 
 
 def test_office_reference_for_iribboncontrol(built, tmp_path):
@@ -136,19 +154,19 @@ def test_every_conditional_constant_is_defined_in_its_module(built):
     assert '#Const App = "Microsoft Excel"' in modules(built)["kaohe_udfs"]
 
 
-def test_every_wrapper_passes_application_caller_in_its_excel_branch(built):
+def test_every_wrapper_passes_values_and_application_caller_in_its_excel_branch(built):
     code = modules(built)["kaohe_udfs"]
     for fn in udfs.FUNCTIONS:
         name = fn.__name__
         body = re.search(rf"^Function {name}\(.*?^End Function", code, re.M | re.S).group(0)
         excel, _ = body.split('#If App = "Microsoft Excel" Then', 1)[1].split("#Else", 1)
-        call = re.search(rf'{name} = XLPy\.CallUDF\("kaohe\.doors\.udfs", "{name}", Array\(([^)]*)\), (\w+), (\S+)\)', excel)
+        call = re.search(rf'{name} = XLPy\.CallUDF\("kaohe\.doors\.udfs", "{name}", Array\((.*)\), (\w+), (\S+)\)\r?$', excel, re.M)
         assert call and call.group(2) == "ActiveWorkbook" and call.group(3) == "Application.Caller", name
         params = list(inspect.signature(fn).parameters)
-        passed = [a.strip() for a in call.group(1).split(",")]
-        assert passed == [("Nothing" if p == "caller" else p) for p in params], name  # call_udf fills caller
-        # functions that read the workbook's 规则 recalculate when it changes (xlwings writes Application.Volatile)
-        assert ("Application.Volatile" in body) == ("caller" in params), name
+        passed = [a.strip() for a in call.group(1).split(", ")]
+        # call_udf fills in the caller; a range argument reaches Python as its values (KaoheSetup.CellValue)
+        assert passed == [("Nothing" if p == "caller" else f"CellValue({p})") for p in params], name
+        assert "Application.Volatile" not in body, name  # recalculated by the add-in when 规则 changes (KaoheRules)
 
 
 def _decode(hex_text):
@@ -175,14 +193,24 @@ def test_wrapper_module_is_what_xlwings_import_functions_writes(built):
             self.imported = Path(path).read_text()
 
     book = Book()
-    with addin.xlwings_udfs() as (xl_udfs, module):
+    with addin_vba.xlwings_udfs() as (xl_udfs, module):
         xl_udfs.udf_modules["kaohe.doors.udfs"] = {"filename": module.__file__, "filetime": None, "module": module}
         xl_udfs.import_udfs("kaohe.doors.udfs", book)
     expected = book.imported.replace("\r\n", "\n").rstrip("\n").split("\n")
     found = modules(built)["kaohe_udfs"].replace("\r\n", "\n").rstrip("\n").split("\n")
     assert expected[0] == 'Attribute VB_Name = "xlwings_udfs"' and found[0] == 'Attribute VB_Name = "kaohe_udfs"'
     assert expected[2] == '#Const App = "Microsoft Excel" \'Adjust when using outside of Excel'
-    assert found[1:] == expected[1:]
+    assert len(found) == len(expected)
+    changed = 0  # the one change: each argument of the Excel branch's call passed through CellValue
+    for wrote, built_line in zip(expected[1:], found[1:]):
+        if wrote != built_line:
+            call = re.fullmatch(r'(\s+\w+ = XLPy\.CallUDF\("kaohe\.doors\.udfs", "\w+", Array\()(.*)'
+                                r'(\), ActiveWorkbook, Application\.Caller\))', wrote)
+            assert call, wrote
+            args = ", ".join(a if a == "Nothing" else f"CellValue({a})" for a in call.group(2).split(", "))
+            assert built_line == call.group(1) + args + call.group(3)
+            changed += 1
+    assert changed == len(udfs.FUNCTIONS)
 
 
 ARGUMENT_HELP = {  # what Insert Function shows for each argument, in order (caller is Excel's, not the user's)
@@ -209,25 +237,27 @@ def test_macro_options_register_chinese_help_for_all_14_functions(built):
 
 
 def test_vba_text_is_ascii_and_chinese_survives_as_hex():
-    for name, text in addin.sources().items():
+    for name, text in addin_vba.sources().items():
         assert text.isascii(), name
-    assert addin.ascii_vba('MsgBox U("考勤"), , U("")') == 'MsgBox U("800352E4"), , U("")'
-    ribbon = addin.sources()["KaoheRibbon"]
+    assert addin_vba.ascii_vba('MsgBox U("考勤"), , U("")') == 'MsgBox U("800352E4"), , U("")'
+    ribbon = addin_vba.sources()["KaoheRibbon"]
     assert "请先保存" in "".join(_decode(h) for h in re.findall(r'U\("(\w+)"\)', ribbon))
 
 
-def test_settings_are_written_in_the_code_page_vba_reads():
-    """VBA's `Input #` reads kaohe.conf in the ANSI code page: GBK (cp936) on a Chinese Windows."""
-    path = r"C:\考勤\python\pythonw.exe"
-    data = addin.settings_bytes(path, "cp936")
-    assert data == b'"INTERPRETER_WIN","C:\\' + "考勤".encode("gbk") + b'\\python\\pythonw.exe"\r\n'
-    assert data.count(b"\r\n") == 1  # only the interpreter: no UDF_MODULES, no ADD_WORKBOOK_TO_PYTHONPATH
-    assert addin.settings_bytes(r"C:\kaohe\python\pythonw.exe", "cp1252") == b'"INTERPRETER_WIN","C:\\kaohe\\python\\pythonw.exe"\r\n'
+def test_settings_are_utf16_whatever_the_code_page():
+    """The add-in reads kaohe.conf with FileSystemObject in UTF-16 (KaoheSetup.Setting): any code page."""
+    data = addin.settings_bytes(r"C:\kaohe\python\pythonw.exe", r"C:\kaohe\python\kaohe-temp", "cp1252")
+    assert data[:2] == b"\xff\xfe"  # the byte-order mark of UTF-16 little-endian
+    assert data[2:].decode("utf-16-le") == ('"INTERPRETER_WIN","C:\\kaohe\\python\\pythonw.exe"\r\n'
+                                            '"TEMP DIR","C:\\kaohe\\python\\kaohe-temp"\r\n')
+    chinese = addin.settings_bytes(r"C:\考勤\python\pythonw.exe", r"C:\考勤\python\kaohe-temp", "cp936")
+    assert r'"INTERPRETER_WIN","C:\考勤\python\pythonw.exe"' in chinese[2:].decode("utf-16-le")
 
 
 def test_a_python_path_the_code_page_cannot_hold_is_refused_naming_it():
+    """The interpreter still passes through ANSI calls (the xlwings DLL's command, LoadLibraryA)."""
     with pytest.raises(addin.InputRefused) as refused:
-        addin.settings_bytes(r"C:\考勤\python\pythonw.exe", "cp1252")
+        addin.settings_bytes(r"C:\考勤\python\pythonw.exe", r"C:\kaohe-temp", "cp1252")
     assert r"C:\考勤\python\pythonw.exe" in refused.value.zh and "cp1252" in refused.value.zh
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import xlwings
 
-from kaohe.doors import addin
+from kaohe.doors import addin_vba
 from kaohe.doors.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,8 +34,8 @@ def test_saved_as_utf8_with_a_bom_and_no_typographic_quotes():
 
 
 def test_every_python_module_it_runs_can_run_as_a_module():
-    modules = re.findall(r"& \$python -m (\S+)", text())
-    assert modules == ["pip"]
+    modules = re.findall(r"& \$(?:python|existing) -m (\S+)", text())
+    assert modules == ["venv", "pip"]  # a virtual environment of a Python 3.11 already there (install_checks.json)
     for name in modules:
         assert importlib.util.find_spec(f"{name}.__main__"), name
     assert importlib.util.find_spec("xlwings.__main__") is None  # why `python -m xlwings …` had to go
@@ -44,12 +44,13 @@ def test_every_python_module_it_runs_can_run_as_a_module():
 def test_every_kaohe_command_it_runs_exists():
     script = text()
     calls = re.findall(r'"python\\Scripts\\kaohe\.exe"\)\s+([^}]+?)\s*\}', script)
-    assert calls == ["addin install"]
+    assert calls == ["addin install", "wps install"]  # the WPS add-in only where WPS is found
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
     assert scripts["kaohe"] == "kaohe.doors.cli:main"  # what pip installs as Scripts\kaohe.exe
     for call in calls:
         args = build_parser().parse_args(call.split())
         assert args.action == "install", call
+    assert re.search(r'if \(\$wps\) \{\s+[^}]*Invoke-Checked "kaohe wps install"', script)
     assert re.search(r"pip install --no-index --find-links \$Wheelhouse kaohe\b", script)
 
 
@@ -98,7 +99,7 @@ def windows_only_requirements() -> set[str]:
 def test_dll_and_wheelhouse_command_match_the_pinned_xlwings():
     script = text()
     dll = f"xlwings64-{xlwings.__version__}.dll"
-    assert dll in script and f'Lib "{dll}"' in addin.xlwings_module()
+    assert dll in script and f'Lib "{dll}"' in addin_vba.xlwings_module()
     download = re.search(r"pip download --only-binary=:all: --platform win_amd64 --python-version 3.11 .*", script).group(0)
     # pip evaluates environment markers for the machine it runs on: Windows-only needs are named
     assert windows_only_requirements() <= set(download.split()) and "pywin32" in download.split()

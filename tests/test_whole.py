@@ -1,4 +1,4 @@
-"""HR's workbook stays whole and live (issue 12): formulas, pivots and charts over kaohe's sheets, shared parts,
+"""HR's workbook stays whole and live: formulas, pivots and charts over kaohe's sheets, shared parts,
 HR's own sheets and additions, 1904 dates, XML variants, protection, links, backups and file kinds.
 
 Workbooks are built the way XlsxWriter, openpyxl (Excel-like) and LibreOffice write them. Parts HR owns are
@@ -9,6 +9,7 @@ import os
 import posixpath
 import re
 import zipfile
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -19,7 +20,7 @@ from lxml import etree
 import lo
 from kaohe.doors.cli import main
 from kaohe.jobs.common import log_step
-from kaohe.workbook import ownership, package, parts, saving
+from kaohe.workbook import ownership, package, parts, saving, write
 
 NOV2 = dt.date(2026, 11, 2)
 KAOHE_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml",
@@ -424,17 +425,26 @@ def test_renamed_kaohe_sheet_leaves_a_new_one_and_the_record_follows(tmp_path):
 
 # --- 6. 1904 date system ------------------------------------------------------------------------------------
 
+class StoppedClock:
+    """The clock 运行记录 reads the time of a run from (kaohe.workbook.write's ``dt.datetime.now``), stopped."""
+
+    @staticmethod
+    def now():
+        return dt.datetime(2026, 12, 1, 9, 30, 15, 250000)
+
+
 @pytest.mark.parametrize("serial", [False, True])
-def test_1904_workbook_reads_and_writes_its_own_dates(tmp_path, serial):
+def test_1904_workbook_reads_and_writes_its_own_dates(tmp_path, serial, monkeypatch):
     book = xw_book(tmp_path / "mac.xlsx", emps=("001",), date_1904=True, serial_punches=serial)
+    monkeypatch.setattr(write, "dt", SimpleNamespace(datetime=StoppedClock))
     assert run(book) == 0
     wb = openpyxl.load_workbook(book)  # openpyxl converts serials with the workbook's epoch
     daily = list(wb["每日明细"].iter_rows(min_row=2, values_only=True))
     assert daily[0][3] == dt.datetime(2026, 11, 1)
     summary = dict(zip([c.value for c in wb["月度汇总"][1]], [c.value for c in wb["月度汇总"][2]]))
     assert summary["旷工天数"] == 0 and summary["迟到早退罚款"] == 0
-    logged = wb["运行记录"]["A2"].value
-    assert abs(logged - dt.datetime.now()) < dt.timedelta(minutes=10)
+    # the run's time, whole seconds, read back in the 1904 date system (not 4 years and a day off)
+    assert wb["运行记录"]["A2"].value == dt.datetime(2026, 12, 1, 9, 30, 15)
 
 
 # --- 7. workbook.xml written in legal but unusual XML; Strict Open XML ----------------------------------------

@@ -1,6 +1,6 @@
 // Builds tests/data/sheetjs_celldates.xlsx with SheetJS (npm package xlsx 0.18.5), as a Node script of HR's IT
 // writes a workbook: JavaScript Date cells written with cellDates, i.e. cells of type "d" holding ISO 8601 text.
-// The data are those of tests/test_producers.py (PEOPLE, november_punches): keep the two in step.
+// The data are those of tests/workbook/test_producers.py (PEOPLE, november_punches): keep the two in step.
 // Run from the repository root: npm install --no-save xlsx@0.18.5 && node tests/data/make_sheetjs.js
 const XLSX = require("xlsx");
 

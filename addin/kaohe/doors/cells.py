@@ -1,11 +1,17 @@
 """What every cell function shares: the calling workbook's 规则 and 节假日, ranges, errors as cell text.
 
 The functions themselves are in :mod:`kaohe.doors.udfs` (the module xlwings imports); this is their plumbing.
+
+The functions are not volatile: Excel recalculates a cell when its arguments change, and the
+add-in recalculates kaohe's cells of a workbook when its 规则 or 节假日 sheet changes (the
+``KaoheRules`` VBA module, on Excel's SheetChange and SheetActivate events: it calls :func:`forget`
+for the workbook, marks the cells that call a kaohe function dirty and recalculates). So a cell costs
+three round trips into Excel when nothing it depends on changed (its workbook's FullName, as text),
+and the two sheets are read once per workbook until they change.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 import inspect
 from typing import NamedTuple
 
@@ -29,39 +35,59 @@ class Context(NamedTuple):
 
 
 _DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
-_cache: dict[str, tuple[str, Context | CellError]] = {}
+_cache: dict[str, Context | CellError] = {}  # the workbook's FullName as Excel gives it -> its context
 UNREADABLE_RULES = "规则表无法读取"
 
 
 def context(caller=None) -> Context:
-    """The policy, calendar and vocabulary of the workbook of ``caller`` (an xlwings Range), else the defaults.
+    """The policy, calendar and vocabulary of the workbook of ``caller`` (xlwings' calling Range), else the defaults.
 
-    The 规则 and 节假日 sheets are read on every call and compared with the cached copy (the
-    functions are volatile, so a change to either sheet recalculates them). A workbook whose sheets
-    cannot be read is a :class:`CellError` (``错误：规则表无法读取``), never a silent default.
+    The workbook is known by its FullName as text (an ``https://`` address of a OneDrive or
+    SharePoint workbook stays an address: nothing is resolved to a local path). Its 规则 and 节假日
+    are read once and kept until :func:`forget`. A workbook whose sheets cannot be read is a
+    :class:`CellError` (``错误：规则表无法读取``), never a silent default, and is read again next time.
     """
     if caller is None:
         return _DEFAULT
     if isinstance(caller, Context):  # a range's caller, already resolved: read once, not once per element
         return caller
     try:
-        book = caller.sheet.book
-        names = [s.name for s in book.sheets]
-        rows = {name: _sheet_rows(book.sheets[name]) for name in CELL_SHEETS if name in names}
-        fullname = book.fullname
+        key = str(caller.api.Worksheet.Parent.FullName)  # three round trips: the whole cost of a cached cell
     except Exception:  # COM refused (Excel busy, a closed workbook): say so in the cell
         raise CellError(UNREADABLE_RULES) from None
-    key = hashlib.sha256(repr(rows).encode()).hexdigest()
-    cached = _cache.get(fullname)
-    if not cached or cached[0] != key:
-        try:
-            found: Context | CellError = context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET))
-        except CellError as exc:
-            found = exc
-        cached = _cache[fullname] = (key, found)
-    if isinstance(cached[1], CellError):
-        raise cached[1]
-    return cached[1]
+    found = _cache.get(key)
+    if found is None:
+        found = _read_context(caller)
+        if not (isinstance(found, CellError) and str(found) == UNREADABLE_RULES):  # Excel busy: read again next time
+            _cache[key] = found
+    if isinstance(found, CellError):
+        raise found
+    return found
+
+
+def forget(fullname: str | None = None) -> None:
+    """Drop what was read of the workbook ``fullname`` (every workbook's when None): its next cell reads it again.
+
+    Called by the add-in (``KaoheRules``) when the workbook's 规则 or 节假日 changes or it is opened.
+    """
+    if fullname is None:
+        _cache.clear()
+    else:
+        _cache.pop(str(fullname), None)
+
+
+def _read_context(caller) -> Context | CellError:
+    """The calling workbook's context, read through xlwings; an error as a value (unreadable, or a bad row)."""
+    try:
+        book = caller.sheet.book
+        names = {s.name for s in book.sheets}
+        rows = {name: _sheet_rows(book.sheets[name]) for name in CELL_SHEETS if name in names}
+    except Exception:
+        return CellError(UNREADABLE_RULES)
+    try:
+        return context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET))
+    except CellError as exc:
+        return exc
 
 
 def _sheet_rows(sheet) -> list[list]:

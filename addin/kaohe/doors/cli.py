@@ -16,6 +16,7 @@ from kaohe import __version__
 from kaohe.findings import InputRefused
 from kaohe.jobs.mail import MailError
 from kaohe.doors.cliargs import ChineseArgumentParser, month_arg
+from kaohe.doors.tool_commands import cmd_addin, cmd_rules, cmd_serve, cmd_template, cmd_wps
 
 DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
 kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
@@ -71,14 +72,6 @@ def cmd_check_leave(args) -> int:
     return 0
 
 
-def cmd_template(args) -> int:
-    from kaohe.jobs.templates import write_template
-
-    path = write_template(args.kind, Path(args.out), year=args.year, force=args.force)
-    print(f"已写入模板 / template written: {path}")
-    return 0
-
-
 def cmd_demo(args) -> int:
     from kaohe.jobs.month import compute_month_job
     from kaohe.jobs.sample import write_sample
@@ -88,6 +81,7 @@ def cmd_demo(args) -> int:
     sample = write_sample(out / f"考勤示例_{args.month}.xlsx", args.month)
     print(f"示例工作簿 / sample workbook: {sample}")
     result = out / f"考勤示例_{args.month}_结果.xlsx"
+    result.unlink(missing_ok=True)  # the demo's own result of the last run: replaced, not backed up
     job = compute_month_job(sample, args.month, result, progress=_progress(args), command="demo")
     print_month_summary(job)
     return 0
@@ -130,6 +124,9 @@ def cmd_finance(args) -> int:
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
           f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
     print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
+    if s["version"] == "更正版":
+        print("注意：本月已发送过财务，这是更正版（仅供核对，不是付款依据）；差额随以后月份的“上月更正”结算，"
+              "发给财务需加 --resend 原因")
     if s["kpi_left_out"]:
         print(f"注意：未计入KPI奖惩（不在考勤员工名册中）：{s['kpi_left_out']} / KPI money left out for ids not in the roster")
     return 0
@@ -164,36 +161,16 @@ def cmd_slips(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from kaohe.jobs import finance, mail
+    from kaohe.jobs.sending import send_job
 
-    finance.check_closed(Path(args.file), args.unclosed)
+    sent = send_job(Path(args.file), args.to, book=Path(args.book) if args.book else None, unclosed=args.unclosed,
+                    any_file=args.any_file, resend=args.resend, outlook=args.outlook)
     if args.outlook:
-        mail.outlook_draft(Path(args.file), args.to or [], args.any_file)
-        print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
+        print("已在 Outlook 中打开草稿（已记为发送财务） / opened as an Outlook draft (recorded as sent)")
         return 0
-    recipients = mail.send(Path(args.file), args.to, any_file=args.any_file)
-    print(f"已发送 / sent: {args.file} → {', '.join(recipients)}")
-    return 0
-
-
-def cmd_addin(args) -> int:
-    from kaohe.doors import addin
-
-    if args.action == "build":
-        path = addin.build(Path(args.out) if args.out else addin.SHIPPED)
-        print(f"已生成加载项 / add-in built: {path}")
-    else:
-        print(addin.install())
-    return 0
-
-
-def cmd_rules(args) -> int:
-    from kaohe.jobs import reference, templates
-
-    if args.out:
-        print(f"已写入 / written: {templates.write_rules_workbook(Path(args.out))}")
-    else:
-        sys.stdout.write(reference.rules_text())
+    what = f"{sent.month} {sent.version}" if sent.month else args.file
+    mark = "（重发，勿重复支付） / resent for information" if args.resend else ""
+    print(f"已发送 / sent: {what} → {', '.join(sent.recipients)}{mark}")
     return 0
 
 
@@ -266,13 +243,18 @@ COMMANDS = (
      (ATTENDANCE_BOOK, MONTH,
       _a("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)"),
       _a("--dept", metavar="部门", help="只打印此部门 / one department only"))),
-    ("send", "把财务表发给财务 / email the finance workbook", cmd_send,
+    ("send", "把财务表发给财务（每月只发一次） / email the finance workbook (once a month)", cmd_send,
      (_a("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx"),
       _a("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient"),
       _a("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft"),
       _a("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed"),
-      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
-         "send a file kaohe finance did not write (never one with punch-level sheets)"))),
+      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡时刻、人员明细表或同一工号"
+         "多行日期记录的文件一律拒绝） / send a file kaohe finance did not write (never one with punch times, personal "
+         "sheets or several dated rows per employee)"),
+      _a("--book", metavar="BOOK", help="财务表来自的考勤工作簿（默认取财务表中记录的路径；加密的财务表必须写） / "
+         "the attendance workbook the file came from"),
+      _a("--resend", metavar="原因", help="本月已发送过：把更正版作为“更正版·勿重复支付”重发并写明原因 / "
+         "mail a month already sent again, marked not to be paid twice"))),
     ("template", "生成空白模板 / write a blank workbook template", cmd_template,
      (_a("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核"),
       _a("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template"),
@@ -285,6 +267,18 @@ COMMANDS = (
     ("addin", "Excel 加载项：build 生成，install 安装（Windows） / build or install the Excel add-in", cmd_addin,
      (_a("action", choices=["build", "install"], help="build 生成 kaohe.xlam · install 安装到 Excel（Windows）"),
       _a("--out", metavar="PATH", help="build：输出文件或文件夹 / where to write kaohe.xlam"))),
+    ("serve", "WPS 加载项的本机服务（只监听 127.0.0.1） / the WPS add-in's local service", cmd_serve,
+     (_a("--port", type=int, default=52577, help="端口（默认 52577） / port"),
+      _a("--allow-origin", action="append", metavar="ORIGIN",
+         help="离线加载项页面的来源，如 null（仍需令牌） / origin of the offline add-in's page"))),
+    ("wps", "WPS 加载项：install 安装，uninstall 卸载 / install or remove the WPS add-in", cmd_wps,
+     (_a("action", choices=["install", "uninstall"], help="install 安装 · uninstall 卸载"),
+      _a("--port", type=int, default=52577, help="kaohe 服务的端口（默认 52577） / the service's port"),
+      _a("--offline", action="store_true", help="复制加载项到 jsaddons（WPS 不加载在线加载项时） / offline copy"),
+      _a("--origin", default="null", help="--offline：加载项页面的来源（默认 null） / the copy's page origin"),
+      _a("--autostart", choices=["auto", "systemd", "xdg", "none"], default="auto",
+         help="Linux：登录时如何启动服务（默认 auto） / how the service starts at login"),
+      _a("--no-start", action="store_true", help="现在不启动服务 / do not start the service now"))),
     ("rules", "规则说明：每个规则编号的条款、含义、参数和默认值 / the rule reference", cmd_rules,
      (_a("--out", metavar="PATH", help="写成工作簿（如 规则说明.xlsx）；不写则显示在屏幕上 / write a workbook"),)),
     ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,

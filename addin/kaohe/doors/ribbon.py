@@ -6,13 +6,19 @@ add-in), runs the job (backup, kaohe's sheets replaced in the file, 运行记录
 workbook at the sheet that was active, also when the job fails. So nothing is ever deleted from
 an open workbook (a formula such as ``='月度汇总'!H5`` never turns into ``#REF!``), Excel's ``~$``
 owner file is gone while the job runs, and the sheets look exactly as the command writes them.
-导出财务表 only reads the saved file (Excel may keep it open) and 发送财务 only mails.
+导出财务表 and 发送财务 write too: what went to finance is recorded in the workbook (财务发送记录).
+
+Before anything is saved or closed, a button refuses a workbook that lacks its job's mandatory
+sheets, a workbook with no local file (a OneDrive or SharePoint workbook that is not synced), and,
+for a button that rewrites the file, a workbook with AutoSave on or that others have open; it asks
+first about a workbook opened from OneDrive or SharePoint. Every dialog names the workbook.
 
 Each handler shows progress in the status bar and ends with a short message: what was written and
-how many problems 问题清单 lists. Errors become a readable message, never a traceback.
+how many problems 问题清单 lists. Esc cancels a job at its next step (after asking): the workbook is
+reopened unchanged and the lock released. Errors become a readable message, never a traceback.
 
-The handlers talk to Excel only through a :class:`LiveBook`; :class:`XlwingsBook` is the one
-for Excel (``xw.Book.caller()``).
+The handlers talk to Excel only through a :class:`LiveBook`; :class:`kaohe.doors.excelbook.XlwingsBook`
+is the one for Excel (``xw.Book.caller()``).
 """
 from __future__ import annotations
 
@@ -20,36 +26,57 @@ import re
 from pathlib import Path
 from typing import Protocol
 
+from kaohe.doors.excelbook import Sharing, XlwingsBook
 from kaohe.findings import InputRefused
+from kaohe.jobs.live import (ATTENDANCE_SHEETS, KPI_SHEETS, REVIEW_SHEETS, default_month, latest_export,
+                             month_close_state, month_sent, refuse_missing)
 from kaohe.jobs.mail import MailError
 from kaohe.periods import MonthError, parse_month
-from kaohe.jobs.live import default_month, month_close_state
 
-TITLE = "考勤绩效"
 HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
         "计算本月：写入 每日明细、月度汇总、请假校验、问题清单。\n"
         "校验请假：逐条检查请假记录。生成KPI评分表：客服组月度评分（公式随数据更新）。\n"
-        "季度/年度考核：电子商务部考核。导出财务表 / 发送财务：只含数值的财务汇总。\n"
+        "季度/年度考核：电子商务部考核。导出财务表 / 发送财务：只含数值的财务汇总，每月只发一次（记入财务发送记录）。\n"
         "月末顺序：计算本月 → 查看问题清单 → 打印确认单 → 月结确认 → 导出财务表 → 发送财务。\n"
-        "写入结果的按钮会先保存并关闭工作簿，写完后自动重新打开。\n"
+        "写入结果的按钮会先保存并关闭工作簿，写完后自动重新打开；运行中按 Esc 可取消。\n"
         "单元格函数：=LATEFINE()、=DAYTYPE()、=LEAVECHECK() 等，加载项加载后即可使用。\n"
         "先看“问题清单”：每个无法识别的单元格都列出了工作表和单元格。")
+FUNCTIONS_HELP = ("加载项已包含全部单元格函数，可直接在任何工作簿中输入，例如 =LATEFINE(A2)、=DAYTYPE(B2)、"
+                  "=LEAVECHECK(类型, 开始, 结束, 申请日期)。")
+STATIC_TEXTS = {"kaohe_import_functions": FUNCTIONS_HELP, "kaohe_help": HELP}  # shown by the add-in, no Python
 SAVE_FIRST = "工作簿有未保存的修改。kaohe 处理的是保存后的文件：现在保存并继续吗？"
 NEVER_SAVED = "此工作簿还没有保存过：请先保存（文件 → 另存为，Excel 工作簿 .xlsx），再点此按钮。"
+AUTOSAVE_ON = ("此工作簿开启了“自动保存”（保存在 OneDrive 或 SharePoint 上，其他人可能正在同时编辑）。"
+               "kaohe 要关闭工作簿并改写文件，不能在别人编辑时进行。请先关闭左上角的“自动保存”开关，"
+               "确认没有其他人打开此工作簿，再点此按钮；或者 文件 → 另存为 → 这台电脑，在本地副本上计算。")
+OTHERS_OPEN = ("{others} 也打开了此工作簿。kaohe 要关闭工作簿并改写文件，会覆盖别人的修改："
+               "请等他们关闭后再点此按钮，或者 文件 → 另存为，在自己的副本上计算。")
+CLOUD_ASK = ("此工作簿保存在 OneDrive 或 SharePoint 上。kaohe 将关闭它、改写本机的同步副本再重新打开；"
+             "如果其他人正在编辑它，可能产生冲突副本。确认没有其他人打开此工作簿并继续吗？")
+CANCELLED = "已取消：没有写入任何内容。"
+
+
+class Cancelled(Exception):
+    """The user pressed Esc during a job and confirmed: nothing was written."""
 
 
 class LiveBook(Protocol):
     """What a handler needs from an open workbook."""
 
-    path: Path
+    name: str  # as Excel shows it: every dialog names it
+    path: Path  # its file (a OneDrive or SharePoint workbook's local copy): may refuse with InputRefused
 
+    def sheet_names(self) -> list[str]: ...
     def rows(self, sheet: str) -> list[list] | None: ...
+    def sharing(self) -> Sharing: ...
     def unsaved(self) -> bool: ...
     def save(self) -> None: ...
     def active_sheet(self) -> str | None: ...
     def close(self) -> None: ...
     def reopen(self, sheet: str | None) -> None: ...
     def status(self, text: str | None) -> None: ...
+    def cancelled(self) -> bool: ...
+    def done(self) -> None: ...
     def message(self, text: str) -> None: ...
     def ask(self, prompt: str, default: str) -> str | None: ...
     def confirm(self, prompt: str) -> bool: ...
@@ -61,12 +88,14 @@ def _run(book: LiveBook, action) -> None:
         text = action(book)
         if text:
             book.message(text)
+    except Cancelled:
+        book.message(CANCELLED)
     except (InputRefused, MailError) as exc:
         book.message(f"无法完成：{exc.zh}")
     except Exception as exc:  # the door: a readable message, never a traceback
         book.message(f"出错了：{type(exc).__name__}: {exc}")
     finally:
-        book.status(None)
+        book.done()
 
 
 def _on_disk(book: LiveBook) -> None:
@@ -85,19 +114,35 @@ def _saved(book: LiveBook) -> bool:
     return True
 
 
-def _file_job(book: LiveBook, job, describe=None) -> str | None:
-    """Save (after asking), close, run ``job(path)``, reopen at the same sheet; the closing message.
+def _not_shared(book: LiveBook) -> bool:
+    """A workbook others may be editing is not closed and rewritten under them: AutoSave on or other users
+    refused, a OneDrive or SharePoint workbook after asking (False: declined)."""
+    sharing = book.sharing()
+    if sharing.autosave:
+        raise InputRefused(AUTOSAVE_ON, "AutoSave is on: turn it off and make sure nobody else has the workbook open")
+    if sharing.others:
+        raise InputRefused(OTHERS_OPEN.format(others="、".join(sharing.others)), "others have the workbook open")
+    return not sharing.cloud or book.confirm(CLOUD_ASK)
 
-    ``describe(result)`` adds lines to the message. None when the user declined to save.
-    """
-    if not _saved(book):
+
+def _while_closed(book: LiveBook, job):
+    """Save (after asking), close, run ``job(path)``, reopen at the same sheet; the job's result (None when the
+    user declined to save or to go on with a workbook others may be editing)."""
+    if not _not_shared(book) or not _saved(book):
         return None
     sheet = book.active_sheet()
     book.close()
     try:
-        result = job(book.path)
+        return job(book.path)
     finally:
         book.reopen(sheet)
+
+
+def _file_job(book: LiveBook, job, describe=None) -> str | None:
+    """:func:`_while_closed`, then the closing message; ``describe(result)`` adds lines to it."""
+    result = _while_closed(book, job)
+    if result is None:
+        return None
     return _done(result.sheets, result.problems) + (describe(result) if describe else "")
 
 
@@ -143,7 +188,12 @@ def check_leave(book: LiveBook) -> str | None:
 
 
 def _progress(book: LiveBook):
-    return lambda text: book.status(f"kaohe：{text}")
+    """A job's progress callback: each step in the status bar; Esc (confirmed) cancels at the next step."""
+    def step(text: str) -> None:
+        if book.cancelled():
+            raise Cancelled()
+        book.status(f"kaohe：{text}（按 Esc 取消）")
+    return step
 
 
 def kpi(book: LiveBook) -> str | None:
@@ -176,13 +226,19 @@ def _reading_job(book: LiveBook, prompt: str, job):
 
 
 def finance(book: LiveBook) -> str | None:
-    """导出财务表: a new values-only workbook beside this one."""
+    """导出财务表: a new values-only workbook beside this one, recorded in this workbook (财务发送记录)."""
     from kaohe.jobs.finance import finance_job
 
-    job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
+    month = _month(book, "导出哪个月的财务表？（如 2026-11）", latest_punch_month(book))
+    if not month:
+        return None
+    job = _while_closed(book, lambda path: finance_job(path, month, progress=_progress(book)))
     if job is None:
         return None
-    return f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
+    text = f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
+    if job.summary["version"] == "更正版":
+        text += "\n本月已发送过财务：这是更正版（仅供核对，不是付款依据），差额随以后月份的“上月更正”结算。"
+    return text
 
 
 def close_month(book: LiveBook) -> str | None:
@@ -225,29 +281,43 @@ def slips(book: LiveBook) -> str | None:
 
 
 def send(book: LiveBook) -> str | None:
-    """发送财务: mail the latest finance workbook beside this one (asking first if its month is not closed)."""
-    from kaohe.jobs import finance, mail
+    """发送财务: mail the latest finance export recorded in this workbook; a month already sent only as a 更正版
+    with a reason (asked in a dialog), a month not closed only after asking."""
+    from kaohe.jobs.sending import send_job
 
     _on_disk(book)
-    files = sorted(book.path.parent.glob("财务汇总_*.xlsx"))
-    if not files:
+    export = latest_export(book.rows)
+    if export is None or not Path(export.file).is_file():
         return "还没有财务表：请先点“导出财务表”。"
-    if finance.is_closed_export(files[-1]) is False and not book.confirm(
-            f"{files[-1].name} 的月份尚未月结（财务表封面注明“未月结”）。仍要发送吗？"):
-        return None
-    to = book.ask(f"把 {files[-1].name} 发给（多个地址用逗号分隔，留空用默认收件人）：", "")
+    name, month, resend, unclosed = Path(export.file).name, export.month, None, False
+    sent = month_sent(book.rows, month)
+    if sent is not None:
+        if not book.confirm(f"{month} 的财务表已于 {sent.when} 发给 {sent.to}，不能再作为付款表发送。\n"
+                            f"要把 {name} 作为“更正版·勿重复支付”发给财务核对吗？"):
+            return None
+        resend = (book.ask("重发的原因（写入邮件和财务发送记录）：", "") or "").strip()
+        if not resend:
+            return None
+    state = month_close_state(book.rows, month)
+    if not (state and state.closed):
+        if not book.confirm(f"{month} 尚未月结（{name} 的封面注明“未月结”）。仍要发送吗？"):
+            return None
+        unclosed = True
+    to = book.ask(f"把 {name} 发给（多个地址用逗号分隔，留空用默认收件人）：", "")
     if to is None:
         return None
     recipients = [a for a in re.split(r"[,;，；\s]+", to) if a]
     book.status("kaohe：发送邮件…")
-    sent = mail.send(files[-1], recipients or None)
-    return f"已发送 {files[-1].name} 给 {', '.join(sent)}。"
+    done = _while_closed(book, lambda path: send_job(Path(export.file), recipients or None, book=path,
+                                                     unclosed=unclosed, resend=resend))
+    if done is None:
+        return None
+    return f"已发送 {name} 给 {', '.join(done.recipients)}" + ("（更正版，勿重复支付）。" if resend else "。")
 
 
 def import_functions(book: LiveBook) -> str:
-    """导入函数: the functions come with the add-in; nothing to import."""
-    return ("加载项已包含全部单元格函数，可直接在任何工作簿中输入，例如 =LATEFINE(A2)、=DAYTYPE(B2)、"
-            "=LEAVECHECK(类型, 开始, 结束, 申请日期)。")
+    """导入函数: the functions come with the add-in; nothing to import (the add-in shows this without Python)."""
+    return FUNCTIONS_HELP
 
 
 def help_(book: LiveBook) -> str:
@@ -262,67 +332,38 @@ BUTTONS = {
 }
 
 
-def on_button(control_id: str, book: LiveBook | None = None) -> None:
-    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``."""
-    book = book or XlwingsBook.caller()
-    handler = BUTTONS.get(control_id)
+# The sheets each button's job cannot run without: checked before anything is asked, saved or closed.
+REQUIRED = {"kaohe_compute_month": ATTENDANCE_SHEETS, "kaohe_check_leave": ATTENDANCE_SHEETS,
+            "kaohe_kpi": KPI_SHEETS, "kaohe_review": REVIEW_SHEETS, "kaohe_finance": ATTENDANCE_SHEETS,
+            "kaohe_slips": ATTENDANCE_SHEETS, "kaohe_close": ATTENDANCE_SHEETS}
+
+
+def on_button(control_id: str, book: LiveBook | None = None, buttons: dict | None = None) -> None:
+    """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``.
+
+    ``buttons``: another door's table of handlers (the WPS add-in's, kaohe.doors.serve)."""
+    if book is None:
+        try:
+            book = XlwingsBook.caller()
+        except Exception as exc:  # no workbook to show a message with: a Unicode message box of its own
+            _say(f"kaohe 无法连接到 Excel 中的工作簿：{type(exc).__name__}: {exc}")
+            return
+    handler = (BUTTONS if buttons is None else buttons).get(control_id)
     if handler is None:
         book.message(f"未知的按钮：{control_id}")
         return
-    _run(book, handler)
+    _run(book, lambda b: _checked(b, control_id, handler))
 
 
-class XlwingsBook:
-    """The workbook open in Excel, through xlwings (Windows and macOS only).
+def _checked(book: LiveBook, control_id: str, handler):
+    """``handler(book)`` after the refusals that must come before anything is asked, saved or closed."""
+    if control_id in REQUIRED:
+        _on_disk(book)
+        refuse_missing(book.sheet_names(), REQUIRED[control_id])
+    return handler(book)
 
-    Messages, prompts and the status bar go through the Excel application, which stays while the
-    workbook is closed for a job.
-    """
 
-    def __init__(self, book):
-        self.book, self.app = book, book.app
-        self.path = Path(book.fullname)
+def _say(text: str) -> None:
+    import ctypes
 
-    @classmethod
-    def caller(cls) -> XlwingsBook:
-        import xlwings as xw
-
-        return cls(xw.Book.caller())
-
-    def rows(self, sheet: str) -> list[list] | None:
-        if sheet not in [s.name for s in self.book.sheets]:
-            return None
-        ws = self.book.sheets[sheet]
-        last = ws.used_range.last_cell
-        values = ws.range((1, 1), (last.row, last.column)).options(ndim=2).value
-        return values or []
-
-    def unsaved(self) -> bool:
-        return not self.book.api.Saved
-
-    def save(self) -> None:
-        self.book.save()
-
-    def active_sheet(self) -> str | None:
-        return self.book.sheets.active.name
-
-    def close(self) -> None:
-        self.book.close()
-
-    def reopen(self, sheet: str | None) -> None:
-        self.book = self.app.books.open(str(self.path))
-        if sheet in [s.name for s in self.book.sheets]:
-            self.book.sheets[sheet].activate()
-
-    def status(self, text: str | None) -> None:
-        self.app.status_bar = text or False
-
-    def message(self, text: str) -> None:
-        self.app.alert(text, title=TITLE)
-
-    def ask(self, prompt: str, default: str) -> str | None:
-        answer = self.app.api.InputBox(prompt, TITLE, default)
-        return None if answer is False else str(answer)
-
-    def confirm(self, prompt: str) -> bool:
-        return self.app.alert(prompt, title=TITLE, buttons="yes_no") == "yes"
+    ctypes.windll.user32.MessageBoxW(0, text, "考勤绩效", 0x40030)  # a warning, on top of every window

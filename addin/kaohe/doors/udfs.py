@@ -9,7 +9,9 @@ Conventions (docs/工作簿约定.md):
     - Blanks count as 0 or "no value" (a blank punch gives a blank result).
     - A bad value gives a short Chinese error text in that cell only (``错误：…``), never a traceback.
     - Where the calling workbook has a 规则 or 节假日 sheet, the functions honour it: both are
-      read once per workbook and cached until their contents change (kaohe.doors.cells).
+      read once per workbook and kept until they change (kaohe.doors.cells).
+    - None is volatile: Excel recalculates a cell when its arguments change, and the add-in
+      recalculates kaohe's cells of a workbook when its 规则 or 节假日 changes (kaohe.doors.cells).
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from kaohe.engine.overtime import overtime_pay
 from kaohe.engine.attendance import (TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, early_minutes, late_minutes, late_tier,
                                      tier_absence)
 from kaohe.engine.ledger import daily_wage, money
-from kaohe.jobs import live
+from kaohe.jobs import person as live
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
 from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
@@ -52,7 +54,7 @@ TIER_LABELS = {TIER_OK: terms.LATE_OK, TIER_FINED: terms.LATE_FINED, TIER_HALF: 
 
 # --- the functions ------------------------------------------------------------------------
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
 @cellwise
 def LATEFINE(minutes, caller=None):
@@ -61,7 +63,7 @@ def LATEFINE(minutes, caller=None):
     return policy.late_fine if late_tier(_minutes(minutes), policy) == TIER_FINED else 0
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @cellwise
 def ABSENTDAYS(minutes, caller=None):
@@ -70,7 +72,7 @@ def ABSENTDAYS(minutes, caller=None):
     return tier_absence(late_tier(_minutes(minutes), policy), policy)
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @cellwise
 def LATESTATUS(minutes, caller=None):
@@ -107,7 +109,7 @@ def _edge_minutes(punch, reference, default: dt.time, rule):
     return int(rule(dt.datetime.combine(day, t), dt.datetime.combine(day, edge))[0])
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("punch", ndim=2, doc="上班打卡时间（可选一列）")
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @cellwise
@@ -116,7 +118,7 @@ def LATEMINUTES(punch, start_time=None, caller=None):
     return _edge_minutes(punch, start_time, context(caller).policy.am_start, late_minutes)
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("punch", ndim=2, doc="下班打卡时间（可选一列）")
 @xw.arg("end_time", doc="应下班时间，默认规则中的下午下班时间")
 @cellwise
@@ -135,7 +137,7 @@ def _date(value, what="日期") -> dt.date:
     return day
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("day", ndim=2, doc="日期（可选一列）")
 @xw.arg("gender", doc="性别（可省略）")
 @cellwise
@@ -150,7 +152,7 @@ def DAYTYPE(day, gender=None, caller=None):
         raise CellError(str(exc)) from None
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("first_day", doc="开始日期")
 @xw.arg("last_day", doc="结束日期（含）")
 @errors_as_text
@@ -193,7 +195,7 @@ def _person(gender, hours_system, shift) -> dict:
     return {"gender": None if is_blank(gender) else gender, "comprehensive": comprehensive, "shift": times}
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间（日期或日期时间）")
 @xw.arg("end_time", doc="结束时间；只写日期表示到当天下班")
@@ -212,7 +214,7 @@ def LEAVEDAYS(kind, start_time, end_time, gender=None, hours_system=None, shift=
         return f"错误：{exc}"
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("kind", doc="假别，如 事假、病假、年休假")
 @xw.arg("start_time", doc="开始时间")
 @xw.arg("end_time", doc="结束时间")
@@ -240,7 +242,7 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
         return f"错误：{exc}"
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("work_start", doc="参加工作日期（累计工龄起算）")
 @xw.arg("hire_date", doc="入职本公司日期")
 @xw.arg("in_year", doc="年份，如 2026")
@@ -256,7 +258,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
         return "错误：参数无效"
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("base", ndim=2, doc="岗位基本工资（可选一列）")
 @cellwise
 def DAILYWAGE(base, caller=None):
@@ -268,7 +270,7 @@ def DAILYWAGE(base, caller=None):
     return float(money(daily_wage(value, policy)))
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("hours", doc="加班小时数")
 @xw.arg("day_type", doc="日类型：工作日、休息日 或 法定节假日")
 @xw.arg("base", doc="岗位基本工资")
@@ -307,7 +309,7 @@ def KPIPOINTS(value, weight, direction, target, floor):
     return indicator_points(v, Indicator("", w, direction, t, f, DATA))
 
 
-@xw.func(category=CATEGORY, volatile=True)  # follows 规则 and 节假日 as they change
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("self_score", doc="自评分")
 @xw.arg("manager_score", doc="店长评分")
 @errors_as_text

@@ -250,7 +250,8 @@ def _entries(r, ck: Check, kind: str) -> list[tuple]:
     said = [(r.Index, result, rule, note) for result, rule, note in ck.entries]
     if r.cut_by_return:
         said.append((r.Index, terms.CHECK_PASS, "ATT-10", f"{r.returned:%Y-%m-%d} 销假返岗"))
-    return said + [(r.Index, terms.CHECK_PASS, rule, "") for rule in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if rule]
+    rules = dict.fromkeys(rule for rule in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if rule)
+    return said + [(r.Index, terms.CHECK_PASS, rule, "") for rule in rules]
 
 
 def _conversions(out: pd.DataFrame, leave: Table) -> list[Finding]:

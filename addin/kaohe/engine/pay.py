@@ -17,7 +17,7 @@ from kaohe.engine.ledger import daily_wage, money
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
 from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy
-from kaohe.policy.items import FINES, Registry
+from kaohe.policy.items import FINES, PAY, Registry
 from kaohe.tables import Table
 
 
@@ -134,6 +134,8 @@ def daily_frame(days: pd.DataFrame, s: pd.DataFrame, ledger: lg.Ledger, roster: 
     d["ot_hours"] = index.sum(hours, hours["quantity"])
     fines = charges[charges["item"].isin([i.field for i in items.of_total(FINES)]).to_numpy()]
     d["fine"] = index.sum(fines, fines["amount"])
+    paid = charges[charges["item"].isin([i.field for i in items.of_total(PAY)]).to_numpy()]
+    d["ot_pay"] = index.sum(paid, paid["amount"])
     people = roster.set_index("emp")
     for col in ("name", "dept", "hired"):
         d[col] = d["emp"].map(people[col])

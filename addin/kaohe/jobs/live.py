@@ -1,33 +1,37 @@
 """Jobs on an open workbook's values: what a door read through Excel (rows by sheet name), not its file.
 
-The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them, and the facts
-their arguments give (a leave, the person's 性别, 工时制 and 班次) read as compute-month reads a workbook's rows,
-so that LEAVEDAYS and LEAVECHECK are compute-month's own rules on them; the ribbon needs the month to offer
-and a month's close state before it saves anything.
+The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them; the ribbon
+needs the month to offer, a month's close state and what went to finance before it saves anything. The WPS
+buttons (kaohe serve) have the saved file only: :func:`saved_rows` reads its sheets, :func:`run_lock` holds the
+workbook for a button.
 """
 from __future__ import annotations
 
-import datetime as dt
+from pathlib import Path
 from typing import NamedTuple
 from collections.abc import Callable
 
-import pandas as pd
-
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import leave as lv, notes, standard
-from kaohe.engine.month import calendar_of, load_policy, roster_frame
-from kaohe.engine.pay import DayCounter
+from kaohe.engine import standard
+from kaohe.engine.month import calendar_of, load_policy
 from kaohe.findings import Finding, InputRefused
+from kaohe.jobs import handoff
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, tables_from_rows
+from kaohe.workbook.lock import run_lock as run_lock  # the one run lock, for a door holding it around a button
+from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 
 RULES_SHEET, HOLIDAYS_SHEET = c.RULES.name, c.HOLIDAYS.name
 CELL_SHEETS = (RULES_SHEET, HOLIDAYS_SHEET)  # what the cell functions read of their workbook
+
+# The sheets a job refuses to run without (its mandatory inputs), for a door to check before it saves or closes.
+ATTENDANCE_SHEETS = tuple(s.name for s in c.ATTENDANCE_INPUTS if s.mandatory)
+KPI_SHEETS = (c.ROSTER.name, c.KPI_DATA.name)
+REVIEW_SHEETS = (c.ROSTER.name, c.REVIEW_SCORES.name)
 
 
 class CellRules(NamedTuple):
@@ -76,80 +80,38 @@ def month_close_state(rows: Rows, month: str) -> CloseState | None:
     return close_state(rows(c.CLOSE_LOG.name), month)
 
 
-# --- a person as a cell function sees them: its arguments read as compute-month reads a workbook -----------
-
-CELL_EMP, CELL_SHIFT = "1", "1"  # the one person (and shift) a cell's arguments describe
-HIRED_LONG_AGO = dt.date(1900, 1, 1)  # a blank hire date in LEAVECHECK: employed all along
-HEADER_OF = {field: header for header, field in c.INPUT_FIELDS.items()}
-
-
-def _sheet(fields: list[dict]) -> list[list]:
-    """Rows of a sheet (header first) from records keyed by engine field."""
-    names = list(dict.fromkeys(k for f in fields for k in f))
-    return [[HEADER_OF[k] for k in names]] + [[f.get(k) for k in names] for f in fields]
+def latest_export(rows: Rows) -> handoff.Entry | None:
+    """The latest finance export recorded in the open workbook's 财务发送记录 (its file, month, version)."""
+    found = [e for e in handoff.entries(rows(c.FINANCE_LOG.name)) if e.action == c.EXPORT_ACTION]
+    return found[-1] if found else None
 
 
-def _read(sheets: dict[str, list[list]], specs) -> dict:
-    """Typed tables through compute-month's reader; a cell that cannot be read is the cell's error."""
-    tables, findings = tables_from_rows(sheets.get, specs)
-    bad = next((f for f in findings if f.area == "read"), None)
-    if bad is not None:
-        raise ValueError(bad.problem)
-    return tables
+def month_sent(rows: Rows, month: str) -> handoff.Entry | None:
+    """The send of ``month``'s payment file to finance recorded in the open workbook, or None."""
+    return handoff.payment_send(rows(c.FINANCE_LOG.name), month)
 
 
-def _person_tables(person: dict, span: tuple[pd.Timestamp, pd.Timestamp]) -> dict:
-    """员工名册 and, for a shift, 班次 and 排班 (the shift on every date of the span and the day before: a cell
-    cannot see 排班) of the person a cell function describes (``gender``, ``comprehensive``, ``shift``, ``hired``,
-    ``regular``, ``work_start``)."""
-    system = terms.COMPREHENSIVE_HOURS if person.get("comprehensive") else terms.STANDARD_HOURS
-    roster = {"emp": CELL_EMP, "name": "", "dept": "", "hired": person.get("hired") or HIRED_LONG_AGO,
-              "base_wage": 0, "gender": person.get("gender"), "hours_system": system,
-              "regular": person.get("regular"), "work_start": person.get("work_start")}
-    sheets = {c.ROSTER.name: _sheet([roster])}
-    times = tuple(person.get("shift") or ())
-    if times:
-        shift = dict(zip(("shift", "s1_start", "s1_end", "s2_start", "s2_end"), (CELL_SHIFT, *times, None, None)))
-        sheets[c.SHIFTS.name] = _sheet([shift])
-        dates = pd.date_range(span[0].normalize() - pd.Timedelta(days=1), span[1].normalize())
-        sheets[c.ROTA.name] = _sheet([{"emp": CELL_EMP, "date": d.date(), "shift": CELL_SHIFT} for d in dates])
-    return _read(sheets, (c.ROSTER, c.ROTA, c.SHIFTS))
+def refuse_missing(present, required: tuple[str, ...]) -> None:
+    """The job's own refusal (:func:`kaohe.workbook.read.missing_sheet`) for the first ``required`` sheet not in
+    ``present``, before the job starts: an open workbook is then neither saved nor closed for nothing."""
+    present = tuple(present)
+    for name in required:
+        if name not in present:
+            raise missing_sheet(name, present)
 
 
-def _cell_leave(leave: dict, person: dict, rules: CellRules):
-    """One 请假记录 row from a cell's arguments, read and standardised as compute-month reads them, and the
-    engine's day counter for that person: (leave table, its normalised record, roster, counter)."""
-    row = {"emp": CELL_EMP, "type": None, "start": None, "end": None, "applied": None, "status": terms.APPROVED, **leave}
-    tables = _read({c.LEAVE.name: _sheet([row])}, (c.LEAVE,))
-    tables, _ = standard.standardised(tables, rules.terms)  # 年假 → 年休假, 同意 → 已批准 … (HR's words too)
-    table = tables[c.LEAVE.key]
-    record = lv.normalise(table.frame).iloc[0]
-    if pd.isna(record["start"]) or pd.isna(record["end"]):
-        raise ValueError("缺少开始或结束时间")
-    if record["end_eff"] <= record["start"]:
-        raise ValueError("结束时间早于开始时间")
-    people = _person_tables(person, (record["start"], record["end_eff"]))
-    roster, _ = roster_frame(people[c.ROSTER.key])
-    counter = DayCounter(table.frame, roster, rules.calendar, rules.policy, record["start"].date(),
-                         record["end_eff"].date(), people[c.ROTA.key].frame, people[c.SHIFTS.key].frame)
-    return table, record, roster, counter
+def saved_rows(book: Path) -> Rows:
+    """The sheets of the saved file as :data:`Rows` (read when first asked for): a door that has the workbook's
+    path but not its open cells (WPS) offers the month and reads 月结记录 from what was last saved."""
+    cache: dict[str, list[list] | None] = {}
+
+    def rows(sheet: str) -> list[list] | None:
+        if sheet not in cache:
+            cache[sheet] = read_book(Path(book), (), raw=(sheet,), may_be_open=True).raw.get(sheet)
+        return cache[sheet]
+    return rows
 
 
-def leave_days(kind, start, end, person: dict, rules: CellRules) -> float:
-    """LEAVEDAYS: the days a leave counts by its type's rule, by compute-month's DayCounter (LV-03..LV-10)."""
-    _, record, _, counter = _cell_leave({"type": kind, "start": start, "end": end}, person, rules)
-    if record["type"] not in terms.LEAVE_TYPES:
-        raise ValueError("假别无效")
-    return counter.count(CELL_EMP, record["type"], record["start"], record["end_eff"])
-
-
-def leave_check(leave: dict, person: dict, rules: CellRules) -> str:
-    """LEAVECHECK: 通过, or the result and the first check that is not passed, as 请假校验 says it (LV-01..LV-11);
-    compute-month's own leave validation on one record (no other records, no 调休 balance: check-leave sees those)."""
-    table, _, roster, counter = _cell_leave(leave, person, rules)
-    records, checks, _ = lv.validate(table, roster, counter.count, {}, rules.policy)
-    result = records["result"].iloc[0]
-    failed = checks[checks["result"] != terms.CHECK_PASS]
-    if result == terms.CHECK_PASS or failed.empty:
-        return terms.CHECK_PASS
-    return f"{result}：{notes.check_line(failed['rule'].iloc[0], failed['note'].iloc[0])}"
+def saved_sheet_names(book: Path) -> list[str]:
+    """The sheet names of the saved file (a door without the open workbook's cells: WPS)."""
+    return list(read_book(Path(book), (), may_be_open=True).sheet_names)

@@ -112,17 +112,24 @@ def contract_markdown() -> str:
               "无法识别的值按最稳妥的方式处理（审批按待审批、证明材料按无、补偿方式按调休），并在问题清单中列为错误。"
               "加班申请的审批列也可以直接写审批人姓名（与员工名册中的姓名相同即视为已批准）。", ""]
     lines += _synonym_lines()
-    lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
-    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
+    lines += _output_lines()
+    lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
+    lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
+                                                   for arg, meaning in args])
+    lines += [""] + _recalculation_lines()
+    return "\n".join(lines)
+
+
+def _output_lines() -> list[str]:
+    """The sheets kaohe writes (docs/工作簿约定.md)."""
+    lines = ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
+    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL,
+                                      c.FINANCE_LOG, c.CORRECTED_DIFF)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
     lines += ["", ADDED_TO_KAOHE_SHEETS]
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
               f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
-    lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
-    lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
-                                                   for arg, meaning in args])
-    lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 ADDED_TO_KAOHE_SHEETS = (
@@ -140,6 +147,18 @@ ROWS_AND_IDS = [
     "- **日期和时间** 可以是 Excel 的日期时间、日期序号、文本（2026-11-02 8:30、2026/11/2、2026年11月2日 等），"
     "也可以是其他程序写的 ISO 8601 日期单元格（如 2026-11-02T08:41:00.000Z）：按其中写的时刻计算，不做时区换算"
     "（Excel 和 LibreOffice 也这样显示）。", ""]
+
+
+def _recalculation_lines() -> list[str]:
+    """When the cell functions are recalculated (the add-in's KaoheRules; they are not volatile)."""
+    rules, holidays = c.RULES.name, c.HOLIDAYS.name
+    return ["## 单元格函数何时重新计算", "",
+            "单元格函数不是“易失性”函数：只有参数所指的单元格改变时，Excel 才重新计算它们；在别处输入、切换工作簿都不会"
+            "让它们重算，也不会因此在关闭时问“是否保存更改”。它们还读取本工作簿的 "
+            f"{rules} 表和 {holidays} 表（每个工作簿读一次）：这两张表中的单元格被输入、粘贴或清除后，加载项自动重新计算本工作簿中"
+            f"所有调用 kaohe 函数的单元格，不必按 F9；把工作表改名为（或改名不再是）{rules}、{holidays}，删除或新增这两张表，"
+            "在切换到另一张工作表时生效。计算方式设为“手动”时，这些单元格只被标记为待计算，按 F9 即可。"
+            f"在 Excel 之外（或在另一个 Excel 窗口中）改动了 {rules} 表，再打开工作簿时请按 Ctrl+Alt+F9 完整重算一次。", ""]
 
 
 def _synonym_lines() -> list[str]:

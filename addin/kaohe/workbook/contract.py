@@ -239,7 +239,8 @@ YEAR_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("一季�
 
 MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
                            "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数",
-                           "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计"})
+                           "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计",
+                           "KPI奖惩", "已发送数值", "本表数值"})
 SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级", "一季度", "二季度",
                            "三季度", "四季度", "绩效系数"})
 DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
@@ -261,10 +262,13 @@ FROZEN_LEAVE = OutputSheet("月结请假数据", (("月份", "month"),) + LEAVE_
 CHANGES = OutputSheet("变更对比", (
     ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"), ("当前数值", "now"),
     ("差额", "diff"), ("原因", "reason")))
-# Hidden: corrections found when a reopened month is closed again, paid with the next month.
+# Hidden: corrections found when a month is closed after its figures went to finance (sent, or closed before),
+# paid with the next month not yet sent. 更正基准 says what they were measured against; 当时已发送 (是/否) whether
+# the month had been sent to finance then (a month first sent after such a correction carries it itself).
 CORRECTIONS = OutputSheet("月结更正数据", (
     ("月份", "month"), ("计入月份", "paid_in"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"),
-    ("月结数值", "closed"), ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
+    ("月结数值", "closed"), ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason"),
+    ("更正基准", "basis"), ("当时已发送", "was_sent")))
 CORRECTION_DETAIL = OutputSheet("更正明细", (
     ("月份", "month"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"),
     ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
@@ -275,6 +279,21 @@ SLIP_EVENT_HEADERS = ("日期", "星期", "打卡", "事项（时间、依据）
 SLIP_MONEY_HEADERS = ("项目", None, "金额", "依据", None)
 PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
 CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
+# What reached finance: every finance export and send of a month (财务发送记录), and the figures of each
+# export (hidden 财务发送数据, by 数值指纹), so that a month is paid once whatever the file is called.
+EXPORT_ACTION, SEND_ACTION, RESEND_ACTION, DRAFT_ACTION = "导出", "发送", "重发更正版", "Outlook草稿"
+PAYMENT_VERSION, CORRECTED_VERSION = "付款表", "更正版"
+FINANCE_LOG = OutputSheet("财务发送记录", (
+    ("月份", "month"), ("操作", "action"), ("版本", "version"), ("文件", "file"), ("数值指纹", "figures_fp"),
+    ("文件指纹", "file_fp"), ("时间", "time"), ("收件人", "to"), ("原因", "reason"), ("电脑用户", "user"),
+    ("员工人数", "employees"), ("上月更正", "corrections"), ("调整合计", "adjustment")))
+FINANCE_FIGURES = OutputSheet("财务发送数据", (
+    ("月份", "month"), ("数值指纹", "figures_fp"), ("工号", "emp"), ("姓名", "name"), ("部门", "dept"),
+    ("迟到早退罚款", "late_fine"), ("缺卡罚款", "missing_fine"), ("代打卡罚款", "proxy_fine"),
+    ("旷工扣款", "absence_deduction"), ("事假扣款", "personal_deduction"), ("病假扣款", "sick_deduction"),
+    ("加班费", "ot_pay"), ("KPI奖惩", "kpi"), ("上月更正", "correction"), ("调整合计", "adjustment")))
+CORRECTED_DIFF = OutputSheet("更正差额", (
+    ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("已发送数值", "sent"), ("本表数值", "now"), ("差额", "diff")))
 SLIPS = OutputSheet("个人考勤确认单")
 
 # Optional trailing arguments of the cell functions (kaohe.doors.udfs): facts of a person that a cell cannot

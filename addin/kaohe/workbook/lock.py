@@ -2,7 +2,9 @@
 
 The lock file ``.~kaohe.<name>.lock`` holds the process id. A second run on the same
 workbook is refused with a clear message; a lock left by a process that no longer exists
-(killed) is taken over.
+(killed) is taken over. Inside one process (``kaohe serve`` runs the WPS buttons in threads) the
+lock is also held per thread: another thread is refused like another process, while the thread
+that holds it may take it again (a button's session holds it around the job, which takes it too).
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from kaohe.findings import InputRefused
@@ -58,33 +61,62 @@ def alive_windows(pid: int, kernel32, last_error) -> bool:
         kernel32.CloseHandle(handle)
 
 
-@contextlib.contextmanager
-def run_lock(book: Path):
-    lock = Path(book).with_name(f".~kaohe.{Path(book).name}.lock")
+_HELD: dict[str, list[int]] = {}  # lock file -> [thread id, depth]: the runs of this process
+_HELD_GUARD = threading.Lock()
+
+
+def _busy(pid: int) -> InputRefused:
+    return InputRefused(f"另一个 kaohe 正在处理此工作簿（进程 {pid}），请稍后再试",
+                        f"another kaohe run (pid {pid}) is working on this workbook")
+
+
+def _take(lock: Path) -> int:
+    """Create the lock file (taking over one left by a run that is gone); its descriptor."""
     for _ in range(2):
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
+            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             try:
                 pid = int(lock.read_text().strip() or 0)
             except (OSError, ValueError):
                 pid = 0
             if alive(pid) and pid != os.getpid():
-                raise InputRefused(f"另一个 kaohe 正在处理此工作簿（进程 {pid}），请稍后再试",
-                                   f"another kaohe run (pid {pid}) is working on this workbook") from None
+                raise _busy(pid) from None
             with contextlib.suppress(OSError):
-                lock.unlink()
-    else:
-        raise InputRefused("无法锁定工作簿", "cannot lock the workbook")
+                lock.unlink()  # a killed run's, or this process's from a thread that no longer holds it
+    raise InputRefused("无法锁定工作簿", "cannot lock the workbook")
+
+
+@contextlib.contextmanager
+def run_lock(book: Path):
+    lock = Path(book).with_name(f".~kaohe.{Path(book).name}.lock")
+    key, me = os.path.normcase(os.path.abspath(lock)), threading.get_ident()
+    with _HELD_GUARD:
+        held = _HELD.get(key)
+        if held and held[0] != me:
+            raise _busy(os.getpid())
+        if held:
+            held[1] += 1
+        else:
+            fd = _take(lock)
+            _HELD[key] = [me, 1]
+    if held:  # this thread holds it already: the outer run removes it
+        try:
+            yield lock
+        finally:
+            with _HELD_GUARD:
+                held[1] -= 1
+        return
     try:
         os.write(fd, str(os.getpid()).encode())
         os.close(fd)
         remove_stale_temps(lock.parent)  # debris of a run that was killed
         yield lock
     finally:
-        with contextlib.suppress(OSError):
-            lock.unlink()
+        with _HELD_GUARD:
+            _HELD.pop(key, None)
+            with contextlib.suppress(OSError):
+                lock.unlink()
 
 
 TEMP_RE = re.compile(r"^\.~kaohe-(\d+)-[0-9a-z_]+\.tmp$")

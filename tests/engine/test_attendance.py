@@ -1,0 +1,430 @@
+"""ATT-01..ATT-11: the attendance rules, on months computed from rows.
+
+Unless a test says otherwise: November 2026, one standard-hours employee 001 hired long
+ago, base wage 4350 (daily wage 4350 / 21.75 = 200.00), sessions 08:30-12:00 and
+13:30-17:30, Sundays off, no holidays in November. Every other workday of the month has
+four clean punches, so only the day under test carries an event.
+
+Also here: bad rows of the attendance sheets (员工名册, 打卡记录, 排班, 班次, 节假日, 打卡异常, 代打卡记录),
+reported with their cell and never turned into money; and the cell functions of the attendance rules
+(LATEFINE, ABSENTDAYS, LEAVEDAYS on a shift or on 8 March, DAYTYPE) giving what compute-month gives
+(tests/cell_and_month.py: March 2027, 迟到早退罚款 50, 旷工半天起点分钟 20).
+"""
+import datetime as dt
+
+import pytest
+from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
+from cell_and_month import CALLER, RULES, M, late_on_2_march, run_month
+from doors.test_udfs import workbook_caller
+
+from kaohe.doors import udfs as f
+from kaohe.workbook import contract as c
+
+T = dt.time
+D = lambda day: dt.date(2026, 11, day)  # noqa: E731
+MON = dt.date(2026, 11, 2)
+TUE = dt.date(2026, 11, 3)
+WED = dt.date(2026, 11, 4)
+SUN = dt.date(2026, 11, 8)
+
+
+def punches(*special: tuple[dt.date, list], emp="001", skip=()):
+    """A month of clean punches for ``emp``, with the days in ``special`` replaced."""
+    rows = [["工号", "打卡时间"]]
+    special = dict(special)
+    for day in workdays(2026, 11):
+        if day in skip:
+            continue
+        rows += special.get(day, full_day(emp, day))
+    return rows
+
+
+def test_att_01_six_day_week_sunday_rest(month):
+    m = month({"打卡记录": punches()})
+    s = m.summary()
+    assert s["应出勤天数"] == 25  # 30 days minus 5 Sundays
+    assert s["实出勤天数"] == 25
+    assert m.day(dt.date(2026, 11, 7))["日类型"] == "工作日"  # Saturday works
+    assert m.day(dt.date(2026, 11, 8))["日类型"] == "休息日"  # Sunday
+
+
+def test_att_01_rest_weekday_from_policy(month):
+    m = month({"打卡记录": punches(), "规则": [["参数", "值"], ["标准工时休息日", "周六"]]})
+    assert m.day(dt.date(2026, 11, 7))["日类型"] == "休息日"
+    assert m.day(dt.date(2026, 11, 8))["日类型"] == "工作日"
+    # The clean punches cover Mon-Sat; Sundays were not punched: 5 Sundays absent.
+    assert m.summary()["旷工天数"] == 5
+
+
+def shift_book(rota, punch_rows):
+    roster = [ROSTER_HEADER, person(system="综合工时")]
+    return {"员工名册": roster, "打卡记录": [["工号", "打卡时间"]] + punch_rows,
+            "班次": [["班次", "时段1开始", "时段1结束"], ["夜班", dt.time(22), dt.time(6)],
+                   ["早班", dt.time(6), dt.time(14)]],
+            "排班": [["工号", "日期", "班次"]] + rota}
+
+
+def test_att_02_night_shift_punches_after_midnight_belong_to_the_shift(month):
+    rota = [["001", MON, "夜班"], ["001", WED, "早班"]]
+    rows = (punches_for("001", MON, "21:55") + punches_for("001", TUE, "06:03")
+            + punches_for("001", WED, "06:10", "14:02"))
+    m = month(shift_book(rota, rows))
+    night, early = m.day(MON), m.day(WED)
+    assert m.day(TUE)["日类型"] == "休息日" and m.day(TUE)["旷工天数"] == 0
+    assert night["旷工天数"] == 0 and night["缺卡次数"] == 0 and night["迟到分钟"] == 0
+    assert night["上午下班"] == dt.datetime(2026, 11, 3, 6, 3)
+    # The early shift starts 06:00: the 06:10 punch is 10 minutes late, fined.
+    assert early["迟到分钟"] == 10 and early["罚款"] == 20
+    s = m.summary()
+    assert s["应出勤天数"] == 2  # two one-session shifts, a day each; no shift = rest day
+    assert s["旷工天数"] == 0
+
+
+def test_att_02_day_without_shift_is_rest(month):
+    m = month(shift_book([["001", MON, "早班"]], punches_for("001", MON, "05:50", "14:05")))
+    assert m.day(WED)["日类型"] == "休息日"
+    assert m.summary()["旷工天数"] == 0
+
+
+def test_att_03_four_punches_is_a_normal_day(month):
+    m = month({"打卡记录": punches()})
+    d = m.day(MON)
+    assert (d["迟到分钟"], d["早退分钟"], d["缺卡次数"], d["旷工天数"], d["罚款"]) == (0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("arrive,minutes,fine,absent,late_count", [
+    ("08:30:59", 0, 0, 0, 0),      # seconds dropped: 0 minutes
+    ("08:41", 11, 20, 0, 1),       # 1-30: fined
+    ("09:00", 30, 20, 0, 1),       # 30 is still the fine tier
+    ("09:01", 31, 0, 0.5, 0),      # over 30: half a day of absenteeism instead
+    ("10:30", 120, 0, 0.5, 0),     # 120 inclusive: still half a day
+    ("10:31", 121, 0, 1, 0),       # over 120: a full day
+])
+def test_att_04_late_tiers(month, arrive, minutes, fine, absent, late_count):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, arrive, "12:00", "13:30", "17:30")))})
+    d = m.day(MON)
+    assert d["迟到分钟"] == minutes
+    assert d["罚款"] == fine and d["旷工天数"] == absent
+    s = m.summary()
+    assert s["迟到次数"] == late_count and s["迟到早退罚款"] == fine
+    assert s["旷工扣款"] == absent * 200
+    if fine:
+        assert f"ATT-04 第十九条: 上午上班 {arrive[:5]}, 迟到{minutes}分钟, 罚款20元" in d["说明"]
+
+
+def test_att_04_early_leave_drops_seconds(month):
+    # 17:29:30 -> 17:29 -> one minute early.
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:20", "12:00", "13:30", "17:29:30")))})
+    assert m.day(MON)["早退分钟"] == 1
+    assert m.summary()["早退次数"] == 1 and m.summary()["迟到早退罚款"] == 20
+
+
+def test_att_04_excel_binary_time_fraction_rounds_to_the_second(month):
+    # 08:45 typed as a date and an Excel time fraction (0.36458333333333331): 15 minutes late.
+    rows = [["工号", "日期", "时间"]]
+    for day in workdays(2026, 11):
+        times = ["08:20", "12:01", "13:25", "17:31"]
+        for t in times:
+            h, mi = map(int, t.split(":"))
+            rows.append(["001", day, h / 24 + mi / 1440])
+    rows = [r for r in rows if not (r[1] == MON and abs(r[2] - 8 / 24 - 20 / 1440) < 1e-9)]
+    rows.append(["001", MON, 0.36458333333333331])
+    m = month({"打卡记录": rows})
+    assert m.day(MON)["迟到分钟"] == 15
+
+
+def test_att_04_absence_capped_at_one_day_per_date(month):
+    # 150 minutes late in the morning and 150 minutes early in the afternoon: 2 days by tiers, capped at 1.
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "11:00", "12:00", "13:30", "15:00")))})
+    assert m.day(MON)["旷工天数"] == 1
+
+
+def test_att_05_missing_punch_fined(month):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:20", "12:00", "13:30")))})
+    d = m.day(MON)
+    assert d["缺卡次数"] == 1 and d["罚款"] == 20 and d["旷工天数"] == 0
+    assert "ATT-05 第十七条: 下午下班缺卡, 罚款20元" in d["说明"]
+    assert m.summary()["缺卡罚款"] == 20
+
+
+def test_att_05_approved_exception_counts_as_on_time(month):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:20", "12:00", "13:30"))),
+               "打卡异常": [["工号", "日期", "时段", "审批状态"], ["001", MON, "下午下班", "已批准"]]})
+    d = m.day(MON)
+    assert d["缺卡次数"] == 0 and d["罚款"] == 0
+
+
+def test_att_05_pending_exception_does_not_excuse(month):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:20", "12:00", "13:30"))),
+               "打卡异常": [["工号", "日期", "时段", "审批状态"], ["001", MON, "下午下班", "待审批"]]})
+    assert m.day(MON)["缺卡次数"] == 1
+    assert m.problems("打卡异常未批准")
+
+
+def test_att_06_session_without_punch_is_half_day_absent_not_missing(month):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "13:30", "17:30")))})
+    d = m.day(MON)
+    assert d["旷工天数"] == 0.5 and d["缺卡次数"] == 0 and d["罚款"] == 0
+    s = m.summary()
+    assert s["实出勤天数"] == 24.5 and s["旷工扣款"] == 100
+
+
+def test_att_06_day_without_punch_is_full_day_absent(month):
+    m = month({"打卡记录": punches(skip={MON})})
+    assert m.day(MON)["旷工天数"] == 1
+    s = m.summary()
+    assert s["旷工天数"] == 1 and s["旷工扣款"] == 200 and s["调整合计"] == -200
+
+
+def test_att_07_proxy_punching_fined(month):
+    m = month({"打卡记录": punches(), "代打卡记录": [["工号", "日期"], ["001", TUE], ["001", WED]]})
+    assert m.summary()["代打卡罚款"] == 40
+    assert m.day(TUE)["罚款"] == 20
+
+
+def test_att_07_paper_attendance_first_seven_days(month):
+    # Hired Tue 10 Nov: 10..16 Nov is paper attendance (no punches, not absent); 17 Nov has no punch: absent.
+    hired = dt.date(2026, 11, 10)
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        if day >= dt.date(2026, 11, 18):
+            rows += full_day("001", day)
+    m = month({"员工名册": [ROSTER_HEADER, person(hired=hired)], "打卡记录": rows})
+    s = m.summary()
+    # Due: 10..30 Nov minus Sundays 15, 22, 29 = 18 days; absent only the 17th.
+    assert s["应出勤天数"] == 18 and s["旷工天数"] == 1 and s["缺卡次数"] == 0
+    assert s["实出勤天数"] == 17
+    assert "纸质考勤" in m.day(dt.date(2026, 11, 16))["说明"]
+
+
+def test_att_08_holidays_and_makeup_days(month):
+    # October 2026: 1-3 statutory, 4-7 days off of the notice, Sat 10 Oct a make-up workday.
+    rows = [["工号", "打卡时间"]]
+    oct_work = [d for d in workdays(2026, 10) if d >= dt.date(2026, 10, 8)]
+    for day in oct_work:
+        rows += full_day("001", day)
+    m = month({"打卡记录": rows}, "2026-10")
+    assert m.day(dt.date(2026, 10, 1))["日类型"] == "法定节假日"
+    assert m.day(dt.date(2026, 10, 3))["日类型"] == "法定节假日"  # a Saturday this company would work
+    assert m.day(dt.date(2026, 10, 5))["日类型"] == "调休休息日"
+    assert m.day(dt.date(2026, 10, 10))["日类型"] == "调休上班"
+    s = m.summary()
+    assert s["应出勤天数"] == 21 and s["旷工天数"] == 0
+
+
+def test_att_08_womens_day_afternoon_off(month):
+    # 8 March 2023 was a Wednesday. Women are due in the morning only.
+    day = dt.date(2023, 3, 8)
+    rows = [["工号", "打卡时间"]] + punches_for("002", day, "08:20", "12:01") + punches_for("001", day, "08:20", "12:01")
+    roster = [ROSTER_HEADER, person(), person("002", "李芳", gender="女")]
+    m = month({"员工名册": roster, "打卡记录": rows}, "2023-03")
+    assert m.day(day, "002")["旷工天数"] == 0
+    assert m.day(day, "001")["旷工天数"] == 0.5  # a man's afternoon without punches
+
+
+def test_att_08_holiday_sheet_overrides(month):
+    m = month({"打卡记录": punches(),
+               "节假日": [["日期", "类型", "名称"], [dt.date(2026, 11, 7), "公司休息日", "年会"],
+                       [dt.date(2026, 11, 8), "调休上班", "补班"]]})
+    assert m.day(dt.date(2026, 11, 7))["日类型"] == "休息日"
+    assert m.day(dt.date(2026, 11, 8))["日类型"] == "调休上班"
+    assert m.summary()["旷工天数"] == 1  # Sunday 8th is now a workday without punches
+
+
+def test_att_09_hire_and_leaving_dates_bound_attendance(month):
+    roster = [ROSTER_HEADER + ["离职日期"], person() + [dt.date(2026, 11, 14)]]
+    m = month({"员工名册": roster, "打卡记录": punches()})
+    s = m.summary()
+    assert s["应出勤天数"] == 12  # 1..14 Nov: 14 days minus Sundays 1 and 8
+    assert s["旷工天数"] == 0
+    after = m.day(dt.date(2026, 11, 20))
+    assert after["旷工天数"] == 0 and after["说明"].startswith("ATT-09 第十五条: 不在职")
+
+
+def leave_sheet(*rows):
+    return [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "销假日期"]] + list(rows)
+
+
+def test_att_10_punches_during_leave_without_return_record_stay_leave(month):
+    m = month({"打卡记录": punches(),
+               "请假记录": leave_sheet(["001", "事假", MON, TUE, dt.date(2026, 10, 20), "已批准", None, None])})
+    s = m.summary()
+    assert s["事假天数"] == 2 and s["事假扣款"] == 400
+    assert m.problems("没有销假记录")
+
+
+def test_att_10_return_record_ends_the_leave(month):
+    m = month({"打卡记录": punches(),
+               "请假记录": leave_sheet(["001", "事假", MON, WED, dt.date(2026, 10, 20), "已批准", None, TUE])})
+    s = m.summary()
+    assert s["事假天数"] == 1 and s["事假扣款"] == 200
+    assert not m.problems("没有销假记录")
+
+
+@pytest.mark.parametrize("times,missing,absent,late", [
+    (("08:25", "12:40", "12:50", "17:35"), 0, 0, 0),   # split at 12:45: 12:50 is the afternoon "in"
+    (("12:10",), 1, 0.5, 0),                           # lone punch nearer 12:00 is the out; in missing; pm absent
+    (("08:25:00", "08:25:40", "13:25", "17:35"), 1, 0, 0),  # duplicates within a minute count once
+])
+def test_att_11_punch_assignment(month, times, missing, absent, late):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, *times)))})
+    d = m.day(MON)
+    assert d["缺卡次数"] == missing and d["旷工天数"] == absent and d["迟到分钟"] == late
+
+
+def test_att_11_lone_punch_goes_to_nearer_edge(month):
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "11:55", "13:30", "17:30")))})
+    d = m.day(MON)
+    assert d["上午上班"] is None or d["上午上班"] != d["上午上班"]  # NaT: the punch is the "out"
+    assert d["上午下班"].time() == dt.time(11, 55)
+    assert d["缺卡次数"] == 1 and d["早退分钟"] == 5 and d["罚款"] == 40
+
+
+# --- bad rows of the attendance sheets: reported at their cell, never money -------------------------------
+
+SHIFT_HEADER = ["班次", "时段1开始", "时段1结束", "时段2开始", "时段2结束"]
+
+
+def test_ATT_02_two_session_shift_and_an_unknown_shift(month):
+    # 两头班 07:00-11:00 and 16:00-20:00 on Mon 2 Nov: the first half punched, the second not -> 旷工 0.5 day.
+    # Tue 3 Nov is rostered 夜宵班, which 班次 does not define: reported, the day is a day off.
+    m = month({
+        "员工名册": [ROSTER_HEADER, person(system=c.COMPREHENSIVE_HOURS)],
+        "打卡记录": [["工号", "打卡时间"]] + punches_for("001", D(2), "06:55", "11:02"),
+        "排班": [["工号", "日期", "班次"], ["001", D(2), "两头班"], ["001", D(3), "夜宵班"]],
+        "班次": [SHIFT_HEADER, ["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
+    })
+    s = m.summary()
+    assert s["应出勤天数"] == 1 and s["旷工天数"] == 0.5 and s["实出勤天数"] == 0.5
+    assert m.day(D(2))["旷工天数"] == 0.5
+    unknown = [f for f in m.findings if "夜宵班" in f.problem]
+    assert len(unknown) == 1 and unknown[0].sheet == "排班" and unknown[0].cell == "C3" and unknown[0].rule == "ATT-02"
+    assert m.day(D(3))["日类型"] == c.DAY_REST and m.day(D(3))["旷工天数"] == 0
+
+
+def test_ATT_02_a_shift_without_its_start_is_not_defined_and_its_day_is_off(month):
+    m = month({"员工名册": [ROSTER_HEADER, person(system="综合工时")],
+               "班次": [["班次", "时段1开始", "时段1结束"], ["早班", T(6), T(14)], ["夜班", None, T(6)]],
+               "排班": [["工号", "日期", "班次"], ["001", MON, "夜班"], ["001", MON + dt.timedelta(days=1), "早班"]],
+               "打卡记录": [["工号", "打卡时间"], *punches_for("001", MON + dt.timedelta(days=1), "05:58", "14:02")]})
+    found = [(f.sheet, f.cell, f.rule) for f in m.findings if f.rule == "ATT-02"]
+    assert found == [("排班", "C2", "ATT-02")]
+    assert m.day(MON)["日类型"] == "休息日"
+    # Only the early shift of 3 November is due: one session, a whole day, worked on time.
+    assert m.summary()["应出勤天数"] == 1 and m.summary()["旷工天数"] == 0
+
+
+def test_ATT_03_a_punch_time_without_its_date_is_reported_at_the_date_cell(month):
+    m = month({"打卡记录": [["工号", "日期", "时间"], ["001", None, T(8, 25)], ["001", MON, T(8, 25)]]})
+    found = [(f.cell, f.rule) for f in m.findings if f.sheet == "打卡记录" and f.cell]
+    assert found == [("B2", "ATT-03")]
+    assert m.day(MON)["上午上班"] == dt.datetime(2026, 11, 2, 8, 25)
+
+
+def test_ATT_08_a_holiday_row_without_its_date_is_reported_and_unused(month):
+    # Row 2 has no 日期 (reported here), row 3 an unreadable one (reported once, by the reader); row 4 is a
+    # note, not a holiday.
+    m = month({"节假日": [["日期", "类型", "名称"], [None, "法定节假日", "元旦"], ["x", "法定节假日", "y"], [None, None, "备注"]]})
+    found = sorted((f.cell, f.problem, f.action) for f in m.findings if f.sheet == "节假日")
+    assert [(cell, action) for cell, _, action in found] == [("A2", "忽略此行"), ("A3", "按空值处理")]
+    assert found[0][1] == "法定节假日没有日期"
+
+
+def test_ATT_11_punches_in_a_month_without_any_session_are_shown_not_judged(month):
+    # A comprehensive-hours worker with no 排班 row is off every day: no session anywhere, so the punches of
+    # Sunday 8 November are only shown (morning half: 09:00 in; afternoon half: 18:00 in) and cost nothing.
+    m = month({"员工名册": [ROSTER_HEADER, person(system="综合工时")],
+               "打卡记录": [["工号", "打卡时间"], *punches_for("001", SUN, "09:00", "18:00")]})
+    day = m.day(SUN)
+    assert (day["上午上班"], day["下午上班"]) == (dt.datetime(2026, 11, 8, 9), dt.datetime(2026, 11, 8, 18))
+    assert day["上午下班"] is None or day["上午下班"] != day["上午下班"]  # blank (None or NaT)
+    s = m.summary()
+    assert s["应出勤天数"] == 0 and s["旷工天数"] == 0 and s["迟到早退罚款"] == 0
+
+
+def test_ATT_09_PAY_01_ATT_01_roster_problems_are_reported_with_their_cells(month):
+    # Row 3 has no 工号, row 4 repeats 001; 002 has no 入职日期 (ATT-09: the whole month), no 岗位基本工资
+    # (PAY-01: money at 0) and the 工时制 "弹性" (ATT-01: standard hours).
+    m = month({"员工名册": [ROSTER_HEADER, person(), [None, "无号", "客服部", D(1), 4350],
+                            person(name="重号"), ["002", "李四", "客服部", None, None, "男", None, None, "弹性"]]})
+    cells = {f.cell: f for f in m.findings if f.sheet == "员工名册"}
+    assert cells["A3"].problem == "工号为空" and cells["A4"].action == "只用第一行"
+    assert cells["D5"].rule == "ATT-09" and cells["E5"].rule == "PAY-01" and cells["I5"].rule == "ATT-01"
+    assert m.summary("002")["应出勤天数"] == 25  # whole month employed on the standard week: 25 workdays in Nov 2026
+
+
+def test_ATT_05_ATT_07_ATT_08_problems_in_the_holidays_exceptions_and_proxy_sheets(month):
+    m = month({
+        "打卡记录": [["工号", "打卡时间"]] + punches_for("001", D(2), "08:25", "17:31"),
+        "节假日": [["日期", "类型"], [D(20), "放假"]],
+        "打卡异常": [["工号", "日期", "时段", "审批状态"], ["001", D(2), "中午", "已批准"], ["001", D(2), "上午下班", "待审批"]],
+        "代打卡记录": [["工号", "日期"], ["999", D(2)]],
+    })
+    cells = {(f.sheet, f.cell): f for f in m.findings}
+    assert cells[("节假日", "B2")].rule == "ATT-08"
+    assert cells[("打卡异常", "C2")].rule == "ATT-05" and cells[("打卡异常", "D3")].level == c.LEVEL_WARNING
+    assert cells[("代打卡记录", "A2")].rule == "ATT-07"
+    # the unapproved exception leaves the 上午下班 punch missing, and the 下午上班 one: 2 missing punches
+    assert m.day(D(2))["缺卡次数"] == 2
+
+
+# --- the cell functions give what compute-month gives (tests/cell_and_month.py) -------------------------
+
+@pytest.mark.parametrize("minutes,fine,absent", [(0, 0, 0), (5, 50, 0), (20, 50, 0), (21, 0, 0.5), (45, 0, 0.5),
+                                                 (120, 0, 0.5), (121, 0, 1)])
+def test_ATT_04_LATEFINE_and_ABSENTDAYS_equal_compute_month(minutes, fine, absent):
+    # Late by ``minutes`` on Tue 2 March, everything else on time; fine 50 up to 20 minutes, half a day to 120.
+    day = run_month(person(), punches=late_on_2_march(minutes)).day(M(2))
+    assert (day["罚款"], day["旷工天数"]) == (f.LATEFINE(minutes, caller=CALLER), f.ABSENTDAYS(minutes, caller=CALLER))
+    assert (day["罚款"], day["旷工天数"]) == (fine, absent)
+
+
+def test_ATT_04_a_rules_sheet_with_an_unknown_key_is_honoured_alike_and_warned_about():
+    # 迟到早退罚款 changed to 50; 加班餐补 is no parameter (a 警告 in 问题清单, the row ignored):
+    # 25 minutes late is fined 50 by both.
+    rules = [["参数", "值"], ["迟到早退罚款", 50], ["加班餐补", 15]]
+    caller = workbook_caller({"规则": rules}, "C:/hr/未知参数.xlsx")
+    month = run_month(person(), punches=late_on_2_march(25), rules=rules)
+    assert [(p.level, p.cell) for p in month.problems("加班餐补")] == [(c.LEVEL_WARNING, "B3")]
+    assert month.day(M(2))["罚款"] == f.LATEFINE(25, caller=caller) == 50
+
+
+def test_ATT_04_a_bad_rules_value_is_the_cells_error_with_compute_months_text():
+    # 旷工半天起点分钟 "半小时" is no number: compute-month lists it as an 错误 (and keeps 30); a cell has
+    # no 问题清单, so it shows that same finding instead of a figure computed with a rule HR did not mean.
+    rules = [["参数", "值"], ["迟到早退罚款", 50], ["加班餐补", 15], ["旷工半天起点分钟", "半小时"]]
+    caller = workbook_caller({"规则": rules}, "C:/hr/坏值.xlsx")
+    found = run_month(person(), punches=late_on_2_march(25), rules=rules).problems("旷工半天起点分钟")
+    assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "规则", "B4")]
+    assert "半小时" in found[0].problem
+    expected = f"错误：规则!B4 {found[0].problem}"
+    assert f.LATEFINE(25, caller=caller) == f.ABSENTDAYS(25, caller=caller) == expected
+    assert f.LEAVEDAYS("事假", M(2), M(2), caller=caller) == expected
+    assert f.LATEFINE([[25], [45]], caller=caller) == [[expected], [expected]]
+
+
+@pytest.mark.parametrize("gender,expected", [("女", 0.5), ("男", 1.0)])
+def test_ATT_08_LEAVEDAYS_on_8_March_equals_compute_month(gender, expected):
+    m = run_month(person(gender=gender), leave=[["001", "事假", M(8), M(8), M(1), "已批准"]])
+    engine = m.leave()[0]["天数"]
+    cell = f.LEAVEDAYS("事假", M(8), M(8), gender, caller=CALLER)
+    assert engine == cell == expected
+
+
+def test_ATT_08_a_bad_holidays_row_is_the_cells_error_with_compute_months_text():
+    holidays = [["日期", "类型"], [M(5), "放假"]]  # 放假 is not one of the 节假日 types
+    caller = workbook_caller({"规则": RULES, "节假日": holidays}, "C:/hr/坏节假日.xlsx")
+    found = run_month(person(), holidays=holidays).problems("“放假”")
+    assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "节假日", "B2")]
+    assert f.DAYTYPE(M(5), caller=caller) == f"错误：节假日!B2 {found[0].problem}"
+
+
+def test_ATT_02_LEAVEDAYS_for_a_night_shift_equals_compute_month():
+    # 夜班 22:00-06:00 rostered every day. Leave 10-11 March (to the end of the 11th): the shifts whose
+    # middle (02:00 next morning) falls inside are those starting on the 9th and the 10th: 2 days.
+    rota = [["001", day, "夜班"] for day in (dt.date(2027, 2, 28), *[M(d) for d in range(1, 32)])]
+    m = run_month(person(system=c.COMPREHENSIVE_HOURS), leave=[["001", "年休假", M(10), M(11), M(1), "已批准"]],
+                  rota=rota, shifts=[["夜班", dt.time(22), dt.time(6)]])
+    engine = m.leave()[0]["天数"]
+    cell = f.LEAVEDAYS("年休假", M(10), M(11), None, c.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
+    assert engine == cell == 2

@@ -1,0 +1,461 @@
+"""LV-01..LV-12: leave validation across time, and what leave does to the month.
+
+November 2026, employee 001 (base 4350: daily wage 200.00), clean punches on every workday
+except the leave days. Mon 2 Nov .. Sat 7 Nov is the first full week; Sundays are off.
+
+Also here: the cell functions of the leave rules (LEAVEDAYS, LEAVECHECK) giving what compute-month
+gives (tests/cell_and_month.py: March 2027; Mon 1 March is a workday, 8 March is women's afternoon off).
+"""
+import datetime as dt
+
+import pandas as pd
+import pytest
+from builders import ROSTER_HEADER, full_day, person, workdays
+from cell_and_month import CALLER, M, run_month
+
+from kaohe.doors import udfs as f
+
+from kaohe.engine.leave import (Check, annual_entitlement, check_overlaps, check_record, normalise,
+                                personal_notice_days)
+from kaohe.policy import DEFAULT
+from kaohe.tables import Table
+from kaohe.workbook import contract as c
+
+D = lambda day: dt.date(2026, 11, day)  # noqa: E731
+HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
+
+
+def book(*leave_rows, off=(), roster=None, overtime=None):
+    """Clean punches except on ``off`` dates; the leave rows as given."""
+    rows = [["工号", "打卡时间"]]
+    for day in workdays(2026, 11):
+        if day not in off:
+            rows += full_day("001", day)
+    sheets = {"打卡记录": rows, "请假记录": [HEADER] + [list(r) + [None] * (len(HEADER) - len(r)) for r in leave_rows]}
+    if roster:
+        sheets["员工名册"] = [ROSTER_HEADER, roster]
+    if overtime:
+        sheets["加班申请"] = [["工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批", "补偿方式"]] + overtime
+    return sheets
+
+
+def days(a, b):
+    return {D(x) for x in range(a, b + 1)}
+
+
+def test_lv_01_pending_leave_covers_nothing_absence_is_absenteeism(month):
+    m = month(book(["001", "事假", D(2), D(2), D(1), "待审批"], off={D(2)}))
+    s = m.summary()
+    assert s["旷工天数"] == 1 and s["事假天数"] == 0 and s["旷工扣款"] == 200
+    row = m.leave()[0]
+    assert row["校验结果"] == "不通过" and row["天数"] == 1 and row["计为"] == ""  # asked for 1 day; covers nothing
+    assert m.problems("请假未批准")
+
+
+def test_lv_01_approved_after_the_fact_stands_as_warning(month):
+    m = month(book(["001", "事假", D(2), D(2), D(2), "事后补单"], off={D(2)}))
+    s = m.summary()
+    assert s["旷工天数"] == 0 and s["事假天数"] == 1 and s["事假扣款"] == 200
+    assert m.leave()[0]["校验结果"] == "警告"
+
+
+def test_lv_02_sick_leave_without_proof_counts_as_personal_leave(month):
+    m = month(book(["001", "病假", D(3), D(3), D(3), "已批准", "无"], off={D(3)}))
+    s = m.summary()
+    assert s["病假天数"] == 0 and s["事假天数"] == 1 and s["事假扣款"] == 200
+    row = m.leave()[0]
+    assert row["校验结果"] == "警告" and row["计为"] == "事假" and "LV-02" in row["依据"]
+
+
+def test_lv_02_sick_leave_with_proof(month):
+    m = month(book(["001", "病假", D(3), D(3), D(3), "已批准", "有"], off={D(3)}))
+    s = m.summary()
+    assert s["病假天数"] == 1 and s["事假天数"] == 0
+    assert m.leave()[0]["校验结果"] == "通过"
+
+
+@pytest.mark.parametrize("first,last,applied,result", [
+    (2, 3, dt.date(2026, 11, 1), "通过"),    # 2 days: 1 day ahead is enough
+    (2, 3, dt.date(2026, 11, 2), "警告"),    # same day: late notice
+    (2, 5, dt.date(2026, 10, 31), "警告"),   # 4 days need 3 days' notice; given 2
+    (2, 5, dt.date(2026, 10, 30), "通过"),
+])
+def test_lv_03_personal_leave_notice(month, first, last, applied, result):
+    m = month(book(["001", "事假", D(first), D(last), applied, "已批准"], off=days(first, last)))
+    assert m.leave()[0]["校验结果"] == result
+    assert m.summary()["事假天数"] == last - first + 1
+
+
+def test_lv_03_yearly_cap_of_15_days(month):
+    # 14 days in March (2..16 Mar 2026 minus Sundays 8 and 15 = 13 workdays, plus 17 Mar = 14),
+    # then 2 days in November: 16 > 15, the November record is 不通过 and still unpaid 事假.
+    m = month(book(["001", "事假", dt.date(2026, 3, 2), dt.date(2026, 3, 17), dt.date(2026, 2, 20), "已批准"],
+                   ["001", "事假", D(2), D(3), D(1), "已批准"], off=days(2, 3)))
+    rows = m.leave()
+    assert rows[0]["天数"] == 14 and rows[0]["校验结果"] == "通过"
+    assert rows[1]["校验结果"] == "不通过" and "累计16天" in rows[1]["说明"]
+    s = m.summary()
+    assert s["事假天数"] == 2 and s["事假扣款"] == 400
+
+
+def test_lv_04_sick_pay_80_percent(month):
+    m = month(book(["001", "病假", D(2), D(3), D(2), "已批准", "有"], off=days(2, 3)))
+    assert m.summary()["病假扣款"] == 80  # 2 days × 200 × (1 − 0.8)
+
+
+def test_lv_04_hospitalisation_full_pay(month):
+    m = month(book(["001", "病假", D(2), D(3), D(2), "已批准", "有", None, "重病住院"], off=days(2, 3)))
+    assert m.summary()["病假扣款"] == 0
+
+
+@pytest.mark.parametrize("note, deduction, warned", [
+    ("住院治疗", 0, False),        # a value of the hospital vocabulary: full pay
+    ("门诊，未住院", 40, True),   # mentions 住院 but is not hospitalisation: 200 × (1 − 0.8), and a 警告
+    ("门诊", 40, False),          # ordinary sick leave, nothing to say
+])
+def test_LV_04_hospitalisation_is_a_value_of_the_note_never_a_substring(month, note, deduction, warned):
+    m = month(book(["001", "病假", D(2), D(2), D(2), "已批准", "有", None, note], off={D(2)}))
+    assert m.summary()["病假扣款"] == deduction
+    hits = [f for f in m.result.findings if f.rule == "LV-04" and f.cell == "I2"]
+    assert len(hits) == (1 if warned else 0)
+    if warned:
+        assert hits[0].level == "警告" and "门诊，未住院" in hits[0].problem
+
+
+def test_lv_04_sick_pay_ratio_from_rules(month):
+    sheets = book(["001", "病假", D(2), D(2), D(2), "已批准", "有"], off={D(2)})
+    sheets["规则"] = [["参数", "值"], ["病假工资比例", "60%"]]
+    assert month(sheets).summary()["病假扣款"] == 80  # 200 × 0.4
+
+
+def marriage(start, end, applied, registered, regular=dt.date(2020, 4, 1)):
+    return book(["001", "婚假", start, end, applied, "已批准", "有", registered],
+                off={d for d in days(1, 30) if start <= d <= end}, roster=person(regular=regular))
+
+
+def test_lv_05_marriage_leave_passes(month):
+    m = month(marriage(D(2), D(4), D(1) - dt.timedelta(days=9), D(1) - dt.timedelta(days=30)))
+    assert m.leave()[0]["校验结果"] == "通过"
+    assert m.summary()["婚假天数"] == 3 and m.summary()["事假扣款"] == 0
+
+
+def test_lv_05_not_regularised_counts_as_personal_leave(month):
+    m = month(marriage(D(2), D(4), dt.date(2026, 10, 20), dt.date(2026, 10, 1), regular=dt.date(2026, 12, 1)))
+    row = m.leave()[0]
+    assert row["校验结果"] == "不通过" and row["计为"] == "事假"
+    assert m.summary()["事假扣款"] == 600 and m.summary()["婚假天数"] == 0
+
+
+def test_lv_05_more_than_three_months_after_registration(month):
+    m = month(marriage(D(2), D(4), dt.date(2026, 10, 20), dt.date(2026, 7, 1)))
+    assert m.leave()[0]["校验结果"] == "不通过"
+
+
+def test_lv_05_short_notice_is_a_warning(month):
+    m = month(marriage(D(2), D(4), D(1) - dt.timedelta(days=2), dt.date(2026, 10, 1)))
+    assert m.leave()[0]["校验结果"] == "警告"
+    assert m.summary()["婚假天数"] == 3
+
+
+def test_lv_06_bereavement_counts_calendar_days(month):
+    # Sat 7 .. Mon 9 Nov: 3 calendar days; 2 of them workdays.
+    m = month(book(["001", "丧假", D(7), D(9), D(7), "已批准", "有"], off={D(7), D(9)}))
+    s = m.summary()
+    assert s["丧假天数"] == 3 and s["实出勤天数"] == 23 and s["旷工天数"] == 0
+    assert m.leave()[0]["天数"] == 3
+
+
+def test_lv_06_over_three_days_fails(month):
+    m = month(book(["001", "丧假", D(7), D(10), D(7), "已批准", "有"], off={D(7), D(9), D(10)}))
+    assert m.leave()[0]["校验结果"] == "不通过"
+    assert m.summary()["事假天数"] == 3  # counted as 事假: workdays 7, 9, 10
+
+
+def maternity(applied):
+    start = D(2)
+    end = start + dt.timedelta(days=97)
+    return book(["001", "产假", start, end, applied, "已批准", "有"], off=days(2, 30),
+                roster=person(gender="女"))
+
+
+def test_lv_07_maternity_calendar_days(month):
+    m = month(maternity(D(2) - dt.timedelta(days=20)))
+    assert m.leave()[0]["校验结果"] == "通过" and m.leave()[0]["天数"] == 98
+    s = m.summary()
+    assert s["产假天数"] == 29 and s["旷工天数"] == 0  # 2..30 Nov
+    assert s["实出勤天数"] == 0
+
+
+def test_lv_07_maternity_notice(month):
+    assert month(maternity(D(2) - dt.timedelta(days=5))).leave()[0]["校验结果"] == "警告"
+
+
+def test_lv_08_entitlement_by_service():
+    p = DEFAULT
+    assert annual_entitlement(dt.date(2020, 5, 1), dt.date(2020, 5, 1), 2026, 0, p) == 5
+    assert annual_entitlement(dt.date(2010, 5, 1), dt.date(2020, 5, 1), 2026, 0, p) == 10
+    assert annual_entitlement(dt.date(2000, 5, 1), dt.date(2020, 5, 1), 2026, 0, p) == 15
+    assert annual_entitlement(dt.date(2026, 3, 1), dt.date(2026, 3, 1), 2026, 0, p) == 0  # under a year
+    # Joined 1 Jul 2026 with 26 years of service: 184 remaining days / 365 × 15 = 7.56 -> 7.
+    assert annual_entitlement(dt.date(2000, 1, 1), dt.date(2026, 7, 1), 2026, 0, p) == 7
+    # More than 2 months (2 × 21.75 workdays) of sick leave in the year: none.
+    assert annual_entitlement(dt.date(2000, 1, 1), dt.date(2010, 1, 1), 2026, 44, p) == 0
+
+
+def test_lv_08_annual_leave_within_entitlement(month):
+    roster = person(work_start=dt.date(2010, 1, 1))  # 16 years: 10 days
+    m = month(book(["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
+    assert m.leave()[0]["校验结果"] == "通过"
+    assert m.summary()["年休假天数"] == 3 and m.summary()["事假扣款"] == 0
+
+
+def test_lv_08_annual_leave_beyond_entitlement_counts_as_personal(month):
+    roster = person(work_start=dt.date(2020, 1, 1))  # 6 years: 5 days
+    # June: 3 days taken. November 2-4 asks 3 more: 2 left -> 2 and 3 Nov 年休假, 4 Nov 事假 (200).
+    m = month(book(["001", "年休假", dt.date(2026, 6, 1), dt.date(2026, 6, 3), dt.date(2026, 5, 20), "已批准"],
+                   ["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
+    rows = m.leave()
+    assert rows[0]["校验结果"] == "通过"
+    assert rows[1]["校验结果"] == "警告" and rows[1]["计为"] == "年休假2天、事假1天"
+    s = m.summary()
+    assert (s["年休假天数"], s["事假天数"], s["事假扣款"]) == (2, 1, 200)
+    # None left: a third record in December fails as a whole (LV-01: no entitlement left -> 不通过, 事假).
+    m = month(book(["001", "年休假", dt.date(2026, 6, 1), dt.date(2026, 6, 5), dt.date(2026, 5, 20), "已批准"],
+                   ["001", "年休假", D(2), D(4), D(1), "已批准"], off=days(2, 4), roster=roster))
+    assert m.leave()[1]["校验结果"] == "不通过" and m.leave()[1]["计为"] == "事假"
+    assert m.summary()["事假天数"] == 3
+
+
+def test_lv_08_annual_leave_split_at_the_remaining_entitlement(month):
+    # HR report item 3: 参加工作 2012 -> 14 years -> 10 days, none used. 年休假 Mon 2 Nov .. Sat 21 Nov,
+    # applied 20 Oct, no punches: 18 workdays (Sundays 8 and 15 off). The first 10 workdays
+    # (2-7, 9-12 Nov) are 年休假; 13, 14, 16-21 Nov = 8 days 事假 × 200 = 1,600.
+    # 社保自理 (LV-11 counts 事假 and 病假): 8 ≤ 15 -> 否.
+    roster = person(work_start=dt.date(2012, 3, 1))
+    m = month(book(["001", "年休假", D(2), D(21), dt.date(2026, 10, 20), "已批准"], off=days(2, 21), roster=roster))
+    s = m.summary()
+    assert (s["年休假天数"], s["事假天数"], s["事假扣款"], s["旷工天数"]) == (10, 8, 1600, 0)
+    assert s["社保自理"] == "否"
+    row = m.leave()[0]
+    assert row["校验结果"] == "警告" and row["计为"] == "年休假10天、事假8天" and row["天数"] == 18
+    assert m.day(D(12))["请假"] == "年休假1天" and m.day(D(13))["请假"] == "事假1天"
+
+
+def test_lv_08_no_annual_leave_under_one_year(month):
+    roster = person(hired=dt.date(2026, 3, 1), work_start=dt.date(2026, 3, 1))
+    m = month(book(["001", "年休假", D(2), D(2), D(1), "已批准"], off={D(2)}, roster=roster))
+    assert m.leave()[0]["校验结果"] == "不通过"
+
+
+REST_DAY_WORK = [["001", dt.date(2026, 10, 25), dt.time(8, 30), dt.time(16, 30), "是", "是", "调休"]]
+
+
+def test_lv_09_time_off_backed_by_rest_day_work(month):
+    # Sunday 25 Oct, 8 approved hours, no October punches kept: the approved window counts.
+    m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}, overtime=REST_DAY_WORK))
+    assert m.leave()[0]["校验结果"] == "通过"
+    assert m.summary()["调休天数"] == 1 and m.summary()["事假扣款"] == 0
+
+
+def test_lv_09_no_balance_fails(month):
+    m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}))
+    assert m.leave()[0]["校验结果"] == "不通过"
+    assert m.summary()["事假扣款"] == 200
+
+
+SUNDAY_8 = [["001", D(8), dt.time(8, 30), dt.time(16, 0), "是", "是", "调休"]]
+
+
+def test_lv_09_balance_in_scheduled_hours_with_partial_use(month):
+    # HR report item 4: Sunday 8 Nov approved 08:30-16:00 for time off, punched 08:25 / 16:05: 7.5 h banked.
+    # 调休 Fri 20 Nov 08:30-17:30: the day's sessions are 3.5 h + 4 h = 7.5 h -> fully covered, no 事假.
+    sunday = [["001", dt.datetime(2026, 11, 8, 8, 25)], ["001", dt.datetime(2026, 11, 8, 16, 5)]]
+    leave = ["001", "调休", dt.datetime(2026, 11, 20, 8, 30), dt.datetime(2026, 11, 20, 17, 30), D(10), "已批准"]
+    sheets = book(leave, off={D(20)}, overtime=SUNDAY_8)
+    sheets["打卡记录"] += sunday
+    m = month(sheets)
+    assert m.leave()[0]["校验结果"] == "通过"
+    s = m.summary()
+    assert (s["调休天数"], s["事假天数"], s["事假扣款"]) == (1, 0, 0)
+    # Approved only 08:30-12:30 (4 h banked): the morning (3.5 h) is 调休, the afternoon (4 h > 0.5 h left)
+    # 事假 half a day = 100; the 0.5 h stays in the balance.
+    sheets = book(leave, off={D(20)}, overtime=[SUNDAY_8[0][:3] + [dt.time(12, 30), "是", "是", "调休"]])
+    sheets["打卡记录"] += sunday
+    m = month(sheets)
+    s = m.summary()
+    assert (s["调休天数"], s["事假天数"], s["事假扣款"]) == (0.5, 0.5, 100)
+    assert m.leave()[0]["校验结果"] == "警告" and m.leave()[0]["计为"] == "调休0.5天、事假0.5天"
+    # 3 h banked (08:30-11:30): not even one session: the whole day is 事假 (200) and 不通过.
+    sheets = book(leave, off={D(20)}, overtime=[SUNDAY_8[0][:3] + [dt.time(11, 30), "是", "是", "调休"]])
+    sheets["打卡记录"] += sunday
+    m = month(sheets)
+    assert m.summary()["事假扣款"] == 200 and m.leave()[0]["校验结果"] == "不通过"
+
+
+def test_lv_09_no_borrowing_from_later_work(month):
+    later = [["001", D(8), dt.time(8, 30), dt.time(16, 30), "是", "是", "调休"]]
+    m = month(book(["001", "调休", D(2), D(2), D(1), "已批准"], off={D(2)}, overtime=later))
+    assert m.leave()[0]["校验结果"] == "不通过"
+
+
+def test_lv_10_injury_leave_paid(month):
+    m = month(book(["001", "工伤假", D(2), D(6), D(2), "已批准", "有"], off=days(2, 6)))
+    s = m.summary()
+    assert s["工伤假天数"] == 5 and s["事假扣款"] == 0 and s["调整合计"] == 0
+
+
+def test_lv_11_more_than_15_days_personal_and_sick_social_insurance(month):
+    m = month(book(["001", "事假", D(2), D(12), dt.date(2026, 10, 20), "已批准"],
+                   ["001", "病假", D(13), D(19), D(13), "已批准", "有"], off=days(2, 19)))
+    s = m.summary()
+    assert s["事假天数"] == 10 and s["病假天数"] == 6  # 2..12 minus Sun 8; 13..19 minus Sun 15
+    assert s["社保自理"] == "是"
+
+
+def test_lv_11_statutory_leave_does_not_count(month):
+    # 29 days of maternity leave in November: statutory paid leave, not counted (Decision in LV-11).
+    s = month(maternity(D(2) - dt.timedelta(days=20))).summary()
+    assert s["产假天数"] == 29 and s["社保自理"] == "否"
+
+
+def test_lv_12_overlapping_records_both_fail_and_cover_nothing(month):
+    m = month(book(["001", "事假", D(2), D(3), D(1), "已批准"], ["001", "事假", D(3), D(4), D(1), "已批准"],
+                   off=days(2, 4)))
+    assert [r["校验结果"] for r in m.leave()] == ["不通过", "不通过"]
+    s = m.summary()
+    assert s["事假天数"] == 0 and s["旷工天数"] == 3
+    assert m.problems("重叠")
+
+
+def test_half_day_leave_by_time(month):
+    m = month(book(["001", "事假", dt.datetime(2026, 11, 2, 13, 30), dt.datetime(2026, 11, 2, 17, 30), D(1), "已批准"],
+                   off={D(2)}))
+    s = m.summary()
+    # The morning has no punch and no leave: half a day absent; the afternoon is leave.
+    assert s["事假天数"] == 0.5 and s["旷工天数"] == 0.5 and s["实出勤天数"] == 24
+
+
+def test_lv_01_start_far_before_application_is_a_likely_date_typo(month):
+    # HR report item 12: 2025-11-10 typed for 2026-11-10, applied 2026-11-05: 360 days before the
+    # application, beyond the 30 days of 事后补单 -> 问题清单 错误 at 请假记录!C2, 请假校验 警告.
+    # The dates stand as typed: 10 Nov 2026 has no punch and no leave -> 1 day 旷工 = 200.
+    m = month(book(["001", "事假", dt.datetime(2025, 11, 10, 8, 30), dt.datetime(2025, 11, 10, 17, 30), D(5), "已批准"],
+                   off={D(10)}))
+    found = [f for f in m.findings if f.rule == "LV-01" and "疑似日期录错" in f.problem]
+    assert [(f.sheet, f.cell, f.level) for f in found] == [("请假记录", "C2", "错误")]
+    assert "早于申请日期 2026-11-05 360天" in found[0].problem
+    assert m.leave()[0]["校验结果"] == "警告"
+    assert m.summary()["旷工天数"] == 1 and m.summary()["旷工扣款"] == 200
+
+
+def test_lv_01_start_far_after_application_and_late_paperwork_within_limits(month):
+    # A year typed one too high: 2027-11-10 applied 2026-11-05 is 370 days ahead (> 180): reported.
+    m = month(book(["001", "事假", dt.date(2027, 11, 10), dt.date(2027, 11, 10), D(5), "已批准"]))
+    assert [f.cell for f in m.findings if "疑似日期录错" in f.problem] == ["C2"]
+    # 事后补单 30 days after the leave is within the limit: no typo reported.
+    m = month(book(["001", "事假", D(2), D(2), dt.date(2026, 12, 2), "事后补单"], off={D(2)}))
+    assert not [f for f in m.findings if "疑似日期录错" in f.problem]
+
+
+# --- the steps of validate, alone ---------------------------------------------------------
+
+@pytest.mark.parametrize("days, need", [(0.5, 1), (2.5, 1), (3, 3), (10, 3), (10.5, 7), (15, 7)])
+def test_LV_03_notice_bands(days, need):
+    # 第三十条: under 3 days -> 1 day ahead; 3 to 10 days inclusive -> 3; over 10 -> 7.
+    assert personal_notice_days(days, DEFAULT) == need
+
+
+def leave_table(*records):
+    """请假记录 rows (工号, start, end) as the reader types them, rows 2.. of the sheet."""
+    frame = pd.DataFrame([{"emp": e, "type": "事假", "start": s, "end": x, "returned": None, "note": None,
+                           "row": 2 + i} for i, (e, s, x) in enumerate(records)])
+    return Table("请假记录", frame, {"emp": "A", "start": "C", "end": "D"})
+
+
+def test_LV_12_overlaps_fail_both_records_and_name_the_later_start():
+    t = leave_table(("001", dt.datetime(2026, 11, 2, 8), dt.datetime(2026, 11, 3, 18)),
+                    ("001", dt.datetime(2026, 11, 3, 8), dt.datetime(2026, 11, 3, 12)),   # inside the first
+                    ("001", dt.datetime(2026, 11, 4, 8), dt.datetime(2026, 11, 4, 12)))   # after both: stands
+    group = normalise(t.frame)
+    checks = {i: Check() for i in group.index}
+    found = check_overlaps(group, checks, t)
+    assert [c.effective for c in checks.values()] == [False, False, True]
+    assert [(f.sheet, f.cell, f.rule) for f in found] == [("请假记录", "C3", "LV-12")]
+    assert checks[0].result == checks[1].result == "不通过"
+
+
+def test_LV_01_record_of_someone_not_in_the_roster_fails_alone():
+    t = leave_table(("0O1", dt.datetime(2026, 11, 2, 8), dt.datetime(2026, 11, 2, 12)))
+    r = next(normalise(t.frame).assign(status="已批准", applied=None).itertuples())
+    ck = Check()
+    found = check_record(r, ck, False, pd.Index(["001"]), DEFAULT, t)
+    assert not ck.effective and ck.result == "不通过"
+    assert [(f.cell, f.rule, f.level) for f in found] == [("A2", "LV-01", "错误")]
+
+
+# --- records that fail LV-01 or lack an application date, in the month ------------------------------------
+
+def test_LV_01_unknown_employee_unknown_type_and_reversed_times_fail(month):
+    m = month(book(["999", "事假", D(2), D(2), D(1), "已批准"], ["001", "探亲假", D(3), D(3), D(1), "已批准"],
+                   ["001", "事假", D(5), D(4), D(1), "已批准"], off={D(3), D(4), D(5)}))
+    rows = {(r["工号"], r["假别"], r["开始时间"].day): r for r in m.leave()}
+    assert rows[("999", "事假", 2)]["校验结果"] == c.CHECK_FAIL and "工号不在员工名册中" in rows[("999", "事假", 2)]["说明"]
+    assert rows[("001", "探亲假", 3)]["校验结果"] == c.CHECK_FAIL and "假别“探亲假”无效" in rows[("001", "探亲假", 3)]["说明"]
+    assert "顺序颠倒" in rows[("001", "事假", 5)]["说明"]
+    # none of them covers anything: 3, 4, 5 Nov without punches are 旷工 (3 days × 200.00)
+    s = m.summary()
+    assert s["旷工天数"] == 3 and s["事假天数"] == 0 and s["旷工扣款"] == 600
+
+
+def test_LV_03_personal_leave_without_application_date_is_a_warning(month):
+    m = month(book(["001", "事假", D(2), D(2), None, "已批准"], off={D(2)}))
+    row = m.leave()[0]
+    assert row["校验结果"] == c.CHECK_WARN and "未填申请日期" in row["说明"]
+    assert m.summary()["事假天数"] == 1 and m.summary()["旷工天数"] == 0
+
+
+# --- the cell functions give what compute-month gives (tests/cell_and_month.py) -------------------------
+
+def test_LV_06_LEAVEDAYS_two_session_shift_and_calendar_leave_equal_compute_month():
+    # 两头班 07:00-11:00, 16:00-20:00 every day; 事假 from 12:00 on the 2nd to the end of the 3rd:
+    # the 2nd's second half and the whole 3rd = 1.5 days. 丧假 counts calendar days (LV-06): 22-24 March = 3.
+    rota = [["001", M(d), "两头班"] for d in range(1, 32)]
+    m = run_month(person(system=c.COMPREHENSIVE_HOURS), rota=rota,
+                  shifts=[["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
+                  leave=[["001", "事假", dt.datetime(2027, 3, 2, 12), M(3), M(1), "已批准"],
+                         ["001", "丧假", M(22), M(24), M(21), "已批准", "有", M(21)]])
+    engine = {r["假别"]: r["天数"] for r in m.leave()}
+    shift = "07:00-11:00,16:00-20:00"
+    personal = f.LEAVEDAYS("事假", dt.datetime(2027, 3, 2, 12), M(3), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    bereavement = f.LEAVEDAYS("丧假", M(22), M(24), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    assert engine == {"事假": personal, "丧假": bereavement} == {"事假": 1.5, "丧假": 3}
+
+
+@pytest.mark.parametrize("record,result,note", [
+    # 2 days (Tue 2, Wed 3 March), under 3: 1 day's notice, applied 1 day ahead
+    (["事假", M(2), M(3), M(1), "已批准", None], "通过", None),
+    # 4 days (Tue 2 .. Fri 5), 3 to 10: 3 days' notice, applied 1 day ahead
+    (["事假", M(2), M(5), M(1), "已批准", None], "警告", "LV-03 第三十条: 事假4天须提前3天申请，实际提前1天"),
+    # sick leave without proof counts as 事假
+    (["病假", M(2), M(2), M(2), "已批准", "无"], "警告", "LV-02 第二十六条: 未提供证明材料，按事假处理"),
+    # not approved: covers nothing
+    (["婚假", M(2), M(4), M(1), "待审批", "有"], "不通过", "LV-01 第二十二条、第二十三条: 待审批，不抵扣缺勤，缺勤按旷工处理"),
+])
+def test_LV_01_LV_02_LV_03_LEAVECHECK_equals_the_leave_check_of_compute_month(record, result, note):
+    kind, start, end, applied, status, proof = record
+    row = run_month(person(), leave=[["001", kind, start, end, applied, status, proof]]).leave()[0]
+    assert row["校验结果"] == result and (note is None or row["说明"].startswith(note))
+    assert f.LEAVECHECK(kind, start, end, applied, status, proof, caller=CALLER) == (f"{result}：{note}" if note else result)
+
+
+@pytest.mark.parametrize("gender,days,result,note", [
+    ("女", 2.5, "通过", None),  # 8 March afternoon off: under 3 days, 1 day ahead is enough
+    ("男", 3, "警告", "LV-03 第三十条: 事假3天须提前3天申请，实际提前2天"),
+])
+def test_LV_03_LEAVECHECK_on_8_March_equals_compute_month(gender, days, result, note):
+    # 事假 Mon 8 – Wed 10 March, applied on Sat 6 March (2 days ahead); a woman's 8 March afternoon is off (ATT-08).
+    leave = ["事假", M(8), M(10), M(6), "已批准", None]
+    row = run_month(person(gender=gender), leave=[["001", *leave]]).leave()[0]
+    assert row["天数"] == days and row["校验结果"] == result and (note is None or row["说明"].startswith(note))
+    cell = f.LEAVECHECK(*leave, None, None, None, None, gender, caller=CALLER)
+    assert cell == (f"{result}：{note}" if note else result)
