@@ -14,6 +14,7 @@ from builders import ROSTER_HEADER, person, write_book
 from hypothesis import settings
 
 from kaohe.engine.month import compute_month
+from kaohe.jobs.money import monthly_sheet
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import read_book, tables_from_rows
 
@@ -94,7 +95,7 @@ class MonthView:
         return [{h: r.get(f) for h, f in sheet.columns} for r in frame.to_dict("records")]
 
     def summary(self, emp="001") -> dict:
-        return next(r for r in self._rows(self.result.monthly, c.MONTHLY) if r["工号"] == emp)
+        return next(r for r in self._rows(self.result.monthly, monthly_sheet(self.result.items)) if r["工号"] == emp)
 
     def day(self, date: dt.date, emp="001") -> dict:
         return next(r for r in self._rows(self.result.daily, c.DAILY)

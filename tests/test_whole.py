@@ -292,12 +292,13 @@ def test_pivot_cache_and_chart_over_the_summary_follow_its_data_rows(tmp_path):
 
 def legacy_book(tmp_path, logo=None, summary_name="月度汇总", header=None):
     """A workbook an earlier kaohe wrote (no record): 月度汇总 and 运行记录 with kaohe's exact header rows."""
+    from kaohe.jobs.money import MONTHLY
     from kaohe.workbook import contract as c
 
     path = xw_book(tmp_path / "考勤.xlsx", logo=logo)
     wb = openpyxl.load_workbook(path)
     ws = wb.create_sheet(summary_name)
-    ws.append(list(header or c.MONTHLY.headers))
+    ws.append(list(header or MONTHLY.headers))
     ws.append(["001", "员工001"])
     log = wb.create_sheet("运行记录")
     log.append(list(c.RUN_LOG.headers))
@@ -326,9 +327,10 @@ def test_a_logo_shared_with_a_kaohe_sheet_stays_on_hr_sheet(tmp_path):
     punch.write_row(0, 0, ["工号", "打卡时间"])
     punch.write_string(1, 0, "001")
     punch.write_datetime(1, 1, dt.datetime(2026, 11, 2, 8, 25), wb.add_format({"num_format": "yyyy-mm-dd hh:mm"}))
+    from kaohe.jobs.money import MONTHLY
     from kaohe.workbook import contract as c
     summary = wb.add_worksheet("月度汇总")  # from an earlier kaohe, with HR's logo on it: one media part for both
-    summary.write_row(0, 0, c.MONTHLY.headers)
+    summary.write_row(0, 0, MONTHLY.headers)
     summary.insert_image("AD2", str(logo))
     wb.add_worksheet("运行记录").write_row(0, 0, c.RUN_LOG.headers)
     wb.close()

@@ -110,9 +110,9 @@ def leave_column(days: DayIndex, leave: pd.DataFrame) -> np.ndarray:
     return joined_by(g["pos"].to_numpy(), text.to_numpy(dtype=object), "、", days.size)
 
 
-def day_notes(days: DayIndex, ledger: Ledger, policy: Policy) -> np.ndarray:
-    """每日明细's 说明 of every employed day (a row of ``days``): each event with its rule and the facts,
-    in the order paper attendance, the sessions, the cap, leave, proxy punching, overtime."""
+def _explained(days: DayIndex, ledger: Ledger, policy: Policy) -> pd.DataFrame:
+    """Every explained event on a row of ``days`` as (pos, text), in the order a day tells them: paper attendance,
+    the sessions, the cap, leave (per type), proxy punching, overtime."""
     told = pd.concat([ledger.charges[~ledger.charges["event"].isin(["absence", "leave_pay"])], ledger.notes],
                      ignore_index=True)
     told = told.assign(pos=days.positions(told))
@@ -125,8 +125,26 @@ def day_notes(days: DayIndex, ledger: Ledger, policy: Policy) -> np.ndarray:
                 + _mapped(leave["quantity"], lambda x: f"{x:g}") + "天")
         parts.append(pd.DataFrame({"pos": leave["pos"], "part": PART_LEAVE, "sess": leave["sess"], "sub": 0,
                                    "text": text.to_numpy()}))
-    every = pd.concat(parts, ignore_index=True).sort_values(["pos", "part", "sess", "sub"], kind="stable")
+    return pd.concat(parts, ignore_index=True).sort_values(["pos", "part", "sess", "sub"], kind="stable")
+
+
+def day_notes(days: DayIndex, ledger: Ledger, policy: Policy) -> np.ndarray:
+    """每日明细's 说明 of every employed day (a row of ``days``): each event with its rule and the facts."""
+    every = _explained(days, ledger, policy)
     return joined_by(every["pos"].to_numpy(), every["text"].to_numpy(dtype=object), SEP, days.size)
+
+
+def day_lines(daily: pd.DataFrame, ledger: Ledger, policy: Policy) -> list[list[str]]:
+    """Each row of 每日明细's events as lines (the 个人考勤确认单 prints one a line): those of the ledger, and for a
+    date outside employment its ATT-09 note."""
+    out: list[list[str]] = [[] for _ in range(len(daily))]
+    every = _explained(DayIndex(daily), ledger, policy)
+    for pos, text in zip(every["pos"], every["text"]):
+        out[pos].append(text)
+    outside = ~daily["employed"].to_numpy(dtype=bool) if "employed" in daily else np.zeros(len(daily), dtype=bool)
+    for pos in np.flatnonzero(outside):
+        out[pos] = [daily["note"].iat[pos]] if daily["note"].iat[pos] else []
+    return out
 
 
 def not_employed(hired: str, left: str) -> str:
@@ -180,29 +198,33 @@ def _item_line(rule: str, sources: list, segments: dict, day_rules: list, hospit
     return f"{head}: {said}" + (f"（住院{hospital:g}天全额发放）" if hospital else "")
 
 
-def basis(monthly: pd.DataFrame, over: np.ndarray, ledger: Ledger, items: Registry, social_days: pd.Series,
-          policy: Policy) -> np.ndarray:
-    """月度汇总's 依据 of each employee: a line per item charged (its rule, what was counted, the rate) in the
-    registry's order, then LV-11 where the month's leave makes the social insurance the employee's (``over``)."""
+def item_texts(ledger: Ledger, items: Registry) -> dict[tuple[str, str], str]:
+    """(emp, item field) -> that item's 依据 line: the rules of the days it counts, its own rule, what was counted
+    times the rate (月度汇总's 依据 and the 个人考勤确认单's money lines)."""
     days = ledger.days
     sick = days[days["hospital"].to_numpy(dtype=bool)]
     by_type = {i.leave_type: i.field for i in items.leave_items()}
     hospital = sick.assign(item=sick["kind"].map(by_type)).groupby(["emp", "item"])["quantity"].sum().to_dict()
-    groups, day_rules = _item_groups(ledger.charges), _day_rules(days)
-    lines: dict[str, list[str]] = {}
-    for item in items:
-        for emp in monthly["emp"]:
-            group = groups.get((emp, item.field))
-            if group is not None:
-                whats = dict.fromkeys(w for segment in group[2].values() for w in segment)
-                rules = [r for what in whats for r in day_rules.get((emp, what), ())]
-                lines.setdefault(emp, []).append(_item_line(*group, rules, hospital.get((emp, item.field), 0.0)))
+    groups, day_rules, out = _item_groups(ledger.charges), _day_rules(days), {}
+    for (emp, field), group in groups.items():
+        whats = dict.fromkeys(w for segment in group[2].values() for w in segment)
+        rules = [r for what in whats for r in day_rules.get((emp, what), ())]
+        out[(emp, field)] = _item_line(*group, rules, hospital.get((emp, field), 0.0))
+    return out
+
+
+def basis(monthly: pd.DataFrame, over: np.ndarray, ledger: Ledger, items: Registry, social_days: pd.Series,
+          policy: Policy) -> np.ndarray:
+    """月度汇总's 依据 of each employee: a line per item charged (its rule, what was counted, the rate) in the
+    registry's order, then LV-11 where the month's leave makes the social insurance the employee's (``over``)."""
+    texts = item_texts(ledger, items)
     social = (cite("LV-11", KEY_OF["social_insurance_leave_days"]) + f": 本月{'、'.join(policy.social_insurance_leave_types)}共"
               + "{:g}" + f"天, 超过{policy.social_insurance_leave_days:g}天, 社保由本人承担")
+    out = []
     for emp, days_, flag in zip(monthly["emp"], social_days, over):
-        if flag:
-            lines.setdefault(emp, []).append(social.format(days_))
-    return np.array([SEP.join(lines.get(emp, ())) for emp in monthly["emp"]], dtype=object)
+        lines = [texts[(emp, i.field)] for i in items if (emp, i.field) in texts]
+        out.append(SEP.join(lines + ([social.format(days_)] if flag else [])))
+    return np.array(out, dtype=object)
 
 
 # --- 请假校验 ---------------------------------------------------------------------------------

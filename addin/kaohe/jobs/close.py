@@ -36,11 +36,14 @@ from kaohe.jobs.corrections import differences, frozen_monthly, new_corrections
 from kaohe.jobs.records import records as _records
 from kaohe.jobs.fingerprints import (input_fingerprint, monthly_rows, summary_fingerprint, touches_month,
                                 values_fingerprint)
+from kaohe.jobs.money import frozen_sheet, monthly_sheet
+from kaohe.policy.items import DEDUCTIONS, FINES, PAY, TOTALS, registry
 from kaohe.workbook import contract as c
+from kaohe.workbook.docprops import read_properties
 from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.workbook.write import frame_spec
 
-CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
+CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
 
 
 @dataclass(frozen=True)
@@ -86,9 +89,9 @@ def closed_figures(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
     """The frozen 月度汇总 of a closed month; refused if kaohe's hidden copy is gone (never recomputed)."""
     frame = frozen_monthly(frozen_rows, month)
     if frame.empty:
-        raise InputRefused(f"{month} 已月结，但隐藏表“{c.FROZEN_MONTHLY.name}”中没有该月的数据（可能被删除）："
+        raise InputRefused(f"{month} 已月结，但隐藏表“{c.FROZEN_MONTHLY_NAME}”中没有该月的数据（可能被删除）："
                            "请从备份恢复，或重新打开后再月结",
-                           f"{month} is closed but its frozen figures are missing from '{c.FROZEN_MONTHLY.name}'")
+                           f"{month} is closed but its frozen figures are missing from '{c.FROZEN_MONTHLY_NAME}'")
     return frame
 
 
@@ -119,13 +122,13 @@ def log_spec(log_rows: list[list] | None, entry: dict) -> SheetSpec:
 
 
 def close_entry(month: str, by: str, input_fp: str, monthly: pd.DataFrame) -> dict:
-    deductions = ["absence_deduction", "personal_deduction", "sick_deduction"]
+    """A 月结 row: who, when, the fingerprints, and the month's money by total (kaohe.policy.items)."""
+    totals = {t: float(monthly[[i.field for i in registry().of_total(t)]].to_numpy().sum()) for t in TOTALS}
     return {"month": month, "action": c.CLOSE_ACTION, "by": by, "user": computer_user(),
             "time": dt.datetime.now().replace(microsecond=0), "input_fp": input_fp,
             "summary_fp": summary_fingerprint(monthly), "employees": len(monthly),
-            "fines": float(monthly[["late_fine", "missing_fine", "proxy_fine"]].to_numpy().sum()),
-            "deductions": float(monthly[deductions].to_numpy().sum()),
-            "ot_pay": float(monthly["ot_pay"].sum()), "adjustment": float(monthly["adjustment"].sum())}
+            "fines": totals[FINES], "deductions": totals[DEDUCTIONS], "ot_pay": totals[PAY],
+            "adjustment": float(monthly["adjustment"].sum())}
 
 
 def reopen_entry(month: str, by: str, reason: str) -> dict:
@@ -145,7 +148,7 @@ def _replace_month(rows: list[list] | None, sheet: c.OutputSheet, month: str, fr
 def frozen_specs(raw: dict, month: str, monthly: pd.DataFrame, leave_check: pd.DataFrame) -> list[SheetSpec]:
     first, last = month_bounds(month)
     leave = leave_check[touches_month(leave_check, ("start", "end"), first, last)] if len(leave_check) else leave_check
-    return [_replace_month(raw.get(c.FROZEN_MONTHLY.name), c.FROZEN_MONTHLY, month, monthly),
+    return [_replace_month(raw.get(c.FROZEN_MONTHLY_NAME), frozen_sheet(), month, monthly),
             _replace_month(raw.get(c.FROZEN_LEAVE.name), c.FROZEN_LEAVE, month, leave)]
 
 
@@ -157,7 +160,7 @@ def reopened_specs(state: CloseState | None, raw_rows, monthly: pd.DataFrame) ->
     """变更对比 for the recompute of a reopened month (nothing for a month never closed)."""
     if state is None or state.closed:
         return []
-    before = frozen_monthly(raw_rows(c.FROZEN_MONTHLY.name), state.month)
+    before = frozen_monthly(raw_rows(c.FROZEN_MONTHLY_NAME), state.month)
     return [changes_spec(differences(before, monthly), state.reason)]
 
 
@@ -186,27 +189,24 @@ def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], lis
     left_out = Counter(f"{r[1]:%Y-%m}" for r in punch_rows if f"{r[1]:%Y-%m}" in months)
     kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
     return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
-                          level=c.LEVEL_WARNING, month=m) for m, n in sorted(left_out.items())]
+                          level=c.LEVEL_WARNING, month=m, code="import.closed_month") for m, n in sorted(left_out.items())]
 
 
 # --- the command -----------------------------------------------------------------------
-CLOSE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name, c.CORRECTIONS.name, c.MONTHLY.name,
-             c.RUN_LOG.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES.name)
-COMPUTE_COMMANDS = ("compute-month", "demo", "month-end:compute")
+CLOSE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME, c.FROZEN_LEAVE.name, c.CORRECTIONS.name, c.MONTHLY_NAME,
+             c.FINANCE_LOG.name, c.FINANCE_FIGURES_NAME)
 
 
-def _shown_month(raw: dict) -> str | None:
-    """The month 月度汇总 shows: of the latest compute in 运行记录."""
-    log = raw.get(c.RUN_LOG.name) or []
-    months = [str(r[2]) for r in log[1:] if len(r) > 2 and str(r[1]) in COMPUTE_COMMANDS]
-    return months[-1] if months else None
+def shown_month(book) -> str | None:
+    """The month 月度汇总 shows: recorded in the workbook's document properties when compute-month wrote it."""
+    return read_properties(book).get(c.MONTHLY_MONTH_PROPERTY) or None
 
 
-def _check_shown(raw: dict, month: str, monthly: pd.DataFrame) -> None:
+def _check_shown(book, raw: dict, month: str, monthly: pd.DataFrame) -> None:
     """Refuse to close other figures than the 月度汇总 HR checked (inputs changed after computing)."""
-    if _shown_month(raw) != month or not raw.get(c.MONTHLY.name):
+    if shown_month(book) != month or not raw.get(c.MONTHLY_NAME):
         return
-    shown = _records(raw[c.MONTHLY.name], c.MONTHLY)
+    shown = _records(raw[c.MONTHLY_NAME], monthly_sheet())
     shown = shown[shown["emp"].astype(str) != c.TOTAL_LABEL]
     if values_fingerprint(monthly_rows(shown)) != summary_fingerprint(monthly):
         raise InputRefused("月度汇总与按当前输入算出的结果不一致（计算后输入又有改动），请先“计算本月”并查看，再月结",
@@ -263,7 +263,7 @@ def _close(book, data, month: str, by: str, command: str, say):
     state = refuse_if_closed(log, month)
     say("计算本月…")
     result = compute_month(data.tables, month)
-    _check_shown(data.raw, month, result.monthly)
+    _check_shown(book, data.raw, month, result.monthly)
     entry = close_entry(month, by, input_fingerprint(data.tables, month), result.monthly)
     specs = [log_spec(log, entry), *frozen_specs(data.raw, month, result.monthly, result.leave_check)]
     specs += new_corrections(data.raw, month, state.reason if state is not None else None, result.monthly)

@@ -34,7 +34,7 @@ def where_it_goes(raw: dict, month: str, closed: bool, diff: pd.DataFrame) -> st
     booked = corrections.corrections_of(raw.get(c.CORRECTIONS.name), month, sent)
     booked = booked[booked["was_sent"].astype(str) == c.YES]
     parts = []
-    attendance = diff[~diff["item"].isin(("KPI奖惩", c.ADJUSTMENT_COLUMN))] if len(diff) else diff
+    attendance = diff[~diff["item"].isin((c.KPI_COLUMN, c.ADJUSTMENT_COLUMN))] if len(diff) else diff
     if len(booked):
         money = "；".join(f"{p} 的上月更正 {t:+,.2f} 元" for p, t in booked.groupby("paid_in")["effect"].sum().items())
         parts.append(f"月结后的更正已计入 {money}，由财务随该月发放或扣回，请勿按本表重复支付")
@@ -42,7 +42,7 @@ def where_it_goes(raw: dict, month: str, closed: bool, diff: pd.DataFrame) -> st
         parts.append(f"本月重新月结后，差额计入 {handoff.next_unsent(log, month)} 的上月更正；请勿按本表重复支付")
     elif len(attendance):
         parts.append("差额未记入上月更正（本月月结后数字未变，差额来自导出时的其他数字），请与财务核对")
-    if len(diff) and (diff["item"] == "KPI奖惩").any():
+    if len(diff) and (diff["item"] == c.KPI_COLUMN).any():
         parts.append("KPI奖惩的差额不在上月更正中，请与财务另行核对")
     return "；".join(parts) or "数值与已发送的相同，无需再次支付"
 
@@ -64,7 +64,7 @@ def diff_spec(diff: pd.DataFrame) -> SheetSpec:
 
 def refusal(raw: dict, month: str, closed: bool, sent: handoff.Entry, file_figures: pd.DataFrame) -> tuple[str, str]:
     """Why a month already sent is not mailed again (Chinese, English): when, to whom, where the difference goes."""
-    diff = handoff.differences(handoff.sent_figures(raw.get(c.FINANCE_FIGURES.name), sent), file_figures)
+    diff = handoff.differences(handoff.sent_figures(raw.get(c.FINANCE_FIGURES_NAME), sent), file_figures)
     zh = (f"{month} 的财务表已于 {sent.when} 发给 {sent.to or '（Outlook 草稿）'}（{_file_name(sent.file)}），不再发送："
           f"{where_it_goes(raw, month, closed, diff)}。如需把更正版发给财务核对，请加 --resend 原因")
     en = (f"{month} was sent to finance at {sent.when} ({sent.to}); not sent again. Differences go to a later month's "

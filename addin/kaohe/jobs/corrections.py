@@ -14,13 +14,18 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kaohe.jobs import handoff
+from kaohe.jobs.money import frozen_sheet, item_columns, sign_of
 from kaohe.jobs.records import records as _records
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.workbook.write import frame_spec
 
-MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
-PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != c.ADJUSTMENT_COLUMN)
+ADJUSTMENT = (c.ADJUSTMENT_COLUMN, "adjustment")
+
+
+def money_columns() -> tuple[tuple[str, str], ...]:
+    """(header, field) of 月度汇总's money: each item in force (kaohe.jobs.money), then 调整合计."""
+    return (*item_columns(), ADJUSTMENT)
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,9 @@ class Baseline:
 
 def frozen_monthly(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
     """The frozen 月度汇总 of ``month`` as an engine frame (empty if there is none)."""
-    frame = _records(frozen_rows, c.FROZEN_MONTHLY)
+    frame = _records(frozen_rows, frozen_sheet())
     frame = frame[frame["month"].astype(str) == month].drop(columns=["month"]).reset_index(drop=True)
-    for _, fieldname in PAID_FIELDS + ((c.ADJUSTMENT_COLUMN, "adjustment"),):
+    for _, fieldname in money_columns():
         frame[fieldname] = pd.to_numeric(frame[fieldname], errors="coerce").fillna(0.0).astype(float)
     for fieldname in ("name", "dept", "basis", "social_self"):
         frame[fieldname] = frame[fieldname].fillna("")
@@ -45,21 +50,22 @@ def frozen_monthly(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
 
 def differences(closed: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     """Every employee (of either) and money column: as closed, now, the difference."""
-    fields = [f for h, f in c.MONTHLY.columns if h in MONEY_ITEMS]
+    columns = money_columns()
+    fields = [f for _, f in columns]
     a = closed.set_index("emp")[["name", *fields]]
     b = now.set_index("emp")[["name", *fields]]
     emps = list(dict.fromkeys([*b.index, *a.index]))
     a, b = a.reindex(emps), b.reindex(emps)
     names = b["name"].fillna(a["name"])
     rows = []
-    for header, fieldname in ((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS):
+    for header, fieldname in columns:
         was = pd.to_numeric(a[fieldname], errors="coerce").fillna(0.0)
         is_ = pd.to_numeric(b[fieldname], errors="coerce").fillna(0.0)
         rows.append(pd.DataFrame({"emp": emps, "name": names.to_numpy(), "item": header, "closed": was.to_numpy(),
                                   "now": is_.to_numpy(), "diff": (is_ - was).round(2).to_numpy()}))
     out = pd.concat(rows, ignore_index=True)
     order = {e: i for i, e in enumerate(emps)}
-    items = {h: i for i, h in enumerate(MONEY_ITEMS)}
+    items = {h: i for i, (h, _) in enumerate(columns)}
     return out.sort_values(["emp", "item"], key=lambda s: s.map(order if s.name == "emp" else items),
                            kind="stable").reset_index(drop=True)
 
@@ -70,7 +76,7 @@ def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, re
     changed = diff[(diff["diff"] != 0) & (diff["item"] != c.ADJUSTMENT_COLUMN)]
     if changed.empty:
         return None
-    sign = changed["item"].map(lambda h: 1.0 if h in c.PAID_ITEMS else -1.0)
+    sign = changed["item"].map(sign_of)
     new = changed.assign(month=month, paid_in=paid_in, effect=(changed["diff"] * sign).round(2), reason=reason,
                          basis=base.basis, was_sent=c.YES if base.was_sent else c.NO)
     kept = _records(rows, c.CORRECTIONS)
@@ -112,11 +118,11 @@ def baseline(raw: dict, month: str) -> Baseline | None:
     closed_at = closes["time"].iloc[-1] if len(closes) else None
     send = handoff.payment_send(raw.get(c.FINANCE_LOG.name), month)
     if send is not None and (closed_at is None or _later_or_same(send.time, closed_at)):
-        figures = handoff.sent_figures(raw.get(c.FINANCE_FIGURES.name), send)
+        figures = handoff.sent_figures(raw.get(c.FINANCE_FIGURES_NAME), send)
         return Baseline(handoff.as_monthly(figures), f"已发送财务的数字（{send.when}）", True)
     if closed_at is not None:
         when = f"{closed_at:%Y-%m-%d %H:%M}" if isinstance(closed_at, (dt.datetime, dt.date)) else str(closed_at)
-        return Baseline(frozen_monthly(raw.get(c.FROZEN_MONTHLY.name), month), f"上次月结的数字（{when}）",
+        return Baseline(frozen_monthly(raw.get(c.FROZEN_MONTHLY_NAME), month), f"上次月结的数字（{when}）",
                         send is not None)
     return None
 

@@ -29,6 +29,9 @@ from kaohe.jobs import close, corrected, corrections, handoff, register
 from kaohe.engine.month import compute_month, load_policy
 from kaohe.findings import InputRefused
 from kaohe.jobs.kpi import compute_kpi
+from kaohe.jobs.money import finance_columns, item_columns
+from kaohe.policy.catalog import cite
+from kaohe.policy.items import PAY, registry
 from kaohe.jobs.outcome import JobResult
 from kaohe.periods import month_or_refuse
 from kaohe.workbook import contract as c
@@ -42,11 +45,12 @@ from kaohe.workbook.sheetxml import Column, SheetSpec
 from kaohe.workbook.styles import BASE_STYLES
 
 SHEET = "财务汇总"
-MONEY = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款", "加班费", "KPI奖惩", c.CORRECTION_COLUMN,
-         "调整合计")
-FIELDS = {"迟到早退罚款": "late_fine", "缺卡罚款": "missing_fine", "代打卡罚款": "proxy_fine",
-          "旷工扣款": "absence_deduction", "事假扣款": "personal_deduction", "病假扣款": "sick_deduction",
-          "加班费": "ot_pay"}
+KPI_COLUMN = c.KPI_COLUMN
+
+
+def money_headers() -> tuple[str, ...]:
+    """The finance sheet's money columns: each money item in force (kaohe.jobs.money), KPI奖惩, 上月更正, 调整合计."""
+    return tuple(h for h, _ in finance_columns())
 
 _SKELETON = {
     "[Content_Types].xml": (
@@ -97,18 +101,18 @@ def finance_frame(monthly: pd.DataFrame, kpi_rewards: dict[str, float] | None = 
     """
     m = monthly
     f = pd.DataFrame({"工号": m["emp"], "姓名": m["name"], "部门": m["dept"]})
-    for header, fieldname in FIELDS.items():
-        f[header] = m[fieldname].astype(float)
+    for header, fieldname in item_columns():
+        f[header] = m[fieldname].astype(float) if fieldname in m else 0.0
     rewards = kpi_rewards or {}
-    f["KPI奖惩"] = [float(rewards.get(e, 0.0)) for e in m["emp"]]
+    f[KPI_COLUMN] = [float(rewards.get(e, 0.0)) for e in m["emp"]]
     paid = corrections.groupby("emp")["effect"].sum() if corrections is not None and len(corrections) else {}
     f[c.CORRECTION_COLUMN] = [round(float(paid.get(e, 0.0)), 2) for e in m["emp"]]
-    f["调整合计"] = (m["adjustment"].astype(float) + f["KPI奖惩"] + f[c.CORRECTION_COLUMN]).round(2)
+    f[c.ADJUSTMENT_COLUMN] = (m["adjustment"].astype(float) + f[KPI_COLUMN] + f[c.CORRECTION_COLUMN]).round(2)
     f["社保自理"] = m["social_self"]
-    basis = list(m["basis"])
-    f["依据"] = [b + (f"；KPI-04 篇二: KPI奖惩 {r:+g} 元" if r else "")
-                 + (f"；{c.CORRECTION_COLUMN} {k:+g} 元（见{c.CORRECTION_DETAIL.name}）" if k else "")
-                for b, r, k in zip(basis, f["KPI奖惩"], f[c.CORRECTION_COLUMN])]
+    kpi = cite("KPI-04")
+    f["依据"] = ["；".join(p for p in (b, f"{kpi}: {KPI_COLUMN} {r:+g} 元" if r else "",
+                                      f"{c.CORRECTION_COLUMN} {k:+g} 元（见{c.CORRECTION_DETAIL.name}）" if k else "") if p)
+                for b, r, k in zip(m["basis"].fillna(""), f[KPI_COLUMN], f[c.CORRECTION_COLUMN])]
     return f.reset_index(drop=True)
 
 
@@ -125,14 +129,15 @@ def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str
                  close: str = "", company: str = "", kpi_left_out: str = "", title: str = "",
                  notes: list[str] = ()) -> SheetSpec:
     """财务汇总: the cover (title, sources, time, 月结 line, then ``notes``), a blank row, the table and 合计."""
-    headers = ["工号", "姓名", "部门", *MONEY, "社保自理", "依据"]
-    cols = [Column(h, "money" if h in MONEY else ("wrap" if h == "依据" else "text"),
-                   12 if h in MONEY else (60 if h == "依据" else 10)) for h in headers]
+    money = money_headers()
+    headers = ["工号", "姓名", "部门", *money, "社保自理", "依据"]
+    cols = [Column(h, "money" if h in money else ("wrap" if h == "依据" else "text"),
+                   12 if h in money else (60 if h == "依据" else 10)) for h in headers]
     cover = [[f"{SHEET} {month}{title}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
               + (f"；未计入KPI奖惩（不在考勤员工名册中）：{kpi_left_out}" if kpi_left_out else "")],
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
              [close or close_line(None)], *[[n] for n in notes], [None]]
-    total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in MONEY],
+    total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in money],
              f"{int((frame['社保自理'] == c.YES).sum())} 人", None]
     data = {h: frame[h].tolist() for h in headers}
     return SheetSpec(SHEET, cols, data=data, total_row=total, header_rows=cover, freeze=f"D{len(cover) + 2}",
@@ -223,7 +228,7 @@ def _sheets(export: _Export, month: str, book: Path, kpi_path, left_out: str) ->
     """财务汇总 (with the 更正版's cover and 更正差额 when it is one), 更正明细 when corrections are paid."""
     figures, notes, extra = export.figures, [], []
     if export.sent is not None:
-        sent = handoff.sent_figures(figures.raw.get(c.FINANCE_FIGURES.name), export.sent)
+        sent = handoff.sent_figures(figures.raw.get(c.FINANCE_FIGURES_NAME), export.sent)
         notes, diff = corrected.cover_lines(figures.raw, month, bool(figures.state and figures.state.closed),
                                             export.sent, sent, export.frame)
         extra = [corrected.diff_spec(diff)] if len(diff) else []
@@ -243,7 +248,7 @@ def _record_export(book: Path, figures: FinanceFigures, export: _Export, target:
     new = handoff.entry(month, c.EXPORT_ACTION, export.version, str(target.resolve()), export.fp, export.frame,
                         file_fp=fingerprint_file(target), user=close.computer_user())
     log = figures.raw.get(c.FINANCE_LOG.name)
-    specs = [handoff.log_spec(log, new), handoff.store_spec(figures.raw.get(c.FINANCE_FIGURES.name), log, new,
+    specs = [handoff.log_spec(log, new), handoff.store_spec(figures.raw.get(c.FINANCE_FIGURES_NAME), log, new,
                                                             export.frame),
              run_log_spec(book, command, month, figures.fingerprint,
                           f"导出{export.version} {target.name}; 数值指纹{export.fp}")]
@@ -268,7 +273,7 @@ class FinanceFigures:
         return self.raw.get(c.FINANCE_LOG.name)
 
 
-FINANCE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES.name)
+FINANCE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME, c.CORRECTIONS.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES_NAME)
 
 
 def finance_figures(book: Path, month: str) -> FinanceFigures:
@@ -276,7 +281,7 @@ def finance_figures(book: Path, month: str) -> FinanceFigures:
     data = read_book(book, raw=FINANCE_RAW)
     state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     if state and state.closed:
-        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
+        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month), []
         policy, _ = load_policy(data.tables)
     else:
         result = compute_month(data.tables, month)
@@ -307,9 +312,11 @@ def _finance_target(book: Path, out, month: str, version: str = c.PAYMENT_VERSIO
 
 def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str, encrypted: bool,
                      version: str = c.PAYMENT_VERSION) -> dict:
-    money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
-    return {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
-            "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
+    items = registry()
+    deducted = [i.header for i in items if not i.paid]
+    return {"employees": len(frame), "deductions": float(frame[deducted].to_numpy().sum()),
+            "overtime_pay": float(frame[[i.header for i in items.of_total(PAY)]].to_numpy().sum()),
+            "kpi": float(frame[KPI_COLUMN].sum()),
             "adjustment": float(frame["调整合计"].sum()), "encrypted": encrypted,
             "closed": bool(figures.state and figures.state.closed),
             "corrections": float(frame[c.CORRECTION_COLUMN].sum()), "kpi_left_out": left_out, "version": version}

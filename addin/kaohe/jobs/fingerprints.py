@@ -13,6 +13,7 @@ import hashlib
 import pandas as pd
 
 from kaohe.periods import month_bounds
+from kaohe.jobs.money import monthly_sheet
 from kaohe.workbook import contract as c
 
 # The sheets whose rows belong to a month by a date field; the others count whole.
@@ -77,7 +78,7 @@ def input_fingerprint(tables: dict, month: str) -> str:
 
 def monthly_rows(monthly: pd.DataFrame) -> list[list]:
     """月度汇总's rows (contract column order) from an engine frame."""
-    fields = [f for _, f in c.MONTHLY.columns]
+    fields = [f for _, f in monthly_sheet().columns]
     return [list(r) for r in monthly.reindex(columns=fields).astype(object).itertuples(index=False, name=None)]
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from kaohe.findings import InputRefused
 from kaohe.jobs.fingerprints import values_fingerprint
+from kaohe.jobs.money import deducted_fields, figures_sheet, finance_columns, item_columns
 from kaohe.jobs.records import records
 from kaohe.periods import shift_month
 from kaohe.values import parse_id
@@ -34,10 +35,8 @@ P_TIME, P_BOOK, P_SENT = "kaohe财务表导出时间", "kaohe财务表考勤工�
 P_CONTENT = "kaohe财务表内容指纹"  # every cell value of the file as exported
 PAYMENT_SENDS = (c.SEND_ACTION, c.DRAFT_ACTION)  # a month's payment file went to finance
 SENDS = PAYMENT_SENDS + (c.RESEND_ACTION,)
-# 财务发送数据's money columns, named as in the finance sheet (迟到早退罚款 … 加班费, KPI奖惩, 上月更正, 调整合计)
-MONEY = tuple((h, f) for h, f in c.FINANCE_FIGURES.columns if h in c.MONEY_COLUMNS)
-ATTENDANCE = tuple((h, f) for h, f in MONEY if h not in ("KPI奖惩", c.CORRECTION_COLUMN, c.ADJUSTMENT_COLUMN))
-DEDUCTED = tuple(f for h, f in ATTENDANCE if h not in c.PAID_ITEMS)
+# 财务发送数据's money columns, named as in the finance sheet: the money items in force, KPI奖惩, 上月更正, 调整合计
+# (kaohe.jobs.money: finance_columns; the items alone: item_columns).
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,8 @@ def export_of(log_rows: list[list] | None, month: str | None = None, figures_fp:
 def figures_rows(frame: pd.DataFrame) -> list[list]:
     """(工号, every money column) of a finance frame (headers as in the finance sheet)."""
     ids = [parse_id(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in frame[c.ID_COLUMN]]
-    money = [pd.to_numeric(frame[h], errors="coerce").fillna(0.0).round(2).tolist() for h, _ in MONEY]
+    money = [pd.to_numeric(frame[h], errors="coerce").fillna(0.0).round(2).tolist() if h in frame else [0.0] * len(frame)
+             for h, _ in finance_columns()]
     return [[e, *vals] for e, *vals in zip(ids, *money)]
 
 
@@ -112,10 +112,10 @@ def figures_fp(frame: pd.DataFrame) -> str:
 
 def stored_figures(fig_rows: list[list] | None, month: str, fp: str) -> pd.DataFrame:
     """The figures kept for ``fp`` of ``month``, with the finance sheet's headers (empty if none are kept)."""
-    frame = records(fig_rows, c.FINANCE_FIGURES)
+    frame = records(fig_rows, figures_sheet())
     frame = frame[(frame["month"].astype(str) == month) & (frame["figures_fp"].astype(str) == fp)]
     out = pd.DataFrame({c.ID_COLUMN: frame["emp"], "姓名": frame["name"].fillna(""), "部门": frame["dept"].fillna("")})
-    for header, fieldname in MONEY:
+    for header, fieldname in finance_columns():
         out[header] = pd.to_numeric(frame[fieldname], errors="coerce").fillna(0.0).astype(float)
     return out.reset_index(drop=True)
 
@@ -124,18 +124,19 @@ def sent_figures(fig_rows: list[list] | None, sent: Entry) -> pd.DataFrame:
     """The figures a send of ``sent.month`` went with; refused if kaohe's hidden copy is gone (never guessed)."""
     figures = stored_figures(fig_rows, sent.month, sent.figures_fp)
     if figures.empty:
-        raise InputRefused(f"{sent.month} 已于 {sent.when} 发送财务，但隐藏表“{c.FINANCE_FIGURES.name}”中没有发送的数字"
+        raise InputRefused(f"{sent.month} 已于 {sent.when} 发送财务，但隐藏表“{c.FINANCE_FIGURES_NAME}”中没有发送的数字"
                            "（可能被删除）：请从备份恢复", f"the figures sent for {sent.month} are missing from "
-                           f"'{c.FINANCE_FIGURES.name}'; restore a backup")
+                           f"'{c.FINANCE_FIGURES_NAME}'; restore a backup")
     return figures
 
 
 def as_monthly(figures: pd.DataFrame) -> pd.DataFrame:
     """Stored figures as 月度汇总's money fields (emp, name, the items, 调整合计 of the items only)."""
     out = pd.DataFrame({"emp": figures[c.ID_COLUMN], "name": figures["姓名"]})
-    for header, fieldname in ATTENDANCE:
+    for header, fieldname in item_columns():
         out[fieldname] = figures[header].astype(float)
-    out["adjustment"] = (out["ot_pay"] - out[list(DEDUCTED)].sum(axis=1)).round(2)
+    paid = [f for _, f in item_columns() if f not in deducted_fields()]
+    out["adjustment"] = (out[paid].sum(axis=1) - out[list(deducted_fields())].sum(axis=1)).round(2)
     return out
 
 
@@ -146,17 +147,18 @@ def store_spec(fig_rows: list[list] | None, log_rows: list[list] | None, new: di
     log = entries(log_rows) + [Entry(new["month"], new["action"], "", "", new["figures_fp"], "", None, "", "")]
     latest = {e.month: e.figures_fp for e in log if e.action == c.EXPORT_ACTION}
     needed = {(e.month, e.figures_fp) for e in log if e.action in SENDS} | set(latest.items())
-    kept = records(fig_rows, c.FINANCE_FIGURES)
+    sheet = figures_sheet()
+    kept = records(fig_rows, sheet)
     keys = list(zip(kept["month"].astype(str), kept["figures_fp"].astype(str)))
     key = (new["month"], new["figures_fp"])
     kept = kept[[k in needed and (frame is None or k != key) for k in keys]]
     if frame is not None:
         add = pd.DataFrame({"month": key[0], "figures_fp": key[1], "emp": frame[c.ID_COLUMN].tolist(),
                             "name": frame["姓名"].tolist(), "dept": frame["部门"].tolist()})
-        for header, fieldname in MONEY:
+        for header, fieldname in finance_columns():
             add[fieldname] = frame[header].astype(float).tolist()
         kept = pd.concat([kept, add], ignore_index=True) if len(kept) else add
-    return frame_spec(c.FINANCE_FIGURES, kept, hidden=True, print_titles=False)
+    return frame_spec(sheet, kept, hidden=True, print_titles=False)
 
 
 def entry(month: str, action: str, version: str, file: str, fp: str, frame: pd.DataFrame, *, file_fp: str = "",
@@ -182,7 +184,7 @@ def differences(sent: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
     a, b = a.reindex(emps), b.reindex(emps)
     names = b["姓名"].fillna(a["姓名"])
     rows = []
-    for k, (header, _) in enumerate(MONEY):
+    for k, (header, _) in enumerate(finance_columns()):
         was = pd.to_numeric(a[header], errors="coerce").fillna(0.0)
         is_ = pd.to_numeric(b[header], errors="coerce").fillna(0.0)
         diff = (is_ - was).round(2)

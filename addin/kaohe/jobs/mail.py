@@ -30,6 +30,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from kaohe.policy.items import registry
+from kaohe.workbook import contract as c
+
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "none": 25}
 TIMEOUT = 30
@@ -110,28 +113,23 @@ class Facts:
     notice: list[str] = field(default_factory=list)
 
 
-DEDUCTIONS = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
-
-
 def finance_facts(path: Path) -> Facts:
-    """Month (from the name) and totals of a workbook's first sheet: for a file kaohe has no record of."""
-    facts = Facts()
+    """What can be said of a file kaohe has no record of (``--any-file``): the month its name gives, and no
+    figures — a sheet kaohe did not record is not read for totals."""
     m = re.search(r"(\d{4}-\d{2})", path.name)
-    if m:
-        facts.month = m.group(1)
-    try:
-        import python_calamine
+    return Facts(month=m.group(1) if m else None)
 
-        wb = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
-        rows = wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
-    except Exception:
-        return facts
-    header = next((r for r in rows if r and r[0] == "工号"), None)
-    total = next((r for r in rows if r and r[0] == "合计"), None)
-    if header and total:
-        facts.totals = {h: v for h, v in zip(header, total) if isinstance(v, (int, float))}
-        facts.employees = rows.index(total) - rows.index(header) - 1
-    return facts
+
+def total_lines(facts: Facts) -> list[str]:
+    """The body's totals from the recorded figures: each money item in force (kaohe.policy.items), what is
+    deducted, KPI奖惩, 上月更正 and 调整合计, which adds up."""
+    t, items = facts.totals, registry()
+    deducted = sum(t.get(i.header, 0) for i in items if not i.paid)
+    return [f"人数：{facts.employees} 人", *(f"{i.header}合计：{t.get(i.header, 0):,.2f} 元" for i in items),
+            f"罚款及扣款合计：{deducted:,.2f} 元",
+            f"KPI奖惩合计：{t.get(c.KPI_COLUMN, 0):,.2f} 元",
+            f"上月更正合计：{t.get(c.CORRECTION_COLUMN, 0):,.2f} 元（补发为正，扣回为负，明细见附件“更正明细”表）",
+            f"调整合计：{t.get(c.ADJUSTMENT_COLUMN, 0):,.2f} 元（正数为应增发；= 加班费 − 罚款及扣款 + KPI奖惩 + 上月更正）", ""]
 
 
 def compose(path: Path, settings: Settings, to: tuple[str, ...], facts: Facts | None = None) -> EmailMessage:
@@ -147,12 +145,7 @@ def compose(path: Path, settings: Settings, to: tuple[str, ...], facts: Facts | 
     lines = ["财务同事：", "", *facts.notice, *([""] if facts.notice else []),
              f"附件是 {month} 的考勤扣款及加班费汇总（{path.name}）" + ("，仅供核对。" if facts.notice else "，请据此核算工资。"), ""]
     if t:
-        lines += [f"人数：{facts.employees} 人",
-                  f"罚款及扣款合计：{sum(t.get(h, 0) for h in DEDUCTIONS):,.2f} 元",
-                  f"加班费合计：{t.get('加班费', 0):,.2f} 元",
-                  f"KPI奖惩合计：{t.get('KPI奖惩', 0):,.2f} 元",
-                  f"上月更正合计：{t.get('上月更正', 0):,.2f} 元（补发为正，扣回为负，明细见附件“更正明细”表）",
-                  f"调整合计：{t.get('调整合计', 0):,.2f} 元（正数为应增发；= 加班费 − 罚款及扣款 + KPI奖惩 + 上月更正）", ""]
+        lines += total_lines(facts)
     lines += ["表中每人每项金额均注明制度依据（条款编号）。如有疑问请联系人力资源部。", "", "—— kaohe 考核自动发送"]
     msg.set_content("\n".join(lines), charset="utf-8")
     msg.add_attachment(path.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=path.name)

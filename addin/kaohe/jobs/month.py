@@ -14,7 +14,7 @@ from kaohe.jobs import close
 from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
-from kaohe.jobs.render.monthly import monthly_sheet
+from kaohe.jobs.money import monthly_sheet
 from kaohe.periods import month_or_refuse
 from kaohe.policy.items import TOTAL_NAMES, TOTALS
 from kaohe.workbook import contract as c
@@ -34,6 +34,7 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
         frame_spec(monthly_sheet(result.items), result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
+                   properties={c.MONTHLY_MONTH_PROPERTY: result.month},
                    **wide_print(company, f"{result.month} {c.MONTHLY_NAME}")),
         frame_spec(c.LEAVE_CHECK, leave_check),
         problems_of(result.findings, c.SOURCE_MONTH, result.month, previous, tables or {}),

@@ -24,6 +24,7 @@ from kaohe.findings import InputRefused
 from kaohe.headers import HEADER_SCAN_ROWS, header_key
 from kaohe.jobs import handoff
 from kaohe.jobs.fingerprints import values_fingerprint
+from kaohe.jobs.money import finance_columns
 from kaohe.workbook import contract as c
 from kaohe.workbook.docprops import read_properties
 
@@ -60,7 +61,7 @@ def file_figures(path: Path) -> pd.DataFrame:
             break
         body.append(list(r))
     frame = pd.DataFrame(body, columns=[str(h) for h in rows[at]])
-    return frame if all(h in frame for h, _ in handoff.MONEY) else pd.DataFrame()
+    return frame if all(h in frame for h, _ in finance_columns()) else pd.DataFrame()
 
 
 def _sheets(path: Path) -> dict[str, list[list]]:

@@ -22,13 +22,14 @@ import pandas as pd
 
 from kaohe.findings import InputRefused
 from kaohe.jobs import close, corrected, corrections, handoff, mail, register
+from kaohe.jobs.money import finance_columns, item_columns
 from kaohe.workbook import contract as c
 from kaohe.workbook.docprops import write_properties
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import fingerprint_file, read_book
 from kaohe.workbook.write import run_log_spec, save
 
-SEND_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES.name)
+SEND_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME, c.CORRECTIONS.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES_NAME)
 
 
 @dataclass
@@ -123,9 +124,9 @@ def _check(raw: dict, export: handoff.Entry, unclosed: bool, resend: str | None)
     month = export.month
     state = close.close_state(raw.get(c.CLOSE_LOG.name), month)
     closed = bool(state and state.closed)
-    figures = handoff.stored_figures(raw.get(c.FINANCE_FIGURES.name), month, export.figures_fp)
+    figures = handoff.stored_figures(raw.get(c.FINANCE_FIGURES_NAME), month, export.figures_fp)
     if figures.empty:
-        raise InputRefused(f"“{c.FINANCE_FIGURES.name}”中没有这份财务表的数字，请重新导出",
+        raise InputRefused(f"“{c.FINANCE_FIGURES_NAME}”中没有这份财务表的数字，请重新导出",
                            "the figures of this export are no longer recorded; export it again")
     sent = handoff.payment_send(raw.get(c.FINANCE_LOG.name), month)
     if sent is not None and resend is None:
@@ -161,9 +162,9 @@ def _refuse_stale(raw: dict, month: str, closed_state, figures: pd.DataFrame) ->
     stale = any(round(float(paid.get(e, 0.0)) - float(v), 2) for e, v in mine[c.CORRECTION_COLUMN].items()) \
         or bool(set(paid.index) - set(mine.index))
     if closed_state is not None and not stale:
-        frozen = close.closed_figures(raw.get(c.FROZEN_MONTHLY.name), month).set_index("emp")
+        frozen = close.closed_figures(raw.get(c.FROZEN_MONTHLY_NAME), month).set_index("emp")
         stale = set(frozen.index) != set(mine.index) or any(
-            round(float(frozen.at[e, f]) - float(mine.at[e, h]), 2) for h, f in handoff.ATTENDANCE for e in mine.index)
+            round(float(frozen.at[e, f]) - float(mine.at[e, h]), 2) for h, f in item_columns() for e in mine.index)
     if stale:
         raise InputRefused(f"这份 {month} 财务表已过期（导出后本月重新月结或上月更正有变），不发送；请重新导出",
                            f"this {month} finance file is out of date (closed again or corrections changed); export again")
@@ -171,13 +172,13 @@ def _refuse_stale(raw: dict, month: str, closed_state, figures: pd.DataFrame) ->
 
 def _facts(raw: dict, path: Path, export: handoff.Entry, checked: _Checked, resend: str | None) -> mail.Facts:
     """Subject and body from the recorded figures; a resend says what was sent, why again, where the difference goes."""
-    totals = {h: round(float(checked.figures[h].sum()), 2) for h, _ in handoff.MONEY}
+    totals = {h: round(float(checked.figures[h].sum()), 2) for h, _ in finance_columns()}
     facts = mail.Facts(export.month, len(checked.figures), totals)
     if resend is not None:
         sent = checked.sent
         corrected_version = export.version == c.CORRECTED_VERSION
         facts.mark = corrected.SUBJECT_MARK if corrected_version else corrected.RESEND_MARK
-        diff = handoff.differences(handoff.sent_figures(raw.get(c.FINANCE_FIGURES.name), sent), checked.figures)
+        diff = handoff.differences(handoff.sent_figures(raw.get(c.FINANCE_FIGURES_NAME), sent), checked.figures)
         facts.notice = [f"本邮件是 {export.month} 财务表的{'更正版' if corrected_version else '重发'}，仅供核对，不是付款依据："
                         f"{export.month} 的财务表已于 {sent.when} 发给 {sent.to or '（Outlook 草稿）'}，请勿重复支付。",
                         f"重发原因：{resend.strip()}",
@@ -191,7 +192,7 @@ def _record(book: Path, data, export: handoff.Entry, figures: pd.DataFrame, acti
     new = handoff.entry(export.month, action, export.version, str(path.resolve()), export.figures_fp, figures,
                         file_fp=export.file_fp, to=", ".join(recipients), reason=reason, user=close.computer_user())
     log = data.raw.get(c.FINANCE_LOG.name)
-    specs = [handoff.log_spec(log, new), handoff.store_spec(data.raw.get(c.FINANCE_FIGURES.name), log, new, None),
+    specs = [handoff.log_spec(log, new), handoff.store_spec(data.raw.get(c.FINANCE_FIGURES_NAME), log, new, None),
              run_log_spec(book, command, export.month, data.fingerprint, f"{action} {path.name} → {new['to'] or 'Outlook'}")]
     try:
         save(book, None, specs)

@@ -29,7 +29,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaohe.engine import notes
 from kaohe.findings import InputRefused
+from kaohe.policy.catalog import cite
+from kaohe.policy.items import Registry
 from kaohe.workbook import contract as c
 
 PAGE_ROWS = 42  # single-line rows per printed page (fits A4 portrait with the margins below)
@@ -42,18 +45,11 @@ WIDTHS = {"A": 11, "B": 6, "C": 24, "D": 64, "E": 11}
 WIDE_UNITS, NARROW_UNITS, CELL_PADDING = 1.7, 1.05, 1.5
 PAGE_WIDTH = sum(WIDTHS.values()) - 4  # a line across the page (in A, overflowing to E)
 LAST = "E"
-MONEY_KEYWORDS = {"迟到早退罚款": "迟到", "缺卡罚款": "缺卡", "代打卡罚款": "代打卡", "旷工扣款": "旷工",
-                  "事假扣款": "事假", "病假扣款": "病假", "加班费": "加班"}
-MONEY_FIELDS = [(h, f) for h, f in c.MONTHLY.columns if h in MONEY_KEYWORDS]
 CONFIRM = "本人确认以上考勤记录无误。"
 SIGN = "员工签名：____________________　　　　日期：________年____月____日"
 OBJECTION = "异议（如有，请写明日期和事项）：________________________________________________"
 BLANK_LINE = "________________________________________________________________________________"
 STALE = "注意：本月月结后输入有改动，以下每日明细按当前输入，金额为月结时冻结的数字"
-LEAVE_RULES = {c.LEAVE_PERSONAL: "LV-03 第三十条", c.LEAVE_SICK: "LV-04 第三十一条", c.LEAVE_MARRIAGE: "LV-05 第三十二条",
-               c.LEAVE_BEREAVEMENT: "LV-06 第三十三条", c.LEAVE_MATERNITY: "LV-07 第三十四条",
-               c.LEAVE_ANNUAL: "LV-08 第三十五条", c.LEAVE_TIME_OFF: "LV-09 第三十六条", c.LEAVE_INJURY: "LV-02 第二十六条"}
-_LEAVE_NOTE = re.compile("请假: (" + "|".join(map(re.escape, LEAVE_RULES)) + ")")
 NO_EVENTS = "本月没有迟到、早退、缺卡、旷工、请假或加班记录"
 
 
@@ -73,30 +69,28 @@ def _punches(r) -> str:
     return " ".join("--:--" if pd.isna(v) or v is None else f"{v:%H:%M}" for v in (r.am_in, r.am_out, r.pm_in, r.pm_out))
 
 
-def events(daily: pd.DataFrame) -> dict[str, list[tuple]]:
-    """Each employee's days with an event: (日期, 星期, 打卡, 说明, 罚款), by 工号."""
-    d = daily[daily["note"].fillna("") != ""]
+def events(result) -> dict[str, list[tuple]]:
+    """Each employee's days with an event: (日期, 星期, 打卡, 事项, 罚款), by 工号; 事项 says each event on a line of
+    its own, as the ledger's renderer says it (kaohe.engine.notes), with its rule."""
+    daily = result.daily
+    lines = notes.day_lines(daily, result.ledger, result.policy)
     out: dict[str, list[tuple]] = {}
-    for r in d.itertuples(index=False):
-        out.setdefault(r.emp, []).append((f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r),
-                                          _with_leave_rule(r.note), float(r.fine or 0)))
+    for said, r in zip(lines, daily.itertuples(index=False)):
+        if said:
+            out.setdefault(r.emp, []).append((f"{pd.Timestamp(r.date):%m-%d}", r.weekday, _punches(r), "\n".join(said),
+                                              float(r.fine or 0)))
     return out
 
 
-def _with_leave_rule(note: str) -> str:
-    """每日明细 names leave without its rule: 请假: 病假1天 → LV-04 第三十一条: 请假 病假1天."""
-    return _LEAVE_NOTE.sub(lambda m: f"{LEAVE_RULES[m.group(1)]}: 请假 {m.group(1)}", note)
-
-
-def money_lines(row) -> list[tuple]:
-    """(项目, 金额, 依据) for each money column of 月度汇总 and 调整合计."""
-    parts = [p for p in str(row["basis"] or "").split("；") if p]
+def money_lines(row, items: Registry, basis: dict[tuple[str, str], str]) -> list[tuple]:
+    """(项目, 金额, 依据) for each money item in force (kaohe.policy.items) and 调整合计; ``basis`` is each item's 依据 by
+    (工号, item), from the ledger (kaohe.engine.notes.item_texts); an item without one cites its rule."""
     lines = []
-    for header, fieldname in MONEY_FIELDS:
-        amount = float(row[fieldname] or 0)
-        basis = next((p for p in parts if MONEY_KEYWORDS[header] in p), "") if amount else ""
-        lines.append((header, amount, basis))
-    lines.append((f"{c.ADJUSTMENT_COLUMN}（负数为扣款）", float(row["adjustment"] or 0), "PAY-04: 加班费 − 罚款 − 扣款"))
+    for item in items:
+        amount = float(row[item.field] or 0) if item.field in row else 0.0
+        said = basis.get((row["emp"], item.field)) or cite(item.rule) if amount else ""
+        lines.append((item.header, amount, said))
+    lines.append((f"{c.ADJUSTMENT_COLUMN}（负数为扣款）", float(row["adjustment"] or 0), f"{cite('PAY-04')}: 加班费 − 罚款 − 扣款"))
     return lines
 
 
@@ -213,24 +207,18 @@ def _across(text: str) -> list[list]:
     return [[part] for part in wrap(text, PAGE_WIDTH)] if text else [[]]
 
 
-def _event_row(ev: tuple) -> tuple:
-    """An event row with each of the day's events on a line of its own (每日明细 joins them with “；”)."""
-    date, weekday, punches, note, fine = ev
-    return date, weekday, punches, "\n".join(p for p in str(note).split("；") if p), fine
-
-
-def _employee_rows(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str):
+def _employee_rows(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str, money: list[tuple]):
     """(header rows for a page of k pages, event rows, footer rows): each a list of (values, options)."""
     def header(cont: str) -> list:
         who = f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"
         return ([(v, {"font": sheet.title}) for v in _across(title)] + [(v, {"font": sheet.bold}) for v in _across(who)]
                 + [(v, {"font": sheet.bold}) for v in _across(warning)]
                 + [(c.SLIP_EVENT_HEADERS, {"font": sheet.bold, "boxes": EVENT_BOXES, "fill": True})])
-    events_ = [(_event_row(ev), {"boxes": EVENT_BOXES, "money_col": 4}) for ev in evs]
+    events_ = [(ev, {"boxes": EVENT_BOXES, "money_col": 4}) for ev in evs]
     footer = [(v, {}) for v in _across(summary_line(row))]
     footer += [(c.SLIP_MONEY_HEADERS, {"font": sheet.bold, "boxes": MONEY_BOXES, "fill": True})]
     footer += [((item, None, amount, basis, None), {"boxes": MONEY_BOXES, "money_col": 2})
-               for item, amount, basis in money_lines(row)]
+               for item, amount, basis in money]
     footer += [((), {}), ([CONFIRM], {"font": sheet.bold})] + [(v, {}) for t in (SIGN, OBJECTION, BLANK_LINE)
                                                                for v in _across(t)]
     return header, events_, footer
@@ -240,9 +228,9 @@ def _height(rows) -> float:
     return sum(row_height(cell_lines(values, opts.get("boxes"))) for values, opts in rows)
 
 
-def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str = "") -> int:
+def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str, money: list[tuple]) -> int:
     """One employee's page(s); returns the number of pages."""
-    header, events_, footer = _employee_rows(sheet, title, month, row, evs, warning)
+    header, events_, footer = _employee_rows(sheet, title, month, row, evs, warning, money)
     head = _height(header("　（续页 1/2）"))
     chunks = pages([_height([e]) for e in events_], head, _height(footer) + (0 if evs else ROW_HEIGHT))
     start = 0
@@ -261,9 +249,10 @@ def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple]
     return len(chunks)
 
 
-def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: str, company: str,
-                warning: str = "") -> int:
-    """The slips workbook at ``path`` (atomically); returns the number of pages."""
+def write_slips(path: Path, monthly: pd.DataFrame, result, company: str, warning: str = "", basis: bool = True) -> int:
+    """The slips workbook at ``path`` (atomically) of ``monthly``'s people, their days from ``result`` (the
+    computed month); returns the number of pages. ``basis``: the money lines' 依据 from the month's ledger (the
+    figures are the ledger's: computed now, or closed from the same inputs), else each item's rule."""
     import openpyxl
 
     wb = openpyxl.Workbook()
@@ -280,11 +269,13 @@ def write_slips(path: Path, monthly: pd.DataFrame, daily: pd.DataFrame, month: s
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet = _Sheet(ws)
     title = f"{company} 个人考勤确认单".strip()
-    total, by_emp = 0, events(daily)
+    total, by_emp = 0, events(result)
+    said = notes.item_texts(result.ledger, result.items) if basis else {}
     for i, (_, row) in enumerate(monthly.iterrows()):
         if i:
             sheet.page_break()
-        total += _write_employee(sheet, title, month, row, by_emp.get(row["emp"], []), warning)
+        total += _write_employee(sheet, title, result.month, row, by_emp.get(row["emp"], []), warning,
+                                 money_lines(row, result.items, said))
     ws.print_area = f"A1:{LAST}{max(sheet.r, 1)}"
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".~kaohe-slips-", suffix=".xlsx")
     os.close(fd)
@@ -343,11 +334,11 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     say = progress or (lambda msg: None)
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name), may_be_open=True)  # only reads BOOK
+        data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME), may_be_open=True)  # only reads BOOK
         result = compute_month(data.tables, month)
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     closed = bool(state and state.closed)
-    monthly = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month) if closed else result.monthly
+    monthly = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month) if closed else result.monthly
     stale = closed and close.input_fingerprint(data.tables, month) != state.input_fp
     if dept:
         monthly = monthly[monthly["dept"] == dept.strip()]
@@ -359,9 +350,8 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     target = target.with_suffix(".xlsx")
     target.parent.mkdir(parents=True, exist_ok=True)
     say("写入确认单…")
-    n_pages = write_slips(target, monthly.reset_index(drop=True), result.daily, month,
-                          result.policy.company_name or company_name(book),
-                          STALE if stale else "")
+    n_pages = write_slips(target, monthly.reset_index(drop=True), result, result.policy.company_name or company_name(book),
+                          STALE if stale else "", basis=not stale)
     pdf_path = None
     if pdf:
         say("用 LibreOffice 生成 PDF…")

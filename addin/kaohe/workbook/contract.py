@@ -182,18 +182,9 @@ def leave_days_column(kind: str) -> tuple[str, str]:
     return f"{kind}天数", f"days_{kind}"
 
 
-MONTHLY = OutputSheet(MONTHLY_NAME, (
-    ("工号", "emp"), ("姓名", "name"), ("部门", "dept"), ("应出勤天数", "due_days"),
-    ("实出勤天数", "present_days"), ("迟到次数", "late_count"), ("早退次数", "early_count"),
-    ("迟到早退罚款", "late_fine"), ("缺卡次数", "missing_count"), ("缺卡罚款", "missing_fine"),
-    ("代打卡罚款", "proxy_fine"), ("旷工天数", "absent_days"), ("旷工扣款", "absence_deduction"),
-    ("事假天数", "days_事假"), ("事假扣款", "personal_deduction"), ("病假天数", "days_病假"),
-    ("病假扣款", "sick_deduction"), ("婚假天数", "days_婚假"), ("丧假天数", "days_丧假"),
-    ("产假天数", "days_产假"), ("年休假天数", "days_年休假"), ("调休天数", "days_调休"),
-    ("工伤假天数", "days_工伤假"), ("加班小时", "ot_hours"), ("加班费", "ot_pay"),
-    ("社保自理", "social_self"), ("调整合计", "adjustment"), ("依据", "basis")))
 # A workbook-level name over 月度汇总's header and data rows (合计 excluded): a base for HR's pivot tables and charts.
 MONTHLY_DATA_NAME = "月度汇总数据"
+MONTHLY_MONTH_PROPERTY = "kaohe月度汇总月份"  # a custom document property: the month 月度汇总 shows (月结 checks it)
 LEAVE_CHECK = OutputSheet("请假校验", (
     ("工号", "emp"), ("姓名", "name"), ("假别", "type"), ("开始时间", "start"), ("结束时间", "end"),
     ("天数", "days"), ("计为", "counted_as"), ("校验结果", "result"), ("说明", "note"),
@@ -216,7 +207,7 @@ RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项�
 EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
 IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source"),
                                           ("文件指纹", "digest"), ("归属日期", "workday")))
-ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
+ATTENDANCE_OUTPUTS = (DAILY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)  # and 月度汇总 (kaohe.jobs.money: by the items)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
 KPI_SCORE_TAIL = ("数据得分", "店长评分", "自评分", "综合得分", "排名", "奖惩金额", "整改截止日期", "考虑调岗")
@@ -237,14 +228,13 @@ QUARTER_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("自�
 YEAR_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("一季度", "一季度"), ("二季度", "二季度"),
             ("三季度", "三季度"), ("四季度", "四季度")) + REVIEW_TAIL
 
-MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
-                           "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数",
+# Money columns other than the money items' own (kaohe.policy.items: their sheets carry their styles).
+MONEY_COLUMNS = frozenset({"调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数",
                            "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计",
                            "KPI奖惩", "已发送数值", "本表数值"})
 SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级", "一季度", "二季度",
                            "三季度", "四季度", "绩效系数"})
-DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
-                         "产假天数", "年休假天数", "调休天数", "工伤假天数"})
+DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数"})  # a leave type's days: kaohe.jobs.money
 HOUR_COLUMNS = frozenset({"加班小时"})
 PUNCH_COLUMNS = ("上午上班", "上午下班", "下午上班", "下午下班")
 
@@ -256,8 +246,9 @@ CLOSE_LOG = OutputSheet("月结记录", (
     ("月份", "month"), ("操作", "action"), ("确认人", "by"), ("电脑用户", "user"), ("时间", "time"),
     ("输入指纹", "input_fp"), ("汇总指纹", "summary_fp"), ("员工人数", "employees"), ("罚款合计", "fines"),
     ("扣款合计", "deductions"), ("加班费合计", "ot_pay"), ("调整合计", "adjustment"), ("原因", "reason")))
-# Hidden: the 月度汇总 and 请假校验 values of every closed month, as closed (replaced when closed again).
-FROZEN_MONTHLY = OutputSheet("月结汇总数据", (("月份", "month"),) + MONTHLY.columns)
+# Hidden: the 月度汇总 and 请假校验 values of every closed month, as closed (replaced when closed again; 月结汇总数据's
+# columns are 月份 and 月度汇总's: kaohe.jobs.money).
+FROZEN_MONTHLY_NAME = "月结汇总数据"
 FROZEN_LEAVE = OutputSheet("月结请假数据", (("月份", "month"),) + LEAVE_CHECK.columns)
 CHANGES = OutputSheet("变更对比", (
     ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"), ("当前数值", "now"),
@@ -277,8 +268,6 @@ ADJUSTMENT_COLUMN = "调整合计"  # 月度汇总's net money column (加班费
 # 个人考勤确认单: the table of events and the table of money lines (项目 spans A:B, 依据 D:E)
 SLIP_EVENT_HEADERS = ("日期", "星期", "打卡", "事项（时间、依据）", "罚款")
 SLIP_MONEY_HEADERS = ("项目", None, "金额", "依据", None)
-PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
-CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
 # What reached finance: every finance export and send of a month (财务发送记录), and the figures of each
 # export (hidden 财务发送数据, by 数值指纹), so that a month is paid once whatever the file is called.
 EXPORT_ACTION, SEND_ACTION, RESEND_ACTION, DRAFT_ACTION = "导出", "发送", "重发更正版", "Outlook草稿"
@@ -287,11 +276,12 @@ FINANCE_LOG = OutputSheet("财务发送记录", (
     ("月份", "month"), ("操作", "action"), ("版本", "version"), ("文件", "file"), ("数值指纹", "figures_fp"),
     ("文件指纹", "file_fp"), ("时间", "time"), ("收件人", "to"), ("原因", "reason"), ("电脑用户", "user"),
     ("员工人数", "employees"), ("上月更正", "corrections"), ("调整合计", "adjustment")))
-FINANCE_FIGURES = OutputSheet("财务发送数据", (
-    ("月份", "month"), ("数值指纹", "figures_fp"), ("工号", "emp"), ("姓名", "name"), ("部门", "dept"),
-    ("迟到早退罚款", "late_fine"), ("缺卡罚款", "missing_fine"), ("代打卡罚款", "proxy_fine"),
-    ("旷工扣款", "absence_deduction"), ("事假扣款", "personal_deduction"), ("病假扣款", "sick_deduction"),
-    ("加班费", "ot_pay"), ("KPI奖惩", "kpi"), ("上月更正", "correction"), ("调整合计", "adjustment")))
+# 财务发送数据 (hidden): 月份, 数值指纹, 工号, 姓名, 部门, then the finance workbook's money columns (kaohe.jobs.money:
+# the money items, then these).
+FINANCE_FIGURES_NAME = "财务发送数据"
+FINANCE_FIGURES_HEAD = (("月份", "month"), ("数值指纹", "figures_fp"), ("工号", "emp"), ("姓名", "name"), ("部门", "dept"))
+KPI_COLUMN = "KPI奖惩"  # in the finance export: the KPI workbook's reward or penalty
+FINANCE_MONEY_TAIL = ((KPI_COLUMN, "kpi"), ("上月更正", "correction"), ("调整合计", "adjustment"))
 CORRECTED_DIFF = OutputSheet("更正差额", (
     ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("已发送数值", "sent"), ("本表数值", "now"), ("差额", "diff")))
 SLIPS = OutputSheet("个人考勤确认单")

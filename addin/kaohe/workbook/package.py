@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from kaohe.workbook.docprops import set_properties
 from kaohe.workbook.lock import remove_stale_temps
 from kaohe.workbook.ownership import check_sheets, hr_additions, read_record, sharing_notes, write_record
 from kaohe.workbook.parts import (CALCCHAIN_REL, CHART_CT, CHART_REL, DRAWING_REL, PKG_REL_NS, REL_NS, WORKBOOK,
@@ -101,6 +102,9 @@ def _edit(parts: Parts, sheets: list[SheetSpec]) -> tuple[dict[str, object], set
         calc.set("fullCalcOnLoad", "1")
     record, written = read_record(parts) or set(), {s.name for s in sheets}
     write_record(parts, [s.name for s in sheet_list(parts) if s.name in record or s.name in written])
+    facts = {k: v for s in sheets for k, v in s.properties.items()}
+    if facts:  # what a sheet shows, kept as data in the file (e.g. the month of 月度汇总)
+        set_properties(parts, facts)
     after = reachable(parts.graph())
     dropped = {p for p in before - after if p in parts.names}
     dropped |= {rels_name(p) for p in dropped if rels_name(p) in parts.names} | parts.removed_rels

@@ -70,6 +70,7 @@ class SheetSpec:
     with_notes: object = None                 # 问题清单: notes -> the same sheet with the writer's notes added
     hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
     changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
+    properties: dict[str, str] = field(default_factory=dict)  # custom document properties it records (what it shows)
     # Printing. ``scale`` (percent) instead of fit-to-width keeps text readable (several pages wide);
     # ``title_columns`` (e.g. "A:B") repeat on every page, like the header row; ``title_rows`` is the
     # number of rows from the column header down that repeat (2 = the header and the row below it);
