@@ -115,13 +115,15 @@ def test_slips_print_every_event_in_full(tmp_path):
                        key=lambda c: (round(c["top"]), c["x0"]))  # line by line, left to right
         column = "".join(c["text"] for c in chars if not c["text"].isspace())
         whole = "".join(page.extract_text().split())
-    expected = ["OT-02 第七条/OT-03 第九条: 已审批, 审批 08:30–17:30, 打卡 08:25–12:01、13:25–17:31, 计7.5小时, "
+    # Each line cites its rule with the article of the 规则 parameter its figure came from (the holiday's
+    # multiplier: OT-03 第十三条), else the catalog's.
+    expected = ["OT-02 第七条/OT-03 第十三条: 已审批, 审批 08:30–17:30, 打卡 08:25–12:01、13:25–17:31, 计7.5小时, "
                 "法定节假日3倍, 加班费562.50元",
                 "ATT-04 第十九条: 上午上班 08:41, 迟到11分钟, 罚款20元",
                 "ATT-04 第十九条: 下午下班 16:00, 早退90分钟, 超过30分钟按旷工半天",
                 "ATT-05 第十七条: 上午下班缺卡, 罚款20元",
-                "ATT-04/ATT-06 第十九、二十三条, PAY-02: 旷工0.5天 × 日工资200.00元",
-                "OT-02/OT-03 第七、九条: 加班7.5小时, 加班费562.50元"]
+                "ATT-04 第十九条, PAY-02 第二十三条: 旷工0.5天 × 日工资200.00元",
+                "OT-02 第七条, OT-03 第十三条: 加班7.5小时 × 时薪25.00元 × 3"]
     for text in expected:
         assert "".join(text.split()) in column, text
     assert column.count("ATT-04第十九条:上午上班08:41,迟到11分钟,罚款20元") == 2  # 10-12 and 10-13
