@@ -188,3 +188,57 @@ def long_functions() -> dict[str, int]:
 def test_no_function_over_40_lines_but_the_listed_ones():
     assert {f: n for f, n in long_functions().items() if f not in LONG_FUNCTIONS} == {}
     assert not [f for f in LONG_FUNCTIONS if f not in long_functions()]  # an entry goes when its function is short
+
+
+# Findings: every one has a code (area.what), and code picks findings by that code — never by their text, their
+# sheet or the prefix of their rule. One convention: a function that finds problems returns them.
+FINDING_AREAS = {"roster", "punches", "imported", "leave", "overtime", "exceptions", "proxy", "rota", "holidays",
+                 "rules", "read", "workbook", "import", "reconcile", "kpi", "review"}
+
+
+def finding_calls() -> list[tuple[str, int, str | None]]:
+    """(module, line, code or None) of every Finding(...) in the package; an f-string code gives its literal head."""
+    out = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding":
+                code = next((k.value for k in node.keywords if k.arg == "code"), None)
+                if isinstance(code, ast.Constant):
+                    text = code.value
+                elif isinstance(code, ast.JoinedStr):
+                    text = "".join(v.value for v in code.values if isinstance(v, ast.Constant)) or "{role}"
+                elif code is not None:
+                    text = "{name}"  # a constant of kaohe.findings
+                else:
+                    text = None
+                out.append((path.relative_to(PACKAGE).as_posix(), node.lineno, text))
+    return out
+
+
+def test_every_finding_has_a_code_of_a_known_area():
+    calls = finding_calls()
+    assert len(calls) > 80
+    assert [(m, n) for m, n, code in calls if code is None] == []
+    named = {code.split(".")[0] for _, _, code in calls if code and not code.startswith(("{", "."))}
+    assert named <= FINDING_AREAS, named - FINDING_AREAS
+
+
+def test_jobs_and_doors_pick_findings_by_code_never_by_sheet_text_or_rule():
+    picked_by_text = []
+    for path in list((PACKAGE / "jobs").rglob("*.py")) + list((PACKAGE / "doors").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for pattern in ("f.sheet ==", "f.sheet in", "f.rule.startswith(", "in f.problem", "in f.action"):
+            if pattern in text:
+                picked_by_text.append((path.name, pattern))
+    assert picked_by_text == []
+
+
+def test_no_function_takes_a_list_of_findings_to_append_to():
+    appenders = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(a.arg == "findings" for a in node.args.args):
+                body = ast.unparse(node)
+                if "findings.append(" in body or "findings += " in body or "findings.extend(" in body:
+                    appenders.append(f"{path.name}:{node.name}")
+    assert appenders == []
