@@ -242,3 +242,17 @@ def test_no_function_takes_a_list_of_findings_to_append_to():
                 if "findings.append(" in body or "findings += " in body or "findings.extend(" in body:
                     appenders.append(f"{path.name}:{node.name}")
     assert appenders == []
+
+
+def test_the_engine_types_no_article_beside_a_rule():
+    """A rule's article is the catalog's (kaohe.policy.catalog.cite / article) or its 规则 parameter's: the engine
+    writes rule IDs only (a law it cites, such as 劳动法第四十一条, is no article of the company's regulation)."""
+    import re
+
+    typed = []
+    for path in (PACKAGE / "engine").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                    and re.fullmatch(r"第[一二三四五六七八九十]+条([、/].*)?", node.value):
+                typed.append((path.name, node.lineno, node.value))
+    assert typed == []

@@ -28,6 +28,7 @@ from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table
+from kaohe.policy.catalog import article
 
 MINUTE = pd.Timedelta(minutes=1)
 SESSION_NAMES = {1: "上午", 2: "下午"}
@@ -221,7 +222,7 @@ def no_punch_all_month(s: pd.DataFrame, punches: pd.DataFrame, roster: pd.DataFr
     in_month = punches[(punches["ts"] >= pd.Timestamp(first)) & (punches["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
     names = dict(zip(roster["emp"], roster["name"]))
     return [Finding(sheet, "", f"{names.get(emp) or ''}（{emp}）整月无打卡",
-                    "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", "第二十三条", terms.LEVEL_WARNING, emp,
+                    "应出勤的日子按旷工计算；请核对工号和打卡是否导入", "ATT-06", article("ATT-06"), terms.LEVEL_WARNING, emp,
                     code="punches.none_all_month")
             for emp in sorted(due - set(in_month["emp"]))]
 
@@ -241,7 +242,7 @@ def punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, la
         return []
     return [Finding(sheet, "", f"打卡数据只到 {end:%m-%d}，其后 {len(due)} 个应出勤日"
                     f"（{min(due):%m-%d} 起）无人打卡", "这些日子按旷工计算；如打卡尚未导入完，请导入后再计算",
-                    "ATT-06", "第二十三条", terms.LEVEL_WARNING, code="punches.end_early")]
+                    "ATT-06", article("ATT-06"), terms.LEVEL_WARNING, code="punches.end_early")]
 
 
 def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, list[Finding]]:
@@ -254,11 +255,11 @@ def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, lis
     for r in f.itertuples(index=False):
         if r.slot not in slots:
             findings.append(Finding(t.sheet, t.cell("slot", r.row), f"时段“{r.slot or ''}”无效（应为 {'/'.join(terms.SLOTS)}）",
-                                    "忽略此行", "ATT-05", "第二十条", code="exceptions.bad_slot"))
+                                    "忽略此行", "ATT-05", article("ATT-05"), code="exceptions.bad_slot"))
             continue
         if r.status not in (terms.APPROVED, terms.APPROVED_AFTER):
             findings.append(Finding(t.sheet, t.cell("status", r.row), f"打卡异常未批准（{r.status or '未填'}）",
-                                    "按缺卡处理", "ATT-05", "第二十条", terms.LEVEL_WARNING, code="exceptions.not_approved"))
+                                    "按缺卡处理", "ATT-05", article("ATT-05"), terms.LEVEL_WARNING, code="exceptions.not_approved"))
             continue
         sess, edge = slots[r.slot]
         marks.append((r.emp, pd.Timestamp(r.date), sess, edge))
@@ -280,6 +281,6 @@ def leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table) -> list
             continue
         dates = "、".join(sorted({f"{d:%m-%d}" for d in group["date"]}))
         findings.append(Finding(t.sheet, t.cell("returned", r["row"]), f"请假期间（{dates}）有打卡，但没有销假记录",
-                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", "第二十四条", terms.LEVEL_WARNING,
+                                "仍按请假计算；如已提前返岗请填写销假日期", "ATT-10", article("ATT-10"), terms.LEVEL_WARNING,
                                 code="leave.punched_during"))
     return findings

@@ -33,6 +33,7 @@ from kaohe.policy import DEFAULT, Policy
 from kaohe.policy.tables import DATA, DOWN, KPI_INDICATORS, MANAGER, UP, Indicator
 from kaohe.tables import Table
 from kaohe.values import parse_number
+from kaohe.policy.catalog import article
 
 
 def excel_round(x: float, digits: int) -> float:
@@ -102,13 +103,13 @@ def indicators_from_rules(table, policy: Policy = DEFAULT) -> tuple[tuple[Indica
         problems = _rule_row_problems(r)
         if problems:
             return KPI_INDICATORS, [Finding(table.sheet, table.cell("indicator", r.row), "；".join(problems),
-                                            "整张KPI规则表未使用，按默认指标计算", "KPI-02", "篇二", code="kpi.bad_indicator")]
+                                            "整张KPI规则表未使用，按默认指标计算", "KPI-02", article("KPI-02"), code="kpi.bad_indicator")]
         aliases = tuple(a.strip() for a in str(r.aliases or "").replace("，", ",").replace("、", ",").split(",") if a.strip())
         out.append(Indicator(r.indicator, float(r.weight), r.direction, r.target, r.floor, r.scorer, aliases))
     total = sum(i.weight for i in out)
     if abs(total - policy.kpi_full_score) > 1e-9:
         return tuple(out), [Finding(table.sheet, "", f"各指标权重合计为{total:g}，不是{policy.kpi_full_score:g}",
-                                    "按表中权重计算", "KPI-01", "篇二", terms.LEVEL_WARNING, code="kpi.weights_total")]
+                                    "按表中权重计算", "KPI-01", article("KPI-01"), terms.LEVEL_WARNING, code="kpi.weights_total")]
     return tuple(out), []
 
 
@@ -147,7 +148,7 @@ def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, 
     if notice_date is None:
         notice_date = month_bounds(shift_month(month, 1))[0]
         findings.append(Finding(data.sheet, "", f"未指定通报日期，按{notice_date:%Y-%m-%d}计算整改截止日期",
-                                "可用 --notice-date 指定", "KPI-05", "篇二", terms.LEVEL_INFO, code="kpi.notice_date"))
+                                "可用 --notice-date 指定", "KPI-05", article("KPI-05"), terms.LEVEL_INFO, code="kpi.notice_date"))
     team = roster[roster["dept"] == policy.kpi_team]
     rows = data.frame[data.frame["month"] == month]
     self_ind = Indicator(self_field, policy.kpi_full_score, UP, None, None, MANAGER)
@@ -173,9 +174,10 @@ def member_row(person, mine: pd.DataFrame, month: str, data: Table) -> tuple[pd.
     """KPI-01: a member's row of the month (the first if several); without one the member is not ranked."""
     if mine.empty:
         return None, [Finding(data.sheet, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
-                              "不参加本月排名", "KPI-01", "篇二", terms.LEVEL_WARNING, person.emp, code=NOT_RANKED)]
+                              "不参加本月排名", "KPI-01", article("KPI-01"), terms.LEVEL_WARNING, person.emp, code=NOT_RANKED)]
     return mine.iloc[0], [Finding(data.sheet, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
-                                  "只用第一行", "KPI-01", "篇二", code="kpi.duplicate_row") for r in mine.iloc[1:].itertuples(index=False)]
+                                  "只用第一行", "KPI-01", article("KPI-01"), code="kpi.duplicate_row")
+                          for r in mine.iloc[1:].itertuples(index=False)]
 
 
 def member_values(person, row: pd.Series, indicators: tuple[Indicator, ...],
@@ -194,12 +196,12 @@ def member_values(person, row: pd.Series, indicators: tuple[Indicator, ...],
         if ind.scorer == MANAGER and not 0 <= value <= ind.weight:
             findings.append(Finding(data.sheet, data.cell(ind.name, row["row"]),
                                     f"{ind.name} {value:g} 超出 0–{ind.weight:g}", f"按 {min(max(value, 0), ind.weight):g} 计",
-                                    "KPI-01", "篇二", terms.LEVEL_WARNING, code="kpi.manager_out_of_range"))
+                                    "KPI-01", article("KPI-01"), terms.LEVEL_WARNING, code="kpi.manager_out_of_range"))
         values[ind.name] = value
     if missing:
         findings.append(Finding(data.sheet, data.cell("emp", row["row"]),
                                 f"工号{person.emp}（{person.name}）缺少：{'、'.join(missing)}", "不参加本月排名",
-                                "KPI-01", "篇二", code=NOT_RANKED))
+                                "KPI-01", article("KPI-01"), code=NOT_RANKED))
         return None, findings
     return values, findings
 

@@ -39,6 +39,7 @@ from kaohe.engine.leave_types import Case, Check, annual_entitlement, check_type
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table
+from kaohe.policy.catalog import article
 
 CALENDAR_TYPES = (terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
 EFFECTIVE_STATES = (terms.APPROVED, terms.APPROVED_AFTER)
@@ -137,7 +138,7 @@ def _verdicts(f: pd.DataFrame, checks: dict[int, Check], count_days) -> tuple[pd
 def hospital_notes(f: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
     """LV-04: a 病假 备注 that mentions 住院 without being one of its values is ordinary sick leave (警告)."""
     return [Finding(leave.sheet, leave.cell("note", r.row), f"备注“{r.note_src}”提到住院，但不是“住院”或“住院治疗”",
-                    "按普通病假计发（住院请在备注中只写“住院”）", "LV-04", "第三十一条", terms.LEVEL_WARNING, r.emp,
+                    "按普通病假计发（住院请在备注中只写“住院”）", "LV-04", article("LV-04"), terms.LEVEL_WARNING, r.emp,
                     code="leave.hospital_note")
             for r in f.itertuples() if checks[r.Index].counted_as == terms.LEAVE_SICK and not pd.isna(r.note_src)
             and terms.HOSPITAL_WORD in str(r.note_src) and not terms.is_hospital_note(r.note_src)]
@@ -150,7 +151,7 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
         ck.add(terms.CHECK_FAIL, "LV-01", "工号不在员工名册中")
         ck.effective = False
         return [Finding(*where("emp"), terms.unknown_id(r.emp, roster_ids), "此请假不生效",
-                        "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp, code="leave.unknown_id")]
+                        "LV-01", article("LV-01"), terms.LEVEL_ERROR, r.emp, code="leave.unknown_id")]
     findings = []
     if r.type not in terms.LEAVE_TYPES:
         ck.add(terms.CHECK_FAIL, "LV-01", f"假别“{r.type or ''}”无效")
@@ -159,7 +160,8 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
         ck.add(terms.CHECK_FAIL, "LV-01", "开始或结束时间缺失或顺序颠倒")
         ck.effective = False
         findings.append(Finding(*where("end"), "开始或结束时间缺失，或结束早于开始",
-                                "此请假不生效，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_ERROR, r.emp, code="leave.bad_times"))
+                                "此请假不生效，缺勤按旷工处理", "LV-01", article("LV-01"), terms.LEVEL_ERROR, r.emp,
+                                code="leave.bad_times"))
     if r.status == terms.APPROVED_AFTER:
         ck.add(terms.CHECK_WARN, "LV-01", "事后补单，请假有效")
     elif r.status != terms.APPROVED:
@@ -167,7 +169,8 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
         ck.add(terms.CHECK_FAIL, "LV-01", f"{state}，不抵扣缺勤，缺勤按旷工处理")
         ck.effective = False
         findings.append(Finding(*where("status"), f"请假未批准（{state}）",
-                                "不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条", terms.LEVEL_WARNING, code="leave.not_approved"))
+                                "不抵扣缺勤，缺勤按旷工处理", "LV-01", article("LV-01"), terms.LEVEL_WARNING,
+                                code="leave.not_approved"))
     return findings + _check_dates(r, ck, policy, leave)
 
 
@@ -209,7 +212,7 @@ def check_personal_leave(f: pd.DataFrame, checks: dict[int, Check], count_days, 
                    f"本年事假累计{used[key]:g}天，超过上限{policy.personal_leave_cap_days:g}天，仍按事假扣款")
             findings.append(Finding(leave.sheet, leave.cell("start", r.row),
                                     f"本年事假累计超过{policy.personal_leave_cap_days:g}天",
-                                    "按事假扣款并报人资处理", "LV-03", "第三十条", terms.LEVEL_WARNING, code="leave.personal_cap"))
+                                    "按事假扣款并报人资处理", "LV-03", article("LV-03"), terms.LEVEL_WARNING, code="leave.personal_cap"))
     return findings
 
 
@@ -291,7 +294,7 @@ def _check_dates(r, ck: Check, policy: Policy, leave: Table) -> list[Finding]:
         return []
     ck.add(terms.CHECK_WARN, "LV-01", f"{what}，疑似日期录错")
     return [Finding(leave.sheet, leave.cell("start", r.row), f"请假{what}，疑似日期录错（如年份）",
-                    "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", "第二十三条", terms.LEVEL_ERROR, r.emp,
+                    "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", article("LV-01"), terms.LEVEL_ERROR, r.emp,
                     code="leave.suspect_date")]
 
 

@@ -42,6 +42,7 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
 from kaohe.policy import items as money_items
 from kaohe.tables import Table
+from kaohe.policy.catalog import article
 
 
 @dataclass(frozen=True)
@@ -111,12 +112,13 @@ def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calend
         assert t is not None
         if r.date is None:
             if r.kind is not None and t.cell("date", r.row) not in t.bad:  # unreadable: reported by the reader
-                findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条",
+                findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", article("ATT-08"),
                                         code="holidays.no_date"))
             continue
         if r.kind not in terms.HOLIDAY_SHEET_TYPES:
             findings.append(Finding(t.sheet, t.cell("kind", r.row), f"类型“{r.kind or ''}”无效（应为 "
-                                    f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", "第十四条", code="holidays.bad_type"))
+                                    f"{'/'.join(terms.HOLIDAY_SHEET_TYPES)}）", "忽略此行", "ATT-08", article("ATT-08"),
+                                    code="holidays.bad_type"))
             continue
         overrides[r.date] = (r.kind, r.label or "")
     return Calendar(policy.rest_weekday, overrides), findings
@@ -134,7 +136,7 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
         findings.append(Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”重复", "只用第一行", code="roster.duplicate"))
     f = f[~dup].copy()
     for r in f[f["hired"].isna()].itertuples(index=False):
-        findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", "第十五条",
+        findings.append(Finding(t.sheet, t.cell("hired", r.row), "入职日期为空或无效", "按整月在职计算", "ATT-09", article("ATT-09"),
                                 code="roster.no_hire_date"))
     for r in f[f["base_wage"].isna()].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("base_wage", r.row), "岗位基本工资为空或无效", "按0计算扣款和加班费", "PAY-01",
@@ -142,7 +144,7 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     bad_sys = f["hours_system"].notna() & ~f["hours_system"].isin([terms.STANDARD_HOURS, terms.COMPREHENSIVE_HOURS])
     for r in f[bad_sys].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("hours_system", r.row), f"工时制“{r.hours_system}”无效", "按标准工时计算",
-                                    "ATT-01", "第四条", code="roster.bad_hours_system"))
+                                    "ATT-01", article("ATT-01"), code="roster.bad_hours_system"))
     f["comprehensive"] = f["hours_system"] == terms.COMPREHENSIVE_HOURS
     f["base_wage"] = pd.to_numeric(f["base_wage"], errors="coerce").fillna(0.0).astype(float)
     f["name"] = f["name"].fillna("")
@@ -170,7 +172,7 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
         if field_ == "time" and (f.loc[f["row"] == r.row, "date"].isna().any()):
             field_ = "date"
         if t.cell(field_, r.row) not in t.bad:
-            findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", "第十八条",
+            findings.append(Finding(t.sheet, t.cell(field_, r.row), "工号或打卡时间缺失", "忽略此行", "ATT-03", article("ATT-03"),
                                     code="punches.incomplete"))
     p = p[~bad]
     known = p["emp"].isin(roster["emp"])
@@ -178,7 +180,7 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
         unknown = p[~known].groupby("emp", sort=True).agg(n=("row", "size"), row=("row", "min"))
         for emp, r in unknown.iterrows():
             findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
-                                    "这些打卡未计入", "ATT-03", "第十八条", emp=emp, code="punches.unknown_id"))
+                                    "这些打卡未计入", "ATT-03", article("ATT-03"), emp=emp, code="punches.unknown_id"))
     p = p[known].drop_duplicates(["emp", "ts"])
     return p[["emp", "ts", "workday"]].reset_index(drop=True), findings
 
@@ -220,7 +222,7 @@ def month_context(tables: Mapping[str, Table], month: str,
     if calendar.is_provisional(first.year):
         holidays = tables["holidays"].sheet
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
-                                "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", "第十四条",
+                                "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", article("ATT-08"),
                                 terms.LEVEL_WARNING, code="holidays.provisional"))
     items = money_items.registry()
     return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items), findings
@@ -240,7 +242,7 @@ def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
     days, sessions, unknown = build_days(made["roster"], ctx.first, ctx.last, ctx.calendar, ctx.policy,
                                          rota.frame, shifts.frame)
     findings = [Finding(rota.sheet, rota.cell("shift", r.row), f"班次“{r.shift}”在{shifts.sheet}表中不存在",
-                        "当天按休息日处理", rule="ATT-02", article="第五条",
+                        "当天按休息日处理", rule="ATT-02", article=article("ATT-02"),
                         code="rota.unknown_shift") for r in unknown.itertuples(index=False)]
     return {"days": days, "sessions": sessions}, findings
 
@@ -317,7 +319,7 @@ def proxy_stage(ctx: MonthContext, made: Made) -> StageResult:
     proxy = t.frame.dropna(subset=["emp", "date"])
     proxy = proxy.assign(date=pd.to_datetime(proxy["date"]))
     proxy = proxy[(proxy["date"] >= pd.Timestamp(ctx.first)) & (proxy["date"] <= pd.Timestamp(ctx.last))]
-    findings = [Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", "第十七条",
+    findings = [Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”不在员工名册中", "忽略此行", "ATT-07", article("ATT-07"),
                         code="proxy.unknown_id")
                 for r in proxy[~proxy["emp"].isin(roster["emp"])].itertuples(index=False)]
     return {"proxy": proxy.groupby(["emp", "date"]).size().rename("proxy").reset_index()}, findings

@@ -27,6 +27,7 @@ from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.policy import KEY_OF, Policy
 from kaohe.tables import Table
+from kaohe.policy.catalog import article
 
 OFF_TYPES = (terms.DAY_REST, terms.DAY_SWAPPED_REST, terms.DAY_HOLIDAY)
 
@@ -122,7 +123,7 @@ def evaluate(t: Table, roster: pd.DataFrame, day_type, presence: dict[tuple, lis
         person = info.loc[r.emp]
         if str(person.get("production") or "") == terms.NO:
             findings.append(Finding(t.sheet, t.cell("emp", r.row), "非生产线人员一般不安排加班", "照常计算，请核对",
-                                    "OT-05", "第十二条", terms.LEVEL_WARNING, code="overtime.not_production"))
+                                    "OT-05", article("OT-05"), terms.LEVEL_WARNING, code="overtime.not_production"))
         rows.append({**out, **_counted(r, person, day_type, presence, punch_span, policy)})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["date"] = pd.to_datetime(frame["date"])  # datetime64 even with no rows (merged on 'date' later)
@@ -141,20 +142,20 @@ def _refusal(r, info: pd.DataFrame, t: Table) -> tuple[tuple[str, str], list[Fin
     cell = t.cell
     if r.emp not in info.index:
         return ("", ""), [Finding(t.sheet, cell("emp", r.row), terms.unknown_id(r.emp, info.index), "忽略此行", "OT-01",
-                                  "第八条", code="overtime.unknown_id")]
+                                  article("OT-01"), code="overtime.unknown_id")]
     if r.date is None or r.start is None or r.end is None:
-        return ("", ""), [Finding(t.sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", "第八条",
+        return ("", ""), [Finding(t.sheet, cell("date", r.row), "日期或起止时间缺失", "忽略此行", "OT-01", article("OT-01"),
                                   code="overtime.incomplete")]
     if r.kind not in terms.OT_KINDS:  # unrecognised 类型: reported when the values were read
         return ("OT-04", f"类型“{r.kind}”无法识别，不计加班"), []
     if r.kind in (terms.OT_KIND_TRAINING, terms.OT_KIND_WELFARE):
         return ("OT-04", f"{r.kind}不属于加班"), [
-            Finding(t.sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", "第十一条", terms.LEVEL_INFO,
+            Finding(t.sheet, cell("kind", r.row), f"{r.kind}不属于加班", "不计加班", "OT-04", article("OT-04"), terms.LEVEL_INFO,
                     code="overtime.not_overtime")]
     if not (_normal(r) or (_given(r.gm_ok) and _written(r.explanation))):
         return ("OT-01", "未经部门领导和分管副总书面审批，不计加班"), [
             Finding(t.sheet, cell("vp_ok", r.row), "加班未经部门领导和分管副总审批（或总经理特批并说明）",
-                    "不计加班", "OT-01", "第八条、第十条", terms.LEVEL_WARNING, code="overtime.not_approved")]
+                    "不计加班", "OT-01", article("OT-01"), terms.LEVEL_WARNING, code="overtime.not_approved")]
     return None
 
 
@@ -201,6 +202,6 @@ def rest_day_work(days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, 
     worked = off.merge(presence, on=["emp", "date"])
     approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
     return [Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
-                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班", "OT-01", "第十条", terms.LEVEL_INFO,
+                    f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班", "OT-01", article("OT-01"), terms.LEVEL_INFO,
                     code="overtime.rest_day_work")
             for r in worked.itertuples(index=False) if (r.emp, r.date) not in approved and r.last > r.first]

@@ -34,6 +34,7 @@ from kaohe.periods import review_period
 from kaohe.policy import Policy
 from kaohe.policy.tables import DEFAULT_ROLE, GRADES, ROLE_WEIGHTS, Grade, RoleWeights
 from kaohe.tables import Table
+from kaohe.policy.catalog import article
 
 DIMENSIONS = ("d_business", "d_attitude", "d_ability", "d_teamwork")
 QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
@@ -58,7 +59,7 @@ def role_table(table: Table) -> tuple[dict[str, RoleWeights], list[Finding]]:
     for r in table.frame.itertuples(index=False):
         weights = [getattr(r, d) for d in DIMENSIONS]
         if not r.post or any(w is None or w < 0 for w in weights) or sum(weights) <= 0:
-            findings.append(Finding(table.sheet, table.cell("post", r.row), "岗位或权重无效", "忽略此行", "REV-04", "篇四",
+            findings.append(Finding(table.sheet, table.cell("post", r.row), "岗位或权重无效", "忽略此行", "REV-04", article("REV-04"),
                                     code="review.bad_role"))
             continue
         out[str(r.post)] = RoleWeights(str(r.post), *weights)
@@ -74,7 +75,7 @@ def grade_table(table: Table) -> tuple[tuple[Grade, ...], list[Finding]]:
     for r in table.frame.itertuples(index=False):
         if not r.grade or r.min_score is None or r.coefficient is None:
             findings.append(Finding(table.sheet, table.cell("grade", r.row), "等级、最低分或绩效系数无效", "忽略此行",
-                                    "REV-05", "篇四", code="review.bad_grade"))
+                                    "REV-05", article("REV-05"), code="review.bad_grade"))
             continue
         out.append(Grade(str(r.grade), float(r.min_score), float(r.coefficient)))
     return tuple(sorted(out, key=lambda g: -g.min_score)) or GRADES, findings
@@ -103,7 +104,7 @@ def members(roster: pd.DataFrame, policy: Policy, first: dt.date, last: dt.date,
                                     "REV-01", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp, code="review.assumed_regular"))
         if regular is not None and regular > last:
             findings.append(Finding(sheet, "", f"工号{r.emp}（{r.name}）{last:%Y-%m-%d}尚未转正", "不参加本期考核",
-                                    "REV-01", "篇四", terms.LEVEL_INFO, r.emp, code="review.on_probation"))
+                                    "REV-01", article("REV-01"), terms.LEVEL_INFO, r.emp, code="review.on_probation"))
             continue
         keep.append(r.emp)
     return f[f["emp"].isin(keep)], findings
@@ -128,7 +129,7 @@ def score_period(people: pd.DataFrame, period: str, x: Rating) -> tuple[dict[str
     for p in people.itertuples(index=False):
         if str(p.post or "") not in x.roles:
             findings.append(Finding(x.roles_sheet, "", f"岗位“{p.post or ''}”没有权重", f"工号{p.emp}按“{DEFAULT_ROLE}”权重",
-                                    "REV-04", "篇四", terms.LEVEL_INFO, p.emp, code="review.role_without_weights"))
+                                    "REV-04", article("REV-04"), terms.LEVEL_INFO, p.emp, code="review.role_without_weights"))
         weights = x.roles.get(str(p.post or ""), x.roles[DEFAULT_ROLE]).as_tuple()
         parts, found = rating_parts(mine[mine["ratee"] == p.emp], weights, x)
         entry, more = combine_parts(p, period, parts, x)
@@ -148,10 +149,11 @@ def rating_parts(ratings: pd.DataFrame, weights: tuple[float, ...], x: Rating) -
         relation = x.vocab.standard(terms.RELATION, r.relation)
         if relation not in parts:
             findings.append(Finding(x.place.sheet, x.place.cell("relation", r.row), f"关系“{r.relation or ''}”无效（应为"
-                                    f" {'/'.join(terms.RELATIONS)}）", "此条评分未使用", "REV-03", "篇四", code="review.bad_relation"))
+                                    f" {'/'.join(terms.RELATIONS)}）", "此条评分未使用", "REV-03", article("REV-03"),
+                                    code="review.bad_relation"))
         elif any(d is None or not 0 <= d <= 100 for d in dims):
             findings.append(Finding(x.place.sheet, x.place.cell("d_business", r.row), "评分缺失或超出 0–100",
-                                    "此条评分未使用", "REV-04", "篇四", code="review.bad_rating"))
+                                    "此条评分未使用", "REV-04", article("REV-04"), code="review.bad_rating"))
         else:
             parts[relation].append(sum(d * w for d, w in zip(dims, weights)) / sum(weights))
     return parts, findings
@@ -166,13 +168,13 @@ def combine_parts(p, period: str, parts: dict[str, list[float]], x: Rating) -> t
     values = {k: (sum(v) / len(v) if v else None) for k, v in parts.items()}
     present = {k: v for k, v in values.items() if v is not None}
     if not present:
-        return None, [Finding(sheet, "", f"{who}没有有效评分", "不评等级", "REV-03", "篇四", terms.LEVEL_WARNING, p.emp,
+        return None, [Finding(sheet, "", f"{who}没有有效评分", "不评等级", "REV-03", article("REV-03"), terms.LEVEL_WARNING, p.emp,
                               code="review.no_rating")]
     if values[terms.REL_MANAGER] is None:
         return None, [Finding(sheet, "", f"{who}没有有效的上级评分", "不评等级、不计绩效工资；请补上级评分",
-                              "REV-03", "篇四", terms.LEVEL_ERROR, p.emp, code="review.no_manager")]
+                              "REV-03", article("REV-03"), terms.LEVEL_ERROR, p.emp, code="review.no_manager")]
     missing = [k for k in values if values[k] is None]
-    findings = [Finding(sheet, "", f"{who}缺少{'、'.join(missing)}", "按其余部分的权重折算", "REV-03", "篇四",
+    findings = [Finding(sheet, "", f"{who}缺少{'、'.join(missing)}", "按其余部分的权重折算", "REV-03", article("REV-03"),
                         terms.LEVEL_WARNING, p.emp, code="review.missing_part")] if missing else []
     total = sum(share[k] for k in present)
     score = excel_round(sum(share[k] * v for k, v in present.items()) / total, 2)
@@ -206,7 +208,7 @@ def normalise_periods(place: Table) -> tuple[pd.DataFrame, list[Finding]]:
         try:
             normalised.append(review_period(r.period)[0] if r.period is not None else None)
         except ValueError as exc:
-            findings.append(Finding(place.sheet, place.cell("period", r.row), str(exc), "此条评分未使用", "REV-02", "篇四",
+            findings.append(Finding(place.sheet, place.cell("period", r.row), str(exc), "此条评分未使用", "REV-02", article("REV-02"),
                                     code="review.bad_period"))
             normalised.append(None)
     ratings["period"] = normalised
@@ -228,12 +230,13 @@ def annual_scores(people: pd.DataFrame, year: str, x: Rating) -> tuple[dict[str,
             if len(have) < 4:
                 missing = "、".join(QUARTER_NAMES[i] for i, s in enumerate(got) if s is None)
                 entry["note"] = f"缺少{missing}，按{len(have)}个季度平均"
-                findings.append(Finding(x.place.sheet, "", f"{who}缺少{missing}得分", "按已有季度平均", "REV-02", "篇四",
+                findings.append(Finding(x.place.sheet, "", f"{who}缺少{missing}得分", "按已有季度平均", "REV-02", article("REV-02"),
                                         terms.LEVEL_WARNING, p.emp, code="review.missing_quarter"))
         elif p.emp in direct:
             entry = {"score": direct[p.emp]["score"], "note": "无季度得分，按年度评分计算"}
         else:
-            findings.append(Finding(x.place.sheet, "", f"{who}没有评分", "不评等级", "REV-02", "篇四", terms.LEVEL_WARNING, p.emp,
+            findings.append(Finding(x.place.sheet, "", f"{who}没有评分", "不评等级", "REV-02", article("REV-02"),
+                                    terms.LEVEL_WARNING, p.emp,
                                     code="review.no_score"))
             continue
         out[p.emp] = {**entry, **{QUARTER_NAMES[i]: got[i] for i in range(4)}}

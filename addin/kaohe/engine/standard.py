@@ -14,17 +14,18 @@ from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.tables import Table
 from kaohe.values import match_ids
+from kaohe.policy.catalog import article
 
-# What happens to a record whose value kaohe cannot read, by table and vocabulary.
+# What happens to a record whose value kaohe cannot read, by table and vocabulary, and the rule it is read under.
 ACTIONS = {
-    ("leave", terms.APPROVAL): ("按待审批处理：不抵扣缺勤，缺勤按旷工处理", "LV-01", "第二十二条"),
-    ("leave", terms.LEAVE_TYPE): ("此请假不生效，缺勤按旷工处理（可在规则表的同义词中写明）", "LV-01", "第二十二条"),
-    ("leave", terms.PROOF): ("按无证明材料处理", "LV-02", "第二十六条"),
-    ("overtime", terms.APPROVAL): ("按待审批处理：不计加班费，不计调休", "OT-01", "第八条"),
-    ("overtime", terms.OT_KIND): ("不计加班", "OT-04", "第十一条"),
-    ("overtime", terms.COMPENSATION): ("按调休处理，不计加班费", "OT-03", "第九条"),
-    ("exceptions", terms.APPROVAL): ("按待审批处理：按缺卡处理", "ATT-05", "第二十条"),
-    ("roster", terms.YES_NO): ("按空值处理", "", ""),
+    ("leave", terms.APPROVAL): ("按待审批处理：不抵扣缺勤，缺勤按旷工处理", "LV-01"),
+    ("leave", terms.LEAVE_TYPE): ("此请假不生效，缺勤按旷工处理（可在规则表的同义词中写明）", "LV-01"),
+    ("leave", terms.PROOF): ("按无证明材料处理", "LV-02"),
+    ("overtime", terms.APPROVAL): ("按待审批处理：不计加班费，不计调休", "OT-01"),
+    ("overtime", terms.OT_KIND): ("不计加班", "OT-04"),
+    ("overtime", terms.COMPENSATION): ("按调休处理，不计加班费", "OT-03"),
+    ("exceptions", terms.APPROVAL): ("按待审批处理：按缺卡处理", "ATT-05"),
+    ("roster", terms.YES_NO): ("按空值处理", ""),
 }
 
 
@@ -56,11 +57,11 @@ def standardised(tables: Mapping[str, Table], vocab: terms.Terms) -> tuple[dict[
             for row, emp, raw, value in zip(frame["row"], frame["emp"], frame[field], values):
                 missing = value is None and kind == terms.LEAVE_TYPE
                 if (missing or not vocab.known(kind, value)) and emp is not None:
-                    action, rule, article = ACTIONS[(key, kind)]
+                    action, rule = ACTIONS[(key, kind)]
                     address = t.cell(field, row)
                     bad.add(address)
                     findings.append(Finding(t.sheet, address, f"{t.headers.get(field, field)}“{raw}”无法识别（不是标准值或"
-                                            f"同义词：{'/'.join(terms.STANDARD[kind])}）", action, rule, article,
+                                            f"同义词：{'/'.join(terms.STANDARD[kind])}）", action, rule, article(rule) if rule else "",
                                             terms.LEVEL_ERROR, code=f"{key}.unreadable_value"))
             frame[field] = [terms.SAFE[kind] if kind in terms.SAFE and not vocab.known(kind, v) else v for v in values]
         out[key] = dataclasses.replace(t, frame=frame, bad=bad)
@@ -87,7 +88,7 @@ def matched_ids(tables: Mapping[str, Table]) -> tuple[dict[str, Table], list[Fin
         for ident, (emp, zeros) in sorted(found.items()):
             why = "去掉前导零后只对应这一人" if zeros else "全角/半角或空格不同"
             findings.append(Finding(t.sheet, t.cell("emp", first[ident]), f"工号“{ident}”按{roster.sheet}的“{emp}”计"
-                                    f"（{why}）", "已按此工号计算；如不对，请改正工号", "ATT-03", "第十八条",
+                                    f"（{why}）", "已按此工号计算；如不对，请改正工号", "ATT-03", article("ATT-03"),
                                     terms.LEVEL_INFO, emp=emp, code=f"{key}.id_matched"))
         frame = t.frame.copy()
         frame["emp"] = [found[e][0] if e in found else e for e in frame["emp"]]

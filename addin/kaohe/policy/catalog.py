@@ -124,3 +124,8 @@ def cite(rule: str, key: str = "") -> str:
     param = PARAMS_BY_KEY.get(key)
     article = param.article if param is not None and param.rule == rule else BY_ID[rule].article
     return f"{rule} {article}".strip()
+
+
+def article(rule: str) -> str:
+    """The catalog's article of ``rule`` (a finding's citation: never typed beside its rule ID in code)."""
+    return BY_ID[rule].article
