@@ -209,7 +209,8 @@ def item_texts(ledger: Ledger, items: Registry) -> dict[tuple[str, str], str]:
     for (emp, field), group in groups.items():
         whats = dict.fromkeys(w for segment in group[2].values() for w in segment)
         rules = [r for what in whats for r in day_rules.get((emp, what), ())]
-        out[(emp, field)] = _item_line(*group, rules, hospital.get((emp, field), 0.0))
+        rule, sources, segments = group
+        out[(emp, field)] = _item_line(rule, sources, segments, rules, hospital.get((emp, field), 0.0))
     return out
 
 

@@ -281,7 +281,7 @@ def finance_figures(book: Path, month: str) -> FinanceFigures:
     data = read_book(book, raw=FINANCE_RAW)
     state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     if state and state.closed:
-        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month), []
+        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month), ()
         policy, _ = load_policy(data.tables)
     else:
         result = compute_month(data.tables, month)

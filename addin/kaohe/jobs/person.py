@@ -6,16 +6,25 @@ leave counts, LV-03..LV-10) and its leave validation (LV-01..LV-11). Nothing in 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 import pandas as pd
 
-from kaohe import terms
+from kaohe import policy as pol, terms
+from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv, notes, standard
 from kaohe.engine.month import roster_frame
 from kaohe.engine.pay import DayCounter
-from kaohe.jobs.live import CellRules
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
+
+class Rules(Protocol):
+    """What a workbook's 规则 and 节假日 say, as the cells have them (kaohe.doors.cells.Context)."""
+
+    policy: pol.Policy
+    calendar: Calendar
+    terms: terms.Terms
+
 
 CELL_EMP, CELL_SHIFT = "1", "1"  # the one person (and shift) a cell's arguments describe
 HIRED_LONG_AGO = dt.date(1900, 1, 1)  # a blank hire date in LEAVECHECK: employed all along
@@ -55,7 +64,7 @@ def _person_tables(person: dict, span: tuple[pd.Timestamp, pd.Timestamp]) -> dic
     return _read(sheets, (c.ROSTER, c.ROTA, c.SHIFTS))
 
 
-def _cell_leave(leave: dict, person: dict, rules: CellRules):
+def _cell_leave(leave: dict, person: dict, rules: Rules):
     """One 请假记录 row from a cell's arguments, read and standardised as compute-month reads them, and the
     engine's day counter for that person: (leave table, its normalised record, roster, counter)."""
     row = {"emp": CELL_EMP, "type": None, "start": None, "end": None, "applied": None, "status": terms.APPROVED, **leave}
@@ -74,7 +83,7 @@ def _cell_leave(leave: dict, person: dict, rules: CellRules):
     return table, record, roster, counter
 
 
-def leave_days(kind, start, end, person: dict, rules: CellRules) -> float:
+def leave_days(kind, start, end, person: dict, rules: Rules) -> float:
     """LEAVEDAYS: the days a leave counts by its type's rule, by compute-month's DayCounter (LV-03..LV-10)."""
     _, record, _, counter = _cell_leave({"type": kind, "start": start, "end": end}, person, rules)
     if record["type"] not in terms.LEAVE_TYPES:
@@ -82,7 +91,7 @@ def leave_days(kind, start, end, person: dict, rules: CellRules) -> float:
     return counter.count(CELL_EMP, record["type"], record["start"], record["end_eff"])
 
 
-def leave_check(leave: dict, person: dict, rules: CellRules) -> str:
+def leave_check(leave: dict, person: dict, rules: Rules) -> str:
     """LEAVECHECK: 通过, or the result and the first check that is not passed, as 请假校验 says it (LV-01..LV-11);
     compute-month's own leave validation on one record (no other records, no 调休 balance: check-leave sees those)."""
     table, _, roster, counter = _cell_leave(leave, person, rules)

@@ -124,9 +124,8 @@ def contract_markdown() -> str:
 def _output_lines() -> list[str]:
     """The sheets kaohe writes (docs/工作簿约定.md)."""
     lines = ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
-    outputs = (*c.ATTENDANCE_OUTPUTS[:1], money.MONTHLY, *c.ATTENDANCE_OUTPUTS[1:])
-    outputs += (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL, c.FINANCE_LOG,
-                c.CORRECTED_DIFF)
+    outputs = (*c.ATTENDANCE_OUTPUTS[:1], money.MONTHLY, *c.ATTENDANCE_OUTPUTS[1:], c.RECONCILE, c.IMPORTED_OUT,
+               c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL, c.FINANCE_LOG, c.CORRECTED_DIFF)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
     lines += ["", ADDED_TO_KAOHE_SHEETS]
     lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
