@@ -208,19 +208,25 @@ def test_ATT_06_punch_data_that_stops_before_the_month_ends_is_a_warning(tmp_pat
 
 # --- case 5: lost leading zeros ----------------------------------------------------------------------------
 
-def test_ATT_03_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
+def test_ATT_03_ids_are_read_as_meant_and_an_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
+    """One identity rule (kaohe.engine.inputs): a number 1 is 001 once its zeros are dropped (a 提示), full-width
+    ００２ is 002; 003 typed as "0 0 3" is nobody (spaces inside an id are not dropped) and names 003."""
     punches = [["工号", "打卡时间"]]
     for d in workdays(2026, 11):
         punches += [[1, ts] for _, ts in full_day("001", d)] + [["００２", ts] for _, ts in full_day("002", d)]
-    book = attendance_book(tmp_path, 打卡记录=punches)
+        punches += [["0 0 3", ts] for _, ts in full_day("003", d)]
+    roster = [ROSTER_HEADER, person(), person("002", "李四"), person("003", "王五")]
+    book = attendance_book(tmp_path, 员工名册=roster, 打卡记录=punches)
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
     problems = rows_of(book, "问题清单")
     one = [r for r in problems if r["单元格"] == "A2"]
-    assert [(r["问题"], r["级别"]) for r in one] == [("工号“1”不在员工名册中，是否为“001”？（100条打卡）", "错误")]
-    assert any(r["问题"].startswith("工号“００２”不在员工名册中，是否为“002”？") for r in problems)
-    # The punches are not guessed onto 001: it is charged the month, and says so.
-    assert summary_of(book)["001"]["旷工扣款"] == 5000
-    assert any("整月无打卡" in r["问题"] and r["工号"] == "001" for r in problems)
+    assert [(r["问题"], r["级别"], r["工号"]) for r in one] == [
+        ("工号“1”按员工名册的“001”计算（去掉前导零后只对得上此人）", "提示", "001")]
+    assert not any("００２" in r["问题"] for r in problems)
+    assert any(r["问题"].startswith("工号“0 0 3”不在员工名册中，是否为“003”？（100条打卡）") for r in problems)
+    # 25 workdays of clean punches: 001 and 002 owe nothing; 003's punches are not guessed onto 003.
+    s = summary_of(book)
+    assert (s["001"]["旷工扣款"], s["002"]["旷工扣款"], s["003"]["旷工扣款"]) == (0, 0, 5000)
 
 
 # --- case 4: an Excel Table's total row is not an employee and not a punch ----------------------------------

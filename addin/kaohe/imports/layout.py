@@ -105,9 +105,9 @@ def grid_punches(row: list, dates: dict[int, dt.date], at: int) -> list:
     return [p for col, day in dates.items() for p in day_punches(day, row[col] if col < len(row) else None, at)]
 
 
-def punches_of(ids: tuple, name, items: list, source: str) -> list:
-    """RawPunches of one row from its date-times; Skipped entries pass through."""
-    return [RawPunch(ids, clean_name(name), x, source) if isinstance(x, dt.datetime) else x for x in items]
+def punches_of(ids: tuple, name, items: list, source: str, kind: str = "") -> list:
+    """RawPunches of one row from its date-times (of ``kind``, see RawPunch); Skipped entries pass through."""
+    return [RawPunch(ids, clean_name(name), x, source, kind) if isinstance(x, dt.datetime) else x for x in items]
 
 
 def short_date(value) -> dt.date | None:

@@ -13,8 +13,8 @@ def source_file(source: str) -> str:
 
 
 def stored_punches(rows: list[list] | None) -> list[tuple]:
-    """打卡导入 as written by an earlier import: (工号, 打卡时间, 来源, 文件指纹) rows; earlier versions
-    wrote no 文件指纹 (it reads as empty)."""
+    """打卡导入 as written by an earlier import: (工号, 打卡时间, 来源, 文件指纹, 类型) rows; earlier versions
+    wrote no 文件指纹 or 类型 (they read as empty)."""
     if not rows:
         return []
     col = sheet_columns(rows)
@@ -29,7 +29,7 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
         except ValueError:
             continue
         if emp and ts:
-            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3]))))
+            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3])), cell_text(get(headers[4]))))
     return out
 
 
@@ -42,7 +42,7 @@ def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]
 def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> list[tuple]:
     """Stored rows with each new source's rows in place of that source's earlier rows (same file name and
     fingerprint: importing the identical file again changes nothing; the same name with new content is a
-    new source). Rows are (工号, 打卡时间, 来源, 文件指纹) or (…, key) shaped alike."""
+    new source). Stored rows are (工号, 打卡时间, 来源, 文件指纹, 类型), new ones (工号, 打卡时间, 来源, 类型)."""
     kept = [r for r in stored if (source_file(r[2]), r[3]) not in new]
-    added = [(*row[:3], digest) for (_, digest), rows in new.items() for row in rows]
+    added = [(*row[:3], digest, row[3]) for (_, digest), rows in new.items() for row in rows]
     return sorted(set(kept + added), key=lambda r: (r[0], r[1], r[2], r[3]))

@@ -250,11 +250,11 @@ def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
 
 
 def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], list[Finding]]:
-    """Imported punches (工号, 打卡时间, 来源) without those dated in a closed month; a 警告 per month left out."""
+    """Imported punches (工号, 打卡时间, …) without those dated in a closed month; a 警告 per month left out."""
     months = closed_months(log_rows)
     if not months:
         return punch_rows, []
-    left_out = Counter(f"{ts:%Y-%m}" for _, ts, _ in punch_rows if f"{ts:%Y-%m}" in months)
+    left_out = Counter(f"{r[1]:%Y-%m}" for r in punch_rows if f"{r[1]:%Y-%m}" in months)
     kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
     return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
                           level=c.LEVEL_WARNING, month=m) for m, n in sorted(left_out.items())]

@@ -85,8 +85,6 @@ def _num(value) -> str:
 
 def contract_markdown() -> str:
     """docs/工作簿约定.md: the sheets HR keeps, their columns and allowed values; the sheets kaohe writes."""
-    kinds = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",
-             "number": "数字", "raw": "按参数而定"}
     lines = ["# 工作簿约定", "", GENERATED, "",
              "kaohe 按表名和表头文字找到工作表和列：列的顺序可以调整，可以加自己的列，kaohe 不会改动它们。"
              "表名、表头请与下面完全一致（“您是否想用…”的提示会指出拼写相近的表名）。", "",
@@ -100,7 +98,7 @@ def contract_markdown() -> str:
         lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
         vocabs = c.VALUE_COLUMNS.get(spec.name, {})
         rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
-                 kinds.get(column_kinds.get(col), "文本"), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
+                 _kind_text(spec, col, column_kinds.get(col)), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
                 for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
         lines.append("")
@@ -110,7 +108,7 @@ def contract_markdown() -> str:
               "其他写法请在 规则 表中登记，每行一个：“列”写列名（如 审批状态），“写法”写您的写法，“标准值”写它代表的标准值。"
               "无法识别的值按最稳妥的方式处理（审批按待审批、证明材料按无、补偿方式按调休），并在问题清单中列为错误。"
               "加班申请的审批列也可以直接写审批人姓名（与员工名册中的姓名相同即视为已批准）。", ""]
-    lines += _synonym_lines()
+    lines += _synonym_lines() + _typing_lines()
     lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
     outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
     lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
@@ -121,6 +119,30 @@ def contract_markdown() -> str:
                                                    for arg, meaning in args])
     lines.append("")
     return "\n".join(lines)
+
+
+KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",
+             "number": "数字", "raw": "按参数而定"}
+
+
+def _kind_text(spec: c.InputSheet, col: str, kind: str | None) -> str:
+    """The 类型 of a column as the contract document says it: a date of an event may go without its year."""
+    text = KIND_TEXT.get(kind, "文本")
+    return f"{text}（可不写年份）" if col in c.YEARLESS.get(spec.name, ()) else text
+
+
+def _typing_lines() -> list[str]:
+    """How kaohe reads 工号 and dates as HR types them (kaohe.engine.inputs)."""
+    sheets = "、".join(f"{sheet}的{'、'.join(cols)}" for sheet, cols in c.YEARLESS.items())
+    return ["## 工号和日期的写法", "",
+            "**工号**：各表的工号与员工名册的工号比较时不分全角半角、不计前后空格（`１０３` 就是 `103`）；"
+            "kaohe 写出的工号与员工名册中的写法相同。只有去掉前导零后才对得上、且只对得上一个人时（员工名册是 `001`，"
+            "这里写成 `1`），按此人计算，问题清单中有一条提示；对得上多个人或谁也对不上时不猜，问题清单中列为错误。"
+            "导入考勤机、钉钉、企业微信的编号时用同一规则（先查人员对照，再查员工名册的工号）。", "",
+            f"**不写年份的日期**：事件的日期（{sheets}）可以只写月日，如 `9月8日`、`10-13`、`9/8 8:30`："
+            "kaohe 取离计算的月份最近的那一年（1 月计算时 `12月28日` 是上一年的 12 月 28 日），并在问题清单中提示所取的日期；"
+            "离计算的月份超过两个月时无法确定年份，按空值处理，问题清单中列为错误。"
+            "员工名册的入职日期、转正日期、离职日期、参加工作日期等必须写年份。", ""]
 
 
 def _synonym_lines() -> list[str]:
