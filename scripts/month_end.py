@@ -1,10 +1,12 @@
 """Month end, for a scheduled task: compute the month, export for finance, send it.
 
     python scripts/month_end.py BOOK --month 2026-11 (--close-by 姓名 | --unclosed) [--kpi KPIBOOK] [--to ADDR ...]
-                                [--password-env NAME]
+                                [--password-env NAME] [--resend 原因]
 
 Every option is checked before any step runs (exit 2, nothing written): the month, BOOK and KPIBOOK
-exist, the variable of ``--password-env`` holds a password, the mail settings and a recipient are there.
+exist, the variable of ``--password-env`` holds a password, the mail settings and a recipient are there,
+and the month was not sent to finance before (or, with ``--resend 原因``, it was: the export is then the
+更正版 and the mail is marked 【更正版·勿重复支付】 with the reason, as ``kaohe send --resend``).
 
 ``--close-by`` closes the month (月结) after computing it, so finance receives the frozen figures;
 ``--unclosed`` sends the figures of a month that stays open (the finance cover says so). A month
@@ -24,13 +26,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "addin"))
 
 from kaohe.findings import InputRefused
 from kaohe.jobs.close import close_job, close_state
-from kaohe.jobs.finance import check_closed, finance_job, password_from_env
+from kaohe.jobs.finance import finance_job, password_from_env
+from kaohe.jobs.handoff import payment_send
+from kaohe.jobs.sending import send_job
 from kaohe.periods import month_or_refuse
 from kaohe.jobs.month import compute_month_job
 from kaohe.jobs.common import log_step
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import read_book
-from kaohe.jobs.mail import MailError, ready, send
+from kaohe.jobs.mail import MailError, ready
 
 
 def main(argv=None) -> int:
@@ -40,6 +44,7 @@ def main(argv=None) -> int:
     ap.add_argument("--kpi", type=Path)
     ap.add_argument("--to", action="append")
     ap.add_argument("--password-env")
+    ap.add_argument("--resend", metavar="原因", help="本月已发送过财务：重发更正版并写明原因 / resend a month already sent")
     closing = ap.add_mutually_exclusive_group(required=True)
     closing.add_argument("--close-by", metavar="姓名", help="计算后月结，确认人 / close the month after computing")
     closing.add_argument("--unclosed", action="store_true", help="不月结也发送 / send the month unclosed")
@@ -53,24 +58,22 @@ def main(argv=None) -> int:
     steps = [] if closed else [("compute", lambda: compute_month_job(args.book, args.month, command="month-end:compute"))]
     if args.close_by and not closed:
         steps.append(("close", lambda: close_job(args.book, args.month, args.close_by, command="month-end:close")))
-    steps.append(("finance", lambda: finance_job(args.book, args.month, None, args.kpi, args.password_env)))
+    steps.append(("finance", lambda: finance_job(args.book, args.month, None, args.kpi, args.password_env,
+                                                 command="month-end:finance")))
     finance_file = None
     for name, run in steps:
         try:
             job = run()
         except (InputRefused, MailError, OSError) as exc:
             return _fail(args, name, exc)
-        if name == "finance":
-            finance_file = job.written
-            log_step(args.book, args.month, "month-end:finance", f"已写入 {job.written.name}")
+        finance_file = job.written
         print(f"{name}: {job.written}")
-    try:
-        check_closed(finance_file, args.unclosed)
-        recipients = send(finance_file, args.to)
+    try:  # the finance and send jobs write their own 运行记录 rows (month-end:finance, month-end:send)
+        sent = send_job(finance_file, args.to, book=args.book, unclosed=args.unclosed, resend=args.resend,
+                        command="month-end:send")
     except (InputRefused, MailError) as exc:
         return _fail(args, "send", exc)
-    log_step(args.book, args.month, "month-end:send", f"已发送给 {', '.join(recipients)}")
-    print(f"send: {', '.join(recipients)}")
+    print(f"send: {', '.join(sent.recipients)}")
     return 0
 
 
@@ -84,15 +87,25 @@ def _check_options(args) -> None:
     if args.password_env:
         password_from_env(args.password_env)
     ready(args.to)
+    sent = payment_send(_raw(args).get(c.FINANCE_LOG.name), args.month)
+    if sent is not None and not args.resend:
+        raise InputRefused(f"{args.month} 已于 {sent.when} 发给 {sent.to}，不再发送；如需把更正版发给财务核对，请加 --resend 原因",
+                           f"{args.month} was sent at {sent.when}; use --resend REASON to mail the corrected version")
+    if sent is None and args.resend:
+        raise InputRefused(f"{args.month} 还没有发送过财务，不需要 --resend", f"{args.month} was never sent; no --resend")
+
+
+def _raw(args) -> dict:
+    """kaohe's close and finance records in BOOK ({} when it cannot be read: the compute step says why)."""
+    try:
+        return read_book(args.book, (c.ROSTER,), raw=(c.CLOSE_LOG.name, c.FINANCE_LOG.name)).raw
+    except InputRefused:
+        return {}
 
 
 def _closed(args) -> bool:
     """Whether the month is closed already (then it is neither recomputed nor closed again)."""
-    try:
-        log = read_book(args.book, (c.ROSTER,), raw=(c.CLOSE_LOG.name,)).raw.get(c.CLOSE_LOG.name)
-    except InputRefused:
-        return False  # the compute step reports why the workbook cannot be used
-    state = close_state(log, args.month)
+    state = close_state(_raw(args).get(c.CLOSE_LOG.name), args.month)
     return bool(state and state.closed)
 
 

@@ -188,7 +188,9 @@ def plain(mail_env, controller, user=None, password=None):
         mail_env.setenv("KAOHE_SMTP_PASSWORD", password)
 
 
-def check_received(inbox, finance_file, to):
+def check_received(inbox, exported, to):
+    """The one message: to ``to``, the month's subject, the totals, the file as exported (``exported``: its bytes
+    before the send was noted in its properties)."""
     (rcpts, msg), = inbox.messages
     assert rcpts == to
     assert msg["Subject"] == "2026-11 考勤扣款及加班费汇总（财务汇总）"
@@ -196,18 +198,29 @@ def check_received(inbox, finance_file, to):
     assert "调整合计：-220.00 元" in body and "KPI奖惩合计：0.00 元" in body
     (part,) = list(msg.iter_attachments())
     assert part.get_filename() == "财务汇总_2026-11.xlsx"
-    assert part.get_content() == finance_file.read_bytes()
+    assert part.get_content() == exported
 
 
-def test_send_plain_with_login(finance_file, mail_env):
+def sends(book):
+    """(月份, 操作, 收件人) of 财务发送记录's sends in the attendance workbook."""
+    ws = openpyxl.load_workbook(book)["财务发送记录"]
+    rows = list(ws.iter_rows(values_only=True))
+    return [(r["月份"], r["操作"], r["收件人"]) for r in (dict(zip(rows[0], x)) for x in rows[1:]) if r["操作"] != "导出"]
+
+
+def test_send_plain_with_login(finance_file, mail_env, books):
+    from kaohe.workbook.docprops import read_properties
+
+    exported = finance_file.read_bytes()
     controller, inbox = serve(auth_require_tls=False)
     try:
         plain(mail_env, controller, "hr", "secret")
         assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 0
     finally:
         controller.stop()
-    check_received(inbox, finance_file, ["fin@example.com"])
-    assert "fin@example.com" in finance_file.with_name(finance_file.name + ".sent.txt").read_text(encoding="utf-8")
+    check_received(inbox, exported, ["fin@example.com"])
+    assert sends(books[0]) == [("2026-11", "发送", "fin@example.com")]  # recorded in the attendance workbook
+    assert "fin@example.com" in read_properties(finance_file)["kaohe财务表发送记录"]  # and in the file itself
 
 
 def test_send_starttls_with_a_self_signed_certificate(finance_file, mail_env, tmp_path):
@@ -222,10 +235,11 @@ def test_send_starttls_with_a_self_signed_certificate(finance_file, mail_env, tm
         mail_env.setenv("KAOHE_SMTP_USER", "hr")
         mail_env.setenv("KAOHE_SMTP_PASSWORD", "secret")
         mail_env.setenv("KAOHE_MAIL_TO", "fin@example.com, boss@example.com")
+        exported = finance_file.read_bytes()
         assert main(["send", str(finance_file)]) == 0
     finally:
         controller.stop()
-    check_received(inbox, finance_file, ["fin@example.com", "boss@example.com"])
+    check_received(inbox, exported, ["fin@example.com", "boss@example.com"])
 
 
 def test_starttls_refuses_an_untrusted_certificate(finance_file, mail_env, tmp_path, capsys):
@@ -239,7 +253,7 @@ def test_starttls_refuses_an_untrusted_certificate(finance_file, mail_env, tmp_p
     finally:
         controller.stop()
     assert "加密连接失败" in capsys.readouterr().err and not inbox.messages
-    assert not finance_file.with_name(finance_file.name + ".sent.txt").exists()
+    assert not sends(finance_file.parent / "考勤.xlsx")  # nothing went: nothing recorded
 
 
 def test_refused_login(finance_file, mail_env, capsys):
@@ -251,7 +265,7 @@ def test_refused_login(finance_file, mail_env, capsys):
         controller.stop()
     err = capsys.readouterr().err
     assert "拒绝登录" in err and len(err.strip().splitlines()) == 1
-    assert not inbox.messages and not finance_file.with_name(finance_file.name + ".sent.txt").exists()
+    assert not inbox.messages and not sends(finance_file.parent / "考勤.xlsx")
 
 
 def test_refused_recipient(finance_file, mail_env, capsys):
@@ -262,7 +276,7 @@ def test_refused_recipient(finance_file, mail_env, capsys):
     finally:
         controller.stop()
     assert "nobody@example.com" in capsys.readouterr().err
-    assert not finance_file.with_name(finance_file.name + ".sent.txt").exists()
+    assert not sends(finance_file.parent / "考勤.xlsx")
 
 
 def test_server_down(finance_file, mail_env, capsys):
@@ -270,7 +284,7 @@ def test_server_down(finance_file, mail_env, capsys):
     mail_env.setenv("KAOHE_SMTP_SECURITY", "none")
     assert main(["send", str(finance_file), "--to", "fin@example.com"]) == 1
     assert "无法连接邮件服务器" in capsys.readouterr().err
-    assert not finance_file.with_name(finance_file.name + ".sent.txt").exists()
+    assert not sends(finance_file.parent / "考勤.xlsx")
 
 
 def test_server_without_starttls_says_so_and_how_to_set_security(finance_file, mail_env, capsys):

@@ -235,3 +235,42 @@ def test_KPI_01_import_checks_the_weights_against_the_rules_sheets_full_score(tm
     assert bool(problems) == warned
     if warned:
         assert any("各指标权重合计为10，不是100" in str(v) for v in problems[0])
+
+
+# Every KPI parameter of 规则 changed; the weights add up to the new KPI满分 (120). Hand-worked:
+#   001: 0.60 -> 48; 20 s -> 36; mgr 30      data 84,    manager 114,   self 110 -> 44 + 68.4     = 112.40, rank 1
+#   002: 0.452 -> 0.63 × 48 = 30.24; 40 s -> 0.5 × 36 = 18; mgr 24
+#                                            data 48.24, manager 72.24, self 80  -> 32 + 43.344   = 75.34, rank 2
+#   003: 0.10 -> 0; 70 s -> 0; mgr 35 (under the weight 36)
+#                                            data 0,     manager 35,    self 70  -> 28 + 21       = 49.00, rank 5
+#   004: 0.70 -> 48; 10 s -> 36; mgr 0       data 84,    manager 84,    self 50  -> 20 + 50.4     = 70.40, rank 3
+#   005: 0.40 -> 24; 30 s -> 0.75 × 36 = 27; mgr 20
+#                                            data 51,    manager 71,    self 60  -> 24 + 42.6     = 66.60, rank 4
+# 5 ranked ≥ 4: rank 1 gets 150, the last rank -80; one improvement place: rank 5 by 2026-12-03 + 5 days.
+CHANGED_RULES = [["参数", "值"], ["KPI满分", 120], ["KPI自评权重", 0.4], ["KPI店长权重", 0.6], ["KPI第一名奖励", 150],
+                 ["KPI最后一名扣款", 80], ["KPI奖惩最少人数", 4], ["KPI整改名次", 1], ["KPI整改天数", 5]]
+CHANGED_KPI_RULES = [RULES[0], ["咨询转化率", 48, "越高越好", 0.6, 0.2, "数据", "询单转化率"],
+                     ["平均响应时间", 36, "越低越好", 20, 60, "数据", ""], ["报表整体质量", 36, "越高越好", None, None, "店长", ""]]
+CHANGED_DATA = [row[:4] + [110 if row[1] == "001" else row[4]] + row[5:] for row in DATA]
+CHANGED_EXPECTED = {
+    "001": (48, 36, 30, 84, 114, 110, 112.40, 1, 150, None),
+    "002": (30.24, 18, 24, 48.24, 72.24, 80, 75.34, 2, 0, None),
+    "003": (0, 0, 35, 0, 35, 70, 49.00, 5, -80, dt.datetime(2026, 12, 8)),
+    "004": (48, 36, 0, 84, 84, 50, 70.40, 3, 0, None),
+    "005": (24, 27, 20, 51, 71, 60, 66.60, 4, 0, None)}
+
+
+@pytest.mark.libreoffice
+def test_KPI_01_to_05_every_parameter_changed_engine_and_libreoffice_agree(tmp_path):
+    """The score sheet's formulas come from the same 规则 values as the engine: KPI满分 120 keeps a 自评分 of
+    110 (the formula used to clamp it to 100: 108.40 in Excel against the engine's 112.40)."""
+    book = kpi_book(tmp_path, CHANGED_DATA, rules=CHANGED_KPI_RULES)
+    wb = openpyxl.load_workbook(book)
+    ws = wb.create_sheet("规则")
+    for row in CHANGED_RULES:
+        ws.append(row)
+    wb.save(book)
+    assert run(book) == 0
+    engine = by_emp(openpyxl.load_workbook(book, data_only=True)["KPI评分_2026-11"])
+    assert_scores(engine, CHANGED_EXPECTED)
+    assert_scores(by_emp(recalculated(book, tmp_path)["KPI评分_2026-11"]), CHANGED_EXPECTED)

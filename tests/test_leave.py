@@ -101,6 +101,20 @@ def test_lv_04_hospitalisation_full_pay(month):
     assert m.summary()["病假扣款"] == 0
 
 
+@pytest.mark.parametrize("note, deduction, warned", [
+    ("住院治疗", 0, False),        # a value of the hospital vocabulary: full pay
+    ("门诊，未住院", 40, True),   # mentions 住院 but is not hospitalisation: 200 × (1 − 0.8), and a 警告
+    ("门诊", 40, False),          # ordinary sick leave, nothing to say
+])
+def test_LV_04_hospitalisation_is_a_value_of_the_note_never_a_substring(month, note, deduction, warned):
+    m = month(book(["001", "病假", D(2), D(2), D(2), "已批准", "有", None, note], off={D(2)}))
+    assert m.summary()["病假扣款"] == deduction
+    hits = [f for f in m.result.findings if f.rule == "LV-04" and f.cell == "I2"]
+    assert len(hits) == (1 if warned else 0)
+    if warned:
+        assert hits[0].level == "警告" and "门诊，未住院" in hits[0].problem
+
+
 def test_lv_04_sick_pay_ratio_from_rules(month):
     sheets = book(["001", "病假", D(2), D(2), D(2), "已批准", "有"], off={D(2)})
     sheets["规则"] = [["参数", "值"], ["病假工资比例", "60%"]]

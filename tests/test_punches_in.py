@@ -424,15 +424,22 @@ def test_KPI_01_rows_outside_the_team_and_imported_figures_without_a_row_say_so(
     assert [(r["工号"], r["综合得分"]) for r in score] == [("001", 79.5)]
 
 
-def test_an_earlier_imports_sheet_without_the_type_column_is_carried_on(tmp_path):
-    """打卡导入 as an earlier kaohe wrote it (工号, 打卡时间, 来源, 文件指纹; no 类型): still kaohe's, its rows kept."""
+@pytest.mark.parametrize("with_workday", [False, True])
+def test_an_earlier_imports_sheet_without_the_type_column_is_carried_on(tmp_path, with_workday):
+    """打卡导入 as earlier kaohe versions wrote it (工号, 打卡时间, 来源, 文件指纹, then also 归属日期; no 类型): still
+    kaohe's, its rows kept with their 归属日期."""
     earlier = [["工号", "打卡时间", "来源", "文件指纹"]] + [
         ["001", dt.datetime(2026, 11, 2, h, m), f"0_attlog.dat:{i}", "0123456789abcdef"]
         for i, (h, m) in enumerate(((8, 25), (12, 1), (13, 25), (17, 31)), start=1)]
+    if with_workday:  # a DingTalk 打卡时间 punch after midnight, on the 考勤日 before
+        earlier = [earlier[0] + ["归属日期"]] + [r + [None] for r in earlier[1:]]
+        earlier.append(["001", dt.datetime(2026, 11, 3, 2, 18), "打卡时间.xlsx:5", "fedcba9876543210", dt.datetime(2026, 11, 2)])
     book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person("001", "张三"), person("002", "李四")],
                                                "打卡记录": [["工号", "打卡时间"]], "打卡导入": earlier,
                                                "人员对照": [["工号", "考勤号码"], ["001", "1"], ["002", "2"]]})
     assert main(["import", str(book), str(attlog(tmp_path, clock_lines([2]))), "-q"]) == 0
     rows = rows_of(book, "打卡导入")
-    assert len(rows) == 4 + 100 and {r["类型"] for r in rows} == {None}
-    assert [r["来源"] for r in rows if r["工号"] == "001"] == [f"0_attlog.dat:{i}" for i in range(1, 5)]
+    assert len(rows) == len(earlier) - 1 + 100 and {r["类型"] for r in rows} == {None}
+    assert [r["来源"] for r in rows if r["工号"] == "001"] == [f"0_attlog.dat:{i}" for i in range(1, 5)] + (
+        ["打卡时间.xlsx:5"] if with_workday else [])
+    assert [r["归属日期"] for r in rows if r["归属日期"] is not None] == ([dt.datetime(2026, 11, 2)] if with_workday else [])

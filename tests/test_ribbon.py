@@ -26,7 +26,7 @@ class FakeApp:
     """xlwings' App: books.open, alert (messages and yes/no), status_bar, api.InputBox."""
 
     def __init__(self, answers=(), confirms=()):
-        self.calls, self.messages, self.statuses = [], [], []
+        self.calls, self.messages, self.statuses, self.prompts = [], [], [], []
         self.answers, self.confirms = list(answers), list(confirms)
         self.books = types.SimpleNamespace(open=self.open)
         self.api = types.SimpleNamespace(InputBox=self.input_box)
@@ -36,11 +36,13 @@ class FakeApp:
         return FakeBook(self, Path(path), dirty, active, fullname)
 
     def input_box(self, prompt, title, default):
+        self.prompts.append(prompt)
         return self.answers.pop(0) if self.answers else default
 
     def alert(self, prompt, title=None, buttons=None):
         if buttons == "yes_no":
             self.calls.append(("confirm",))
+            self.prompts.append(prompt)
             return "yes" if (self.confirms.pop(0) if self.confirms else True) else "no"
         self.messages.append(prompt)
         return "ok"
@@ -226,15 +228,17 @@ def test_kpi_and_review_buttons_write_through_the_file(tmp_path, button, make, a
     assert sheet in openpyxl.load_workbook(path).sheetnames
 
 
-def test_finance_reads_the_saved_file_while_the_workbook_stays_open(tmp_path, monkeypatch):
+def test_finance_writes_its_record_through_the_file_and_send_needs_a_mail_server(tmp_path, monkeypatch):
     app, book = open_in_excel(attendance(tmp_path), answers=["2026-11"])
     ribbon.on_button("kaohe_finance", book)
     assert "财务汇总_2026-11.xlsx" in app.messages[0], app.messages
-    assert kinds(app) == ["open"] and (tmp_path / "财务汇总_2026-11.xlsx").exists()
+    assert kinds(app) == ["open", "close", "open", "activate"] and (tmp_path / "财务汇总_2026-11.xlsx").exists()
+    log = list(openpyxl.load_workbook(tmp_path / "考勤.xlsx")["财务发送记录"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[2]) for r in log] == [("2026-11", "导出", "付款表")]  # the export, recorded in BOOK
     monkeypatch.delenv("KAOHE_SMTP_HOST", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
     monkeypatch.setenv("APPDATA", str(tmp_path / "none"))
-    ribbon.on_button("kaohe_send", book)
+    ribbon.on_button("kaohe_send", book)  # not closed: asked (yes), recipients asked (default), then no server
     assert app.messages[1].startswith("无法完成：没有设置邮件服务器")
 
 
@@ -307,16 +311,55 @@ def test_slips_button_writes_the_slips_beside_the_workbook(tmp_path, monkeypatch
     assert kinds(app) == ["open"] and (tmp_path / "个人考勤确认单_2026-11.xlsx").exists()
 
 
+def fake_send(calls):
+    from kaohe.jobs.sending import Sent
+
+    def send_job(file, to=None, **kw):
+        calls.append((Path(file).name, to, kw))
+        return Sent(Path(file), "2026-11", ("fin@example.com",), "发送")
+    return send_job
+
+
 def test_send_of_an_unclosed_month_asks_first(tmp_path, monkeypatch):
     app, book = open_in_excel(attendance(tmp_path), answers=["2026-11"], confirms=[False])
     ribbon.on_button("kaohe_finance", book)
     assert (tmp_path / "财务汇总_2026-11.xlsx").exists()
     ribbon.on_button("kaohe_send", book)  # declined: nothing sent, no message
     assert kinds(app)[-1] == "confirm" and len(app.messages) == 1
-    monkeypatch.setattr("kaohe.jobs.mail.send", lambda path, to=None: ("fin@example.com",))
+    calls = []
+    monkeypatch.setattr("kaohe.jobs.sending.send_job", fake_send(calls))
     app.confirms = [True]
     ribbon.on_button("kaohe_send", book)
     assert app.messages[-1] == "已发送 财务汇总_2026-11.xlsx 给 fin@example.com。"
+    (name, _, kw), = calls
+    assert name == "财务汇总_2026-11.xlsx" and kw["unclosed"] and kw["resend"] is None
+    assert kw["book"] == tmp_path / "考勤.xlsx"  # the send is recorded in this workbook
+
+
+def test_send_of_a_month_already_sent_asks_for_the_reason_of_a_resend(tmp_path, monkeypatch):
+    from kaohe.doors.cli import main
+
+    path = attendance(tmp_path)
+    assert main(["close", str(path), "--month", "2026-11", "--by", "王会计", "-q"]) == 0
+    assert main(["finance", str(path), "--month", "2026-11", "-q"]) == 0
+    wb = openpyxl.load_workbook(path)  # the row `kaohe send` writes (the mail itself: tests/test_paid_once.py)
+    ws = wb["财务发送记录"]
+    ws.append(["2026-11", "发送", "付款表", ws["D2"].value, ws["E2"].value, None, dt.datetime(2026, 12, 3, 9, 0),
+               "fin@example.com"])
+    wb.save(path)
+    calls = []
+    monkeypatch.setattr("kaohe.jobs.sending.send_job", fake_send(calls))
+    app, book = open_in_excel(path, confirms=[False])
+    ribbon.on_button("kaohe_send", book)  # declined: nothing sent, nothing asked
+    assert not calls and app.messages == [] and kinds(app) == ["open", "confirm"]
+    assert "2026-12-03 09:00" in app.prompts[0] and "fin@example.com" in app.prompts[0]
+    (tmp_path / "~$考勤.xlsx").unlink()  # "Excel" closed it
+    app, book = open_in_excel(path, answers=["财务要求附明细", ""], confirms=[True])
+    ribbon.on_button("kaohe_send", book)
+    assert "原因" in app.prompts[1]  # the reason, asked in a dialog
+    (_, _, kw), = calls
+    assert kw["resend"] == "财务要求附明细" and not kw["unclosed"]
+    assert app.messages[-1] == "已发送 财务汇总_2026-11.xlsx 给 fin@example.com（更正版，勿重复支付）。"
 
 
 def sheet_values(path: Path) -> dict:

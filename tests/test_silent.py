@@ -229,6 +229,19 @@ def test_ATT_03_ids_are_read_as_meant_and_an_unknown_id_names_the_roster_id_it_p
     assert (s["001"]["旷工扣款"], s["002"]["旷工扣款"], s["003"]["旷工扣款"]) == (0, 0, 5000)
 
 
+def test_ATT_03_an_id_two_roster_ids_could_be_is_never_guessed(tmp_path):
+    punches = [["工号", "打卡时间"]] + [[1, ts] for d in workdays(2026, 11) for _, ts in full_day("001", d)]
+    punches += [["002", ts] for d in workdays(2026, 11) for _, ts in full_day("002", d)]
+    book = attendance_book(tmp_path, 员工名册=[ROSTER_HEADER, person(), person("01", "李四"), person("002", "王五")],
+                           打卡记录=punches)
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    one = [(r["问题"], r["级别"]) for r in rows_of(book, "问题清单") if r["单元格"] == "A2"]
+    assert one == [("工号“1”不在员工名册中（100条打卡）", "错误")]
+    # 001 and 01 both lost their punches to the unreadable id: each is charged the month (25 days x 200), and says so.
+    money = summary_of(book)
+    assert money["001"]["旷工扣款"] == 5000 and money["01"]["旷工扣款"] == 5000 and money["002"]["旷工扣款"] == 0
+
+
 # --- case 4: an Excel Table's total row is not an employee and not a punch ----------------------------------
 
 def test_ATT_03_table_total_rows_are_skipped_with_a_note(tmp_path):
@@ -302,7 +315,7 @@ def test_template_refuses_an_existing_file_unless_forced(tmp_path, capsys):
 
 # --- case 9: send sends only a finance workbook kaohe wrote -----------------------------------------------
 
-def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsys, monkeypatch):
+def test_send_refuses_anything_but_a_finance_workbook_kaohe_wrote(tmp_path, capsys, monkeypatch):
     import kaohe.jobs.mail as mail
 
     sent = []
@@ -312,17 +325,14 @@ def test_send_refuses_anything_but_a_registered_finance_workbook(tmp_path, capsy
     assert main(["send", str(book), "--to", "fin@example.com", "--unclosed"]) == 2
     assert "不是 kaohe 导出的财务表" in capsys.readouterr().err
     assert main(["send", str(book), "--to", "fin@example.com", "--unclosed", "--any-file"]) == 2
-    assert "打卡记录" in capsys.readouterr().err and not sent
+    assert "打卡或人员明细表" in capsys.readouterr().err and not sent
     out = tmp_path / "财务汇总_2026-11.xlsx"
     assert main(["finance", str(book), "--month", "2026-11", "--out", str(out), "-q"]) == 0
-    from kaohe.jobs.register import check_sendable, registered
-
-    assert registered(out)
-    check_sendable(out)  # a registered, unchanged finance workbook may go
     wb = openpyxl.load_workbook(out)
-    wb.active["A1"] = "改过"
+    wb.active["A1"] = "改过"  # the cover, not a figure: still refused
     wb.save(out)
     assert main(["send", str(out), "--to", "fin@example.com", "--unclosed"]) == 2  # changed since: refused
+    assert "导出后被改动过" in capsys.readouterr().err and not sent
 
 
 # --- decision: a blank 转正日期 is hire date + 6 months (劳动合同法第十九条), with a 提示 ---------------------

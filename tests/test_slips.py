@@ -83,3 +83,48 @@ def test_slips_title_names_the_company_of_the_rules_sheet(tmp_path):
     job = slips_job(book, NOV, tmp_path / "确认单.xlsx", pdf=False)
     text = [str(v) for row in openpyxl.load_workbook(job.written).active.iter_rows(values_only=True) for v in row if v]
     assert "华东商贸有限公司 个人考勤确认单" in text
+
+
+def test_slips_print_every_event_in_full(tmp_path):
+    """October 2026 (国庆: 10-01 is a statutory holiday, CALENDAR): 001 works 08:30–17:30 on 10-01 with approved
+    overtime paid in money — 7.5 hours (lunch 12:00–13:30 excluded) at 3 × 200 / 8 = 75 an hour: 562.50 (OT-03,
+    PAY-05); on 10-12 is 11 minutes late (20, ATT-04) and leaves 90 minutes early (over 30 minutes: half a day
+    of 旷工, ATT-04/ATT-06, 100); on 10-13 is late again and misses the noon punch (20, ATT-05). Each day's events
+    are printed whole, each on its line, in the PDF the employee signs."""
+    import pdfplumber
+
+    rows = [["工号", "打卡时间"], *punches_for("001", dt.date(2026, 10, 1), "08:25", "12:01", "13:25", "17:31")]
+    for day in workdays(2026, 10):
+        times = {dt.date(2026, 10, 12): ("08:41", "12:00", "13:30", "16:00"),
+                 dt.date(2026, 10, 13): ("08:41", "13:30", "17:30")}.get(day)
+        rows += punches_for("001", day, *times) if times else full_day("001", day)
+    overtime = [["工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批", "总经理审批", "补偿方式"],
+                ["001", dt.date(2026, 10, 1), dt.datetime(2026, 10, 1, 8, 30), dt.datetime(2026, 10, 1, 17, 30),
+                 "已批准", "已批准", "已批准", "加班费"]]
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person("001", "甲", "客服部")],
+                                             "打卡记录": rows, "加班申请": overtime})
+    out = tmp_path / "确认单.xlsx"
+    assert main(["slips", str(book), "--month", "2026-10", "--out", str(out), "-q"]) == 0
+    with pdfplumber.open(out.with_suffix(".pdf")) as pdf:
+        (page,) = pdf.pages
+        head = {}
+        for w in page.extract_words():  # the first of each word: the table header
+            head.setdefault(w["text"], w)
+        left, right = head["事项（时间、依据）"]["x0"] - 2, head["罚款"]["x0"] - 2  # the 事项 / 依据 column
+        chars = sorted((c for c in page.chars if left <= c["x0"] and c["x1"] <= right),
+                       key=lambda c: (round(c["top"]), c["x0"]))  # line by line, left to right
+        column = "".join(c["text"] for c in chars if not c["text"].isspace())
+        whole = "".join(page.extract_text().split())
+    expected = ["OT-02 第七条/OT-03 第九条: 已审批, 审批 08:30–17:30, 打卡 08:25–12:01、13:25–17:31, 计7.5小时, "
+                "法定节假日3倍, 加班费562.50元",
+                "ATT-04 第十九条: 上午上班 08:41, 迟到11分钟, 罚款20元",
+                "ATT-04 第十九条: 下午下班 16:00, 早退90分钟, 超过30分钟按旷工半天",
+                "ATT-05 第十七条: 上午下班缺卡, 罚款20元",
+                "ATT-04/ATT-06 第十九、二十三条, PAY-02: 旷工0.5天 × 日工资200.00元",
+                "OT-02/OT-03 第七、九条: 加班7.5小时, 加班费562.50元"]
+    for text in expected:
+        assert "".join(text.split()) in column, text
+    assert column.count("ATT-04第十九条:上午上班08:41,迟到11分钟,罚款20元") == 2  # 10-12 and 10-13
+    summary = "应出勤 21 天，实出勤 20.5 天；迟到 2 次，早退 0 次，缺卡 1 次；旷工 0.5 天；请假 无；加班 7.5 小时"
+    assert "".join(summary.split()) in whole
+    assert "调整合计（负数为扣款）¥402.50" in whole  # 562.50 − 40 − 20 − 100

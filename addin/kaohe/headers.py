@@ -110,7 +110,7 @@ def _aligned(top: list[str], sub: list[str], anchor: int) -> list[str]:
     followed by empty cells, and its sub-labels fill the group's columns in order."""
     if not sub or anchor >= len(sub) or sub[anchor] == "" or not _UNIT.search(sub[0]):
         return sub
-    slots = []
+    slots: list[int] = []
     for i, label in enumerate(top):
         if label and i + 1 < len(top) and not top[i + 1]:
             j = i + 1

@@ -108,6 +108,18 @@ def key(value) -> str:
     return "".join(unicodedata.normalize("NFKC", str(value)).split()).casefold()
 
 
+# LV-04: a 病假 whose 备注 is, as a whole cell (compared as ``key`` compares), one of these is hospitalisation
+# for a serious illness (full pay). A 备注 that only mentions 住院 ("门诊，未住院") is ordinary sick leave, with a
+# 警告 at its cell: free text never changes money by a substring.
+HOSPITAL_NOTES = ("住院", "住院治疗", "因病住院", "重病住院")
+HOSPITAL_WORD = "住院"
+
+
+def is_hospital_note(note) -> bool:
+    """LV-04: 备注 says hospitalisation (a whole value of HOSPITAL_NOTES)."""
+    return not is_blank(note) and key(note) in {key(n) for n in HOSPITAL_NOTES}
+
+
 def is_blank(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 

@@ -50,6 +50,9 @@ TIME_HINT = "请写成 24 小时制的时刻，如 13:30（下午一点半）"
 DATE_HINT = "请写成 2026-11-11 这样的日期"
 DATETIME_HINT = "请写成“2026-11-11 13:30”这样的日期和 24 小时制时刻"
 _WEEKDAY_TAIL = re.compile(r"\s*(星期|周)[一二三四五六日天]\s*")
+# ISO 8601 as a cell of type "d" holds it (SheetJS with cellDates: 2026-10-09T08:25:25.000Z). The text is the
+# wall-clock time Excel shows: the Z (or an offset) is not a time zone to convert from.
+_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\s*$")
 
 
 def is_blank(value) -> bool:
@@ -58,6 +61,18 @@ def is_blank(value) -> bool:
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def _iso(value) -> dt.datetime | None:
+    """An ISO 8601 date-time text (a cell of type "d"), as the wall-clock time it spells; None if it is not one."""
+    match = _ISO_RE.match(value) if isinstance(value, str) else None
+    if not match:
+        return None
+    y, mo, d, h, mi = (int(match.group(i)) for i in range(1, 6))
+    try:
+        return dt.datetime(y, mo, d, h, mi, int(match.group(6) or 0))
+    except ValueError:
+        raise ValueError(f"不存在的日期时间“{value}”") from None
 
 
 def round_second(value: dt.datetime) -> dt.datetime:
@@ -103,6 +118,8 @@ def parse_datetime(value) -> dt.datetime | None:
     number = _number(value)
     if number is not None:
         return _from_serial(number)
+    if _iso(value) is not None:
+        return _check_year(_iso(value))
     if isinstance(value, str):
         text = _half_width(value).replace("T", " ")
         date, rest = _split_date(text)
@@ -113,6 +130,7 @@ def parse_datetime(value) -> dt.datetime | None:
             return _check_year(dt.datetime(date.year, date.month, date.day))
         try:
             time = parse_time(rest)
+            assert time is not None  # rest is not blank
         except ValueError:
             raise ValueError(f"无法识别的时间“{rest}”：{DATETIME_HINT}") from None
         return _check_year(dt.datetime.combine(date, time))
@@ -143,6 +161,8 @@ def parse_date(value) -> dt.date | None:
         if not float(number).is_integer() and number % 1 > 0.99999:
             number = round(number)
         return _from_serial(number).date()
+    if _iso(value) is not None:
+        return _check_year(_iso(value)).date()
     if isinstance(value, str):
         date, rest = _split_date(_half_width(value))
         rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
@@ -173,6 +193,8 @@ def parse_time(value) -> dt.time | None:
         if seconds == 86400:
             seconds -= 1
         return (dt.datetime(2000, 1, 1) + dt.timedelta(seconds=seconds)).time()
+    if _iso(value) is not None:
+        return _iso(value).time()
     if isinstance(value, str):
         match = _TIME_RE.match(value)
         if match:
@@ -301,3 +323,4 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+

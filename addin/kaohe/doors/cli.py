@@ -130,6 +130,9 @@ def cmd_finance(args) -> int:
     print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
           f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
     print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
+    if s["version"] == "更正版":
+        print("注意：本月已发送过财务，这是更正版（仅供核对，不是付款依据）；差额随以后月份的“上月更正”结算，"
+              "发给财务需加 --resend 原因")
     if s["kpi_left_out"]:
         print(f"注意：未计入KPI奖惩（不在考勤员工名册中）：{s['kpi_left_out']} / KPI money left out for ids not in the roster")
     return 0
@@ -164,15 +167,16 @@ def cmd_slips(args) -> int:
 
 
 def cmd_send(args) -> int:
-    from kaohe.jobs import finance, mail
+    from kaohe.jobs.sending import send_job
 
-    finance.check_closed(Path(args.file), args.unclosed)
+    sent = send_job(Path(args.file), args.to, book=Path(args.book) if args.book else None, unclosed=args.unclosed,
+                    any_file=args.any_file, resend=args.resend, outlook=args.outlook)
     if args.outlook:
-        mail.outlook_draft(Path(args.file), args.to or [], args.any_file)
-        print("已在 Outlook 中打开草稿 / opened as an Outlook draft")
+        print("已在 Outlook 中打开草稿（已记为发送财务） / opened as an Outlook draft (recorded as sent)")
         return 0
-    recipients = mail.send(Path(args.file), args.to, any_file=args.any_file)
-    print(f"已发送 / sent: {args.file} → {', '.join(recipients)}")
+    what = f"{sent.month} {sent.version}" if sent.month else args.file
+    mark = "（重发，勿重复支付） / resent for information" if args.resend else ""
+    print(f"已发送 / sent: {what} → {', '.join(sent.recipients)}{mark}")
     return 0
 
 
@@ -236,20 +240,21 @@ def _book(help_: str):
 ATTENDANCE_BOOK = _book("考勤工作簿 / the attendance workbook")
 MONTH = _a("--month", required=True, type=month_arg, metavar="YYYY-MM", help=MONTH_HELP)
 OUT = _a("--out", metavar="PATH", help=OUT_HELP)
+FORCE = _a("--force", action="store_true", help="文件设为只读也写入 / write even a file marked read-only")
 
 # name, help, handler, arguments (a list: a required choice of one of them)
 COMMANDS = (
     ("compute-month", "计算本月考勤、请假、加班和扣款 / compute the attendance month", cmd_compute_month,
-     (_book("考勤工作簿 .xlsx / the attendance workbook"), MONTH, OUT)),
+     (_book("考勤工作簿 .xlsx / the attendance workbook"), MONTH, OUT, FORCE)),
     ("check-leave", "校验全部请假记录 / validate every leave request", cmd_check_leave,
-     (_book("考勤工作簿 .xlsx / the attendance workbook"), OUT)),
+     (_book("考勤工作簿 .xlsx / the attendance workbook"), OUT, FORCE)),
     ("kpi", "生成KPI评分表 / the monthly KPI score sheet", cmd_kpi,
      (_book("客服绩效工作簿 / the KPI workbook"), MONTH,
-      _a("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice"), OUT)),
+      _a("--notice-date", metavar="YYYY-MM-DD", help="月度通报下发日期 / date of the monthly notice"), OUT, FORCE)),
     ("review", "季度/年度考核 / quarterly or annual review", cmd_review,
      (_book("考核工作簿 / the review workbook"),
       [_a("--quarter", metavar="YYYYQn", help="季度，如 2026Q3 / quarter"),
-       _a("--year", metavar="YYYY", help="年度，如 2026 / year")], OUT)),
+       _a("--year", metavar="YYYY", help="年度，如 2026 / year")], OUT, FORCE)),
     ("finance", "导出财务表（只含数值） / the values-only finance workbook", cmd_finance,
      (ATTENDANCE_BOOK, MONTH,
       _a("--out", metavar="PATH", help="文件或文件夹；默认与 BOOK 同一文件夹 / file or folder"),
@@ -257,21 +262,26 @@ COMMANDS = (
       _a("--skip-unmatched-kpi", action="store_true",
          help="KPI工号不在考勤员工名册中时不计其奖惩（终端和财务表封面会列出） / leave out KPI money of ids "
               "not in the roster"),
-      _a("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME"))),
+      _a("--password-env", metavar="NAME", help="用此环境变量中的密码加密 / encrypt with the password in NAME"), FORCE)),
     ("close", "月结确认或重新打开一个月 / close a paid month, or reopen it", cmd_close,
      (ATTENDANCE_BOOK, MONTH, _a("--by", required=True, metavar="姓名", help="确认人 / who closes or reopens"),
-      _a("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason"))),
+      _a("--reopen", metavar="原因", help="重新打开并写明原因 / reopen, with the reason"), FORCE)),
     ("slips", "打印个人考勤确认单 / one slip per employee to sign", cmd_slips,
      (ATTENDANCE_BOOK, MONTH,
       _a("--out", metavar="FILE", help="确认单工作簿；PDF 与其同名 / the slips workbook (the PDF beside it)"),
       _a("--dept", metavar="部门", help="只打印此部门 / one department only"))),
-    ("send", "把财务表发给财务 / email the finance workbook", cmd_send,
+    ("send", "把财务表发给财务（每月只发一次） / email the finance workbook (once a month)", cmd_send,
      (_a("file", metavar="FILE", help="财务汇总_YYYY-MM.xlsx"),
       _a("--to", action="append", metavar="ADDR", help="收件人，可重复；默认 KAOHE_MAIL_TO / recipient"),
       _a("--outlook", action="store_true", help="（Windows）在 Outlook 中打开草稿而不直接发送 / Outlook draft"),
       _a("--unclosed", action="store_true", help="月份尚未月结也发送 / send although the month is not closed"),
-      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡或人员明细表的仍拒绝） / "
-         "send a file kaohe finance did not write (never one with punch-level sheets)"))),
+      _a("--any-file", action="store_true", help="发送不是 kaohe finance 导出的文件（含打卡时刻、人员明细表或同一工号"
+         "多行日期记录的文件一律拒绝） / send a file kaohe finance did not write (never one with punch times, personal "
+         "sheets or several dated rows per employee)"),
+      _a("--book", metavar="BOOK", help="财务表来自的考勤工作簿（默认取财务表中记录的路径；加密的财务表必须写） / "
+         "the attendance workbook the file came from"),
+      _a("--resend", metavar="原因", help="本月已发送过：把更正版作为“更正版·勿重复支付”重发并写明原因 / "
+         "mail a month already sent again, marked not to be paid twice"))),
     ("template", "生成空白模板 / write a blank workbook template", cmd_template,
      (_a("kind", choices=["attendance", "kpi", "review"], help="attendance 考勤 · kpi 客服绩效 · review 考核"),
       _a("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template"),
@@ -289,13 +299,13 @@ COMMANDS = (
     ("import", "导入考勤机、钉钉、企业微信打卡和赤兔客服指标 / import punches and service metrics", cmd_import,
      (_book("导入到此工作簿（考勤或客服绩效） / the workbook to import into"),
       _a("sources", metavar="SOURCE", nargs="+", help="考勤机 attlog.dat / 刷卡记录、钉钉、企业微信、赤兔报表"),
-      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "chitu"],
+      _a("--kind", choices=["auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "punch-table", "chitu"],
          default="auto", help="文件格式；auto 按内容识别（默认） / the export's format (default: recognise)"),
       _a("--replace", action="store_true",
-         help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first"))),
+         help="先清空打卡导入/KPI导入再导入（默认累加，每个文件一组） / clear the import sheets first"), FORCE)),
     ("reconcile", "与钉钉/企业微信的统计核对 / compare with DingTalk's or WeCom's statistics", cmd_reconcile,
      (ATTENDANCE_BOOK, _a("file", metavar="FILE", help="钉钉月度汇总/每日统计或企业微信日报 / the external statistics"),
-      MONTH)),
+      MONTH, FORCE)),
 )
 
 
@@ -331,7 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return args.func(args)
+        from kaohe.jobs.common import allowing_read_only
+
+        with allowing_read_only(args.command != "template" and getattr(args, "force", False)):
+            return args.func(args)
     except InputRefused as exc:
         print(f"错误：{exc.zh} / Error: {exc.en}", file=sys.stderr)
         return 2
@@ -342,8 +355,11 @@ def main(argv: list[str] | None = None) -> int:
         if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             print("失败：磁盘空间不足，工作簿未改动 / Failed: no space left on the disk; the workbook was not changed",
                   file=sys.stderr)
-        elif isinstance(exc, PermissionError):
-            print(f"失败：没有权限写入 {exc.filename or ''} / Failed: permission denied", file=sys.stderr)
+        elif isinstance(exc, PermissionError):  # kaohe's hidden lock or temporary file: the folder is what to fix
+            where = Path(exc.filename or "")
+            hidden = where.name.startswith(".~kaohe")
+            zh, en = (f"文件夹 {where.parent}", f"folder {where.parent}") if hidden else (where, where)
+            print(f"失败：没有权限写入 {zh}，工作簿未改动 / Failed: permission denied: {en}", file=sys.stderr)
         else:
             print(f"失败：{exc} / Failed: {exc}", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ add-in), runs the job (backup, kaohe's sheets replaced in the file, 运行记录
 workbook at the sheet that was active, also when the job fails. So nothing is ever deleted from
 an open workbook (a formula such as ``='月度汇总'!H5`` never turns into ``#REF!``), Excel's ``~$``
 owner file is gone while the job runs, and the sheets look exactly as the command writes them.
-导出财务表 only reads the saved file (Excel may keep it open) and 发送财务 only mails.
+导出财务表 and 发送财务 write too: what went to finance is recorded in the workbook (财务发送记录).
 
 Each handler shows progress in the status bar and ends with a short message: what was written and
 how many problems 问题清单 lists. Errors become a readable message, never a traceback.
@@ -23,13 +23,13 @@ from typing import Protocol
 from kaohe.findings import InputRefused
 from kaohe.jobs.mail import MailError
 from kaohe.periods import MonthError, parse_month
-from kaohe.jobs.live import default_month, month_close_state
+from kaohe.jobs.live import default_month, latest_export, month_close_state, month_sent
 
 TITLE = "考勤绩效"
 HELP = ("kaohe 考核：按公司考勤、请假和绩效制度计算。\n"
         "计算本月：写入 每日明细、月度汇总、请假校验、问题清单。\n"
         "校验请假：逐条检查请假记录。生成KPI评分表：客服组月度评分（公式随数据更新）。\n"
-        "季度/年度考核：电子商务部考核。导出财务表 / 发送财务：只含数值的财务汇总。\n"
+        "季度/年度考核：电子商务部考核。导出财务表 / 发送财务：只含数值的财务汇总，每月只发一次（记入财务发送记录）。\n"
         "月末顺序：计算本月 → 查看问题清单 → 打印确认单 → 月结确认 → 导出财务表 → 发送财务。\n"
         "写入结果的按钮会先保存并关闭工作簿，写完后自动重新打开。\n"
         "单元格函数：=LATEFINE()、=DAYTYPE()、=LEAVECHECK() 等，加载项加载后即可使用。\n"
@@ -85,19 +85,24 @@ def _saved(book: LiveBook) -> bool:
     return True
 
 
-def _file_job(book: LiveBook, job, describe=None) -> str | None:
-    """Save (after asking), close, run ``job(path)``, reopen at the same sheet; the closing message.
-
-    ``describe(result)`` adds lines to the message. None when the user declined to save.
-    """
+def _while_closed(book: LiveBook, job):
+    """Save (after asking), close, run ``job(path)``, reopen at the same sheet; the job's result (None when the
+    user declined to save)."""
     if not _saved(book):
         return None
     sheet = book.active_sheet()
     book.close()
     try:
-        result = job(book.path)
+        return job(book.path)
     finally:
         book.reopen(sheet)
+
+
+def _file_job(book: LiveBook, job, describe=None) -> str | None:
+    """:func:`_while_closed`, then the closing message; ``describe(result)`` adds lines to it."""
+    result = _while_closed(book, job)
+    if result is None:
+        return None
     return _done(result.sheets, result.problems) + (describe(result) if describe else "")
 
 
@@ -176,13 +181,19 @@ def _reading_job(book: LiveBook, prompt: str, job):
 
 
 def finance(book: LiveBook) -> str | None:
-    """导出财务表: a new values-only workbook beside this one."""
+    """导出财务表: a new values-only workbook beside this one, recorded in this workbook (财务发送记录)."""
     from kaohe.jobs.finance import finance_job
 
-    job = _reading_job(book, "导出哪个月的财务表？（如 2026-11）", finance_job)
+    month = _month(book, "导出哪个月的财务表？（如 2026-11）", latest_punch_month(book))
+    if not month:
+        return None
+    job = _while_closed(book, lambda path: finance_job(path, month, progress=_progress(book)))
     if job is None:
         return None
-    return f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
+    text = f"已导出：{job.written}\n调整合计 {job.summary['adjustment']:,.2f} 元，共 {job.summary['employees']} 人。"
+    if job.summary["version"] == "更正版":
+        text += "\n本月已发送过财务：这是更正版（仅供核对，不是付款依据），差额随以后月份的“上月更正”结算。"
+    return text
 
 
 def close_month(book: LiveBook) -> str | None:
@@ -225,23 +236,38 @@ def slips(book: LiveBook) -> str | None:
 
 
 def send(book: LiveBook) -> str | None:
-    """发送财务: mail the latest finance workbook beside this one (asking first if its month is not closed)."""
-    from kaohe.jobs import finance, mail
+    """发送财务: mail the latest finance export recorded in this workbook; a month already sent only as a 更正版
+    with a reason (asked in a dialog), a month not closed only after asking."""
+    from kaohe.jobs.sending import send_job
 
     _on_disk(book)
-    files = sorted(book.path.parent.glob("财务汇总_*.xlsx"))
-    if not files:
+    export = latest_export(book.rows)
+    if export is None or not Path(export.file).is_file():
         return "还没有财务表：请先点“导出财务表”。"
-    if finance.is_closed_export(files[-1]) is False and not book.confirm(
-            f"{files[-1].name} 的月份尚未月结（财务表封面注明“未月结”）。仍要发送吗？"):
-        return None
-    to = book.ask(f"把 {files[-1].name} 发给（多个地址用逗号分隔，留空用默认收件人）：", "")
+    name, month, resend, unclosed = Path(export.file).name, export.month, None, False
+    sent = month_sent(book.rows, month)
+    if sent is not None:
+        if not book.confirm(f"{month} 的财务表已于 {sent.when} 发给 {sent.to}，不能再作为付款表发送。\n"
+                            f"要把 {name} 作为“更正版·勿重复支付”发给财务核对吗？"):
+            return None
+        resend = (book.ask("重发的原因（写入邮件和财务发送记录）：", "") or "").strip()
+        if not resend:
+            return None
+    state = month_close_state(book.rows, month)
+    if not (state and state.closed):
+        if not book.confirm(f"{month} 尚未月结（{name} 的封面注明“未月结”）。仍要发送吗？"):
+            return None
+        unclosed = True
+    to = book.ask(f"把 {name} 发给（多个地址用逗号分隔，留空用默认收件人）：", "")
     if to is None:
         return None
     recipients = [a for a in re.split(r"[,;，；\s]+", to) if a]
     book.status("kaohe：发送邮件…")
-    sent = mail.send(files[-1], recipients or None)
-    return f"已发送 {files[-1].name} 给 {', '.join(sent)}。"
+    done = _while_closed(book, lambda path: send_job(Path(export.file), recipients or None, book=path,
+                                                     unclosed=unclosed, resend=resend))
+    if done is None:
+        return None
+    return f"已发送 {name} 给 {', '.join(done.recipients)}" + ("（更正版，勿重复支付）。" if resend else "。")
 
 
 def import_functions(book: LiveBook) -> str:

@@ -34,25 +34,19 @@ SESSION_NAMES = {1: "上午", 2: "下午"}
 
 
 def assign_punches(punches: pd.DataFrame, sessions: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Give every punch its working date and session (0 where the date has no session)."""
+    """Give every punch its working date and session (0 where the date has no session). The working date is
+    the punch's 归属日期 (``workday``, the 考勤日 its export put it on) where it has one, else its own date, or
+    the day before for a night shift's tail."""
     p = punches[["emp", "ts"]].copy()
+    pinned = punches["workday"].notna().to_numpy() if "workday" in punches else np.zeros(len(p), bool)
     p["date"] = p["ts"].dt.normalize()
+    if pinned.any():
+        p.loc[pinned, "date"] = pd.to_datetime(punches.loc[pinned, "workday"]).dt.normalize().to_numpy()
     if len(sessions):
         bounds = sessions.groupby(["emp", "date"], as_index=False).agg(first_start=("start", "min"),
                                                                         last_end=("end", "max"))
-        crossing = bounds[bounds["last_end"] > bounds["date"] + pd.Timedelta(days=1)].copy()
-        if len(crossing):
-            crossing["next"] = crossing["date"] + pd.Timedelta(days=1)
-            nxt = bounds.rename(columns={"date": "next", "first_start": "next_start"})[["emp", "next", "next_start"]]
-            crossing = crossing.merge(nxt, on=["emp", "next"], how="left")
-            tail = crossing["last_end"] + pd.Timedelta(hours=policy.night_shift_tail_hours)
-            mid = crossing["last_end"] + (crossing["next_start"] - crossing["last_end"]) / 2
-            crossing["boundary"] = tail.where(mid.isna() | (tail < mid), mid)
-            p = p.merge(crossing[["emp", "next", "boundary"]], left_on=["emp", "date"],
-                        right_on=["emp", "next"], how="left")
-            back = p["boundary"].notna() & (p["ts"] < p["boundary"])
-            p.loc[back, "date"] = p.loc[back, "date"] - pd.Timedelta(days=1)
-            p = p.drop(columns=["next", "boundary"])
+        p = p.assign(pinned=pinned)
+        p = _night_tails(p, bounds, policy).drop(columns="pinned")
         s1 = sessions[sessions["sess"] == 1][["emp", "date", "end"]].rename(columns={"end": "s1_end"})
         s2 = sessions[sessions["sess"] == 2][["emp", "date", "start"]].rename(columns={"start": "s2_start"})
         split = s1.merge(s2, on=["emp", "date"], how="left")
@@ -66,6 +60,24 @@ def assign_punches(punches: pd.DataFrame, sessions: pd.DataFrame, policy: Policy
     else:
         p["sess"] = 0
     return p
+
+
+def _night_tails(p: pd.DataFrame, bounds: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """A night shift's punches up to 4 hours after its end (or the middle of the gap to the next shift) back
+    on the shift's date; punches ``pinned`` to a 归属日期 stay where they are."""
+    crossing = bounds[bounds["last_end"] > bounds["date"] + pd.Timedelta(days=1)].copy()
+    if not len(crossing):
+        return p
+    crossing["next"] = crossing["date"] + pd.Timedelta(days=1)
+    nxt = bounds.rename(columns={"date": "next", "first_start": "next_start"})[["emp", "next", "next_start"]]
+    crossing = crossing.merge(nxt, on=["emp", "next"], how="left")
+    tail = crossing["last_end"] + pd.Timedelta(hours=policy.night_shift_tail_hours)
+    mid = crossing["last_end"] + (crossing["next_start"] - crossing["last_end"]) / 2
+    crossing["boundary"] = tail.where(mid.isna() | (tail < mid), mid)
+    p = p.merge(crossing[["emp", "next", "boundary"]], left_on=["emp", "date"], right_on=["emp", "next"], how="left")
+    back = p["boundary"].notna() & (p["ts"] < p["boundary"]) & ~p["pinned"]
+    p.loc[back, "date"] = p.loc[back, "date"] - pd.Timedelta(days=1)
+    return p.drop(columns=["next", "boundary"])
 
 
 def session_punches(assigned: pd.DataFrame, policy: Policy) -> pd.DataFrame:

@@ -78,7 +78,8 @@ def roster_index(ids) -> IdIndex:
 
 def same_ids(tables: Mapping[str, Table]) -> tuple[dict[str, Table], list[Finding]]:
     """Every 工号 of the input tables as 员工名册 writes it; a 提示 for each id matched without its zeros."""
-    out, findings = dict(tables), []
+    out: dict[str, Table] = dict(tables)
+    findings: list[Finding] = []
     roster = tables.get("roster")
     if roster is None or not len(roster.frame):
         return out, findings

@@ -45,6 +45,7 @@ def indicator_points(value: float, ind: Indicator) -> float:
     """KPI-02 for a data indicator; KPI-01 clamp for a management one."""
     if ind.scorer == MANAGER:
         return min(max(value, 0.0), ind.weight)
+    assert ind.target is not None and ind.floor is not None  # a data indicator has both (KPI规则 checks)
     share = (value - ind.floor) / (ind.target - ind.floor)
     return min(max(share, 0.0), 1.0) * ind.weight
 
@@ -125,7 +126,7 @@ def fill_from_import(data, imported, indicators: tuple[Indicator, ...]):
             continue
         if ind.name not in frame:
             frame[ind.name] = None
-        sources = []
+        sources: list[tuple[Table, int] | None] = []
         for i, (m, e) in enumerate(zip(frame["month"], frame["emp"])):
             value = frame.at[frame.index[i], ind.name]
             src = by_key.get((m, e))
@@ -189,7 +190,7 @@ def member_row(person, mine: pd.DataFrame, month: str, data: Table,
     """KPI-01: a member's row of the month (the first if several); without one the member is not ranked."""
     if mine.empty:
         f = imported.frame if imported is not None else None
-        if f is not None and ((f["month"] == month) & (f["emp"] == person.emp)).any():
+        if imported is not None and f is not None and ((f["month"] == month) & (f["emp"] == person.emp)).any():
             problem = (f"工号{person.emp}（{person.name}）在{imported.sheet}中有{month}的数据，但{data.sheet}中没有此人"
                        f"{month}的行（自评分、店长评分等只能在{data.sheet}中填写）")
         else:

@@ -24,7 +24,8 @@ Decisions (docs/规则说明.md):
       a blank 参加工作日期 is the hire date.
     - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
       calendar half days of the standard schedule.
-    - 病假 with 住院 in 备注 is hospitalisation for a serious illness (LV-04, full pay).
+    - 病假 whose 备注 is, as a whole, one of terms.HOSPITAL_NOTES (住院, 住院治疗 …) is hospitalisation for a
+      serious illness (LV-04, full pay); any other 备注 that mentions 住院 is ordinary sick leave, with a 警告.
 """
 from __future__ import annotations
 
@@ -116,12 +117,21 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
     findings += [Finding(leave.sheet, leave.cell("emp", r.row), checks[r.Index].assumption, "请在员工名册中填写转正日期",
                          "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp)
                  for r in f.itertuples() if checks[r.Index].assumption]
+    findings += hospital_notes(f, checks, leave)
     rows = [_verdict(r, checks[r.Index], count_days) for r in f.itertuples()]
     out = f.join(pd.DataFrame(rows, columns=RESULT_COLUMNS).set_index("index"))
     out["effective"] = out["effective"].astype(bool)
     out["part_of"] = np.nan
     out = _split_parts(out)
     return out, findings + _conversions(out, leave)
+
+
+def hospital_notes(f: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
+    """LV-04: a 病假 备注 that mentions 住院 without being one of its values is ordinary sick leave (警告)."""
+    return [Finding(leave.sheet, leave.cell("note", r.row), f"备注“{r.note_src}”提到住院，但不是“住院”或“住院治疗”",
+                    "按普通病假计发（住院请在备注中只写“住院”）", "LV-04", "第三十一条", terms.LEVEL_WARNING, r.emp)
+            for r in f.itertuples() if checks[r.Index].counted_as == terms.LEAVE_SICK and not pd.isna(r.note_src)
+            and terms.HOSPITAL_WORD in str(r.note_src) and not terms.is_hospital_note(r.note_src)]
 
 
 def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: Table) -> list[Finding]:
@@ -154,7 +164,8 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
 
 def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
     """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing."""
-    findings, live = [], []
+    findings: list[Finding] = []
+    live: list = []
     for r in group.itertuples():
         if not checks[r.Index].effective:
             continue

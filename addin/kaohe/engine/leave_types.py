@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from typing import Any
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -69,15 +71,15 @@ def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: 
 class Case:
     """What a type's rule looks at: the record, its verdict so far, the employee and their other records."""
 
-    r: object
+    r: Any  # one row of the leave frame (DataFrame.itertuples)
     ck: Check
     person: pd.Series
     group: pd.DataFrame
     checks: dict
-    count_days: object
+    count_days: Callable[[str, str, pd.Timestamp, pd.Timestamp], float]
     accrual: list
     policy: Policy
-    counter: object = None
+    counter: Any = None  # the month's session counter (hours, cut); None for a record outside the month
 
     @property
     def days(self) -> float:

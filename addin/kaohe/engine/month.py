@@ -71,7 +71,7 @@ StageResult = tuple[dict[str, pd.DataFrame], list[Finding]]
 Stage = Callable[[MonthContext, Made], StageResult]
 
 
-def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
+def load_policy(tables: Mapping[str, Table]) -> tuple[pol.Policy, list[Finding]]:
     rules = tables["rules"]
     if not rules.present:
         return pol.DEFAULT, pol.compliance_findings(pol.DEFAULT, rules.sheet)
@@ -81,9 +81,11 @@ def load_policy(tables: dict[str, Table]) -> tuple[pol.Policy, list[Finding]]:
 
 def calendar_of(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[Calendar, list[Finding]]:
     """The calendar in force: the policy's rest weekday and the 节假日 rows (ATT-08); bad rows reported."""
-    overrides, findings = {}, []
+    overrides: dict = {}
+    findings: list[Finding] = []
     t = tables.get("holidays")
     for r in (t.frame.itertuples(index=False) if t is not None else ()):
+        assert t is not None
         if r.date is None:
             if r.kind is not None and t.cell("date", r.row) not in t.bad:  # unreadable: reported by the reader
                 findings.append(Finding(t.sheet, t.cell("date", r.row), f"{r.kind}没有日期", "忽略此行", "ATT-08", "第十四条"))
@@ -124,9 +126,10 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
 
 def punch_frame(t: Table, roster: pd.DataFrame, first: dt.date | None = None,
                 last: dt.date | None = None) -> tuple[pd.DataFrame, list[Finding]]:
-    """The punches (emp, ts, kind) of a punch table for people on the roster, once each; bad rows reported, and
-    unknown 工号 with their punches between ``first`` and ``last`` (all when not given). ``kind`` is
-    补卡审批 or 管理员修改 for punches a system made or changed (打卡导入.类型, 打卡记录.设备), else ''."""
+    """The punches (emp, ts, kind, workday) of a punch table for people on the roster, once each; bad rows
+    reported, and unknown 工号 with their punches between ``first`` and ``last`` (all when not given). ``kind``
+    is 补卡审批 or 管理员修改 for punches a system made or changed (打卡导入.类型, 打卡记录.设备), else '';
+    ``workday`` is 打卡导入's 归属日期 (NaT where the punch belongs to the date the shift rules give it)."""
     f, findings = t.frame, []
     if "ts" in t.letters:
         ts = f["ts"]
@@ -137,8 +140,9 @@ def punch_frame(t: Table, roster: pd.DataFrame, first: dt.date | None = None,
         ts_field = "time"
     ts = pd.to_datetime(ts) if isinstance(ts, pd.Series) else pd.to_datetime(pd.Series(ts, dtype=object))
     marks = f["kind"] if "kind" in f else f["device"] if "device" in f else pd.Series(None, index=f.index)
+    workday = pd.to_datetime(f["workday"]) if "workday" in f else pd.Series(pd.NaT, index=f.index)
     p = pd.DataFrame({"emp": f["emp"], "ts": ts, "row": f["row"],
-                      "kind": marks.where(marks.isin(terms.PUNCH_KINDS), "").fillna("")})
+                      "kind": marks.where(marks.isin(terms.PUNCH_KINDS), "").fillna(""), "workday": workday})
     bad = p["emp"].isna() | p["ts"].isna()
     for r in p[bad].itertuples(index=False):
         field_ = "emp" if r.emp is None or pd.isna(r.emp) else ts_field
@@ -149,13 +153,16 @@ def punch_frame(t: Table, roster: pd.DataFrame, first: dt.date | None = None,
     p = p[~bad]
     known = p["emp"].isin(roster["emp"])
     findings += _unknown_punch_ids(t, p[~known], roster, first, last)
-    p = clock_first(p[known]).drop_duplicates(["emp", "ts"])
-    return p[["emp", "ts", "kind"]].reset_index(drop=True), findings
+    p = once_each(p[known])
+    return p[["emp", "ts", "kind", "workday"]].reset_index(drop=True), findings
 
 
-def clock_first(p: pd.DataFrame) -> pd.DataFrame:
-    """Punches with the clock's before those a system made at the same time (a duplicate keeps the clock's)."""
-    return p.sort_values("kind", kind="stable") if (p["kind"] != "").any() else p
+def once_each(p: pd.DataFrame) -> pd.DataFrame:
+    """The same punch (工号 and time) once, in its first order: the clock's before one a system made at that
+    time, then one with its 归属日期 before one without."""
+    rank = pd.DataFrame({"made": p["kind"] != "", "undated": p["workday"].isna()}, index=p.index)
+    first = p.loc[rank.sort_values(["made", "undated"], kind="stable").index]
+    return first.drop_duplicates(["emp", "ts"]).sort_index()
 
 
 def _unknown_punch_ids(t: Table, p: pd.DataFrame, roster: pd.DataFrame, first, last) -> list[Finding]:
@@ -237,7 +244,7 @@ def punches_stage(ctx: MonthContext, made: Made) -> StageResult:
     punches, findings = punch_frame(ctx.tables["punches"], roster, ctx.first, ctx.last)
     if imported.present:  # punches brought in by kaohe import: the same punch counts once
         more, found = punch_frame(imported, roster, ctx.first, ctx.last)
-        punches = clock_first(pd.concat([punches, more], ignore_index=True)).drop_duplicates(["emp", "ts"])
+        punches = once_each(pd.concat([punches, more], ignore_index=True)).reset_index(drop=True)
         findings = findings + found
     makeup = punches["kind"] == terms.PUNCH_MAKEUP
     changed = punches.loc[punches["kind"] == terms.PUNCH_ADMIN, ["emp", "ts"]]

@@ -18,7 +18,6 @@ from kaohe.findings import Finding
 from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy
 from kaohe.tables import Table
 
-HOSPITAL_MARK = "住院"
 
 
 def money(x):
@@ -83,6 +82,7 @@ class DayCounter:
         if hours is not None:
             cum, limit = self.hours_index.get(emp, np.array([0.0])), hours
         else:
+            assert days is not None, "cut needs days or hours"
             limit = days
         used = cum[i:j + 1] - cum[i]
         k = int(np.searchsorted(used, limit + 1e-9, "right")) - 1
@@ -270,7 +270,7 @@ def _leave_days(m: pd.DataFrame, s: pd.DataFrame, records: pd.DataFrame, policy:
             continue
         if r.counted_as in lv.CALENDAR_TYPES:
             kinds[r.counted_as].at[pos[r.emp]] += lv.calendar_half_days(r.start, r.end_eff, policy, month_lo, month_hi)
-        elif r.counted_as == terms.LEAVE_SICK and HOSPITAL_MARK in str(r.note_src or ""):
+        elif r.counted_as == terms.LEAVE_SICK and terms.is_hospital_note(r.note_src):
             hospital.at[pos[r.emp]] += s.loc[s["leave_index"] == r.Index, "weight"].sum()
     return kinds, hospital
 

@@ -1,4 +1,5 @@
-"""Time clocks: ZKTeco attlog text, ZKTime / Att2000 raw records, the stand-alone clock's 刷卡记录.
+"""Time clocks: ZKTeco attlog text, ZKTime / Att2000 raw records, the stand-alone clock's 刷卡记录 / 考勤记录表
+and the Smack firmware's 员工刷卡记录表.
 
 A clock whose battery ran down or that was reset starts again at its factory date (2000-01-01) or at some
 past date, and goes on writing its log: such punches are dated before the ones above them. They are not
@@ -15,7 +16,7 @@ from pathlib import Path
 from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.findings import Finding
 from kaohe.imports.files import RawPunch, Skipped, Source, cell_text, clean_name, decode, skipped_findings
-from kaohe.imports.layout import first_day, grid_dates, grid_punches, punches_of, value_at
+from kaohe.imports.layout import grid_dates, grid_punches, punches_of, report_span, value_at
 from kaohe.values import is_blank, parse_datetime, parse_id
 from kaohe.workbook import contract as c
 
@@ -37,8 +38,9 @@ def _attlog_record(segment: str) -> tuple[str, str, str] | str:
 
 def read_zkteco(path: Path, data: bytes) -> Source:
     """ZKTeco attlog: every good line kept; every other non-blank line counted with its line number."""
-    src, skipped = Source(path, "zkteco"), []
-    for n, line in enumerate(decode(data).replace("\r\n", "\n").split("\n"), start=1):
+    lines = decode(data).replace("\r\n", "\n").split("\n")
+    src, skipped = Source(path, "zkteco", tried=f"全部 {len(lines)} 行"), []
+    for n, line in enumerate(lines, start=1):
         for segment in re.split(r"\x00+", line):
             if not segment.strip():
                 continue
@@ -83,20 +85,31 @@ def _labelled(row: list, label: str):
 
 
 def clock_report(rows, path) -> list[RawPunch] | None:
-    """The stand-alone clock's 刷卡记录: range row, day-number row, then two rows per person."""
-    first = first_day(rows)
-    day_row = next((i for i, r in enumerate(rows[:HEADER_SCAN_ROWS]) if first and grid_dates(r, first)), None)
-    if day_row is None or not any(_label_at(r, "工号") for r in rows[day_row + 1:day_row + 4]):
+    """The stand-alone clock's 刷卡记录 / 考勤记录表 and the Smack 员工刷卡记录表: a 考勤日期 range, then per person
+    a label row (``工 号：… 姓 名：…``) and a row of day cells. The day numbers are one row above everybody,
+    or (Smack) each person's own row between the label row and the punches."""
+    span = report_span(rows, path)
+    labels = [i for i, r in enumerate(rows) if _label_at(r, "工号")] if span else []
+    if not labels or labels[0] >= HEADER_SCAN_ROWS:
         return None
-    dates = grid_dates(rows[day_row], first)
-    out = []
-    for i in range(day_row + 1, len(rows) - 1):
-        if not _label_at(rows[i], "工号"):
+    shared = next((d for d in (_days(r, span) for r in reversed(rows[:labels[0]])) if d), {})
+    out, found = [], False
+    for i in labels:
+        own = _days(rows[i + 1], span) if i + 1 < len(rows) else {}
+        dates, at = (own, i + 2) if own else (shared, i + 1)
+        if not dates:
             continue
+        found = True
         ident = _labelled(rows[i], "工号")
         ids = (("clock", parse_id(ident)),) if ident is not None else ()
-        out += punches_of(ids, _labelled(rows[i], "姓名"), grid_punches(rows[i + 1], dates, i + 2), f"{path.name}:{i + 2}")
-    return out
+        cells = rows[at] if at < len(rows) else []
+        out += punches_of(ids, _labelled(rows[i], "姓名"), grid_punches(cells, dates, at + 1), f"{path.name}:{at + 1}")
+    return out if found else None
+
+
+def _days(row: list, span: tuple[dt.date, dt.date]) -> dict[int, dt.date]:
+    """The day columns of a clock report's day-number row (the whole range when it is shorter than a week)."""
+    return grid_dates(row, span[0], last=span[1])
 
 
 def zktime(rows, path) -> list[RawPunch] | None:

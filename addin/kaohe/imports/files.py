@@ -3,7 +3,7 @@
 A file is opened by what it contains, not by its extension: an .xlsx named .xls reads (with a
 提示 to rename it); an HTML or other non-spreadsheet file is refused with what it really is.
 Text files (CSV, Excel's "Unicode text", attlogs) are decoded as UTF-8 (with or without BOM), GBK or
-UTF-16.
+UTF-16. Excel 2007+ files are read with calamine, Excel 97-2003 (.xls) with xlrd (kaohe.imports.xls).
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from pathlib import Path
 import python_calamine
 
 from kaohe.findings import Finding, InputRefused
+from kaohe.imports.xls import xls_sheets
 from kaohe.workbook import contract as c
 
 LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")
@@ -40,6 +41,7 @@ class RawPunch:
     ts: dt.datetime
     source: str  # file name and row or line
     kind: str = ""  # 打卡导入.类型: "" for a clock punch, c.PUNCH_MAKEUP or c.PUNCH_ADMIN
+    workday: dt.date | None = None  # the 考勤日 the vendor puts an after-midnight punch on (打卡导入's 归属日期)
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ class Source:
     digest: str = ""
     metrics: list = field(default_factory=list)  # 赤兔: Metrics rows
     span: tuple = ()  # 赤兔: the first and last date the file covers
+    tried: str = ""  # the sheet and rows (or lines) read, for a message
 
 
 def content_kind(data: bytes) -> str:
@@ -171,6 +174,8 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
         raise InputRefused(f"{path.name} 设有打开密码，无法读取：请在 Excel 中去掉密码后另存为 .xlsx 再导入",
                            f"{path.name} is password-protected: remove the password and save as .xlsx")
     try:
+        if kind == "xls":  # each string's own encoding flag, not the CODEPAGE record (kaohe.imports.xls)
+            return xls_sheets(data), findings
         wb = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = [(n, wb.get_sheet_by_name(n).to_python(skip_empty_area=False)) for n in wb.sheet_names]
     except Exception:

@@ -84,9 +84,11 @@ def identity_maps(roster, mapping) -> IdMaps:
     return maps
 
 
-def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str]], list[Finding]]:
-    """Each punch of a source as (工号, 打卡时间, 来源, 类型), and findings for the ids nobody maps (with their
-    punch count). A source of which no punch names anyone is refused (exit 2): nothing of it would be imported."""
+def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str, dt.date | None, str]],
+                                                list[Finding]]:
+    """Each punch of a source as (工号, 打卡时间, 来源, 归属日期, 类型), and findings for the ids nobody maps (with
+    their punch count). A source of which no punch names anyone is refused (exit 2): nothing of it would be
+    imported."""
     rows, unknown = [], {}
     maps.zeros = []
     for p in src.punches:
@@ -97,7 +99,7 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
             sources.append(p.source)
             stamps.append(p.ts)
             continue
-        rows.append((emp, p.ts, p.source, p.kind))
+        rows.append((emp, p.ts, p.source, p.workday, p.kind))
     findings = [Finding(src.path.name, _line(sources[0]), f"{ID_LABELS[kind]}“{ident}”"
                         f"{f'（{name}）' if name and name != ident else ''}"
                         f"在人员对照和员工名册中都找不到（{len(sources)}条打卡，首条 {sources[0]}）",

@@ -1,10 +1,12 @@
 """Imports accumulate: 打卡导入 keeps one row set per source file (file name + content fingerprint)."""
 from __future__ import annotations
 
+import datetime as dt
+
 from kaohe.headers import sheet_columns
 from kaohe.imports.files import cell_text
 from kaohe.workbook import contract as c
-from kaohe.values import parse_datetime, parse_id
+from kaohe.values import parse_date, parse_datetime, parse_id
 
 
 def source_file(source: str) -> str:
@@ -13,8 +15,8 @@ def source_file(source: str) -> str:
 
 
 def stored_punches(rows: list[list] | None) -> list[tuple]:
-    """打卡导入 as written by an earlier import: (工号, 打卡时间, 来源, 文件指纹, 类型) rows; earlier versions
-    wrote no 文件指纹 or 类型 (they read as empty)."""
+    """打卡导入 as written by an earlier import: (工号, 打卡时间, 来源, 文件指纹, 归属日期, 类型) rows; earlier
+    versions wrote no 文件指纹 or 类型 (they read as empty) and no 归属日期 (None: the punch's own date)."""
     if not rows:
         return []
     col = sheet_columns(rows)
@@ -29,8 +31,16 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
         except ValueError:
             continue
         if emp and ts:
-            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3])), cell_text(get(headers[4]))))
+            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3])), _workday(get(headers[4])),
+                        cell_text(get(headers[5]))))
     return out
+
+
+def _workday(value) -> dt.date | None:
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
 
 
 def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> bool:
@@ -42,7 +52,8 @@ def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]
 def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> list[tuple]:
     """Stored rows with each new source's rows in place of that source's earlier rows (same file name and
     fingerprint: importing the identical file again changes nothing; the same name with new content is a
-    new source). Stored rows are (工号, 打卡时间, 来源, 文件指纹, 类型), new ones (工号, 打卡时间, 来源, 类型)."""
+    new source). Stored rows are (工号, 打卡时间, 来源, 文件指纹, 归属日期, 类型), new ones (工号, 打卡时间, 来源,
+    归属日期, 类型)."""
     kept = [r for r in stored if (source_file(r[2]), r[3]) not in new]
-    added = [(*row[:3], digest, row[3]) for (_, digest), rows in new.items() for row in rows]
+    added = [(*row[:3], digest, *row[3:]) for (_, digest), rows in new.items() for row in rows]
     return sorted(set(kept + added), key=lambda r: (r[0], r[1], r[2], r[3]))

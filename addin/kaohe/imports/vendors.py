@@ -8,8 +8,8 @@ from pathlib import Path
 from kaohe.findings import InputRefused
 from kaohe.headers import Header, find_header
 from kaohe.imports.files import NotPunch, RawPunch, Skipped, cell_text
-from kaohe.imports.layout import (day_punches, first_day, grid_dates, grid_punches, joined_header, punches_of,
-                                  short_date, value_at)
+from kaohe.imports.layout import (day_punches, grid_dates, grid_punches, joined_header, punches_of, report_span,
+                                  short_date, short_row, value_at)
 from kaohe.values import is_blank, parse_datetime, parse_time
 from kaohe.workbook import contract as c
 
@@ -56,25 +56,30 @@ def dingtalk_raw(rows, path) -> list[RawPunch] | None:
 
 
 def dingtalk_times(rows, path) -> list[RawPunch] | None:
-    """DingTalk 打卡时间: a column per day, each cell holding that day's punches."""
+    """DingTalk 打卡时间: 姓名 … UserId, then a column per day (打卡时间 over them); the day labels (``1``,
+    ``六``/``日``, ``劳动节``) in the header row or the row under it. Each cell holds its 考勤日's punches,
+    an after-midnight one last (``16:30\n02:18``): on the next date, on that 考勤日."""
     header = find_header(rows, ("UserId", "姓名"))
-    first = first_day(rows, path)
-    if header is None or first is None:
+    span = report_span(rows, path)
+    if header is None or span is None:
         return None
-    dates = grid_dates(rows[header.row], first)
-    if not dates:
-        return None
-    return _grid_people(path, rows, header, dates, _dingtalk_ids)
+    start = header.columns.get("打卡时间", header.columns["UserId"] + 1)
+    for day_row in (header.row, header.row + 1)[:len(rows) - header.row]:
+        dates = grid_dates(rows[day_row], span[0], start, span[1])
+        if dates:
+            return short_row(dates, span, day_row + 1) + _grid_people(path, rows, day_row + 1, header, dates,
+                                                                       _dingtalk_ids, overnight=True)
+    return None
 
 
-def _grid_people(path: Path, rows: list[list], header: Header, dates, ids) -> list[tuple]:
-    """The punches of a month grid's person rows under its header (DingTalk's and WeCom's grids): ``ids``
-    picks the person's ids from a row, the day columns hold that day's punches."""
-    out, first = [], header.row + 1
+def _grid_people(path: Path, rows: list[list], first: int, header: Header, dates, ids, overnight=False) -> list:
+    """The punches of a month grid's person rows from row index ``first`` (DingTalk's and WeCom's grids):
+    ``ids`` picks the person's ids from a row, the day columns hold that day's punches."""
+    out = []
     for offset, row in enumerate(rows[first:]):
         get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         at = first + 1 + offset
-        out += punches_of(ids(get), get("姓名"), grid_punches(row, dates, at), f"{path.name}:{at}")
+        out += punches_of(ids(get), get("姓名"), grid_punches(row, dates, at, overnight), f"{path.name}:{at}")
     return out
 
 
@@ -166,9 +171,10 @@ def wecom_grid(rows, path) -> list[RawPunch] | None:
     header = find_header(rows, ("姓名", "账号", "打卡时间记录"), two_level=True)
     if header is None or header.row + 1 >= len(rows):
         return None
-    first = first_day(rows, path)
-    if first is None:
-        raise InputRefused(f"{path.name}：统计时间没有年份，文件名中也找不到日期范围（如 …_20260501-20260531.xlsx）",
-                           f"{path.name}: no year in the range and no date range in the file name")
-    dates = grid_dates(rows[header.row], first, header.columns["打卡时间记录"])
-    return _grid_people(path, rows, header, dates, _wecom_ids)
+    span = report_span(rows, path)
+    if span is None:
+        raise InputRefused(f"{path.name}：统计时间没有年份，表中没有制表时间，文件名中也找不到日期范围"
+                           f"（如 …_20260501-20260531.xlsx）",
+                           f"{path.name}: no year in the range, no 制表时间 and no date range in the file name")
+    dates = grid_dates(rows[header.row], span[0], header.columns["打卡时间记录"], span[1])
+    return short_row(dates, span, header.row + 1) + _grid_people(path, rows, header.row + 1, header, dates, _wecom_ids)

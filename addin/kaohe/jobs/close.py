@@ -11,8 +11,10 @@ The latest row of a month says whether it is closed. While it is closed:
 
 Reopening (操作 重新打开, with a reason) lets the month be recomputed; each recompute writes
 变更对比 (every employee and money column: as closed, now, difference). Closing it again
-freezes the new figures and records every difference in a hidden corrections sheet, paid with
-the next month: that month's finance export carries 上月更正 (补发 +, 补扣 −) and 更正明细.
+freezes the new figures and records every difference from the figures last sent to finance or
+last closed, whichever is later, in a hidden corrections sheet (kaohe.jobs.corrections), paid with
+the next month not yet sent: that month's finance export carries 上月更正 (补发 +, 补扣 −) and
+更正明细. A first close after the month was sent unclosed is measured against what was sent.
 
 Fingerprints are of values, not of the file: sha256 over a canonical text of the rows (numbers
 to 4 decimals, dates in ISO form, text stripped, blank as empty, rows sorted), so re-saving or
@@ -29,18 +31,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kaohe.findings import Finding, InputRefused
-from kaohe.periods import month_bounds, shift_month
+from kaohe.periods import month_bounds
+from kaohe.jobs.corrections import differences, frozen_monthly, new_corrections
+from kaohe.jobs.records import records as _records
 from kaohe.jobs.fingerprints import (input_fingerprint, monthly_rows, summary_fingerprint, touches_month,
                                 values_fingerprint)
-from kaohe.headers import sheet_columns
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
-from kaohe.values import parse_id
 from kaohe.workbook.write import frame_spec
 
-MONEY_ITEMS = tuple(h for h, _ in c.MONTHLY.columns if h in c.MONEY_COLUMNS)  # 迟到早退罚款 … 调整合计
 CLOSE_SHEETS = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name)  # what a compute reads of kaohe's
-PAID_FIELDS = tuple((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS and h != c.ADJUSTMENT_COLUMN)
 
 
 @dataclass(frozen=True)
@@ -65,23 +65,6 @@ class CloseState:
 
 
 # --- reading kaohe's close sheets (from a file's raw rows or from the live workbook) ---
-def _records(rows: list[list] | None, sheet: c.OutputSheet) -> pd.DataFrame:
-    """A kaohe-written sheet's rows as a frame of its engine fields (empty if absent)."""
-    fields = [f for _, f in sheet.columns]
-    if not rows:
-        return pd.DataFrame(columns=fields)
-    columns = sheet_columns(rows)
-    index = {f: columns[h] for h, f in sheet.columns if h in columns}
-    body = [r for r in rows[1:] if any(v not in (None, "") for v in r)]
-    data = {f: [(r[i] if i < len(r) else None) if i is not None else None for r in body]
-            for f, i in ((f, index.get(f)) for f in fields)}
-    if "emp" in data:  # 工号 written as 员工名册 typed it (a number) is text inside kaohe
-        data["emp"] = [parse_id(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
-                       for v in data["emp"]]
-    frame = pd.DataFrame(data, columns=fields)
-    return frame.replace({"": None})
-
-
 def close_state(log_rows: list[list] | None, month: str) -> CloseState | None:
     """The month's latest 月结记录 entry, or None if it was never closed."""
     log = _records(log_rows, c.CLOSE_LOG)
@@ -97,17 +80,6 @@ def closed_months(log_rows: list[list] | None) -> set[str]:
     log = _records(log_rows, c.CLOSE_LOG)
     latest = log.groupby("month", sort=False)["action"].last() if len(log) else pd.Series(dtype=object)
     return {str(m) for m, a in latest.items() if a == c.CLOSE_ACTION}
-
-
-def frozen_monthly(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
-    """The frozen 月度汇总 of ``month`` as an engine frame (empty if there is none)."""
-    frame = _records(frozen_rows, c.FROZEN_MONTHLY)
-    frame = frame[frame["month"].astype(str) == month].drop(columns=["month"]).reset_index(drop=True)
-    for _, fieldname in PAID_FIELDS + ((c.ADJUSTMENT_COLUMN, "adjustment"),):
-        frame[fieldname] = pd.to_numeric(frame[fieldname], errors="coerce").fillna(0.0).astype(float)
-    for fieldname in ("name", "dept", "basis", "social_self"):
-        frame[fieldname] = frame[fieldname].fillna("")
-    return frame
 
 
 def closed_figures(frozen_rows: list[list] | None, month: str) -> pd.DataFrame:
@@ -177,27 +149,6 @@ def frozen_specs(raw: dict, month: str, monthly: pd.DataFrame, leave_check: pd.D
             _replace_month(raw.get(c.FROZEN_LEAVE.name), c.FROZEN_LEAVE, month, leave)]
 
 
-def differences(closed: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
-    """Every employee (of either) and money column: as closed, now, the difference."""
-    fields = [f for h, f in c.MONTHLY.columns if h in MONEY_ITEMS]
-    a = closed.set_index("emp")[["name", *fields]]
-    b = now.set_index("emp")[["name", *fields]]
-    emps = list(dict.fromkeys([*b.index, *a.index]))
-    a, b = a.reindex(emps), b.reindex(emps)
-    names = b["name"].fillna(a["name"])
-    rows = []
-    for header, fieldname in ((h, f) for h, f in c.MONTHLY.columns if h in MONEY_ITEMS):
-        was = pd.to_numeric(a[fieldname], errors="coerce").fillna(0.0)
-        is_ = pd.to_numeric(b[fieldname], errors="coerce").fillna(0.0)
-        rows.append(pd.DataFrame({"emp": emps, "name": names.to_numpy(), "item": header, "closed": was.to_numpy(),
-                                  "now": is_.to_numpy(), "diff": (is_ - was).round(2).to_numpy()}))
-    out = pd.concat(rows, ignore_index=True)
-    order = {e: i for i, e in enumerate(emps)}
-    items = {h: i for i, h in enumerate(MONEY_ITEMS)}
-    return out.sort_values(["emp", "item"], key=lambda s: s.map(order if s.name == "emp" else items),
-                           kind="stable").reset_index(drop=True)
-
-
 def changes_spec(diff: pd.DataFrame, reason: str) -> SheetSpec:
     return frame_spec(c.CHANGES, diff.assign(reason=reason), changed_rows=("差额", "missing"))
 
@@ -209,28 +160,6 @@ def reopened_specs(state: CloseState | None, raw_rows, monthly: pd.DataFrame) ->
     before = frozen_monthly(raw_rows(c.FROZEN_MONTHLY.name), state.month)
     return [changes_spec(differences(before, monthly), state.reason)]
 
-
-
-def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, reason: str) -> SheetSpec | None:
-    """The hidden corrections store with this re-close's differences (补发 +, 补扣 −) added."""
-    changed = diff[(diff["diff"] != 0) & (diff["item"] != c.ADJUSTMENT_COLUMN)]
-    if changed.empty:
-        return None
-    sign = changed["item"].map(lambda h: 1.0 if h in c.PAID_ITEMS else -1.0)
-    new = changed.assign(month=month, paid_in=shift_month(month, 1), effect=(changed["diff"] * sign).round(2),
-                         reason=reason)
-    kept = _records(rows, c.CORRECTIONS)
-    both = pd.concat([kept, new], ignore_index=True) if len(kept) else new
-    return frame_spec(c.CORRECTIONS, both, hidden=True, print_titles=False)
-
-
-def corrections_for(rows: list[list] | None, paid_in: str) -> pd.DataFrame:
-    """The corrections to pay with month ``paid_in`` (engine fields; 上月更正 as ``effect``)."""
-    frame = _records(rows, c.CORRECTIONS)
-    frame = frame[frame["paid_in"].astype(str) == paid_in].reset_index(drop=True)
-    for f in ("closed", "now", "effect"):
-        frame[f] = pd.to_numeric(frame[f], errors="coerce").fillna(0.0).astype(float)
-    return frame
 
 
 def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
@@ -250,7 +179,7 @@ def keep_closed_leave(leave_check: pd.DataFrame, raw_rows) -> pd.DataFrame:
 
 
 def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], list[Finding]]:
-    """Imported punches (工号, 打卡时间, …) without those dated in a closed month; a 警告 per month left out."""
+    """Imported punches (工号, 打卡时间, 来源, …) without those dated in a closed month; a 警告 per month left out."""
     months = closed_months(log_rows)
     if not months:
         return punch_rows, []
@@ -262,7 +191,7 @@ def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], lis
 
 # --- the command -----------------------------------------------------------------------
 CLOSE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.FROZEN_LEAVE.name, c.CORRECTIONS.name, c.MONTHLY.name,
-             c.RUN_LOG.name)
+             c.RUN_LOG.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES.name)
 COMPUTE_COMMANDS = ("compute-month", "demo", "month-end:compute")
 
 
@@ -337,11 +266,7 @@ def _close(book, data, month: str, by: str, command: str, say):
     _check_shown(data.raw, month, result.monthly)
     entry = close_entry(month, by, input_fingerprint(data.tables, month), result.monthly)
     specs = [log_spec(log, entry), *frozen_specs(data.raw, month, result.monthly, result.leave_check)]
-    if state is not None:  # closed before and reopened: what changed is paid next month
-        before = frozen_monthly(data.raw.get(c.FROZEN_MONTHLY.name), month)
-        corrections = corrections_spec(data.raw.get(c.CORRECTIONS.name), month,
-                                       differences(before, result.monthly), state.reason)
-        specs += [corrections] if corrections is not None else []
+    specs += new_corrections(data.raw, month, state.reason if state is not None else None, result.monthly)
     counts = (f"月结; 确认人{by}; 员工{entry['employees']}人; 调整合计{entry['adjustment']:.2f}元; "
               f"汇总指纹{entry['summary_fp']}")
     specs.append(run_log_spec(book, command, month, data.fingerprint, counts))

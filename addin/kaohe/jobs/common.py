@@ -10,6 +10,7 @@ from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import check_file, fingerprint_file, missing_sheet, read_book
+from kaohe.workbook.saving import forcing
 from kaohe.workbook.write import previous_problems, problems_spec, run_log_spec, save
 
 
@@ -81,3 +82,8 @@ def log_step(book: Path, month: str, command: str, counts: str) -> None:
         check_file(book)
         save(book, None, [run_log_spec(book, command, month, fingerprint_file(book), counts)])
 
+
+
+def allowing_read_only(flag: bool):
+    """``--force``: the jobs run inside may write a workbook marked read-only (kaohe refuses one otherwise)."""
+    return forcing(flag)

@@ -1,9 +1,14 @@
 """导出财务表: the values-only finance workbook (PAY-04).
 
 One row per employee with the money items of 月度汇总, the KPI reward or penalty (from a KPI
-workbook, optional), 调整合计, 社保自理 and 依据; a totals row; and a cover block (month,
-source file, run time, policy fingerprint). Values only: no formulas, no links to other
+workbook, optional), 上月更正, 调整合计, 社保自理 and 依据; a totals row; and a cover block (month,
+source file, run time, policy fingerprint, close state). Values only: no formulas, no links to other
 workbooks or to the add-in, and no punch- or day-level data — finance gets what payroll needs.
+
+Each export is recorded in BOOK (财务发送记录, and its figures in 财务发送数据: kaohe.jobs.handoff) and in
+the file's own document properties (month, version, fingerprint of the figures, BOOK's path), so BOOK is
+written (after a backup) and must not be open elsewhere. A month already sent to finance is exported with
+other figures only as a 更正版 (kaohe.jobs.corrected): information, not a payment request.
 
 ``--password-env NAME`` encrypts the file with the password in that environment variable
 (standard Office encryption, msoffcrypto-tool).
@@ -20,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kaohe.jobs import close, register
+from kaohe.jobs import close, corrected, corrections, handoff, register
 from kaohe.engine.month import compute_month, load_policy
 from kaohe.findings import InputRefused
 from kaohe.jobs.kpi import compute_kpi
@@ -29,10 +34,12 @@ from kaohe.periods import month_or_refuse
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.package import write_sheets
-from kaohe.workbook.saving import backup_existing
-from kaohe.workbook.read import read_book
-from kaohe.workbook.write import roster_ids, typed_ids, wide_print
+from kaohe.workbook.saving import backup_existing, check_writable
+from kaohe.workbook.docprops import write_properties
+from kaohe.workbook.read import fingerprint_file, read_book
+from kaohe.workbook.write import roster_ids, run_log_spec, save, typed_ids, wide_print
 from kaohe.workbook.sheetxml import Column, SheetSpec
+from kaohe.workbook.styles import BASE_STYLES
 
 SHEET = "财务汇总"
 MONEY = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款", "加班费", "KPI奖惩", c.CORRECTION_COLUMN,
@@ -66,15 +73,7 @@ _SKELETON = {
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
         'Target="styles.xml"/></Relationships>'),
-    "xl/styles.xml": (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>'
-        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
-        '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
-        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
-        '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+    "xl/styles.xml": BASE_STYLES,
 }
 
 
@@ -123,19 +122,21 @@ def close_line(state) -> str:
 
 
 def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str, kpi_source: Path | None,
-                 close: str = "", company: str = "", kpi_left_out: str = "") -> SheetSpec:
+                 close: str = "", company: str = "", kpi_left_out: str = "", title: str = "",
+                 notes: list[str] = ()) -> SheetSpec:
+    """财务汇总: the cover (title, sources, time, 月结 line, then ``notes``), a blank row, the table and 合计."""
     headers = ["工号", "姓名", "部门", *MONEY, "社保自理", "依据"]
     cols = [Column(h, "money" if h in MONEY else ("wrap" if h == "依据" else "text"),
                    12 if h in MONEY else (60 if h == "依据" else 10)) for h in headers]
-    cover = [[f"{SHEET} {month}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
+    cover = [[f"{SHEET} {month}{title}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
               + (f"；未计入KPI奖惩（不在考勤员工名册中）：{kpi_left_out}" if kpi_left_out else "")],
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
-             [close or close_line(None)], [None]]
+             [close or close_line(None)], *[[n] for n in notes], [None]]
     total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in MONEY],
              f"{int((frame['社保自理'] == c.YES).sum())} 人", None]
     data = {h: frame[h].tolist() for h in headers}
-    return SheetSpec(SHEET, cols, data=data, total_row=total, header_rows=cover, freeze="D7", merge=["A1:F1"],
-                     **wide_print(company, f"{month} {SHEET}"))
+    return SheetSpec(SHEET, cols, data=data, total_row=total, header_rows=cover, freeze=f"D{len(cover) + 2}",
+                     merge=["A1:F1"], **wide_print(company, f"{month} {SHEET}"))
 
 
 def corrections_detail_spec(corrections: pd.DataFrame) -> SheetSpec:
@@ -143,28 +144,6 @@ def corrections_detail_spec(corrections: pd.DataFrame) -> SheetSpec:
     from kaohe.workbook.write import frame_spec
 
     return frame_spec(c.CORRECTION_DETAIL, corrections, total=True, landscape=True)
-
-
-def is_closed_export(path: Path) -> bool | None:
-    """Whether a finance workbook's cover says its month was closed; None if the cover cannot be read
-    (an encrypted file, or not one kaohe wrote)."""
-    import python_calamine
-
-    try:
-        rows = python_calamine.CalamineWorkbook.from_path(os.fspath(path)).get_sheet_by_name(SHEET).to_python()
-    except Exception:
-        return None
-    lines = [str(r[0]) for r in rows[:6] if r]
-    if any(t.startswith("月结：已月结") for t in lines):
-        return True
-    return False if any(t.startswith("月结：") for t in lines) else None
-
-
-def check_closed(path: Path, unclosed: bool) -> None:
-    """Refuse to send the finance workbook of a month that is not closed unless asked to (``--unclosed``)."""
-    if not unclosed and is_closed_export(path) is False:
-        raise InputRefused("这份财务表的月份还没有月结：请先“月结确认”并重新导出，或确认后加 --unclosed 发送",
-                           "the month of this finance workbook is not closed; close it first or add --unclosed")
 
 
 def encrypt(path: Path, password: str) -> None:
@@ -193,32 +172,82 @@ def password_from_env(name: str) -> str:
 # --- the job: read BOOK (and a KPI workbook), compute or take the closed month, write the file ------
 
 def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book: Path | None = None,
-                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False) -> JobResult:
-    """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (BOOK itself is not changed)."""
+                password_env: str | None = None, progress=None, skip_unmatched_kpi: bool = False,
+                command: str = "finance") -> JobResult:
+    """导出财务表: a new values-only workbook 财务汇总_YYYY-MM.xlsx (or …_更正版.xlsx), recorded in BOOK
+    (``command`` names the run in 运行记录)."""
     month = month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
     password = password_from_env(password_env) if password_env else None
+    rewards, kpi_path = _kpi_rewards(kpi_book, month, say)
     with run_lock(book):
         say("读取工作簿并计算本月…")
-        figures = _finance_figures(book, month)
-    rewards, kpi_path = _kpi_rewards(kpi_book, month, say)
-    left_out = unmatched_kpi(rewards or {}, set(figures.monthly["emp"]), skip_unmatched_kpi)
-    frame = finance_frame(figures.monthly, rewards, figures.corrections)
-    target = _finance_target(book, out, month)
-    say("写入财务表…")
-    backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
-    sheets = [finance_spec(frame, month, book, figures.policy.fingerprint(), kpi_path, close_line(figures.state),
-                           company=figures.policy.company_name, kpi_left_out=left_out)]
+        figures = finance_figures(book, month)
+        left_out = unmatched_kpi(rewards or {}, set(figures.monthly["emp"]), skip_unmatched_kpi)
+        frame = finance_frame(figures.monthly, rewards, figures.corrections)
+        export = _Export(figures, frame, handoff.figures_fp(frame), handoff.payment_send(figures.log, month))
+        target = _finance_target(book, out, month, export.version)
+        say("写入财务表…")
+        check_writable(target)
+        backup = backup_existing(target)  # e.g. the finance file of another workbook: its bytes survive
+        sheets = _sheets(export, month, book, kpi_path, left_out)
+        new_workbook(target, sheets)
+        write_properties(target, {handoff.P_MONTH: month, handoff.P_VERSION: export.version, handoff.P_FP: export.fp,
+                                  handoff.P_CONTENT: register.content_fp(target),
+                                  handoff.P_TIME: f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}",
+                                  handoff.P_BOOK: str(book.resolve())})
+        if password:
+            encrypt(target, password)
+        say("记入财务发送记录…")
+        _record_export(book, figures, export, target, month, command)
+    summary = _finance_summary(frame, figures, left_out, encrypted=bool(password), version=export.version)
+    return JobResult(target, backup, [s.name for s in sheets], len(figures.findings), summary, frame)
+
+
+@dataclasses.dataclass
+class _Export:
+    """One export: the figures, the finance rows, their fingerprint, the month's send to finance (if any)."""
+
+    figures: FinanceFigures
+    frame: pd.DataFrame
+    fp: str
+    sent: handoff.Entry | None
+
+    @property
+    def version(self) -> str:
+        return c.CORRECTED_VERSION if self.sent is not None and self.sent.figures_fp != self.fp else c.PAYMENT_VERSION
+
+
+def _sheets(export: _Export, month: str, book: Path, kpi_path, left_out: str) -> list[SheetSpec]:
+    """财务汇总 (with the 更正版's cover and 更正差额 when it is one), 更正明细 when corrections are paid."""
+    figures, notes, extra = export.figures, [], []
+    if export.sent is not None:
+        sent = handoff.sent_figures(figures.raw.get(c.FINANCE_FIGURES.name), export.sent)
+        notes, diff = corrected.cover_lines(figures.raw, month, bool(figures.state and figures.state.closed),
+                                            export.sent, sent, export.frame)
+        extra = [corrected.diff_spec(diff)] if len(diff) else []
+    title = corrected.TITLE if export.version == c.CORRECTED_VERSION else ""
+    sheets = [finance_spec(export.frame, month, book, figures.policy.fingerprint(), kpi_path, close_line(figures.state),
+                           company=figures.policy.company_name, kpi_left_out=left_out, title=title, notes=notes)]
     sheets += [corrections_detail_spec(figures.corrections)] if len(figures.corrections) else []
+    sheets += extra
     for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
         typed_ids(sheet, roster_ids(figures.tables))
-    new_workbook(target, sheets)
-    if password:
-        encrypt(target, password)
-    register.record(target)  # kaohe send sends only what is in this register
-    summary = _finance_summary(frame, figures, left_out, encrypted=bool(password))
-    return JobResult(target, backup, [s.name for s in sheets], len(figures.findings), summary, frame)
+    return sheets
+
+
+def _record_export(book: Path, figures: FinanceFigures, export: _Export, target: Path, month: str, command: str
+                   ) -> None:
+    """财务发送记录 (导出) and the export's figures in 财务发送数据, written into BOOK with a 运行记录 row."""
+    new = handoff.entry(month, c.EXPORT_ACTION, export.version, str(target.resolve()), export.fp, export.frame,
+                        file_fp=fingerprint_file(target), user=close.computer_user())
+    log = figures.raw.get(c.FINANCE_LOG.name)
+    specs = [handoff.log_spec(log, new), handoff.store_spec(figures.raw.get(c.FINANCE_FIGURES.name), log, new,
+                                                            export.frame),
+             run_log_spec(book, command, month, figures.fingerprint,
+                          f"导出{export.version} {target.name}; 数值指纹{export.fp}")]
+    save(book, None, specs)
 
 
 @dataclasses.dataclass
@@ -231,10 +260,20 @@ class FinanceFigures:
     findings: list
     policy: object
     corrections: pd.DataFrame
+    raw: dict
+    fingerprint: str
+
+    @property
+    def log(self):
+        return self.raw.get(c.FINANCE_LOG.name)
 
 
-def _finance_figures(book: Path, month: str) -> FinanceFigures:
-    data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name), may_be_open=True)
+FINANCE_RAW = (c.CLOSE_LOG.name, c.FROZEN_MONTHLY.name, c.CORRECTIONS.name, c.FINANCE_LOG.name, c.FINANCE_FIGURES.name)
+
+
+def finance_figures(book: Path, month: str) -> FinanceFigures:
+    """The figures an export of ``month`` gives now: as closed, else as computed; the 上月更正 to pay with it."""
+    data = read_book(book, raw=FINANCE_RAW)
     state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     if state and state.closed:
         monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY.name), month), []
@@ -242,8 +281,9 @@ def _finance_figures(book: Path, month: str) -> FinanceFigures:
     else:
         result = compute_month(data.tables, month)
         monthly, findings, policy = result.monthly, result.findings, result.policy
-    corrections = close.corrections_for(data.raw.get(c.CORRECTIONS.name), month)
-    return FinanceFigures(data.tables, state, monthly, findings, policy, corrections)
+    sent = handoff.sent_months(data.raw.get(c.FINANCE_LOG.name))
+    paid = corrections.corrections_for(data.raw.get(c.CORRECTIONS.name), month, sent)
+    return FinanceFigures(data.tables, state, monthly, findings, policy, paid, data.raw, data.fingerprint)
 
 
 def _kpi_rewards(kpi_book: Path | None, month: str, say) -> tuple[dict | None, Path | None]:
@@ -255,28 +295,30 @@ def _kpi_rewards(kpi_book: Path | None, month: str, say) -> tuple[dict | None, P
     return dict(zip(kpi_result.scores["emp"], kpi_result.scores["reward"])), Path(kpi_book)
 
 
-def _finance_target(book: Path, out, month: str) -> Path:
-    """The finance file: ``out``, or 财务汇总_YYYY-MM.xlsx in the folder ``out`` names (default: BOOK's)."""
+def _finance_target(book: Path, out, month: str, version: str = c.PAYMENT_VERSION) -> Path:
+    """The finance file: ``out``, or 财务汇总_YYYY-MM.xlsx (…_更正版.xlsx) in the folder ``out`` names (default: BOOK's)."""
     target = Path(out) if out else book.parent
     if target.is_dir() or str(out or "").endswith(("/", "\\")):  # a folder: the file gets its standard name
-        target = target / f"{SHEET}_{month}.xlsx"
+        suffix = f"_{c.CORRECTED_VERSION}" if version == c.CORRECTED_VERSION else ""
+        target = target / f"{SHEET}_{month}{suffix}.xlsx"
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
 
 
-def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str, encrypted: bool) -> dict:
+def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str, encrypted: bool,
+                     version: str = c.PAYMENT_VERSION) -> dict:
     money = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
     return {"employees": len(frame), "deductions": float(frame[list(money)].to_numpy().sum()),
             "overtime_pay": float(frame["加班费"].sum()), "kpi": float(frame["KPI奖惩"].sum()),
             "adjustment": float(frame["调整合计"].sum()), "encrypted": encrypted,
             "closed": bool(figures.state and figures.state.closed),
-            "corrections": float(frame[c.CORRECTION_COLUMN].sum()), "kpi_left_out": left_out}
+            "corrections": float(frame[c.CORRECTION_COLUMN].sum()), "kpi_left_out": left_out, "version": version}
 
 
 def unmatched_kpi(rewards: dict, roster: set, skip: bool) -> str:
-    """KPI 奖惩 of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying whose
-    奖惩 was left out (for the terminal and the finance cover). Never a silent 0."""
-    missing = sorted(e for e in rewards if e not in roster)
+    """KPI 奖惩 (not 0) of 工号 the attendance roster lacks: refused (exit 2) unless ``skip``; then the text saying
+    whose 奖惩 was left out (for the terminal and the finance cover). Never a silent loss; a 奖惩 of 0 loses nothing."""
+    missing = sorted(e for e in rewards if e not in roster and round(float(rewards[e] or 0), 2))
     text = "、".join(f"{e}（{rewards[e]:+.2f}元）" for e in missing)
     if missing and not skip:
         raise InputRefused(f"KPI工作簿中的工号不在考勤员工名册中：{text}，其KPI奖惩无法计入财务表；请核对工号，"

@@ -83,7 +83,7 @@ def _import_specs(data, stored: list, punches: dict, metrics: list, replace: boo
     specs = []
     if punches:
         merged = imports.merge_sources(stored, punches)
-        frame = pd.DataFrame(merged, columns=["emp", "ts", "source", "digest", "kind"])
+        frame = pd.DataFrame(merged, columns=["emp", "ts", "source", "digest", "workday", "kind"])
         frame["kind"] = frame["kind"].where(frame["kind"] != "", None)  # a clock punch: 类型 left empty
         specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))
     if metrics:

@@ -1,7 +1,7 @@
 """Jobs on an open workbook's values: what a door read through Excel (rows by sheet name), not its file.
 
 The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them; the ribbon
-needs the month to offer and a month's close state before it saves anything.
+needs the month to offer, a month's close state and what went to finance before it saves anything.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from kaohe.calendar import Calendar
 from kaohe.engine import standard
 from kaohe.engine.month import calendar_of, load_policy
 from kaohe.findings import Finding, InputRefused
+from kaohe.jobs import handoff
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
@@ -68,3 +69,14 @@ def default_month(rows: Rows) -> str:
 def month_close_state(rows: Rows, month: str) -> CloseState | None:
     """The month's latest 月结记录 entry in the open workbook, or None if it was never closed."""
     return close_state(rows(c.CLOSE_LOG.name), month)
+
+
+def latest_export(rows: Rows) -> handoff.Entry | None:
+    """The latest finance export recorded in the open workbook's 财务发送记录 (its file, month, version)."""
+    found = [e for e in handoff.entries(rows(c.FINANCE_LOG.name)) if e.action == c.EXPORT_ACTION]
+    return found[-1] if found else None
+
+
+def month_sent(rows: Rows, month: str) -> handoff.Entry | None:
+    """The send of ``month``'s payment file to finance recorded in the open workbook, or None."""
+    return handoff.payment_send(rows(c.FINANCE_LOG.name), month)

@@ -11,21 +11,21 @@ section ``[smtp]`` with the keys in lower case without the prefix, e.g. ``host``
 Passwords are never stored in a workbook. A settings file that holds a password must be
 readable by its owner only (on POSIX it is refused otherwise).
 
-Sending either completes or fails as a whole: only after the server has accepted the message
-is a line added to ``<file>.sent.txt`` beside the file (time, recipients, SHA-256).
+Sending either completes or fails as a whole. What may be sent, and the record of what was sent (in the
+attendance workbook), are kaohe.jobs.sending's business; this module composes and delivers the message.
+The body's totals are the recorded figures of the file (kaohe.jobs.handoff), not a reading of the sheet,
+and add up: 调整合计 = 加班费 − 罚款及扣款 + KPI奖惩 + 上月更正.
 """
 from __future__ import annotations
 
 import configparser
-import datetime as dt
-import hashlib
 import os
 import re
 import smtplib
 import socket
 import ssl
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -98,12 +98,27 @@ def load_settings(env=None) -> Settings:
                     values.get("cafile", ""))
 
 
-def finance_facts(path: Path) -> dict:
-    """Month and totals of a finance workbook, for the subject and body (empty if encrypted)."""
-    facts = {"month": None, "totals": {}, "employees": None}
+@dataclass
+class Facts:
+    """What the subject and body say: the month, the number of employees, the totals by column, a mark for the
+    subject (【更正版·勿重复支付】) and lines to put first (why a file already sent is mailed again)."""
+
+    month: str | None = None
+    employees: int | None = None
+    totals: dict = field(default_factory=dict)
+    mark: str = ""
+    notice: list[str] = field(default_factory=list)
+
+
+DEDUCTIONS = ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款")
+
+
+def finance_facts(path: Path) -> Facts:
+    """Month (from the name) and totals of a workbook's first sheet: for a file kaohe has no record of."""
+    facts = Facts()
     m = re.search(r"(\d{4}-\d{2})", path.name)
     if m:
-        facts["month"] = m.group(1)
+        facts.month = m.group(1)
     try:
         import python_calamine
 
@@ -114,29 +129,30 @@ def finance_facts(path: Path) -> dict:
     header = next((r for r in rows if r and r[0] == "工号"), None)
     total = next((r for r in rows if r and r[0] == "合计"), None)
     if header and total:
-        facts["totals"] = {h: v for h, v in zip(header, total) if isinstance(v, (int, float))}
-        facts["employees"] = rows.index(total) - rows.index(header) - 1
+        facts.totals = {h: v for h, v in zip(header, total) if isinstance(v, (int, float))}
+        facts.employees = rows.index(total) - rows.index(header) - 1
     return facts
 
 
-def compose(path: Path, settings: Settings, to: tuple[str, ...]) -> EmailMessage:
-    facts = finance_facts(path)
-    month = facts["month"] or "本月"
-    t = facts["totals"]
+def compose(path: Path, settings: Settings, to: tuple[str, ...], facts: Facts | None = None) -> EmailMessage:
+    facts = facts or finance_facts(path)
+    month = facts.month or "本月"
+    t = facts.totals
     msg = EmailMessage()
-    msg["Subject"] = f"{month} 考勤扣款及加班费汇总（财务汇总）"
+    msg["Subject"] = f"{facts.mark}{month} 考勤扣款及加班费汇总（财务汇总）"
     msg["From"] = settings.sender
     msg["To"] = ", ".join(to)
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=settings.sender.split("@")[-1] if "@" in settings.sender else None)
-    lines = ["财务同事：", "", f"附件是 {month} 的考勤扣款及加班费汇总（{path.name}），请据此核算工资。", ""]
+    lines = ["财务同事：", "", *facts.notice, *([""] if facts.notice else []),
+             f"附件是 {month} 的考勤扣款及加班费汇总（{path.name}）" + ("，仅供核对。" if facts.notice else "，请据此核算工资。"), ""]
     if t:
-        deductions = sum(t.get(h, 0) for h in ("迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款"))
-        lines += [f"人数：{facts['employees']} 人",
-                  f"罚款及扣款合计：{deductions:,.2f} 元",
+        lines += [f"人数：{facts.employees} 人",
+                  f"罚款及扣款合计：{sum(t.get(h, 0) for h in DEDUCTIONS):,.2f} 元",
                   f"加班费合计：{t.get('加班费', 0):,.2f} 元",
                   f"KPI奖惩合计：{t.get('KPI奖惩', 0):,.2f} 元",
-                  f"调整合计：{t.get('调整合计', 0):,.2f} 元（正数为应增发）", ""]
+                  f"上月更正合计：{t.get('上月更正', 0):,.2f} 元（补发为正，扣回为负，明细见附件“更正明细”表）",
+                  f"调整合计：{t.get('调整合计', 0):,.2f} 元（正数为应增发；= 加班费 − 罚款及扣款 + KPI奖惩 + 上月更正）", ""]
     lines += ["表中每人每项金额均注明制度依据（条款编号）。如有疑问请联系人力资源部。", "", "—— kaohe 考核自动发送"]
     msg.set_content("\n".join(lines), charset="utf-8")
     msg.add_attachment(path.read_bytes(), maintype=XLSX_TYPE[0], subtype=XLSX_TYPE[1], filename=path.name)
@@ -189,40 +205,25 @@ def _mail_error(exc: Exception, settings) -> MailError:
     return MailError(f"无法连接邮件服务器 {where}", f"cannot reach the mail server {where} ({exc})")
 
 
-def send(path: Path, to: list[str] | None = None, env=None, any_file: bool = False) -> tuple[str, ...]:
-    """Send ``path``; returns the recipients. Raises :class:`MailError` on any failure, and
-    :class:`~kaohe.findings.InputRefused` for a file kaohe finance did not write (see kaohe.jobs.register)."""
-    from kaohe.jobs.register import check_sendable
-
-    path = Path(path)
-    if not path.is_file():
-        raise MailError(f"找不到文件：{path}", f"file not found: {path}")
-    check_sendable(path, any_file)
-    settings, recipients = ready(to, env)
+def transmit(msg: EmailMessage, settings: Settings, recipients: tuple[str, ...]) -> None:
+    """Hand ``msg`` to the server; :class:`MailError` on any failure (a refused recipient included)."""
     try:
-        refused = _deliver(compose(path, settings, recipients), settings, recipients)
+        refused = _deliver(msg, settings, recipients)
     except (TimeoutError, smtplib.SMTPException, ConnectionError, socket.gaierror, OSError) as exc:
         raise _mail_error(exc, settings) from None
     if refused:
         bad = "、".join(refused)
         raise MailError(f"部分收件人被拒绝：{bad}（其余已发送）", f"some recipients were refused: {bad}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    with open(path.with_name(path.name + ".sent.txt"), "a", encoding="utf-8") as log:
-        log.write(f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}\t{', '.join(recipients)}\t{digest}\n")
-    return recipients
 
 
-def outlook_draft(path: Path, to: list[str], any_file: bool = False) -> None:
+def outlook_draft(path: Path, to: list[str], facts: Facts | None = None) -> None:
     """Windows: open the message as an Outlook draft instead of sending it."""
-    from kaohe.jobs.register import check_sendable
-
-    check_sendable(Path(path), any_file)
     if sys.platform != "win32":
         raise MailError("Outlook 草稿只在 Windows 上可用", "Outlook drafts are available on Windows only")
     import win32com.client  # pywin32, installed with xlwings on Windows
 
     settings_to = tuple(to)
-    msg = compose(Path(path), Settings("", 0, "none", "", "", "", settings_to, ""), settings_to)
+    msg = compose(Path(path), Settings("", 0, "none", "", "", "", settings_to, ""), settings_to, facts)
     outlook = win32com.client.Dispatch("Outlook.Application")
     item = outlook.CreateItem(0)
     item.To = "; ".join(settings_to)

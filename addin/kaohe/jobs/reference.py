@@ -102,18 +102,15 @@ def contract_markdown() -> str:
                 for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
         lines.append("")
+    lines += ROWS_AND_IDS
     lines += ["## 同义词", "",
               "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线、考核评分的关系）除了标准值，也接受上表中的同义词。"
               "比较时忽略空格、大小写和全角/半角，但必须整格相同：“已口头批准”不等于“批准”。",
               "其他写法请在 规则 表中登记，每行一个：“列”写列名（如 审批状态），“写法”写您的写法，“标准值”写它代表的标准值。"
               "无法识别的值按最稳妥的方式处理（审批按待审批、证明材料按无、补偿方式按调休），并在问题清单中列为错误。"
               "加班申请的审批列也可以直接写审批人姓名（与员工名册中的姓名相同即视为已批准）。", ""]
-    lines += _synonym_lines() + _typing_lines()
-    lines += ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
-    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL)
-    lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
-    lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
-              f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    lines += _synonym_lines()
+    lines += _output_lines()
     lines += ["## 单元格函数的可选参数", "", "单元格函数看不到员工名册和排班表：下列参数写在函数的最后，写了就与“计算本月”的结果一致。", ""]
     lines += _md_table(("函数", "参数", "含义"), [(name, arg, meaning) for name, args in c.CELL_FUNCTION_OPTIONS.items()
                                                    for arg, meaning in args])
@@ -131,18 +128,41 @@ def _kind_text(spec: c.InputSheet, col: str, kind: str | None) -> str:
     return f"{text}（可不写年份）" if col in c.YEARLESS.get(spec.name, ()) else text
 
 
-def _typing_lines() -> list[str]:
-    """How kaohe reads 工号 and dates as HR types them (kaohe.engine.inputs)."""
-    sheets = "、".join(f"{sheet}的{'、'.join(cols)}" for sheet, cols in c.YEARLESS.items())
-    return ["## 工号和日期的写法", "",
-            "**工号**：各表的工号与员工名册的工号比较时不分全角半角、不计前后空格（`１０３` 就是 `103`）；"
-            "kaohe 写出的工号与员工名册中的写法相同。只有去掉前导零后才对得上、且只对得上一个人时（员工名册是 `001`，"
-            "这里写成 `1`），按此人计算，问题清单中有一条提示；对得上多个人或谁也对不上时不猜，问题清单中列为错误。"
-            "导入考勤机、钉钉、企业微信的编号时用同一规则（先查人员对照，再查员工名册的工号）。", "",
-            f"**不写年份的日期**：事件的日期（{sheets}）可以只写月日，如 `9月8日`、`10-13`、`9/8 8:30`："
-            "kaohe 取离计算的月份最近的那一年（1 月计算时 `12月28日` 是上一年的 12 月 28 日），并在问题清单中提示所取的日期；"
-            "离计算的月份超过两个月时无法确定年份，按空值处理，问题清单中列为错误。"
-            "员工名册的入职日期、转正日期、离职日期、参加工作日期等必须写年份。", ""]
+def _output_lines() -> list[str]:
+    """The sheets kaohe writes (docs/工作簿约定.md)."""
+    lines = ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
+    outputs = c.ATTENDANCE_OUTPUTS + (c.RECONCILE, c.IMPORTED_OUT, c.KPI_HISTORY, c.CLOSE_LOG, c.CHANGES, c.CORRECTION_DETAIL,
+                                      c.FINANCE_LOG, c.CORRECTED_DIFF)
+    lines += _md_table(("工作表", "列"), [(s.name, "、".join(s.headers) or "（按月份排版的打印表）") for s in outputs])
+    lines += ["", ADDED_TO_KAOHE_SHEETS]
+    lines += ["", f"另有：{c.KPI_SCORE_PREFIX}YYYY-MM（KPI 评分表，列为 工号、姓名、各项指标、{'、'.join(c.KPI_SCORE_TAIL)}）、"
+              f"{c.KPI_NOTICE.name}、{c.KPI_IMPORT.name}、{c.QUARTER_PREFIX}YYYYQn、{c.YEAR_PREFIX}YYYY。", ""]
+    return lines
+
+
+ADDED_TO_KAOHE_SHEETS = (
+    "在这些表上另加的东西——表格（Table）、批注、图片和图表、条件格式、数据验证（下拉列表）、超链接、手动分页符、"
+    "合并单元格——下次运行时随表一起移除，问题清单逐项列出（警告）；工作表保护保留（提示）。请在自己的表中用公式引用 kaohe 的表。")
+YEARLESS_SHEETS = "、".join(f"{sheet}的{'、'.join(cols)}" for sheet, cols in c.YEARLESS.items())
+ROWS_AND_IDS = [
+    "## 工号、汇总行和日期", "",
+    "- **工号按 Excel 显示的样子比对。** 工号单元格是数字、而数字格式补零时（如格式 0000 的 1 显示为 0001），工号就是 0001"
+    "（问题清单中有一条提示；写回 kaohe 的表时仍是数字 1，工资表的 VLOOKUP 照样找得到）。"
+    "各表的工号与员工名册的工号比较时不分全角半角、不计前后空格（`１０３` 就是 `103`）；kaohe 写出的工号与员工名册中的写法相同。"
+    "只有去掉前导零后才对得上、且只对得上一个人时（员工名册是 `001`，这里写成 `1`），按此人计算，问题清单中有一条提示；"
+    "对得上多个人或谁也对不上时不猜，问题清单中列为错误。"
+    "导入考勤机、钉钉、企业微信的编号时用同一规则（先查人员对照，再查员工名册的工号）。",
+    "- **汇总行不是员工，也不是打卡。** 以下的行跳过，问题清单中的提示写明是按哪一条认出的：Excel 表格（Table）的汇总行；"
+    "一行中的数值全是对本列上方各行的汇总公式（SUM、SUBTOTAL、COUNT 等），且本行没有自己的工号、姓名、日期或时间；"
+    "首格为 汇总、合计、总计、小计 或 Total 的行。序号列的公式（如 =SUBTOTAL(103,$B$2:B2)、=COUNTA($B$2:B2)）和表格的计算列"
+    "（如 =SUM(名册[@[基本工资]:[岗位津贴]])）不会让一行被当作汇总行。",
+    "- **日期和时间** 可以是 Excel 的日期时间、日期序号、文本（2026-11-02 8:30、2026/11/2、2026年11月2日 等），"
+    "也可以是其他程序写的 ISO 8601 日期单元格（如 2026-11-02T08:41:00.000Z）：按其中写的时刻计算，不做时区换算"
+    "（Excel 和 LibreOffice 也这样显示）。",
+    f"- **不写年份的日期**：事件的日期（{YEARLESS_SHEETS}）可以只写月日，如 `9月8日`、`10-13`、`9/8 8:30`："
+    "kaohe 取离计算的月份最近的那一年（1 月计算时 `12月28日` 是上一年的 12 月 28 日），并在问题清单中提示所取的日期；"
+    "离计算的月份超过两个月时无法确定年份，按空值处理，问题清单中列为错误。"
+    "员工名册的入职日期、转正日期、离职日期、参加工作日期等必须写年份。", ""]
 
 
 def _synonym_lines() -> list[str]:

@@ -1,63 +1,122 @@
-"""The register of finance workbooks kaohe wrote, which sending checks.
+"""What ``kaohe send`` will mail, judged by the file itself — never by its name or its folder.
 
-``kaohe finance`` records each file it writes (name and SHA-256) in a small text file in the same
-folder (:data:`REGISTER`). ``kaohe send`` (every door: command line, ribbon, month-end script)
-sends only a registered, unchanged file — an encrypted file cannot be opened to look inside, so
-the register is what says it is a finance workbook. Anything else is refused unless the user
-says ``--any-file``, and even then a workbook holding punch-level or personal sheets is refused.
+* A finance workbook kaohe wrote says so in its own document properties (month, version, the fingerprint of
+  its figures and of all its cell values, the attendance workbook it came from: kaohe.jobs.handoff); a value
+  changed since (a figure, the 更正版 title) is refused, a re-save or a new format is not. An encrypted one
+  cannot be opened: the attendance workbook's 财务发送记录 knows it by the fingerprint of its bytes
+  (``send --book``).
+* Nothing with punch-level or personal data is ever mailed, with or without ``--any-file``: a workbook that
+  cannot be opened to look inside; a sheet of personal data by name (打卡记录, 每日明细 …); a time of day in
+  any cell (a time, a date with a time, or text such as ``08:41`` or ``08:41 12:00 --:--``); several dated
+  rows for one 工号 (or clock number) in a sheet.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
+import re
+from collections import Counter
 from pathlib import Path
 
+import pandas as pd
+
 from kaohe.findings import InputRefused
+from kaohe.headers import HEADER_SCAN_ROWS, header_key
+from kaohe.jobs import handoff
+from kaohe.jobs.fingerprints import values_fingerprint
 from kaohe.workbook import contract as c
+from kaohe.workbook.docprops import read_properties
 
-REGISTER = "kaohe财务表登记.txt"
-PERSONAL_SHEETS = (c.PUNCHES.name, c.IMPORTED.name, c.DAILY.name, c.GRID.name, c.ROSTER.name, c.LEAVE.name)
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def record(path: Path) -> None:
-    """Note ``path`` (as written now) in its folder's register."""
-    path = Path(path)
-    with open(path.parent / REGISTER, "a", encoding="utf-8") as fh:
-        fh.write(f"{path.name}\t{_digest(path)}\t{dt.datetime.now():%Y-%m-%d %H:%M:%S}\n")
+PERSONAL_SHEETS = (c.PUNCHES.name, c.IMPORTED.name, c.DAILY.name, c.GRID.name, c.ROSTER.name, c.LEAVE.name,
+                   c.SLIPS.name)
+ID_HEADERS = ("工号", "考勤号码", "登记号码", "钉钉UserId", "企业微信账号", "UserId", "员工编号", "人员编号")
+_CLOCK = r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d)?|--:--"
+TIME_TEXT = re.compile(rf"\s*(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}[ T]+)?(?:{_CLOCK})(?:\s+(?:{_CLOCK}))*\s*")
+DATE_TEXT = re.compile(r"\s*(?:\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/月]\d{1,2}日?)(?:\s.*)?")
 
 
-def registered(path: Path) -> bool:
-    path = Path(path)
-    register = path.parent / REGISTER
-    if not register.is_file():
-        return False
-    digest = _digest(path)
-    lines = register.read_text(encoding="utf-8", errors="replace").splitlines()
-    return any(line.split("\t")[:2] == [path.name, digest] for line in lines)
+def finance_props(path: Path) -> dict | None:
+    """The finance facts in a workbook's document properties, or None (not kaohe's finance file, or encrypted)."""
+    props = read_properties(path)
+    if not props.get(handoff.P_MONTH) or not props.get(handoff.P_FP):
+        return None
+    return props
 
 
-def check_sendable(path: Path, any_file: bool = False) -> None:
-    """Refuse (exit 2) to send anything but a finance workbook kaohe wrote (see the module docstring)."""
-    path = Path(path)
-    if registered(path):
-        return
-    if not any_file:
-        raise InputRefused(f"“{path.name}”不是 kaohe 导出的财务表（或导出后被改动过），不发送；请先运行 kaohe finance，"
-                           "确需发送其他文件时加 --any-file",
-                           f"{path.name} is not a finance workbook kaohe wrote (or it changed since); use --any-file to send it anyway")
+def content_fp(path: Path) -> str:
+    """The fingerprint of every cell value of every sheet, in place (kaohe.jobs.fingerprints: formats do not count)."""
+    return values_fingerprint([(name, i, *row) for name, rows in _sheets(path).items() for i, row in enumerate(rows)])
+
+
+def file_figures(path: Path) -> pd.DataFrame:
+    """The rows of a finance workbook's 财务汇总 (header: the row starting with 工号; up to 合计)."""
+    rows = _sheets(path).get("财务汇总") or []
+    at = next((i for i, r in enumerate(rows) if r and r[0] == c.ID_COLUMN), None)
+    if at is None:
+        return pd.DataFrame()
+    body = []
+    for r in rows[at + 1:]:
+        if not r or r[0] == c.TOTAL_LABEL:
+            break
+        body.append(list(r))
+    frame = pd.DataFrame(body, columns=[str(h) for h in rows[at]])
+    return frame if all(h in frame for h, _ in handoff.MONEY) else pd.DataFrame()
+
+
+def _sheets(path: Path) -> dict[str, list[list]]:
     import python_calamine
 
     try:
-        sheets = python_calamine.CalamineWorkbook.from_path(os.fspath(path)).sheet_names
+        wb = python_calamine.CalamineWorkbook.from_path(os.fspath(path))
+        return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
     except Exception:
-        raise InputRefused(f"无法打开“{path.name}”查看其中的工作表（可能已加密），不发送",
-                           f"cannot look inside {path.name} (encrypted?); not sent") from None
-    personal = [s for s in sheets if s in PERSONAL_SHEETS]
-    if personal:
-        raise InputRefused(f"“{path.name}”含有打卡或人员明细表（{'、'.join(personal)}），不能发给财务",
-                           f"{path.name} holds punch-level or personal sheets ({', '.join(personal)}); not sent")
+        raise InputRefused(f"无法打开“{path.name}”查看其中的内容（可能已加密或不是工作簿），不发送",
+                           f"cannot look inside {path.name} (encrypted, or not a workbook); not sent") from None
+
+
+def check_content(path: Path) -> None:
+    """Refuse (exit 2) a file holding punch-level or personal data (see the module docstring)."""
+    path = Path(path)
+    sheets = _sheets(path)
+    for name, rows in sheets.items():
+        why = ("打卡或人员明细表" if name in PERSONAL_SHEETS else None) or _times_of_day(rows) or _dated_rows(rows)
+        if why:
+            raise InputRefused(f"“{path.name}”的工作表“{name}”含有{why}，不能发给财务（加 --any-file 也不行）",
+                               f"{path.name}: sheet '{name}' holds punch-level or personal data; never sent")
+
+
+def _is_time(value) -> bool:
+    if isinstance(value, dt.datetime):
+        return value.time() != dt.time(0)
+    if isinstance(value, dt.time):
+        return True
+    return isinstance(value, str) and TIME_TEXT.fullmatch(value) is not None
+
+
+def _times_of_day(rows: list[list]) -> str | None:
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if _is_time(value):
+                return f"时刻（第{i + 1}行第{j + 1}列：{value}）"
+    return None
+
+
+def _is_date(value) -> bool:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return True
+    return isinstance(value, str) and DATE_TEXT.fullmatch(value) is not None
+
+
+def _dated_rows(rows: list[list]) -> str | None:
+    """Several rows with a date for one 工号 (or clock number) under a header naming it."""
+    for at, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        keys = [header_key(v) for v in row]
+        col = next((keys.index(h) for h in ID_HEADERS if h in keys), None)
+        if col is None:
+            continue
+        dated = Counter(r[col] for r in rows[at + 1:] if col < len(r) and r[col] not in (None, "")
+                        and any(_is_date(v) for k, v in enumerate(r) if k != col))
+        many = [str(e) for e, n in dated.items() if n > 1]
+        if many:
+            return f"同一{keys[col]}的多行日期记录（如 {many[0]}）"
+    return None

@@ -6,10 +6,14 @@ rule), the money lines with their rule IDs, totals equal to 月度汇总 (the fr
 closed month), “本人确认以上考勤记录无误”, a signature and date line and a line for an objection.
 
 Layout decision: the slips are a new workbook (nothing of HR's), written with openpyxl, which
-sets what a printed form needs — fixed row heights, manual page breaks, borders. Pages are
-made here, not by the spreadsheet: at most ``PAGE_ROWS`` rows of fixed height per page, so a
-long month continues on a page of its own with the header repeated (续页), and the PDF
-LibreOffice prints has one page per employee plus those continuation pages.
+sets what a printed form needs — row heights, manual page breaks, borders. Every text is printed
+whole: a day's events stand one per line in 事项 and wrap inside the column, as do 打卡 and the
+money lines' 依据; a line across the page longer than the page is continued on the next row. Row
+heights come from the text (:func:`wrap` estimates the lines a column of that width prints, never
+fewer than LibreOffice or Excel print), so nothing is cut. Pages are made here, not by the
+spreadsheet: rows fill at most ``PAGE_HEIGHT`` points a page, so a long month continues on a page
+of its own with the header repeated (续页), and the PDF LibreOffice prints has one page per employee
+plus those continuation pages.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -27,11 +32,15 @@ import pandas as pd
 from kaohe.findings import InputRefused
 from kaohe.workbook import contract as c
 
-PAGE_ROWS = 42  # rows per printed page (fixed heights: fits A4 portrait with the margins below)
-ROW_HEIGHT = 18
-HEADER_ROWS = 4  # title, who, blank, table header
-FOOTER_ROWS = 16  # summary, money table (header + 8 lines), blank, confirmation, signature, objection (2)
+PAGE_ROWS = 42  # single-line rows per printed page (fits A4 portrait with the margins below)
+ROW_HEIGHT = 18  # points: a row of one line
+PAGE_HEIGHT = PAGE_ROWS * ROW_HEIGHT  # points of rows per page
+LINE_HEIGHT, LINE_PAD = 17, 3  # points per printed line of a wrapped cell (CJK and Latin mixed, 11 pt), and padding
 WIDTHS = {"A": 11, "B": 6, "C": 24, "D": 64, "E": 11}
+# Column width units (the default font's digit) a character takes when printed, rounded up: CJK about 1.6,
+# Latin letters and digits about 1; wrapping leaves 1.5 units of the cell's padding free.
+WIDE_UNITS, NARROW_UNITS, CELL_PADDING = 1.7, 1.05, 1.5
+PAGE_WIDTH = sum(WIDTHS.values()) - 4  # a line across the page (in A, overflowing to E)
 LAST = "E"
 MONEY_KEYWORDS = {"迟到早退罚款": "迟到", "缺卡罚款": "缺卡", "代打卡罚款": "代打卡", "旷工扣款": "旷工",
                   "事假扣款": "事假", "病假扣款": "病假", "加班费": "加班"}
@@ -98,15 +107,43 @@ def summary_line(row) -> str:
             f"请假 {leave or '无'}；加班 {float(row['ot_hours']):g} 小时")
 
 
-def pages(n_events: int) -> list[int]:
-    """How many events go on each page of one employee (the last page also holds the footer)."""
-    full, last = PAGE_ROWS - HEADER_ROWS, PAGE_ROWS - HEADER_ROWS - FOOTER_ROWS
+def text_width(text: str) -> float:
+    """Width units ``text`` takes when printed (see WIDE_UNITS)."""
+    return sum(WIDE_UNITS if unicodedata.east_asian_width(ch) in "WF" else NARROW_UNITS for ch in text)
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """The lines ``text`` prints as in a column ``width`` units wide: a line break starts a line, Latin words
+    move whole to the next line, CJK characters break anywhere (an estimate that never gives fewer lines)."""
     out = []
-    while n_events > last:
-        take = min(full, n_events)
-        out.append(take)
-        n_events -= take
-    return out + [n_events]
+    for para in str(text).split("\n"):
+        line, used = "", 0.0
+        for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", para):
+            w = text_width(token)
+            if line and used + text_width(token.rstrip()) > width - CELL_PADDING:
+                out.append(line.rstrip())
+                line, used = "", 0.0
+            line, used = line + token, used + w
+        out.append(line.rstrip())
+    return out
+
+
+def row_height(lines: int) -> float:
+    return ROW_HEIGHT if lines <= 1 else lines * LINE_HEIGHT + LINE_PAD
+
+
+def pages(heights: list[float], header: float, footer: float) -> list[int]:
+    """How many events (of these row heights) go on each page of one employee: as many as fit below the header,
+    the last page's with the footer below them."""
+    out, i = [], 0
+    while sum(heights[i:]) > PAGE_HEIGHT - header - footer:
+        start, used = i, 0.0
+        while i < len(heights) and used + heights[i] <= PAGE_HEIGHT - header:
+            used += heights[i]
+            i += 1
+        i = max(i, start + 1)  # an event taller than a page still gets a page
+        out.append(i - start)
+    return out + [len(heights) - i]
 
 
 class _Sheet:
@@ -128,18 +165,20 @@ class _Sheet:
         self.plain = Font(name="等线", size=11)
         self.fill = PatternFill("solid", fgColor="DDEBF7")
         self.left = Alignment(vertical="center")
+        self.wrapped = Alignment(vertical="center", wrap_text=True)
 
     def row(self, values=(), *, font=None, boxes: str | None = None, fill=False, money_col=None):
-        """One line; ``boxes`` like "A:B,C:C,D:E" draws a box around each group of columns."""
+        """One row; ``boxes`` like "A:B,C:C,D:E" draws a box around each group of columns. A text inside a box
+        wraps in its column, and the row is as tall as the longest (:func:`cell_lines`)."""
         self.r += 1
         r = self.r
-        self.ws.row_dimensions[r].height = ROW_HEIGHT
+        self.ws.row_dimensions[r].height = row_height(cell_lines(values, boxes))
         for i, v in enumerate(values):
             if v is None:
                 continue
             cell = self.ws.cell(row=r, column=i + 1, value=v)
             cell.font = font or self.plain
-            cell.alignment = self.left
+            cell.alignment = self.wrapped if boxes and i in WRAPPED else self.left
             if money_col is not None and i == money_col:
                 cell.number_format = '"¥"#,##0.00'
         for group in (boxes.split(",") if boxes else ()):
@@ -159,33 +198,66 @@ class _Sheet:
 EVENT_BOXES, MONEY_BOXES = "A:A,B:B,C:C,D:D,E:E", "A:B,C:C,D:E"
 
 
+WRAPPED = {2: WIDTHS["C"], 3: WIDTHS["D"]}  # columns whose texts wrap in a boxed row: 打卡 and 事项 / 依据
+
+
+def cell_lines(values, boxes: str | None) -> int:
+    """The printed lines of a row: in a boxed row the texts of C and D wrap inside their column."""
+    if not boxes:
+        return 1
+    return max([len(wrap(v, WRAPPED[i])) for i, v in enumerate(values) if i in WRAPPED and isinstance(v, str)] or [1])
+
+
+def _across(text: str) -> list[list]:
+    """A line across the page as rows: continued on the next row where it is longer than the page is wide."""
+    return [[part] for part in wrap(text, PAGE_WIDTH)] if text else [[]]
+
+
+def _event_row(ev: tuple) -> tuple:
+    """An event row with each of the day's events on a line of its own (每日明细 joins them with “；”)."""
+    date, weekday, punches, note, fine = ev
+    return date, weekday, punches, "\n".join(p for p in str(note).split("；") if p), fine
+
+
+def _employee_rows(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str):
+    """(header rows for a page of k pages, event rows, footer rows): each a list of (values, options)."""
+    def header(cont: str) -> list:
+        who = f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"
+        return ([(v, {"font": sheet.title}) for v in _across(title)] + [(v, {"font": sheet.bold}) for v in _across(who)]
+                + [(v, {"font": sheet.bold}) for v in _across(warning)]
+                + [(c.SLIP_EVENT_HEADERS, {"font": sheet.bold, "boxes": EVENT_BOXES, "fill": True})])
+    events_ = [(_event_row(ev), {"boxes": EVENT_BOXES, "money_col": 4}) for ev in evs]
+    footer = [(v, {}) for v in _across(summary_line(row))]
+    footer += [(c.SLIP_MONEY_HEADERS, {"font": sheet.bold, "boxes": MONEY_BOXES, "fill": True})]
+    footer += [((item, None, amount, basis, None), {"boxes": MONEY_BOXES, "money_col": 2})
+               for item, amount, basis in money_lines(row)]
+    footer += [((), {}), ([CONFIRM], {"font": sheet.bold})] + [(v, {}) for t in (SIGN, OBJECTION, BLANK_LINE)
+                                                               for v in _across(t)]
+    return header, events_, footer
+
+
+def _height(rows) -> float:
+    return sum(row_height(cell_lines(values, opts.get("boxes"))) for values, opts in rows)
+
+
 def _write_employee(sheet: _Sheet, title: str, month: str, row, evs: list[tuple], warning: str = "") -> int:
     """One employee's page(s); returns the number of pages."""
-    chunks = pages(len(evs))
+    header, events_, footer = _employee_rows(sheet, title, month, row, evs, warning)
+    head = _height(header("　（续页 1/2）"))
+    chunks = pages([_height([e]) for e in events_], head, _height(footer) + (0 if evs else ROW_HEIGHT))
     start = 0
     for k, count in enumerate(chunks):
-        cont = f"　（续页 {k + 1}/{len(chunks)}）" if len(chunks) > 1 else ""
-        sheet.row([title], font=sheet.title)
-        sheet.row([f"月份：{month}　　工号：{row['emp']}　　姓名：{row['name']}　　部门：{row['dept']}{cont}"],
-                  font=sheet.bold)
-        sheet.row([warning] if warning else (), font=sheet.bold)
-        sheet.row(c.SLIP_EVENT_HEADERS, font=sheet.bold, boxes=EVENT_BOXES, fill=True)
-        for ev in evs[start:start + count]:
-            sheet.row(ev, boxes=EVENT_BOXES, money_col=4)
+        for values, opts in header(f"　（续页 {k + 1}/{len(chunks)}）" if len(chunks) > 1 else ""):
+            sheet.row(values, **opts)
+        for values, opts in events_[start:start + count]:
+            sheet.row(values, **opts)
         if not evs:
             sheet.row([NO_EVENTS])
         start += count
         if k < len(chunks) - 1:
             sheet.page_break()
-    sheet.row([summary_line(row)])
-    sheet.row(c.SLIP_MONEY_HEADERS, font=sheet.bold, boxes=MONEY_BOXES, fill=True)
-    for item, amount, basis in money_lines(row):
-        sheet.row((item, None, amount, basis, None), boxes=MONEY_BOXES, money_col=2)
-    sheet.row()
-    sheet.row([CONFIRM], font=sheet.bold)
-    sheet.row([SIGN])
-    sheet.row([OBJECTION])
-    sheet.row([BLANK_LINE])
+    for values, opts in footer:
+        sheet.row(values, **opts)
     return len(chunks)
 
 

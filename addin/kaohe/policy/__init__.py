@@ -292,7 +292,7 @@ def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]
         except ValueError as exc:
             findings.append(Finding(sheet, cell, f"参数“{key}”的值“{raw}”无效：{exc}",
                                     f"沿用默认值 {render(info)}", rule=info.rule, article=info.article, code=RULES_BAD_VALUE))
-    policy = dataclasses.replace(DEFAULT, **changes)
+    policy = dataclasses.replace(DEFAULT, **changes)  # type: ignore[arg-type]  # each value parsed for its field
     findings.extend(compliance_findings(policy, sheet))
     return policy, findings
 

@@ -96,8 +96,10 @@ KPI_MONTH = "月份"
 REL_SELF, REL_PEER, REL_MANAGER = _terms.REL_SELF, _terms.REL_PEER, _terms.REL_MANAGER
 RELATIONS = _terms.RELATIONS
 
-# written by kaohe import; 类型 is blank for a clock punch, else PUNCH_MAKEUP or PUNCH_ADMIN (kaohe.terms)
-IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "类型"), key="imported")
+# written by kaohe import; 归属日期: the 考勤日 the vendor puts a punch on when it is not the punch's own date; 类型
+# is blank for a clock punch, else PUNCH_MAKEUP or PUNCH_ADMIN (kaohe.terms)
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "归属日期", "类型"),
+                      key="imported")
 
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
@@ -135,8 +137,8 @@ INPUT_FIELDS = {
     "关系": "relation", "经营业绩": "d_business", "工作态度": "d_attitude", "任职能力": "d_ability",
     "团队协作": "d_teamwork", "等级": "grade", "最低分": "min_score", "绩效系数": "coefficient",
     "列": "syn_column", "写法": "syn_written", "标准值": "syn_standard",
-    "来源": "source", "文件指纹": "digest", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id", "企业微信账号": "wecom_id",
-    "旺旺": "wangwang",
+    "来源": "source", "文件指纹": "digest", "归属日期": "workday", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id",
+    "企业微信账号": "wecom_id", "旺旺": "wangwang",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -144,7 +146,7 @@ COLUMN_KINDS = {
     ROSTER.name: {"工号": "id", "入职日期": "date", "转正日期": "date", "离职日期": "date",
                   "参加工作日期": "date", "岗位基本工资": "number", "绩效工资": "number"},
     PUNCHES.name: {"工号": "id", "打卡时间": "datetime", "日期": "date", "时间": "time"},
-    IMPORTED.name: {"工号": "id", "打卡时间": "datetime"},
+    IMPORTED.name: {"工号": "id", "打卡时间": "datetime", "归属日期": "date"},
     LEAVE.name: {"工号": "id", "开始时间": "datetime", "结束时间": "datetime", "申请日期": "date",
                  "事由日期": "date", "销假日期": "date"},
     OVERTIME.name: {"工号": "id", "日期": "date", "开始时间": "time", "结束时间": "time"},
@@ -209,9 +211,9 @@ RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项�
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
 EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
 IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source"),
-                                          ("文件指纹", "digest"), ("类型", "kind")))
+                                          ("文件指纹", "digest"), ("归属日期", "workday"), ("类型", "kind")))
 # Header rows kaohe wrote in earlier versions: a sheet with one of them is still kaohe's (ownership).
-EARLIER_HEADERS = {IMPORTED.name: (IMPORTED_OUT.headers[:4],)}  # before 类型
+EARLIER_HEADERS = {IMPORTED.name: (IMPORTED_OUT.headers[:4], IMPORTED_OUT.headers[:5])}  # before 归属日期, before 类型
 ATTENDANCE_OUTPUTS = (DAILY, MONTHLY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
@@ -235,7 +237,8 @@ YEAR_OUT = (("工号", "emp"), ("姓名", "name"), ("岗位", "post"), ("一季�
 
 MONEY_COLUMNS = frozenset({"迟到早退罚款", "缺卡罚款", "代打卡罚款", "旷工扣款", "事假扣款", "病假扣款",
                            "加班费", "调整合计", "罚款", "奖惩金额", "绩效工资", "绩效工资基数",
-                           "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计"})
+                           "月结数值", "当前数值", "差额", "更正数值", "上月更正", "罚款合计", "扣款合计", "加班费合计",
+                           "KPI奖惩", "已发送数值", "本表数值"})
 SCORE_COLUMNS = frozenset({"数据得分", "店长评分", "自评分", "综合得分", "自评", "互评", "上级", "一季度", "二季度",
                            "三季度", "四季度", "绩效系数"})
 DAY_COLUMNS = frozenset({"应出勤天数", "实出勤天数", "旷工天数", "天数", "事假天数", "病假天数", "婚假天数", "丧假天数",
@@ -257,10 +260,13 @@ FROZEN_LEAVE = OutputSheet("月结请假数据", (("月份", "month"),) + LEAVE_
 CHANGES = OutputSheet("变更对比", (
     ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"), ("当前数值", "now"),
     ("差额", "diff"), ("原因", "reason")))
-# Hidden: corrections found when a reopened month is closed again, paid with the next month.
+# Hidden: corrections found when a month is closed after its figures went to finance (sent, or closed before),
+# paid with the next month not yet sent. 更正基准 says what they were measured against; 当时已发送 (是/否) whether
+# the month had been sent to finance then (a month first sent after such a correction carries it itself).
 CORRECTIONS = OutputSheet("月结更正数据", (
     ("月份", "month"), ("计入月份", "paid_in"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"),
-    ("月结数值", "closed"), ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
+    ("月结数值", "closed"), ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason"),
+    ("更正基准", "basis"), ("当时已发送", "was_sent")))
 CORRECTION_DETAIL = OutputSheet("更正明细", (
     ("月份", "month"), ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("月结数值", "closed"),
     ("更正数值", "now"), ("上月更正", "effect"), ("原因", "reason")))
@@ -271,6 +277,21 @@ SLIP_EVENT_HEADERS = ("日期", "星期", "打卡", "事项（时间、依据）
 SLIP_MONEY_HEADERS = ("项目", None, "金额", "依据", None)
 PAID_ITEMS = frozenset({"加班费"})  # a money column paid to the employee (the others are deducted)
 CLOSE_OUTPUTS = (CLOSE_LOG, FROZEN_MONTHLY, FROZEN_LEAVE, CHANGES, CORRECTIONS)
+# What reached finance: every finance export and send of a month (财务发送记录), and the figures of each
+# export (hidden 财务发送数据, by 数值指纹), so that a month is paid once whatever the file is called.
+EXPORT_ACTION, SEND_ACTION, RESEND_ACTION, DRAFT_ACTION = "导出", "发送", "重发更正版", "Outlook草稿"
+PAYMENT_VERSION, CORRECTED_VERSION = "付款表", "更正版"
+FINANCE_LOG = OutputSheet("财务发送记录", (
+    ("月份", "month"), ("操作", "action"), ("版本", "version"), ("文件", "file"), ("数值指纹", "figures_fp"),
+    ("文件指纹", "file_fp"), ("时间", "time"), ("收件人", "to"), ("原因", "reason"), ("电脑用户", "user"),
+    ("员工人数", "employees"), ("上月更正", "corrections"), ("调整合计", "adjustment")))
+FINANCE_FIGURES = OutputSheet("财务发送数据", (
+    ("月份", "month"), ("数值指纹", "figures_fp"), ("工号", "emp"), ("姓名", "name"), ("部门", "dept"),
+    ("迟到早退罚款", "late_fine"), ("缺卡罚款", "missing_fine"), ("代打卡罚款", "proxy_fine"),
+    ("旷工扣款", "absence_deduction"), ("事假扣款", "personal_deduction"), ("病假扣款", "sick_deduction"),
+    ("加班费", "ot_pay"), ("KPI奖惩", "kpi"), ("上月更正", "correction"), ("调整合计", "adjustment")))
+CORRECTED_DIFF = OutputSheet("更正差额", (
+    ("工号", "emp"), ("姓名", "name"), ("项目", "item"), ("已发送数值", "sent"), ("本表数值", "now"), ("差额", "diff")))
 SLIPS = OutputSheet("个人考勤确认单")
 
 # Optional trailing arguments of the cell functions (kaohe.doors.udfs): facts of a person that a cell cannot

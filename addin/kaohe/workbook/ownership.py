@@ -17,6 +17,7 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.workbook import contract as c
 from kaohe.workbook.parts import (COMMENTS_REL, CUSTOM_CT, CUSTOM_NS, CUSTOM_PART, CUSTOM_REL, DRAWING_REL,
                                   PROPERTY_FMTID, TABLE_REL, VT_NS, Parts, SheetEntry, illegal_name, local)
+from kaohe.values import column_letter
 from kaohe.workbook.sheetxml import DRAWING_RID, SheetSpec
 
 
@@ -84,6 +85,7 @@ def check_sheets(parts: Parts, src: Path, existing: list[SheetEntry], specs: lis
         raise InputRefused(f"工作簿的结构已被保护（审阅 > 保护工作簿），kaohe 需要新增工作表“{'、'.join(added)}”；"
                            "请先撤销工作簿保护，或手工添加这些工作表后再运行",
                            f"the workbook structure is locked; kaohe would add sheets {', '.join(added)}")
+    _same_but_case(existing, specs)
     record = read_record(parts)
     legacy = record is None and c.RUN_LOG.name in names
     # Not in the record (an earlier kaohe, or the live path in Excel wrote it): kaohe's exact header row and
@@ -91,8 +93,10 @@ def check_sheets(parts: Parts, src: Path, existing: list[SheetEntry], specs: lis
     foreign = [s.name for s in specs if s.name in names and s.name not in (record or ())
                and not ((c.RUN_LOG.name in names or s.name in c.READ_BACK_SHEETS) and _header_matches(src, s))]
     if foreign:
-        raise InputRefused(f"工作表“{foreign[0]}”已存在，但不是 kaohe 生成的，kaohe 不会覆盖它；请把它改名后再运行",
-                           f"sheet '{foreign[0]}' exists and was not written by kaohe; rename it and run again")
+        state = next((s.el.get("state") for s in existing if s.name == foreign[0] and s.el is not None), None)
+        hidden = HIDDEN_STATES.get(state or "", ("", ""))
+        raise InputRefused(f"工作表“{foreign[0]}”已存在{hidden[0]}，但不是 kaohe 生成的，kaohe 不会覆盖它；请把它改名后再运行",
+                           f"sheet '{foreign[0]}' exists{hidden[1]} and was not written by kaohe; rename it and run again")
     notes = []
     odd = [n for n in names if illegal_name(n)]
     if odd and any(s.print_titles for s in specs):
@@ -102,6 +106,39 @@ def check_sheets(parts: Parts, src: Path, existing: list[SheetEntry], specs: lis
         return notes + [Finding("", "", "本工作簿由旧版 kaohe 生成（没有工作表记录），已按表头和“运行记录”识别 kaohe 的工作表",
                         "此后 kaohe 把它生成的工作表记录在文档属性中", level="提示")]
     return notes
+
+
+HIDDEN_STATES = {
+    "hidden": ("（它是隐藏的工作表：右键工作表标签 > 取消隐藏）", " (hidden)"),
+    "veryHidden": ("（它是深度隐藏的工作表，“取消隐藏”里看不到：在 VBA 编辑器（Alt+F11）的属性窗口中把它的 Visible 改为 "
+                   "-1 - xlSheetVisible 即可看到）", " (very hidden: visible only from the VBA editor)"),
+}
+
+
+def _same_but_case(existing: list[SheetEntry], specs: list[SheetSpec]) -> None:
+    """Excel compares sheet names without case: HR's ``kpi历史`` and kaohe's ``KPI历史`` are one name."""
+    folded = {s.name.casefold(): s.name for s in existing}
+    for spec in specs:
+        other = folded.get(spec.name.casefold())
+        if other is not None and other != spec.name:
+            raise InputRefused(f"工作表“{other}”与 kaohe 要写的“{spec.name}”只差大小写，Excel 视为同一个名称；"
+                               f"请把“{other}”改名后再运行",
+                               f"sheet '{other}' and kaohe's '{spec.name}' differ only in case (one name in Excel); "
+                               "rename it and run again")
+
+
+def sharing_notes(parts: Parts) -> list[Finding]:
+    """A workbook with a password to modify (文件 > 另存为 > 工具 > 常规选项) or marked read-only recommended:
+    kaohe writes the file as asked (it edits the package, it never opens the workbook in Excel) and says so."""
+    el = parts.child("fileSharing")
+    if el is None:
+        return []
+    if el.get("reservationPassword") or el.get("hashValue"):
+        return [Finding("", "", "工作簿设有“修改权限密码”（Excel 打开时要求输入密码才能修改）",
+                        "kaohe 直接写入了文件中它自己的工作表，密码仍保留；如不应修改，请改用 --out 另存", level=c.LEVEL_WARNING)]
+    if el.get("readOnlyRecommended") in ("1", "true"):
+        return [Finding("", "", "工作簿设为“建议只读”", "kaohe 已写入它自己的工作表，此设置保留", level=c.LEVEL_INFO)]
+    return []
 
 
 def _header_matches(src: Path, spec: SheetSpec) -> bool:
@@ -121,10 +158,25 @@ def _header_matches(src: Path, spec: SheetSpec) -> bool:
 
 
 _PROTECTION_RE = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*?/>")
+_DATA_END = re.compile(rb"</(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\b[^>]*/>")
+_CF = re.compile(rb'<(?:\w+:)?conditionalFormatting\b[^>]*?\bsqref="([^"]*)"[^>]*>(.*?)</(?:\w+:)?conditionalFormatting>', re.S)
+_RULE = re.compile(rb"<(?:\w+:)?cfRule\b([^>]*)>(.*?)</(?:\w+:)?cfRule>", re.S)
+# What HR may add to a sheet besides its cells and parts, by the element that says it (kaohe writes none of these,
+# bar its own highlights and merged cells, told apart below), with what the 问题清单 row says.
+_ADDED = (
+    (re.compile(rb"<(?:\w+:)?dataValidation\b[^>]*?\bsqref=\"([^\"]*)\""), "数据验证（下拉列表等）"),
+    (re.compile(rb"<(?:\w+:)?hyperlink\b[^>]*?\bref=\"([^\"]*)\""), "超链接"),
+    (re.compile(rb"<(?:\w+:)?brk\b[^>]*?\bid=\"([^\"]*)\""), "手动分页符"),
+    (re.compile(rb"<(?:\w+:)?sparklineGroup\b()"), "迷你图"),
+    (re.compile(rb"<x14:conditionalFormatting\b.*?<xm:sqref>([^<]*)</xm:sqref>", re.S), "条件格式"),
+    (re.compile(rb"<x14:dataValidation\b.*?<xm:sqref>([^<]*)</xm:sqref>", re.S), "数据验证（下拉列表等）"),
+)
 
 
-def hr_additions(parts: Parts, sheet: SheetEntry) -> tuple[list[Finding], str]:
-    """What HR added to one of kaohe's sheets (Table, note, image, protection) and what happens to it."""
+def hr_additions(parts: Parts, sheet: SheetEntry, spec: SheetSpec | None = None) -> tuple[list[Finding], str]:
+    """What HR added to one of kaohe's sheets and what happens to it: a Table, notes, images (removed with the
+    sheet), conditional formats, drop-downs, links, page breaks, merged cells (gone: kaohe rewrites the sheet),
+    a protection (kept)."""
     notes, seen = [], set()
     say = lambda what, action, level="警告": notes.append(Finding(sheet.name, "", what, action, level=level))  # noqa: E731
     for rel in parts.rels(sheet.part):
@@ -139,15 +191,62 @@ def hr_additions(parts: Parts, sheet: SheetEntry) -> tuple[list[Finding], str]:
         elif rel.type == DRAWING_REL and rel.id != DRAWING_RID and "drawing" not in seen:
             seen.add("drawing")
             say("工作表上有图片、图表或形状（不是 kaohe 画的）", "kaohe 每次重写此表，它们已从此表移除（其他工作表上的同一图片保留）")
-    protection = ""
-    with parts.zin.open(sheet.part) as fh:
-        tail = b""
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            m = _PROTECTION_RE.search(tail + block)
-            if m:
-                protection = re.sub(r"^<\w+:", "<", m.group(0).decode("utf-8"))
-                break
-            tail = block[-2000:]
+    tail = _after_data(parts, sheet.part)
+    for what, where in _added(tail, spec):
+        say(f"工作表上有{what}（不是 kaohe 设的：{where}）", f"kaohe 每次重写此表，{what}已移除；请设在其他工作表上")
+    m = _PROTECTION_RE.search(tail)
+    protection = re.sub(r"^<\w+:", "<", m.group(0).decode("utf-8")) if m else ""
     if protection:
         say("工作表设置了保护（不是 kaohe 设的）", "已保留：重写后的工作表仍受同样的保护", "提示")
     return notes, protection
+
+
+def _after_data(parts: Parts, part: str) -> bytes:
+    """The sheet's XML after its cells: protection, conditional formats, validations, links, page setup …"""
+    found, tail = False, b""
+    with parts.zin.open(part) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            if found:
+                tail += block
+                continue
+            chunk = tail + block
+            m = _DATA_END.search(chunk)
+            found, tail = (True, chunk[m.end():]) if m else (False, chunk[-64:])
+    return tail if found else b""
+
+
+def _added(tail: bytes, spec: SheetSpec | None) -> list[tuple[str, str]]:
+    """(what, where) of each kind of thing HR added after the cells; kaohe's own highlights and merges excluded."""
+    out: dict[str, list[str]] = {}
+    mine = _kaohe_highlights(spec)
+    for m in _CF.finditer(tail):
+        rules = _RULE.findall(m.group(2))
+        if not rules or not all(_is_kaohe_rule(a, body, m.group(1), mine) for a, body in rules):
+            out.setdefault("条件格式", []).append(m.group(1).decode())
+    merged = set(spec.merge) if spec is not None else set()
+    for ref in re.findall(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]*)"', tail):
+        if ref.decode() not in merged:
+            out.setdefault("合并单元格", []).append(ref.decode())
+    for pattern, what in _ADDED:
+        for m in pattern.finditer(tail):
+            out.setdefault(what, []).append(m.group(1).decode())
+    return [(what, "、".join(w for w in where[:5] if w) + ("…" if len(where) > 5 else "")) for what, where in out.items()]
+
+
+def _kaohe_highlights(spec: SheetSpec | None) -> set[str]:
+    """The column letters kaohe highlights on this sheet (values over 0)."""
+    if spec is None:
+        return set()
+    headers = [col.header for col in spec.columns]
+    return {column_letter(headers.index(h)) for h, _ in spec.highlights if h in headers}
+
+
+def _is_kaohe_rule(attrs: bytes, body: bytes, sqref: bytes, mine: set[str]) -> bool:
+    """kaohe's own rules: a highlight of its columns (value over 0), or the changed-rows expression of 变更对比."""
+    formula = re.search(rb"<(?:\w+:)?formula>([^<]*)<", body)
+    text = formula.group(1) if formula else b""
+    if b'type="expression"' in attrs:
+        return text.startswith(b"AND(ISNUMBER(")
+    column = re.match(rb"\$?([A-Z]+)", sqref)
+    return (b'type="cellIs"' in attrs and b'operator="greaterThan"' in attrs and text == b"0"
+            and column is not None and column.group(1).decode() in mine)

@@ -19,20 +19,20 @@ parts, in memory), save (copy, replace or leave out each member).
 """
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
-from kaohe.findings import InputRefused
 from kaohe.workbook.lock import remove_stale_temps
-from kaohe.workbook.ownership import check_sheets, hr_additions, read_record, write_record
+from kaohe.workbook.ownership import check_sheets, hr_additions, read_record, sharing_notes, write_record
 from kaohe.workbook.parts import (CALCCHAIN_REL, CHART_CT, CHART_REL, DRAWING_REL, PKG_REL_NS, REL_NS, WORKBOOK,
                                   WORKSHEET_REL, Parts, SheetEntry, dump, parse, reachable, rels_name, sheet_list)
 from kaohe.workbook.refresh import data_range, refresh_pivots, stretch_charts, workbook_names
-from kaohe.workbook.saving import Stream, check_kind, make_backup, write_package
+from kaohe.workbook.saving import Stream, check_kind, check_writable, make_backup, write_package
 from kaohe.workbook.sheetxml import DRAWING_RID, SheetSpec, chart_xml, drawing_xml, render_chunks
-from kaohe.workbook.styles import StyleBook
+from kaohe.workbook.styles import BASE_STYLES, STYLES_CT, STYLES_REL, StyleBook
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 DRAWING_CT = "application/vnd.openxmlformats-officedocument.drawing+xml"
@@ -42,20 +42,21 @@ def write_sheets(src: Path, dst: Path, sheets: list[SheetSpec], *, backup: bool,
                  finish=None) -> Path | None:
     """Write ``sheets`` (replacing same-named ones in place) into ``src``, saved as ``dst``.
 
+    ``backup``: an existing ``dst`` (the workbook itself, or another file that ``--out`` names) is first copied
+    aside (:func:`~kaohe.workbook.saving.make_backup`). A ``dst`` marked read-only is refused unless ``--force``.
     Returns the backup path when one was made. ``finish(notes) -> specs`` receives what kaohe
     noticed while planning the write (提示 and 警告 findings: HR additions on its sheets, pivot
     caches and charts it refreshed) and returns the final specs (e.g. 问题清单 with those rows).
     """
     src, dst = Path(src), Path(dst)
+    check_writable(dst)
     remove_stale_temps(dst.parent)
     with zipfile.ZipFile(src) as zin:
         parts = Parts(zin)
-        if "xl/styles.xml" not in parts.names:
-            raise InputRefused("工作簿缺少样式部件（xl/styles.xml），无法写入", "the workbook has no xl/styles.xml")
         check_kind(parts, src, dst)
         sheets = _plan(parts, src, sheets, finish)
         replaced, dropped = _edit(parts, sheets)
-        bak = make_backup(src) if backup else None
+        bak = make_backup(dst) if backup and dst.is_file() else None
         write_package(parts, replaced, dropped, src, dst, _fail_after)
     return bak
 
@@ -64,12 +65,12 @@ def _plan(parts: Parts, src: Path, sheets: list[SheetSpec], finish) -> list[Shee
     """Refusals first; then what the write means for HR's parts (notes), and the final specs."""
     graph = parts.graph()
     existing = sheet_list(parts)
-    notes = check_sheets(parts, src, existing, sheets)
-    names = {s.name for s in sheets}
+    notes = check_sheets(parts, src, existing, sheets) + sharing_notes(parts)
+    names = {s.name: s for s in sheets}
     protections = {}
     for sheet in existing:
         if sheet.name in names and sheet.part in parts.names:
-            found, protections[sheet.name] = hr_additions(parts, sheet)
+            found, protections[sheet.name] = hr_additions(parts, sheet, names[sheet.name])
             notes += found
     ranges = {s.name: data_range(s) for s in sheets}
     rewritten = {s.part for s in existing if s.name in names}
@@ -85,9 +86,10 @@ def _edit(parts: Parts, sheets: list[SheetSpec]) -> tuple[dict[str, object], set
     """The package's edits: (part -> new content, parts no longer referenced by anything)."""
     before = reachable(parts.graph())
     existing = sheet_list(parts)
-    styles = StyleBook(parts.zin.read("xl/styles.xml").decode("utf-8"))
+    styles_part, text = _styles_of(parts)
+    styles = StyleBook(text)
     style_ids, dxf_ids = styles.add_formats()
-    replaced: dict[str, object] = {"xl/styles.xml": styles.xml.encode("utf-8")}
+    replaced: dict[str, object] = {styles_part: styles.xml.encode("utf-8")}
     for rel in parts.rels(WORKBOOK):
         if rel.type == CALCCHAIN_REL:  # it would name cells of replaced sheets
             parts.drop_rel(WORKBOOK, rel)
@@ -108,10 +110,28 @@ def _edit(parts: Parts, sheets: list[SheetSpec]) -> tuple[dict[str, object], set
     return replaced, dropped
 
 
+def _styles_of(parts: Parts) -> tuple[str, str]:
+    """The styles part in force and its text. A workbook without one (pylightxl), or whose styles part no
+    relationship names (PyExcelerate), gets one named by a relationship: its cell formats if it has any, else
+    Excel's defaults (BASE_STYLES) — kaohe's formats are appended after them either way."""
+    rel = next((r for r in parts.rels(WORKBOOK) if r.type == STYLES_REL and not r.external), None)
+    if rel is not None and rel.part in parts.names:
+        return rel.part, parts.zin.read(rel.part).decode("utf-8")
+    if rel is not None:
+        parts.drop_rel(WORKBOOK, rel)
+    part = next((n for n in parts.names if n.lower() == "xl/styles.xml"), "xl/styles.xml")
+    text = parts.zin.read(part).decode("utf-8") if part in parts.names else ""
+    if not re.search(r"<(\w+:)?cellXfs\b[^>]*>\s*<(\w+:)?xf\b", text):
+        text = BASE_STYLES
+    parts.add_rel(WORKBOOK, STYLES_REL, part)
+    parts.set_override(part, STYLES_CT)
+    return part, text
+
+
 def _place_sheets(parts: Parts, existing: list[SheetEntry], specs: list[SheetSpec], style_ids, dxf_ids, replaced) -> None:
     """Each spec's part: the same part for a sheet being replaced (its old relationships dropped), else a new one."""
     by_name = {s.name: s for s in existing}
-    used = set(parts.names)
+    used = {n.lower() for n in parts.names}  # part names are compared without case (OPC)
     max_id = max([s.sheet_id for s in existing] + [0])
     sheets_el = parts.child("sheets", create=True)
     for spec in specs:
@@ -145,10 +165,11 @@ def _place_sheets(parts: Parts, existing: list[SheetEntry], specs: list[SheetSpe
 
 
 def _free_part(used: set[str], pattern: str) -> str:
+    """The first free part name of ``pattern``; ``used`` holds the names in lower case (Sheet5.xml is sheet5.xml)."""
     n = 1
-    while pattern.format(n) in used:
+    while pattern.format(n).lower() in used:
         n += 1
-    used.add(pattern.format(n))
+    used.add(pattern.format(n).lower())
     return pattern.format(n)
 
 

@@ -109,6 +109,13 @@ class Parts:
         self.trees: dict[str, etree._Element] = {}
         self.edited: set[str] = set()
         self.removed_rels: set[str] = set()  # relationship parts of replaced sheets, dropped
+        folded: dict[str, str] = {}
+        for name in sorted(self.names):
+            other = folded.setdefault(name.lower(), name)
+            if other != name:
+                raise InputRefused(f"工作簿中的部件“{other}”和“{name}”只差大小写（Open XML 视为同一部件），无法写入；"
+                                   "请在 Excel 中另存一次后再运行",
+                                   f"parts '{other}' and '{name}' differ only in case (one name in Open XML)")
         for name in ("[Content_Types].xml", WORKBOOK, WORKBOOK_RELS):
             if name not in self.names:
                 raise InputRefused(f"工作簿缺少部件 {name}，无法写入", f"the workbook has no {name}")

@@ -30,7 +30,8 @@ from kaohe.periods import month_of
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
-from kaohe.workbook.totals import skip_totals, total_rows
+from kaohe.workbook.numfmt import id_formats, padded_styles, shown_ids
+from kaohe.workbook.totals import scan_sheet, skip_totals
 from kaohe.values import (MAX_YEAR, MIN_YEAR, MonthDay, column_letter, date_system, is_blank, parse_date,
                           parse_datetime, parse_id, parse_month_day, parse_number, parse_text, parse_time)
 
@@ -135,6 +136,7 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
     tables: dict[str, Table] = {}
     sheet_names = tuple(wb.sheet_names)
     names = set(sheet_names)
+    padded = padded_styles(path)
     for spec in specs:
         if spec.name not in names:
             if spec.mandatory:
@@ -147,7 +149,8 @@ def _read_book(path: Path, wb, specs, raw) -> Book:
             raise InputRefused(f"工作表“{spec.name}”过大（{sheet.total_height} 行 × {sheet.total_width} 列）",
                                f"sheet '{spec.name}' is too large")
         try:
-            table = table_from_rows(spec, sheet.iter_rows(), findings, total_rows(path, spec.name))
+            scan = scan_sheet(path, spec.name, frozenset(padded))
+            table = table_from_rows(spec, sheet.iter_rows(), findings, scan.totals, id_formats(scan, padded))
         except InputRefused:
             raise
         except Exception as exc:  # calamine's own errors for damaged sheets
@@ -184,14 +187,15 @@ def tables_from_rows(sheet_rows, specs: tuple[c.InputSheet, ...]) -> tuple[dict[
     return tables, findings
 
 
-def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: dict[int, str] | None = None
-                    ) -> Table | None:
+def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: dict | None = None,
+                    formats=None) -> Table | None:
     """Typed table from raw cell rows (an iterable; row 0 is Excel row 1); ``None`` if the header is missing.
 
     Rows are consumed one at a time and only the contract's columns are kept, so a sheet of
-    a million punches is never held as Python rows. Total rows — ``totals`` (Excel row -> why, from
-    the file: :func:`total_rows`) and rows whose first cell says 汇总/合计/总计/小计/Total — are
-    skipped with a 提示: they are never an employee or a punch.
+    a million punches is never held as Python rows. Total rows — ``totals`` (Excel row -> (why, whether a
+    工号 or date of its own makes it data), from the file: :func:`kaohe.workbook.totals.scan_sheet`) and rows
+    whose first cell says 汇总/合计/总计/小计/Total — are skipped with a 提示: they are never an employee or a
+    punch. ``formats(column) -> {Excel row: number format}``: an id typed as 1 and formatted 0000 is ``0001``.
     """
     rows = iter(rows)
     head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
@@ -202,7 +206,9 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     headers = list(index)
     positions = [index[h] for h in headers]
     columns, excel_rows = _pick_columns(spec, itertools.chain(head[header_row + 1:], rows), positions, header_row + 2)
-    columns, excel_rows = skip_totals(spec.name, columns, excel_rows, positions, totals or {}, findings)
+    kinds = c.COLUMN_KINDS.get(spec.name, {})
+    keys = [i for i, h in enumerate(headers) if h == "姓名" or kinds.get(h) in ("id", "date", "datetime", "time")]
+    columns, excel_rows = skip_totals(spec.name, columns, excel_rows, positions, totals or {}, findings, keys)
     letters: dict[str, str] = {}
     bad: set[str] = set()
     typed: dict[str, object] = {}
@@ -211,15 +217,16 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        data[fieldname] = _typed_column(spec, header, letters[fieldname], column, excel_rows, findings, bad, typed,
-                                        yearless)
+        data[fieldname] = _typed_column(spec, header, letters[fieldname], column, excel_rows, findings, bad, typed, yearless)
+        if formats is not None and kinds.get(header) == "id":
+            data[fieldname] = shown_ids(spec.name, header, letters[fieldname], (column, excel_rows), data[fieldname],
+                                         formats(col), typed, findings)
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
     vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
-    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab,
-                 yearless=yearless)
+    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab, yearless=yearless)
 
 
 def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) -> tuple[int, dict[str, int]] | None:

@@ -11,6 +11,20 @@ from xml.sax.saxutils import quoteattr
 
 from defusedxml import ElementTree as SafeET
 
+STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+STYLES_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+# The styles part of a workbook that has none in force (pylightxl writes none; PyExcelerate an empty one that no
+# relationship names): Excel's defaults, so that HR's cells look as before and kaohe's formats follow them.
+BASE_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+    '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="常规" xfId="0" builtinId="0"/></cellStyles></styleSheet>')
+
 # The cell formats kaohe appends: (number format or None, bold, header fill).
 NUMBER_FORMATS = {
     "text": None, "int": "0", "days": "0.0", "hours": "0.0", "money": '"¥"#,##0.00', "date": "yyyy-mm-dd",

@@ -18,7 +18,7 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.package import write_sheets
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 
-DATE_HEADERS = {"日期", "入职日期", "整改截止日期"}
+DATE_HEADERS = {"日期", "入职日期", "整改截止日期", "归属日期"}
 DATETIME_HEADERS = {"开始时间", "结束时间", "时间", "打卡时间"}
 INT_HEADERS = {"迟到分钟", "早退分钟", "缺卡次数", "迟到次数", "早退次数", "排名"}
 WIDE = {"说明": 60, "依据": 50, "问题": 50, "处理": 30, "统计": 50, "请假": 14}
@@ -194,7 +194,8 @@ def run_log_spec(path: Path, command: str, month: str, fingerprint: str, counts:
 
 def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, object] | None = None,
          **kw) -> tuple[Path, Path | None]:
-    """Write the specs into ``path`` in place (after a backup) or into ``out``; returns (written, backup).
+    """Write the specs into ``path`` in place or into ``out`` (an existing file backed up first either way);
+    returns (written, backup).
 
     ``ids`` (工号 text -> number, :func:`roster_ids`): 工号 cells are written as 员工名册 has them."""
     path = Path(path)
@@ -208,6 +209,6 @@ def save(path: Path, out: Path | None, specs: list[SheetSpec], ids: dict[str, ob
     if target.is_symlink():  # write the real workbook, keep the link
         target = Path(os.path.realpath(target))
     os.makedirs(target.parent, exist_ok=True)
-    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=target.resolve() == path.resolve(),
-                          finish=_add_notes(specs), **kw)
+    # --out over an existing file (kaohe's earlier result, or HR's 工资2026.xlsx): never replaced without a backup.
+    backup = write_sheets(Path(os.path.realpath(path)), target, specs, backup=True, finish=_add_notes(specs), **kw)
     return target, backup

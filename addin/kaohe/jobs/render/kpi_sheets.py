@@ -91,7 +91,7 @@ def score_sheet(result: KpiResult, data: Table, rules: Table | None, policy: Pol
     chart = None
     if len(result.scores):
         chart = ChartSpec(f"{result.month} 综合得分", f"$B${FIRST_ROW}:$B${at.last}", at.rng("综合得分"),
-                          (0, at.last + 2, 10, at.last + 22), max_value=100)
+                          (0, at.last + 2, 10, at.last + 22), max_value=policy.kpi_full_score)
     return SheetSpec(c.KPI_SCORE_PREFIX + result.month, _score_columns(result), rows=rows, freeze="C2", chart=chart)
 
 
@@ -120,7 +120,7 @@ def _results(at: _Places, row: int, r, policy: Policy) -> list[Formula]:
     return [
         Formula(f"{data_sum}", r.data_score),
         Formula(f"{tail['数据得分']}{row}+{mgmt_sum}", r.manager_score),
-        Formula(f"MAX(0,MIN(100,VALUE({self_ref})))", r.self_score),
+        Formula(f"MAX(0,MIN({policy.kpi_full_score:g},VALUE({self_ref})))", r.self_score),  # KPI-01: 0..KPI满分
         Formula(f"ROUND({policy.kpi_self_weight:g}*{tail['自评分']}{row}+{policy.kpi_manager_weight:g}*"
                 f"{tail['店长评分']}{row},2)", r.score),
         Formula(f"RANK({tail['综合得分']}{row},{score_rng},0)", float(r.rank)),
