@@ -35,7 +35,9 @@ class Finding:
 # Finding codes that code selects on.
 RULES_UNKNOWN_KEY, RULES_BAD_VALUE = "rules.unknown_key", "rules.bad_value"
 NOT_RANKED = "kpi.not_ranked"
-CODES = (RULES_UNKNOWN_KEY, RULES_BAD_VALUE, NOT_RANKED)
+# A finding that doubts a row's own date (a wrong year?): listed in the months of the row's other dates too.
+DATE_DOUBT = "input.date_doubt"
+CODES = (RULES_UNKNOWN_KEY, RULES_BAD_VALUE, NOT_RANKED, DATE_DOUBT)
 
 
 class InputRefused(Exception):

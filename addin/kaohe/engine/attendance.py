@@ -187,10 +187,11 @@ def describe_sessions(s: pd.DataFrame, policy: Policy) -> pd.Series:
             parts.append(f"ATT-05 第十七条: {name}上班缺卡, 罚款{mfine}元")
         if r.missing_out:
             parts.append(f"ATT-05 第十七条: {name}下班缺卡, 罚款{mfine}元")
-        if r.exc_in:
-            parts.append(f"ATT-05 第二十条: {name}上班打卡异常已批准, 按正常打卡")
-        if r.exc_out:
-            parts.append(f"ATT-05 第二十条: {name}下班打卡异常已批准, 按正常打卡")
+        for label, excused, makeup in (("上班", r.exc_in, r.mk_in), ("下班", r.exc_out, r.mk_out)):
+            if excused and pd.notna(makeup):
+                parts.append(f"ATT-05 第二十条: {name}{label} {makeup:%H:%M} 为补卡审批（非打卡）, 按已批准的打卡异常, 视为正常打卡")
+            elif excused:
+                parts.append(f"ATT-05 第二十条: {name}{label}打卡异常已批准, 按正常打卡")
         texts.append("；".join(parts))
     notes = pd.Series("", index=s.index, dtype=object)
     notes.loc[eventful.index] = texts
@@ -267,9 +268,12 @@ def punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, la
                     "ATT-06", "第二十三条", terms.LEVEL_WARNING)]
 
 
-def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, list[Finding]]:
-    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
-    sessions = sessions.assign(exc_in=False, exc_out=False)
+def mark_exceptions(sessions: pd.DataFrame, t: Table, makeups: pd.DataFrame | None = None
+                    ) -> tuple[pd.DataFrame, list[Finding]]:
+    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条); so do approved make-up punches
+    (``makeups``: 补卡审批 with their working date and session), at the edge of the session they are nearer,
+    their time kept in ``mk_in`` / ``mk_out`` for the 说明."""
+    sessions = sessions.assign(exc_in=False, exc_out=False, mk_in=pd.NaT, mk_out=pd.NaT)
     f = t.frame.dropna(subset=["emp", "date"])
     slots = {terms.SLOT_AM_IN: (1, "exc_in"), terms.SLOT_AM_OUT: (1, "exc_out"),
              terms.SLOT_PM_IN: (2, "exc_in"), terms.SLOT_PM_OUT: (2, "exc_out")}
@@ -290,7 +294,37 @@ def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, lis
         if len(keys):
             hit = sessions[["emp", "date", "sess"]].merge(keys.drop_duplicates(), how="left", indicator=True)
             sessions[edge] = (hit["_merge"] == "both").to_numpy()
-    return sessions, findings
+    return _mark_makeups(sessions, makeups), findings
+
+
+def _mark_makeups(sessions: pd.DataFrame, makeups: pd.DataFrame | None) -> pd.DataFrame:
+    """Sessions with each approved make-up punch as an approved exception of its nearer edge (ATT-05)."""
+    if makeups is None or makeups.empty or sessions.empty:
+        return sessions
+    m = makeups[makeups["sess"] > 0].merge(sessions[["emp", "date", "sess", "start", "end"]], on=["emp", "date", "sess"])
+    to_in = (m["ts"] - m["start"]).abs() <= (m["end"] - m["ts"]).abs()
+    for edge, rows in (("in", m[to_in]), ("out", m[~to_in])):
+        times = rows.groupby(["emp", "date", "sess"])["ts"].min().rename("mk")
+        hit = sessions[["emp", "date", "sess"]].join(times, on=["emp", "date", "sess"])["mk"]
+        sessions[f"mk_{edge}"] = sessions[f"mk_{edge}"].where(hit.isna(), hit)
+        sessions[f"exc_{edge}"] = sessions[f"exc_{edge}"] | hit.notna().to_numpy()
+    return sessions
+
+
+def changed_punch_notes(s: pd.DataFrame, changed: pd.DataFrame) -> pd.Series:
+    """The 说明 of sessions whose in or out punch is one a DingTalk administrator changed (管理员修改): it counts
+    at its time like any punch, and the note says it was changed."""
+    notes = s["note"].copy()
+    if changed.empty:
+        return notes
+    marked = pd.MultiIndex.from_arrays([changed["emp"], pd.to_datetime(changed["ts"])])
+    hit = {edge: pd.MultiIndex.from_arrays([s["emp"], s[f"{edge}_ts"]]).isin(marked) for edge in ("in", "out")}
+    for at in np.flatnonzero(hit["in"] | hit["out"]):
+        r = s.iloc[at]
+        parts = [f"ATT-03 第十八条: {SESSION_NAMES.get(r['sess'], '')}{label} {r[f'{edge}_ts']:%H:%M} 为管理员修改的打卡, "
+                 "按此时间计算" for edge, label in (("in", "上班"), ("out", "下班")) if hit[edge][at]]
+        notes.iat[at] = "；".join([notes.iat[at], *parts] if notes.iat[at] else parts)
+    return notes
 
 
 def leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table) -> list[Finding]:

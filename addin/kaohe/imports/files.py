@@ -40,7 +40,17 @@ class RawPunch:
     name: str
     ts: dt.datetime
     source: str  # file name and row or line
+    kind: str = ""  # 打卡导入.类型: "" for a clock punch, c.PUNCH_MAKEUP or c.PUNCH_ADMIN
     workday: dt.date | None = None  # the 考勤日 the vendor puts an after-midnight punch on (打卡导入's 归属日期)
+
+
+@dataclass(frozen=True)
+class NotPunch:
+    """A row of an export that records something other than a punch (DingTalk's 打卡无效: a superseded or
+    refused punch): counted, never imported."""
+
+    row: int
+    why: str  # the vendor's own words, e.g. 打卡无效:此记录已被更新
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,33 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
                     "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING)]
+
+
+def not_punch_findings(path: Path, rows: list[NotPunch]) -> list[Finding]:
+    """One 提示 per source: how many rows are not punches, by the vendor's reason, and the first row."""
+    if not rows:
+        return []
+    reasons: dict[str, int] = {}
+    for r in rows:
+        reasons[r.why] = reasons.get(r.why, 0) + 1
+    shown = "；".join(f"“{why}” {n} 行" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:SKIPPED_SHOWN])
+    return [Finding(path.name, f"第{rows[0].row}行", f"{path.name} 有 {len(rows)} 行不是有效打卡（{shown}"
+                    f"{'…' if len(reasons) > SKIPPED_SHOWN else ''}）", "未导入：这些记录已被更新或被系统拒绝，不是打卡",
+                    "ATT-03", "第十八条", level=c.LEVEL_INFO)]
+
+
+def kind_findings(path: Path, punches: list) -> list[Finding]:
+    """A 提示 per kind of punch a system made or changed (补卡审批, 管理员修改): how many, and how they count."""
+    how = {c.PUNCH_MAKEUP: ("按已批准的打卡异常处理（ATT-05），不当作打卡", "ATT-05", "第二十条"),
+           c.PUNCH_ADMIN: ("按打卡时间照常计算，每日明细的说明中注明", "ATT-03", "第十八条")}
+    out = []
+    for kind, (action, rule, article) in how.items():
+        mine = [p for p in punches if isinstance(p, RawPunch) and p.kind == kind]
+        if mine:
+            out.append(Finding(path.name, f"第{mine[0].source.rsplit(':', 1)[-1]}行",
+                               f"{path.name} 有 {len(mine)} 条{kind}的记录（打卡导入的“类型”列注明）", action, rule, article,
+                               level=c.LEVEL_INFO))
+    return out
 
 
 @dataclass

@@ -151,11 +151,12 @@ def grid_punches(row: list, dates: dict[int, dt.date], at: int, overnight: bool 
     return [p for col, day in dates.items() for p in day_punches(day, row[col] if col < len(row) else None, at, overnight)]
 
 
-def punches_of(ids: tuple, name, items: list, source: str) -> list:
-    """RawPunches of one row from its date-times and (date-time, 考勤日) pairs; Skipped entries pass through."""
+def punches_of(ids: tuple, name, items: list, source: str, kind: str = "") -> list:
+    """RawPunches of one row (of ``kind``, see RawPunch) from its date-times and (date-time, 考勤日) pairs; Skipped
+    entries pass through."""
     name = clean_name(name)
-    return [RawPunch(ids, name, x[0], source, x[1]) if isinstance(x, tuple) else
-            RawPunch(ids, name, x, source) if isinstance(x, dt.datetime) else x for x in items]
+    return [RawPunch(ids, name, x[0], source, kind, workday=x[1]) if isinstance(x, tuple) else
+            RawPunch(ids, name, x, source, kind) if isinstance(x, dt.datetime) else x for x in items]
 
 
 def short_date(value) -> dt.date | None:

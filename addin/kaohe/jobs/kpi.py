@@ -7,6 +7,7 @@ from pathlib import Path
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
+from kaohe.engine.inputs import same_ids
 from kaohe.findings import InputRefused
 from kaohe.imports.chitu import month_only
 from kaohe.jobs.common import book_problems, read_people
@@ -33,7 +34,10 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
     for ind in indicators:
         names.update({a: ind.name for a in ind.aliases})
         names[ind.name] = ind.name
-    table = kpi_data_table(data.raw[c.KPI_DATA.name], names, findings)
+    table, found = same_ids({"kpi_data": kpi_data_table(data.raw[c.KPI_DATA.name], names, findings), "roster":
+                             data.table(c.ROSTER)})  # １０３ is 103 here as everywhere (kaohe.engine.inputs)
+    table, imported = table["kpi_data"], None
+    findings += found
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
         imported = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, findings, c.KPI_IMPORT.name)
         table = kpi_engine.fill_from_import(table, imported, indicators)
@@ -43,7 +47,8 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
                            f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
     history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
-    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF)
+    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF,
+                                    imported)
     findings.extend(result.findings)
     result.findings = findings
     return data, result, table, rules, policy
@@ -85,7 +90,9 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         say("计算考核…")
         vocab, found = standard.terms_in_force(data.tables)  # 关系 synonyms, HR's included
         findings += found
-        result = review_engine.review(data.tables, roster, policy, period, vocab)
+        tables, found = same_ids(data.tables)  # ids read as meant (kaohe.engine.inputs)
+        findings += found
+        result = review_engine.review(tables, roster, policy, period, vocab)
         findings.extend(result.findings)
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)

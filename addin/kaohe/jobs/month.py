@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaohe.engine.inputs import about_month
 from kaohe.engine.month import MonthResult, compute_month
 from kaohe.jobs import close
 from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
-from kaohe.periods import month_or_refuse
+from kaohe.periods import month_bounds, month_or_refuse
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import read_book
@@ -49,7 +50,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         say("计算考勤…")
         result = compute_month(data.tables, month)
         result.leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
-        result.findings[:0] = data.findings
+        result.findings[:0] = about_month(data.findings, data.tables, *month_bounds(month))
         result.summary["problems"] = len(result.findings)
         result.summary["errors"] = errors(result.findings)
         say("写入结果…")
@@ -86,7 +87,7 @@ def leave_check(tables, findings, previous: list[list] | None = None, raw_rows=N
     :func:`attendance_specs`. ``raw_rows(name)`` gives kaohe's close sheets: the rows of closed
     months stay as they were closed.
     """
-    result = compute_month(tables, check_month(tables), require_punches=False)
+    result = compute_month(tables, check_month(tables), require_punches=False, this_month=False)
     if raw_rows is not None:
         result.leave_check = close.keep_closed_leave(result.leave_check, raw_rows)
     findings = findings + [f for f in result.findings if f.sheet in (c.LEAVE.name, c.RULES.name)]

@@ -32,8 +32,8 @@ from kaohe.workbook import contract as c
 from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
 from kaohe.workbook.numfmt import id_formats, padded_styles, shown_ids
 from kaohe.workbook.totals import scan_sheet, skip_totals
-from kaohe.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
-                          parse_datetime, parse_id, parse_number, parse_text, parse_time)
+from kaohe.values import (MAX_YEAR, MIN_YEAR, MonthDay, column_letter, date_system, is_blank, parse_date,
+                          parse_datetime, parse_id, parse_month_day, parse_number, parse_text, parse_time)
 
 _VOCAB_OF_COLUMN = {terms.key(h): v for h, v in c.SYNONYM_COLUMNS.items()}
 
@@ -212,11 +212,12 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     letters: dict[str, str] = {}
     bad: set[str] = set()
     typed: dict[str, object] = {}
+    yearless: dict[tuple[str, int], tuple[MonthDay, str]] = {}
     data: dict[str, object] = {}
     for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        data[fieldname] = _typed_column(spec, header, letters[fieldname], column, excel_rows, findings, bad, typed)
+        data[fieldname] = _typed_column(spec, header, letters[fieldname], column, excel_rows, findings, bad, typed, yearless)
         if formats is not None and kinds.get(header) == "id":
             data[fieldname] = shown_ids(spec.name, header, letters[fieldname], (column, excel_rows), data[fieldname],
                                          formats(col), typed, findings)
@@ -225,7 +226,7 @@ def table_from_rows(spec: c.InputSheet, rows, findings: list[Finding], totals: d
     data["row"] = excel_rows
     frame = pd.DataFrame({k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()})
     vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
-    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab)
+    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab, yearless=yearless)
 
 
 def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) -> tuple[int, dict[str, int]] | None:
@@ -243,10 +244,12 @@ def _header_of(spec: c.InputSheet, head: list[list], findings: list[Finding]) ->
 
 
 def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, excel_rows: list[int],
-                  findings: list[Finding], bad: set[str], typed: dict[str, object]):
+                  findings: list[Finding], bad: set[str], typed: dict[str, object],
+                  yearless: dict[tuple[str, int], tuple[MonthDay, str]]):
     """One column parsed by its kind (contract.COLUMN_KINDS): in bulk when every cell has the expected type,
     else cell by cell; a cell that cannot be read is blank, with a finding and its address in ``bad``; 工号
-    typed as numbers are remembered in ``typed``."""
+    typed as numbers are remembered in ``typed``; an event's date typed without its year (contract.YEARLESS)
+    is blank, kept in ``yearless`` for the month computed to date it."""
     kind = c.COLUMN_KINDS.get(spec.name, {}).get(header, "text")
     fast = _fast_column(column, kind)
     if fast is not None:
@@ -254,7 +257,13 @@ def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, ex
     parse = PARSERS.get(kind, parse_text)
     action = "忽略此行" if header in c.ROW_KEY_COLUMNS.get(spec.name, ()) else "按空值处理"
     values = []
+    dated_later = header in c.YEARLESS.get(spec.name, ())
     for excel_row, raw in zip(excel_rows, column):
+        month_day = parse_month_day(raw) if dated_later else None
+        if month_day is not None:
+            values.append(None)
+            yearless[(c.INPUT_FIELDS[header], excel_row)] = (month_day, kind)
+            continue
         try:
             values.append(parse(raw))
             if kind == "id" and values[-1] is not None:
