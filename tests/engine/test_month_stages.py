@@ -47,8 +47,8 @@ NEEDS = {
     "punches_stage": {"roster", "sessions"},
     "overtime_stage": {"roster", "days", "punches", "assigned"},
     "leave_stage": {"roster", "overtime"},
-    "coverage_stage": {"days", "sessions", "leave"},
-    "session_rules_stage": {"roster", "punches", "punched", "leave", "covered"},
+    "coverage_stage": {"days", "sessions", "leave", "makeups"},
+    "session_rules_stage": {"roster", "punches", "punched", "leave", "covered", "changed"},
     "proxy_stage": {"roster"},
     "days_stage": {"roster", "days", "assigned", "presence", "overtime", "leave", "evaluated", "proxy"},
     "summary_stage": {"roster", "leave", "evaluated", "employed_daily"},
@@ -94,7 +94,8 @@ def test_schedule_stage_makes_the_days_of_employment_and_their_sessions(small):
 
 def test_punches_stage_makes_the_punches_by_session_and_the_days_presence(small):
     new, found = run(small, m.punches_stage)
-    assert list(new) == ["punches", "assigned", "punched", "presence"] and found == []
+    assert list(new) == ["punches", "assigned", "punched", "presence", "makeups", "changed"] and found == []
+    assert new["makeups"].empty and new["changed"].empty  # every punch of the small month is a clock's own
     # 001 punched 23 workdays (not 3 and 4 Nov), 002 one: four punches a day, two punched sessions, one presence.
     assert new["punches"].groupby("emp").size().to_dict() == {"001": 92, "002": 4}
     assert len(new["assigned"]) == 96
