@@ -78,6 +78,9 @@ def read_source(path: Path, kind: str = "auto") -> Source:
     if not path.is_file():
         raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
     data = path.read_bytes()
+    if not data:
+        raise InputRefused(f"{path.name} 是空文件（0 字节），可能没有导出完整或复制失败：请重新导出后再导入",
+                           f"{path.name} is empty (0 bytes): export it again")
     is_text = content_kind(data) == "text"
     if kind == "zkteco" or (kind == "auto" and is_text and path.suffix.lower() in (".dat", ".txt")):
         src = read_zkteco(path, data)

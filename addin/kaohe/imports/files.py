@@ -20,6 +20,7 @@ import python_calamine
 from kaohe.findings import Finding, InputRefused
 from kaohe.imports.xls import xls_sheets
 from kaohe.workbook import contract as c
+from kaohe.workbook.guard import WHAT_IT_IS, content_kind
 
 LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")
 SKIPPED_SHOWN = 5  # line numbers listed per skipped-lines finding
@@ -112,30 +113,6 @@ class Source:
     tried: str = ""  # the sheet and rows (or lines) read, for a message
 
 
-def content_kind(data: bytes) -> str:
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "text"  # UTF-16 text
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "xls"
-    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
-        return "html"
-    if head.startswith(b"<?xml") and b"spreadsheet" in data[:4096].lower():
-        return "xml"
-    if b"\x00" in data[:4096].strip(b"\x00") and not _looks_text(data):
-        return "binary"
-    return "text"
-
-
-def _looks_text(data: bytes) -> bool:
-    sample = data[:4096].replace(b"\x00", b"")
-    return bool(sample) and sum(b < 9 or 13 < b < 32 for b in sample) < len(sample) // 50 + 1
-
-
-WHAT_IT_IS = {"html": "网页（HTML）文件", "xml": "XML 表格（Excel 2003 XML）文件", "binary": "未知的二进制文件",
-              "xlsx": "Excel 2007+（.xlsx）文件", "xls": "Excel 97-2003（.xls）文件", "text": "文本（CSV）文件"}
 EXPECTED = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "text", ".txt": "text", ".dat": "text"}
 
 
