@@ -193,8 +193,9 @@ def parse_time(value) -> dt.time | None:
         if seconds == 86400:
             seconds -= 1
         return (dt.datetime(2000, 1, 1) + dt.timedelta(seconds=seconds)).time()
-    if _iso(value) is not None:
-        return _iso(value).time()
+    iso = _iso(value)
+    if iso is not None:
+        return iso.time()
     if isinstance(value, str):
         match = _TIME_RE.match(value)
         if match:

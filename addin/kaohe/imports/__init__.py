@@ -35,7 +35,7 @@ from pathlib import Path
 from kaohe.findings import InputRefused
 from kaohe.imports import refusal
 from kaohe.imports.clocks import clock_report, drop_resets, read_zkteco, zktime
-from kaohe.imports.files import (NotPunch, RawPunch, Skipped, Source, content_kind, fingerprint, kind_findings,
+from kaohe.imports.files import (NotPunch, RawPunch, Read, Skipped, Source, fingerprint, kind_findings,
                                  not_punch_findings, open_sheets, skipped_findings)
 # what the import command uses besides read_source: who is who, and how 打卡导入 accumulates
 from kaohe.imports.identity import identity_maps, resolve  # noqa: F401
@@ -43,6 +43,7 @@ from kaohe.imports.stored import already_imported, merge_sources, stored_punches
 from kaohe.imports.refusal import extent
 from kaohe.imports.table import punch_table
 from kaohe.imports.vendors import dingtalk_daily, dingtalk_raw, dingtalk_times, wecom, wecom_grid
+from kaohe.workbook.guard import content_kind
 
 KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "punch-table", "chitu")
 PUNCH_SHEETS = ("刷卡记录", "考勤记录", "原始记录", "打卡时间", "每日统计", "打卡时间记录", "概况统计与打卡明细")
@@ -52,7 +53,7 @@ READERS = (("wecom", wecom), ("wecom", wecom_grid), ("dingtalk", dingtalk_times)
            ("punch-table", punch_table))
 
 
-def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch], str]:
+def read_sheets(path: Path, sheets, kind: str) -> tuple[str, Read, str]:
     """The first layout that yields punches (a DingTalk workbook holds several sheets of the same punches),
     with the sheet and rows it read; a recognised layout without punches when none does. The vendors' punch
     sheets are read first, in the order of PUNCH_SHEETS: DingTalk's 原始记录 (every punch, with 打卡结果 and

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kaohe.headers import HEADER_SCAN_ROWS, find_header
 from kaohe.findings import Finding
-from kaohe.imports.files import RawPunch, Skipped, Source, cell_text, clean_name, decode, skipped_findings
+from kaohe.imports.files import RawPunch, Read, Skipped, Source, cell_text, clean_name, decode, skipped_findings
 from kaohe.imports.layout import grid_dates, grid_punches, punches_of, report_span, value_at
 from kaohe.values import is_blank, parse_datetime, parse_id
 from kaohe.workbook import contract as c
@@ -52,6 +52,8 @@ def read_zkteco(path: Path, data: bytes) -> Source:
             try:
                 ts = parse_datetime(stamp)
             except ValueError:
+                ts = None
+            if ts is None:
                 skipped.append(Skipped(n, f"不存在的时间“{stamp}”"))
                 continue
             src.punches.append(RawPunch((("clock", pin),), clean_name(name), ts, f"{path.name}:{n}"))
@@ -84,16 +86,17 @@ def _labelled(row: list, label: str):
     return None if value is None or re.search(r"[:：]\s*$", cell_text(value)) else value
 
 
-def clock_report(rows, path) -> list[RawPunch] | None:
+def clock_report(rows, path) -> Read | None:
     """The stand-alone clock's 刷卡记录 / 考勤记录表 and the Smack 员工刷卡记录表: a 考勤日期 range, then per person
     a label row (``工 号：… 姓 名：…``) and a row of day cells. The day numbers are one row above everybody,
     or (Smack) each person's own row between the label row and the punches."""
     span = report_span(rows, path)
     labels = [i for i, r in enumerate(rows) if _label_at(r, "工号")] if span else []
-    if not labels or labels[0] >= HEADER_SCAN_ROWS:
+    if span is None or not labels or labels[0] >= HEADER_SCAN_ROWS:
         return None
     shared = next((d for d in (_days(r, span) for r in reversed(rows[:labels[0]])) if d), {})
-    out, found = [], False
+    out: Read = []
+    found = False
     for i in labels:
         own = _days(rows[i + 1], span) if i + 1 < len(rows) else {}
         dates, at = (own, i + 2) if own else (shared, i + 1)
@@ -112,12 +115,12 @@ def _days(row: list, span: tuple[dt.date, dt.date]) -> dict[int, dt.date]:
     return grid_dates(row, span[0], last=span[1])
 
 
-def zktime(rows, path) -> list[RawPunch] | None:
+def zktime(rows, path) -> Read | None:
     header = find_header(rows, ("日期时间",), alternatives=(("登记号码",), ("考勤号码",)))
     if header is None:
         return None
     id_col = "登记号码" if "登记号码" in header else "考勤号码"
-    out = []
+    out: Read = []
     for offset, row in enumerate(rows[header.row + 1:]):
         stamp, ident, at = value_at(row, header, "日期时间"), value_at(row, header, id_col), header.row + 2 + offset
         if stamp is None:

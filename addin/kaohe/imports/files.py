@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import python_calamine
@@ -62,7 +63,11 @@ class Skipped:
     why: str
 
 
-def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
+# What a reader makes of a sheet: punches, rows that are not punches, and rows it could not use.
+Read = list["RawPunch | Skipped | NotPunch"]
+
+
+def skipped_findings(path: Path, skipped: Sequence[Skipped]) -> list[Finding]:
     """One 警告 per source: how many places were skipped, the first few with their line and reason."""
     if not skipped:
         return []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kaohe.findings import InputRefused
 from kaohe.headers import Header, find_header
-from kaohe.imports.files import NotPunch, RawPunch, Skipped, cell_text
+from kaohe.imports.files import NotPunch, Read, Skipped, cell_text
 from kaohe.imports.layout import (day_punches, grid_dates, grid_punches, joined_header, punches_of, report_span,
                                   short_date, short_row, value_at)
 from kaohe.values import is_blank, parse_datetime, parse_time
@@ -34,12 +34,12 @@ def punch_kind(result, device=None) -> str | None:
     return c.PUNCH_MAKEUP if "补卡" in result else ""
 
 
-def dingtalk_raw(rows, path) -> list[RawPunch] | None:
+def dingtalk_raw(rows, path) -> Read | None:
     """DingTalk 原始记录: a row per punch (考勤日期, 打卡时间); 打卡结果 and 打卡设备 tell punches from the rest."""
     header = find_header(rows, ("UserId", "打卡时间"))
     if header is None:
         return None
-    out = []
+    out: Read = []
     for offset, row in enumerate(rows[header.row + 1:]):
         get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         stamp, at = get("打卡时间"), header.row + 2 + offset
@@ -55,7 +55,7 @@ def dingtalk_raw(rows, path) -> list[RawPunch] | None:
     return out
 
 
-def dingtalk_times(rows, path) -> list[RawPunch] | None:
+def dingtalk_times(rows, path) -> Read | None:
     """DingTalk 打卡时间: 姓名 … UserId, then a column per day (打卡时间 over them); the day labels (``1``,
     ``六``/``日``, ``劳动节``) in the header row or the row under it. Each cell holds its 考勤日's punches,
     an after-midnight one last (``16:30\n02:18``): on the next date, on that 考勤日."""
@@ -86,7 +86,7 @@ def _grid_people(path: Path, rows: list[list], first: int, header: Header, dates
 _DAILY_PUNCH = re.compile(r"^(上班|下班)\d+/?打卡时间$")
 
 
-def dingtalk_daily(rows, path) -> list[RawPunch] | None:
+def dingtalk_daily(rows, path) -> Read | None:
     """DingTalk 每日统计 / 每日汇总: a row per person and day; 上班1/下班1 … 打卡时间 (one or two header rows), each
     with its 打卡结果 telling an approved make-up (补卡审批) or an invalid punch from a clock punch."""
     header = joined_header(rows)
@@ -95,7 +95,7 @@ def dingtalk_daily(rows, path) -> list[RawPunch] | None:
     cols = [i for i, n in enumerate(header.names) if _DAILY_PUNCH.match(n)]
     if "日期" not in header or not cols:
         return None
-    out = []
+    out: Read = []
     for offset, row in enumerate(rows[header.row + 1:]):
         get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         day, at = short_date(get("日期")), header.row + 2 + offset
@@ -142,14 +142,14 @@ def _wecom_ids(get) -> tuple:
 _WECOM_STATE = re.compile(r"^((?:上班|下班)\d+)/打卡状态$")
 
 
-def wecom(rows, path) -> list[RawPunch] | None:
+def wecom(rows, path) -> Read | None:
     """WeCom 概况统计与打卡明细: a two-level header; 时间, 姓名, 账号 and 打卡时间记录 (``09:00 18:00``); a time
     whose 上班N/下班N 打卡状态 says 补卡 is an approved make-up, not a clock punch."""
     header = find_header(rows, ("时间", "账号", "打卡时间记录"), two_level=True)
     if header is None:
         return None
     states = [(n, f"{m.group(1)}/打卡时间") for n in header.names if (m := _WECOM_STATE.match(n))]
-    out = []
+    out: Read = []
     for offset, row in enumerate(rows[header.row + 1:]):
         get = lambda n, row=row: value_at(row, header, n)  # noqa: E731
         day, at = short_date(str(get("时间")).split()[0] if get("时间") else None), header.row + 2 + offset
@@ -166,7 +166,7 @@ def wecom(rows, path) -> list[RawPunch] | None:
     return out
 
 
-def wecom_grid(rows, path) -> list[RawPunch] | None:
+def wecom_grid(rows, path) -> Read | None:
     """WeCom 打卡时间记录: 姓名, 账号, 基础信息 (部门, 职务, 工号), then a column per day (``1\\n星期五``)."""
     header = find_header(rows, ("姓名", "账号", "打卡时间记录"), two_level=True)
     if header is None or header.row + 1 >= len(rows):
