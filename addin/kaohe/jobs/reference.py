@@ -124,7 +124,7 @@ KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", 
 
 def _kind_text(spec: c.InputSheet, col: str, kind: str | None) -> str:
     """The 类型 of a column as the contract document says it: a date of an event may go without its year."""
-    text = KIND_TEXT.get(kind, "文本")
+    text = KIND_TEXT.get(kind or "", "文本")
     return f"{text}（可不写年份）" if col in c.YEARLESS.get(spec.name, ()) else text
 
 

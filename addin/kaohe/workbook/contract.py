@@ -306,10 +306,10 @@ CELL_FUNCTION_OPTIONS = {
 }
 
 # Drop-down lists: header -> allowed values.
-CHOICES = {
+CHOICES: dict[str, tuple[str, ...]] = {
     "假别": LEAVE_TYPES, "审批状态": APPROVAL_STATES, "时段": SLOTS,
     "工时制": (STANDARD_HOURS, COMPREHENSIVE_HOURS), "补偿方式": COMPENSATIONS, "关系": RELATIONS,
     "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
     "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
 }
-SHEET_CHOICES = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}
+SHEET_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}
