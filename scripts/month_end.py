@@ -68,6 +68,7 @@ def main(argv=None) -> int:
             return _fail(args, name, exc)
         finance_file = job.written
         print(f"{name}: {job.written}")
+    assert finance_file is not None  # the finance step ran (a failure returned above)
     try:  # the finance and send jobs write their own 运行记录 rows (month-end:finance, month-end:send)
         sent = send_job(finance_file, args.to, book=args.book, unclosed=args.unclosed, resend=args.resend,
                         command="month-end:send")

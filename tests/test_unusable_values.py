@@ -208,18 +208,25 @@ def test_ATT_06_punch_data_that_stops_before_the_month_ends_is_a_warning(tmp_pat
 
 # --- lost leading zeros ----------------------------------------------------------------------------
 
-def test_ATT_03_an_id_without_its_leading_zeros_is_the_one_roster_id_it_names(tmp_path):
+def test_ATT_03_ids_are_read_as_meant_and_an_unknown_id_names_the_roster_id_it_probably_is(tmp_path):
+    """One identity rule (kaohe.engine.inputs): a number 1 is 001 once its zeros are dropped (a 提示), full-width
+    ００２ is 002; 003 typed as "0 0 3" is nobody (spaces inside an id are not dropped) and names 003."""
     punches = [["工号", "打卡时间"]]
     for d in workdays(2026, 11):
         punches += [[1, ts] for _, ts in full_day("001", d)] + [["００２", ts] for _, ts in full_day("002", d)]
-    book = attendance_book(tmp_path, 打卡记录=punches)
+        punches += [["0 0 3", ts] for _, ts in full_day("003", d)]
+    roster = [ROSTER_HEADER, person(), person("002", "李四"), person("003", "王五")]
+    book = attendance_book(tmp_path, 员工名册=roster, 打卡记录=punches)
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
     problems = rows_of(book, "问题清单")
-    one = [(r["单元格"], r["问题"], r["级别"]) for r in problems if r["工作表"] == "打卡记录"]
-    assert one == [("A2", "工号“1”按员工名册的“001”计（去掉前导零后只对应这一人）", "提示"),
-                   ("A6", "工号“００２”按员工名册的“002”计（全角/半角或空格不同）", "提示")]
-    # Every workday punched in full by both: nothing to pay or deduct.
-    assert {e: r["调整合计"] for e, r in summary_of(book).items()} == {"001": 0, "002": 0, "合计": 0}
+    one = [r for r in problems if r["单元格"] == "A2"]
+    assert [(r["问题"], r["级别"], r["工号"]) for r in one] == [
+        ("工号“1”按员工名册的“001”计算（去掉前导零后只对得上此人）", "提示", "001")]
+    assert not any("００２" in r["问题"] for r in problems)
+    assert any(r["问题"].startswith("工号“0 0 3”不在员工名册中，是否为“003”？（100条打卡）") for r in problems)
+    # 25 workdays of clean punches: 001 and 002 owe nothing; 003's punches are not guessed onto 003.
+    s = summary_of(book)
+    assert (s["001"]["旷工扣款"], s["002"]["旷工扣款"], s["003"]["旷工扣款"]) == (0, 0, 5000)
 
 
 def test_ATT_03_an_id_two_roster_ids_could_be_is_never_guessed(tmp_path):

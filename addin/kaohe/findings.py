@@ -44,6 +44,8 @@ class Finding:
 # Finding codes that code selects on by name (the others are selected by their area, or not at all).
 RULES_UNKNOWN_KEY, RULES_BAD_VALUE = "rules.unknown_key", "rules.bad_value"
 NOT_RANKED = "kpi.not_ranked"
+# A finding that doubts a row's own date (a wrong year?): listed in the months of the row's other dates too.
+DATE_DOUBT = "leave.date_doubt"
 
 
 class InputRefused(Exception):

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kaohe.values import MonthDay
+
 
 @dataclass
 class Table:
@@ -24,6 +26,9 @@ class Table:
     headers: dict[str, str] = field(default_factory=dict)  # engine field -> its header text, for messages
     vocab: dict[str, str] = field(default_factory=dict)  # value-column field -> its vocabulary (kaohe.terms)
     present: bool = True  # false: the workbook has no such sheet (the frame has the fields and no rows)
+    # dates typed without a year (values.MonthDay), blank in the frame until the month computed gives them
+    # their year (kaohe.engine.inputs): (engine field, Excel row) -> (values.MonthDay, "date" or "datetime")
+    yearless: dict[tuple[str, int], tuple[MonthDay, str]] = field(default_factory=dict)
 
     def cell(self, fieldname: str, row: int) -> str:
         """The address of ``fieldname`` in Excel row ``row`` (the 工号 column if the sheet lacks that field)."""

@@ -37,6 +37,10 @@ MALE, FEMALE = "男", "女"  # 员工名册.性别
 STANDARD_HOURS, COMPREHENSIVE_HOURS = "标准工时", "综合工时"  # 员工名册.工时制
 SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT = "上午上班", "上午下班", "下午上班", "下午下班"  # 打卡异常.时段
 SLOTS = (SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT)
+# 打卡导入.类型 (and 打卡记录.设备): punches a system made or changed, not clocked. A 补卡审批 (DingTalk's approved
+# make-up punch, WeCom's 补卡) is an approved 打卡异常 (ATT-05); a 管理员修改 punch counts at its time.
+PUNCH_MAKEUP, PUNCH_ADMIN = "补卡审批", "管理员修改"
+PUNCH_KINDS = (PUNCH_MAKEUP, PUNCH_ADMIN)
 DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"  # KPI规则.方向
 SCORER_DATA, SCORER_MANAGER = "数据", "店长"  # KPI规则.评分人
 

@@ -2,8 +2,10 @@
 
 Real dates and times, Excel serial numbers (times are binary fractions: 08:45 is stored as
 0.36458333333333331, so every time is rounded to the nearest second first), and text such as
-``2026-11-02 8:30``, ``2026/11/2``, ``2026年11月2日``, ``8:30``, ``08时30分``. 工号 is always
-text: ``001`` stays ``001`` and a number 1.0 becomes ``1``.
+``2026-11-02 8:30``, ``2026/11/2``, ``2026年11月2日``, ``8:30``, ``08时30分`` (full-width digits read as
+their half-width forms). 工号 is always text: ``001`` stays ``001`` and a number 1.0 becomes ``1``; ids are
+compared in one form, :func:`normal_id`. A date typed without its year (``9月8日``) is read by
+:func:`parse_month_day`: which year it means depends on the month computed (kaohe.engine.inputs).
 
 Each parser returns ``None`` for a blank cell and raises ``ValueError`` (with a short Chinese
 reason) for a value it cannot understand.
@@ -16,6 +18,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 EPOCH_1904 = dt.datetime(1904, 1, 1)
@@ -118,10 +121,10 @@ def parse_datetime(value) -> dt.datetime | None:
     if _iso(value) is not None:
         return _check_year(_iso(value))
     if isinstance(value, str):
-        text = value.strip().replace("T", " ")
+        text = _half_width(value).replace("T", " ")
         date, rest = _split_date(text)
         if date is None:
-            raise ValueError(f"无法识别的日期时间“{value}”：{DATETIME_HINT}")
+            raise ValueError(f"{_no_year(value) or f'无法识别的日期时间“{value}”'}：{DATETIME_HINT}")
         rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
         if not rest:
             return _check_year(dt.datetime(date.year, date.month, date.day))
@@ -161,10 +164,10 @@ def parse_date(value) -> dt.date | None:
     if _iso(value) is not None:
         return _check_year(_iso(value)).date()
     if isinstance(value, str):
-        date, rest = _split_date(value.strip())
+        date, rest = _split_date(_half_width(value))
         rest = _WEEKDAY_TAIL.sub(" ", rest).strip()
         if date is None or (rest and parse_time(rest) is None):
-            raise ValueError(f"无法识别的日期“{value}”：{DATE_HINT}")
+            raise ValueError(f"{_no_year(value) or f'无法识别的日期“{value}”'}：{DATE_HINT}")
         return _check_year(date)
     raise ValueError(f"无法识别的日期“{value}”：{DATE_HINT}")
 
@@ -190,8 +193,9 @@ def parse_time(value) -> dt.time | None:
         if seconds == 86400:
             seconds -= 1
         return (dt.datetime(2000, 1, 1) + dt.timedelta(seconds=seconds)).time()
-    if _iso(value) is not None:
-        return _iso(value).time()
+    iso = _iso(value)
+    if iso is not None:
+        return iso.time()
     if isinstance(value, str):
         match = _TIME_RE.match(value)
         if match:
@@ -202,6 +206,62 @@ def parse_time(value) -> dt.time | None:
                 return dt.time(23, 59, 59)
         raise ValueError(f"无法识别的时间“{value}”：{TIME_HINT}")
     raise ValueError(f"无法识别的时间“{value}”：{TIME_HINT}")
+
+
+def _half_width(text: str) -> str:
+    """Text as compared and parsed: NFKC (full-width digits, letters and punctuation to half-width), trimmed."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def normal_id(text: str) -> str:
+    """The one form ids are compared in (工号, 考勤号码, UserId …), never the form shown: NFKC — full-width
+    ``１０３`` is ``103`` — and trimmed. Leading zeros are kept (``001`` is not ``1``: that match is
+    a separate, reported step of the identity rule)."""
+    return _half_width(str(text))
+
+
+_MONTH_DAY_RE = re.compile(r"^(\d{1,2})\s*(?:月\s*(\d{1,2})\s*[日号]?|[-/]\s*(\d{1,2}))\s*")
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A date typed without its year (``9月8日``, ``10-13``, ``9/8 08:30``): month, day, the time if any."""
+
+    month: int
+    day: int
+    time: dt.time | None
+    text: str  # as typed
+
+    def on(self, year: int) -> dt.date:
+        """This date in ``year``; ValueError for a day the year lacks (2月29日 of 2027)."""
+        try:
+            return dt.date(year, self.month, self.day)
+        except ValueError:
+            raise ValueError(f"{year}年没有{self.month}月{self.day}日") from None
+
+
+def parse_month_day(value) -> MonthDay | None:
+    """A text date without a year, with an optional weekday and time after it; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    text = _half_width(value)
+    m = _MONTH_DAY_RE.match(text)
+    if not m:
+        return None
+    month, day = int(m.group(1)), int(m.group(2) or m.group(3))
+    rest = _WEEKDAY_TAIL.sub(" ", text[m.end():]).strip()
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    try:
+        time = parse_time(rest) if rest else None
+    except ValueError:
+        return None
+    return MonthDay(month, day, time, value.strip())
+
+
+def _no_year(value: str) -> str:
+    """The reason for a text date without a year (where its year cannot be decided), else ''."""
+    return f"日期“{value.strip()}”没有年份" if parse_month_day(value) else ""
 
 
 def parse_id(value) -> str | None:
@@ -265,33 +325,3 @@ def column_letter(index: int) -> str:
         letters = chr(65 + rem) + letters
     return letters
 
-
-def id_text(value) -> str:
-    """An id as compared: NFKC (full-width digits and letters as ASCII) and trimmed."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
-
-
-def match_ids(ids, known) -> dict[str, tuple[str, bool]]:
-    """Each id of ``ids`` that is not in ``known`` but names exactly one of them: id -> (known id, zeros dropped).
-
-    The one comparison of ids: the same text after NFKC and trimming (``００２`` is ``002``); else, for
-    digits, the same number once leading zeros are dropped (``1`` is ``0001``), only when exactly one
-    known id is that number. An id that matches nothing, or more than one, is left out.
-    """
-    exact = {k for k in known if isinstance(k, str)}
-    by_text: dict[str, set] = {}
-    by_number: dict[str, set] = {}
-    for k in exact:
-        text = id_text(k)
-        by_text.setdefault(text, set()).add(k)
-        if text.isascii() and text.isdigit():
-            by_number.setdefault(text.lstrip("0") or "0", set()).add(k)
-    out = {}
-    for ident in {i for i in ids if isinstance(i, str)} - exact:
-        text = id_text(ident)
-        hits, zeros = by_text.get(text, set()), False
-        if not hits and text.isascii() and text.isdigit():
-            hits, zeros = by_number.get(text.lstrip("0") or "0", set()), True
-        if len(hits) == 1:
-            out[ident] = (next(iter(hits)), zeros)
-    return out

@@ -23,7 +23,8 @@ from kaohe.findings import NOT_RANKED
 from kaohe.policy import DEFAULT
 from kaohe.policy.tables import KPI_INDICATORS
 from kaohe.workbook import contract as c
-from kaohe.workbook.read import kpi_data_table, tables_from_rows
+from kaohe.workbook.kpi_data import kpi_data_table
+from kaohe.workbook.read import tables_from_rows
 
 TEAM = "网店客服组"
 RULES = [["指标", "权重", "方向", "目标值", "底线值", "评分人", "别名"],

@@ -47,10 +47,10 @@ NEEDS = {
     "punches_stage": {"roster", "sessions"},
     "overtime_stage": {"roster", "days", "punches", "assigned"},
     "leave_stage": {"roster", "overtime"},
-    "coverage_stage": {"days", "sessions", "leave"},
+    "coverage_stage": {"days", "sessions", "leave", "makeups"},
     "session_rules_stage": {"roster", "punches", "punched", "leave", "covered"},
     "proxy_stage": {"roster"},
-    "ledger_stage": {"roster", "days", "overtime", "leave", "evaluated", "proxy"},
+    "ledger_stage": {"roster", "days", "overtime", "leave", "evaluated", "proxy", "changed"},
     "days_stage": {"roster", "days", "assigned", "presence", "overtime", "evaluated", "charges", "day_records", "notes"},
     "summary_stage": {"roster", "leave", "leave_checks", "employed_daily", "charges", "day_records", "notes"},
 }
@@ -95,7 +95,8 @@ def test_schedule_stage_makes_the_days_of_employment_and_their_sessions(small):
 
 def test_punches_stage_makes_the_punches_by_session_and_the_days_presence(small):
     new, found = run(small, m.punches_stage)
-    assert list(new) == ["punches", "assigned", "punched", "presence"] and found == []
+    assert list(new) == ["punches", "assigned", "punched", "presence", "makeups", "changed"] and found == []
+    assert new["makeups"].empty and new["changed"].empty  # every punch of the small month is a clock's own
     # 001 punched 23 workdays (not 3 and 4 Nov), 002 one: four punches a day, two punched sessions, one presence.
     assert new["punches"].groupby("emp").size().to_dict() == {"001": 92, "002": 4}
     assert len(new["assigned"]) == 96

@@ -230,3 +230,13 @@ def test_chitu_metrics_into_kpi_import_then_kpi(tmp_path):
     lo = recalculated(book, tmp_path)["KPI评分_2026-11"]
     got = {r[0]: r for r in lo.iter_rows(min_row=2, values_only=True)}
     assert got["002"][at] == pytest.approx(68.94)
+
+
+def test_an_empty_file_is_refused_as_empty(tmp_path, capsys):
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person("001", "张三")]})
+    before = book.read_bytes()
+    (tmp_path / "打卡.xlsx").write_bytes(b"")
+    assert main(["import", str(book), str(tmp_path / "打卡.xlsx"), "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("错误：打卡.xlsx 是空文件（0 字节）") and "/ Error:" in err and "\n" not in err
+    assert book.read_bytes() == before

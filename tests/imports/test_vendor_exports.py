@@ -384,7 +384,10 @@ def test_attlog_renamed_csv_is_still_an_attlog(tmp_path):
     assert computed(book)["001"]["实出勤天数"] == 25
 
 
-def test_ATT_03_a_file_of_unknown_ids_is_listed_not_taken_as_already_imported(tmp_path):
+def test_ATT_03_a_file_of_unknown_ids_is_refused_with_the_ids_not_taken_as_already_imported(tmp_path, capsys):
     book = attendance(tmp_path)
-    assert main(["import", str(book), str(attlog(tmp_path, clean_month_lines(99))), "-q"]) == 0
-    assert any("考勤号码“99”" in p and "100条打卡" in p for p in problems(book))
+    before = book.read_bytes()
+    assert main(["import", str(book), str(attlog(tmp_path, clean_month_lines(99))), "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "100 条打卡没有一条对得上员工" in err and "考勤号码“99”" in err
+    assert book.read_bytes() == before

@@ -151,3 +151,15 @@ def test_refuses_missing_file(tmp_path, capsys):
 def test_refuses_bad_month(tmp_path, capsys):
     p = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": [["工号", "打卡时间"]]})
     assert_refused(capsys, p, "2026/13", "月份", month="2026/13")
+
+
+@pytest.mark.parametrize("content, said", [(b"<html><body><table><tr><td>1</td></tr></table></body></html>", "网页（HTML）文件"),
+                                           (b"", "文件是空的（0 字节）")])
+def test_a_file_that_is_no_workbook_says_what_it_is(tmp_path, capsys, content, said):
+    """A page a web system saved as .xls, or a file whose copy failed: exit 2 naming what the file really is."""
+    path = tmp_path / "考勤.xls"
+    path.write_bytes(content)
+    assert main(["compute-month", str(path), "--month", "2026-11", "-q"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("错误：") and said in err and "/ Error:" in err and "\n" not in err
+    assert path.read_bytes() == content

@@ -156,7 +156,7 @@ def xlwings_udfs():
             sys.modules.setdefault(name, _Stub(name))
         import xlwings.udfs as xl_udfs
 
-        xlwings.func, xlwings.arg, xlwings.ret = xl_udfs.xlfunc, xl_udfs.xlarg, xl_udfs.xlret
+        xlwings.func, xlwings.arg, xlwings.ret = xl_udfs.xlfunc, xl_udfs.xlarg, xl_udfs.xlret  # type: ignore[assignment]
         import kaohe.doors.udfs
 
         yield xl_udfs, importlib.reload(kaohe.doors.udfs)

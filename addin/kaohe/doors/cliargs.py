@@ -48,7 +48,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", ChineseHelpFormatter)
         add_help = kwargs.pop("add_help", True)
-        super().__init__(*args, add_help=False, **kwargs)
+        kwargs["add_help"] = False  # added below, with a Chinese help text
+        super().__init__(*args, **kwargs)
         self._positionals.title = "参数 arguments"
         self._optionals.title = "选项 options"
         if add_help:

@@ -63,8 +63,10 @@ class Cancelled(Exception):
 class LiveBook(Protocol):
     """What a handler needs from an open workbook."""
 
-    name: str  # as Excel shows it: every dialog names it
-    path: Path  # its file (a OneDrive or SharePoint workbook's local copy): may refuse with InputRefused
+    @property
+    def name(self) -> str: ...  # as Excel shows it: every dialog names it
+    @property
+    def path(self) -> Path: ...  # its file (a OneDrive or SharePoint workbook's local copy): may refuse (InputRefused)
 
     def sheet_names(self) -> list[str]: ...
     def rows(self, sheet: str) -> list[list] | None: ...
@@ -342,17 +344,16 @@ def on_button(control_id: str, book: LiveBook | None = None, buttons: dict | Non
     """Entry point of the VBA callback: ``RunPython "import kaohe.doors.ribbon as r; r.on_button('id')"``.
 
     ``buttons``: another door's table of handlers (the WPS add-in's, kaohe.doors.serve)."""
-    if book is None:
-        try:
-            book = XlwingsBook.caller()
-        except Exception as exc:  # no workbook to show a message with: a Unicode message box of its own
-            _say(f"kaohe 无法连接到 Excel 中的工作簿：{type(exc).__name__}: {exc}")
-            return
+    try:
+        live: LiveBook = book if book is not None else XlwingsBook.caller()
+    except Exception as exc:  # no workbook to show a message with: a Unicode message box of its own
+        _say(f"kaohe 无法连接到 Excel 中的工作簿：{type(exc).__name__}: {exc}")
+        return
     handler = (BUTTONS if buttons is None else buttons).get(control_id)
     if handler is None:
-        book.message(f"未知的按钮：{control_id}")
+        live.message(f"未知的按钮：{control_id}")
         return
-    _run(book, lambda b: _checked(b, control_id, handler))
+    _run(live, lambda b: _checked(b, control_id, handler))
 
 
 def _checked(book: LiveBook, control_id: str, handler):
@@ -366,4 +367,4 @@ def _checked(book: LiveBook, control_id: str, handler):
 def _say(text: str) -> None:
     import ctypes
 
-    ctypes.windll.user32.MessageBoxW(0, text, "考勤绩效", 0x40030)  # a warning, on top of every window
+    ctypes.windll.user32.MessageBoxW(0, text, "考勤绩效", 0x40030)  # type: ignore[attr-defined]  # Windows only  # a warning, on top of every window

@@ -245,9 +245,12 @@ def punches_end_early(s: pd.DataFrame, punches: pd.DataFrame, first: dt.date, la
                     "ATT-06", article("ATT-06"), terms.LEVEL_WARNING, code="punches.end_early")]
 
 
-def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, list[Finding]]:
-    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条)."""
-    sessions = sessions.assign(exc_in=False, exc_out=False)
+def mark_exceptions(sessions: pd.DataFrame, t: Table, makeups: pd.DataFrame | None = None
+                    ) -> tuple[pd.DataFrame, list[Finding]]:
+    """Approved 打卡异常 rows mark a slot as punched on time (ATT-05, 第二十条); so do approved make-up punches
+    (``makeups``: 补卡审批 with their working date and session), at the edge of the session they are nearer,
+    their time kept in ``mk_in`` / ``mk_out`` for the 说明."""
+    sessions = sessions.assign(exc_in=False, exc_out=False, mk_in=pd.NaT, mk_out=pd.NaT)
     f = t.frame.dropna(subset=["emp", "date"])
     slots = {terms.SLOT_AM_IN: (1, "exc_in"), terms.SLOT_AM_OUT: (1, "exc_out"),
              terms.SLOT_PM_IN: (2, "exc_in"), terms.SLOT_PM_OUT: (2, "exc_out")}
@@ -268,7 +271,21 @@ def mark_exceptions(sessions: pd.DataFrame, t: Table) -> tuple[pd.DataFrame, lis
         if len(keys):
             hit = sessions[["emp", "date", "sess"]].merge(keys.drop_duplicates(), how="left", indicator=True)
             sessions[edge] = (hit["_merge"] == "both").to_numpy()
-    return sessions, findings
+    return _mark_makeups(sessions, makeups), findings
+
+
+def _mark_makeups(sessions: pd.DataFrame, makeups: pd.DataFrame | None) -> pd.DataFrame:
+    """Sessions with each approved make-up punch as an approved exception of its nearer edge (ATT-05)."""
+    if makeups is None or makeups.empty or sessions.empty:
+        return sessions
+    m = makeups[makeups["sess"] > 0].merge(sessions[["emp", "date", "sess", "start", "end"]], on=["emp", "date", "sess"])
+    to_in = (m["ts"] - m["start"]).abs() <= (m["end"] - m["ts"]).abs()
+    for edge, rows in (("in", m[to_in]), ("out", m[~to_in])):
+        times = rows.groupby(["emp", "date", "sess"])["ts"].min().rename("mk")
+        hit = sessions[["emp", "date", "sess"]].join(times, on=["emp", "date", "sess"])["mk"]
+        sessions[f"mk_{edge}"] = sessions[f"mk_{edge}"].where(hit.isna(), hit)
+        sessions[f"exc_{edge}"] = sessions[f"exc_{edge}"] | hit.notna().to_numpy()
+    return sessions
 
 
 def leave_with_punches(s: pd.DataFrame, records: pd.DataFrame, t: Table) -> list[Finding]:

@@ -141,9 +141,11 @@ def fill_from_import(data, imported, indicators: tuple[Indicator, ...]):
 
 
 def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, ...], policy: Policy, month: str,
-                notice_date: dt.date | None, history: pd.DataFrame, self_field: str) -> KpiResult:
+                notice_date: dt.date | None, history: pd.DataFrame, self_field: str,
+                imported: Table | None = None) -> KpiResult:
     """Score the team for ``month``. ``data`` is the KPI数据 table with a column per indicator and
-    ``self_field``, the column of the 自评分 (its header, named in findings)."""
+    ``self_field``, the column of the 自评分 (its header, named in findings); ``imported`` the month rows of
+    KPI导入 (to say so when a member has imported figures but no row of their own)."""
     findings: list[Finding] = []
     if notice_date is None:
         notice_date = month_bounds(shift_month(month, 1))[0]
@@ -153,8 +155,9 @@ def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, 
     rows = data.frame[data.frame["month"] == month]
     self_ind = Indicator(self_field, policy.kpi_full_score, UP, None, None, MANAGER)
     scored = []
+    findings += outside_team(rows, team, roster, data, policy)
     for person in team.itertuples(index=False):
-        row, found = member_row(person, rows[rows["emp"] == person.emp], month, data)
+        row, found = member_row(person, rows[rows["emp"] == person.emp], month, data, imported)
         findings += found
         if row is None:
             continue
@@ -170,11 +173,32 @@ def score_month(roster: pd.DataFrame, data: Table, indicators: tuple[Indicator, 
     return KpiResult(month, indicators, s, _history_after(history, s, month), findings, notice_date, summary)
 
 
-def member_row(person, mine: pd.DataFrame, month: str, data: Table) -> tuple[pd.Series | None, list[Finding]]:
+def outside_team(rows: pd.DataFrame, team: pd.DataFrame, roster: pd.DataFrame, data: Table,
+                 policy: Policy) -> list[Finding]:
+    """KPI-01: the month's rows of people outside the team (KPI考核部门) are not scored, and say why."""
+    depts = dict(zip(roster["emp"], roster["dept"]))
+    out = []
+    for r in rows[rows["emp"].notna() & ~rows["emp"].isin(team["emp"])].itertuples(index=False):
+        problem = (f"工号{r.emp}的部门是“{depts[r.emp]}”，不是KPI考核部门“{policy.kpi_team}”" if r.emp in depts
+                   else terms.unknown_id(r.emp, roster["emp"]))
+        out.append(Finding(data.sheet, data.cell("emp", r.row), problem, "此行不参加排名", "KPI-01", article("KPI-01"),
+                           terms.LEVEL_WARNING if r.emp in depts else terms.LEVEL_ERROR, r.emp if r.emp in depts else "",
+                           code="kpi.outside_team"))
+    return out
+
+
+def member_row(person, mine: pd.DataFrame, month: str, data: Table,
+               imported: Table | None = None) -> tuple[pd.Series | None, list[Finding]]:
     """KPI-01: a member's row of the month (the first if several); without one the member is not ranked."""
     if mine.empty:
-        return None, [Finding(data.sheet, "", f"工号{person.emp}（{person.name}）没有{month}的KPI数据",
-                              "不参加本月排名", "KPI-01", article("KPI-01"), terms.LEVEL_WARNING, person.emp, code=NOT_RANKED)]
+        f = imported.frame if imported is not None else None
+        if imported is not None and f is not None and ((f["month"] == month) & (f["emp"] == person.emp)).any():
+            problem = (f"工号{person.emp}（{person.name}）在{imported.sheet}中有{month}的数据，但{data.sheet}中没有此人"
+                       f"{month}的行（自评分、店长评分等只能在{data.sheet}中填写）")
+        else:
+            problem = f"工号{person.emp}（{person.name}）没有{month}的KPI数据"
+        return None, [Finding(data.sheet, "", problem, "不参加本月排名", "KPI-01", article("KPI-01"), terms.LEVEL_WARNING,
+                              person.emp, code=NOT_RANKED)]
     return mine.iloc[0], [Finding(data.sheet, data.cell("emp", r.row), f"工号{person.emp}{month}有多行数据",
                                   "只用第一行", "KPI-01", article("KPI-01"), code="kpi.duplicate_row")
                           for r in mine.iloc[1:].itertuples(index=False)]

@@ -36,7 +36,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine.leave_types import Case, Check, annual_entitlement, check_type  # noqa: F401 (cells use annual_entitlement)
-from kaohe.findings import Finding
+from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
@@ -295,7 +295,7 @@ def _check_dates(r, ck: Check, policy: Policy, leave: Table) -> list[Finding]:
     ck.add(terms.CHECK_WARN, "LV-01", f"{what}，疑似日期录错")
     return [Finding(leave.sheet, leave.cell("start", r.row), f"请假{what}，疑似日期录错（如年份）",
                     "按所填日期计算；请核对开始、结束日期和申请日期", "LV-01", article("LV-01"), terms.LEVEL_ERROR, r.emp,
-                    code="leave.suspect_date")]
+                    code=DATE_DOUBT)]
 
 
 def coverage(sessions: pd.DataFrame, records: pd.DataFrame) -> pd.Series:

@@ -168,10 +168,22 @@ def session_records(s: pd.DataFrame, policy: Policy) -> tuple[list[pd.DataFrame]
     none = s[s["no_punch"].to_numpy(dtype=bool)]
     notes.append(records(none, rule="ATT-06", event="no_punch", sess=none["sess"], part=PART_SESSION, sub=0,
                          what=ABSENCE, quantity=none["weight"], unit=DAY))
-    for flag, sub in (("exc_in", 5), ("exc_out", 6)):
-        e = s[s[flag].to_numpy(dtype=bool)]
-        notes.append(records(e, rule="ATT-05", event=flag, sess=e["sess"], part=PART_SESSION, sub=sub))
+    for flag, made, sub in (("exc_in", "mk_in", 5), ("exc_out", "mk_out", 6)):
+        e = s[s[flag].to_numpy(dtype=bool)]  # an approved exception; ``at``: the 补卡审批 that made it, if one did
+        notes.append(records(e, rule="ATT-05", event=flag, sess=e["sess"], part=PART_SESSION, sub=sub,
+                             at=e.get(made, pd.NaT)))
     return charges, notes
+
+
+def changed_records(s: pd.DataFrame, changed: pd.DataFrame) -> list[pd.DataFrame]:
+    """ATT-03: sessions whose in or out punch is one an administrator changed (管理员修改): it counts at its time
+    like any punch, and the note says so."""
+    marked = pd.MultiIndex.from_arrays([changed["emp"], pd.to_datetime(changed["ts"])])
+    out = []
+    for edge, event, sub in (("in_ts", "changed_in", 7), ("out_ts", "changed_out", 8)):
+        hit = s[pd.MultiIndex.from_arrays([s["emp"], s[edge]]).isin(marked)] if len(changed) else s.iloc[:0]
+        out.append(records(hit, rule="ATT-03", event=event, sess=hit["sess"], part=PART_SESSION, sub=sub, at=hit[edge]))
+    return out
 
 
 # --- the day rules: absence capped per day (ATT-04, PAY-02), paper attendance (ATT-07) ------------

@@ -7,7 +7,8 @@ Then the month is the declared tuple ``STAGES``, run in this order (stage: the f
 
     roster_stage          roster                          员工名册, one row per 工号
     schedule_stage        days, sessions                  day grid and scheduled sessions (ATT-01/02/07/08/09)
-    punches_stage         punches, assigned, punched, presence   punches by working date and session
+    punches_stage         punches, assigned, punched, presence, makeups, changed   clock punches by working date
+                          and session; 补卡审批 (approved exceptions) and 管理员修改 punches apart
     overtime_stage        overtime                        加班申请 hours, pay, 调休 accrual (OT-01..05)
     leave_stage           leave, leave_checks             请假记录 validated and counted, each check (LV-01..12)
     coverage_stage        covered                         sessions with their leave and 打卡异常
@@ -25,7 +26,6 @@ from ``daily``, ``monthly``, ``leave_check``, ``evaluated``, the ledger and the 
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -35,46 +35,16 @@ import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, leave as lv, overtime, pay, standard
+from kaohe.engine import attendance, inputs, leave as lv, overtime, pay, standard
 from kaohe.engine.ledger import Ledger
+from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
 from kaohe.policy import items as money_items
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
-
-
-@dataclass(frozen=True)
-class MonthResult:
-    """A computed month: the output frames, the ledger they are group-bys of, and the findings."""
-
-    month: str
-    daily: pd.DataFrame
-    monthly: pd.DataFrame
-    leave_check: pd.DataFrame
-    findings: tuple[Finding, ...]
-    policy: pol.Policy
-    items: money_items.Registry
-    ledger: Ledger
-    leave_checks: pd.DataFrame  # each check of each leave record (kaohe.engine.leave.ENTRY_COLUMNS)
-    sessions: pd.DataFrame  # every scheduled half day, evaluated (for the 考勤表 grid)
-
-    def totals(self) -> dict[str, float]:
-        """The month's money by total (kaohe.policy.items: fines, deductions, pay), from 月度汇总's rounded items."""
-        return {total: float(self.monthly[[i.field for i in self.items.of_total(total)]].to_numpy().sum())
-                for total in money_items.TOTALS}
-
-    @property
-    def summary(self) -> dict:
-        totals = self.totals()
-        return {"employees": len(self.monthly), "fines": totals[money_items.FINES],
-                "deductions": totals[money_items.DEDUCTIONS], "overtime_pay": totals[money_items.PAY],
-                "problems": len(self.findings)}
-
-    def with_findings(self, before: list[Finding]) -> MonthResult:
-        """This month with ``before`` (e.g. what reading the workbook found) listed first."""
-        return dataclasses.replace(self, findings=(*before, *self.findings))
+from kaohe.values import normal_id
 
 
 @dataclass(frozen=True)
@@ -131,7 +101,7 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     for row in f.loc[~ok, "row"]:
         findings.append(Finding(t.sheet, t.cell("emp", row), "工号为空", "忽略此行", code="roster.no_id"))
     f = f[ok]
-    dup = f["emp"].duplicated()
+    dup = f["emp"].map(normal_id).duplicated()  # 103 and １０３ are one 工号 (kaohe.engine.inputs)
     for r in f[dup].itertuples(index=False):
         findings.append(Finding(t.sheet, t.cell("emp", r.row), f"工号“{r.emp}”重复", "只用第一行", code="roster.duplicate"))
     f = f[~dup].copy()
@@ -152,9 +122,12 @@ def roster_frame(t: Table) -> tuple[pd.DataFrame, list[Finding]]:
     return f.reset_index(drop=True), findings
 
 
-def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Finding]]:
-    """The punches (emp, ts, workday) of a punch table for people on the roster, once each; bad and unknown rows
-    reported. ``workday`` is 打卡导入's 归属日期 (NaT where the punch belongs to the date the shift rules give it)."""
+def punch_frame(t: Table, roster: pd.DataFrame, first: dt.date | None = None,
+                last: dt.date | None = None) -> tuple[pd.DataFrame, list[Finding]]:
+    """The punches (emp, ts, kind, workday) of a punch table for people on the roster, once each; bad rows
+    reported, and unknown 工号 with their punches between ``first`` and ``last`` (all when not given). ``kind``
+    is 补卡审批 or 管理员修改 for punches a system made or changed (打卡导入.类型, 打卡记录.设备), else '';
+    ``workday`` is 打卡导入's 归属日期 (NaT where the punch belongs to the date the shift rules give it)."""
     f, findings = t.frame, []
     if "ts" in t.letters:
         ts = f["ts"]
@@ -164,8 +137,10 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
               for d, tm in zip(f["date"], f["time"])]
         ts_field = "time"
     ts = pd.to_datetime(ts) if isinstance(ts, pd.Series) else pd.to_datetime(pd.Series(ts, dtype=object))
+    marks = f["kind"] if "kind" in f else f["device"] if "device" in f else pd.Series(None, index=f.index)
     workday = pd.to_datetime(f["workday"]) if "workday" in f else pd.Series(pd.NaT, index=f.index)
-    p = pd.DataFrame({"emp": f["emp"], "ts": ts, "row": f["row"], "workday": workday})
+    p = pd.DataFrame({"emp": f["emp"], "ts": ts, "row": f["row"],
+                      "kind": marks.where(marks.isin(terms.PUNCH_KINDS), "").fillna(""), "workday": workday})
     bad = p["emp"].isna() | p["ts"].isna()
     for r in p[bad].itertuples(index=False):
         field_ = "emp" if r.emp is None or pd.isna(r.emp) else ts_field
@@ -176,13 +151,29 @@ def punch_frame(t: Table, roster: pd.DataFrame) -> tuple[pd.DataFrame, list[Find
                                     code="punches.incomplete"))
     p = p[~bad]
     known = p["emp"].isin(roster["emp"])
-    if (~known).any():
-        unknown = p[~known].groupby("emp", sort=True).agg(n=("row", "size"), row=("row", "min"))
-        for emp, r in unknown.iterrows():
-            findings.append(Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
-                                    "这些打卡未计入", "ATT-03", article("ATT-03"), emp=emp, code="punches.unknown_id"))
-    p = p[known].drop_duplicates(["emp", "ts"])
-    return p[["emp", "ts", "workday"]].reset_index(drop=True), findings
+    findings += _unknown_punch_ids(t, p[~known], roster, first, last)
+    p = once_each(p[known])
+    return p[["emp", "ts", "kind", "workday"]].reset_index(drop=True), findings
+
+
+def once_each(p: pd.DataFrame) -> pd.DataFrame:
+    """The same punch (工号 and time) once, in its first order: the clock's before one a system made at that
+    time, then one with its 归属日期 before one without."""
+    rank = pd.DataFrame({"made": p["kind"] != "", "undated": p["workday"].isna()}, index=p.index)
+    first = p.loc[rank.sort_values(["made", "undated"], kind="stable").index]
+    return first.drop_duplicates(["emp", "ts"]).sort_index()
+
+
+def _unknown_punch_ids(t: Table, p: pd.DataFrame, roster: pd.DataFrame, first, last) -> list[Finding]:
+    """ATT-03: a finding per 工号 not on the roster, with its count of punches in the month."""
+    if first is not None:
+        p = p[(p["ts"] >= pd.Timestamp(first)) & (p["ts"] < pd.Timestamp(last) + pd.Timedelta(days=1))]
+    if p.empty:
+        return []
+    unknown = p.groupby("emp", sort=True).agg(n=("row", "size"), row=("row", "min"))
+    return [Finding(t.sheet, t.cell("emp", r["row"]), f"{terms.unknown_id(emp, roster['emp'])}（{r['n']}条打卡）",
+                    "这些打卡未计入", "ATT-03", article("ATT-03"), emp=emp, code="punches.unknown_id")
+            for emp, r in unknown.iterrows()]
 
 
 def punch_dates(tables: dict[str, Table]) -> pd.Series:
@@ -216,9 +207,8 @@ def month_context(tables: Mapping[str, Table], month: str,
         policy, findings = load_policy(tables)
     vocab, found_terms = standard.terms_in_force(tables)
     tables, found_values = standard.standardised(tables, vocab)
-    tables, found_ids = standard.matched_ids(tables)
     calendar, found_days = calendar_of(tables, policy)
-    findings = [*findings, *found_terms, *found_values, *found_ids, *found_days]
+    findings = [*findings, *found_terms, *found_values, *found_days]
     if calendar.is_provisional(first.year):
         holidays = tables["holidays"].sheet
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
@@ -248,20 +238,25 @@ def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
 
 
 def punches_stage(ctx: MonthContext, made: Made) -> StageResult:
-    """``punches`` (打卡记录 and 打卡导入, the same punch once), ``assigned`` (with working date and session),
-    ``punched`` (first and last punch of each session) and ``presence`` (first and last punch of each day)."""
+    """``punches`` (the clock punches of 打卡记录 and 打卡导入, the same punch once), ``assigned`` (with working
+    date and session), ``punched`` (first and last punch of each session), ``presence`` (first and last punch
+    of each day), ``makeups`` (补卡审批: not clock punches but approved exceptions, ATT-05, with their
+    session) and ``changed`` (管理员修改: punches like any other, named in 说明)."""
     roster, imported = made["roster"], ctx.tables["imported"]
-    punches, findings = punch_frame(ctx.tables["punches"], roster)
+    punches, findings = punch_frame(ctx.tables["punches"], roster, ctx.first, ctx.last)
     if imported.present:  # punches brought in by kaohe import: the same punch counts once
-        more, found = punch_frame(imported, roster)
-        both = pd.concat([punches, more], ignore_index=True)
-        first_dated = both.iloc[both["workday"].isna().argsort(kind="stable")]  # a punch with its 归属日期 wins
-        punches = first_dated.drop_duplicates(["emp", "ts"]).sort_index().reset_index(drop=True)
+        more, found = punch_frame(imported, roster, ctx.first, ctx.last)
+        punches = once_each(pd.concat([punches, more], ignore_index=True)).reset_index(drop=True)
         findings = findings + found
+    makeup = punches["kind"] == terms.PUNCH_MAKEUP
+    changed = punches.loc[punches["kind"] == terms.PUNCH_ADMIN, ["emp", "ts"]]
+    makeups = attendance.assign_punches(punches[makeup], made["sessions"], ctx.policy)
+    punches = punches[~makeup].drop(columns="kind").reset_index(drop=True)
     assigned = attendance.assign_punches(punches, made["sessions"], ctx.policy)
     punched = attendance.session_punches(assigned, ctx.policy)
     presence = punched.groupby(["emp", "date"], as_index=False).agg(first=("first", "min"), last=("last", "max"))
-    return {"punches": punches, "assigned": assigned, "punched": punched, "presence": presence}, findings
+    return {"punches": punches, "assigned": assigned, "punched": punched, "presence": presence,
+            "makeups": makeups, "changed": changed}, findings
 
 
 def overtime_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -299,7 +294,7 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
     sessions["leave_index"] = cover
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
     sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
-    covered, findings = attendance.mark_exceptions(sessions, ctx.tables["exceptions"])
+    covered, findings = attendance.mark_exceptions(sessions, ctx.tables["exceptions"], made["makeups"])
     return {"covered": covered}, findings
 
 
@@ -333,7 +328,7 @@ def ledger_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``charges``, ``day_records`` and ``notes``: the month's ledger, every rule's money and day effects
     on the days inside employment (kaohe.engine.ledger)."""
     ledger = pay.build_ledger(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
-                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last)
+                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"])
     return {"charges": ledger.charges, "day_records": ledger.days, "notes": ledger.notes}, []
 
 
@@ -360,19 +355,27 @@ STAGES: tuple[Stage, ...] = (roster_stage, schedule_stage, punches_stage, overti
 
 
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
-                  require_punches: bool = True) -> MonthResult:
-    """Compute one month from the input tables (by role: "roster", "punches" …): the context, then STAGES.
+                  require_punches: bool = True, this_month: bool = True) -> MonthResult:
+    """Compute one month from the input tables (by role: "roster", "punches" …): the rows read as meant
+    (kaohe.engine.inputs: ids, dates without a year), the context, then STAGES.
 
     Raises :class:`InputRefused` for a month without a single punch unless ``require_punches`` is
-    off (校验请假 validates leave records whatever the punches).
+    off (校验请假 validates leave records whatever the punches). ``this_month``: findings about rows
+    of other months are left out (校验请假 covers every month and keeps them).
     """
     first, last = month_bounds(month)
+    tables, read_as_meant = inputs.same_ids(tables)
+    tables, found = inputs.with_years(tables, month, first)
     if require_punches:
         refuse_month_without_punches(tables, month, first, last)
     ctx, findings = month_context(tables, month, policy)
+    findings = [*read_as_meant, *found, *findings]
     made: dict[str, pd.DataFrame] = {}
     for stage in STAGES:
         new, found = stage(ctx, MappingProxyType(made))
         made, findings = {**made, **new}, findings + found
-    return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(standard.drop_repeats(findings)),
-                       ctx.policy, ctx.items, ledger_of(made), made["leave_checks"], made["evaluated"])
+    findings = standard.drop_repeats(findings)
+    if this_month:
+        findings = inputs.about_month(findings, ctx.tables, first, last)
+    return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(findings), ctx.policy, ctx.items,
+                       ledger_of(made), made["leave_checks"], made["evaluated"])

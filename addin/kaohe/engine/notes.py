@@ -78,9 +78,15 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
         out[m] = c[m] + ": " + _session(f[m]) + text + _mapped(f.loc[m, "rate"], money_text) + "元"
     m = f["event"] == "no_punch"
     out[m] = c[m] + ": " + _session(f[m]) + "无打卡, 旷工" + _mapped(f.loc[m, "quantity"], days_text)
-    for event, text in (("exc_in", "上班打卡异常已批准, 按正常打卡"), ("exc_out", "下班打卡异常已批准, 按正常打卡")):
+    for event, label in (("exc_in", "上班"), ("exc_out", "下班")):
         m = f["event"] == event
-        out[m] = c[m] + ": " + _session(f[m]) + text
+        made = f.loc[m, "at"]
+        out[m] = c[m] + ": " + _session(f[m]) + label + np.where(
+            made.notna(), " " + made.dt.strftime("%H:%M") + " 为补卡审批（非打卡）, 按已批准的打卡异常, 视为正常打卡",
+            "打卡异常已批准, 按正常打卡")
+    for event, label in (("changed_in", "上班"), ("changed_out", "下班")):
+        m = f["event"] == event
+        out[m] = c[m] + ": " + _session(f[m]) + label + " " + f.loc[m, "at"].dt.strftime("%H:%M") + " 为管理员修改的打卡, 按此时间计算"
     m = f["event"] == "paper"
     out[m] = c[m] + ": 入职第" + f.loc[m, "quantity"].astype(int).astype(str) + "天, 纸质考勤, 按出勤计"
     m = f["event"] == "cap"

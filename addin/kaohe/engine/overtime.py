@@ -198,10 +198,10 @@ def _hours_shown(emp, day: pd.Timestamp, start: pd.Timestamp, end: pd.Timestamp,
 
 def rest_day_work(days: pd.DataFrame, presence: pd.DataFrame, ot: pd.DataFrame, sheet: str) -> list[Finding]:
     """OT-01: work on a day off without approved overtime is not overtime (reported)."""
-    off = days[~days["workday"]][["emp", "date"]]
+    off = days[~days["workday"]][["emp", "date", "day_type"]]
     worked = off.merge(presence, on=["emp", "date"])
     approved = set(zip(ot.loc[ot["hours"] > 0, "emp"], ot.loc[ot["hours"] > 0, "date"]))
-    return [Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（休息日）有打卡 "
+    return [Finding(sheet, "", f"工号{r.emp} {r.date:%Y-%m-%d}（{r.day_type}）有打卡 "
                     f"{r.first:%H:%M}–{r.last:%H:%M}，但没有批准的加班申请", "不计加班", "OT-01", article("OT-01"), terms.LEVEL_INFO,
                     code="overtime.rest_day_work")
             for r in worked.itertuples(index=False) if (r.emp, r.date) not in approved and r.last > r.first]

@@ -84,10 +84,14 @@ class DayCounter:
 
 
 def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: pd.DataFrame, roster: pd.DataFrame,
-                 records: pd.DataFrame, items: Registry, policy: Policy, first, last) -> lg.Ledger:
-    """The month's ledger: every rule's charges, day records and notes, on the days inside employment."""
+                 records: pd.DataFrame, items: Registry, policy: Policy, first, last,
+                 changed: pd.DataFrame | None = None) -> lg.Ledger:
+    """The month's ledger: every rule's charges, day records and notes, on the days inside employment
+    (``changed``: punches an administrator changed, named in 说明)."""
     wage = pd.Series(daily_wage(roster["base_wage"], policy), index=roster["emp"].to_numpy())
     charges, notes = lg.session_records(s, policy)
+    if changed is not None:
+        notes += lg.changed_records(s, changed)
     absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)
     leave = lg.leave_records(s, records, policy, first, last)
     in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.tables import Table
-from kaohe.values import match_ids
 from kaohe.policy.catalog import article
 
 # What happens to a record whose value kaohe cannot read, by table and vocabulary, and the rule it is read under.
@@ -65,34 +64,6 @@ def standardised(tables: Mapping[str, Table], vocab: terms.Terms) -> tuple[dict[
                                             terms.LEVEL_ERROR, code=f"{key}.unreadable_value"))
             frame[field] = [terms.SAFE[kind] if kind in terms.SAFE and not vocab.known(kind, v) else v for v in values]
         out[key] = dataclasses.replace(t, frame=frame, bad=bad)
-    return out, findings
-
-
-def matched_ids(tables: Mapping[str, Table]) -> tuple[dict[str, Table], list[Finding]]:
-    """工号 of every other table written as 员工名册 writes them (:func:`kaohe.values.match_ids`: full-width
-    digits and spaces, then leading zeros when that names one person), each id so read listed once as a 提示."""
-    out, findings = dict(tables), []
-    roster = tables.get("roster")
-    if roster is None:
-        return out, findings
-    known = [e for e in roster.frame["emp"] if e is not None]
-    for key, t in tables.items():
-        if key == "roster" or "emp" not in t.frame or not len(t.frame):
-            continue
-        found = match_ids(t.frame["emp"], known)
-        if not found:
-            continue
-        first = {}
-        for row, emp in zip(t.frame["row"], t.frame["emp"]):
-            first.setdefault(emp, row)
-        for ident, (emp, zeros) in sorted(found.items()):
-            why = "去掉前导零后只对应这一人" if zeros else "全角/半角或空格不同"
-            findings.append(Finding(t.sheet, t.cell("emp", first[ident]), f"工号“{ident}”按{roster.sheet}的“{emp}”计"
-                                    f"（{why}）", "已按此工号计算；如不对，请改正工号", "ATT-03", article("ATT-03"),
-                                    terms.LEVEL_INFO, emp=emp, code=f"{key}.id_matched"))
-        frame = t.frame.copy()
-        frame["emp"] = [found[e][0] if e in found else e for e in frame["emp"]]
-        out[key] = dataclasses.replace(t, frame=frame)
     return out, findings
 
 

@@ -34,14 +34,16 @@ from pathlib import Path
 
 from kaohe.findings import InputRefused
 from kaohe.imports import refusal
-from kaohe.imports.clocks import clock_report, read_zkteco, zktime
-from kaohe.imports.files import RawPunch, Skipped, Source, content_kind, fingerprint, open_sheets, skipped_findings
+from kaohe.imports.clocks import clock_report, drop_resets, read_zkteco, zktime
+from kaohe.imports.files import (NotPunch, RawPunch, Read, Skipped, Source, fingerprint, kind_findings,
+                                 not_punch_findings, open_sheets, skipped_findings)
 # what the import command uses besides read_source: who is who, and how 打卡导入 accumulates
 from kaohe.imports.identity import identity_maps, resolve  # noqa: F401
 from kaohe.imports.stored import already_imported, merge_sources, stored_punches  # noqa: F401
 from kaohe.imports.refusal import extent
 from kaohe.imports.table import punch_table
 from kaohe.imports.vendors import dingtalk_daily, dingtalk_raw, dingtalk_times, wecom, wecom_grid
+from kaohe.workbook.guard import content_kind
 
 KINDS = ("auto", "zkteco", "zktime", "dingtalk", "wecom", "clock-report", "punch-table", "chitu")
 PUNCH_SHEETS = ("刷卡记录", "考勤记录", "原始记录", "打卡时间", "每日统计", "打卡时间记录", "概况统计与打卡明细")
@@ -51,11 +53,14 @@ READERS = (("wecom", wecom), ("wecom", wecom_grid), ("dingtalk", dingtalk_times)
            ("punch-table", punch_table))
 
 
-def read_sheets(path: Path, sheets, kind: str) -> tuple[str, list[RawPunch], str]:
+def read_sheets(path: Path, sheets, kind: str) -> tuple[str, Read, str]:
     """The first layout that yields punches (a DingTalk workbook holds several sheets of the same punches),
-    with the sheet and rows it read; a recognised layout without punches when none does."""
+    with the sheet and rows it read; a recognised layout without punches when none does. The vendors' punch
+    sheets are read first, in the order of PUNCH_SHEETS: DingTalk's 原始记录 (every punch, with 打卡结果 and
+    打卡设备 telling the punches from what is not one) before its 打卡时间 and 每日统计."""
     recognised = None
-    for name, rows in sorted(sheets, key=lambda sheet: sheet[0] not in PUNCH_SHEETS):  # the vendors' punch sheets first
+    rank = {name: i for i, name in enumerate(PUNCH_SHEETS)}
+    for name, rows in sorted(sheets, key=lambda sheet: rank.get(sheet[0], len(rank))):
         for candidate, reader in READERS:
             if kind in ("auto", candidate):
                 found = reader(rows, path)
@@ -74,6 +79,9 @@ def read_source(path: Path, kind: str = "auto") -> Source:
     if not path.is_file():
         raise InputRefused(f"找不到文件：{path}", f"file not found: {path}")
     data = path.read_bytes()
+    if not data:
+        raise InputRefused(f"{path.name} 是空文件（0 字节），可能没有导出完整或复制失败：请重新导出后再导入",
+                           f"{path.name} is empty (0 bytes): export it again")
     is_text = content_kind(data) == "text"
     if kind == "zkteco" or (kind == "auto" and is_text and path.suffix.lower() in (".dat", ".txt")):
         src = read_zkteco(path, data)
@@ -86,9 +94,13 @@ def read_source(path: Path, kind: str = "auto") -> Source:
                 raise
             src = attlog  # an attlog renamed .csv
     src.digest = fingerprint(data)
+    read = len(src.punches)
+    if src.kind in ("zkteco", "zktime"):
+        drop_resets(src)
     if not src.punches:
-        raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取了{src.tried}）：未导入任何文件，工作簿未改动",
-                           f"no punch in {path.name} (read as {src.kind}: {src.tried}); nothing imported")
+        why = "，全部是考勤机时钟被重置后的日期" if read else ""
+        raise InputRefused(f"{path.name} 中没有读到任何打卡（按{src.kind}格式读取了{src.tried}{why}）：未导入任何文件，"
+                           "工作簿未改动", f"no punch in {path.name} (read as {src.kind}: {src.tried}); nothing imported")
     return src
 
 
@@ -96,5 +108,6 @@ def _read_spreadsheet(path: Path, data: bytes, kind: str) -> Source:
     sheets, findings = open_sheets(path, data)
     found_kind, found, tried = read_sheets(path, sheets, kind)
     skipped = [p for p in found if isinstance(p, Skipped)]
-    return Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + skipped_findings(path, skipped),
+    findings += skipped_findings(path, skipped) + not_punch_findings(path, [p for p in found if isinstance(p, NotPunch)])
+    return Source(path, found_kind, [p for p in found if isinstance(p, RawPunch)], findings + kind_findings(path, found),
                   tried=tried)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import find_header, sheet_columns
-from kaohe.imports.files import Source, cell_text, clean_name, fingerprint, open_sheets
+from kaohe.imports.files import Source, cell_text, fingerprint, open_sheets
 from kaohe.imports.identity import IdMaps
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
@@ -120,7 +120,7 @@ def resolve_metrics(src: Source, maps: IdMaps) -> tuple[list, list[Finding]]:
     agents become findings."""
     out, findings = [], list(src.findings)
     for r in src.metrics:
-        emp = maps.exact["wangwang"].get(r.ident) or maps.name.get(clean_name(r.ident))
+        emp = maps.find((("wangwang", r.ident),), r.ident)
         if emp is None:
             findings.append(Finding(src.path.name, "", f"旺旺“{r.ident}”在人员对照和员工名册中都找不到（{r.source}）",
                                     "这一行指标未导入；请在人员对照的“旺旺”列补上", "KPI-01", "篇二", code="import.unknown_id"))

@@ -13,6 +13,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
 import python_calamine
@@ -20,6 +21,7 @@ import python_calamine
 from kaohe.findings import Finding, InputRefused
 from kaohe.imports.xls import xls_sheets
 from kaohe.workbook import contract as c
+from kaohe.workbook.guard import WHAT_IT_IS, content_kind
 
 LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")
 SKIPPED_SHOWN = 5  # line numbers listed per skipped-lines finding
@@ -40,7 +42,17 @@ class RawPunch:
     name: str
     ts: dt.datetime
     source: str  # file name and row or line
+    kind: str = ""  # 打卡导入.类型: "" for a clock punch, c.PUNCH_MAKEUP or c.PUNCH_ADMIN
     workday: dt.date | None = None  # the 考勤日 the vendor puts an after-midnight punch on (打卡导入's 归属日期)
+
+
+@dataclass(frozen=True)
+class NotPunch:
+    """A row of an export that records something other than a punch (DingTalk's 打卡无效: a superseded or
+    refused punch): counted, never imported."""
+
+    row: int
+    why: str  # the vendor's own words, e.g. 打卡无效:此记录已被更新
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,11 @@ class Skipped:
     why: str
 
 
-def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
+# What a reader makes of a sheet: punches, rows that are not punches, and rows it could not use.
+Read = list["RawPunch | Skipped | NotPunch"]
+
+
+def skipped_findings(path: Path, skipped: Sequence[Skipped]) -> list[Finding]:
     """One 警告 per source: how many places were skipped, the first few with their line and reason."""
     if not skipped:
         return []
@@ -59,6 +75,33 @@ def skipped_findings(path: Path, skipped: list[Skipped]) -> list[Finding]:
     return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
                     "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING, code="import.skipped_lines")]
+
+
+def not_punch_findings(path: Path, rows: list[NotPunch]) -> list[Finding]:
+    """One 提示 per source: how many rows are not punches, by the vendor's reason, and the first row."""
+    if not rows:
+        return []
+    reasons: dict[str, int] = {}
+    for r in rows:
+        reasons[r.why] = reasons.get(r.why, 0) + 1
+    shown = "；".join(f"“{why}” {n} 行" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:SKIPPED_SHOWN])
+    return [Finding(path.name, f"第{rows[0].row}行", f"{path.name} 有 {len(rows)} 行不是有效打卡（{shown}"
+                    f"{'…' if len(reasons) > SKIPPED_SHOWN else ''}）", "未导入：这些记录已被更新或被系统拒绝，不是打卡",
+                    "ATT-03", "第十八条", level=c.LEVEL_INFO, code="import.not_punches")]
+
+
+def kind_findings(path: Path, punches: list) -> list[Finding]:
+    """A 提示 per kind of punch a system made or changed (补卡审批, 管理员修改): how many, and how they count."""
+    how = {c.PUNCH_MAKEUP: ("按已批准的打卡异常处理（ATT-05），不当作打卡", "ATT-05", "第二十条"),
+           c.PUNCH_ADMIN: ("按打卡时间照常计算，每日明细的说明中注明", "ATT-03", "第十八条")}
+    out = []
+    for kind, (action, rule, article) in how.items():
+        mine = [p for p in punches if isinstance(p, RawPunch) and p.kind == kind]
+        if mine:
+            out.append(Finding(path.name, f"第{mine[0].source.rsplit(':', 1)[-1]}行",
+                               f"{path.name} 有 {len(mine)} 条{kind}的记录（打卡导入的“类型”列注明）", action, rule, article,
+                               level=c.LEVEL_INFO, code="import.made_punches"))
+    return out
 
 
 @dataclass
@@ -75,30 +118,6 @@ class Source:
     tried: str = ""  # the sheet and rows (or lines) read, for a message
 
 
-def content_kind(data: bytes) -> str:
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "text"  # UTF-16 text
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return "xls"
-    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
-        return "html"
-    if head.startswith(b"<?xml") and b"spreadsheet" in data[:4096].lower():
-        return "xml"
-    if b"\x00" in data[:4096].strip(b"\x00") and not _looks_text(data):
-        return "binary"
-    return "text"
-
-
-def _looks_text(data: bytes) -> bool:
-    sample = data[:4096].replace(b"\x00", b"")
-    return bool(sample) and sum(b < 9 or 13 < b < 32 for b in sample) < len(sample) // 50 + 1
-
-
-WHAT_IT_IS = {"html": "网页（HTML）文件", "xml": "XML 表格（Excel 2003 XML）文件", "binary": "未知的二进制文件",
-              "xlsx": "Excel 2007+（.xlsx）文件", "xls": "Excel 97-2003（.xls）文件", "text": "文本（CSV）文件"}
 EXPECTED = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "text", ".txt": "text", ".dat": "text"}
 
 

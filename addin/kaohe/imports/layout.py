@@ -39,15 +39,18 @@ def _times(cell) -> list[tuple[int, dt.time]]:
         return []
     if isinstance(cell, (dt.time, float)) and not isinstance(cell, bool):
         try:
-            return [(0, parse_time(cell))]  # a time cell, or Excel's fraction of a day
+            time = parse_time(cell)  # a time cell, or Excel's fraction of a day
         except ValueError:
             return []
+        return [(0, time)] if time is not None else []
     out = []
     for m in _PUNCH_TIME.finditer(str(cell)):
         try:
-            out.append(({"次日": 1, "昨日": -1}.get(m.group(1), 0), parse_time(m.group(2))))
+            time = parse_time(m.group(2))
         except ValueError:
             continue
+        if time is not None:
+            out.append(({"次日": 1, "昨日": -1}.get(m.group(1), 0), time))
     return out
 
 
@@ -82,7 +85,9 @@ def _span_dates(m: re.Match, made: re.Match | None, year: int | None) -> tuple[d
         y2 = int(made.group(1)) - ((m2, d2) > made_on)
         y1 = y2 - ((m2, d2) < (m1, d1))
     else:
-        y1 = year  # None: a TypeError, the next candidate is tried
+        if year is None:
+            raise TypeError("no year")  # the next candidate is tried
+        y1 = year
         y2 = y1 + ((m2, d2) < (m1, d1))
     return dt.date(y1, m1, d1), dt.date(y2, m2, d2)
 
@@ -151,11 +156,12 @@ def grid_punches(row: list, dates: dict[int, dt.date], at: int, overnight: bool 
     return [p for col, day in dates.items() for p in day_punches(day, row[col] if col < len(row) else None, at, overnight)]
 
 
-def punches_of(ids: tuple, name, items: list, source: str) -> list:
-    """RawPunches of one row from its date-times and (date-time, 考勤日) pairs; Skipped entries pass through."""
+def punches_of(ids: tuple, name, items: list, source: str, kind: str = "") -> list:
+    """RawPunches of one row (of ``kind``, see RawPunch) from its date-times and (date-time, 考勤日) pairs; Skipped
+    entries pass through."""
     name = clean_name(name)
-    return [RawPunch(ids, name, x[0], source, x[1]) if isinstance(x, tuple) else
-            RawPunch(ids, name, x, source) if isinstance(x, dt.datetime) else x for x in items]
+    return [RawPunch(ids, name, x[0], source, kind, workday=x[1]) if isinstance(x, tuple) else
+            RawPunch(ids, name, x, source, kind) if isinstance(x, dt.datetime) else x for x in items]
 
 
 def short_date(value) -> dt.date | None:

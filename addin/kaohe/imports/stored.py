@@ -15,8 +15,8 @@ def source_file(source: str) -> str:
 
 
 def stored_punches(rows: list[list] | None) -> list[tuple]:
-    """打卡导入 as written by an earlier import: (工号, 打卡时间, 来源, 文件指纹, 归属日期) rows; earlier versions
-    wrote no 文件指纹 (it reads as empty) and no 归属日期 (None: the punch's own date)."""
+    """打卡导入 as written by an earlier import: (工号, 打卡时间, 来源, 文件指纹, 归属日期, 类型) rows; earlier
+    versions wrote no 文件指纹 or 类型 (they read as empty) and no 归属日期 (None: the punch's own date)."""
     if not rows:
         return []
     col = sheet_columns(rows)
@@ -31,7 +31,8 @@ def stored_punches(rows: list[list] | None) -> list[tuple]:
         except ValueError:
             continue
         if emp and ts:
-            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3])), _workday(get(headers[4]))))
+            out.append((emp, ts, cell_text(get(headers[2])), cell_text(get(headers[3])), _workday(get(headers[4])),
+                        cell_text(get(headers[5]))))
     return out
 
 
@@ -51,7 +52,8 @@ def already_imported(stored: list[tuple], new: dict[tuple[str, str], list[tuple]
 def merge_sources(stored: list[tuple], new: dict[tuple[str, str], list[tuple]]) -> list[tuple]:
     """Stored rows with each new source's rows in place of that source's earlier rows (same file name and
     fingerprint: importing the identical file again changes nothing; the same name with new content is a
-    new source). Stored rows are (工号, 打卡时间, 来源, 文件指纹, 归属日期), new ones (工号, 打卡时间, 来源, 归属日期)."""
+    new source). Stored rows are (工号, 打卡时间, 来源, 文件指纹, 归属日期, 类型), new ones (工号, 打卡时间, 来源,
+    归属日期, 类型)."""
     kept = [r for r in stored if (source_file(r[2]), r[3]) not in new]
-    added = [(*row[:3], digest, *row[3:4]) for (_, digest), rows in new.items() for row in rows]
+    added = [(*row[:3], digest, *row[3:]) for (_, digest), rows in new.items() for row in rows]
     return sorted(set(kept + added), key=lambda r: (r[0], r[1], r[2], r[3]))

@@ -11,8 +11,10 @@ UserId, or with 打卡时间 beside 考勤时间, is never read here.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from kaohe.headers import Header, find_header
-from kaohe.imports.files import RawPunch, Skipped, cell_text
+from kaohe.imports.files import Read, Skipped, cell_text
 from kaohe.imports.layout import day_punches, punches_of, short_date, value_at
 from kaohe.values import parse_id
 
@@ -21,11 +23,15 @@ ID_COLUMNS = (("员工工号", ("emp",)), ("工号", ("emp", "clock")), ("设备
               ("登记号码", ("clock",)))
 
 
+def _not_dingtalk(header, time_col: str) -> bool:
+    """Not DingTalk's 原始记录, whose 考勤时间 is the scheduled time beside 打卡时间."""
+    return "UserId" not in header and (time_col == "打卡时间" or "打卡时间" not in header)
+
+
 def _header(rows) -> tuple[Header, str, str] | None:
     """The header and its date and time columns; None without one (or with DingTalk's UserId)."""
     for date_col, time_col in DATE_TIME_COLUMNS:
-        header = find_header(rows, (date_col, time_col), test=lambda h, t=time_col: "UserId" not in h and (
-            t == "打卡时间" or "打卡时间" not in h))  # DingTalk's 考勤时间 is the scheduled time
+        header = find_header(rows, (date_col, time_col), test=partial(_not_dingtalk, time_col=time_col))
         if header is not None:
             return header, date_col, time_col
     return None
@@ -41,13 +47,13 @@ def _ids(row: list, header: Header) -> tuple:
     return tuple(sorted(out, key=lambda pair: pair[0] != "emp"))
 
 
-def punch_table(rows, path) -> list[RawPunch] | None:
+def punch_table(rows, path) -> Read | None:
     """A row per punch, or per person and day with all of that day's times in one cell."""
     found = _header(rows)
     if found is None:
         return None
     header, date_col, time_col = found
-    out = []
+    out: Read = []
     for offset, row in enumerate(rows[header.row + 1:]):
         at = header.row + 2 + offset
         raw_day, times = value_at(row, header, date_col), value_at(row, header, time_col)

@@ -67,6 +67,8 @@ def input_fingerprint(tables: dict, month: str) -> str:
         if table is None or not table.present:
             continue
         frame = table.frame.drop(columns=["row"], errors="ignore")
+        if spec is c.IMPORTED and frame["kind"].map(lambda v: v is None or v != v or v == "").all():
+            frame = frame.drop(columns="kind")  # 类型 came later: clock punches alone fingerprint as before it
         if spec.name in MONTH_FIELDS:
             frame = frame[_in_month(frame, MONTH_FIELDS[spec.name], first, last)]
         elif spec.name in SPAN_FIELDS:

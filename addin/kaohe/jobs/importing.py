@@ -85,8 +85,9 @@ def _import_specs(data, stored: list, punches: dict, metrics: list, replace: boo
     specs, findings = [], []
     if punches:
         merged = imports.merge_sources(stored, punches)
-        specs.append(frame_spec(c.IMPORTED_OUT, pd.DataFrame(merged, columns=["emp", "ts", "source", "digest", "workday"]),
-                                landscape=False))
+        frame = pd.DataFrame(merged, columns=["emp", "ts", "source", "digest", "workday", "kind"])
+        frame["kind"] = frame["kind"].where(frame["kind"] != "", None)  # a clock punch: 类型 left empty
+        specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))
     if metrics:
         kept = [] if replace else chitu.stored_metrics(data.raw.get(c.KPI_IMPORT.name))
         spec, findings = chitu.kpi_import_spec(kept, metrics)

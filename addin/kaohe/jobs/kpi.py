@@ -9,6 +9,7 @@ from pathlib import Path
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine import review as review_engine
 from kaohe.engine import standard
+from kaohe.engine.inputs import same_ids
 from kaohe.findings import InputRefused
 from kaohe.imports.chitu import month_only
 from kaohe.jobs.common import book_problems, read_people
@@ -17,7 +18,7 @@ from kaohe.jobs.render import kpi_sheets
 from kaohe.periods import month_or_refuse, review_period
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
-from kaohe.workbook.read import kpi_data_table
+from kaohe.workbook.kpi_data import kpi_data_table
 from kaohe.workbook.write import frame_spec, roster_ids, run_log_spec, save
 
 
@@ -35,7 +36,10 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
     for ind in indicators:
         names.update({a: ind.name for a in ind.aliases})
         names[ind.name] = ind.name
-    table, found = kpi_data_table(data.raw[c.KPI_DATA.name], names)
+    kpi_data, found = kpi_data_table(data.raw[c.KPI_DATA.name], names)
+    findings += found
+    table, found = same_ids({"kpi_data": kpi_data, "roster": data.table(c.ROSTER)})  # １０３ is 103 (kaohe.engine.inputs)
+    table, imported = table["kpi_data"], None
     findings += found
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
         imported, found = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, c.KPI_IMPORT.name)
@@ -47,7 +51,8 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         raise InputRefused(f"工作表“{c.KPI_DATA.name}”缺少列：{'、'.join(absent)}（可在KPI规则的“别名”列写明软件导出的表头）",
                            f"sheet '{c.KPI_DATA.name}' lacks columns: {', '.join(absent)}")
     history = kpi_sheets.history_table(data.raw.get(c.KPI_HISTORY.name, []))
-    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF)
+    result = kpi_engine.score_month(roster, table, indicators, policy, month, notice_date, history, c.KPI_SELF,
+                                    imported)
     return data, dataclasses.replace(result, findings=findings + result.findings), table, rules, policy
 
 
@@ -87,7 +92,9 @@ def review_job(book: Path, period: str, out: Path | None = None, progress=None) 
         say("计算考核…")
         vocab, found = standard.terms_in_force(data.tables)  # 关系 synonyms, HR's included
         findings += found
-        result = review_engine.review(data.tables, roster, policy, period, vocab)
+        tables, found = same_ids(data.tables)  # ids read as meant (kaohe.engine.inputs)
+        findings += found
+        result = review_engine.review(tables, roster, policy, period, vocab)
         findings += result.findings
         name = (c.YEAR_PREFIX if result.annual else c.QUARTER_PREFIX) + result.period
         sheet = c.OutputSheet(name, c.YEAR_OUT if result.annual else c.QUARTER_OUT)

@@ -21,7 +21,8 @@ from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock as run_lock  # the one run lock, for a door holding it around a button
-from kaohe.workbook.read import kpi_data_table, missing_sheet, read_book, tables_from_rows
+from kaohe.workbook.kpi_data import kpi_data_table
+from kaohe.workbook.read import missing_sheet, read_book, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 

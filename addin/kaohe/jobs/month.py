@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from kaohe.engine.inputs import about_month
 from kaohe.engine.month import MonthResult, compute_month
 from kaohe.jobs import close
 from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
 from kaohe.jobs.money import monthly_sheet
-from kaohe.periods import month_or_refuse
+from kaohe.periods import month_bounds, month_or_refuse
 from kaohe.policy.items import TOTAL_NAMES, TOTALS
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
@@ -53,7 +54,8 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
         data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)
         say("计算考勤…")
-        result = compute_month(data.tables, month).with_findings(data.findings)
+        read = about_month(data.findings, data.tables, *month_bounds(month))
+        result = compute_month(data.tables, month).with_findings(read)
         leave_check = close.keep_closed_leave(result.leave_check, data.raw.get)
         summary = {**result.summary, "errors": errors(result.findings)}
         say("写入结果…")
@@ -94,7 +96,7 @@ def leave_check(tables, findings, previous: list[list] | None = None, raw_rows=N
     :func:`attendance_specs`. ``raw_rows(name)`` gives kaohe's close sheets: the rows of closed
     months stay as they were closed.
     """
-    result = compute_month(tables, check_month(tables), require_punches=False)
+    result = compute_month(tables, check_month(tables), require_punches=False, this_month=False)
     leave_check = result.leave_check if raw_rows is None else close.keep_closed_leave(result.leave_check, raw_rows)
     findings = findings + [f for f in result.findings if f.area in (c.LEAVE.key, c.RULES.key)]
     problems = problems_of(findings, c.SOURCE_LEAVE, "", previous, tables)

@@ -86,8 +86,6 @@ def _num(value) -> str:
 
 def contract_markdown() -> str:
     """docs/工作簿约定.md: the sheets HR keeps, their columns and allowed values; the sheets kaohe writes."""
-    kinds = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",
-             "number": "数字", "raw": "按参数而定"}
     lines = ["# 工作簿约定", "", GENERATED, "",
              "kaohe 按表名和表头文字找到工作表和列：列的顺序可以调整，可以加自己的列，kaohe 不会改动它们。"
              "表名、表头请与下面完全一致（“您是否想用…”的提示会指出拼写相近的表名）。", "",
@@ -101,7 +99,7 @@ def contract_markdown() -> str:
         lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
         vocabs = c.VALUE_COLUMNS.get(spec.name, {})
         rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
-                 kinds.get(column_kinds.get(col), "文本"), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
+                 _kind_text(spec, col, column_kinds.get(col)), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
                 for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
         lines.append("")
@@ -121,6 +119,16 @@ def contract_markdown() -> str:
     return "\n".join(lines)
 
 
+KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",
+             "number": "数字", "raw": "按参数而定"}
+
+
+def _kind_text(spec: c.InputSheet, col: str, kind: str | None) -> str:
+    """The 类型 of a column as the contract document says it: a date of an event may go without its year."""
+    text = KIND_TEXT.get(kind or "", "文本")
+    return f"{text}（可不写年份）" if col in c.YEARLESS.get(spec.name, ()) else text
+
+
 def _output_lines() -> list[str]:
     """The sheets kaohe writes (docs/工作簿约定.md)."""
     lines = ["## kaohe 写出的表（每次运行整表替换，请勿在其中填写）", ""]
@@ -136,18 +144,26 @@ def _output_lines() -> list[str]:
 ADDED_TO_KAOHE_SHEETS = (
     "在这些表上另加的东西——表格（Table）、批注、图片和图表、条件格式、数据验证（下拉列表）、超链接、手动分页符、"
     "合并单元格——下次运行时随表一起移除，问题清单逐项列出（警告）；工作表保护保留（提示）。请在自己的表中用公式引用 kaohe 的表。")
+YEARLESS_SHEETS = "、".join(f"{sheet}的{'、'.join(cols)}" for sheet, cols in c.YEARLESS.items())
 ROWS_AND_IDS = [
     "## 工号、汇总行和日期", "",
     "- **工号按 Excel 显示的样子比对。** 工号单元格是数字、而数字格式补零时（如格式 0000 的 1 显示为 0001），工号就是 0001"
-    "（问题清单中有一条提示；写回 kaohe 的表时仍是数字 1，工资表的 VLOOKUP 照样找得到）。全角数字和前后空格不影响比对。"
-    "其他表的工号与员工名册只差前导零（如 1 与 0001）、且只对应一个人时，按此人计算并列为提示；对应不止一人时不计入，列为错误。",
+    "（问题清单中有一条提示；写回 kaohe 的表时仍是数字 1，工资表的 VLOOKUP 照样找得到）。"
+    "各表的工号与员工名册的工号比较时不分全角半角、不计前后空格（`１０３` 就是 `103`）；kaohe 写出的工号与员工名册中的写法相同。"
+    "只有去掉前导零后才对得上、且只对得上一个人时（员工名册是 `001`，这里写成 `1`），按此人计算，问题清单中有一条提示；"
+    "对得上多个人或谁也对不上时不猜，问题清单中列为错误。"
+    "导入考勤机、钉钉、企业微信的编号时用同一规则（先查人员对照，再查员工名册的工号）。",
     "- **汇总行不是员工，也不是打卡。** 以下的行跳过，问题清单中的提示写明是按哪一条认出的：Excel 表格（Table）的汇总行；"
     "一行中的数值全是对本列上方各行的汇总公式（SUM、SUBTOTAL、COUNT 等），且本行没有自己的工号、姓名、日期或时间；"
     "首格为 汇总、合计、总计、小计 或 Total 的行。序号列的公式（如 =SUBTOTAL(103,$B$2:B2)、=COUNTA($B$2:B2)）和表格的计算列"
     "（如 =SUM(名册[@[基本工资]:[岗位津贴]])）不会让一行被当作汇总行。",
     "- **日期和时间** 可以是 Excel 的日期时间、日期序号、文本（2026-11-02 8:30、2026/11/2、2026年11月2日 等），"
     "也可以是其他程序写的 ISO 8601 日期单元格（如 2026-11-02T08:41:00.000Z）：按其中写的时刻计算，不做时区换算"
-    "（Excel 和 LibreOffice 也这样显示）。", ""]
+    "（Excel 和 LibreOffice 也这样显示）。",
+    f"- **不写年份的日期**：事件的日期（{YEARLESS_SHEETS}）可以只写月日，如 `9月8日`、`10-13`、`9/8 8:30`："
+    "kaohe 取离计算的月份最近的那一年（1 月计算时 `12月28日` 是上一年的 12 月 28 日），并在问题清单中提示所取的日期；"
+    "离计算的月份超过两个月时无法确定年份，按空值处理，问题清单中列为错误。"
+    "员工名册的入职日期、转正日期、离职日期、参加工作日期等必须写年份。", ""]
 
 
 def _recalculation_lines() -> list[str]:

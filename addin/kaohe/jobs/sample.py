@@ -51,7 +51,7 @@ def build_sample(month: str = "2026-10", employees: int = 40, seed: int = 7, ric
     people = _people(employees, rng)
     shift_team = _special_people(people, first) if rich and employees >= 20 else []
     rota, shift_of = _rota(shift_team, first, last)
-    punches = [["工号", "姓名", "打卡时间", "设备"]]
+    punches: list[list] = [["工号", "姓名", "打卡时间", "设备"]]
     for p in people:
         for day in date_range(first, last):
             sessions = _sessions(p, day, cal, shift_of, rich)

@@ -99,7 +99,7 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
         cell.alignment = Alignment(horizontal="center", vertical="center")
         letter = cell.column_letter
         kind = kinds.get(h)
-        wide = {"datetime": 18, "date": 12, "time": 9}.get(kind, 0)
+        wide = {"datetime": 18, "date": 12, "time": 9}.get(kind or "", 0)
         longest = max([_text_width(h)] + [_text_width(r[i - 1]) for r in rows if i <= len(r) and isinstance(r[i - 1], str)])
         ws.column_dimensions[letter].width = min(max(10, longest + 4, wide), 60)
         fmt = FORMATS.get(kind) if kind in ("date", "datetime", "time") else (
@@ -172,7 +172,7 @@ def attendance_template(year: int) -> openpyxl.Workbook:
         headers = list(spec.columns)
         if spec is c.PUNCHES:
             headers = ["工号", "姓名", "打卡时间", "设备"]
-        rows = []
+        rows: list[tuple] = []
         if spec is c.HOLIDAYS:
             cal = Calendar()
             rows = [(day, cal.day_type(day), cal.day_name(day)) for day in date_range(dt.date(year, 1, 1), dt.date(year, 12, 31))

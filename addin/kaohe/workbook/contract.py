@@ -51,7 +51,7 @@ from kaohe.terms import (MALE, FEMALE, STANDARD_HOURS, COMPREHENSIVE_HOURS, SLOT
                          SLOT_PM_IN, SLOT_PM_OUT, SLOTS, DAY_WORK, DAY_REST, DAY_HOLIDAY, DAY_SWAPPED_REST,
                          DAY_MAKEUP_WORK, DAY_COMPANY_REST, DAY_TYPES, HOLIDAY_SHEET_TYPES, CHECK_PASS, CHECK_WARN,
                          CHECK_FAIL, LATE_OK, LATE_FINED, LATE_HALF, LATE_FULL, LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO,
-                         DIRECTION_UP, DIRECTION_DOWN, SCORER_DATA, SCORER_MANAGER)
+                         DIRECTION_UP, DIRECTION_DOWN, SCORER_DATA, SCORER_MANAGER, PUNCH_MAKEUP, PUNCH_ADMIN)
 from kaohe import terms as _terms  # noqa: E402
 
 
@@ -97,8 +97,10 @@ KPI_MONTH = "月份"
 REL_SELF, REL_PEER, REL_MANAGER = _terms.REL_SELF, _terms.REL_PEER, _terms.REL_MANAGER
 RELATIONS = _terms.RELATIONS
 
-# written by kaohe import; 归属日期: the 考勤日 the vendor puts a punch on when it is not the punch's own date
-IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "归属日期"), key="imported")
+# written by kaohe import; 归属日期: the 考勤日 the vendor puts a punch on when it is not the punch's own date; 类型
+# is blank for a clock punch, else PUNCH_MAKEUP or PUNCH_ADMIN (kaohe.terms)
+IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "归属日期", "类型"),
+                      key="imported")
 
 ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
 
@@ -163,6 +165,13 @@ COLUMN_KINDS = {
     GRADES.name: {"最低分": "number", "绩效系数": "number"},
 }
 
+# Dates of an event that HR may type without a year (``9月8日``): they take the year nearest the month computed
+# (kaohe.engine.inputs). Dates of record (入职日期, 转正日期, 参加工作日期 …) must carry their year.
+YEARLESS = {
+    LEAVE.name: ("开始时间", "结束时间", "申请日期", "事由日期", "销假日期"),
+    OVERTIME.name: ("日期",), EXCEPTIONS.name: ("日期",), PROXY.name: ("日期",), ROTA.name: ("日期",),
+}
+
 # --- output sheets ---------------------------------------------------------------
 DAILY = OutputSheet("每日明细", (
     ("工号", "emp"), ("姓名", "name"), ("部门", "dept"), ("日期", "date"), ("星期", "weekday"),
@@ -206,7 +215,9 @@ RECONCILE = OutputSheet("核对", (("工号", "emp"), ("姓名", "name"), ("项�
 # Sheets of DingTalk's and WeCom's statistics exports, read by kaohe reconcile (theirs, not ours).
 EXTERNAL_STATISTICS_SHEETS = ("月度汇总", "每日统计", "概况统计与打卡明细")
 IMPORTED_OUT = OutputSheet(IMPORTED.name, (("工号", "emp"), ("打卡时间", "ts"), ("来源", "source"),
-                                          ("文件指纹", "digest"), ("归属日期", "workday")))
+                                          ("文件指纹", "digest"), ("归属日期", "workday"), ("类型", "kind")))
+# Header rows kaohe wrote in earlier versions: a sheet with one of them is still kaohe's (ownership).
+EARLIER_HEADERS = {IMPORTED.name: (IMPORTED_OUT.headers[:4], IMPORTED_OUT.headers[:5])}  # before 归属日期, before 类型
 ATTENDANCE_OUTPUTS = (DAILY, LEAVE_CHECK, PROBLEMS, RUN_LOG, GRID)  # and 月度汇总 (kaohe.jobs.money: by the items)
 
 KPI_SCORE_PREFIX = "KPI评分_"  # + YYYY-MM; columns: 工号, 姓名, one per indicator, then KPI_SCORE_TAIL
@@ -298,10 +309,10 @@ CELL_FUNCTION_OPTIONS = {
 }
 
 # Drop-down lists: header -> allowed values.
-CHOICES = {
+CHOICES: dict[str, tuple[str, ...]] = {
     "假别": LEAVE_TYPES, "审批状态": APPROVAL_STATES, "时段": SLOTS,
     "工时制": (STANDARD_HOURS, COMPREHENSIVE_HOURS), "补偿方式": COMPENSATIONS, "关系": RELATIONS,
     "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
     "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
 }
-SHEET_CHOICES = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}
+SHEET_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -26,7 +27,7 @@ def _pieces(value: str) -> list[str]:
     return [value[i:i + LIMIT] for i in range(0, len(value), LIMIT)] or [""]
 
 
-def _names(root) -> dict[str, object]:
+def _names(root) -> dict[str, Any]:
     return {p.get("name") or "": p for p in root if local(p) == "property"}
 
 

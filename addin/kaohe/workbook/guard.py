@@ -56,10 +56,40 @@ def _check_path(path: Path, may_be_open: bool) -> None:
                            f"the workbook is open in another program ({lock.name}); close it first. If nothing "
                            f"has it open (e.g. after a crash), delete the hidden file {lock.name} beside it")
     size = path.stat().st_size
+    if size == 0:
+        raise InputRefused(f"文件是空的（0 字节）：{path.name}，可能没有保存完整或复制失败", f"the file is empty (0 bytes): {path.name}")
     if size > MAX_FILE_BYTES:
         raise InputRefused(f"文件过大（{size // 2**20} MB，上限 {MAX_FILE_BYTES // 2**20} MB）",
                            f"file too large ({size // 2**20} MB, limit {MAX_FILE_BYTES // 2**20} MB)")
 
+
+# --- what a file really is, whatever its name says (kaohe import reads CSV and .xls too) ---------------------
+
+def content_kind(data: bytes) -> str:
+    """What a file really is by its first bytes: xlsx, xls, html, xml, binary or text."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "text"  # UTF-16 text
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")):
+        return "html"
+    if head.startswith(b"<?xml") and b"spreadsheet" in data[:4096].lower():
+        return "xml"
+    if b"\x00" in data[:4096].strip(b"\x00") and not _looks_text(data):
+        return "binary"
+    return "text"
+
+
+def _looks_text(data: bytes) -> bool:
+    sample = data[:4096].replace(b"\x00", b"")
+    return bool(sample) and sum(b < 9 or 13 < b < 32 for b in sample) < len(sample) // 50 + 1
+
+
+WHAT_IT_IS = {"html": "网页（HTML）文件", "xml": "XML 表格（Excel 2003 XML）文件", "binary": "未知的二进制文件",
+              "xlsx": "Excel 2007+（.xlsx）文件", "xls": "Excel 97-2003（.xls）文件", "text": "文本（CSV）文件"}
 
 def _check_format(path: Path) -> None:
     """The file is an .xlsx package (not an old or encrypted .xls, not something else) and is named so."""
@@ -73,7 +103,10 @@ def _check_format(path: Path) -> None:
         raise InputRefused("这是旧版 .xls 工作簿，请在 Excel 或 WPS 中另存为 .xlsx 后再运行",
                            "this is an old .xls workbook; save it as .xlsx first")
     if not zipfile.is_zipfile(path):
-        raise InputRefused("这不是 Excel 工作簿（.xlsx）", "this is not an Excel workbook (.xlsx)")
+        with open(path, "rb") as fh:
+            kind = content_kind(fh.read(4096))
+        raise InputRefused(f"这不是 Excel 工作簿（.xlsx）：它实际是{WHAT_IT_IS[kind]}，请用 Excel 打开后另存为 .xlsx 再运行",
+                           f"this is not an Excel workbook (.xlsx) but a {kind} file: open it in Excel and save as .xlsx")
     if path.suffix.lower() not in WORKBOOK_SUFFIXES:
         raise InputRefused(f"这个文件其实是 .xlsx 工作簿，却以“{path.suffix}”结尾；请把文件名改为 {path.stem}.xlsx 后再运行",
                            f"this file is an .xlsx workbook named {path.suffix}; rename it to {path.stem}.xlsx")

@@ -129,7 +129,7 @@ def temp_file(folder: Path) -> tuple[int, str]:
 
 def remove_stale_temps(folder: Path) -> list[Path]:
     """Remove temporary files left by kaohe processes that no longer exist (a run that was killed)."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:

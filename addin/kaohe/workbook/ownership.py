@@ -145,7 +145,7 @@ def sharing_notes(parts: Parts) -> list[Finding]:
 
 
 def _header_matches(src: Path, spec: SheetSpec) -> bool:
-    """Is the sheet's header row exactly the one kaohe writes for ``spec``?"""
+    """Is the sheet's header row exactly the one kaohe writes for ``spec`` (or wrote before, contract.EARLIER_HEADERS)?"""
     import python_calamine
 
     try:
@@ -157,7 +157,7 @@ def _header_matches(src: Path, spec: SheetSpec) -> bool:
     row = [v for v in (rows[at] if len(rows) > at else [])]
     while row and row[-1] in ("", None):
         row.pop()
-    return row == [col.header for col in spec.columns]
+    return row == [col.header for col in spec.columns] or tuple(row) in c.EARLIER_HEADERS.get(spec.name, ())
 
 
 _PROTECTION_RE = re.compile(rb"<(?:\w+:)?sheetProtection\b[^>]*?/>")

@@ -26,14 +26,13 @@ import python_calamine
 from kaohe import terms
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import HEADER_SCAN_ROWS, find_header
-from kaohe.periods import month_of
 from kaohe.tables import Table
 from kaohe.workbook import contract as c
 from kaohe.workbook.guard import MAX_SHEET_CELLS, check_file, check_sheet_extent
 from kaohe.workbook.numfmt import id_formats, padded_styles, shown_ids
 from kaohe.workbook.totals import scan_sheet, skip_totals
-from kaohe.values import (MAX_YEAR, MIN_YEAR, column_letter, date_system, is_blank, parse_date,
-                          parse_datetime, parse_id, parse_number, parse_text, parse_time)
+from kaohe.values import (MAX_YEAR, MIN_YEAR, MonthDay, column_letter, date_system, is_blank, parse_date,
+                          parse_datetime, parse_id, parse_month_day, parse_number, parse_text, parse_time)
 
 _VOCAB_OF_COLUMN = {terms.key(h): v for h, v in c.SYNONYM_COLUMNS.items()}
 
@@ -209,35 +208,40 @@ def table_from_rows(spec: c.InputSheet, rows, totals: dict | None = None,
     kinds = c.COLUMN_KINDS.get(spec.name, {})
     keys = [i for i, h in enumerate(headers) if h == "姓名" or kinds.get(h) in ("id", "date", "datetime", "time")]
     columns, excel_rows, skipped = skip_totals(spec.name, columns, excel_rows, positions, totals or {}, keys)
-    data, letters, bad, typed, found = _typed_columns(spec, headers, positions, columns, excel_rows, formats)
+    data, cells, found = _typed_columns(spec, headers, positions, columns, excel_rows, formats)
     findings += skipped + found
     for header in spec.columns:
         data.setdefault(c.INPUT_FIELDS[header], [None] * len(excel_rows))
     frame = pd.DataFrame({**{k: v if isinstance(v, pd.Series) else pd.Series(v, dtype=object) for k, v in data.items()},
                           "row": pd.Series(excel_rows, dtype="int64")})
     vocab = {c.INPUT_FIELDS[h]: v for h, v in c.VALUE_COLUMNS.get(spec.name, {}).items()}  # a blank means a value
-    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab), findings
+    letters, bad, typed, yearless = cells
+    return Table(spec.name, frame, letters, bad, typed, {c.INPUT_FIELDS[h]: h for h in headers}, vocab,
+                 yearless=yearless), findings
 
 
 def _typed_columns(spec: c.InputSheet, headers: list[str], positions: list[int], columns: list[list],
                    excel_rows: list[int], formats):
-    """Each kept column parsed by its kind: (data by field, letters, unreadable cells, numeric 工号, findings)."""
+    """Each kept column parsed by its kind: (data by field, (letters, unreadable cells, numeric 工号, dates
+    without a year), findings)."""
     kinds = c.COLUMN_KINDS.get(spec.name, {})
     letters: dict[str, str] = {}
     bad: set[str] = set()
     typed: dict[str, object] = {}
+    yearless: dict[tuple[str, int], tuple[MonthDay, str]] = {}
     data: dict[str, object] = {}
     findings: list[Finding] = []
     for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        data[fieldname], found = _typed_column(spec, header, letters[fieldname], column, excel_rows, bad, typed)
+        data[fieldname], found = _typed_column(spec, header, letters[fieldname], column, excel_rows,
+                                               (bad, typed, yearless))
         findings += found
         if formats is not None and kinds.get(header) == "id":
             data[fieldname], found = shown_ids(spec.name, header, letters[fieldname], (column, excel_rows),
                                                data[fieldname], formats(col), typed)
             findings += found
-    return data, letters, bad, typed, findings
+    return data, (letters, bad, typed, yearless), findings
 
 
 def _header_of(spec: c.InputSheet, head: list[list]) -> tuple[tuple[int, dict[str, int]] | None, list[Finding]]:
@@ -254,10 +258,12 @@ def _header_of(spec: c.InputSheet, head: list[list]) -> tuple[tuple[int, dict[st
 
 
 def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, excel_rows: list[int],
-                  bad: set[str], typed: dict[str, object]) -> tuple[object, list[Finding]]:
+                  kept: tuple[set[str], dict[str, object], dict]) -> tuple[object, list[Finding]]:
     """One column parsed by its kind (contract.COLUMN_KINDS): in bulk when every cell has the expected type,
     else cell by cell; a cell that cannot be read is blank, with a finding and its address in ``bad``; 工号
-    typed as numbers are remembered in ``typed``."""
+    typed as numbers are remembered in ``typed``; an event's date typed without its year (contract.YEARLESS)
+    is blank, kept in ``yearless`` for the month computed to date it (``kept``: bad, typed, yearless)."""
+    bad, typed, yearless = kept
     kind = c.COLUMN_KINDS.get(spec.name, {}).get(header, "text")
     fast = _fast_column(column, kind)
     if fast is not None:
@@ -265,7 +271,13 @@ def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, ex
     parse = PARSERS.get(kind, parse_text)
     action = "忽略此行" if header in c.ROW_KEY_COLUMNS.get(spec.name, ()) else "按空值处理"
     values, findings = [], []
+    dated_later = header in c.YEARLESS.get(spec.name, ())
     for excel_row, raw in zip(excel_rows, column):
+        month_day = parse_month_day(raw) if dated_later else None
+        if month_day is not None:
+            values.append(None)
+            yearless[(c.INPUT_FIELDS[header], excel_row)] = (month_day, kind)
+            continue
         try:
             values.append(parse(raw))
             if kind == "id" and values[-1] is not None:
@@ -340,61 +352,3 @@ def _fast_column(column: list, kind: str) -> list | None:
             return None
         return out
     return None
-
-
-def _month_text(value) -> str | None:
-    """月份 as YYYY-MM (see kaohe.periods for the spellings accepted) from text or a date."""
-    if is_blank(value):
-        return None
-    if isinstance(value, float):
-        return month_of(parse_date(value))
-    return month_of(value)
-
-
-def kpi_data_table(rows: list[list], names: dict[str, str], sheet: str = c.KPI_DATA.name) -> tuple[Table, list[Finding]]:
-    """KPI数据 with one column per indicator, and the rows it could not use; ``names`` maps each header (or alias)
-    to its indicator.
-
-    Values stay as typed (numbers, or text such as ``45.2%``): the engine parses them and the
-    score sheet's formulas read the same cells.
-    """
-    spec = c.InputSheet(sheet, required=c.KPI_DATA.required)
-    found = find_header(rows, (c.KPI_MONTH, c.ID_COLUMN))
-    if found is None:
-        raise InputRefused(f"工作表“{spec.name}”缺少必需的列（需要：{c.KPI_MONTH}、{c.ID_COLUMN}）",
-                           f"sheet '{spec.name}' lacks required columns ({c.KPI_MONTH}, {c.ID_COLUMN})")
-    columns = {"month": found.columns[c.KPI_MONTH], "emp": found.columns[c.ID_COLUMN]}
-    for i, h in enumerate(found.names):
-        target = names.get(h)
-        if target and target not in columns:
-            columns[target] = i
-    letters = {k: column_letter(i) for k, i in columns.items()}
-    data: dict[str, list] = {k: [] for k in [*columns, "row"]}
-    findings: list[Finding] = []
-    for offset, row in enumerate(rows[found.row + 1:]):
-        excel_row = found.row + 2 + offset
-        if all(is_blank(row[i]) for i in columns.values() if i < len(row)):
-            continue
-        keys, bad = _kpi_keys(row, columns, letters, spec.name, excel_row)
-        findings += bad
-        if keys is None:
-            continue
-        data["row"].append(excel_row)
-        for k, i in columns.items():
-            value = keys[k] if k in keys else (row[i] if i < len(row) else None)
-            data[k].append(None if is_blank(value) else value)
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
-    return Table(spec.name, frame, letters), findings
-
-
-def _kpi_keys(row: list, columns: dict[str, int], letters: dict[str, str], sheet: str,
-              excel_row: int) -> tuple[dict | None, list[Finding]]:
-    """月份 and 工号 of a KPI数据 row; None, with a finding, when one of them cannot be read."""
-    keys = {}
-    for key, parse in (("month", _month_text), ("emp", parse_id)):
-        i = columns[key]
-        try:
-            keys[key] = parse(row[i] if i < len(row) else None)
-        except ValueError as exc:
-            return None, [Finding(sheet, f"{letters[key]}{excel_row}", str(exc), "忽略此行", "KPI-01", code="kpi.bad_value")]
-    return keys, []

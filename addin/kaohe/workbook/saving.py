@@ -17,6 +17,7 @@ import stat
 import struct
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from kaohe.findings import InputRefused
 from kaohe.workbook.lock import temp_file
@@ -132,10 +133,11 @@ class Stream:
 
 def _write_part(zout: zipfile.ZipFile, zi: zipfile.ZipInfo, data) -> None:
     zi.compress_type = zipfile.ZIP_DEFLATED
-    try:  # the entry's deflate level (named compress_level from Python 3.13)
-        zi.compress_level = FAST
+    entry: Any = zi  # the deflate level's name is private before Python 3.13
+    try:
+        entry.compress_level = FAST
     except AttributeError:
-        zi._compresslevel = FAST
+        entry._compresslevel = FAST
     if isinstance(data, Stream):
         with zout.open(zi, "w", force_zip64=True) as fh:
             for block in data.chunks():
@@ -185,28 +187,31 @@ def _copy_member(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipI
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise InputRefused(f"工作簿中的部件 {info.filename} 无法复制（加密或不支持的压缩方式）",
                            f"part {info.filename} cannot be copied (encrypted or unsupported compression)")
-    fp = zin.fp
+    # zipfile's local-header layout and its writer's state: private names, stable since Python 3.6
+    zf: Any = zipfile
+    fp: Any = zin.fp
+    out: Any = zout
     fp.seek(info.header_offset)
-    header = fp.read(zipfile.sizeFileHeader)
-    fields = struct.unpack(zipfile.structFileHeader, header)
-    if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+    header = fp.read(zf.sizeFileHeader)
+    fields = struct.unpack(zf.structFileHeader, header)
+    if fields[zf._FH_SIGNATURE] != zf.stringFileHeader:
         raise InputRefused("工作簿文件已损坏，无法打开", f"bad local header for {info.filename}")
-    fp.seek(info.header_offset + zipfile.sizeFileHeader + fields[zipfile._FH_FILENAME_LENGTH]
-            + fields[zipfile._FH_EXTRA_FIELD_LENGTH])
+    fp.seek(info.header_offset + zf.sizeFileHeader + fields[zf._FH_FILENAME_LENGTH]
+            + fields[zf._FH_EXTRA_FIELD_LENGTH])
     zi = _like(info)
     zi.compress_type = info.compress_type
     zi.CRC, zi.compress_size, zi.file_size = info.CRC, info.compress_size, info.file_size
     zi.flag_bits = info.flag_bits & ~0x08 & 0xFFFF  # sizes go in the local header, no data descriptor
-    zi.header_offset = zout.fp.tell()
-    zout.fp.write(zi.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT))
+    zi.header_offset = out.fp.tell()
+    out.fp.write(zi.FileHeader(zip64=info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT))
     remaining = info.compress_size
     while remaining:
         block = fp.read(min(remaining, 1 << 20))
         if not block:
             raise InputRefused("工作簿文件已损坏（数据不完整）", f"truncated data for {info.filename}")
-        zout.fp.write(block)
+        out.fp.write(block)
         remaining -= len(block)
-    zout.filelist.append(zi)
-    zout.NameToInfo[zi.filename] = zi
-    zout.start_dir = zout.fp.tell()
-    zout._didModify = True
+    out.filelist.append(zi)
+    out.NameToInfo[zi.filename] = zi
+    out.start_dir = out.fp.tell()
+    out._didModify = True

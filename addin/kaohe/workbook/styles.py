@@ -114,9 +114,10 @@ class StyleBook:
         font = self._append("fonts", [FONT_BOLD, FONT_TITLE, FONT_BODY])
         fill = self._append("fills", [FILL_HEADER])
         border = self._append("borders", [BORDER_THIN])
-        xfs, names = [], []
-        for name, code in NUMBER_FORMATS.items():
-            fmt = ids[code] if code else 0
+        xfs: list[str] = []
+        names: list[str] = []
+        for name, format_code in NUMBER_FORMATS.items():
+            fmt = ids[format_code] if format_code else 0
             bold = name == "header" or name.startswith("total_")
             f_id = font + 1 if name == "title" else (font if bold else font + 2)
             attrs = (f'numFmtId="{fmt}" fontId="{f_id}" fillId="{fill if name == "header" else 0}" '
@@ -145,5 +146,7 @@ def _insert_in_order(xml: str, p: str, tag: str, new: str) -> str:
         if m:
             pos = m.end()
     if pos is None:
-        pos = re.search(rf"<{_rx('styleSheet', p)}\b[^>]*>", xml).end()
+        root = re.search(rf"<{_rx('styleSheet', p)}\b[^>]*>", xml)
+        assert root is not None, "a styles part has its styleSheet element"
+        pos = root.end()
     return xml[:pos] + new + xml[pos:]
