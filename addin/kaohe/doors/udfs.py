@@ -104,7 +104,7 @@ def _edge_minutes(punch, reference, default: dt.time, rule):
     t = _time_of(punch)
     if t is None:
         return ""
-    edge = _time_of(reference) if not is_blank(reference) else default
+    edge = _time_of(reference) or default  # a blank reference: the schedule's default
     day = dt.date(2000, 1, 3)
     return int(rule(dt.datetime.combine(day, t), dt.datetime.combine(day, edge))[0])
 
@@ -281,8 +281,8 @@ def OTPAY(hours, day_type, base, caller=None):
     if day_type not in terms.DAY_TYPES:
         return "错误：日类型无效"
     try:
-        h = 0.0 if is_blank(hours) else parse_number(hours)
-        b = 0.0 if is_blank(base) else parse_number(base)
+        h = parse_number(hours) or 0.0  # blank: 0
+        b = parse_number(base) or 0.0
     except ValueError:
         return "错误：参数无效"
     if h < 0 or b < 0:

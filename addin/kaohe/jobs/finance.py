@@ -27,7 +27,7 @@ import pandas as pd
 
 from kaohe.jobs import close, corrected, corrections, handoff, register
 from kaohe.engine.month import compute_month, load_policy
-from kaohe.findings import InputRefused
+from kaohe.findings import Finding, InputRefused
 from kaohe.jobs.kpi import compute_kpi
 from kaohe.jobs.money import finance_columns, item_columns
 from kaohe.policy.catalog import cite
@@ -262,7 +262,7 @@ class FinanceFigures:
     tables: dict
     state: object
     monthly: pd.DataFrame
-    findings: list
+    findings: tuple[Finding, ...]
     policy: object
     corrections: pd.DataFrame
     raw: dict
@@ -281,8 +281,8 @@ def finance_figures(book: Path, month: str) -> FinanceFigures:
     data = read_book(book, raw=FINANCE_RAW)
     state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     if state and state.closed:
-        monthly, findings = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month), ()
-        policy, _ = load_policy(data.tables)
+        monthly, policy = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month), load_policy(data.tables)[0]
+        findings: tuple[Finding, ...] = ()
     else:
         result = compute_month(data.tables, month)
         monthly, findings, policy = result.monthly, result.findings, result.policy

@@ -21,9 +21,14 @@ from kaohe.workbook.read import tables_from_rows
 class Rules(Protocol):
     """What a workbook's 规则 and 节假日 say, as the cells have them (kaohe.doors.cells.Context)."""
 
-    policy: pol.Policy
-    calendar: Calendar
-    terms: terms.Terms
+    @property
+    def policy(self) -> pol.Policy: ...
+
+    @property
+    def calendar(self) -> Calendar: ...
+
+    @property
+    def terms(self) -> terms.Terms: ...
 
 
 CELL_EMP, CELL_SHIFT = "1", "1"  # the one person (and shift) a cell's arguments describe
