@@ -200,6 +200,8 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
         new_workbook(target, sheets)
         write_properties(target, {handoff.P_MONTH: month, handoff.P_VERSION: export.version, handoff.P_FP: export.fp,
                                   handoff.P_CONTENT: register.content_fp(target),
+                                  handoff.P_HEAD: str(len(sheets[0].header_rows or []) + 1),
+                                  handoff.P_ROWS: str(len(export.frame)),
                                   handoff.P_TIME: f"{dt.datetime.now():%Y-%m-%d %H:%M:%S}",
                                   handoff.P_BOOK: str(book.resolve())})
         if password:

@@ -33,6 +33,7 @@ from kaohe.workbook.write import frame_spec
 P_MONTH, P_VERSION, P_FP = "kaohe财务表月份", "kaohe财务表版本", "kaohe财务表数值指纹"
 P_TIME, P_BOOK, P_SENT = "kaohe财务表导出时间", "kaohe财务表考勤工作簿", "kaohe财务表发送记录"
 P_CONTENT = "kaohe财务表内容指纹"  # every cell value of the file as exported
+P_HEAD, P_ROWS = "kaohe财务表表头行", "kaohe财务表人数"  # where 财务汇总's table is: its header's row, its employees
 PAYMENT_SENDS = (c.SEND_ACTION, c.DRAFT_ACTION)  # a month's payment file went to finance
 SENDS = PAYMENT_SENDS + (c.RESEND_ACTION,)
 # 财务发送数据's money columns, named as in the finance sheet: the money items in force, KPI奖惩, 上月更正, 调整合计

@@ -49,18 +49,17 @@ def content_fp(path: Path) -> str:
     return values_fingerprint([(name, i, *row) for name, rows in _sheets(path).items() for i, row in enumerate(rows)])
 
 
-def file_figures(path: Path) -> pd.DataFrame:
-    """The rows of a finance workbook's 财务汇总 (header: the row starting with 工号; up to 合计)."""
+def file_figures(path: Path, props: dict) -> pd.DataFrame:
+    """The employees' rows of a finance workbook's 财务汇总, where its properties say the export put them
+    (empty when they do not say, or the sheet has no such rows)."""
     rows = _sheets(path).get("财务汇总") or []
-    at = next((i for i, r in enumerate(rows) if r and r[0] == c.ID_COLUMN), None)
-    if at is None:
+    try:
+        head, n = int(props[handoff.P_HEAD]) - 1, int(props[handoff.P_ROWS])
+    except (KeyError, ValueError):
         return pd.DataFrame()
-    body = []
-    for r in rows[at + 1:]:
-        if not r or r[0] == c.TOTAL_LABEL:
-            break
-        body.append(list(r))
-    frame = pd.DataFrame(body, columns=[str(h) for h in rows[at]])
+    if head < 0 or len(rows) <= head + n:
+        return pd.DataFrame()
+    frame = pd.DataFrame([list(r) for r in rows[head + 1:head + 1 + n]], columns=[str(h) for h in rows[head]])
     return frame if all(h in frame for h, _ in finance_columns()) else pd.DataFrame()
 
 

@@ -97,7 +97,7 @@ def _export_of(path: Path, props: dict | None, raw: dict) -> handoff.Entry:
     """The export this file is, from 财务发送记录: by its properties (its figures checked) or by its bytes."""
     log = raw.get(c.FINANCE_LOG.name)
     if props is not None:
-        figures = register.file_figures(path)
+        figures = register.file_figures(path, props)
         if figures.empty or handoff.figures_fp(figures) != props[handoff.P_FP] \
                 or register.content_fp(path) != props.get(handoff.P_CONTENT):
             raise InputRefused(f"“{path.name}”导出后被改动过，不发送；请重新导出财务表",
