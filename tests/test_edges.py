@@ -69,7 +69,7 @@ def test_ATT_11_rest_day_punches_shown_in_daily_and_on_the_slip(tmp_path):
         (dt.time(8, 55), dt.time(12, 5), None, None)
     assert sunday["迟到分钟"] == 0 and sunday["罚款"] == 0  # shown, not judged: a rest day has no schedule
     result = compute_month(read_book(book).tables, "2026-11")
-    slip = next(e for e in events(result.daily)["001"] if e[0] == "11-08")
+    slip = next(e for e in events(result)["001"] if e[0] == "11-08")
     assert slip[2] == "08:55 12:05 --:-- --:--"
 
 
