@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.headers import find_header, sheet_columns
@@ -171,7 +173,9 @@ def stored_metrics(rows: list[list] | None) -> list[FileMetrics]:
         g = [int(x) for x in m.groups()] if m else None
         first, last = (dt.date(*g[:3]), dt.date(*g[3:])) if g else _month_bounds(month)
         values = {h: (row[i] if i < len(row) and not is_blank(row[i]) else None) for h, i in values_at.items()}
-        out.append(FileMetrics(month, parse_id(get(c.ID_COLUMN)), values, cell_text(get(source_h)), cell_text(get(digest_h)),
+        emp = parse_id(get(c.ID_COLUMN))
+        assert emp is not None  # a row with a blank 工号 is skipped above
+        out.append(FileMetrics(month, emp, values, cell_text(get(source_h)), cell_text(get(digest_h)),
                                first, last))
     return out
 
@@ -184,7 +188,8 @@ def _month_bounds(month: str) -> tuple[dt.date, dt.date]:
 def _combine(files: list[FileMetrics], columns: list[str], label: str) -> tuple[dict, list[str]]:
     """One agent's month from several files: counts summed, rates and averages weighted by their count
     column; a mean without its weights stays empty and is named in the returned problems."""
-    out, problems = {}, []
+    out: dict[str, object] = {}
+    problems: list[str] = []
     for col in columns:
         have = [f for f in files if f.values.get(col) is not None]
         if not have:
@@ -196,12 +201,22 @@ def _combine(files: list[FileMetrics], columns: list[str], label: str) -> tuple[
         else:
             weight = WEIGHTS.get(col)
             pairs = [(float(f.values[col]), f.values.get(weight)) for f in have] if weight else []
-            if not pairs or any(w is None for _, w in pairs) or not sum(float(w) for _, w in pairs):
-                out[col] = None
+            out[col] = _weighted(pairs)
+            if out[col] is None:
                 problems.append(f"{label}的“{col}”" + (f"缺少权重列“{weight}”" if weight else "没有可用的权重列"))
-            else:
-                out[col] = sum(v * float(w) for v, w in pairs) / sum(float(w) for _, w in pairs)
     return out, problems
+
+
+def _weighted(pairs: Sequence[tuple[float, Any]]) -> float | None:
+    """The mean of (value, weight) pairs weighted by their weights; None without pairs, with a weight missing
+    or with weights summing to 0."""
+    weights = [w for _, w in pairs if w is not None]
+    if not pairs or len(weights) < len(pairs):
+        return None
+    total = sum(float(w) for w in weights)
+    if not total:
+        return None
+    return sum(v * float(w) for (v, _), w in zip(pairs, weights)) / total
 
 
 def _latest_per_range(files: list[FileMetrics]) -> list[FileMetrics]:
@@ -220,7 +235,9 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
     groups: dict[tuple[str, str], list[FileMetrics]] = {}
     for f in files:
         groups.setdefault((f.month, f.emp), []).append(f)
-    out, findings, covered = [], [], {}
+    out: list[tuple] = []
+    findings: list[Finding] = []
+    covered: dict[str, set[dt.date]] = {}
     for (month, emp), group in sorted(groups.items()):
         chosen = _latest_per_range(group)
         values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")

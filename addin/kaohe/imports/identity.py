@@ -90,7 +90,8 @@ def resolve(src: Source, maps: IdMaps) -> tuple[list[tuple[str, dt.datetime, str
     """Each punch of a source as (工号, 打卡时间, 来源, 归属日期, 类型), and findings for the ids nobody maps (with
     their punch count). A source of which no punch names anyone is refused (exit 2): nothing of it would be
     imported."""
-    rows, unknown = [], {}
+    rows = []
+    unknown: dict[tuple[str, str, str], tuple[list[str], list[dt.datetime]]] = {}  # (kind, id, name) -> punches
     maps.zeros = []
     for p in src.punches:
         emp = maps.find(p.ids, p.name)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -51,7 +52,7 @@ def base_name(header: str) -> tuple[str, str]:
     return (name[:m.start()] if m else name), unit
 
 
-def measure_columns(names: list[str]) -> dict[str, list[tuple[int, str]]]:
+def measure_columns(names: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
     """Measure -> the columns (index, unit) it is read from."""
     bases = [base_name(n) for n in names]
     out = {}

@@ -48,10 +48,12 @@ def padded_styles(path: Path) -> dict[int, str]:
     return out
 
 
-def _parts(code: str):
+def _parts(code: str) -> tuple[str, int, str] | None:
     """(prefix, zeros, suffix) of a format that shows a whole number padded with zeros, else None."""
     section = _BRACKETS.sub("", code.split(";")[0])
-    prefix, suffix, zeros, digits = [], [], 0, False
+    prefix: list[str] = []
+    suffix: list[str] = []
+    zeros, digits = 0, False
     for quoted, escaped, digit, other in _TOKEN.findall(section):
         if digit:
             if suffix:

@@ -226,7 +226,7 @@ class SheetEntry:
     rid: str
     sheet_id: int
     part: str
-    el: object = None
+    el: etree._Element | None = None
 
 
 def _entry(el, targets: dict[str, str], keep: bool) -> SheetEntry:

@@ -234,13 +234,13 @@ def _typed_columns(spec: c.InputSheet, headers: list[str], positions: list[int],
     for header, col, column in zip(headers, positions, columns):
         fieldname = c.INPUT_FIELDS[header]
         letters[fieldname] = column_letter(col)
-        data[fieldname], found = _typed_column(spec, header, letters[fieldname], column, excel_rows,
-                                               (bad, typed, yearless))
+        parsed, found = _typed_column(spec, header, letters[fieldname], column, excel_rows, (bad, typed, yearless))
         findings += found
         if formats is not None and kinds.get(header) == "id":
-            data[fieldname], found = shown_ids(spec.name, header, letters[fieldname], (column, excel_rows),
-                                               data[fieldname], formats(col), typed)
+            parsed, found = shown_ids(spec.name, header, letters[fieldname], (column, excel_rows),
+                                      parsed, formats(col), typed)
             findings += found
+        data[fieldname] = parsed
     return data, (letters, bad, typed, yearless), findings
 
 
@@ -258,7 +258,7 @@ def _header_of(spec: c.InputSheet, head: list[list]) -> tuple[tuple[int, dict[st
 
 
 def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, excel_rows: list[int],
-                  kept: tuple[set[str], dict[str, object], dict]) -> tuple[object, list[Finding]]:
+                  kept: tuple[set[str], dict[str, object], dict]) -> tuple[list, list[Finding]]:
     """One column parsed by its kind (contract.COLUMN_KINDS): in bulk when every cell has the expected type,
     else cell by cell; a cell that cannot be read is blank, with a finding and its address in ``bad``; 工号
     typed as numbers are remembered in ``typed``; an event's date typed without its year (contract.YEARLESS)
@@ -270,7 +270,8 @@ def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, ex
         return fast, []
     parse = PARSERS.get(kind, parse_text)
     action = "忽略此行" if header in c.ROW_KEY_COLUMNS.get(spec.name, ()) else "按空值处理"
-    values, findings = [], []
+    values: list[object] = []
+    findings: list[Finding] = []
     dated_later = header in c.YEARLESS.get(spec.name, ())
     for excel_row, raw in zip(excel_rows, column):
         month_day = parse_month_day(raw) if dated_later else None
@@ -280,7 +281,7 @@ def _typed_column(spec: c.InputSheet, header: str, letter: str, column: list, ex
             continue
         try:
             values.append(parse(raw))
-            if kind == "id" and values[-1] is not None:
+            if kind == "id" and isinstance(values[-1], str):  # parse_id gives text or None
                 typed_id(raw, values[-1], typed)
         except (ValueError, TypeError, OverflowError) as exc:
             values.append(None)

@@ -40,7 +40,7 @@ def workbook_names(parts: Parts, specs: list[SheetSpec]) -> None:
     """Print titles of kaohe's sheets and the workbook-level names over their data (e.g. 月度汇总数据)."""
     position = {s.name: i for i, s in enumerate(sheet_list(parts))}
     titles = not any(illegal_name(n) for n in position)
-    wanted = {}
+    wanted: dict[tuple[str, str | None], str] = {}
     for spec in specs:
         rng = data_range(spec)
         if titles and spec.print_titles and spec.name in position:

@@ -11,9 +11,11 @@ only where kaohe writes them).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
+from kaohe.findings import Finding
 from kaohe.workbook.cellxml import cell_xml, number_text, render_columns
 from kaohe.workbook.parts import quote_sheet
 from kaohe.values import column_letter
@@ -67,7 +69,8 @@ class SheetSpec:
     merge: list[str] = field(default_factory=list)  # ranges such as A1:F1
     data_name: str | None = None              # a workbook-level name over header + data rows (合计 excluded)
     protection_xml: str = ""                  # HR's <sheetProtection/> kept from the sheet being replaced
-    with_notes: object = None                 # 问题清单: notes -> the same sheet with the writer's notes added
+    # 问题清单: notes -> the same sheet with the writer's notes added
+    with_notes: Callable[[list[Finding]], SheetSpec] | None = None
     hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
     changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
     properties: dict[str, str] = field(default_factory=dict)  # custom document properties it records (what it shows)
@@ -153,6 +156,7 @@ def _sheet_views(freeze: str) -> str:
     if not freeze:
         return '<sheetViews><sheetView workbookViewId="0"/></sheetViews>'
     m = re.match(r"([A-Z]+)(\d+)", freeze)
+    assert m is not None, f"freeze must be a cell address such as C2, not {freeze!r}"
     col_split = _col_index(m.group(1))
     row_split = int(m.group(2)) - 1
     attrs = (f' xSplit="{col_split}"' if col_split else "") + (f' ySplit="{row_split}"' if row_split else "")
@@ -177,8 +181,9 @@ def _title_rows(spec: SheetSpec, styles: dict[str, int], at: _Layout) -> list[st
 
 def _column_chunks(spec: SheetSpec, ids: list[int], kinds: list[str], at: _Layout, date_id: int | None = None):
     """The data rows of column-major data, ``CHUNK_ROWS`` at a time."""
+    assert spec.data is not None  # called for column-major data only
     cols = [spec.data[c.header] for c in spec.columns]
-    memos = [{} for _ in cols]
+    memos: list[dict] = [{} for _ in cols]
     for start in range(0, at.n, CHUNK_ROWS):
         part = [col[start:start + CHUNK_ROWS] for col in cols]
         yield "".join(render_columns(part, at.letters, ids, kinds, at.header + 1 + start, len(part[0]), memos,
@@ -187,6 +192,7 @@ def _column_chunks(spec: SheetSpec, ids: list[int], kinds: list[str], at: _Layou
 
 def _listed_rows(spec: SheetSpec, styles: dict[str, int], ids: list[int], kinds: list[str], at: _Layout) -> list[str]:
     """The data rows of row-major data (a row may carry its own style, ``row_styles``)."""
+    assert spec.rows is not None  # called for row-major data only
     out = []
     for k, row in enumerate(spec.rows):
         r = at.header + 1 + k

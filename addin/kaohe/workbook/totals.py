@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import zipfile
 from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,13 +101,16 @@ def _tables(zf: zipfile.ZipFile, part: str, totals: dict) -> list[TableArea]:
             continue
         xml = zf.read(table)
         head = re.search(rb"<(?:\w+:)?table\b([^>]*)>", xml)
-        ref = re.fullmatch(r"([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)", _attr(head.group(1), b"ref") or "") if head else None
+        if head is None:
+            continue
+        attrs = head.group(1)
+        ref = re.fullmatch(r"([A-Z]+)([0-9]+):([A-Z]+)([0-9]+)", _attr(attrs, b"ref") or "")
         if ref is None:
             continue
         first, last = int(ref.group(2)), int(ref.group(4))
-        headers = int(_attr(head.group(1), b"headerRowCount") or 1)
-        count = int(_attr(head.group(1), b"totalsRowCount") or 0)
-        label = _attr(head.group(1), b"displayName") or _attr(head.group(1), b"name") or ""
+        headers = int(_attr(attrs, b"headerRowCount") or 1)
+        count = int(_attr(attrs, b"totalsRowCount") or 0)
+        label = _attr(attrs, b"displayName") or _attr(attrs, b"name") or ""
         totals.update({r: (f"表格“{label}”的汇总行（Excel 表格的汇总行）", None) for r in range(last - count + 1, last + 1)})
         columns = [m.group(1).decode("utf-8") for m in re.finditer(rb'<(?:\w+:)?tableColumn\b[^>]*?\bname="([^"]*)"', xml)]
         out.append(TableArea(label, col_index(ref.group(1)), (first + headers, last - count), columns))
@@ -120,12 +124,14 @@ def _scan_rows(fh, tables: list[TableArea], styles: frozenset[int], scan: SheetS
     masters: dict[str, tuple[int, int, str]] = {}  # shared formula id -> (row, column, formula)
     wanted = b"|".join(str(i).encode() for i in sorted(styles)) or b"-"
     styled = re.compile(rb'<(?:\w+:)?c\b([^>]*?\ss="(?:' + wanted + rb')"[^>]*)')
-    buffer, numbered, tag, row_no = b"", None, None, 0
+    buffer, row_no = b"", 0
+    numbered: bool | None = None
+    tag: bytes | None = None
     for block in iter(lambda: fh.read(1 << 22), b""):
         buffer += block
         tag = tag or next((m.group(0) for m in [re.search(rb"<(?:\w+:)?row\b", buffer)] if m), None)
         end = buffer.rfind(b"</" + tag[1:] + b">") if tag else -1  # the end of the last complete row
-        if end < 0:
+        if tag is None or end < 0:
             continue
         end += len(tag) + 2
         region, buffer = buffer[:end], buffer[end:]
@@ -141,19 +147,26 @@ def _scan_rows(fh, tables: list[TableArea], styles: frozenset[int], scan: SheetS
         for m in styled.finditer(region) if styles else ():
             _keep_style(m.group(1), scan)
         for m in _hit_rows(region, _FORMULA, tag):
-            _scan_row(int(_R.search(m.group(1)).group(2)), m.group(2), tables, frozenset(), masters, scan)
+            address = _R.search(m.group(1))
+            assert address is not None  # _hit_rows yields only rows with their address
+            _scan_row(int(address.group(2)), m.group(2), tables, frozenset(), masters, scan)
 
 
 def _keep_style(attrs: bytes, scan: SheetScan, row: int | None = None, col: int | None = None) -> None:
     r = _R.search(attrs)
     if r and r.group(1):
-        col, row = col_index(r.group(1).decode()), int(r.group(2) or row)
+        col = col_index(r.group(1).decode())
+        row = int(r.group(2)) if r.group(2) else row
+    # a cell without its address is only met in a sheet read row by row, whose caller passes row and column
+    assert row is not None and col is not None
+    style = _attr(attrs, b"s")
+    assert style is not None  # callers pass only cells with a wanted style id
     rows, ids = scan.styled.setdefault(col, (array("l"), array("l")))
     rows.append(row)
-    ids.append(int(_attr(attrs, b"s")))
+    ids.append(int(style))
 
 
-def _hit_rows(region: bytes, hit: re.Pattern, tag: bytes):
+def _hit_rows(region: bytes, hit: re.Pattern[bytes], tag: bytes) -> Iterator[re.Match[bytes]]:
     """The rows of ``region`` (rows open with ``tag``: ``<row`` or a prefixed ``<x:row``) that ``hit`` finds
     something in, each once."""
     done = 0
@@ -184,7 +197,9 @@ def _scan_row(row: int, inner: bytes, tables, styles, masters, scan: SheetScan) 
             continue
         text = _formula_at(f, row, col, masters)
         if text is not None and _totals_own_column(text, row, col, tables):
-            sums.append((col, _AGGREGATE.search(text).group(1).upper()))
+            aggregate = _AGGREGATE.search(text)
+            assert aggregate is not None  # _totals_own_column found one outside its strings, so in the whole text
+            sums.append((col, aggregate.group(1).upper()))
         elif kind == "n":
             other = True
     if sums and not other:
@@ -244,7 +259,8 @@ def _totals_own_column(formula: str, row: int, col: int, tables: list[TableArea]
     return bool(spans) and all(c1 == c2 == col and last < row for c1, c2, last in spans)
 
 
-def _structured_span(table: str, body: str, row: int, col: int, tables: list[TableArea]):
+def _structured_span(table: str, body: str, row: int, col: int, tables: list[TableArea]
+                     ) -> tuple[int, int, int] | None:
     """(first column, last column, last row) of a Table reference over data rows; None for this row's cells,
     headers or totals, or a table or column this sheet does not have."""
     items = re.findall(r"\[([^\[\]]*)\]", body) or [body]
@@ -254,14 +270,16 @@ def _structured_span(table: str, body: str, row: int, col: int, tables: list[Tab
     area = next((t for t in tables if t.name.lower() == table.lower()), None) if table else \
         next((t for t in tables if t.first_col <= col < t.first_col + len(t.columns)), None)
     names = [i for i in items if not i.strip().startswith("#")]
-    cols = [area.column(n) for n in names] if area is not None else [None]
-    if not names or None in cols:
+    if area is None or not names:
+        return None
+    cols = [i for i in (area.column(n) for n in names) if i is not None]
+    if len(cols) < len(names):
         return None
     return min(cols), max(cols), area.data[1]
 
 
 def skip_totals(sheet: str, columns: list[list], excel_rows: list[int], positions: list[int],
-                totals: dict[int, tuple[str, frozenset[int] | None]], keys: list[int] = ()
+                totals: dict[int, tuple[str, frozenset[int] | None]], keys: Sequence[int] = ()
                 ) -> tuple[list[list], list[int], list[Finding]]:
     """Drop total rows (see the module), each with a 提示 naming its row and the rule. ``keys``: indexes of the
     columns (工号, 姓名, dates and times) that make a row data whatever its formulas say."""

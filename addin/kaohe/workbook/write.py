@@ -88,7 +88,7 @@ def frame_spec(sheet: c.OutputSheet, frame: pd.DataFrame, *, total: bool = False
         else:
             values = series.astype(object).where(series.notna(), None).tolist()
         data[header] = values
-    total_row = None
+    total_row: list | None = None
     if total:
         total_row = [c.TOTAL_LABEL] + [None] * (len(cols) - 1)
         for i, (col, (_, fieldname)) in enumerate(zip(cols, sheet.columns)):
