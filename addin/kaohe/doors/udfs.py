@@ -177,9 +177,10 @@ def _shift(text) -> tuple[dt.time, ...]:
         times = tuple(parse_time(t.strip()) for pair in parts for t in pair)
     except ValueError:
         raise CellError("班次无效（如 22:00-06:00）") from None
-    if len(times) not in (2, 4) or any(t is None for t in times):
+    shift = tuple(t for t in times if t is not None)
+    if len(times) not in (2, 4) or len(shift) != len(times):
         raise CellError("班次无效（如 22:00-06:00）")
-    return times
+    return shift
 
 
 def _person(gender, hours_system, shift) -> dict:
@@ -304,7 +305,7 @@ def KPIPOINTS(value, weight, direction, target, floor):
     if direction not in (UP, DOWN):
         raise CellError("方向应为 越高越好 或 越低越好")
     v, w, t, f = (parse_number(x) for x in (value, weight, target, floor))
-    if None in (v, w, t, f) or t == f:
+    if v is None or w is None or t is None or f is None or t == f:
         raise CellError("数值无效")
     return indicator_points(v, Indicator("", w, direction, t, f, DATA))
 

@@ -9,6 +9,7 @@ corrections are superseded (当时已发送 否) and no later month pays them ag
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import pandas as pd
@@ -90,13 +91,13 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _superseded(frame: pd.DataFrame, sent: set[str]) -> pd.Series:
+def _superseded(frame: pd.DataFrame, sent: AbstractSet[str]) -> pd.Series:
     """Corrections of a month not yet sent when they were booked, whose payment file has gone since: that file
     carried the corrected figures itself."""
     return (frame["was_sent"].astype(str) == c.NO) & frame["month"].astype(str).isin(sent)
 
 
-def corrections_for(rows: list[list] | None, paid_in: str, sent: set[str] = frozenset()) -> pd.DataFrame:
+def corrections_for(rows: list[list] | None, paid_in: str, sent: AbstractSet[str] = frozenset()) -> pd.DataFrame:
     """The corrections to pay with month ``paid_in`` (engine fields; 上月更正 as ``effect``); ``sent`` are the
     months whose payment file went to finance (kaohe.jobs.handoff.sent_months)."""
     frame = _records(rows, c.CORRECTIONS)
@@ -104,7 +105,7 @@ def corrections_for(rows: list[list] | None, paid_in: str, sent: set[str] = froz
     return _numbers(frame.reset_index(drop=True))
 
 
-def corrections_of(rows: list[list] | None, month: str, sent: set[str] = frozenset()) -> pd.DataFrame:
+def corrections_of(rows: list[list] | None, month: str, sent: AbstractSet[str] = frozenset()) -> pd.DataFrame:
     """The corrections booked for ``month`` itself (wherever they are paid), superseded ones left out."""
     frame = _records(rows, c.CORRECTIONS)
     frame = frame[(frame["month"].astype(str) == month) & ~_superseded(frame, sent)]

@@ -21,6 +21,7 @@ import io
 import os
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +31,7 @@ from kaohe.engine.month import compute_month, load_policy
 from kaohe.findings import Finding, InputRefused
 from kaohe.jobs.kpi import compute_kpi
 from kaohe.jobs.money import finance_columns, item_columns
+from kaohe.policy import Policy
 from kaohe.policy.catalog import cite
 from kaohe.policy.items import PAY, registry
 from kaohe.jobs.outcome import JobResult
@@ -127,13 +129,13 @@ def close_line(state) -> str:
 
 def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str, kpi_source: Path | None,
                  close: str = "", company: str = "", kpi_left_out: str = "", title: str = "",
-                 notes: list[str] = ()) -> SheetSpec:
+                 notes: Sequence[str] = ()) -> SheetSpec:
     """财务汇总: the cover (title, sources, time, 月结 line, then ``notes``), a blank row, the table and 合计."""
     money = money_headers()
     headers = ["工号", "姓名", "部门", *money, "社保自理", "依据"]
     cols = [Column(h, "money" if h in money else ("wrap" if h == "依据" else "text"),
                    12 if h in money else (60 if h == "依据" else 10)) for h in headers]
-    cover = [[f"{SHEET} {month}{title}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
+    cover: list[list] = [[f"{SHEET} {month}{title}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
               + (f"；未计入KPI奖惩（不在考勤员工名册中）：{kpi_left_out}" if kpi_left_out else "")],
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
              [close or close_line(None)], *[[n] for n in notes], [None]]
@@ -228,7 +230,9 @@ class _Export:
 
 def _sheets(export: _Export, month: str, book: Path, kpi_path, left_out: str) -> list[SheetSpec]:
     """财务汇总 (with the 更正版's cover and 更正差额 when it is one), 更正明细 when corrections are paid."""
-    figures, notes, extra = export.figures, [], []
+    figures = export.figures
+    notes: list[str] = []
+    extra: list[SheetSpec] = []
     if export.sent is not None:
         sent = handoff.sent_figures(figures.raw.get(c.FINANCE_FIGURES_NAME), export.sent)
         notes, diff = corrected.cover_lines(figures.raw, month, bool(figures.state and figures.state.closed),
@@ -262,10 +266,10 @@ class FinanceFigures:
     """The month's figures of a finance export: as closed (never recomputed), else as computed now."""
 
     tables: dict
-    state: object
+    state: close.CloseState | None
     monthly: pd.DataFrame
     findings: tuple[Finding, ...]
-    policy: object
+    policy: Policy
     corrections: pd.DataFrame
     raw: dict
     fingerprint: str

@@ -38,8 +38,8 @@ def compute_kpi(book: Path, month: str, notice_date: dt.date | None = None, may_
         names[ind.name] = ind.name
     kpi_data, found = kpi_data_table(data.raw[c.KPI_DATA.name], names)
     findings += found
-    table, found = same_ids({"kpi_data": kpi_data, "roster": data.table(c.ROSTER)})  # １０３ is 103 (kaohe.engine.inputs)
-    table, imported = table["kpi_data"], None
+    tables, found = same_ids({"kpi_data": kpi_data, "roster": data.table(c.ROSTER)})  # １０３ is 103 (kaohe.engine.inputs)
+    table, imported = tables["kpi_data"], None
     findings += found
     if c.KPI_IMPORT.name in data.raw:  # metrics imported from the shop software fill what KPI数据 leaves blank
         imported, found = kpi_data_table(month_only(data.raw[c.KPI_IMPORT.name]), names, c.KPI_IMPORT.name)

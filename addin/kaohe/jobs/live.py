@@ -68,9 +68,10 @@ def default_month(rows: Rows) -> str:
     if stamps:
         return month_of(max(stamps))
     months = []
-    if rows(c.KPI_DATA.name):  # read as kaohe kpi reads it: 月份 in any spelling, wherever its column is
+    kpi_rows = rows(c.KPI_DATA.name)
+    if kpi_rows:  # read as kaohe kpi reads it: 月份 in any spelling, wherever its column is
         try:
-            months = list(kpi_data_table(rows(c.KPI_DATA.name), {})[0].frame["month"].dropna())
+            months = list(kpi_data_table(kpi_rows, {})[0].frame["month"].dropna())
         except InputRefused:
             pass
     return max(months) if months else ""

@@ -165,6 +165,7 @@ def ready(to: list[str] | None = None, env=None) -> tuple[Settings, tuple[str, .
 def _deliver(msg, settings, recipients) -> dict:
     """Hand ``msg`` to the server as ``settings`` say; returns the recipients it refused."""
     context = ssl.create_default_context(cafile=settings.cafile or None)
+    server: smtplib.SMTP  # SMTP_SSL is an SMTP
     if settings.security == "ssl":
         server = smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT, context=context)
     else:

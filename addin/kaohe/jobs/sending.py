@@ -58,7 +58,10 @@ def send_job(file: Path, to: list[str] | None = None, *, book: Path | None = Non
         return _any_file(path, to, any_file, outlook, env)
     if props is not None:
         register.check_content(path)
-    book = Path(book) if book else Path(props[handoff.P_BOOK])
+    if not book:
+        assert props is not None  # a file without kaohe's properties and no --book returned above
+        book = Path(props[handoff.P_BOOK])
+    book = Path(book)
     if not book.is_file():
         raise InputRefused(f"找不到这份财务表来自的考勤工作簿：{book}；请用 --book 指定",
                            f"the attendance workbook of this finance file is not at {book}; name it with --book")
@@ -71,6 +74,7 @@ def send_job(file: Path, to: list[str] | None = None, *, book: Path | None = Non
         if outlook:
             mail.outlook_draft(path, list(recipients), facts)
         else:
+            assert settings is not None  # mail.ready gave them: not an Outlook draft
             mail.transmit(mail.compose(path, settings, recipients, facts), settings, recipients)
         action = c.DRAFT_ACTION if outlook else (c.RESEND_ACTION if resend else c.SEND_ACTION)
         _record(book, data, export, checked.figures, action, recipients, (resend or "").strip(), path, props, command)
@@ -176,6 +180,7 @@ def _facts(raw: dict, path: Path, export: handoff.Entry, checked: _Checked, rese
     facts = mail.Facts(export.month, len(checked.figures), totals)
     if resend is not None:
         sent = checked.sent
+        assert sent is not None  # _check refuses a resend of a month never sent
         corrected_version = export.version == c.CORRECTED_VERSION
         facts.mark = corrected.SUBJECT_MARK if corrected_version else corrected.RESEND_MARK
         diff = handoff.differences(handoff.sent_figures(raw.get(c.FINANCE_FIGURES_NAME), sent), checked.figures)

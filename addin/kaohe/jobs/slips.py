@@ -25,6 +25,7 @@ import sys
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -215,7 +216,7 @@ def _employee_rows(sheet: _Sheet, title: str, month: str, row, evs: list[tuple],
                 + [(v, {"font": sheet.bold}) for v in _across(warning)]
                 + [(c.SLIP_EVENT_HEADERS, {"font": sheet.bold, "boxes": EVENT_BOXES, "fill": True})])
     events_ = [(ev, {"boxes": EVENT_BOXES, "money_col": 4}) for ev in evs]
-    footer = [(v, {}) for v in _across(summary_line(row))]
+    footer: list[tuple[Sequence, dict]] = [(v, {}) for v in _across(summary_line(row))]
     footer += [(c.SLIP_MONEY_HEADERS, {"font": sheet.bold, "boxes": MONEY_BOXES, "fill": True})]
     footer += [((item, None, amount, basis, None), {"boxes": MONEY_BOXES, "money_col": 2})
                for item, amount, basis in money]
@@ -339,7 +340,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
         state = close.close_state(data.raw.get(c.CLOSE_LOG.name), month)
     closed = bool(state and state.closed)
     monthly = close.closed_figures(data.raw.get(c.FROZEN_MONTHLY_NAME), month) if closed else result.monthly
-    stale = closed and close.input_fingerprint(data.tables, month) != state.input_fp
+    stale = state is not None and state.closed and close.input_fingerprint(data.tables, month) != state.input_fp
     if dept:
         monthly = monthly[monthly["dept"] == dept.strip()]
         if monthly.empty:

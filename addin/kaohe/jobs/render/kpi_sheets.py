@@ -68,7 +68,7 @@ class _Places:
 
     def param(self, ind, field: str, value: float) -> str:
         """An indicator's parameter: its KPI规则 cell when the workbook has one, else the number."""
-        if ind.name in self.rule_rows and field in self.rules.letters:
+        if self.rules is not None and ind.name in self.rule_rows and field in self.rules.letters:
             return _ref(self.rules, field, self.rule_rows[ind.name])
         return f"{value:g}"
 
@@ -104,6 +104,7 @@ def _points(at: _Places, src: int, points) -> list[Formula]:
         if ind.scorer == MANAGER:
             cells.append(Formula(f"MAX(0,MIN({w},VALUE({ref})))", cached))
         else:
+            assert ind.target is not None and ind.floor is not None  # a data indicator has both (KPI规则 checks)
             t, f = at.param(ind, "target", ind.target), at.param(ind, "floor", ind.floor)
             cells.append(Formula(f"MAX(0,MIN(1,(VALUE({ref})-{f})/({t}-{f})))*{w}", cached))
     return cells
