@@ -80,6 +80,8 @@ def test_a_corrected_month_is_paid_once_whatever_the_file_is_called(book, tmp_pa
     assert run("send", first, "--to", FIN) == 0
     (_, sent), = inbox.messages
     assert sent["Subject"] == "2026-11 考勤扣款及加班费汇总（财务汇总）" and "调整合计：-220.00 元" in body(sent)
+    # nothing corrected in November's own mail: no pointer to a 更正明细 sheet the file does not have
+    assert "上月更正合计：0.00 元\n" in body(sent) and "更正明细" not in body(sent)
     assert audit_errors(book) <= errors_before  # the records of the export and the send: nothing Excel repairs
     correct_november(book)
     # Another folder, another name: the file still knows its month, and the workbook knows it was sent.
@@ -116,7 +118,8 @@ def test_a_corrected_month_is_paid_once_whatever_the_file_is_called(book, tmp_pa
     assert run("send", dec, "--to", FIN) == 0
     dec_mail = body(inbox.messages[2][1])
     # The body adds up: 加班费 0 − 罚款及扣款 0 + KPI 0 + 上月更正 140 = 调整合计 140.
-    assert "上月更正合计：140.00 元" in dec_mail and "调整合计：140.00 元" in dec_mail
+    assert "上月更正合计：140.00 元（补发为正，扣回为负，明细见附件“更正明细”表）" in dec_mail
+    assert "调整合计：140.00 元" in dec_mail
     assert "罚款及扣款合计：0.00 元" in dec_mail and "加班费合计：0.00 元" in dec_mail
     # November corrected once more (001's late arrival of 11-02 was a clock error: +20): only that travels, and
     # with January, December having gone. The +140 is not paid again.

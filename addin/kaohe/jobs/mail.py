@@ -128,7 +128,8 @@ def total_lines(facts: Facts) -> list[str]:
     return [f"人数：{facts.employees} 人", *(f"{i.header}合计：{t.get(i.header, 0):,.2f} 元" for i in items),
             f"罚款及扣款合计：{deducted:,.2f} 元",
             f"KPI奖惩合计：{t.get(c.KPI_COLUMN, 0):,.2f} 元",
-            f"上月更正合计：{t.get(c.CORRECTION_COLUMN, 0):,.2f} 元（补发为正，扣回为负，明细见附件“更正明细”表）",
+            f"上月更正合计：{t.get(c.CORRECTION_COLUMN, 0):,.2f} 元" + (
+                f"（补发为正，扣回为负，明细见附件“{c.CORRECTION_DETAIL.name}”表）" if t.get(c.CORRECTION_COLUMN, 0) else ""),
             f"调整合计：{t.get(c.ADJUSTMENT_COLUMN, 0):,.2f} 元（正数为应增发；= 加班费 − 罚款及扣款 + KPI奖惩 + 上月更正）", ""]
 
 
