@@ -14,11 +14,12 @@ import pytest
 
 from kaohe.doors import addin_vba
 from kaohe import policy as pol
+from kaohe import terms
 from kaohe.workbook import contract as c
 
 ROOT = Path(__file__).resolve().parents[2]
 # The names of the ATT-04 tiers LATESTATUS returns (旷工1天 …): values the function gives, not an amount.
-TIER_NAMES = (c.LATE_OK, c.LATE_FINED, c.LATE_HALF, c.LATE_FULL)
+TIER_NAMES = (terms.LATE_OK, terms.LATE_FINED, terms.LATE_HALF, terms.LATE_FULL)
 
 
 def _number(x: float) -> str:

@@ -18,7 +18,7 @@ from cell_and_month import CALLER, RULES, M, late_on_2_march, run_month
 from doors.test_udfs import workbook_caller
 
 from kaohe.doors import udfs as f
-from kaohe.workbook import contract as c
+from kaohe import terms
 
 T = dt.time
 D = lambda day: dt.date(2026, 11, day)  # noqa: E731
@@ -289,7 +289,7 @@ def test_ATT_02_two_session_shift_and_an_unknown_shift(month):
     # 两头班 07:00-11:00 and 16:00-20:00 on Mon 2 Nov: the first half punched, the second not -> 旷工 0.5 day.
     # Tue 3 Nov is rostered 夜宵班, which 班次 does not define: reported, the day is a day off.
     m = month({
-        "员工名册": [ROSTER_HEADER, person(system=c.COMPREHENSIVE_HOURS)],
+        "员工名册": [ROSTER_HEADER, person(system=terms.COMPREHENSIVE_HOURS)],
         "打卡记录": [["工号", "打卡时间"]] + punches_for("001", D(2), "06:55", "11:02"),
         "排班": [["工号", "日期", "班次"], ["001", D(2), "两头班"], ["001", D(3), "夜宵班"]],
         "班次": [SHIFT_HEADER, ["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
@@ -299,7 +299,7 @@ def test_ATT_02_two_session_shift_and_an_unknown_shift(month):
     assert m.day(D(2))["旷工天数"] == 0.5
     unknown = [f for f in m.findings if "夜宵班" in f.problem]
     assert len(unknown) == 1 and unknown[0].sheet == "排班" and unknown[0].cell == "C3" and unknown[0].rule == "ATT-02"
-    assert m.day(D(3))["日类型"] == c.DAY_REST and m.day(D(3))["旷工天数"] == 0
+    assert m.day(D(3))["日类型"] == terms.DAY_REST and m.day(D(3))["旷工天数"] == 0
 
 
 def test_ATT_02_a_shift_without_its_start_is_not_defined_and_its_day_is_off(month):
@@ -362,7 +362,7 @@ def test_ATT_05_ATT_07_ATT_08_problems_in_the_holidays_exceptions_and_proxy_shee
     })
     cells = {(f.sheet, f.cell): f for f in m.findings}
     assert cells[("节假日", "B2")].rule == "ATT-08"
-    assert cells[("打卡异常", "C2")].rule == "ATT-05" and cells[("打卡异常", "D3")].level == c.LEVEL_WARNING
+    assert cells[("打卡异常", "C2")].rule == "ATT-05" and cells[("打卡异常", "D3")].level == terms.LEVEL_WARNING
     assert cells[("代打卡记录", "A2")].rule == "ATT-07"
     # the unapproved exception leaves the 上午下班 punch missing, and the 下午上班 one: 2 missing punches
     assert m.day(D(2))["缺卡次数"] == 2
@@ -385,7 +385,7 @@ def test_ATT_04_a_rules_sheet_with_an_unknown_key_is_honoured_alike_and_warned_a
     rules = [["参数", "值"], ["迟到早退罚款", 50], ["加班餐补", 15]]
     caller = workbook_caller({"规则": rules}, "C:/hr/未知参数.xlsx")
     month = run_month(person(), punches=late_on_2_march(25), rules=rules)
-    assert [(p.level, p.cell) for p in month.problems("加班餐补")] == [(c.LEVEL_WARNING, "B3")]
+    assert [(p.level, p.cell) for p in month.problems("加班餐补")] == [(terms.LEVEL_WARNING, "B3")]
     assert month.day(M(2))["罚款"] == f.LATEFINE(25, caller=caller) == 50
 
 
@@ -395,7 +395,7 @@ def test_ATT_04_a_bad_rules_value_is_the_cells_error_with_compute_months_text():
     rules = [["参数", "值"], ["迟到早退罚款", 50], ["加班餐补", 15], ["旷工半天起点分钟", "半小时"]]
     caller = workbook_caller({"规则": rules}, "C:/hr/坏值.xlsx")
     found = run_month(person(), punches=late_on_2_march(25), rules=rules).problems("旷工半天起点分钟")
-    assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "规则", "B4")]
+    assert [(p.level, p.sheet, p.cell) for p in found] == [(terms.LEVEL_ERROR, "规则", "B4")]
     assert "半小时" in found[0].problem
     expected = f"错误：规则!B4 {found[0].problem}"
     assert f.LATEFINE(25, caller=caller) == f.ABSENTDAYS(25, caller=caller) == expected
@@ -415,7 +415,7 @@ def test_ATT_08_a_bad_holidays_row_is_the_cells_error_with_compute_months_text()
     holidays = [["日期", "类型"], [M(5), "放假"]]  # 放假 is not one of the 节假日 types
     caller = workbook_caller({"规则": RULES, "节假日": holidays}, "C:/hr/坏节假日.xlsx")
     found = run_month(person(), holidays=holidays).problems("“放假”")
-    assert [(p.level, p.sheet, p.cell) for p in found] == [(c.LEVEL_ERROR, "节假日", "B2")]
+    assert [(p.level, p.sheet, p.cell) for p in found] == [(terms.LEVEL_ERROR, "节假日", "B2")]
     assert f.DAYTYPE(M(5), caller=caller) == f"错误：节假日!B2 {found[0].problem}"
 
 
@@ -423,8 +423,8 @@ def test_ATT_02_LEAVEDAYS_for_a_night_shift_equals_compute_month():
     # 夜班 22:00-06:00 rostered every day. Leave 10-11 March (to the end of the 11th): the shifts whose
     # middle (02:00 next morning) falls inside are those starting on the 9th and the 10th: 2 days.
     rota = [["001", day, "夜班"] for day in (dt.date(2027, 2, 28), *[M(d) for d in range(1, 32)])]
-    m = run_month(person(system=c.COMPREHENSIVE_HOURS), leave=[["001", "年休假", M(10), M(11), M(1), "已批准"]],
+    m = run_month(person(system=terms.COMPREHENSIVE_HOURS), leave=[["001", "年休假", M(10), M(11), M(1), "已批准"]],
                   rota=rota, shifts=[["夜班", dt.time(22), dt.time(6)]])
     engine = m.leave()[0]["天数"]
-    cell = f.LEAVEDAYS("年休假", M(10), M(11), None, c.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
+    cell = f.LEAVEDAYS("年休假", M(10), M(11), None, terms.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
     assert engine == cell == 2

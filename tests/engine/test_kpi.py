@@ -22,6 +22,7 @@ from kaohe.engine.month import roster_frame
 from kaohe.findings import NOT_RANKED
 from kaohe.policy import DEFAULT
 from kaohe.policy.tables import KPI_INDICATORS
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.kpi_data import kpi_data_table
 from kaohe.workbook.read import tables_from_rows
@@ -356,7 +357,7 @@ def test_KPI_01_weights_not_adding_up_to_100_are_used_as_given_with_a_warning():
     indicators, found = kpi.indicators_from_rules(t[c.KPI_RULES.key])
     findings += found
     assert [i.weight for i in indicators] == [60]
-    assert findings[0].level == c.LEVEL_WARNING and "合计为60" in findings[0].problem
+    assert findings[0].level == terms.LEVEL_WARNING and "合计为60" in findings[0].problem
 
 
 def test_KPI_01_member_values_read_text_figures_and_report_a_manager_entry_out_of_range():
@@ -403,4 +404,4 @@ def test_KPI_05_without_notice_date_the_first_of_next_month(month, notice, deadl
                   notice=None, month=month)
     assert r.notice_date == notice
     assert r.scores.set_index("emp")["deadline"].dropna().tolist() == [deadline, deadline]  # 002 and 003
-    assert any(f.rule == "KPI-05" and f.level == c.LEVEL_INFO for f in r.findings)
+    assert any(f.rule == "KPI-05" and f.level == terms.LEVEL_INFO for f in r.findings)

@@ -15,11 +15,12 @@ from cell_and_month import CALLER, M, run_month
 
 from kaohe.doors import udfs as f
 
-from kaohe.engine.leave import (Check, annual_entitlement, check_overlaps, check_record, normalise,
+from kaohe.engine.leave import (Check, check_overlaps, check_record, normalise,
                                 personal_notice_days)
+from kaohe.engine.leave_types import annual_entitlement
 from kaohe.policy import DEFAULT
 from kaohe.tables import Table
-from kaohe.workbook import contract as c
+from kaohe import terms
 
 D = lambda day: dt.date(2026, 11, day)  # noqa: E731
 HEADER = ["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期", "备注"]
@@ -399,8 +400,8 @@ def test_LV_01_unknown_employee_unknown_type_and_reversed_times_fail(month):
     m = month(book(["999", "事假", D(2), D(2), D(1), "已批准"], ["001", "探亲假", D(3), D(3), D(1), "已批准"],
                    ["001", "事假", D(5), D(4), D(1), "已批准"], off={D(3), D(4), D(5)}))
     rows = {(r["工号"], r["假别"], r["开始时间"].day): r for r in m.leave()}
-    assert rows[("999", "事假", 2)]["校验结果"] == c.CHECK_FAIL and "工号不在员工名册中" in rows[("999", "事假", 2)]["说明"]
-    assert rows[("001", "探亲假", 3)]["校验结果"] == c.CHECK_FAIL and "假别“探亲假”无效" in rows[("001", "探亲假", 3)]["说明"]
+    assert rows[("999", "事假", 2)]["校验结果"] == terms.CHECK_FAIL and "工号不在员工名册中" in rows[("999", "事假", 2)]["说明"]
+    assert rows[("001", "探亲假", 3)]["校验结果"] == terms.CHECK_FAIL and "假别“探亲假”无效" in rows[("001", "探亲假", 3)]["说明"]
     assert "顺序颠倒" in rows[("001", "事假", 5)]["说明"]
     # none of them covers anything: 3, 4, 5 Nov without punches are 旷工 (3 days × 200.00)
     s = m.summary()
@@ -410,7 +411,7 @@ def test_LV_01_unknown_employee_unknown_type_and_reversed_times_fail(month):
 def test_LV_03_personal_leave_without_application_date_is_a_warning(month):
     m = month(book(["001", "事假", D(2), D(2), None, "已批准"], off={D(2)}))
     row = m.leave()[0]
-    assert row["校验结果"] == c.CHECK_WARN and "未填申请日期" in row["说明"]
+    assert row["校验结果"] == terms.CHECK_WARN and "未填申请日期" in row["说明"]
     assert m.summary()["事假天数"] == 1 and m.summary()["旷工天数"] == 0
 
 
@@ -420,14 +421,14 @@ def test_LV_06_LEAVEDAYS_two_session_shift_and_calendar_leave_equal_compute_mont
     # 两头班 07:00-11:00, 16:00-20:00 every day; 事假 from 12:00 on the 2nd to the end of the 3rd:
     # the 2nd's second half and the whole 3rd = 1.5 days. 丧假 counts calendar days (LV-06): 22-24 March = 3.
     rota = [["001", M(d), "两头班"] for d in range(1, 32)]
-    m = run_month(person(system=c.COMPREHENSIVE_HOURS), rota=rota,
+    m = run_month(person(system=terms.COMPREHENSIVE_HOURS), rota=rota,
                   shifts=[["两头班", dt.time(7), dt.time(11), dt.time(16), dt.time(20)]],
                   leave=[["001", "事假", dt.datetime(2027, 3, 2, 12), M(3), M(1), "已批准"],
                          ["001", "丧假", M(22), M(24), M(21), "已批准", "有", M(21)]])
     engine = {r["假别"]: r["天数"] for r in m.leave()}
     shift = "07:00-11:00,16:00-20:00"
-    personal = f.LEAVEDAYS("事假", dt.datetime(2027, 3, 2, 12), M(3), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
-    bereavement = f.LEAVEDAYS("丧假", M(22), M(24), None, c.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    personal = f.LEAVEDAYS("事假", dt.datetime(2027, 3, 2, 12), M(3), None, terms.COMPREHENSIVE_HOURS, shift, caller=CALLER)
+    bereavement = f.LEAVEDAYS("丧假", M(22), M(24), None, terms.COMPREHENSIVE_HOURS, shift, caller=CALLER)
     assert engine == {"事假": personal, "丧假": bereavement} == {"事假": 1.5, "丧假": 3}
 
 

@@ -12,6 +12,7 @@ from doors.test_udfs import workbook_caller
 from kaohe.doors import udfs as f
 from kaohe.engine import kpi
 from kaohe.policy import policy_from_rows
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 
@@ -29,12 +30,12 @@ def test_LV_03_notice_thresholds_follow_the_rules_sheet():
     # Default: under 3 days needs 1 day ahead -> passes. With 事假短假天数 = 2, 2 days is the 3-10 band:
     # 3 days ahead needed -> fails LV-03.
     args = ("事假", "2026-11-10 08:30", "2026-11-11 17:30", "2026-11-08")
-    assert f.LEAVECHECK(*args, caller=caller()) == c.CHECK_PASS
+    assert f.LEAVECHECK(*args, caller=caller()) == terms.CHECK_PASS
     assert "LV-03" in f.LEAVECHECK(*args, caller=caller(["事假短假天数", 2]))
     # 事假 Mon 9 - Fri 13 Nov (5 workdays) applied Thu 5 Nov: 4 days ahead. Default 3-10 band needs 3 -> passes.
     # With 事假长假天数 = 4, 5 days is over the long threshold: 7 days ahead needed -> fails.
     longer = ("事假", "2026-11-09 08:30", "2026-11-13 17:30", "2026-11-05")
-    assert f.LEAVECHECK(*longer, caller=caller()) == c.CHECK_PASS
+    assert f.LEAVECHECK(*longer, caller=caller()) == terms.CHECK_PASS
     assert "LV-03" in f.LEAVECHECK(*longer, caller=caller(["事假长假天数", 4]))
 
 

@@ -22,8 +22,8 @@ import xlwings as xw
 
 from kaohe import terms
 from kaohe.doors.cells import CellError, cellwise, context, errors_as_text
-from kaohe.engine import leave as lv
 from kaohe.engine.kpi import combined, indicator_points
+from kaohe.engine.leave_types import annual_entitlement
 from kaohe.engine.overtime import overtime_pay
 from kaohe.engine.attendance import (TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, early_minutes, late_minutes, late_tier,
                                      tier_absence)
@@ -253,7 +253,7 @@ def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
     """第三十五条：当年年休假天数（按规则中的工龄档，入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假天数须填写。"""
     policy = context(caller).policy
     try:
-        return lv.annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),
+        return annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),
                                      float(sick_days or 0), policy)
     except (ValueError, TypeError):
         return "错误：参数无效"

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
-from kaohe.engine.leave_types import Case, Check, annual_entitlement, check_type  # noqa: F401 (cells use annual_entitlement)
+from kaohe.engine.leave_types import Case, Check, check_type
 from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table

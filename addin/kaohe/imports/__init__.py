@@ -37,9 +37,6 @@ from kaohe.imports import refusal
 from kaohe.imports.clocks import clock_report, drop_resets, read_zkteco, zktime
 from kaohe.imports.files import (NotPunch, RawPunch, Read, Skipped, Source, fingerprint, kind_findings,
                                  not_punch_findings, open_sheets, skipped_findings)
-# what the import command uses besides read_source: who is who, and how 打卡导入 accumulates
-from kaohe.imports.identity import identity_maps, resolve  # noqa: F401
-from kaohe.imports.stored import already_imported, merge_sources, stored_punches  # noqa: F401
 from kaohe.imports.refusal import extent
 from kaohe.imports.table import punch_table
 from kaohe.imports.vendors import dingtalk_daily, dingtalk_raw, dingtalk_times, wecom, wecom_grid

@@ -20,6 +20,7 @@ from kaohe.findings import Finding, InputRefused
 from kaohe.headers import find_header, sheet_columns
 from kaohe.imports.files import Source, cell_text, fingerprint, open_sheets
 from kaohe.imports.identity import IdMaps
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec
 from kaohe.values import column_letter, is_blank, parse_id, parse_number
@@ -111,7 +112,7 @@ def _chitu_rows(rows, header, id_col, file_name, first_row, month):
                 why = "赤兔尚未统计完成" if str(r[i]).strip() in NOT_READY else "不是数值"
                 findings.append(Finding(file_name, f"{column_letter(i)}{first_row + offset}",
                                         f"“{ident}”的“{col}”为“{r[i]}”（{why}）",
-                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level=c.LEVEL_WARNING,
+                                        "按缺失处理；请等统计完成后重新导出再导入", "KPI-01", "篇二", level=terms.LEVEL_WARNING,
                                         code="import.bad_value"))
         out.append(Metrics(str(ident).strip(), month, values, f"{file_name}:{first_row + offset}"))
     return out, findings
@@ -241,7 +242,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
     for (month, emp), group in sorted(groups.items()):
         chosen = _latest_per_range(group)
         values, problems = _combine(chosen, columns, f"{emp} 在 {month} ")
-        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level=c.LEVEL_WARNING, emp=emp,
+        findings += [Finding(c.KPI_IMPORT.name, "", p, "该项留空，请在KPI数据中填写", "KPI-01", "篇二", level=terms.LEVEL_WARNING, emp=emp,
                              code="import.kpi_left_blank")
                      for p in problems]
         first, last = _month_bounds(month)
@@ -256,7 +257,7 @@ def month_rows(files: list[FileMetrics], columns: list[str]) -> tuple[list[tuple
             findings.append(Finding(c.KPI_IMPORT.name, "", f"{month} 的赤兔数据只覆盖 {len(days)}/{total} 天"
                                     f"（缺 {missing[0]:%m-%d} 等 {len(missing)} 天）",
                                     "月度指标按已导入的天数合计，不是整月数字；请导入其余日期的报表", "KPI-01", "篇二",
-                                    level=c.LEVEL_WARNING, code="import.partial_month"))
+                                    level=terms.LEVEL_WARNING, code="import.partial_month"))
     return out, findings
 
 

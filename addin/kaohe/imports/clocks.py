@@ -18,7 +18,7 @@ from kaohe.findings import Finding
 from kaohe.imports.files import RawPunch, Read, Skipped, Source, cell_text, clean_name, decode, skipped_findings
 from kaohe.imports.layout import grid_dates, grid_punches, punches_of, report_span, value_at
 from kaohe.values import is_blank, parse_datetime, parse_id
-from kaohe.workbook import contract as c
+from kaohe import terms
 
 
 _DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}$")
@@ -199,4 +199,4 @@ def _reset_finding(path: Path, dropped: list[tuple], kept: list[RawPunch]) -> Fi
     problem = (f"{path.name} 有 {len(dropped)} 条打卡的时间倒退（比同一考勤号码此前的打卡早一个月以上）或是考勤机的出厂日期"
                f"（2000 年），考勤机的时钟被重置过：未导入（首条 第{_line(first)}行 {first.ts:%Y-%m-%d %H:%M}）{where}")
     return Finding(path.name, f"第{_line(first)}行", problem, "请核对这些日子的考勤（需要时在打卡异常中补录），并校准考勤机时间",
-                   "ATT-03", "第十八条", c.LEVEL_WARNING, month="、".join(months), code="import.clock_reset")
+                   "ATT-03", "第十八条", terms.LEVEL_WARNING, month="、".join(months), code="import.clock_reset")

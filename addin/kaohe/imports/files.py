@@ -20,7 +20,7 @@ import python_calamine
 
 from kaohe.findings import Finding, InputRefused
 from kaohe.imports.xls import xls_sheets
-from kaohe.workbook import contract as c
+from kaohe import terms
 from kaohe.workbook.guard import WHAT_IT_IS, content_kind
 
 LEFT_MARK = re.compile(r"\s*(?:[（(]\s*已?离职\s*[)）]|[-－—]\s*已?离职)\s*$")
@@ -42,7 +42,7 @@ class RawPunch:
     name: str
     ts: dt.datetime
     source: str  # file name and row or line
-    kind: str = ""  # 打卡导入.类型: "" for a clock punch, c.PUNCH_MAKEUP or c.PUNCH_ADMIN
+    kind: str = ""  # 打卡导入.类型: "" for a clock punch, terms.PUNCH_MAKEUP or terms.PUNCH_ADMIN
     workday: dt.date | None = None  # the 考勤日 the vendor puts an after-midnight punch on (打卡导入's 归属日期)
 
 
@@ -74,7 +74,7 @@ def skipped_findings(path: Path, skipped: Sequence[Skipped]) -> list[Finding]:
     shown = "；".join(f"第{s.row}行{s.why}" for s in skipped[:SKIPPED_SHOWN])
     return [Finding(path.name, f"第{skipped[0].row}行", f"{path.name} 有 {len(skipped)} 处不是有效打卡记录，已跳过（{shown}"
                     f"{'…' if len(skipped) > SKIPPED_SHOWN else ''}）",
-                    "其余记录已导入；请核对这些位置，必要时重新导出", level=c.LEVEL_WARNING, code="import.skipped_lines")]
+                    "其余记录已导入；请核对这些位置，必要时重新导出", level=terms.LEVEL_WARNING, code="import.skipped_lines")]
 
 
 def not_punch_findings(path: Path, rows: list[NotPunch]) -> list[Finding]:
@@ -87,20 +87,20 @@ def not_punch_findings(path: Path, rows: list[NotPunch]) -> list[Finding]:
     shown = "；".join(f"“{why}” {n} 行" for why, n in sorted(reasons.items(), key=lambda x: -x[1])[:SKIPPED_SHOWN])
     return [Finding(path.name, f"第{rows[0].row}行", f"{path.name} 有 {len(rows)} 行不是有效打卡（{shown}"
                     f"{'…' if len(reasons) > SKIPPED_SHOWN else ''}）", "未导入：这些记录已被更新或被系统拒绝，不是打卡",
-                    "ATT-03", "第十八条", level=c.LEVEL_INFO, code="import.not_punches")]
+                    "ATT-03", "第十八条", level=terms.LEVEL_INFO, code="import.not_punches")]
 
 
 def kind_findings(path: Path, punches: list) -> list[Finding]:
     """A 提示 per kind of punch a system made or changed (补卡审批, 管理员修改): how many, and how they count."""
-    how = {c.PUNCH_MAKEUP: ("按已批准的打卡异常处理（ATT-05），不当作打卡", "ATT-05", "第二十条"),
-           c.PUNCH_ADMIN: ("按打卡时间照常计算，每日明细的说明中注明", "ATT-03", "第十八条")}
+    how = {terms.PUNCH_MAKEUP: ("按已批准的打卡异常处理（ATT-05），不当作打卡", "ATT-05", "第二十条"),
+           terms.PUNCH_ADMIN: ("按打卡时间照常计算，每日明细的说明中注明", "ATT-03", "第十八条")}
     out = []
     for kind, (action, rule, article) in how.items():
         mine = [p for p in punches if isinstance(p, RawPunch) and p.kind == kind]
         if mine:
             out.append(Finding(path.name, f"第{mine[0].source.rsplit(':', 1)[-1]}行",
                                f"{path.name} 有 {len(mine)} 条{kind}的记录（打卡导入的“类型”列注明）", action, rule, article,
-                               level=c.LEVEL_INFO, code="import.made_punches"))
+                               level=terms.LEVEL_INFO, code="import.made_punches"))
     return out
 
 
@@ -149,7 +149,7 @@ def open_sheets(path: Path, data: bytes | None = None) -> tuple[list[tuple[str, 
     if expected and expected != kind:
         findings.append(Finding(path.name, "", f"{path.name} 的扩展名与内容不符：实际是{WHAT_IT_IS[kind]}",
                                 f"已按实际内容读取；建议改名为 {path.stem}{'.csv' if kind == 'text' else '.' + kind}",
-                                level=c.LEVEL_INFO, code="import.wrong_extension"))
+                                level=terms.LEVEL_INFO, code="import.wrong_extension"))
     if kind == "text":
         return [(path.stem, _csv_rows(decode(data)))], findings
     if kind == "xls" and "EncryptedPackage".encode("utf-16-le") in data:

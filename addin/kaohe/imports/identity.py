@@ -18,7 +18,7 @@ import datetime as dt
 from kaohe.engine.inputs import IdIndex, roster_index
 from kaohe.findings import Finding, InputRefused
 from kaohe.imports.files import SKIPPED_SHOWN, Source, cell_text, clean_name
-from kaohe.workbook import contract as c
+from kaohe import terms
 from kaohe.values import is_blank
 
 ID_LABELS = {"clock": "考勤号码", "dingtalk": "钉钉UserId", "wecom": "企业微信账号", "wangwang": "旺旺", "emp": "工号",
@@ -67,7 +67,7 @@ class IdMaps:
         shown = "、".join(f"{ID_LABELS[k]}“{i}”→工号 {e}" for k, i, e in self.zeros[:SKIPPED_SHOWN])
         return [Finding(source, "", f"{len(self.zeros)} 个编号只有去掉前导零后才对得上（{shown}"
                         f"{'…' if len(self.zeros) > SKIPPED_SHOWN else ''}）",
-                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=c.LEVEL_INFO,
+                        "已按去掉前导零匹配；如不对，请在人员对照中写明", "ATT-03", "第十八条", level=terms.LEVEL_INFO,
                         code="import.leading_zeros")]
 
 

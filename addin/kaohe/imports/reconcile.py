@@ -26,6 +26,7 @@ from kaohe.headers import Header, header_key
 from kaohe.imports.files import cell_text, clean_name, open_sheets
 from kaohe.imports.identity import identity_maps
 from kaohe.imports.layout import joined_header, report_span, short_date
+from kaohe import terms
 from kaohe.workbook import contract as c
 
 # measure -> (names in the external header, first that is present wins; ``a+b`` adds two columns)
@@ -39,7 +40,7 @@ MEASURES = {
     "调休天数": ("调休", "调休假"),
 }
 DAILY_FIELDS = {"迟到次数": "late_count", "早退次数": "early_count", "缺卡次数": "missing", "旷工天数": "absent_days"}
-LEAVE_MEASURES = {"事假天数": c.LEAVE_PERSONAL, "病假天数": c.LEAVE_SICK, "调休天数": c.LEAVE_TIME_OFF}
+LEAVE_MEASURES = {"事假天数": terms.LEAVE_PERSONAL, "病假天数": terms.LEAVE_SICK, "调休天数": terms.LEAVE_TIME_OFF}
 _UNIT = re.compile(r"[（(]\s*(天|小时|分钟|次|h|min)\s*[)）]\s*$")
 _ROW_DATE = ("日期", "时间")
 
@@ -97,7 +98,7 @@ def comparison_span(title_rows, path: Path, rows, header: Header, first: dt.date
     span = report_span(title_rows, path, first.year)
     if span is None:
         return (first, last), [Finding(path.name, "", f"{path.name} 的标题行中找不到统计日期范围", "按整月核对",
-                                       level=c.LEVEL_INFO, code="reconcile.no_span")]
+                                       level=terms.LEVEL_INFO, code="reconcile.no_span")]
     lo, hi = max(span[0], first), min(span[1], last)
     per_row = any(n in header for n in _ROW_DATE)
     if lo > hi or (not per_row and (span[0] < first or span[1] > last)):
@@ -155,8 +156,8 @@ def ours(result, span) -> dict[str, dict[str, float]]:
 
 
 EXCUSED = {"迟到次数": ("exc_in",), "早退次数": ("exc_out",), "缺卡次数": ("exc_in", "exc_out")}
-SLOT_NAMES = {(1, "exc_in"): c.SLOT_AM_IN, (1, "exc_out"): c.SLOT_AM_OUT, (2, "exc_in"): c.SLOT_PM_IN,
-              (2, "exc_out"): c.SLOT_PM_OUT}
+SLOT_NAMES = {(1, "exc_in"): terms.SLOT_AM_IN, (1, "exc_out"): terms.SLOT_AM_OUT, (2, "exc_in"): terms.SLOT_PM_IN,
+              (2, "exc_out"): terms.SLOT_PM_OUT}
 
 
 def excused_slots(sessions, span) -> dict[tuple[str, str], list[str]]:
@@ -184,7 +185,7 @@ def structural(measure: str, policy) -> str:
     if measure in ("迟到次数", "早退次数"):
         return f"结构差异：kaohe 只把{fined}计为{measure[:2]}（罚款），{half}按旷工（ATT-04），外部系统不分档"
     if measure == "旷工天数":
-        return f"结构差异：kaohe 把迟到早退{half}记为{c.LATE_HALF}、{full}记为{c.LATE_FULL}（ATT-04）"
+        return f"结构差异：kaohe 把迟到早退{half}记为{terms.LATE_HALF}、{full}记为{terms.LATE_FULL}（ATT-04）"
     if measure == "缺卡次数":
         return "结构差异：整个半天无打卡 kaohe 计旷工不计缺卡（ATT-06），批准的打卡异常不计（ATT-05）"
     return "请核对原始记录"
@@ -230,5 +231,5 @@ def reconcile(header: Header, rows, title_rows, result, roster, mapping, path: P
                  for n, k in sorted(unknown.items())]
     if span != (first, last):
         findings.append(Finding(path.name, "", f"只核对 {span[0]:%m-%d}～{span[1]:%m-%d}（文件的统计日期）",
-                                "kaohe 一侧按每日明细中这些日期合计", level=c.LEVEL_INFO, code="reconcile.span"))
+                                "kaohe 一侧按每日明细中这些日期合计", level=terms.LEVEL_INFO, code="reconcile.span"))
     return pd.DataFrame(out, columns=["emp", "name", "item", "external", "ours", "diff", "note"]), findings

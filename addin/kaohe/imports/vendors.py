@@ -11,7 +11,7 @@ from kaohe.imports.files import NotPunch, Read, Skipped, cell_text
 from kaohe.imports.layout import (day_punches, grid_dates, grid_punches, joined_header, punches_of, report_span,
                                   short_date, short_row, value_at)
 from kaohe.values import is_blank, parse_datetime, parse_time
-from kaohe.workbook import contract as c
+from kaohe import terms
 
 
 def _dingtalk_ids(get) -> tuple:
@@ -19,19 +19,19 @@ def _dingtalk_ids(get) -> tuple:
 
 
 INVALID = "打卡无效"  # DingTalk's 打卡结果 of a row that is no punch: 打卡无效:此记录已被更新, …:已经打过卡了…
-MADE_BY = {"补卡审批": c.PUNCH_MAKEUP, "管理员修改": c.PUNCH_ADMIN}  # DingTalk's 打卡设备 of punches a system made
+MADE_BY = {"补卡审批": terms.PUNCH_MAKEUP, "管理员修改": terms.PUNCH_ADMIN}  # DingTalk's 打卡设备 of punches a system made
 
 
 def punch_kind(result, device=None) -> str | None:
     """What a row's result (打卡结果, 打卡状态) and device (打卡设备) say it is: None for no punch (打卡无效),
-    c.PUNCH_MAKEUP for an approved make-up (补卡审批, 补卡审批通过, WeCom's 补卡), c.PUNCH_ADMIN for a punch an
+    terms.PUNCH_MAKEUP for an approved make-up (补卡审批, 补卡审批通过, WeCom's 补卡), terms.PUNCH_ADMIN for a punch an
     administrator made, "" for a clock punch."""
     result, device = cell_text(result), cell_text(device)
     if result.startswith(INVALID):
         return None
     if device in MADE_BY:
         return MADE_BY[device]
-    return c.PUNCH_MAKEUP if "补卡" in result else ""
+    return terms.PUNCH_MAKEUP if "补卡" in result else ""
 
 
 def dingtalk_raw(rows, path) -> Read | None:
@@ -157,12 +157,12 @@ def wecom(rows, path) -> Read | None:
             out += [Skipped(at, f"时间无法识别“{get('时间')}”")] if get("时间") is not None else []
             continue
         punches = day_punches(day, get("打卡时间记录"), at)
-        made_up = [t for state, time in states if punch_kind(get(state)) == c.PUNCH_MAKEUP
+        made_up = [t for state, time in states if punch_kind(get(state)) == terms.PUNCH_MAKEUP
                    for t in day_punches(day, get(time), at) if isinstance(t, dt.datetime)]
         clocked = [p for p in punches if p not in made_up]
         where = f"{path.name}:{at}"
         out += punches_of(_wecom_ids(get), get("姓名"), clocked, where)
-        out += punches_of(_wecom_ids(get), get("姓名"), made_up, where, c.PUNCH_MAKEUP)
+        out += punches_of(_wecom_ids(get), get("姓名"), made_up, where, terms.PUNCH_MAKEUP)
     return out
 
 

@@ -38,6 +38,7 @@ from kaohe.jobs.fingerprints import (input_fingerprint, monthly_rows, summary_fi
                                 values_fingerprint)
 from kaohe.jobs.money import frozen_sheet, monthly_sheet
 from kaohe.policy.items import DEDUCTIONS, FINES, PAY, TOTALS, registry
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.docprops import read_properties
 from kaohe.workbook.sheetxml import SheetSpec
@@ -189,7 +190,7 @@ def keep_out_closed(punch_rows: list[tuple], log_rows) -> tuple[list[tuple], lis
     left_out = Counter(f"{r[1]:%Y-%m}" for r in punch_rows if f"{r[1]:%Y-%m}" in months)
     kept = [r for r in punch_rows if f"{r[1]:%Y-%m}" not in months]
     return kept, [Finding(c.IMPORTED.name, "", f"{m} 已月结：该月的 {n} 条打卡未导入", "如需更正请先重新打开该月（kaohe close --reopen）",
-                          level=c.LEVEL_WARNING, month=m, code="import.closed_month") for m, n in sorted(left_out.items())]
+                          level=terms.LEVEL_WARNING, month=m, code="import.closed_month") for m, n in sorted(left_out.items())]
 
 
 # --- the command -----------------------------------------------------------------------

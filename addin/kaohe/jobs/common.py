@@ -8,6 +8,7 @@ from pathlib import Path
 from kaohe.engine.month import load_policy, roster_frame
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY
 from kaohe.policy.catalog import BY_ID, FAMILIES
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import check_file, fingerprint_file, missing_sheet, read_book
@@ -17,7 +18,7 @@ from kaohe.workbook.write import previous_problems, problems_spec, run_log_spec,
 
 def errors(findings) -> int:
     """How many findings are 错误 (a value kaohe could not use; the terminal says so)."""
-    return sum(f.level == c.LEVEL_ERROR for f in findings)
+    return sum(f.level == terms.LEVEL_ERROR for f in findings)
 
 
 def roster_names(tables) -> dict[str, str]:

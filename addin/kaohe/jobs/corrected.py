@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kaohe.jobs import corrections, handoff
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.workbook.write import frame_spec
@@ -32,7 +33,7 @@ def where_it_goes(raw: dict, month: str, closed: bool, diff: pd.DataFrame) -> st
     log = raw.get(c.FINANCE_LOG.name)
     sent = handoff.sent_months(log)
     booked = corrections.corrections_of(raw.get(c.CORRECTIONS.name), month, sent)
-    booked = booked[booked["was_sent"].astype(str) == c.YES]
+    booked = booked[booked["was_sent"].astype(str) == terms.YES]
     parts = []
     attendance = diff[~diff["item"].isin((c.KPI_COLUMN, c.ADJUSTMENT_COLUMN))] if len(diff) else diff
     if len(booked):

@@ -17,6 +17,7 @@ import pandas as pd
 from kaohe.jobs import handoff
 from kaohe.jobs.money import frozen_sheet, item_columns, sign_of
 from kaohe.jobs.records import records as _records
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import SheetSpec
 from kaohe.workbook.write import frame_spec
@@ -79,7 +80,7 @@ def corrections_spec(rows: list[list] | None, month: str, diff: pd.DataFrame, re
         return None
     sign = changed["item"].map(sign_of)
     new = changed.assign(month=month, paid_in=paid_in, effect=(changed["diff"] * sign).round(2), reason=reason,
-                         basis=base.basis, was_sent=c.YES if base.was_sent else c.NO)
+                         basis=base.basis, was_sent=terms.YES if base.was_sent else terms.NO)
     kept = _records(rows, c.CORRECTIONS)
     both = pd.concat([kept, new], ignore_index=True) if len(kept) else new
     return frame_spec(c.CORRECTIONS, both, hidden=True, print_titles=False)
@@ -94,7 +95,7 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
 def _superseded(frame: pd.DataFrame, sent: AbstractSet[str]) -> pd.Series:
     """Corrections of a month not yet sent when they were booked, whose payment file has gone since: that file
     carried the corrected figures itself."""
-    return (frame["was_sent"].astype(str) == c.NO) & frame["month"].astype(str).isin(sent)
+    return (frame["was_sent"].astype(str) == terms.NO) & frame["month"].astype(str).isin(sent)
 
 
 def corrections_for(rows: list[list] | None, paid_in: str, sent: AbstractSet[str] = frozenset()) -> pd.DataFrame:

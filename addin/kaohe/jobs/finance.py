@@ -36,6 +36,7 @@ from kaohe.policy.catalog import cite
 from kaohe.policy.items import PAY, registry
 from kaohe.jobs.outcome import JobResult
 from kaohe.periods import month_or_refuse
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.package import write_sheets
@@ -140,7 +141,7 @@ def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
              [close or close_line(None)], *[[n] for n in notes], [None]]
     total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in money],
-             f"{int((frame['社保自理'] == c.YES).sum())} 人", None]
+             f"{int((frame['社保自理'] == terms.YES).sum())} 人", None]
     data = {h: frame[h].tolist() for h in headers}
     return SheetSpec(SHEET, cols, data=data, total_row=total, header_rows=cover, freeze=f"D{len(cover) + 2}",
                      merge=["A1:F1"], **wide_print(company, f"{month} {SHEET}"))

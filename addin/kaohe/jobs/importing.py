@@ -6,6 +6,8 @@ from pathlib import Path
 import pandas as pd
 
 from kaohe import imports
+from kaohe.imports.identity import identity_maps, resolve
+from kaohe.imports.stored import already_imported, merge_sources, stored_punches
 from kaohe.engine import kpi as kpi_engine
 from kaohe.engine.month import compute_month, load_policy, roster_frame
 from kaohe.imports import chitu, reconcile
@@ -30,8 +32,8 @@ def import_job(book: Path, sources: list[Path], kind: str = "auto", progress=Non
                          raw=(c.IMPORTED.name, c.KPI_IMPORT.name, c.CLOSE_LOG.name))
         punches, metrics, kinds, found = _read_sources(data, sources, kind, say)
         findings = [*data.findings, *found]
-        stored = [] if replace else imports.stored_punches(data.raw.get(c.IMPORTED.name))
-        if punches and not metrics and not replace and imports.already_imported(stored, punches):
+        stored = [] if replace else stored_punches(data.raw.get(c.IMPORTED.name))
+        if punches and not metrics and not replace and already_imported(stored, punches):
             # the same files again: nothing is written, no backup
             return JobResult(book, None, [], 0, {"punches": 0, "metrics": 0, "kinds": kinds, "unchanged": True})
         specs, found = _import_specs(data, stored, punches, metrics, replace)
@@ -57,7 +59,7 @@ def _read_sources(data, sources: list[Path], kind: str, say):
     """Every source file read and matched to 工号: (punches by (file, digest), 赤兔 metrics, the kinds read,
     the findings)."""
     roster, findings = roster_frame(data.table(c.ROSTER))
-    maps = imports.identity_maps(roster, data.table(c.IDENTITY))
+    maps = identity_maps(roster, data.table(c.IDENTITY))
     names, found = indicator_names(data.tables)
     findings += found
     punches, metrics, kinds = {}, [], []
@@ -71,7 +73,7 @@ def _read_sources(data, sources: list[Path], kind: str, say):
             rows, found = chitu.resolve_metrics(src, maps)
             metrics += rows
         else:
-            rows, found = imports.resolve(src, maps)
+            rows, found = resolve(src, maps)
             rows, closed = close.keep_out_closed(rows, data.raw.get(c.CLOSE_LOG.name))
             punches[(source.name, src.digest)] = rows
             found += closed
@@ -84,7 +86,7 @@ def _import_specs(data, stored: list, punches: dict, metrics: list, replace: boo
     findings of merging the metrics."""
     specs, findings = [], []
     if punches:
-        merged = imports.merge_sources(stored, punches)
+        merged = merge_sources(stored, punches)
         frame = pd.DataFrame(merged, columns=["emp", "ts", "source", "digest", "workday", "kind"])
         frame["kind"] = frame["kind"].where(frame["kind"] != "", None)  # a clock punch: 类型 left empty
         specs.append(frame_spec(c.IMPORTED_OUT, frame, landscape=False))

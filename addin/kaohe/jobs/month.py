@@ -18,6 +18,7 @@ from kaohe.jobs.render.grid import grid_spec
 from kaohe.jobs.money import monthly_sheet
 from kaohe.periods import month_bounds, month_or_refuse
 from kaohe.policy.items import TOTAL_NAMES, TOTALS
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
 from kaohe.workbook.read import read_book
@@ -111,7 +112,7 @@ def check_leave_job(book: Path, out: Path | None = None, progress=None) -> JobRe
         say("读取工作簿…")
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_LEAVE.name))
         checked, findings, specs = leave_check(data.tables, data.findings, previous_problems(book), data.raw.get)
-        passed = int((checked["result"] == c.CHECK_PASS).sum()) if len(checked) else 0
+        passed = int((checked["result"] == terms.CHECK_PASS).sum()) if len(checked) else 0
         counts = f"请假{len(checked)}条; 通过{passed}条; 问题{len(findings)}条（错误{errors(findings)}条）"
         specs.append(run_log_spec(book, "check-leave", "", data.fingerprint, counts))
         written, backup = save(book, out, specs, ids=roster_ids(data.tables))

@@ -17,6 +17,7 @@ import openpyxl
 from kaohe.calendar import Calendar, date_range
 from kaohe.periods import month_bounds
 from kaohe.policy import DEFAULT
+from kaohe import terms
 from kaohe.workbook import contract as c
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
@@ -38,7 +39,7 @@ def _people(n: int, rng: random.Random) -> list[dict]:
             "emp": f"{i + 1:04d}", "name": rng.choice(SURNAMES) + rng.choice(GIVEN), "dept": dept,
             "hired": hired, "base": float(rng.randrange(3500, 9000, 50)), "gender": rng.choice("男女"),
             "regular": hired + dt.timedelta(days=90), "work_start": hired - dt.timedelta(days=rng.randrange(0, 4000)),
-            "system": c.STANDARD_HOURS, "production": production, "left": None,
+            "system": terms.STANDARD_HOURS, "production": production, "left": None,
         })
     return out
 
@@ -79,7 +80,7 @@ def _special_people(people: list[dict], first: dt.date) -> list[dict]:
     people[-2]["left"] = first + dt.timedelta(days=14)
     shift_team = [p for p in people if p["dept"] == "仓储部"][:4]
     for p in shift_team:
-        p["system"] = c.COMPREHENSIVE_HOURS
+        p["system"] = terms.COMPREHENSIVE_HOURS
     return shift_team
 
 
@@ -110,7 +111,7 @@ def _sessions(p: dict, day: dt.date, cal: Calendar, shift_of: dict, rich: bool) 
         return []
     if rich and (day - p["hired"]).days < DEFAULT.paper_attendance_days:
         return []  # paper attendance: no punches yet
-    if p["system"] == c.COMPREHENSIVE_HOURS:
+    if p["system"] == terms.COMPREHENSIVE_HOURS:
         s = shift_of.get((p["emp"], day))
         if not s:
             return []
@@ -141,12 +142,12 @@ def _rich_records(people, first, cal, punches, leave, overtime, exceptions, prox
     """Leave, overtime, an exception and proxy punching, on the month's working days."""
     work = [d for d in date_range(first, first.replace(day=28)) if cal.is_workday(d)]
     off = [d for d in date_range(first, first.replace(day=28)) if not cal.is_workday(d)]
-    std = [p for p in people if p["system"] == c.STANDARD_HOURS][:30]
+    std = [p for p in people if p["system"] == terms.STANDARD_HOURS][:30]
     _leave_records(std, work, punches, leave)
     _overtime_records(std, work, off, first, cal, punches, overtime)
     p = std[18]
     punches[1:] = [r for r in punches[1:] if not (r[0] == p["emp"] and r[2].date() == work[1] and r[2].hour < 10)]
-    exceptions.append([p["emp"], work[1], c.SLOT_AM_IN, "已批准", "外出拜访客户"])
+    exceptions.append([p["emp"], work[1], terms.SLOT_AM_IN, "已批准", "外出拜访客户"])
     proxy.append([std[19]["emp"], work[6], "替同事打卡，经查属实"])
 
 

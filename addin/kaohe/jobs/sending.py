@@ -23,6 +23,7 @@ import pandas as pd
 from kaohe.findings import InputRefused
 from kaohe.jobs import close, corrected, corrections, handoff, mail, register
 from kaohe.jobs.money import finance_columns, item_columns
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.docprops import write_properties
 from kaohe.workbook.lock import run_lock
@@ -149,7 +150,7 @@ def _check(raw: dict, export: handoff.Entry, unclosed: bool, resend: str | None)
 def _refuse_paid_elsewhere(raw: dict, month: str) -> None:
     sent = handoff.sent_months(raw.get(c.FINANCE_LOG.name))
     booked = corrections.corrections_of(raw.get(c.CORRECTIONS.name), month, sent)
-    paid = booked[(booked["was_sent"].astype(str) == c.NO) & booked["paid_in"].astype(str).isin(sent)]
+    paid = booked[(booked["was_sent"].astype(str) == terms.NO) & booked["paid_in"].astype(str).isin(sent)]
     if len(paid):
         where = "、".join(sorted(set(paid["paid_in"].astype(str))))
         raise InputRefused(f"{month} 没有通过 kaohe 发送过，但它月结后的更正已随 {where} 的财务表发给财务（说明 {month} "

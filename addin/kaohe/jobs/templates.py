@@ -26,6 +26,7 @@ from kaohe.findings import InputRefused
 from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs.reference import add_reference_sheet
+from kaohe import terms
 from kaohe.workbook import contract as c
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -176,7 +177,7 @@ def attendance_template(year: int) -> openpyxl.Workbook:
         if spec is c.HOLIDAYS:
             cal = Calendar()
             rows = [(day, cal.day_type(day), cal.day_name(day)) for day in date_range(dt.date(year, 1, 1), dt.date(year, 12, 31))
-                    if cal.day_type(day) in (c.DAY_HOLIDAY, c.DAY_SWAPPED_REST, c.DAY_MAKEUP_WORK)]
+                    if cal.day_type(day) in (terms.DAY_HOLIDAY, terms.DAY_SWAPPED_REST, terms.DAY_MAKEUP_WORK)]
         elif spec is c.SHIFTS:
             rows = [("白班", dt.time(8, 30), dt.time(12), dt.time(13, 30), dt.time(17, 30)),
                     ("夜班", dt.time(22), dt.time(6), None, None)]

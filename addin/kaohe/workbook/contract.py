@@ -8,6 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The standard values HR types and their synonyms live in kaohe.terms (engine-level); the contract names them.
+from kaohe import terms as _terms
+from kaohe.terms import (APPROVAL_STATES, COMPENSATIONS, COMPREHENSIVE_HOURS, DIRECTION_DOWN, DIRECTION_UP, FEMALE,
+                         HOLIDAY_SHEET_TYPES, LEAVE_TYPES, MALE, NO, OT_KINDS, PROOF_NO, PROOF_YES, SCORER_DATA,
+                         SCORER_MANAGER, SLOTS, STANDARD_HOURS, YES)
+
 
 @dataclass(frozen=True)
 class InputSheet:
@@ -41,18 +47,6 @@ class OutputSheet:
         return tuple(h for h, _ in self.columns)
 
 
-# --- values HR types -------------------------------------------------------------
-# The standard values and their synonyms live in kaohe.terms (engine-level); they are re-exported here.
-from kaohe.terms import (APPROVAL_STATES, APPROVED, APPROVED_AFTER, LEAVE_ANNUAL, LEAVE_BEREAVEMENT,  # noqa: E402,F401
-                         LEAVE_INJURY, LEAVE_MARRIAGE, LEAVE_MATERNITY, LEAVE_PERSONAL, LEAVE_SICK, LEAVE_TIME_OFF,
-                         LEAVE_TYPES, NO, PENDING, PROOF_NO, PROOF_YES, REFUSED, YES, OT_KIND_OVERTIME,
-                         OT_KIND_TRAINING, OT_KIND_WELFARE, OT_KINDS, COMP_TIME_OFF, COMP_PAY, COMPENSATIONS)
-from kaohe.terms import (MALE, FEMALE, STANDARD_HOURS, COMPREHENSIVE_HOURS, SLOT_AM_IN, SLOT_AM_OUT,  # noqa: E402,F401
-                         SLOT_PM_IN, SLOT_PM_OUT, SLOTS, DAY_WORK, DAY_REST, DAY_HOLIDAY, DAY_SWAPPED_REST,
-                         DAY_MAKEUP_WORK, DAY_COMPANY_REST, DAY_TYPES, HOLIDAY_SHEET_TYPES, CHECK_PASS, CHECK_WARN,
-                         CHECK_FAIL, LATE_OK, LATE_FINED, LATE_HALF, LATE_FULL, LEVEL_ERROR, LEVEL_WARNING, LEVEL_INFO,
-                         DIRECTION_UP, DIRECTION_DOWN, SCORER_DATA, SCORER_MANAGER, PUNCH_MAKEUP, PUNCH_ADMIN)
-from kaohe import terms as _terms  # noqa: E402
 
 
 # --- input sheets ----------------------------------------------------------------

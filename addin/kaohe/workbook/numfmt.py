@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 from kaohe.findings import Finding
-from kaohe.workbook import contract as c
+from kaohe import terms
 from kaohe.workbook.parts import local, parse, read_rels
 
 STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
@@ -108,4 +108,4 @@ def shown_ids(sheet: str, header: str, letter: str, raw: tuple[list, list[int]],
         return out, []
     row, value, text = first
     return out, [Finding(sheet, f"{letter}{row}", f"{header}是数字，按单元格的数字格式显示（如 {int(value)} 显示为“{text}”）",
-                         "按 Excel 显示的工号比对", level=c.LEVEL_INFO, code="read.padded_id")]
+                         "按 Excel 显示的工号比对", level=terms.LEVEL_INFO, code="read.padded_id")]

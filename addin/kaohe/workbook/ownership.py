@@ -14,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from kaohe.findings import Finding, InputRefused
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.parts import (COMMENTS_REL, CUSTOM_CT, CUSTOM_NS, CUSTOM_PART, CUSTOM_REL, DRAWING_REL,
                                   PROPERTY_FMTID, TABLE_REL, VT_NS, Parts, SheetEntry, illegal_name, local)
@@ -136,10 +137,10 @@ def sharing_notes(parts: Parts) -> list[Finding]:
         return []
     if el.get("reservationPassword") or el.get("hashValue"):
         return [Finding("", "", "工作簿设有“修改权限密码”（Excel 打开时要求输入密码才能修改）",
-                        "kaohe 直接写入了文件中它自己的工作表，密码仍保留；如不应修改，请改用 --out 另存", level=c.LEVEL_WARNING,
+                        "kaohe 直接写入了文件中它自己的工作表，密码仍保留；如不应修改，请改用 --out 另存", level=terms.LEVEL_WARNING,
                         code="workbook.write_password")]
     if el.get("readOnlyRecommended") in ("1", "true"):
-        return [Finding("", "", "工作簿设为“建议只读”", "kaohe 已写入它自己的工作表，此设置保留", level=c.LEVEL_INFO,
+        return [Finding("", "", "工作簿设为“建议只读”", "kaohe 已写入它自己的工作表，此设置保留", level=terms.LEVEL_INFO,
                         code="workbook.read_only_recommended")]
     return []
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from kaohe import terms
 from kaohe.findings import Finding
 from kaohe.values import column_letter, is_blank
-from kaohe.workbook import contract as c
 from kaohe.workbook.parts import TABLE_REL, read_rels, read_sheets
 
 TOTAL_WORDS = frozenset({"汇总", "合计", "总计", "小计", "total", "totals", "grandtotal"})
@@ -295,7 +294,7 @@ def skip_totals(sheet: str, columns: list[list], excel_rows: list[int], position
     if not drop:
         return columns, excel_rows, []
     findings = [Finding(sheet, f"{column_letter(min(positions))}{excel_rows[i]}", f"第{excel_rows[i]}行是{why}",
-                        "跳过此行，不作为员工或打卡", level=c.LEVEL_INFO, code="read.total_row") for i, why in drop.items()]
+                        "跳过此行，不作为员工或打卡", level=terms.LEVEL_INFO, code="read.total_row") for i, why in drop.items()]
     keep = [i for i in range(len(excel_rows)) if i not in drop]
     return [[col[i] for i in keep] for col in columns], [excel_rows[i] for i in keep], findings
 

@@ -21,6 +21,7 @@ from kaohe.headers import sheet_columns
 from kaohe.policy import Policy
 from kaohe.policy.tables import DATA, MANAGER
 from kaohe.tables import Table
+from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.cellxml import Formula
 from kaohe.workbook.parts import quote_sheet
@@ -170,7 +171,7 @@ def notice_sheet(result: KpiResult, policy: Policy) -> SheetSpec:
         plan = s[s["deadline"].notna()]
         deadline = plan["deadline"].iloc[0] if len(plan) else None
         rows.append(["提交整改方案", who(plan) + (f"，截止 {deadline:%Y-%m-%d}（KPI-05）" if deadline else "")])
-        warn = s[s["reassign"] == c.YES]
+        warn = s[s["reassign"] == terms.YES]
         rows.append(["考虑调岗", who(warn) + f"（连续 {policy.kpi_reassign_months} 个月排名最后，KPI-06）"
                      if len(warn) else "无"])
     missing = [f.problem for f in result.findings if f.code == NOT_RANKED]
