@@ -130,8 +130,8 @@ def close_line(state) -> str:
 
 def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str, kpi_source: Path | None,
                  close: str = "", company: str = "", kpi_left_out: str = "", title: str = "",
-                 notes: Sequence[str] = ()) -> SheetSpec:
-    """财务汇总: the cover (title, sources, time, 月结 line, then ``notes``), a blank row, the table and 合计."""
+                 cover_notes: Sequence[str] = ()) -> SheetSpec:
+    """财务汇总: the cover (title, sources, time, 月结 line, then ``cover_notes``), a blank row, the table and 合计."""
     money = money_headers()
     headers = ["工号", "姓名", "部门", *money, "社保自理", "依据"]
     cols = [Column(h, "money" if h in money else ("wrap" if h == "依据" else "text"),
@@ -139,7 +139,7 @@ def finance_spec(frame: pd.DataFrame, month: str, source: Path, fingerprint: str
     cover: list[list] = [[f"{SHEET} {month}{title}"], [f"来源：{source.name}" + (f"；KPI：{kpi_source.name}" if kpi_source else "")
               + (f"；未计入KPI奖惩（不在考勤员工名册中）：{kpi_left_out}" if kpi_left_out else "")],
              [f"生成时间：{dt.datetime.now():%Y-%m-%d %H:%M}；制度指纹：{fingerprint}；kaohe 计算，数值不含公式"],
-             [close or close_line(None)], *[[n] for n in notes], [None]]
+             [close or close_line(None)], *[[n] for n in cover_notes], [None]]
     total = ["合计", None, None, *[float(frame[h].sum().round(2)) for h in money],
              f"{int((frame['社保自理'] == terms.YES).sum())} 人", None]
     data = {h: frame[h].tolist() for h in headers}
@@ -241,7 +241,7 @@ def _sheets(export: _Export, month: str, book: Path, kpi_path, left_out: str) ->
         extra = [corrected.diff_spec(diff)] if len(diff) else []
     title = corrected.TITLE if export.version == c.CORRECTED_VERSION else ""
     sheets = [finance_spec(export.frame, month, book, figures.policy.fingerprint(), kpi_path, close_line(figures.state),
-                           company=figures.policy.company_name, kpi_left_out=left_out, title=title, notes=notes)]
+                           company=figures.policy.company_name, kpi_left_out=left_out, title=title, cover_notes=notes)]
     sheets += [corrections_detail_spec(figures.corrections)] if len(figures.corrections) else []
     sheets += extra
     for sheet in sheets:  # 工号 as 员工名册 typed it, as in BOOK: finance's lookups find them too
