@@ -49,8 +49,9 @@ NEEDS = {
     "leave_stage": {"roster", "overtime"},
     "coverage_stage": {"days", "sessions", "leave", "makeups"},
     "session_rules_stage": {"roster", "punches", "punched", "leave", "covered"},
+    "penalties_stage": {"roster", "evaluated"},
     "proxy_stage": {"roster"},
-    "ledger_stage": {"roster", "days", "overtime", "leave", "evaluated", "proxy", "changed"},
+    "ledger_stage": {"roster", "days", "overtime", "leave", "evaluated", "proxy", "changed", "judged"},
     "days_stage": {"roster", "days", "assigned", "presence", "overtime", "evaluated", "charges", "day_records", "notes"},
     "summary_stage": {"roster", "leave", "leave_checks", "employed_daily", "charges", "day_records", "notes"},
 }

@@ -27,8 +27,8 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine import leave as lv
-from kaohe.engine.attendance import TIER_FULL, TIER_HALF, tier_absence
 from kaohe.policy import KEY_OF as KEY, Policy
+from kaohe.policy.penalties import BONUS_ITEM
 from kaohe.policy.items import Registry
 
 SCHEMA = {
@@ -45,8 +45,8 @@ ABSENCE = "旷工"  # the day kind of absenteeism (ATT-04, ATT-06)
 OVERTIME = "加班"  # the day kind of overtime hours (OT-02)
 DAY, HOUR, TIMES = "天", "小时", "次"
 # The order of a day's explanation in 每日明细: paper attendance, the sessions' events, the cap, leave, proxy
-# punching, overtime (each record in sheet order).
-PART_PAPER, PART_SESSION, PART_CAP, PART_LEAVE, PART_PROXY, PART_OVERTIME = range(6)
+# punching, overtime (each record in sheet order), the month's own (全勤奖).
+PART_PAPER, PART_SESSION, PART_CAP, PART_LEAVE, PART_PROXY, PART_OVERTIME, PART_MONTH = range(7)
 
 
 def money(x):
@@ -141,38 +141,33 @@ def per_day(days, frame: pd.DataFrame, values) -> np.ndarray:
 
 # --- the session rules (ATT-04, ATT-05, ATT-06) --------------------------------------------
 
-EDGES = (("late", "in_ts", "迟到", 1), ("early", "out_ts", "早退", 2))
-
-
-def session_records(s: pd.DataFrame, policy: Policy) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """The charges and notes of the evaluated sessions: fined lateness and early leave (ATT-04), lateness
-    counted as absence, missing punches (ATT-05), sessions without a punch (ATT-06), approved exceptions."""
+def session_records(s: pd.DataFrame, judged: pd.DataFrame) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """The charges and notes of the evaluated sessions: each event the 罚则 table judged (kaohe.engine.penalties:
+    lateness and early leave, ATT-04; missing punches, ATT-05; sessions without a punch, ATT-06; 补卡, ATT-18 —
+    a charge, or a note where it moves days and no money), and the approved exceptions (ATT-05)."""
     charges, notes = [], []
-    for edge, ts, what, sub in EDGES:
-        fined = s[s[f"{edge}_fined"].to_numpy(dtype=bool)]
-        charges.append(records(fined, rule="ATT-04", source=KEY["late_fine"], event=edge, sess=fined["sess"],
-                               part=PART_SESSION, sub=sub, item="late_fine", what=what, quantity=1.0, unit=TIMES,
-                               rate=policy.late_fine, amount=policy.late_fine, at=fined[ts],
-                               minutes=fined[f"{edge}_minutes"]))
-        over = s[(s[f"{edge}_half"] | s[f"{edge}_full"]).to_numpy(dtype=bool)]
-        tier = np.where(over[f"{edge}_half"].to_numpy(dtype=bool), TIER_HALF, TIER_FULL)
-        source = np.where(tier == TIER_HALF, KEY["late_half_day_minutes"], KEY["late_full_day_minutes"]).astype(object)
-        notes.append(records(over, rule="ATT-04", source=source, event=edge, sess=over["sess"], part=PART_SESSION,
-                             sub=sub, what=what, quantity=np.asarray(tier_absence(tier, policy), dtype=float),
-                             unit=DAY, at=over[ts], minutes=over[f"{edge}_minutes"], tier=tier))
-    for flag, sub in (("missing_in", 3), ("missing_out", 4)):
-        m = s[s[flag].to_numpy(dtype=bool)]
-        charges.append(records(m, rule="ATT-05", source=KEY["missing_punch_fine"], event=flag, sess=m["sess"],
-                               part=PART_SESSION, sub=sub, item="missing_fine", what="缺卡", quantity=1.0, unit=TIMES,
-                               rate=policy.missing_punch_fine, amount=policy.missing_punch_fine))
-    none = s[s["no_punch"].to_numpy(dtype=bool)]
-    notes.append(records(none, rule="ATT-06", event="no_punch", sess=none["sess"], part=PART_SESSION, sub=0,
-                         what=ABSENCE, quantity=none["weight"], unit=DAY))
+    for is_note, out in ((False, charges), (True, notes)):
+        j = judged[judged["note"].to_numpy(dtype=bool) == is_note]
+        out.append(records(j, rule=j["rule"], source=j["source"], event=j["kind"], sess=j["sess"], part=PART_SESSION,
+                           sub=j["sub"], item=j["item"], what=j["what"], quantity=j["quantity"], unit=j["unit"],
+                           rate=j["rate"], wage=j["wage"], factor=j["factor"], amount=j["amount"], at=j["at"],
+                           minutes=j["minutes"], tier=j["tier"], detail=j["detail"]))
     for flag, made, sub in (("exc_in", "mk_in", 5), ("exc_out", "mk_out", 6)):
         e = s[s[flag].to_numpy(dtype=bool)]  # an approved exception; ``at``: the 补卡审批 that made it, if one did
         notes.append(records(e, rule="ATT-05", event=flag, sess=e["sess"], part=PART_SESSION, sub=sub,
                              at=e.get(made, pd.NaT)))
     return charges, notes
+
+
+def bonus_records(paid: pd.DataFrame, lost: pd.DataFrame, row) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ATT-19: 全勤奖 as a charge of its item on the month's last day, and where it was lost a note on the day
+    of the first event that cancelled it (``row``: the 全勤奖 row of the 罚则 table, None for none)."""
+    if row is None:
+        return EMPTY.copy(), EMPTY.copy()
+    charge = records(paid, rule=row.rule, source=row.source, event="bonus", part=PART_MONTH, item=BONUS_ITEM,
+                     what="全勤奖", quantity=1.0, unit="月", rate=row.amount, amount=row.amount, detail=paid["detail"])
+    note = records(lost, rule=row.rule, source=row.source, event="bonus_lost", part=PART_MONTH, detail=lost["detail"])
+    return charge, note
 
 
 def changed_records(s: pd.DataFrame, changed: pd.DataFrame) -> list[pd.DataFrame]:

@@ -11,8 +11,10 @@ Then the month is the declared tuple ``STAGES``, run in this order (stage: the f
                           and session; 补卡审批 (approved exceptions) and 管理员修改 punches apart
     overtime_stage        overtime                        加班申请 hours, pay, 调休 accrual (OT-01..05)
     leave_stage           leave, leave_checks             请假记录 validated and counted, each check (LV-01..12)
-    coverage_stage        covered                         sessions with their leave and 打卡异常
+    coverage_stage        covered                         sessions with their leave and 打卡异常; 补卡 over the 罚则
+                          table's cap refused (ATT-18)
     session_rules_stage   evaluated                       ATT-04..07 on every session
+    penalties_stage       judged                          each event judged by the 罚则 table (ATT-14..ATT-19)
     proxy_stage           proxy                           代打卡 per employee and date
     ledger_stage          charges, day_records, notes     the ledger: every money and day effect (engine.ledger)
     days_stage            employed_daily                  the days inside employment
@@ -28,20 +30,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, inputs, leave as lv, overtime, pay, standard
-from kaohe.engine.ledger import Ledger
+from kaohe.engine import attendance, inputs, leave as lv, overtime, pay, penalties, standard
+from kaohe.engine.ledger import Ledger, daily_wage
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
-from kaohe.policy import items as money_items
+from kaohe.policy import items as money_items, penalties as pt
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 from kaohe.values import normal_id
@@ -58,6 +60,7 @@ class MonthContext:
     calendar: Calendar
     tables: Mapping[str, Table]  # by role; read-only
     items: money_items.Registry
+    penalties: pt.PenaltyTable = field(default_factory=pt.default_table)  # 罚则 in force (ATT-14)
 
 
 Made = Mapping[str, pd.DataFrame]  # the frames the stages before made, by name (read-only)
@@ -214,8 +217,20 @@ def month_context(tables: Mapping[str, Table], month: str,
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
                                 "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", article("ATT-08"),
                                 terms.LEVEL_WARNING, code="holidays.provisional"))
-    items = money_items.registry()
-    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items), findings
+    table, found = penalty_table(tables, policy)
+    items = pt.with_bonus(money_items.registry(), table)
+    return (MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items, table),
+            [*findings, *found])
+
+
+def penalty_table(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[pt.PenaltyTable, list[Finding]]:
+    """The 罚则 in force (ATT-14): the sheet's rows for the events it names, 规则's for the others; the 规则 keys it
+    supersedes reported. A sheet kaohe cannot read raises InputRefused."""
+    sheet = tables.get("penalties")
+    table = pt.table_in_force(sheet, policy)
+    if sheet is None or not sheet.present:
+        return table, []
+    return table, pt.superseded_findings(table, policy, sheet.sheet, tables["rules"].sheet)
 
 
 # --- the stages ------------------------------------------------------------------------------
@@ -295,7 +310,13 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
     sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
     covered, findings = attendance.mark_exceptions(sessions, ctx.tables["exceptions"], made["makeups"])
-    return {"covered": covered}, findings
+    return {"covered": penalties.cap_makeups(covered, ctx.penalties)}, findings
+
+
+def wages(ctx: MonthContext, made: Made) -> pd.Series:
+    """PAY-01: each employee's daily wage."""
+    roster = made["roster"]
+    return pd.Series(daily_wage(roster["base_wage"], ctx.policy), index=roster["emp"].to_numpy())
 
 
 def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -306,6 +327,12 @@ def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
                 *attendance.punches_end_early(evaluated, punches, ctx.first, ctx.last, sheet),
                 *attendance.leave_with_punches(evaluated, made["leave"], ctx.tables["leave"])]
     return {"evaluated": evaluated}, findings
+
+
+def penalties_stage(ctx: MonthContext, made: Made) -> StageResult:
+    """``judged``: every event of the evaluated sessions (and every 补卡) judged by the 罚则 table in the month's
+    order, with the ledger fields of its charge or note (ATT-14..ATT-19, kaohe.engine.penalties)."""
+    return {"judged": penalties.judged(made["evaluated"], ctx.penalties, wages(ctx, made), ctx.policy)}, []
 
 
 def proxy_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -328,7 +355,8 @@ def ledger_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``charges``, ``day_records`` and ``notes``: the month's ledger, every rule's money and day effects
     on the days inside employment (kaohe.engine.ledger)."""
     ledger = pay.build_ledger(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
-                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"])
+                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"],
+                              made["judged"], ctx.penalties)
     return {"charges": ledger.charges, "day_records": ledger.days, "notes": ledger.notes}, []
 
 
@@ -351,7 +379,7 @@ def summary_stage(ctx: MonthContext, made: Made) -> StageResult:
 
 
 STAGES: tuple[Stage, ...] = (roster_stage, schedule_stage, punches_stage, overtime_stage, leave_stage,
-                             coverage_stage, session_rules_stage, proxy_stage, ledger_stage, days_stage, summary_stage)
+                             coverage_stage, session_rules_stage, penalties_stage, proxy_stage, ledger_stage, days_stage, summary_stage)
 
 
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,

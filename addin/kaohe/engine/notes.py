@@ -63,7 +63,8 @@ def _edge(f: pd.DataFrame, policy: Policy) -> pd.Series:
     fined = "罚款" + _mapped(f["rate"], money_text) + "元"
     absent = (_mapped(f["tier"], lambda t: tier_minutes(int(t), policy) if t else "") + "按旷工"
               + _mapped(f["quantity"], days_text))
-    return head + fined.where(f["tier"] == 0, absent)
+    told = head + fined.where(f["tier"] == 0, absent)
+    return told.where(f["detail"] == "", head + f["detail"])  # a 罚则 sheet's row says its count and effect
 
 
 def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
@@ -73,11 +74,19 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
     edge = f["event"].isin(["late", "early"])
     if edge.any():
         out[edge] = _edge(f[edge], policy)
+    said = f["detail"] != ""
     for event, text in (("missing_in", "上班缺卡, 罚款"), ("missing_out", "下班缺卡, 罚款")):
         m = f["event"] == event
         out[m] = c[m] + ": " + _session(f[m]) + text + _mapped(f.loc[m, "rate"], money_text) + "元"
+        out[m & said] = c[m & said] + ": " + _session(f[m & said]) + text[:4] + ", " + f.loc[m & said, "detail"]
     m = f["event"] == "no_punch"
-    out[m] = c[m] + ": " + _session(f[m]) + "无打卡, 旷工" + _mapped(f.loc[m, "quantity"], days_text)
+    out[m] = c[m] + ": " + _session(f[m]) + "无打卡, " + f.loc[m, "detail"].where(
+        ~said[m], "旷工" + _mapped(f.loc[m, "quantity"], days_text))
+    for event, label in (("makeup_in", "上班补卡"), ("makeup_out", "下班补卡")):  # ATT-18
+        m = f["event"] == event
+        out[m] = c[m] + ": " + _session(f[m]) + label + ", " + f.loc[m, "detail"]
+    m = f["event"].isin(["bonus", "bonus_lost"])  # ATT-19
+    out[m] = c[m] + ": " + f.loc[m, "detail"]
     for event, label in (("exc_in", "上班"), ("exc_out", "下班")):
         m = f["event"] == event
         made = f.loc[m, "at"]

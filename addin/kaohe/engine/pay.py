@@ -12,11 +12,11 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.calendar import Calendar
-from kaohe.engine import leave as lv, ledger as lg, notes
+from kaohe.engine import leave as lv, ledger as lg, notes, penalties
 from kaohe.engine.ledger import daily_wage, money
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
-from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy
+from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy, penalties as pt
 from kaohe.policy.items import FINES, PAY, Registry
 from kaohe.tables import Table
 
@@ -85,11 +85,16 @@ class DayCounter:
 
 def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: pd.DataFrame, roster: pd.DataFrame,
                  records: pd.DataFrame, items: Registry, policy: Policy, first, last,
-                 changed: pd.DataFrame | None = None) -> lg.Ledger:
+                 changed: pd.DataFrame | None = None, judged: pd.DataFrame | None = None,
+                 table: pt.PenaltyTable | None = None) -> lg.Ledger:
     """The month's ledger: every rule's charges, day records and notes, on the days inside employment
-    (``changed``: punches an administrator changed, named in 说明)."""
+    (``changed``: punches an administrator changed, named in 说明; ``judged``: the sessions' events judged by
+    the 罚则 ``table``, by 规则's default rows when not given)."""
     wage = pd.Series(daily_wage(roster["base_wage"], policy), index=roster["emp"].to_numpy())
-    charges, notes = lg.session_records(s, policy)
+    table = table if table is not None else pt.default_table(policy)
+    judged = judged if judged is not None else penalties.judged(s, table, wage, policy)
+    s = s.assign(absent=penalties.session_absence(s, judged))
+    charges, notes = lg.session_records(s, judged)
     if changed is not None:
         notes += lg.changed_records(s, changed)
     absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)
@@ -98,8 +103,11 @@ def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: p
     index = lg.DayIndex(days)
     hours, ot_pay, ot_notes = lg.overtime_records(in_month[index.positions(in_month) >= 0])
     proxy_pay = lg.proxy_charges(proxy[index.positions(proxy) >= 0], policy)
-    return lg.Ledger(lg.joined([*charges, absence_pay, *lg.leave_charges(leave, items, wage, policy), proxy_pay, ot_pay]),
-                     lg.joined([absence, leave, hours]), lg.joined([*notes, *day_notes, ot_notes]))
+    paid, lost = penalties.bonus(table, judged, lg.joined([absence, leave]), roster, first, last)
+    bonus_pay, bonus_notes = lg.bonus_records(paid, lost, table.bonus)
+    return lg.Ledger(lg.joined([*charges, absence_pay, *lg.leave_charges(leave, items, wage, policy), proxy_pay, ot_pay,
+                                bonus_pay]),
+                     lg.joined([absence, leave, hours]), lg.joined([*notes, *day_notes, ot_notes, bonus_notes]))
 
 
 def _counted(index: lg.DayIndex, charges: pd.DataFrame, what: str) -> np.ndarray:

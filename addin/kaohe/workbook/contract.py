@@ -76,6 +76,10 @@ SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结�
 HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名称",), key="holidays")
 # 规则 also holds HR's synonyms: columns 列 (a header of VALUE_COLUMNS), 写法 (what HR types), 标准值.
 RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明", "列", "写法", "标准值"), key="rules")
+# 罚则 (ATT-14..ATT-19): a company's lateness, missing-punch, 补卡, absence and 全勤奖 rules as rows (kaohe.policy.penalties)
+PENALTIES = InputSheet("罚则", required=("事件", "处理"),
+                       optional=("规则编号", "条款", "计数", "超过分钟", "至分钟", "数额", "每次上限", "每月免罚次数",
+                                 "自第几次起", "每几次", "至第几次", "转入次数", "转入行", "假别", "说明"), key="penalties")
 IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"), key="identity")
 
 # KPI workbook (客服绩效) and reviews (篇四).
@@ -96,7 +100,7 @@ RELATIONS = _terms.RELATIONS
 IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "归属日期", "类型"),
                       key="imported")
 
-ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES)
+ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES, PENALTIES)
 
 
 # Columns without which a row is useless: a bad value there drops the row.
@@ -134,6 +138,9 @@ INPUT_FIELDS = {
     "列": "syn_column", "写法": "syn_written", "标准值": "syn_standard",
     "来源": "source", "文件指纹": "digest", "归属日期": "workday", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id",
     "企业微信账号": "wecom_id", "旺旺": "wangwang",
+    "规则编号": "rule_id", "事件": "event", "计数": "counter", "超过分钟": "above", "至分钟": "up_to", "处理": "effect",
+    "数额": "amount", "每次上限": "cap", "每月免罚次数": "free", "自第几次起": "from_nth", "每几次": "every",
+    "至第几次": "until", "转入次数": "then_at", "转入行": "then_row",
 }
 
 # How each input column is parsed, per sheet (the same header can mean a time or a date-time).
@@ -152,6 +159,9 @@ COLUMN_KINDS = {
     HOLIDAYS.name: {"日期": "date"},
     RULES.name: {"值": "raw", "列": "vocab_column"},  # 列 names a value column: read as its vocabulary
     IDENTITY.name: {"工号": "id"},
+    # 罚则's numbers are read as typed: kaohe.policy.penalties refuses one it cannot use, naming its cell
+    PENALTIES.name: {h: "raw" for h in ("超过分钟", "至分钟", "数额", "每次上限", "每月免罚次数", "自第几次起", "每几次",
+                                        "至第几次", "转入次数", "转入行")},
     KPI_RULES.name: {"权重": "number", "目标值": "number", "底线值": "number"},
     REVIEW_SCORES.name: {"被考核人工号": "id", "评分人工号": "id", "经营业绩": "number", "工作态度": "number",
                          "任职能力": "number", "团队协作": "number"},
