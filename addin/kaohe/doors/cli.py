@@ -16,7 +16,7 @@ from kaohe import __version__
 from kaohe.findings import InputRefused
 from kaohe.jobs.mail import MailError
 from kaohe.doors.cliargs import ChineseArgumentParser, month_arg
-from kaohe.doors.tool_commands import cmd_addin, cmd_rules, cmd_serve, cmd_template, cmd_wps
+from kaohe.doors.tool_commands import cmd_add_sheet, cmd_addin, cmd_rules, cmd_serve, cmd_template, cmd_wps
 
 DESCRIPTION = """考核 kaohe —— 把公司的考勤、请假和绩效制度用到 HR 的 Excel 工作簿里。
 kaohe applies the company's attendance, leave and performance policy to HR's Excel workbooks.
@@ -260,6 +260,8 @@ COMMANDS = (
       _a("--out", required=True, metavar="PATH", help="模板写到这里 / where to write the template"),
       _a("--year", type=int, default=None, help="节假日表的年份 / year of the 节假日 sheet"),
       _a("--force", action="store_true", help="覆盖已有文件 / overwrite an existing file"))),
+    ("add-sheet", "给已有工作簿添加模板中的输入表（如 罚则） / add a template's input sheet to a workbook", cmd_add_sheet,
+     (_book("考勤工作簿 / the attendance workbook"), _a("sheet", metavar="工作表名", help="如 罚则 / e.g. 罚则"), OUT, FORCE)),
     ("demo", "生成示例工作簿并计算一个月 / write a sample workbook and compute its month", cmd_demo,
      (_a("--out", default="out", metavar="DIR", help="输出文件夹 / output folder (default: out)"),
       _a("--month", default="2026-10", type=month_arg, metavar="YYYY-MM",

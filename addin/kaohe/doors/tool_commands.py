@@ -49,3 +49,11 @@ def cmd_rules(args) -> int:
     else:
         sys.stdout.write(reference.rules_text())
     return 0
+
+
+def cmd_add_sheet(args) -> int:
+    from kaohe.jobs.add_sheet import add_sheet
+
+    written, backup = add_sheet(Path(args.book), args.sheet, Path(args.out) if args.out else None)
+    print(f"已添加工作表“{args.sheet}” / sheet added: {written}" + (f"（备份 / backup: {backup}）" if backup else ""))
+    return 0

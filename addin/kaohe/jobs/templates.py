@@ -25,7 +25,9 @@ from kaohe.calendar import Calendar, date_range
 from kaohe.findings import InputRefused
 from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
+from kaohe.jobs import penalty_sheet
 from kaohe.jobs.reference import add_reference_sheet
+from kaohe.policy import penalties as pt
 from kaohe import terms
 from kaohe.workbook import contract as c
 
@@ -44,6 +46,8 @@ ATTENDANCE_GUIDE = [
     "4. 工号按文本填写，001 不会变成 1。带下拉箭头的列请从列表中选择。",
     "5. 规则表列出全部制度参数和默认值，只需修改“值”一列；删除某行则用默认值。",
     "6. 节假日表已按国务院放假通知填好当年的假日和调休上班日；公司另行安排的休息日填“公司休息日”。",
+    "   罚则表按规则表列出迟到、早退、缺卡、旷工的处理（每行一条）；可改写或增加行（如免罚次数、按分钟罚款、补卡上限、"
+    "全勤奖），表中写了的事件只按罚则表计算。",
     "7. 综合工时（倒班）员工：在班次表定义班次（夜班可跨零点），在排班表按日期排班。",
     "8. 计算：Excel 中点“考勤绩效 → 计算本月”，或命令行运行 kaohe compute-month 工作簿.xlsx --month 2026-11。",
     "9. kaohe 只写入它自己的表（每日明细、月度汇总、请假校验、问题清单、考勤表、运行记录），不会改动您填写的表。",
@@ -162,6 +166,23 @@ def _rules_sheet(wb, prefix: tuple[str, ...] = ()):
     return ws
 
 
+def _penalties_sheet(wb):
+    """罚则 (ATT-14): the default rows of 规则 (kaohe.jobs.penalty_sheet), drop-downs of its words; 假别 may list
+    several types, so it has no drop-down here."""
+    rows = penalty_sheet.sheet_rows()
+    ws = _sheet(wb, c.PENALTIES.name, rows[0], [tuple(r) for r in rows[1:]], kinds={})
+    letter = {h: ws.cell(row=1, column=i).column_letter for i, h in enumerate(rows[0], start=1)}
+    ws.data_validations.dataValidation = [dv for dv in ws.data_validations.dataValidation
+                                          if not str(dv.sqref).startswith(letter["假别"])]
+    for header, words in (("事件", pt.EVENT_WORDS), ("处理", pt.EFFECT_NAMES.values())):
+        dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="请从列表中选择", error=f"{header}只能是：{'、'.join(words)}")
+        dv.add(f"{letter[header]}2:{letter[header]}{FORMATTED_ROWS + 1}")
+        ws.add_data_validation(dv)
+    ws.column_dimensions[letter["说明"]].width = 50
+    return ws
+
+
 def attendance_template(year: int) -> openpyxl.Workbook:
     wb = _new_book(ATTENDANCE_GUIDE)
     for spec in c.ATTENDANCE_INPUTS + (c.IDENTITY,):
@@ -169,6 +190,9 @@ def attendance_template(year: int) -> openpyxl.Workbook:
             continue  # written by kaohe import, not by HR
         if spec is c.RULES:
             _rules_sheet(wb)
+            continue
+        if spec is c.PENALTIES:
+            _penalties_sheet(wb)
             continue
         headers = list(spec.columns)
         if spec is c.PUNCHES:

@@ -80,6 +80,8 @@ RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "�
 PENALTIES = InputSheet("罚则", required=("事件", "处理"),
                        optional=("规则编号", "条款", "计数", "超过分钟", "至分钟", "数额", "每次上限", "每月免罚次数",
                                  "自第几次起", "每几次", "至第几次", "转入次数", "转入行", "假别", "说明"), key="penalties")
+PENALTY_HEADERS = ("规则编号", "条款", "事件", "计数", "超过分钟", "至分钟", "处理", "数额", "每次上限", "每月免罚次数",
+                   "自第几次起", "每几次", "至第几次", "转入次数", "转入行", "假别", "说明")  # the template's order
 IDENTITY = InputSheet("人员对照", required=("工号",), optional=("考勤号码", "钉钉UserId", "企业微信账号", "旺旺"), key="identity")
 
 # KPI workbook (客服绩效) and reviews (篇四).
