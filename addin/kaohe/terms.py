@@ -40,6 +40,12 @@ SLOTS = (SLOT_AM_IN, SLOT_AM_OUT, SLOT_PM_IN, SLOT_PM_OUT)
 # 打卡导入.类型 (and 打卡记录.设备): punches a system made or changed, not clocked. A 补卡审批 (DingTalk's approved
 # make-up punch, WeCom's 补卡) is an approved 打卡异常 (ATT-05); a 管理员修改 punch counts at its time.
 PUNCH_MAKEUP, PUNCH_ADMIN = "补卡审批", "管理员修改"
+# 罚则 (ATT-14): the events a row is about and the effects it can have, as HR writes them (kaohe.policy.penalties
+# maps each to its constant, in this order)
+PENALTY_EVENTS = ("迟到", "早退", "缺卡", "补卡", "旷工", "全勤奖")
+PENALTY_EFFECTS = ("罚款", "每分钟罚款", "按分钟扣小时工资", "记旷工", "扣工资（不记旷工）", "扣假期余额", "只计次",
+                   "取消全勤奖", "不予补卡", "发放")
+PENALTY_EFFECT_SYNONYMS = {"扣工资": "扣工资（不记旷工）"}
 PUNCH_KINDS = (PUNCH_MAKEUP, PUNCH_ADMIN)
 DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"  # KPI规则.方向
 SCORER_DATA, SCORER_MANAGER = "数据", "店长"  # KPI规则.评分人

@@ -428,3 +428,50 @@ def test_ATT_02_LEAVEDAYS_for_a_night_shift_equals_compute_month():
     engine = m.leave()[0]["天数"]
     cell = f.LEAVEDAYS("年休假", M(10), M(11), None, terms.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
     assert engine == cell == 2
+
+
+# --- the 罚则 table (ATT-14..ATT-19; the issue's worked examples: tests/engine/test_penalties.py) ----------------
+
+def test_att_14_a_penalty_sheet_is_the_whole_rule_for_the_events_it_names(month):
+    """A 罚则 row for 迟到 alone (¥10, any minutes): a 45-minute late is fined ¥10, no longer half a day; 早退, not
+    named, keeps 规则's ¥20."""
+    from engine.test_penalties import HEAD, late_by, row
+
+    m = month({"打卡记录": late_by({2: 45}, early={3: 5}), "罚则": [HEAD, row("迟到", "罚款", 10)]})
+    s = m.summary()
+    assert (s["迟到早退罚款"], s["旷工天数"], s["迟到次数"], s["早退次数"]) == (30.0, 0, 1, 1)
+
+
+def test_att_15_att_17_counts_of_the_month_choose_the_row(month):
+    """From the 2nd late (自第几次起 2) ¥15; the 1st counted only: two lates, ¥15."""
+    from engine.test_penalties import HEAD, late_by, row
+
+    m = month({"打卡记录": late_by({2: 5, 3: 5}), "罚则": [HEAD, row("迟到", "罚款", 15, 自第几次起=2)]})
+    assert (m.summary()["迟到早退罚款"], m.summary()["迟到次数"]) == (15.0, 2)
+
+
+def test_att_16_early_leave_per_minute_with_a_cap(month):
+    """早退 ¥2 a minute, at most ¥30: 10 minutes → 20, 40 minutes → 30."""
+    from engine.test_penalties import HEAD, late_by, row
+
+    m = month({"打卡记录": late_by({}, early={2: 10, 3: 40}), "罚则": [HEAD, row("早退", "每分钟罚款", 2, 每次上限=30)]})
+    assert m.summary()["迟到早退罚款"] == 50.0
+
+
+def test_att_18_a_makeup_refused_leaves_its_session_without_a_punch_absent(month):
+    """补卡 not allowed at all (不予补卡 from the 1st): a session whose only excuse was the 补卡 is absent (ATT-06)."""
+    from engine.test_penalties import HEAD, row
+
+    rows = punches((MON, punches_for("001", MON, "13:25", "17:31")))
+    exceptions = [["工号", "日期", "时段", "审批状态"], ["001", MON, "上午上班", "已批准"], ["001", MON, "上午下班", "已批准"]]
+    m = month({"打卡记录": rows, "打卡异常": exceptions, "罚则": [HEAD, row("补卡", "不予补卡")]})
+    assert m.day(MON)["旷工天数"] == 0.5 and m.summary()["缺卡次数"] == 0
+
+
+def test_att_19_full_attendance_bonus_lost_by_an_absence(month):
+    """全勤奖 ¥100; a workday without a punch (旷工) cancels it."""
+    from engine.test_penalties import HEAD, row
+
+    m = month({"打卡记录": punches(skip=(MON,)), "罚则": [HEAD, row("全勤奖", "发放", 100)]})
+    assert (m.summary()["全勤奖"], m.summary()["旷工天数"]) == (0, 1)
+    assert "11-02旷工，本月不发全勤奖" in m.day(MON)["说明"]

@@ -14,6 +14,7 @@ from kaohe.policy import ParamInfo, params, render
 from kaohe.policy.catalog import FAMILIES, RULES, Rule
 from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import money
+from kaohe.jobs.penalty_reference import penalties_markdown
 from kaohe.workbook import contract as c
 
 GENERATED = "本文件由 `python scripts/build_docs.py` 生成，请勿手工修改。"
@@ -61,6 +62,7 @@ def rules_markdown() -> str:
         lines += _md_table(("编号", "条款", "规则", "规则表参数（默认值）"),
                            [(r.id, r.article, r.text, _param_text(r)) for r in rules])
         lines.append("")
+    lines += penalties_markdown()
     lines += ["## 规则表参数", "", "工作簿“规则”表的“参数”一列写下表的参数名，“值”一列写新的值；没有写的参数用默认值。"
               "值可以带上参数的单位（如 `30元`、`3天`、`30分钟`、`7.5小时`、`80%`、`1.5倍`）；"
               "单位与参数不符（如罚款写成 `30天`）时该值不用，问题清单会写明应以什么单位计。", ""]
@@ -95,7 +97,8 @@ def contract_markdown() -> str:
         if spec is c.IMPORTED:
             continue
         column_kinds = c.COLUMN_KINDS.get(spec.name, {})
-        choices = {**c.CHOICES, **c.SHEET_CHOICES.get(spec.name, {})}
+        choices = {h: v for h, v in {**c.CHOICES, **c.SHEET_CHOICES.get(spec.name, {})}.items()
+                   if h not in c.NO_CHOICES.get(spec.name, ())}
         lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
         vocabs = c.VALUE_COLUMNS.get(spec.name, {})
         rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
@@ -125,7 +128,7 @@ KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", 
 
 def _kind_text(spec: c.InputSheet, col: str, kind: str | None) -> str:
     """The 类型 of a column as the contract document says it: a date of an event may go without its year."""
-    text = KIND_TEXT.get(kind or "", "文本")
+    text = "数字" if spec is c.PENALTIES and kind == "raw" else KIND_TEXT.get(kind or "", "文本")
     return f"{text}（可不写年份）" if col in c.YEARLESS.get(spec.name, ()) else text
 
 

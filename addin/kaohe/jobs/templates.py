@@ -27,7 +27,6 @@ from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import penalty_sheet
 from kaohe.jobs.reference import add_reference_sheet
-from kaohe.policy import penalties as pt
 from kaohe import terms
 from kaohe.workbook import contract as c
 
@@ -97,7 +96,7 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
     for r in rows:
         ws.append(list(r))
     kinds = kinds if kinds is not None else c.COLUMN_KINDS.get(name, {})
-    choices = {**CHOICES, **SHEET_CHOICES.get(name, {})}
+    choices = {h: v for h, v in {**CHOICES, **SHEET_CHOICES.get(name, {})}.items() if h not in c.NO_CHOICES.get(name, ())}
     for i, h in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -167,19 +166,10 @@ def _rules_sheet(wb, prefix: tuple[str, ...] = ()):
 
 
 def _penalties_sheet(wb):
-    """罚则 (ATT-14): the default rows of 规则 (kaohe.jobs.penalty_sheet), drop-downs of its words; 假别 may list
-    several types, so it has no drop-down here."""
+    """罚则 (ATT-14): the default rows of 规则 (kaohe.jobs.penalty_sheet)."""
     rows = penalty_sheet.sheet_rows()
     ws = _sheet(wb, c.PENALTIES.name, rows[0], [tuple(r) for r in rows[1:]], kinds={})
-    letter = {h: ws.cell(row=1, column=i).column_letter for i, h in enumerate(rows[0], start=1)}
-    ws.data_validations.dataValidation = [dv for dv in ws.data_validations.dataValidation
-                                          if not str(dv.sqref).startswith(letter["假别"])]
-    for header, words in (("事件", pt.EVENT_WORDS), ("处理", pt.EFFECT_NAMES.values())):
-        dv = DataValidation(type="list", formula1='"' + ",".join(words) + '"', allow_blank=True, showErrorMessage=True,
-                            errorTitle="请从列表中选择", error=f"{header}只能是：{'、'.join(words)}")
-        dv.add(f"{letter[header]}2:{letter[header]}{FORMATTED_ROWS + 1}")
-        ws.add_data_validation(dv)
-    ws.column_dimensions[letter["说明"]].width = 50
+    ws.column_dimensions[ws.cell(row=1, column=rows[0].index("说明") + 1).column_letter].width = 50
     return ws
 
 

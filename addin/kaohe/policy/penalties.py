@@ -37,18 +37,16 @@ from kaohe.tables import Table
 
 LATE, EARLY, MISSING, MAKEUP, ABSENCE, BONUS = "late", "early", "missing", "makeup", "absence", "bonus"
 EVENTS = (LATE, EARLY, MISSING, MAKEUP, ABSENCE, BONUS)
-EVENT_WORDS = {"迟到": LATE, "早退": EARLY, "缺卡": MISSING, "补卡": MAKEUP, "旷工": ABSENCE, "全勤奖": BONUS}
+EVENT_WORDS = dict(zip(terms.PENALTY_EVENTS, EVENTS))
 EVENT_NAMES = {v: k for k, v in EVENT_WORDS.items()}
 MINUTE_EVENTS = (LATE, EARLY)
 
 FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL, REFUSE, PAY = (
     "fine", "per_minute", "hourly", "absent", "wage_days", "balance", "count", "cancel", "refuse", "pay")
-EFFECT_WORDS = {"罚款": FINE, "每分钟罚款": PER_MINUTE, "按分钟扣小时工资": HOURLY, "记旷工": ABSENT,
-                "扣工资（不记旷工）": WAGE_DAYS, "扣工资": WAGE_DAYS, "扣假期余额": BALANCE, "只计次": COUNT,
-                "取消全勤奖": CANCEL, "不予补卡": REFUSE, "发放": PAY}
-EFFECT_NAMES = {FINE: "罚款", PER_MINUTE: "每分钟罚款", HOURLY: "按分钟扣小时工资", ABSENT: "记旷工",
-                WAGE_DAYS: "扣工资（不记旷工）", BALANCE: "扣假期余额", COUNT: "只计次", CANCEL: "取消全勤奖",
-                REFUSE: "不予补卡", PAY: "发放"}
+EFFECTS = (FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL, REFUSE, PAY)
+EFFECT_NAMES = dict(zip(EFFECTS, terms.PENALTY_EFFECTS))
+_BY_WORD = {w: e for e, w in EFFECT_NAMES.items()}
+EFFECT_WORDS = {**_BY_WORD, **{w: _BY_WORD[std] for w, std in terms.PENALTY_EFFECT_SYNONYMS.items()}}
 # Which effects an event may have, and which need an amount.
 ALLOWED = {LATE: {FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL},
            EARLY: {FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL},
@@ -192,12 +190,13 @@ def _row_of(t: Table, record: dict) -> PenaltyRow:
     effect = c.word("effect", EFFECT_WORDS)
     if effect not in ALLOWED[event]:
         c.refuse("effect", f"{EVENT_NAMES[event]}不能“{c.text('effect')}”", f"effect not allowed for {event}")
-    rule = c.text("rule_id").upper() or (EFFECT_RULES.get(effect) or EVENT_RULES[event])
-    if rule not in BY_ID:
-        c.refuse("rule_id", f"规则编号“{rule}”不存在", f"unknown rule ID {rule}")
     numbers = {name: c.number(name, whole=name not in ("amount", "cap"))
                for name in ("above", "up_to", "amount", "cap", "free", "from_nth", "every", "until", "then_at",
                             "then_row")}
+    counted = any(numbers[k] is not None for k in ("free", "from_nth", "every", "until", "then_at"))
+    rule = c.text("rule_id").upper() or EFFECT_RULES.get(effect) or ("ATT-15" if counted else EVENT_RULES[event])
+    if rule not in BY_ID:
+        c.refuse("rule_id", f"规则编号“{rule}”不存在", f"unknown rule ID {rule}")
     if event not in MINUTE_EVENTS and (numbers["above"] is not None or numbers["up_to"] is not None):
         c.refuse("above", "只有迟到、早退有分钟段", "only 迟到 and 早退 have minute bands")
     if effect in NEEDS_AMOUNT and numbers["amount"] is None:

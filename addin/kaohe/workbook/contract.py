@@ -321,4 +321,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
     "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
 }
-SHEET_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES}}
+SHEET_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
+    OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES},
+    PENALTIES.name: {"事件": _terms.PENALTY_EVENTS, "处理": _terms.PENALTY_EFFECTS}}
+# Columns whose drop-down a sheet does not have: 罚则.假别 lists several leave types (事假、病假)
+NO_CHOICES = {PENALTIES.name: ("假别",)}
