@@ -99,10 +99,10 @@ def cell_bench(rows: int = 1000, repeat: int = 5) -> dict:
         callers = [fx.ComRange(sheet, None, row=r) for r in range(2, rows + 2)]
 
         def filled_down():
-            return [call_udf("kaohe.doors.udfs", "LATEFINE", (m, None), book, c) for m, c in zip(minutes, callers)]
+            return [call_udf("kaohe.doors.udfs", "LATEFINE", (m, None, None), book, c) for m, c in zip(minutes, callers)]
 
         def one_range():
-            return call_udf("kaohe.doors.udfs", "LATEFINE", (tuple((m,) for m in minutes), None), book, callers[0])
+            return call_udf("kaohe.doors.udfs", "LATEFINE", (tuple((m,) for m in minutes), None, None), book, callers[0])
 
         first = time.process_time()
         filled_down()  # reads 规则 once (the first cell), as the first calculation after opening does

@@ -214,7 +214,7 @@ def test_wrapper_module_is_what_xlwings_import_functions_writes(built):
 
 
 ARGUMENT_HELP = {  # what Insert Function shows for each argument, in order (caller is Excel's, not the user's)
-    "LATEFINE": 1, "ABSENTDAYS": 1, "LATESTATUS": 1, "LATEMINUTES": 2, "EARLYMINUTES": 2, "DAYTYPE": 2,
+    "LATEFINE": 2, "MONTHLATEFINE": 2, "ABSENTDAYS": 1, "LATESTATUS": 1, "LATEMINUTES": 2, "EARLYMINUTES": 2, "DAYTYPE": 2,
     "WORKDAYS": 2, "LEAVEDAYS": 6, "LEAVECHECK": 13, "ANNUALLEAVE": 4, "DAILYWAGE": 1, "OTPAY": 3,
     "KPIPOINTS": 5, "KPISCORE": 2,
 }

@@ -223,7 +223,7 @@ def test_an_edit_elsewhere_recalculates_no_kaohe_cell_and_an_argument_only_its_c
     book.sheet("备注").edit("A2", "另一张表上的修改")
     assert len(host.xlpy.calls) == before  # no Python call at all
     book.sheet("考勤").edit("A2", 10.0)
-    assert [c[1:3] for c in host.xlpy.calls[before:]] == [("LATEFINE", (10.0, None))]
+    assert [c[1:3] for c in host.xlpy.calls[before:]] == [("LATEFINE", (10.0, fx.MISSING, None))]
     assert book.sheet("考勤").cells["B2"].value == 20
 
 

@@ -34,6 +34,7 @@ def cell():
 
 CASES = [  # (function, arguments as Excel passes them, result) — hand-worked in test_udfs.py
     ("LATEFINE", (11,), 20),
+    ("MONTHLATEFINE", (((11,), (45,), (0,), (5,)),), 40),  # 20 + (45 minutes: half a day, no fine) + 0 + 20
     ("ABSENTDAYS", (45,), 0.5),
     ("LATESTATUS", (((5,), (200,)),), [["迟到早退"], ["旷工1天"]]),  # an array in, the same shape out
     ("LATEMINUTES", (dt.datetime(2026, 11, 2, 8, 41),), 11),

@@ -158,6 +158,6 @@ def test_an_unreadable_workbook_is_read_again_next_time():
 
 def test_every_contract_function_exists():
     names = {fn.__name__ for fn in f.FUNCTIONS}
-    assert names == {"LATEFINE", "ABSENTDAYS", "LATESTATUS", "LATEMINUTES", "EARLYMINUTES", "DAYTYPE", "WORKDAYS",
+    assert names == {"LATEFINE", "MONTHLATEFINE", "ABSENTDAYS", "LATESTATUS", "LATEMINUTES", "EARLYMINUTES", "DAYTYPE", "WORKDAYS",
                      "LEAVEDAYS", "LEAVECHECK", "ANNUALLEAVE", "DAILYWAGE", "OTPAY", "KPIPOINTS", "KPISCORE"}
     assert all(fn.__doc__ and any(ord(ch) > 255 for ch in fn.__doc__) for fn in f.FUNCTIONS)  # Chinese help

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from pyopenvba.interpreter import MISSING, NOTHING
+from fake_excel import MISSING as COM_MISSING
 from vba_host import Control, Excel, Workbook
 
 from kaohe.doors import addin, addin_vba, ribbon, udfs
@@ -54,7 +55,7 @@ def test_without_its_const_line_the_module_would_call_python_without_a_caller(so
     host.vba.add_module(re.sub(r"^#Const App.*$", "", sources["kaohe_udfs"], flags=re.M), name="kaohe_udfs")
     host.vba.run("LATEFINE", [11])
     (call,) = host.xlpy.calls
-    assert call[:3] == ("kaohe.doors.udfs", "LATEFINE", (11, None)) and call[3:] == (MISSING, MISSING)
+    assert call[:3] == ("kaohe.doors.udfs", "LATEFINE", (11, COM_MISSING, None)) and call[3:] == (MISSING, MISSING)
 
 
 def test_the_button_runs_python_with_its_id(excel):
@@ -102,5 +103,6 @@ def test_register_functions_gives_insert_function_the_chinese_help(excel):
         options = by_name[f"'kaohe.xlam'!{fn.__name__}"]
         assert options["Description"] == fn.__doc__ and options["Category"] == "考勤绩效"
         assert options["Args"] and all(re.search("[\u4e00-\u9fff]", a) for a in options["Args"]), fn.__name__
-    assert by_name["'kaohe.xlam'!LATEFINE"]["Args"] == ["迟到或早退的分钟数（可选一列）"]
+    assert by_name["'kaohe.xlam'!LATEFINE"]["Args"] == ["迟到或早退的分钟数（可选一列）",
+                                                       "本月第几次（可省略，默认第1次；罚则表按次数处理时填写）"]
     assert host.this.saved is True  # Excel does not offer to save the add-in for the help it registered

@@ -179,3 +179,36 @@ def test_a_sheet_superseding_a_changed_rules_key_is_reported(month):
     m = month({"打卡记录": late_by({2: 5}, early={3: 5}), "规则": [["参数", "值"], ["迟到早退罚款", 30]],
                "罚则": [HEAD, row("迟到", "罚款", 10)]})
     assert m.problems("迟到早退罚款") and m.summary()["迟到早退罚款"] == 40.0
+
+
+@pytest.mark.parametrize("sheet,minutes", [
+    ([HEAD, row("迟到", "每分钟罚款", 1, 每次上限=50)], {2: 10, 3: 45, 4: 70}),
+    ([HEAD, row("迟到", "只计次", 至第几次=2), row("迟到", "罚款", 50, 自第几次起=3, 至第几次=4),
+      row("迟到", "罚款", 100, 自第几次起=5)], {2: 3, 3: 3, 4: 3, 5: 3, 6: 3, 7: 3}),
+    ([HEAD, row("迟到", "扣工资（不记旷工）", 0.25, 每月免罚次数=2)], {2: 10, 3: 10, 4: 10, 5: 10}),
+    ([HEAD, row("迟到", "罚款", 20, 至分钟=30, 转入次数=3, 转入行=3), row("迟到", "记旷工", 0.5, 超过分钟=30)],
+     {2: 5, 3: 5, 4: 5}),
+])
+def test_monthlatefine_over_the_months_late_minutes_equals_compute_month(month, sheet, minutes):
+    """ATT-14: MONTHLATEFINE over 每日明细's 迟到分钟 of the month (in date order) and the base wage is 月度汇总's
+    迟到早退罚款; LATEFINE of the 3rd late with its count is the 3rd day's 罚款 (where no wage is needed)."""
+    from doors.test_udfs import workbook_caller
+
+    from kaohe.doors import udfs
+
+    m = month({"打卡记录": late_by(minutes), "罚则": sheet})
+    caller = workbook_caller({"罚则": sheet}, "C:/hr/罚则.xlsx")
+    column = [[m.day(day)["迟到分钟"]] for day in WORKDAYS]
+    assert udfs.MONTHLATEFINE(column, 4350, caller=caller) == m.summary()["迟到早退罚款"] > 0
+    third = sorted(minutes)[2]
+    if "扣工资（不记旷工）" not in sheet[1]:
+        assert udfs.LATEFINE(minutes[third], 3, caller=caller) == m.day(D(third))["罚款"]
+
+
+def test_a_cell_shows_why_a_penalty_sheet_cannot_be_read():
+    from doors.test_udfs import workbook_caller
+
+    from kaohe.doors import udfs
+
+    caller = workbook_caller({"罚则": [HEAD, row("迟到", "打一顿", 20)]}, "C:/hr/坏罚则.xlsx")
+    assert udfs.LATEFINE(10, caller=caller).startswith("错误：罚则表 G2")

@@ -25,10 +25,11 @@ from kaohe.doors.cells import CellError, cellwise, context, errors_as_text
 from kaohe.engine.kpi import combined, indicator_points
 from kaohe.engine.leave_types import annual_entitlement
 from kaohe.engine.overtime import overtime_pay
-from kaohe.engine.attendance import (TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, early_minutes, late_minutes, late_tier,
-                                     tier_absence)
+from kaohe.engine.attendance import (TIER_FINED, TIER_FULL, TIER_HALF, TIER_OK, early_minutes, late_minutes, late_tier)
 from kaohe.engine.ledger import daily_wage, money
+from kaohe.engine.penalties import month_of_minutes, one_event
 from kaohe.jobs import person as live
+from kaohe.policy import penalties as pt
 from kaohe.policy.tables import DATA, DOWN, UP, Indicator
 from kaohe.values import is_blank, parse_date, parse_datetime, parse_number, parse_time
 
@@ -54,22 +55,48 @@ TIER_LABELS = {TIER_OK: terms.LATE_OK, TIER_FINED: terms.LATE_FINED, TIER_HALF: 
 
 # --- the functions ------------------------------------------------------------------------
 
-@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则、节假日 or 罚则 changes
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数（可选一列）")
+@xw.arg("nth", doc="本月第几次（可省略，默认第1次；罚则表按次数处理时填写）")
 @cellwise
-def LATEFINE(minutes, caller=None):
-    """第十九条：一次迟到/早退的罚款（在规则的罚款档内罚款，超过旷工半天起点按旷工，见 ABSENTDAYS）。"""
-    policy = context(caller).policy
-    return policy.late_fine if late_tier(_minutes(minutes), policy) == TIER_FINED else 0
+def LATEFINE(minutes, nth=None, caller=None):
+    ("第十九条、罚则表：一次迟到的罚款（按工作簿的罚则表，没有则按规则表；本月第几次可省略）。"
+     "弹性上班、晚走晚到要看当天的打卡，单元格不能判断，请填已扣除弹性后的分钟数；按工资扣的罚则请用 MONTHLATEFINE。")
+    ctx = context(caller)
+    n = 1 if is_blank(nth) else _minutes(nth)
+    fine, _, needs_wage = one_event(ctx.penalties, pt.LATE, _minutes(minutes), max(n, 1), ctx.policy)
+    if needs_wage:
+        raise CellError("此罚则按工资计算，请用 MONTHLATEFINE 并写岗位基本工资")
+    return fine if fine else 0
+
+
+@xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则、节假日 or 罚则 changes
+@xw.arg("minutes", ndim=2, doc="本人本月各次迟到的分钟数（按日期先后的一列或一行）")
+@xw.arg("base", doc="岗位基本工资（可省略；按工资扣的罚则须填写）")
+@errors_as_text
+def MONTHLATEFINE(minutes, base=None, caller=None):
+    ("罚则表：一个人一个月的迟到罚款和扣款合计（按次数、免罚、每分钟、上限、转入等规定，与“计算本月”相同；"
+     "按旷工的部分见旷工扣款）。弹性上班、晚走晚到要看当天的打卡，单元格不能判断。")
+    try:
+        ctx = context(caller)
+        cells = minutes if isinstance(minutes, (list, tuple)) else [[minutes]]
+        values = [_minutes(v) for row in cells for v in (row if isinstance(row, (list, tuple)) else [row])]
+        wage = 0.0 if is_blank(base) else parse_number(base)
+        if wage is None or wage < 0:
+            raise CellError("工资无效")
+        total, _ = month_of_minutes(ctx.penalties, pt.LATE, values, float(daily_wage(wage, ctx.policy)), ctx.policy)
+        return float(money(total))
+    except CellError as exc:
+        return f"错误：{exc}"
 
 
 @xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
 @xw.arg("minutes", ndim=2, doc="迟到或早退的分钟数")
 @cellwise
 def ABSENTDAYS(minutes, caller=None):
-    """第十九条：迟到/早退折算的旷工天数（0，或规则中旷工半天/一天的折算天数）。"""
-    policy = context(caller).policy
-    return tier_absence(late_tier(_minutes(minutes), policy), policy)
+    """第十九条、罚则表：一次迟到折算的旷工天数（按工作簿的罚则表的第1次，没有则按规则表的旷工半天/一天折算天数）。"""
+    ctx = context(caller)
+    return one_event(ctx.penalties, pt.LATE, _minutes(minutes), 1, ctx.policy)[1]
 
 
 @xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则 or 节假日 changes
@@ -324,5 +351,5 @@ def KPISCORE(self_score, manager_score, caller=None):
     return combined(s, m, policy)
 
 
-FUNCTIONS = (LATEFINE, ABSENTDAYS, LATESTATUS, LATEMINUTES, EARLYMINUTES, DAYTYPE, WORKDAYS, LEAVEDAYS, LEAVECHECK,
+FUNCTIONS = (LATEFINE, MONTHLATEFINE, ABSENTDAYS, LATESTATUS, LATEMINUTES, EARLYMINUTES, DAYTYPE, WORKDAYS, LEAVEDAYS, LEAVECHECK,
              ANNUALLEAVE, DAILYWAGE, OTPAY, KPIPOINTS, KPISCORE)

@@ -101,18 +101,24 @@ def _decide(events: pd.DataFrame, table: pt.PenaltyTable) -> pd.DataFrame:
     n, row, eff, free = (pd.Series(v, index=events.index, dtype=object) for v in (0, None, None, False))
     rows = {e: table.of(e) for e in pt.EVENTS}
     for i, emp, event, minutes in zip(order.index, order["emp"], order["event"], order["minutes"]):
-        band = [r for r in rows[event] if r.in_band(minutes)]
-        if not band:
+        if not any(r.in_band(minutes) for r in rows[event]):
             continue
         key = (emp, table.counter(event))
         counts[key] = k = counts.get(key, 0) + 1
-        hit = next((r for r in band if r.takes(minutes, k)), None)
-        n[i], row[i] = k, hit
-        if hit is not None and k <= hit.free:
-            free[i] = True
-        elif hit is not None:
-            eff[i] = table.row(hit.then_row) if hit.then_at is not None and k >= hit.then_at else hit
+        n[i] = k
+        row[i], eff[i], free[i] = choose(table, rows[event], minutes, k)
     return events.assign(n=n, row=row, eff=eff, free=free)
+
+
+def choose(table: pt.PenaltyTable, rows, minutes: int, n: int) -> tuple:
+    """(the row that takes the ``n``-th event of ``minutes`` minutes, the row whose effect applies, free or not);
+    (None, None, False) when no row takes that count."""
+    hit = next((r for r in rows if r.takes(minutes, n)), None)
+    if hit is None:
+        return None, None, False
+    if n <= hit.free:
+        return hit, None, True
+    return hit, (table.row(hit.then_row) if hit.then_at is not None and n >= hit.then_at else hit), False
 
 
 def _money(r: pt.PenaltyRow, minutes: int, wage: float, policy: Policy) -> tuple[float, float, float]:
@@ -245,3 +251,32 @@ def judged(s: pd.DataFrame, table: pt.PenaltyTable, wage: pd.Series, policy: Pol
     if not table.of(pt.MAKEUP):
         return sessions
     return pd.concat([sessions, judge(makeup_events(s), table, wage, policy)], ignore_index=True)
+
+
+# --- one event, or a month of minutes: the cell functions (LATEFINE, MONTHLATEFINE) ----------------------
+
+def one_event(table: pt.PenaltyTable, event: str, minutes: int, n: int, policy: Policy) -> tuple[float, float, bool]:
+    """(money, absence days, whether the money needs a wage) of the ``n``-th event of the month of ``minutes``
+    minutes: what compute-month charges for it. Without a wage, money by wage counts 0 and the flag says so."""
+    _, eff, _ = choose(table, [r for r in table.of(event) if r.in_band(minutes)], minutes, n)
+    if eff is None:
+        return 0.0, 0.0, False
+    needs_wage = eff.effect in (pt.HOURLY, pt.WAGE_DAYS)
+    rate = 0.0 if needs_wage else _money(eff, minutes, 0.0, policy)[0]
+    days = float(0.5 if eff.amount is None else eff.amount) if eff.effect == pt.ABSENT else 0.0
+    return rate, days, needs_wage
+
+
+def month_of_minutes(table: pt.PenaltyTable, event: str, minutes: list[int], daily_wage: float,
+                     policy: Policy) -> tuple[float, float]:
+    """(money, absence days) of a person's month of lateness (or early leave) given as its minutes in time order,
+    each a session of half a day: the events judged as compute-month judges them (0 minutes: no event)."""
+    m = np.asarray(minutes, dtype=np.int64)
+    at = np.flatnonzero(m > 0)
+    kind = "late" if event == pt.LATE else "early"
+    events = pd.DataFrame({"emp": "", "date": pd.Timestamp("2000-01-01") + pd.to_timedelta(at, unit="D"), "sess": 1,
+                           "kind": kind, "event": event, "sub": 1, "minutes": m[at], "at": pd.NaT, "weight": 0.5,
+                           "spos": at})
+    j = judge(events, table, pd.Series({"": daily_wage}), policy)
+    money = j.loc[~j["note"].to_numpy(dtype=bool), "amount"].to_numpy(dtype=float).sum()
+    return float(money), float(j["days"].to_numpy(dtype=float).sum())

@@ -171,12 +171,14 @@ ROWS_AND_IDS = [
 
 def _recalculation_lines() -> list[str]:
     """When the cell functions are recalculated (the add-in's KaoheRules; they are not volatile)."""
-    rules, holidays = c.RULES.name, c.HOLIDAYS.name
+    rules, holidays, penalties = c.RULES.name, c.HOLIDAYS.name, c.PENALTIES.name
     return ["## 单元格函数何时重新计算", "",
             "单元格函数不是“易失性”函数：只有参数所指的单元格改变时，Excel 才重新计算它们；在别处输入、切换工作簿都不会"
             "让它们重算，也不会因此在关闭时问“是否保存更改”。它们还读取本工作簿的 "
-            f"{rules} 表和 {holidays} 表（每个工作簿读一次）：这两张表中的单元格被输入、粘贴或清除后，加载项自动重新计算本工作簿中"
-            f"所有调用 kaohe 函数的单元格，不必按 F9；把工作表改名为（或改名不再是）{rules}、{holidays}，删除或新增这两张表，"
+            f"{rules} 表、{holidays} 表和 {penalties} 表（每个工作簿读一次）：这几张表中的单元格被输入、粘贴或清除后，"
+            "加载项自动重新计算本工作簿中"
+            f"所有调用 kaohe 函数的单元格，不必按 F9；把工作表改名为（或改名不再是）{rules}、{holidays}、{penalties}，"
+            "删除或新增这几张表，"
             "在切换到另一张工作表时生效。计算方式设为“手动”时，这些单元格只被标记为待计算，按 F9 即可。"
             f"在 Excel 之外（或在另一个 Excel 窗口中）改动了 {rules} 表，再打开工作簿时请按 Ctrl+Alt+F9 完整重算一次。", ""]
 
