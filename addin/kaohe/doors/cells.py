@@ -38,6 +38,8 @@ class Context(_Read):
     (policy, calendar, terms); ``penalties`` is the 罚则 table in force (the sheet's rows, 规则's for the events
     it leaves out; ATT-14)."""
 
+    penalties: PenaltyTable
+
     def __new__(cls, policy: pol.Policy, calendar: Calendar, vocab: terms.Terms, penalties: PenaltyTable | None = None):
         self = super().__new__(cls, policy, calendar, vocab)
         self.penalties = penalties if penalties is not None else default_table(policy)

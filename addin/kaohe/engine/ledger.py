@@ -145,7 +145,8 @@ def session_records(s: pd.DataFrame, judged: pd.DataFrame) -> tuple[list[pd.Data
     """The charges and notes of the evaluated sessions: each event the 罚则 table judged (kaohe.engine.penalties:
     lateness and early leave, ATT-04; missing punches, ATT-05; sessions without a punch, ATT-06; 补卡, ATT-18 —
     a charge, or a note where it moves days and no money), and the approved exceptions (ATT-05)."""
-    charges, notes = [], []
+    charges: list[pd.DataFrame] = []
+    notes: list[pd.DataFrame] = []
     for is_note, out in ((False, charges), (True, notes)):
         j = judged[judged["note"].to_numpy(dtype=bool) == is_note]
         out.append(records(j, rule=j["rule"], source=j["source"], event=j["kind"], sess=j["sess"], part=PART_SESSION,

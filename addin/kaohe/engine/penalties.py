@@ -18,6 +18,7 @@ Pure: frames in, frames out; no workbook.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -94,20 +95,33 @@ def cap_makeups(covered: pd.DataFrame, table: pt.PenaltyTable) -> pd.DataFrame:
 
 def _decide(events: pd.DataFrame, table: pt.PenaltyTable) -> pd.DataFrame:
     """Each event's count and rows, in the month's order per person: ``n`` (0: in no band, not an event),
-    ``row`` (the row that takes it; None: counted only), ``eff`` (the row whose effect applies), ``free``."""
+    ``row`` (the row that takes it; None: counted only), ``eff`` (the row whose effect applies), ``free``.
+    One pass of plain Python over the events (a month of 10,000 people has tens of thousands)."""
     edge = {k: e for k, _, _, e in KINDS}
     order = events.assign(edge=events["kind"].map(edge)).sort_values(["emp", "date", "sess", "edge"], kind="stable")
+    size = len(events)
+    n, row, eff, free = [0] * size, [None] * size, [None] * size, [False] * size
     counts: dict[tuple, int] = {}
-    n, row, eff, free = (pd.Series(v, index=events.index, dtype=object) for v in (0, None, None, False))
     rows = {e: table.of(e) for e in pt.EVENTS}
-    for i, emp, event, minutes in zip(order.index, order["emp"], order["event"], order["minutes"]):
-        if not any(r.in_band(minutes) for r in rows[event]):
+    counters = {e: table.counter(e) for e in pt.EVENTS}
+    chosen: dict[tuple, tuple] = {}  # (event, minutes, n) -> choose(): most events share one
+    banded: dict[tuple, bool] = {}
+    at = events.index.get_indexer(order.index)
+    for i, emp, event, minutes in zip(at, order["emp"].to_numpy(), order["event"].to_numpy(), order["minutes"].to_numpy()):
+        band = (event, minutes)
+        if band not in banded:
+            banded[band] = any(r.in_band(minutes) for r in rows[event])
+        if not banded[band]:
             continue
-        key = (emp, table.counter(event))
+        key = (emp, counters[event])
         counts[key] = k = counts.get(key, 0) + 1
         n[i] = k
-        row[i], eff[i], free[i] = choose(table, rows[event], minutes, k)
-    return events.assign(n=n, row=row, eff=eff, free=free)
+        pick = (event, minutes, k)
+        if pick not in chosen:
+            chosen[pick] = choose(table, rows[event], minutes, k)
+        row[i], eff[i], free[i] = chosen[pick]
+    return events.assign(n=np.asarray(n, dtype=np.int64), row=pd.Series(row, index=events.index, dtype=object),
+                         eff=pd.Series(eff, index=events.index, dtype=object), free=np.asarray(free, dtype=bool))
 
 
 def choose(table: pt.PenaltyTable, rows, minutes: int, n: int) -> tuple:
@@ -124,15 +138,16 @@ def choose(table: pt.PenaltyTable, rows, minutes: int, n: int) -> tuple:
 def _money(r: pt.PenaltyRow, minutes: int, wage: float, policy: Policy) -> tuple[float, float, float]:
     """(rate, wage, factor) of one event under row ``r``; the rate is the event's money."""
     cap = math.inf if r.cap is None else r.cap
+    amount = 0.0 if r.amount is None else float(r.amount)  # a money effect's amount is there (the reader requires it)
     if r.effect == pt.FINE:
-        return float(r.amount), np.nan, np.nan
+        return amount, np.nan, np.nan
     if r.effect == pt.PER_MINUTE:
-        return float(min(minutes * r.amount, cap)), np.nan, np.nan
+        return float(min(minutes * amount, cap)), np.nan, np.nan
     if r.effect == pt.HOURLY:
         hourly = wage / policy.hours_per_day
-        return float(min(minutes / 60 * hourly * (1.0 if r.amount is None else r.amount), cap)), np.nan, np.nan
+        return float(min(minutes / 60 * hourly * (1.0 if r.amount is None else amount), cap)), np.nan, np.nan
     if r.effect == pt.WAGE_DAYS:
-        return wage * r.amount, wage, float(r.amount)
+        return wage * amount, wage, amount
     return 0.0, np.nan, np.nan
 
 
@@ -164,10 +179,15 @@ def judge(events: pd.DataFrame, table: pt.PenaltyTable, wage: pd.Series, policy:
     """The ledger fields of each event's charge or note (module docstring), in the ledger's order: by kind, then
     session order."""
     d = _decide(events, table)
-    d = d[d["n"].astype(int) > 0]
-    out = []
-    for t in d.itertuples():
-        out.append(_fields(t, table, float(wage.get(t.emp, 0.0)), policy))
+    d = d[d["n"].to_numpy() > 0]
+    wages = d["emp"].map(wage).fillna(0.0).to_numpy(dtype=float) if len(wage) else np.zeros(len(d))
+    out, known = [], {}  # an event's fields depend on these facts alone (its count only under a sheet's row)
+    for facts in zip(d["event"].to_numpy(), d["minutes"].to_numpy(), d["weight"].to_numpy(), d["n"].to_numpy(),
+                     d["row"].to_numpy(), d["eff"].to_numpy(), d["free"].to_numpy(), wages):
+        key = (*facts[:3], facts[3] if facts[0] in table.from_sheet else 0, id(facts[4]), id(facts[5]), *facts[6:])
+        if key not in known:
+            known[key] = _fields(Event(*facts[:-1]), table, facts[-1], policy)
+        out.append(known[key])
     fields = pd.DataFrame(out, index=d.index, columns=["rule", "source", "item", "what", "quantity", "unit", "rate", "wage",
                                                        "factor", "amount", "tier", "detail", "note", "days", "cancel",
                                                        "effect"])
@@ -176,7 +196,19 @@ def judge(events: pd.DataFrame, table: pt.PenaltyTable, wage: pd.Series, policy:
     return judged.sort_values(["order", "spos"], kind="stable").reset_index(drop=True)
 
 
-def _fields(t, table: pt.PenaltyTable, wage: float, policy: Policy) -> tuple:
+class Event(NamedTuple):
+    """What an event's fields are made from."""
+
+    event: str
+    minutes: int
+    weight: float
+    n: int
+    row: pt.PenaltyRow | None
+    eff: pt.PenaltyRow | None
+    free: bool
+
+
+def _fields(t: Event, table: pt.PenaltyTable, wage: float, policy: Policy) -> tuple:
     """One event's ledger fields: rule, source, item, what, quantity, unit, rate, wage, factor, amount, tier,
     detail, note, absence days, whether it cancels 全勤奖."""
     named = t.row if t.row is not None else table.of(t.event)[0]
@@ -184,11 +216,12 @@ def _fields(t, table: pt.PenaltyTable, wage: float, policy: Policy) -> tuple:
     effect = eff.effect if eff is not None else pt.COUNT
     default = t.event not in table.from_sheet
     rate, w, factor = _money(eff, t.minutes, wage, policy) if eff is not None else (0.0, np.nan, np.nan)
+    amount = eff.amount if eff is not None else None
     days = 0.0
     if effect == pt.ABSENT:
-        days = float(t.weight if eff.amount is None else eff.amount)
+        days = float(t.weight if amount is None else amount)
     elif effect == pt.BALANCE:
-        days = float(eff.amount)
+        days = float(amount or 0.0)
     tier = int(late_tier(int(t.minutes), policy)) if default and effect == pt.ABSENT and t.event in pt.MINUTE_EVENTS else 0
     detail = "" if default else _detail(table, t, rate, days)
     note = effect in NOTE_EFFECTS
@@ -240,7 +273,7 @@ def bonus(table: pt.PenaltyTable, judged: pd.DataFrame, day_rows: pd.DataFrame, 
                                        for d, w in zip(pd.to_datetime(first_cancel["date"]), first_cancel["what"])])
     keep = whole[~whole.isin(first_cancel["emp"])]
     paid = pd.DataFrame({"emp": keep.to_numpy(), "date": pd.Timestamp(last),
-                         "detail": f"本月全勤，发放全勤奖{pt.number_text(row.amount)}元（{said}）"})
+                         "detail": f"本月全勤，发放全勤奖{pt.number_text(row.amount or 0.0)}元（{said}）"})
     return paid, lost[["emp", "date", "detail"]]
 
 

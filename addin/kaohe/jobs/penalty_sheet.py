@@ -33,7 +33,7 @@ def row_values(r: pt.PenaltyRow) -> dict[str, object]:
 
 def sheet_rows(policy: Policy = DEFAULT) -> list[list]:
     """The 罚则 sheet of the 规则 in force: the header and one row per default row (ATT-04/05/06)."""
-    rows = [list(c.PENALTY_HEADERS)]
+    rows: list[list] = [list(c.PENALTY_HEADERS)]
     for r in pt.default_rows(policy):
         values = row_values(r)
         rows.append([values.get(c.INPUT_FIELDS[h]) for h in c.PENALTY_HEADERS])
