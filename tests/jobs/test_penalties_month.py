@@ -19,6 +19,8 @@ from kaohe.jobs.sample import build_sample
 from kaohe.jobs.templates import attendance_template
 from kaohe.policy import DEFAULT, penalties as pt
 from kaohe.workbook import contract as c
+from kaohe.workbook.ownership import read_record
+from kaohe.workbook.parts import Parts
 from kaohe.workbook.read import read_book, tables_from_rows
 
 NUMBERS = ["late_count", "early_count", "missing_count", "absent_days", "late_fine", "missing_fine",
@@ -112,6 +114,8 @@ def test_add_sheet_appends_the_penalty_sheet_from_the_workbooks_rules_and_keeps_
     package = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "_rels/.rels",
                "docProps/app.xml", "docProps/custom.xml"}
     assert {n: b for n, b in before.items() if n not in package} == {n: after[n] for n in before if n not in package}
+    with zipfile.ZipFile(book) as z:
+        assert "罚则" not in (read_record(Parts(z)) or set())  # HR's sheet from now on, not one kaohe replaces
     data = read_book(book)
     assert [r.amount for r in pt.rows_from_sheet(data.tables["penalties"]) if r.effect == pt.FINE][:2] == [30, 30]
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0

@@ -217,20 +217,10 @@ def month_context(tables: Mapping[str, Table], month: str,
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
                                 "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", article("ATT-08"),
                                 terms.LEVEL_WARNING, code="holidays.provisional"))
-    table, found = penalty_table(tables, policy)
+    table, found = penalties.table_of(tables, policy)
     items = pt.with_bonus(money_items.registry(), table)
     return (MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items, table),
             [*findings, *found])
-
-
-def penalty_table(tables: Mapping[str, Table], policy: pol.Policy) -> tuple[pt.PenaltyTable, list[Finding]]:
-    """The 罚则 in force (ATT-14): the sheet's rows for the events it names, 规则's for the others; the 规则 keys it
-    supersedes reported. A sheet kaohe cannot read raises InputRefused."""
-    sheet = tables.get("penalties")
-    table = pt.table_in_force(sheet, policy)
-    if sheet is None or not sheet.present:
-        return table, []
-    return table, pt.superseded_findings(table, policy, sheet.sheet, tables["rules"].sheet)
 
 
 # --- the stages ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ Pure: frames in, frames out; no workbook.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -25,7 +26,9 @@ import pandas as pd
 
 from kaohe.engine.attendance import late_tier
 from kaohe.engine.ledger import DAY, TIMES
+from kaohe.findings import Finding
 from kaohe.policy import DEFAULT, Policy
+from kaohe.tables import Table
 from kaohe.policy import penalties as pt
 
 # The ledger's event of each kind, its table event, the 说明's order within a session, and its edge (0 in, 1 out).
@@ -284,6 +287,16 @@ def judged(s: pd.DataFrame, table: pt.PenaltyTable, wage: pd.Series, policy: Pol
     if not table.of(pt.MAKEUP):
         return sessions
     return pd.concat([sessions, judge(makeup_events(s), table, wage, policy)], ignore_index=True)
+
+
+def table_of(tables: Mapping[str, Table], policy: Policy) -> tuple[pt.PenaltyTable, list[Finding]]:
+    """The 罚则 in force (ATT-14): the sheet's rows for the events it names, 规则's for the others; the 规则 keys it
+    supersedes reported. A sheet kaohe cannot read raises InputRefused."""
+    sheet = tables.get("penalties")
+    table = pt.table_in_force(sheet, policy)
+    if sheet is None or not sheet.present:
+        return table, []
+    return table, pt.superseded_findings(table, policy, sheet.sheet, tables["rules"].sheet)
 
 
 # --- one event, or a month of minutes: the cell functions (LATEFINE, MONTHLATEFINE) ----------------------

@@ -33,7 +33,7 @@ def sheet_spec(name: str, rows: list[list]) -> SheetSpec:
     head = rows[0]
     widths = [WIDTHS.get(h, max(8, sum(2 if ord(ch) > 255 else 1 for ch in h) + 2)) for h in head]
     return SheetSpec(name, [Column(h, "text", w) for h, w in zip(head, widths)], rows=[list(r) for r in rows[1:]],
-                     autofilter=False)
+                     autofilter=False, owned=False)
 
 
 def add_sheet(book: Path, name: str, out: Path | None = None) -> tuple[Path, Path | None]:

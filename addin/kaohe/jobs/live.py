@@ -14,7 +14,8 @@ from collections.abc import Callable
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
 from kaohe.engine import standard
-from kaohe.engine.month import calendar_of, load_policy, penalty_table
+from kaohe.engine.month import calendar_of, load_policy
+from kaohe.engine.penalties import table_of as penalty_table
 from kaohe.findings import Finding, InputRefused
 from kaohe.jobs import handoff
 from kaohe.jobs.close import CloseState, close_state

@@ -296,7 +296,7 @@ def superseded_findings(table: PenaltyTable, p: Policy, sheet: str, rules_sheet:
             said.add(name)
             out.append(Finding(rules_sheet, "", f"参数“{KEY_OF[name]}”（{getattr(p, name)}）与{sheet}表不同",
                                f"{sheet}表已规定{EVENT_NAMES[event]}，此参数不再用于它", "ATT-14", BY_ID["ATT-14"].article,
-                               terms.LEVEL_WARNING, code="penalties.superseded"))
+                               terms.LEVEL_WARNING, code="rules.superseded"))
     return out
 
 

@@ -100,7 +100,7 @@ def _edit(parts: Parts, sheets: list[SheetSpec]) -> tuple[dict[str, object], set
     if calc.get("fullCalcOnLoad") != "1":  # formulas reading kaohe's sheets are recalculated on opening
         parts.edit(WORKBOOK)
         calc.set("fullCalcOnLoad", "1")
-    record, written = read_record(parts) or set(), {s.name for s in sheets}
+    record, written = read_record(parts) or set(), {s.name for s in sheets if s.owned}
     write_record(parts, [s.name for s in sheet_list(parts) if s.name in record or s.name in written])
     facts = {k: v for s in sheets for k, v in s.properties.items()}
     if facts:  # what a sheet shows, kept as data in the file (e.g. the month of 月度汇总)

@@ -72,6 +72,7 @@ class SheetSpec:
     # 问题清单: notes -> the same sheet with the writer's notes added
     with_notes: Callable[[list[Finding]], SheetSpec] | None = None
     hidden: bool = False                     # a new sheet is added hidden (kaohe's own records)
+    owned: bool = True                       # False: an input sheet HR keeps (kaohe add-sheet), not recorded as kaohe's
     changed_rows: tuple[str, str] | None = None  # (header, dxf name): whole data rows where that column is not 0
     properties: dict[str, str] = field(default_factory=dict)  # custom document properties it records (what it shows)
     # Printing. ``scale`` (percent) instead of fit-to-width keeps text readable (several pages wide);
