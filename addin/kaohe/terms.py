@@ -45,7 +45,6 @@ PUNCH_MAKEUP, PUNCH_ADMIN = "补卡审批", "管理员修改"
 PENALTY_EVENTS = ("迟到", "早退", "缺卡", "补卡", "旷工", "全勤奖")
 PENALTY_EFFECTS = ("罚款", "每分钟罚款", "按分钟扣小时工资", "记旷工", "扣工资（不记旷工）", "扣假期余额", "只计次",
                    "取消全勤奖", "不予补卡", "发放")
-PENALTY_EFFECT_SYNONYMS = {"扣工资": "扣工资（不记旷工）"}
 PUNCH_KINDS = (PUNCH_MAKEUP, PUNCH_ADMIN)
 DIRECTION_UP, DIRECTION_DOWN = "越高越好", "越低越好"  # KPI规则.方向
 SCORER_DATA, SCORER_MANAGER = "数据", "店长"  # KPI规则.评分人

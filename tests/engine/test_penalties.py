@@ -212,3 +212,12 @@ def test_a_cell_shows_why_a_penalty_sheet_cannot_be_read():
 
     caller = workbook_caller({"罚则": [HEAD, row("迟到", "打一顿", 20)]}, "C:/hr/坏罚则.xlsx")
     assert udfs.LATEFINE(10, caller=caller).startswith("错误：罚则表 G2")
+
+
+def test_an_early_leave_of_cancel_bonus_costs_the_bonus_and_nothing_else(month):
+    """ATT-19: 早退 · 取消全勤奖: a 5-minute early leave is not fined but loses the ¥200 全勤奖."""
+    sheet = [HEAD, row("早退", "取消全勤奖"), row("全勤奖", "发放", 200)]
+    m = month({"打卡记录": late_by({}, early={3: 5}), "罚则": sheet})
+    s = m.summary()
+    assert (s["全勤奖"], s["迟到早退罚款"], s["早退次数"]) == (0, 0, 1)
+    assert "本月第1次早退（罚则第2行：取消全勤奖）, 不罚，取消全勤奖" in m.day(D(3))["说明"]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe.engine.attendance import late_tier
-from kaohe.engine.ledger import DAY, TIMES
+from kaohe.engine.ledger import ABSENCE as ABSENCE_KIND, DAY, TIMES
 from kaohe.findings import Finding
 from kaohe.policy import DEFAULT, Policy
 from kaohe.tables import Table
@@ -38,9 +38,8 @@ KINDS = (("late", pt.LATE, 1, 0), ("early", pt.EARLY, 2, 1), ("missing_in", pt.M
 ORDER = {k[0]: i for i, k in enumerate(KINDS)}
 ITEMS = {pt.LATE: "late_fine", pt.EARLY: "late_fine", pt.MISSING: "missing_fine", pt.MAKEUP: "missing_fine",
          pt.ABSENCE: "absence_deduction"}
-WHAT = {pt.LATE: "迟到", pt.EARLY: "早退", pt.MISSING: "缺卡", pt.MAKEUP: "补卡", pt.ABSENCE: "旷工"}
+WHAT = {event: pt.EVENT_NAMES[event] for event in ITEMS}  # the ledger's ``what``: 迟到, 早退, 缺卡, 补卡, 旷工
 NOTE_EFFECTS = (pt.ABSENT, pt.REFUSE)
-COLUMNS = ("emp", "date", "sess", "kind", "event", "sub", "minutes", "at", "weight", "spos")
 
 
 def session_events(s: pd.DataFrame) -> pd.DataFrame:
@@ -251,7 +250,7 @@ def _cancelling(judged: pd.DataFrame, day_rows: pd.DataFrame, types: tuple[str, 
     """Every event that cancels 全勤奖, as (emp, date, what): a late or an event of 取消全勤奖, a day of 旷工,
     a day of a leave type the row names."""
     events = judged[judged["cancel"].to_numpy(dtype=bool)]
-    days = day_rows[(day_rows["quantity"].to_numpy() > 0) & day_rows["kind"].isin(("旷工", *types)).to_numpy()]
+    days = day_rows[(day_rows["quantity"].to_numpy() > 0) & day_rows["kind"].isin((ABSENCE_KIND, *types)).to_numpy()]
     return pd.concat([pd.DataFrame({"emp": events["emp"], "date": events["date"], "what": events["what"]}),
                       pd.DataFrame({"emp": days["emp"], "date": days["date"], "what": days["kind"]})],
                      ignore_index=True).sort_values(["emp", "date"], kind="stable")

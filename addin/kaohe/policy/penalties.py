@@ -45,8 +45,7 @@ FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL, REFUSE, PAY
     "fine", "per_minute", "hourly", "absent", "wage_days", "balance", "count", "cancel", "refuse", "pay")
 EFFECTS = (FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL, REFUSE, PAY)
 EFFECT_NAMES = dict(zip(EFFECTS, terms.PENALTY_EFFECTS))
-_BY_WORD = {w: e for e, w in EFFECT_NAMES.items()}
-EFFECT_WORDS = {**_BY_WORD, **{w: _BY_WORD[std] for w, std in terms.PENALTY_EFFECT_SYNONYMS.items()}}
+EFFECT_WORDS = {w: e for e, w in EFFECT_NAMES.items()}
 # Which effects an event may have, and which need an amount.
 ALLOWED = {LATE: {FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL},
            EARLY: {FINE, PER_MINUTE, HOURLY, ABSENT, WAGE_DAYS, BALANCE, COUNT, CANCEL},
