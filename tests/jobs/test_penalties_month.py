@@ -73,6 +73,23 @@ def test_compute_month_reads_the_penalty_sheet_of_the_file(escalation_book):
     assert (s["迟到次数"], s["迟到早退罚款"]) == (6, 300)
 
 
+@pytest.mark.parametrize("sheet,lates,expected", [
+    ([HEAD, row("迟到", "扣工资（不记旷工）", 0.25, 每月免罚次数=2)], {2: 10, 3: 10, 4: 10, 5: 10},
+     {"迟到早退罚款": 100, "旷工天数": 0}),  # example 1: free, free, 50, 50
+    ([HEAD, row("迟到", "记旷工", 0.5, 每几次=3)], {2: 5, 3: 5, 4: 5, 5: 5, 6: 5, 9: 5, 10: 5},
+     {"旷工天数": 1, "旷工扣款": 200, "迟到早退罚款": 0}),  # example 2: the 3rd and the 6th half a day each
+    ([HEAD, row("迟到", "每分钟罚款", 1, 每次上限=50)], {2: 10, 3: 45, 4: 70},
+     {"迟到早退罚款": 105, "旷工天数": 0}),  # example 3: 10 + 45 + 50
+])
+def test_the_worked_examples_through_the_file(tmp_path, sheet, lates, expected):
+    """Examples 1–3 of docs/规则说明.md through compute-month on a real workbook (figures as in the engine tests)."""
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": late_by(lates),
+                                              "罚则": sheet})
+    assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
+    s = summary(book)
+    assert {k: s[k] for k in expected} == expected
+
+
 def test_compute_month_with_makeups_over_the_cap_through_the_file(tmp_path):
     """Example 7 through the file: the 4th 补卡 (a DingTalk 补卡审批 in 打卡导入) refused, 缺卡 ¥20."""
     sheet = [HEAD, row("补卡", "只计次", 至第几次=3), row("补卡", "不予补卡", 自第几次起=4), row("缺卡", "罚款", 20)]
