@@ -7,6 +7,7 @@ punches but the days under test.
 """
 import datetime as dt
 
+import pandas as pd
 import pytest
 from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 
@@ -58,6 +59,9 @@ def test_three_lates_are_half_a_day_of_absence(month):
     assert m.day(D(4))["旷工天数"] == 0.5 and m.day(D(9))["旷工天数"] == 0.5 and m.day(D(5))["旷工天数"] == 0
     assert "本月第3次迟到（罚则第2行：每3次记旷工0.5天）, 按旷工0.5天" in m.day(D(4))["说明"]
     assert "本月第4次迟到（罚则对第4次没有处理）, 不罚" in m.day(D(5))["说明"]
+    s = m.result.sessions.set_index(["date", "sess"])  # what 考勤表 shows: 旷 on the 4th, 迟 on the 5th
+    assert s.loc[(pd.Timestamp(D(4)), 1), "late_half"] and not s.loc[(pd.Timestamp(D(4)), 1), "late_fined"]
+    assert s.loc[(pd.Timestamp(D(5)), 1), "late_fined"] and s.loc[(pd.Timestamp(D(4)), 1), "absent"] == 0.5
 
 
 def test_a_fine_per_minute_capped_at_50_a_time(month):

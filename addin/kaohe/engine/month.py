@@ -305,8 +305,7 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
 
 def wages(ctx: MonthContext, made: Made) -> pd.Series:
     """PAY-01: each employee's daily wage."""
-    roster = made["roster"]
-    return pd.Series(daily_wage(roster["base_wage"], ctx.policy), index=roster["emp"].to_numpy())
+    return pd.Series(daily_wage(made["roster"]["base_wage"], ctx.policy), index=made["roster"]["emp"].to_numpy())
 
 
 def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -396,4 +395,4 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     if this_month:
         findings = inputs.about_month(findings, ctx.tables, first, last)
     return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(findings), ctx.policy, ctx.items,
-                       ledger_of(made), made["leave_checks"], made["evaluated"])
+                       ledger_of(made), made["leave_checks"], penalties.flagged(made["evaluated"], made["judged"], ctx.penalties))

@@ -244,6 +244,25 @@ def session_absence(s: pd.DataFrame, judged: pd.DataFrame) -> np.ndarray:
     return absent
 
 
+def flagged(s: pd.DataFrame, judged: pd.DataFrame, table: pt.PenaltyTable) -> pd.DataFrame:
+    """The evaluated sessions as the 罚则 table judged them, for what shows them (考勤表): the absence summed from
+    the table and, for 迟到/早退 a sheet names, ``*_fined`` (counted, not absent) and ``*_half`` (absent; ``*_full``
+    off). Unchanged without such a sheet (the default rows are ATT-04's tiers)."""
+    if not table.from_sheet:
+        return s
+    s = s.assign(absent=session_absence(s, judged))
+    for kind, event in (("late", pt.LATE), ("early", pt.EARLY)):
+        if event in table.from_sheet:
+            j = judged[(judged["kind"] == kind).to_numpy()]
+            at, absent = j["spos"].to_numpy(dtype=np.int64), j["note"].to_numpy(dtype=bool)
+            for flag, hit in (("fined", ~absent), ("half", absent)):
+                marks = np.zeros(len(s), dtype=bool)
+                marks[at[hit]] = True
+                s[f"{kind}_{flag}"] = marks
+            s[f"{kind}_full"] = False
+    return s
+
+
 # --- 全勤奖 (ATT-19) ------------------------------------------------------------------------------
 
 def _cancelling(judged: pd.DataFrame, day_rows: pd.DataFrame, types: tuple[str, ...]) -> pd.DataFrame:
