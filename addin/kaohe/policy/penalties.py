@@ -278,8 +278,8 @@ SUPERSEDED[EARLY] = SUPERSEDED[LATE]
 
 
 def _shape(rows) -> list[tuple]:
-    return sorted((r.event, r.above, r.up_to, r.effect, r.amount, r.free, r.start, r.every, r.until, r.then_at)
-                  for r in rows)
+    return sorted((r.event, r.above, r.up_to, r.effect, -1 if r.amount is None else r.amount, r.free, r.start, r.every,
+                   r.until, -1 if r.then_at is None else r.then_at) for r in rows)
 
 
 def superseded_findings(table: PenaltyTable, p: Policy, sheet: str, rules_sheet: str) -> list[Finding]:
