@@ -522,8 +522,30 @@ def test_ATT_12_ATT_13_are_off_by_default_and_half_a_setting_is_warned_and_unuse
     m = month({"打卡记录": late_in, "规则": [["参数", "值"], ["晚走时间", "21:00"], ["次日最晚上班", None]]})
     assert m.day(TUE)["迟到分钟"] == 20
     assert [(f.rule, f.level) for f in m.problems("没有填写次日最晚上班")] == [("ATT-13", terms.LEVEL_WARNING)]
+    only_start = month({"打卡记录": late_in, "规则": [["参数", "值"], ["次日最晚上班", "10:00"]]})
+    assert [f.rule for f in only_start.problems("填写了次日最晚上班，没有填写晚走时间")] == ["ATT-13"]
+    assert only_start.day(TUE)["迟到分钟"] == 20
     bad = ("白班", T(8, 30), T(17, 30), 7.5, T(21), None)
     m = month(flex_book((MON, punches_for("001", MON, "08:25", "21:30")), (TUE, punches_for("001", TUE, "08:50", "17:50")),
                         shift=bad))
     assert m.day(TUE)["迟到分钟"] == 20  # neither rule used from a row kaohe cannot read
     assert sorted((f.cell, f.rule) for f in m.findings if f.sheet == "班次") == [("D2", "ATT-12"), ("E2", "ATT-13")]
+
+
+@pytest.mark.parametrize("left_at,late,absent", [("08:10", 0, 0), ("07:50", 50, 0.5)])
+def test_ATT_13_after_a_night_shift_the_tail_after_midnight_is_the_day_before(month, left_at, late, absent):
+    # 夜班 22:00-06:00 on Mon 2 and Tue 3, 晚走时间 08:00 (before the shift's 06:00 end: the morning after),
+    # 次日最晚上班 23:00. Monday's shift is left on Tue 3 at 08:10: within 4 hours of its end, so it is Monday's
+    # last punch (ATT-11), at or after Tue 08:00: Tuesday's shift starts at 23:00 and 22:50 is on time. Left at
+    # 07:50 instead: 22:50 is 50 minutes after 22:00, over 30: half a day.
+    shifts = [FLEX_SHIFT, ["夜班", T(22), T(6), None, T(8), T(23)]]
+    h, m_ = map(int, left_at.split(":"))
+    rows = (punches_for("001", MON, "21:55") + [["001", dt.datetime(2026, 11, 3, h, m_)]]
+            + punches_for("001", TUE, "22:50") + punches_for("001", WED, "06:05"))
+    m = month({"员工名册": [ROSTER_HEADER, person(system=terms.COMPREHENSIVE_HOURS)], "打卡记录": [["工号", "打卡时间"]] + rows,
+               "班次": shifts, "排班": [["工号", "日期", "班次"], ["001", MON, "夜班"], ["001", TUE, "夜班"]]})
+    d = m.day(TUE)
+    assert (d["迟到分钟"], d["旷工天数"], m.day(MON)["迟到分钟"]) == (late, absent, 0)
+    if not late:
+        assert d["说明"] == ("ATT-13 第十九条: 晚走晚到：前一天最后一次打卡 11-03 08:10，不早于晚走时间 08:00，"
+                           "当天上班推迟到 23:00，22:50 到岗，不算迟到")
