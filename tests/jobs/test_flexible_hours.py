@@ -93,3 +93,26 @@ def test_ATT_12_ATT_13_blank_columns_change_nothing(tmp_path):
     daily = {(r["工号"], r["日期"].date()): r for r in sheet_rows(book, "每日明细")}
     assert [daily[("001", day)]["迟到分钟"] for day in DAYS_001] == [20, 20, 40, 0, 85, 0, 85]
     assert [daily[("002", day)]["迟到分钟"] for day in DAYS_002] == [20, 8, 0, 85]
+
+
+def test_blank_flexible_columns_leave_a_months_input_fingerprint_as_before_them(tmp_path):
+    # A month closed before 班次 had these columns (its reader had no such fields) must not look changed to 月结.
+    import dataclasses
+
+    from kaohe.jobs.fingerprints import input_fingerprint
+    from kaohe.workbook.read import read_book
+
+    def fingerprints(shifts):
+        book = write_book(tmp_path / f"b{len(list(tmp_path.iterdir()))}.xlsx", {
+            "员工名册": [ROSTER_HEADER, person(system="综合工时")], "打卡记录": punch_rows()[:9], "班次": shifts,
+            "排班": [["工号", "日期", "班次"], ["001", D(2), "白班"]]})
+        tables = read_book(book).tables
+        earlier = dataclasses.replace(tables["shifts"], frame=tables["shifts"].frame.drop(
+            columns=["flex_minutes", "late_leave", "late_start"]))  # the frame as the reader made it before them
+        return input_fingerprint(tables, "2026-11"), input_fingerprint({**tables, "shifts": earlier}, "2026-11")
+
+    header = ["班次", "时段1开始", "时段1结束", "弹性分钟", "晚走时间", "次日最晚上班"]
+    now, before = fingerprints([header, SHIFT[:3] + [None, None, None]])
+    assert now == before
+    now, before = fingerprints([header, SHIFT])
+    assert now != before
