@@ -17,7 +17,7 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 from cell_and_month import CALLER, RULES, M, late_on_2_march, run_month
 from doors.test_udfs import workbook_caller
 
-from kaohe.doors import udfs as f
+from kaohe.doors import addin_vba, udfs as f
 from kaohe import terms
 
 T = dt.time
@@ -549,3 +549,14 @@ def test_ATT_13_after_a_night_shift_the_tail_after_midnight_is_the_day_before(mo
     if not late:
         assert d["说明"] == ("ATT-13 第十九条: 晚走晚到：前一天最后一次打卡 11-03 08:10，不早于晚走时间 08:00，"
                            "当天上班推迟到 23:00，22:50 到岗，不算迟到")
+
+
+def test_ATT_12_ATT_13_LATEMINUTES_sees_one_punch_and_its_help_says_so(month):
+    # 规则 弹性上班分钟 30: compute-month forgives Monday's 08:50 (17:50 out), the cell sees 08:50 alone: 20.
+    rules = [["参数", "值"], ["弹性上班分钟", 30]]
+    caller = workbook_caller({"规则": rules}, "C:/hr/弹性.xlsx")
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:50", "12:01", "13:25", "17:50"))), "规则": rules})
+    assert (m.day(MON)["迟到分钟"], f.LATEMINUTES("08:50", caller=caller)) == (0, 20)
+    described = {macro.rsplit("!", 1)[1]: options["Description"]
+                 for (macro,), options in addin_vba.xlwings_import().macro_options}
+    assert "弹性上班" in described["LATEMINUTES"] and "晚走晚到" in described["LATEMINUTES"]
