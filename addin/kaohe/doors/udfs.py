@@ -114,7 +114,7 @@ def _edge_minutes(punch, reference, default: dt.time, rule):
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @cellwise
 def LATEMINUTES(punch, start_time=None, caller=None):
-    """第十九条：迟到的整分钟数（秒数舍去）。"""
+    """第十九条：迟到的整分钟数（秒数舍去）。不计弹性上班、晚走晚到（ATT-12、ATT-13）：它们要看当天的下班打卡和前一天的打卡，单元格只看到这一次打卡；以计算本月的每日明细为准。"""
     return _edge_minutes(punch, start_time, context(caller).policy.am_start, late_minutes)
 
 

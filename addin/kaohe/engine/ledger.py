@@ -186,6 +186,17 @@ def changed_records(s: pd.DataFrame, changed: pd.DataFrame) -> list[pd.DataFrame
     return out
 
 
+def flexible_records(s: pd.DataFrame) -> list[pd.DataFrame]:
+    """ATT-13 and ATT-12: the sessions whose lateness 晚走晚到 or 弹性上班 forgave (kaohe.engine.flexible), told
+    before the lateness left (if any) with the facts: the punches and the minutes."""
+    out = []
+    for event, rule, sub in (("late_leave", "ATT-13", -2), ("flex", "ATT-12", -1)):
+        told = s[s[f"{event}_note"].to_numpy(dtype=object) != ""] if f"{event}_note" in s else s.iloc[:0]
+        out.append(records(told, rule=rule, event=event, sess=told["sess"], part=PART_SESSION, sub=sub,
+                           at=told["in_ts"], detail=told[f"{event}_note"]))
+    return out
+
+
 # --- the day rules: absence capped per day (ATT-04, PAY-02), paper attendance (ATT-07) ------------
 
 def day_records(days: pd.DataFrame, s: pd.DataFrame, roster: pd.DataFrame, wage: pd.Series,

@@ -35,7 +35,7 @@ import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, inputs, leave as lv, overtime, pay, standard
+from kaohe.engine import attendance, flexible, inputs, leave as lv, overtime, pay, standard
 from kaohe.engine.ledger import Ledger
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
@@ -234,7 +234,7 @@ def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
     findings = [Finding(rota.sheet, rota.cell("shift", r.row), f"班次“{r.shift}”在{shifts.sheet}表中不存在",
                         "当天按休息日处理", rule="ATT-02", article=article("ATT-02"),
                         code="rota.unknown_shift") for r in unknown.itertuples(index=False)]
-    return {"days": days, "sessions": sessions}, findings
+    return {"days": days, "sessions": sessions}, findings + flexible.shift_findings(shifts)  # ATT-12, ATT-13
 
 
 def punches_stage(ctx: MonthContext, made: Made) -> StageResult:

@@ -90,6 +90,7 @@ def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: p
     (``changed``: punches an administrator changed, named in 说明)."""
     wage = pd.Series(daily_wage(roster["base_wage"], policy), index=roster["emp"].to_numpy())
     charges, notes = lg.session_records(s, policy)
+    notes += lg.flexible_records(s)  # ATT-12, ATT-13
     if changed is not None:
         notes += lg.changed_records(s, changed)
     absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)

@@ -102,7 +102,7 @@ def contract_markdown() -> str:
                  _kind_text(spec, col, column_kinds.get(col)), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
                 for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
-        lines.append("")
+        lines += ["", *_flexible_lines()] if spec is c.SHIFTS else [""]
     lines += ROWS_AND_IDS
     lines += ["## 同义词", "",
               "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线、考核评分的关系）除了标准值，也接受上表中的同义词。"
@@ -117,6 +117,17 @@ def contract_markdown() -> str:
                                                    for arg, meaning in args])
     lines += [""] + _recalculation_lines()
     return "\n".join(lines)
+
+
+def _flexible_lines() -> list[str]:
+    """What 班次's flexible-hours columns mean (ATT-12, ATT-13) and where standard hours set the same."""
+    flex, leave, start = c.SHIFTS.optional[-3:]
+    keys = "、".join(p.key for p in params() if p.rule in ("ATT-12", "ATT-13"))
+    return [f"{flex}、{leave}、{start} 三列可以不要；空白表示这个班次不用弹性上班（ATT-12）、晚走晚到（ATT-13）。"
+            f"{flex}写整数分钟（如 30）：晚到不超过这么多分钟、下班晚走同样多分钟的，不算迟到。"
+            f"{leave}和{start}写时间（如 21:00、10:00），两项须同时填写：前一天最后一次打卡不早于{leave}的，"
+            f"这天上班推迟到{start}。标准工时员工没有班次，在 {c.RULES.name} 表中设置：{keys}。"
+            "细节见 docs/规则说明.md。", ""]
 
 
 KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",

@@ -45,6 +45,14 @@ class Policy:
     late_half_absence_days: float = _p(0.5, "旷工半天折算天数", "ATT-04", "第十九条",
                                        "迟到早退超过旷工半天起点（未超过旷工一天起点）时记旷工的天数", unit="天")
     late_full_absence_days: float = _p(1.0, "旷工一天折算天数", "ATT-04", "第十九条", "迟到早退超过旷工一天起点时记旷工的天数", unit="天")
+    # ATT-12, ATT-13 第十九条: flexible hours of the standard schedule (a 班次 row carries its own); off by default.
+    flex_minutes: int = _p(0, "弹性上班分钟", "ATT-12", "第十九条",
+                           "标准工时：上班晚到不超过此分钟数、下班晚走同样分钟数的，不算迟到（0=不用弹性上班）", "int", unit="分钟")
+    late_leave_time: dt.time | None = _p(None, "晚走时间", "ATT-13", "第十九条",
+                                         "标准工时：前一天最后一次打卡不早于此时间的，当天上班最晚可到次日最晚上班（空=不用晚走晚到）",
+                                         "clock")
+    late_start_time: dt.time | None = _p(None, "次日最晚上班", "ATT-13", "第十九条",
+                                         "标准工时：晚走（见晚走时间）后的当天，上班时间推迟到此时间（空=不用晚走晚到）", "clock")
     # ATT-05 第十七条, 第二十条.
     missing_punch_fine: float = _p(20.0, "缺卡罚款", "ATT-05", "第十七条", "每缺一次打卡罚款（元）", unit="元")
     # ATT-07 第十七条.
@@ -171,6 +179,8 @@ DEFAULT = Policy()
 
 def _render(value) -> str:
     """A value as HR would type it in the 规则 sheet."""
+    if value is None:  # an optional time left blank (晚走时间): the rule is off
+        return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.time):
@@ -233,15 +243,15 @@ def _parse_number(text, info):
     return float(number)
 
 
-_PARSERS = {"bool": _parse_bool, "weekday": _parse_weekday, "time": _parse_time, "list": _parse_list,
+_PARSERS = {"bool": _parse_bool, "weekday": _parse_weekday, "time": _parse_time, "clock": _parse_time, "list": _parse_list,
             "text": lambda text, info: str(text)}
 
 
 def parse_value(info: ParamInfo, raw):
     """Parse HR's cell value for one parameter; raises ValueError with a Chinese reason."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if info.default == "":  # a text that may be empty (公司名称): blank is its default
-            return ""
+        if info.default in ("", None):  # a text that may be empty (公司名称), an optional time (晚走时间): off
+            return info.default
         raise ValueError("值为空")
     text = raw.strip() if isinstance(raw, str) else raw
     return _PARSERS.get(info.kind, _parse_number)(text, info)
@@ -293,7 +303,18 @@ def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]
                                     f"沿用默认值 {render(info)}", rule=info.rule, article=info.article, code=RULES_BAD_VALUE))
     policy = dataclasses.replace(DEFAULT, **changes)  # type: ignore[arg-type]  # each value parsed for its field
     findings.extend(compliance_findings(policy, sheet))
+    findings.extend(_half_late_leave(policy, sheet))
     return policy, findings
+
+
+def _half_late_leave(policy: Policy, sheet: str) -> list[Finding]:
+    """ATT-13 needs both 晚走时间 and 次日最晚上班: one without the other is a warning, and the rule stays off."""
+    if (policy.late_leave_time is None) == (policy.late_start_time is None):
+        return []
+    given, blank = (KEY_OF["late_leave_time"], KEY_OF["late_start_time"])[::1 if policy.late_start_time is None else -1]
+    info = PARAMS_BY_KEY[given]
+    return [Finding(sheet, "", f"填写了{given}，没有填写{blank}", "不用晚走晚到（两项须同时填写）", rule=info.rule,
+                    article=info.article, level="警告", code="rules.half_late_leave")]
 
 
 def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
