@@ -141,8 +141,10 @@ class Policy:
     review_manager_weight: float = _p(0.5, "考核上级权重", "REV-03", "篇四", "综合得分中经理考评的权重", unit="%")
 
     def fingerprint(self) -> str:
-        """A short stable hash of every value: says which policy a result was computed with."""
-        data = {f.name: _render(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        """A short stable hash of the values that differ from kaohe's defaults: says which policy a result was
+        computed with. Parameters added later at their default leave it unchanged."""
+        data = {f.name: _render(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if getattr(self, f.name) != f.default}
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
