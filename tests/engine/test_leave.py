@@ -19,6 +19,7 @@ from kaohe.engine.leave import (Check, check_overlaps, check_record, normalise,
                                 personal_notice_days)
 from kaohe.engine.leave_types import annual_entitlement
 from kaohe.policy import DEFAULT, compliance_findings, policy_from_rows
+from kaohe.policy.regions import floors, region_of
 from kaohe.tables import Table
 from kaohe import terms
 
@@ -590,3 +591,21 @@ def test_LV_22_unknown_work_region_asks_hr_for_its_figures(month):
                       ("K3", "002", "rules.unknown_region", "工作地“四川”没有内置的法定天数"),
                       ("K4", "003", "rules.below_law", "产假天数 98 天低于上海的 158 天"),
                       ("K4", "003", "rules.below_law", "婚假天数 3 天低于上海的 10 天")]
+
+
+def test_LV_22_the_figures_of_each_region_for_the_statutory_rules():
+    # LEAVE-LAW's province table: 产假 / 难产 addition / 陪产假 / 育儿假 a year and age / 婚假 / 独生子女父母护理假.
+    gd, sh, zj, none = floors("广东省"), floors("上海"), floors("浙江"), floors("")
+    assert (gd.maternity_days.value, gd.difficult_birth_extra.value, gd.paternity_days.value, gd.childcare_days.value,
+            gd.childcare_child_age.value, gd.marriage_days.value) == (178, 30, 15, 10, 3, 3)
+    assert (sh.maternity_days.value, sh.difficult_birth_extra.value, sh.paternity_days.value, sh.childcare_days.value,
+            sh.marriage_days.value, sh.only_child_care_days.value) == (158, 15, 10, 5, 10, None)
+    assert (zj.maternity_days.value, zj.maternity_days_later_child.value, zj.paternity_days.value) == (158, 188, 15)
+    assert sorted(zj.to_verify()) == ["marriage_days", "only_child_care_days"] and list(gd.to_verify()) == ["only_child_care_days"]
+    assert gd.maternity_days.source == "广东省人口与计划生育条例（2021-12-01）第三十条"
+    # National: 98 days, 难产 +15, 流产 15 / 42, no national 陪产假 or 育儿假; an unknown region gets these, unknown.
+    assert (none.maternity_days.value, none.miscarriage_early_days.value, none.miscarriage_late_days.value,
+            none.paternity_days.value) == (98, 15, 42, None)
+    assert floors("四川").known is False and floors("四川").maternity_days.value == 98
+    # A person's own 工作地 first, then the 规则's.
+    assert (region_of("广东省", "上海"), region_of(None, "上海市"), region_of(" ", "")) == ("广东", "上海", "")

@@ -87,7 +87,7 @@ def _rules_below(policy: Any, sheet: str) -> list[Finding]:
     if policy.social_insurance_leave_days < LAW_MONTH_BEYOND:
         out.append(_warn(sheet, "LV-24", INSURANCE_ARTICLE,
                          f"LV-11 第二十五条：当月请假超过 {policy.social_insurance_leave_days:g} 天社保全部由本人承担，"
-                         f"把用人单位应缴的社会保险费转给员工，低于{INSURANCE_ARTICLE}",
+                         f"把用人单位应缴的社会保险费转给员工，低于{INSURANCE_ARTICLE}的规定（单位缴费部分由单位缴纳）",
                          "社保自理标记仍按公司规则输出，请核对是否合规"))
     out.append(_warn(sheet, "LV-24", MISCARRIAGE_ARTICLE,
                      "LV-07 第三十四条：流产假公司不发工资，低于" + MISCARRIAGE_ARTICLE

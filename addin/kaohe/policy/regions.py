@@ -10,7 +10,8 @@ Pure data and functions: the statutory leave rules (陪产假, 产假, 育儿假
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
 NATIONAL = ""  # the blank 工作地: national figures only
 VERIFY_MARK = "待核实"
@@ -71,9 +72,9 @@ NATIONAL_FIGURES = RegionFigures(
     marriage_days=Figure(1, _MARRIAGE), only_child_care_days=Figure(None, _NONE))
 
 
-def _province(name: str, **figures: Figure) -> RegionFigures:
-    """A province: its own figures, the national ones for what its regulation does not change."""
-    return RegionFigures(name, **{**NATIONAL_FIGURES.figures(), **figures})
+def _province(name: str, **figures: Any) -> RegionFigures:
+    """A province: its own figures (each a Figure), the national ones for what its regulation does not change."""
+    return replace(NATIONAL_FIGURES, region=name, **figures)
 
 
 _SH = "上海市人口与计划生育条例（2021-11-25）第三十一条"
@@ -91,7 +92,7 @@ REGIONS: dict[str, RegionFigures] = {
                     only_child_care_days=Figure(15, _GD_CARE, "住院治疗期间每年最多15天；未住院时的天数各方说法不一")),
     "浙江": _province("浙江", maternity_days=Figure(158, _ZJ), maternity_days_later_child=Figure(188, _ZJ),
                     paternity_days=Figure(15, _ZJ), childcare_days=Figure(10, _ZJ), childcare_child_age=Figure(3, _ZJ),
-                    marriage_days=Figure(13, "浙江省婚假规定（2024-09）", "来自新闻报道，请对照现行条文"),
+                    marriage_days=Figure(13, "浙江省延长婚假（2024-09，据新闻报道）", "来自新闻报道，请对照现行条文"),
                     only_child_care_days=Figure(5, _ZJ_CARE, "父母年满60周岁时每年5天，请对照现行条文")),
 }
 
@@ -115,7 +116,7 @@ def floors(region) -> RegionFigures:
         return NATIONAL_FIGURES
     if key in REGIONS:
         return REGIONS[key]
-    return RegionFigures(key, **NATIONAL_FIGURES.figures(), known=False)
+    return replace(NATIONAL_FIGURES, region=key, known=False)
 
 
 def region_of(person_value, rules_value) -> str:
