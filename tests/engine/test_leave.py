@@ -19,6 +19,7 @@ from kaohe.engine.leave import (Check, check_overlaps, check_record, normalise,
                                 personal_notice_days)
 from kaohe.engine.leave_types import annual_entitlement
 from kaohe.policy import DEFAULT, compliance_findings, policy_from_rows
+from kaohe.policy.law import figure_below
 from kaohe.policy.regions import floors, region_of
 from kaohe.tables import Table
 from kaohe import terms
@@ -568,6 +569,10 @@ def test_LV_23_values_below_the_national_or_provincial_floor(month):
     _, found = policy_from_rows([("B2", "工作地", "浙江")])
     assert [f.problem for f in law_findings(found, "LV-23")] == [
         "产假天数 98 天低于浙江的 158 天", "婚假天数 3 天低于浙江的 13 天（待核实：来自新闻报道，请对照现行条文）"]
+    # What the 假别 table checks its quotas with: 陪产假 10 days in 广东 (15) is below; nationally there is no figure.
+    hit = figure_below("paternity_days", 10, floors("广东"), "假别“陪产假”的天数", "假别", "D5")
+    assert [(f.cell, f.problem, f.rule) for f in hit] == [("D5", "假别“陪产假”的天数 10 天低于广东的 15 天", "LV-23")]
+    assert not figure_below("paternity_days", 10, floors(""), "陪产假", "假别", "D5")
     infos = [f.problem for f in law_findings(found, "LV-22") if f.level == "提示"]
     assert infos == ["浙江的婚假：13天，待核实：来自新闻报道，请对照现行条文",
                      "浙江的独生子女父母护理假（每年）：5天，待核实：父母年满60周岁时每年5天，请对照现行条文"]

@@ -107,16 +107,22 @@ def region_findings(region, policy: Any, sheet: str, cell: str, emp: str = "") -
 
 def _region_below(figures: RegionFigures, policy: Any, sheet: str, cell: str, emp: str) -> list[Finding]:
     """LV-23: 产假天数 and 婚假天数 of the 规则 against the region's floors (the national ones for a blank 工作地)."""
-    place = figures.region or "国家标准"
-    out = []
-    for name, floor in (("maternity_leave_days", figures.maternity_days), ("marriage_leave_days", figures.marriage_days)):
-        value = getattr(policy, name)
-        if floor.value is not None and value < floor.value:
-            mark = f"（{VERIFY_MARK}：{floor.verify}）" if floor.verify else ""
-            out.append(_warn(sheet, "LV-23", floor.source,
-                             f"{_key(policy, name)} {value:g} 天低于{place}的 {floor.value:g} 天{mark}",
-                             f"请按法定 {floor.value:g} 天给假", cell=cell, emp=emp))
-    return out
+    return [*figure_below("maternity_days", policy.maternity_leave_days, figures, _key(policy, "maternity_leave_days"),
+                          sheet, cell, emp),
+            *figure_below("marriage_days", policy.marriage_leave_days, figures, _key(policy, "marriage_leave_days"),
+                          sheet, cell, emp)]
+
+
+def figure_below(figure: str, value: float, figures: RegionFigures, what: str, sheet: str, cell: str,
+                 emp: str = "") -> list[Finding]:
+    """LV-23: a company ``value`` (``what``: its name as HR reads it, e.g. 产假天数 or a 假别 row's quota) below the
+    region's ``figure`` (a field of RegionFigures, e.g. ``paternity_days``) is a 警告 naming the figure's source."""
+    floor = figures.figures()[figure]
+    if floor.value is None or value >= floor.value:
+        return []
+    mark = f"（{VERIFY_MARK}：{floor.verify}）" if floor.verify else ""
+    return [_warn(sheet, "LV-23", floor.source, f"{what} {value:g} 天低于{figures.region or '国家标准'}的 {floor.value:g} 天{mark}",
+                  f"请按法定 {floor.value:g} 天给假", cell=cell, emp=emp)]
 
 
 def _to_verify(figures: RegionFigures, sheet: str, cell: str, emp: str) -> list[Finding]:
