@@ -559,6 +559,11 @@ def test_LV_23_values_below_the_national_or_provincial_floor(month):
     assert ("产假天数 90 天低于国家标准的 98 天", "女职工劳动保护特别规定（国务院令第619号，2012）第七条") in texts
     assert ("累计工作满10年的年休假按规则表为 8 天，低于职工带薪年休假条例第三条的 10 天", "职工带薪年休假条例第三条") in texts
     assert annual_entitlement(dt.date(2014, 3, 1), dt.date(2020, 1, 1), 2026, 0, policy) == 10
+    # 年休假工龄门槛年 2: one year of service gets nothing by the 规则, 5 days by the law (条例第三条).
+    policy, found = policy_from_rows([("B2", "年休假工龄门槛年", 2)])
+    assert [f.problem for f in law_findings(found, "LV-23")] == [
+        "累计工作满1年的年休假按规则表为 0 天，低于职工带薪年休假条例第三条的 5 天"]
+    assert annual_entitlement(dt.date(2025, 6, 1), dt.date(2025, 6, 1), 2026, 0, policy) == 5
     # 广东: 产假天数 158 < 178.
     _, found = policy_from_rows([("B2", "工作地", "广东省"), ("B3", "产假天数", 158)])
     hit = law_findings(found, "LV-23")

@@ -24,7 +24,7 @@ import pandas as pd
 
 from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.policy import Policy
-from kaohe.policy.law import company_annual_days, law_annual_days, law_sick_months
+from kaohe.policy.law import ANNUAL_MIN_YEARS, company_annual_days, law_annual_days, law_sick_months
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,11 @@ class Entitlement:
     def limit(self) -> float:
         """Sick days from which the leave is lost: the more generous of the two rules."""
         return max(self.company_limit, self.law_limit)
+
+
+def min_service_years(policy: Policy) -> int:
+    """Years of service before any annual leave: the company's, never more than the law's one year (条例第三条: 已满1年)."""
+    return min(policy.annual_leave_min_service_years, ANNUAL_MIN_YEARS)
 
 
 def service_years(start: dt.date, year: int) -> int:

@@ -128,9 +128,9 @@ def _check_annual(x: Case) -> None:
     was taken before; split at the balance."""
     r, ck, policy, person = x.r, x.ck, x.policy, x.person
     work_start, hired, year = _date(person["work_start"]), _date(person["hired"]), r.start.year
-    service_start = work_start or hired
-    if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > r.start.date():
-        return _fail(ck, "LV-08", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
+    service_start, need = work_start or hired, annual.min_service_years(policy)
+    if service_start is None or add_months(service_start, 12 * need) > r.start.date():
+        return _fail(ck, "LV-08", f"累计工作不满{need}年，无年休假")
     if _lost_last_year(x, work_start, hired, year):
         return
     sick = annual.sick_days(_spans(x, terms.LEAVE_SICK), dt.date(year, 1, 1), r.start.date() - dt.timedelta(days=1), policy)
