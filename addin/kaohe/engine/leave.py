@@ -24,6 +24,9 @@ Decisions (docs/规则说明.md):
       a blank 参加工作日期 is the hire date.
     - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
       calendar half days of the standard schedule.
+    - 年休假 (LV-08, LV-20, LV-21): the larger of the company's and the law's days; sick leave before the
+      record, in calendar days, loses them only at the threshold of both; last year's leave then sick
+      leave up to the threshold loses this year's (kaohe.engine.annual).
     - 病假 whose 备注 is, as a whole, one of terms.HOSPITAL_NOTES (住院, 住院治疗 …) is hospitalisation for a
       serious illness (LV-04, full pay); any other 备注 that mentions 住院 is ordinary sick leave, with a 警告.
 """
