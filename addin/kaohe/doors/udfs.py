@@ -247,10 +247,10 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
 @xw.arg("work_start", doc="参加工作日期（累计工龄起算）")
 @xw.arg("hire_date", doc="入职本公司日期")
 @xw.arg("in_year", doc="年份，如 2026")
-@xw.arg("sick_days", doc="当年病假天数，默认 0")
+@xw.arg("sick_days", doc="当年病假日历天数（含其中的休息日、节假日），默认 0")
 @errors_as_text
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
-    """第三十五条：当年年休假天数（按规则中的工龄档，入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假天数须填写。"""
+    """第三十五条：当年年休假天数（按规则中的工龄档，不低于职工带薪年休假条例；入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假日历天数须填写。"""
     policy = context(caller).policy
     try:
         return annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),

@@ -27,6 +27,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine import leave as lv
+from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.engine.attendance import TIER_FULL, TIER_HALF, tier_absence
 from kaohe.policy import KEY_OF as KEY, Policy
 from kaohe.policy.items import Registry
@@ -249,7 +250,7 @@ def calendar_leave(records_: pd.DataFrame, policy: Policy, first, last) -> pd.Da
     for r in live.itertuples():
         for day in pd.date_range(max(r.start.normalize(), lo), min(r.end_eff, hi + pd.Timedelta(days=1)),
                                  inclusive="left"):
-            n = lv.calendar_half_days(r.start, r.end_eff, policy, day, day)
+            n = calendar_half_days(r.start, r.end_eff, policy, day, day)
             if n:
                 rows.append((r.emp, day, r.counted_as, n, r.Index))
     found = pd.DataFrame(rows, columns=["emp", "date", "kind", "quantity", "record"])

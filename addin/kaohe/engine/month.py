@@ -41,7 +41,7 @@ from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
-from kaohe.policy import items as money_items
+from kaohe.policy import items as money_items, law
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 from kaohe.values import normal_id
@@ -221,9 +221,12 @@ def month_context(tables: Mapping[str, Table], month: str,
 # --- the stages ------------------------------------------------------------------------------
 
 def roster_stage(ctx: MonthContext, made: Made) -> StageResult:
-    """``roster``: 员工名册, one row per 工号."""
-    roster, findings = roster_frame(ctx.tables["roster"])
-    return {"roster": roster}, findings
+    """``roster``: 员工名册, one row per 工号; its own 工作地 values checked (LV-22, LV-23)."""
+    t = ctx.tables["roster"]
+    roster, findings = roster_frame(t)
+    regions = [(t.cell("work_region", r.row), r.emp, r.work_region) for r in roster.itertuples()] \
+        if "work_region" in roster else []
+    return {"roster": roster}, findings + law.roster_regions(regions, ctx.policy.work_region, ctx.policy, t.sheet)
 
 
 def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:

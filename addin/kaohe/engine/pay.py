@@ -13,6 +13,7 @@ import pandas as pd
 from kaohe import terms
 from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv, ledger as lg, notes
+from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.engine.ledger import daily_wage, money
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
@@ -47,7 +48,7 @@ class DayCounter:
         if pd.isna(start) or pd.isna(end):
             return 0.0
         if kind in lv.CALENDAR_TYPES:
-            return lv.calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
+            return calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
         _, cum, i, j = self._sessions(emp, start, end)
         return float(cum[j] - cum[i])
 

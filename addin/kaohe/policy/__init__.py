@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, Finding
+from kaohe.policy.law import below_law
 from kaohe.terms import WEEKDAYS
 from kaohe.values import parse_time
 
@@ -114,7 +115,13 @@ class Policy:
     annual_leave_days_under_20: float = _p(10.0, "年休假天数_10至20年", "LV-08", "第三十五条", "累计工作10至20年的年休假天数", unit="天")
     annual_leave_days_from_20: float = _p(15.0, "年休假天数_20年以上", "LV-08", "第三十五条", "累计工作满20年的年休假天数", unit="天")
     annual_leave_sick_months: float = _p(2.0, "年休假病假月数", "LV-08", "第三十五条",
-                                         "当年病假累计超过此月数不享受年休假（1月按21.75个工作日）", unit="个月")
+                                         "当年病假累计达到此月数（含）不享受年休假；低于法定月数时按法律（LV-20）", unit="个月")
+    # LV-20 职工带薪年休假条例 第四条: a month of sick leave in days (no statutory definition; common practice 30).
+    sick_month_days: float = _p(30.0, "病假每月天数", "LV-20", "职工带薪年休假条例第四条",
+                                "年休假的病假门槛中1个月按此日历天数计（病假记录的日历天数，含休息日、节假日）", unit="天")
+    # LV-22: the place of work whose statutory figures apply (kaohe.policy.regions); 员工名册 工作地 overrides it.
+    work_region: str = _p("", "工作地", "LV-22", "人口与计划生育法第二十五条",
+                          "上海、广东或浙江按该省条例的产假、陪产假、育儿假、婚假等天数；空则只按国家标准", "text")
     # LV-11 第二十五条.
     social_insurance_leave_days: float = _p(15.0, "社保自理请假天数", "LV-11", "第二十五条", "当月请假超过此天数社保由本人承担", unit="天")
     social_insurance_leave_types: tuple[str, ...] = _p(("事假", "病假"), "社保自理计入假别", "LV-11", "第二十五条",
@@ -320,7 +327,7 @@ def _half_late_leave(policy: Policy, sheet: str) -> list[Finding]:
 
 
 def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
-    """Warnings where the policy in force falls below the law (not errors)."""
+    """Warnings where the policy in force falls below the law (not errors); the leave rules' in kaohe.policy.law."""
     out = []
     for name, minimum in LEGAL_MULTIPLIERS.items():
         value = getattr(policy, name)
@@ -335,7 +342,7 @@ def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
         out.append(Finding(sheet, "", f"标准工时每周 6 天、每天 {day / 60:g} 小时，共 {weekly:g} 小时，超过法定每周 "
                                       f"{LEGAL_WEEKLY_HOURS:g} 小时", "按公司规则计算，请核对是否合规",
                            rule="ATT-01", article="国务院令174号第三条", level="警告", code="rules.below_law"))
-    return out
+    return out + below_law(policy, sheet)
 
 
 def _minutes(a: dt.time, b: dt.time) -> int:

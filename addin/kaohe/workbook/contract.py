@@ -53,7 +53,7 @@ class OutputSheet:
 ROSTER = InputSheet(
     "员工名册",
     required=("工号", "姓名", "部门", "入职日期", "岗位基本工资"),
-    optional=("岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线", "绩效工资"),
+    optional=("岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线", "绩效工资", "工作地"),
     mandatory=True, key="roster")
 PUNCHES = InputSheet(
     "打卡记录",
@@ -121,7 +121,7 @@ SYNONYM_COLUMNS = {**{h: v for cols in VALUE_COLUMNS.values() for h, v in cols.i
 INPUT_FIELDS = {
     "工号": "emp", "姓名": "name", "部门": "dept", "入职日期": "hired", "岗位基本工资": "base_wage",
     "岗位": "post", "性别": "gender", "转正日期": "regular", "离职日期": "left", "参加工作日期": "work_start",
-    "工时制": "hours_system", "生产线": "production", "绩效工资": "perf_pay",
+    "工时制": "hours_system", "生产线": "production", "绩效工资": "perf_pay", "工作地": "work_region",
     "打卡时间": "ts", "日期": "date", "时间": "time", "设备": "device",
     "假别": "type", "开始时间": "start", "结束时间": "end", "申请日期": "applied", "审批状态": "status",
     "证明材料": "proof", "事由日期": "event_date", "销假日期": "returned", "备注": "note",
