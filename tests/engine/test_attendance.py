@@ -17,7 +17,7 @@ from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 from cell_and_month import CALLER, RULES, M, late_on_2_march, run_month
 from doors.test_udfs import workbook_caller
 
-from kaohe.doors import udfs as f
+from kaohe.doors import addin_vba, udfs as f
 from kaohe import terms
 
 T = dt.time
@@ -428,6 +428,138 @@ def test_ATT_02_LEAVEDAYS_for_a_night_shift_equals_compute_month():
     engine = m.leave()[0]["天数"]
     cell = f.LEAVEDAYS("年休假", M(10), M(11), None, terms.COMPREHENSIVE_HOURS, "22:00-06:00", caller=CALLER)
     assert engine == cell == 2
+
+
+# --- flexible hours: 弹性上班 (ATT-12) and 晚走晚到 (ATT-13), off unless 班次 or 规则 says so -----------------
+# 白班 08:30-17:30 (one session, a whole day), 弹性分钟 30, 晚走时间 21:00, 次日最晚上班 10:00, rostered on every
+# workday of November for a comprehensive-hours 001; every day on time (08:25 … 17:31) but the days under test.
+
+FLEX_SHIFT = ["班次", "时段1开始", "时段1结束", "弹性分钟", "晚走时间", "次日最晚上班"]
+DAY_SHIFT = ("白班", T(8, 30), T(17, 30), 30, T(21), T(10))
+
+
+def flex_book(*special: tuple[dt.date, list], shift=DAY_SHIFT):
+    return {"员工名册": [ROSTER_HEADER, person(system=terms.COMPREHENSIVE_HOURS)],
+            "打卡记录": punches(*special), "班次": [FLEX_SHIFT, list(shift)],
+            "排班": [["工号", "日期", "班次"]] + [["001", day, shift[0]] for day in workdays(2026, 11)]}
+
+
+@pytest.mark.parametrize("arrive,leave,late,fine,absent", [
+    ("08:50", "17:50", 0, 0, 0),     # 20 late, 20 stayed after 17:30: offset, not late
+    ("08:50", "17:40", 10, 20, 0),   # 20 late, 10 stayed: the 10 not offset are lateness (1-30: a fine)
+    ("09:10", "17:50", 40, 0, 0.5),  # 40 late is over the 30 of 弹性分钟: late 40 as without it (over 30: half a day)
+    ("08:50", "17:20", 20, 40, 0),   # no staying after (10 early): late 20 and early 10, two fines, as without it
+])
+def test_ATT_12_flexible_start_offset_by_staying_as_long_after(month, arrive, leave, late, fine, absent):
+    m = month(flex_book((MON, punches_for("001", MON, arrive, leave))))
+    d = m.day(MON)
+    assert (d["迟到分钟"], d["罚款"], d["旷工天数"]) == (late, fine, absent)
+    assert d["早退分钟"] == (10 if leave == "17:20" else 0)  # 17:40 is after 17:30: never early leave
+    s = m.summary()
+    assert s["迟到次数"] == (1 if fine else 0) and s["迟到早退罚款"] == fine and s["旷工扣款"] == absent * 200
+    if late == 0:
+        assert d["说明"] == "ATT-12 第十九条: 弹性上班：08:50 上班，迟到20分钟；17:50 下班，晚走20分钟抵消，不算迟到"
+    elif late == 10:
+        assert d["说明"] == ("ATT-12 第十九条: 弹性上班：08:50 上班，迟到20分钟；17:40 下班，晚走10分钟抵消10分钟，按迟到10分钟计；"
+                           "ATT-04 第十九条: 上午上班 08:50, 迟到10分钟, 罚款20元")
+    else:
+        assert "ATT-12" not in d["说明"]
+
+
+@pytest.mark.parametrize("last_out,arrive,late,fine,absent", [
+    ("21:30", "09:55", 0, 0, 0),     # out at 21:30 >= 21:00: Tuesday starts 10:00, 09:55 is on time
+    ("21:00", "10:05", 5, 20, 0),    # out at 21:00 exactly: 10:05 is 5 minutes late, counted from 10:00
+    ("20:50", "09:55", 85, 0, 0.5),  # out at 20:50 < 21:00: 09:55 is 85 minutes after 08:30, as without it
+])
+def test_ATT_13_working_late_moves_the_next_days_start(month, last_out, arrive, late, fine, absent):
+    # Tuesday out at 17:30 sharp: nothing stayed after, so 弹性上班 (ATT-12) offsets nothing here.
+    m = month(flex_book((MON, punches_for("001", MON, "08:25", last_out)), (TUE, punches_for("001", TUE, arrive, "17:30"))))
+    d = m.day(TUE)
+    assert (d["迟到分钟"], d["罚款"], d["旷工天数"]) == (late, fine, absent)
+    assert m.day(MON)["罚款"] == 0 and m.summary()["迟到早退罚款"] == fine
+    if late == 0:
+        assert d["说明"] == ("ATT-13 第十九条: 晚走晚到：前一天最后一次打卡 21:30，不早于晚走时间 21:00，"
+                           "当天上班推迟到 10:00，09:55 到岗，不算迟到")
+    elif late == 5:
+        assert d["说明"].startswith("ATT-13 第十九条: 晚走晚到：前一天最后一次打卡 21:00，") and "从 10:00 起算迟到5分钟" in d["说明"]
+    else:
+        assert "ATT-13" not in d["说明"]
+
+
+def test_ATT_13_the_day_before_is_the_calendar_day_a_rest_day_between_ends_it(month):
+    # Saturday 7 November out at 21:30; Sunday 8 is a rest day without punches: Monday 9 starts 08:30 as always,
+    # so 09:55 is 85 minutes late (half a day); a Sunday of overtime till 21:30 would have moved it.
+    sat, mon = dt.date(2026, 11, 7), dt.date(2026, 11, 9)
+    m = month(flex_book((sat, punches_for("001", sat, "08:25", "21:30")), (mon, punches_for("001", mon, "09:55", "17:31"))))
+    assert (m.day(mon)["迟到分钟"], m.day(mon)["旷工天数"]) == (85, 0.5)
+    worked_sunday = punches_for("001", SUN, "14:00", "21:30")
+    m = month({**flex_book((mon, punches_for("001", mon, "09:55", "17:31"))),
+               "打卡记录": punches((mon, punches_for("001", mon, "09:55", "17:31"))) + worked_sunday})
+    assert (m.day(mon)["迟到分钟"], m.day(mon)["旷工天数"]) == (0, 0)
+
+
+def test_ATT_12_ATT_13_standard_hours_by_the_rules_sheet(month):
+    # 标准工时 (no 班次 row): 规则 弹性上班分钟 30, 晚走时间 21:00, 次日最晚上班 10:00. Mon 2: in 08:50, out 17:50 —
+    # offset (ATT-12: the morning's start, the afternoon's end). Tue 3 (the day before ended 17:50, before 21:00):
+    # in 08:45, out 17:40 — 15 late, 10 offset, late 5. Wed 4 (Tue out 17:40): 10:00 would be 90 late, half a day.
+    rules = [["参数", "值"], ["弹性上班分钟", "30分钟"], ["晚走时间", "21:00"], ["次日最晚上班", "10:00"]]
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:50", "12:01", "13:25", "17:50")),
+                                   (TUE, punches_for("001", TUE, "08:45", "12:01", "13:25", "17:40")),
+                                   (WED, punches_for("001", WED, "10:00", "12:01", "13:25", "21:05")),
+                                   (D(5), punches_for("001", D(5), "09:58", "12:01", "13:25", "17:31"))),
+               "规则": rules})
+    assert [m.day(d)["迟到分钟"] for d in (MON, TUE, WED, D(5))] == [0, 5, 90, 0]
+    assert (m.day(TUE)["罚款"], m.day(WED)["旷工天数"]) == (20, 0.5)
+    assert "ATT-13 第十九条: 晚走晚到：前一天最后一次打卡 21:05" in m.day(D(5))["说明"]  # Wed out 21:05: Thu by 10:00
+    assert m.summary()["迟到次数"] == 1 and m.summary()["迟到早退罚款"] == 20
+
+
+def test_ATT_12_ATT_13_are_off_by_default_and_half_a_setting_is_warned_and_unused(month):
+    late_in = punches((MON, punches_for("001", MON, "08:25", "12:01", "13:25", "21:30")),
+                      (TUE, punches_for("001", TUE, "08:50", "12:01", "13:25", "17:50")))
+    m = month({"打卡记录": late_in})
+    assert m.day(TUE)["迟到分钟"] == 20 and m.day(TUE)["罚款"] == 20  # no 规则 row: lateness as always
+    m = month({"打卡记录": late_in, "规则": [["参数", "值"], ["晚走时间", "21:00"], ["次日最晚上班", None]]})
+    assert m.day(TUE)["迟到分钟"] == 20
+    assert [(f.rule, f.level) for f in m.problems("没有填写次日最晚上班")] == [("ATT-13", terms.LEVEL_WARNING)]
+    only_start = month({"打卡记录": late_in, "规则": [["参数", "值"], ["次日最晚上班", "10:00"]]})
+    assert [f.rule for f in only_start.problems("填写了次日最晚上班，没有填写晚走时间")] == ["ATT-13"]
+    assert only_start.day(TUE)["迟到分钟"] == 20
+    bad = ("白班", T(8, 30), T(17, 30), 7.5, T(21), None)
+    m = month(flex_book((MON, punches_for("001", MON, "08:25", "21:30")), (TUE, punches_for("001", TUE, "08:50", "17:50")),
+                        shift=bad))
+    assert m.day(TUE)["迟到分钟"] == 20  # neither rule used from a row kaohe cannot read
+    assert sorted((f.cell, f.rule) for f in m.findings if f.sheet == "班次") == [("D2", "ATT-12"), ("E2", "ATT-13")]
+
+
+@pytest.mark.parametrize("left_at,late,absent", [("08:10", 0, 0), ("07:50", 50, 0.5)])
+def test_ATT_13_after_a_night_shift_the_tail_after_midnight_is_the_day_before(month, left_at, late, absent):
+    # 夜班 22:00-06:00 on Mon 2 and Tue 3, 晚走时间 08:00 (before the shift's 06:00 end: the morning after),
+    # 次日最晚上班 23:00. Monday's shift is left on Tue 3 at 08:10: within 4 hours of its end, so it is Monday's
+    # last punch (ATT-11), at or after Tue 08:00: Tuesday's shift starts at 23:00 and 22:50 is on time. Left at
+    # 07:50 instead: 22:50 is 50 minutes after 22:00, over 30: half a day.
+    shifts = [FLEX_SHIFT, ["夜班", T(22), T(6), None, T(8), T(23)]]
+    h, m_ = map(int, left_at.split(":"))
+    rows = (punches_for("001", MON, "21:55") + [["001", dt.datetime(2026, 11, 3, h, m_)]]
+            + punches_for("001", TUE, "22:50") + punches_for("001", WED, "06:05"))
+    m = month({"员工名册": [ROSTER_HEADER, person(system=terms.COMPREHENSIVE_HOURS)], "打卡记录": [["工号", "打卡时间"]] + rows,
+               "班次": shifts, "排班": [["工号", "日期", "班次"], ["001", MON, "夜班"], ["001", TUE, "夜班"]]})
+    d = m.day(TUE)
+    assert (d["迟到分钟"], d["旷工天数"], m.day(MON)["迟到分钟"]) == (late, absent, 0)
+    if not late:
+        assert d["说明"] == ("ATT-13 第十九条: 晚走晚到：前一天最后一次打卡 11-03 08:10，不早于晚走时间 08:00，"
+                           "当天上班推迟到 23:00，22:50 到岗，不算迟到")
+
+
+def test_ATT_12_ATT_13_LATEMINUTES_sees_one_punch_and_its_help_says_so(month):
+    # 规则 弹性上班分钟 30: compute-month forgives Monday's 08:50 (17:50 out), the cell sees 08:50 alone: 20.
+    rules = [["参数", "值"], ["弹性上班分钟", 30]]
+    caller = workbook_caller({"规则": rules}, "C:/hr/弹性.xlsx")
+    m = month({"打卡记录": punches((MON, punches_for("001", MON, "08:50", "12:01", "13:25", "17:50"))), "规则": rules})
+    assert (m.day(MON)["迟到分钟"], f.LATEMINUTES("08:50", caller=caller)) == (0, 20)
+    described = {macro.rsplit("!", 1)[1]: options["Description"]
+                 for (macro,), options in addin_vba.xlwings_import().macro_options}
+    assert "弹性上班" in described["LATEMINUTES"] and "晚走晚到" in described["LATEMINUTES"]
 
 
 # --- the 罚则 table (ATT-14..ATT-19; the worked examples: tests/engine/test_penalties.py) ----------------

@@ -94,3 +94,11 @@ def test_template_rules_sheet_lists_every_parameter(tmp_path):
     assert policy == DEFAULT and not [f for f in findings if f.level == "错误"]
     holidays = {r[0].date(): r[1] for r in wb["节假日"].iter_rows(min_row=2, values_only=True) if r[0]}
     assert holidays[dt.date(2026, 10, 1)] == "法定节假日" and holidays[dt.date(2026, 10, 10)] == "调休上班"
+
+
+def test_policy_fingerprint_ignores_parameters_at_their_default():
+    """A parameter a later version adds (at its default) leaves the fingerprint of a policy as it was: the
+    hash covers only the values HR changed, so the default policy's fingerprint is that of an empty set."""
+    import hashlib
+    import json
+    assert DEFAULT.fingerprint() == hashlib.sha256(json.dumps({}).encode()).hexdigest()[:12]

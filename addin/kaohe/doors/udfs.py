@@ -141,7 +141,7 @@ def _edge_minutes(punch, reference, default: dt.time, rule):
 @xw.arg("start_time", doc="应上班时间，默认规则中的上午上班时间")
 @cellwise
 def LATEMINUTES(punch, start_time=None, caller=None):
-    """第十九条：迟到的整分钟数（秒数舍去）。"""
+    """第十九条：迟到的整分钟数（秒数舍去）。不计弹性上班、晚走晚到（ATT-12、ATT-13）：它们要看当天的下班打卡和前一天的打卡，单元格只看到这一次打卡；以计算本月的每日明细为准。"""
     return _edge_minutes(punch, start_time, context(caller).policy.am_start, late_minutes)
 
 
@@ -274,10 +274,10 @@ def LEAVECHECK(kind, start_time, end_time, applied, status="已批准", proof=No
 @xw.arg("work_start", doc="参加工作日期（累计工龄起算）")
 @xw.arg("hire_date", doc="入职本公司日期")
 @xw.arg("in_year", doc="年份，如 2026")
-@xw.arg("sick_days", doc="当年病假天数，默认 0")
+@xw.arg("sick_days", doc="当年病假日历天数（含其中的休息日、节假日），默认 0")
 @errors_as_text
 def ANNUALLEAVE(work_start, hire_date, in_year, sick_days=0, caller=None):
-    """第三十五条：当年年休假天数（按规则中的工龄档，入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假天数须填写。"""
+    """第三十五条：当年年休假天数（按规则中的工龄档，不低于职工带薪年休假条例；入职当年按剩余日历天数折算）。单元格看不到请假记录：当年病假日历天数须填写。"""
     policy = context(caller).policy
     try:
         return annual_entitlement(parse_date(work_start), parse_date(hire_date), int(in_year),

@@ -1,4 +1,4 @@
-"""Punches into lateness, early leave, missing punches and absenteeism (ATT-03..ATT-07, ATT-11).
+"""Punches into lateness, early leave, missing punches and absenteeism (ATT-03..ATT-07, ATT-11; ATT-12/13 in flexible).
 
 Articles: 第十七条 (paper attendance, proxy punching), 第十八条 (four punches), 第十九条
 (lateness tiers), 第二十条 (punch exceptions), 第二十三条 (absence without leave).
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
+from kaohe.engine import flexible
 from kaohe.findings import Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table
@@ -147,11 +148,11 @@ def tier_minutes(tier: int, policy: Policy) -> str:
 
 
 def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Policy) -> pd.DataFrame:
-    """Apply ATT-04..ATT-07 to every session.
+    """Apply ATT-04..ATT-07 to every session, the lateness after ATT-12/ATT-13 (kaohe.engine.flexible).
 
     ``sessions`` carries ``leave`` (the covering leave type or None), ``exc_in``/``exc_out``
     (approved punch exceptions) and ``paper``. Returns it with in_ts, out_ts, late/early
-    minutes and tiers, missing punches, absence and fine counts.
+    minutes and tiers, missing punches, absence and fine counts, and the facts of a lateness forgiven.
     """
     s = sessions.merge(punched[punched["sess"] > 0], on=["emp", "date", "sess"], how="left")
     has_any = s["n"].fillna(0) > 0
@@ -168,7 +169,10 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
     s["missing_out"] = active & ~out_ok
     s["missing"] = s["missing_in"].astype(int) + s["missing_out"].astype(int)
     late, early = late_minutes(s["in_ts"], s["start"]), early_minutes(s["out_ts"], s["end"])
-    s["late_minutes"] = np.where(active & ~s["exc_in"], late, 0).astype(int)
+    late = np.where(active & ~s["exc_in"], late, 0)
+    late, s["late_leave_note"], s["flex_note"] = flexible.forgive(s, late, ~exempt.to_numpy(dtype=bool), punched,
+                                                                  late_minutes)  # ATT-13, ATT-12
+    s["late_minutes"] = late.astype(int)
     s["early_minutes"] = np.where(active & ~s["exc_out"], early, 0).astype(int)
     s["absent"] = np.where(no_punch, s["weight"], 0.0)
     for edge in ("late", "early"):

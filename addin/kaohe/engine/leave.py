@@ -24,12 +24,14 @@ Decisions (docs/规则说明.md):
       a blank 参加工作日期 is the hire date.
     - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
       calendar half days of the standard schedule.
+    - 年休假 (LV-08, LV-20, LV-21): the larger of the company's and the law's days; sick leave before the
+      record, in calendar days, loses them only at the threshold of both; last year's leave then sick
+      leave up to the threshold loses this year's (kaohe.engine.annual).
     - 病假 whose 备注 is, as a whole, one of terms.HOSPITAL_NOTES (住院, 住院治疗 …) is hospitalisation for a
       serious illness (LV-04, full pay); any other 备注 that mentions 住院 is ordinary sick leave, with a 警告.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -47,26 +49,6 @@ EFFECTIVE_STATES = (terms.APPROVED, terms.APPROVED_AFTER)
 TYPE_RULES = {terms.LEAVE_PERSONAL: "LV-03", terms.LEAVE_SICK: "LV-04", terms.LEAVE_MARRIAGE: "LV-05",
               terms.LEAVE_BEREAVEMENT: "LV-06", terms.LEAVE_MATERNITY: "LV-07", terms.LEAVE_ANNUAL: "LV-08",
               terms.LEAVE_TIME_OFF: "LV-09", terms.LEAVE_INJURY: "LV-10"}
-
-
-def calendar_half_days(start: pd.Timestamp, end: pd.Timestamp, policy: Policy,
-                       first: pd.Timestamp | None = None, last: pd.Timestamp | None = None) -> float:
-    """Calendar days of a leave (丧假, 产假), in half days of the standard schedule."""
-    am = _mid(policy.am_start, policy.am_end)
-    pm = _mid(policy.pm_start, policy.pm_end)
-    day = start.normalize()
-    if first is not None:
-        day = max(day, first)
-    stop = end if last is None else min(end, last + pd.Timedelta(days=1))
-    total = 0.0
-    while day < stop:
-        total += 0.5 * ((start <= day + am < end) + (start <= day + pm < end))
-        day += pd.Timedelta(days=1)
-    return total
-
-
-def _mid(a: dt.time, b: dt.time) -> pd.Timedelta:
-    return (pd.Timedelta(hours=a.hour, minutes=a.minute) + pd.Timedelta(hours=b.hour, minutes=b.minute)) / 2
 
 
 def normalise(leave: pd.DataFrame) -> pd.DataFrame:

@@ -6,7 +6,6 @@ the decisions are in leave.py's docstring.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable
@@ -14,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from kaohe import terms
+from kaohe.engine import annual
 from kaohe.periods import add_months
 from kaohe.policy import Policy
 
@@ -42,27 +42,9 @@ class Check:
 
 def annual_entitlement(work_start: dt.date | None, hired: dt.date | None, year: int, sick_days: float,
                        policy: Policy) -> float:
-    """Annual leave days for ``year`` (LV-08, 职工带薪年休假条例 第三条, 实施办法 第五条).
-
-    Service counts from 参加工作日期 (else the hire date) to 31 December of the year; in the
-    year of joining the company the days are pro rata to the remaining calendar days
-    (from the hire date, inclusive) ÷ 365, fractions dropped.
-    """
-    start = work_start or hired
-    if start is None:
-        return 0.0
-    end = dt.date(year, 12, 31)
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    if years < policy.annual_leave_min_service_years:
-        return 0.0
-    if sick_days > policy.annual_leave_sick_months * policy.monthly_workdays:
-        return 0.0
-    days = (policy.annual_leave_days_under_10 if years < policy.annual_leave_tier_mid_years else
-            policy.annual_leave_days_under_20 if years < policy.annual_leave_tier_high_years else policy.annual_leave_days_from_20)
-    if hired is not None and hired.year == year:
-        remaining = (end - hired).days + 1
-        days = float(math.floor(remaining / 365 * days))
-    return days
+    """Annual leave days for ``year`` with ``sick_days`` calendar days of sick leave in it (LV-08, LV-20;
+    职工带薪年休假条例 第三条、第四条, 实施办法 第五条): kaohe.engine.annual."""
+    return annual.entitlement(work_start, hired, year, sick_days, policy).days
 
 
 @dataclass
@@ -142,16 +124,24 @@ def _check_maternity(x: Case) -> None:
 
 
 def _check_annual(x: Case) -> None:
-    """LV-08 (第三十五条): service, then the year's entitlement less what was taken before; split at the balance."""
+    """LV-08 (第三十五条), LV-20, LV-21: service, then the year's entitlement (the law's floor applied) less what
+    was taken before; split at the balance."""
     r, ck, policy, person = x.r, x.ck, x.policy, x.person
-    year = r.start.year
+    work_start, hired, year = _date(person["work_start"]), _date(person["hired"]), r.start.year
+    service_start, need = work_start or hired, annual.min_service_years(policy)
+    if service_start is None or add_months(service_start, 12 * need) > r.start.date():
+        return _fail(ck, "LV-08", f"累计工作不满{need}年，无年休假")
+    if _lost_last_year(x, work_start, hired, year):
+        return
+    sick = annual.sick_days(_spans(x, terms.LEAVE_SICK), dt.date(year, 1, 1), r.start.date() - dt.timedelta(days=1), policy)
+    ent = annual.entitlement(work_start, hired, year, sick, policy)
+    if ent.kept_by_law:
+        ck.add(terms.CHECK_WARN, "LV-20", f"此前病假{sick:g}天已达公司规则{policy.annual_leave_sick_months:g}个月"
+               f"（{ent.company_limit:g}天），累计工作{ent.years}年的法定门槛为{ent.law_limit:g}天，按法律保留年休假")
+    elif sick >= ent.limit:
+        return _fail(ck, "LV-20", f"此前病假{sick:g}天，达到{ent.limit:g}天，本年不享受年休假")
+    entitled = ent.days
     same_year = x.group[(x.group["start"].dt.year == year)]
-    sick = sum(x.count_days(r.emp, terms.LEAVE_SICK, o.start, o.end_eff) for o in _earlier(same_year, None, x.checks,
-                                                                                           terms.LEAVE_SICK))
-    entitled = annual_entitlement(_date(person["work_start"]), _date(person["hired"]), year, sick, policy)
-    service_start = _date(person["work_start"]) or _date(person["hired"])
-    if service_start is None or add_months(service_start, 12 * policy.annual_leave_min_service_years) > r.start.date():
-        return _fail(ck, "LV-08", f"累计工作不满{policy.annual_leave_min_service_years}年，无年休假")
     taken = sum(x.count_days(r.emp, terms.LEAVE_ANNUAL, o.start, _own_end(o, x.checks))
                 for o in _earlier(same_year, r, x.checks, terms.LEAVE_ANNUAL))
     days = x.days
@@ -160,6 +150,22 @@ def _check_annual(x: Case) -> None:
         cut = x.counter.cut(r.emp, r.start, r.end_eff, days=entitled - taken) if x.counter and entitled > taken else None
         return _split(ck, cut, r.start, "LV-08", fact)
     ck.add(terms.CHECK_PASS, "LV-08", f"本年应休{entitled:g}天，连本次已休{taken + days:g}天")
+
+
+def _spans(x: Case, kind: str) -> list[tuple]:
+    """(start, end) of the employee's effective records counted as ``kind`` (a split record up to its split)."""
+    return [(o.start, _own_end(o, x.checks)) for o in _earlier(x.group, None, x.checks, kind)]
+
+
+def _lost_last_year(x: Case, work_start, hired, year: int) -> bool:
+    """LV-21 (实施办法第八条): annual leave taken last year and its sick leave then reached the threshold."""
+    last = year - 1
+    took = any(o.start.year == last for o in _earlier(x.group, None, x.checks, terms.LEAVE_ANNUAL))
+    sick = annual.sick_days(_spans(x, terms.LEAVE_SICK), dt.date(last, 1, 1), dt.date(last, 12, 31), x.policy) if took else 0.0
+    lost = annual.lost_next_year(took, sick, work_start, hired, last, x.policy)
+    if lost is not None:
+        _fail(x.ck, "LV-21", f"{last}年已休年休假，当年病假累计{sick:g}天达到{lost.limit:g}天，本年不享受年休假")
+    return lost is not None
 
 
 def _check_time_off(x: Case) -> None:

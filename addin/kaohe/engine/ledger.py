@@ -27,6 +27,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine import leave as lv
+from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.policy import KEY_OF as KEY, Policy
 from kaohe.policy.penalties import BONUS_ITEM
 from kaohe.policy.items import Registry
@@ -182,6 +183,17 @@ def changed_records(s: pd.DataFrame, changed: pd.DataFrame) -> list[pd.DataFrame
     return out
 
 
+def flexible_records(s: pd.DataFrame) -> list[pd.DataFrame]:
+    """ATT-13 and ATT-12: the sessions whose lateness 晚走晚到 or 弹性上班 forgave (kaohe.engine.flexible), told
+    before the lateness left (if any) with the facts: the punches and the minutes."""
+    out = []
+    for event, rule, sub in (("late_leave", "ATT-13", -2), ("flex", "ATT-12", -1)):
+        told = s[s[f"{event}_note"].to_numpy(dtype=object) != ""] if f"{event}_note" in s else s.iloc[:0]
+        out.append(records(told, rule=rule, event=event, sess=told["sess"], part=PART_SESSION, sub=sub,
+                           at=told["in_ts"], detail=told[f"{event}_note"]))
+    return out
+
+
 # --- the day rules: absence capped per day (ATT-04, PAY-02), paper attendance (ATT-07) ------------
 
 def day_records(days: pd.DataFrame, s: pd.DataFrame, roster: pd.DataFrame, wage: pd.Series,
@@ -234,7 +246,7 @@ def calendar_leave(records_: pd.DataFrame, policy: Policy, first, last) -> pd.Da
     for r in live.itertuples():
         for day in pd.date_range(max(r.start.normalize(), lo), min(r.end_eff, hi + pd.Timedelta(days=1)),
                                  inclusive="left"):
-            n = lv.calendar_half_days(r.start, r.end_eff, policy, day, day)
+            n = calendar_half_days(r.start, r.end_eff, policy, day, day)
             if n:
                 rows.append((r.emp, day, r.counted_as, n, r.Index))
     found = pd.DataFrame(rows, columns=["emp", "date", "kind", "quantity", "record"])

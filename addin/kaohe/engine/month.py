@@ -37,13 +37,13 @@ import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, inputs, leave as lv, overtime, pay, penalties, standard
+from kaohe.engine import attendance, flexible, inputs, leave as lv, overtime, pay, penalties, standard
 from kaohe.engine.ledger import Ledger, daily_wage
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
-from kaohe.policy import items as money_items, penalties as pt
+from kaohe.policy import items as money_items, law, penalties as pt
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 from kaohe.values import normal_id
@@ -226,9 +226,12 @@ def month_context(tables: Mapping[str, Table], month: str,
 # --- the stages ------------------------------------------------------------------------------
 
 def roster_stage(ctx: MonthContext, made: Made) -> StageResult:
-    """``roster``: 员工名册, one row per 工号."""
-    roster, findings = roster_frame(ctx.tables["roster"])
-    return {"roster": roster}, findings
+    """``roster``: 员工名册, one row per 工号; its own 工作地 values checked (LV-22, LV-23)."""
+    t = ctx.tables["roster"]
+    roster, findings = roster_frame(t)
+    regions = [(t.cell("work_region", r.row), r.emp, r.work_region) for r in roster.itertuples()] \
+        if "work_region" in roster else []
+    return {"roster": roster}, findings + law.roster_regions(regions, ctx.policy.work_region, ctx.policy, t.sheet)
 
 
 def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -239,7 +242,7 @@ def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
     findings = [Finding(rota.sheet, rota.cell("shift", r.row), f"班次“{r.shift}”在{shifts.sheet}表中不存在",
                         "当天按休息日处理", rule="ATT-02", article=article("ATT-02"),
                         code="rota.unknown_shift") for r in unknown.itertuples(index=False)]
-    return {"days": days, "sessions": sessions}, findings
+    return {"days": days, "sessions": sessions}, findings + flexible.shift_findings(shifts)  # ATT-12, ATT-13
 
 
 def punches_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -303,11 +306,6 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
     return {"covered": penalties.cap_makeups(covered, ctx.penalties)}, findings
 
 
-def wages(ctx: MonthContext, made: Made) -> pd.Series:
-    """PAY-01: each employee's daily wage."""
-    return pd.Series(daily_wage(made["roster"]["base_wage"], ctx.policy), index=made["roster"]["emp"].to_numpy())
-
-
 def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``evaluated``: ATT-04..ATT-07 applied to every session, with its 说明; ATT-06 and ATT-10 warnings."""
     evaluated = attendance.evaluate_sessions(made["covered"], made["punched"], ctx.policy)
@@ -321,7 +319,8 @@ def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
 def penalties_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``judged``: every event of the evaluated sessions (and every 补卡) judged by the 罚则 table in the month's
     order, with the ledger fields of its charge or note (ATT-14..ATT-19, kaohe.engine.penalties)."""
-    return {"judged": penalties.judged(made["evaluated"], ctx.penalties, wages(ctx, made), ctx.policy)}, []
+    wage = pd.Series(daily_wage(made["roster"]["base_wage"], ctx.policy), index=made["roster"]["emp"].to_numpy())
+    return {"judged": penalties.judged(made["evaluated"], ctx.penalties, wage, ctx.policy)}, []
 
 
 def proxy_stage(ctx: MonthContext, made: Made) -> StageResult:

@@ -67,13 +67,9 @@ def _edge(f: pd.DataFrame, policy: Policy) -> pd.Series:
     return told.where(f["detail"] == "", head + f["detail"])  # a 罚则 sheet's row says its count and effect
 
 
-def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
-    """The text of each explained record (every event but leave, which is told per type and day)."""
-    out = pd.Series("", index=f.index, dtype=object)
-    c = _cites(f["rule"], f["source"])
-    edge = f["event"].isin(["late", "early"])
-    if edge.any():
-        out[edge] = _edge(f[edge], policy)
+def _table_texts(f: pd.DataFrame, c: pd.Series, out: pd.Series) -> None:
+    """Into ``out``: missing punches, sessions without a punch, 补卡 and 全勤奖 — as 规则 says them, or with a 罚则
+    sheet's row and count (``detail``: kaohe.engine.penalties)."""
     said = f["detail"] != ""
     for event, text in (("missing_in", "上班缺卡, 罚款"), ("missing_out", "下班缺卡, 罚款")):
         m = f["event"] == event
@@ -87,6 +83,16 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
         out[m] = c[m] + ": " + _session(f[m]) + label + ", " + f.loc[m, "detail"]
     m = f["event"].isin(["bonus", "bonus_lost"])  # ATT-19
     out[m] = c[m] + ": " + f.loc[m, "detail"]
+
+
+def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
+    """The text of each explained record (every event but leave, which is told per type and day)."""
+    out = pd.Series("", index=f.index, dtype=object)
+    c = _cites(f["rule"], f["source"])
+    edge = f["event"].isin(["late", "early"])
+    if edge.any():
+        out[edge] = _edge(f[edge], policy)
+    _table_texts(f, c, out)
     for event, label in (("exc_in", "上班"), ("exc_out", "下班")):
         m = f["event"] == event
         made = f.loc[m, "at"]
@@ -96,6 +102,9 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
     for event, label in (("changed_in", "上班"), ("changed_out", "下班")):
         m = f["event"] == event
         out[m] = c[m] + ": " + _session(f[m]) + label + " " + f.loc[m, "at"].dt.strftime("%H:%M") + " 为管理员修改的打卡, 按此时间计算"
+    for event, label in (("late_leave", "晚走晚到："), ("flex", "弹性上班：")):  # ATT-13, ATT-12: the facts in detail
+        m = f["event"] == event
+        out[m] = c[m] + ": " + label + f.loc[m, "detail"]
     m = f["event"] == "paper"
     out[m] = c[m] + ": 入职第" + f.loc[m, "quantity"].astype(int).astype(str) + "天, 纸质考勤, 按出勤计"
     m = f["event"] == "cap"

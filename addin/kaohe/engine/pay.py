@@ -13,6 +13,7 @@ import pandas as pd
 from kaohe import terms
 from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv, ledger as lg, notes, penalties
+from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.engine.ledger import daily_wage, money
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
@@ -47,7 +48,7 @@ class DayCounter:
         if pd.isna(start) or pd.isna(end):
             return 0.0
         if kind in lv.CALENDAR_TYPES:
-            return lv.calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
+            return calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
         _, cum, i, j = self._sessions(emp, start, end)
         return float(cum[j] - cum[i])
 
@@ -95,6 +96,7 @@ def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: p
     judged = judged if judged is not None else penalties.judged(s, table, wage, policy)
     s = s.assign(absent=penalties.session_absence(s, judged))
     charges, notes = lg.session_records(s, judged)
+    notes += lg.flexible_records(s)  # ATT-12, ATT-13
     if changed is not None:
         notes += lg.changed_records(s, changed)
     absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)

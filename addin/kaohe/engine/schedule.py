@@ -6,7 +6,8 @@ Articles: 第四条 (standard hours, 6-day week), 第五条 (comprehensive hours
 Output frames:
     days      one row per employee and date of the period inside employment:
               emp, date, day_type, workday, weight (days due), paper, shift
-    sessions  one row per scheduled session: emp, date, sess (1, 2), start, end, mid, weight
+    sessions  one row per scheduled session: emp, date, sess (1, 2), start, end, mid, weight, and the day's
+              flexible hours (flex, late_leave, late_start: kaohe.engine.flexible) from 规则 or the 班次 row
 
 Decisions:
     - A session weighs half of its day; a one-session shift weighs a whole day.
@@ -25,6 +26,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.calendar import Calendar, date_range
+from kaohe.engine.flexible import with_settings
 from kaohe.policy import Policy
 
 WORK_TYPES = (terms.DAY_WORK, terms.DAY_MAKEUP_WORK)
@@ -90,7 +92,8 @@ def _standard_sessions(standard: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     pm = pd.DataFrame({"emp": pm_days["emp"], "date": pm_days["date"], "sess": 2,
                        "start": _at(pm_days["date"], policy.pm_start), "end": _at(pm_days["date"], policy.pm_end),
                        "weight": 0.5})
-    return pd.concat([am, pm], ignore_index=True)
+    both = pd.concat([am, pm], ignore_index=True)
+    return with_settings(both, policy.flex_minutes, policy.late_leave_time, policy.late_start_time)  # ATT-12, ATT-13
 
 
 def _shift_sessions(grid: pd.DataFrame, rota: pd.DataFrame,
@@ -115,9 +118,9 @@ def _shift_sessions(grid: pd.DataFrame, rota: pd.DataFrame,
                                 np.where(grid["workday"], terms.DAY_WORK, terms.DAY_REST))
     parts = [_sessions_of_shift(group, defs[name]) for name, group in grid[grid["workday"]].groupby("shift")]
     none = grid["date"].iloc[:0]  # no session at all: an empty frame with the columns' types
-    sessions = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+    sessions = pd.concat(parts, ignore_index=True) if parts else with_settings(pd.DataFrame(
         {"emp": grid["emp"].iloc[:0], "date": none, "sess": pd.Series(dtype=int), "start": none, "end": none,
-         "weight": pd.Series(dtype=float)})
+         "weight": pd.Series(dtype=float)}), 0, None, None)
     return sessions, grid, unknown
 
 
@@ -138,4 +141,5 @@ def _sessions_of_shift(group: pd.DataFrame, d) -> pd.DataFrame:
         e2 = e2.where(e2 > s2, e2 + pd.Timedelta(days=1))
         parts.append(pd.DataFrame({"emp": group["emp"], "date": base, "sess": 2, "start": s2, "end": e2,
                                    "weight": 0.5}))
-    return pd.concat(parts, ignore_index=True)
+    flex = (getattr(d, "flex_minutes", None), getattr(d, "late_leave", None), getattr(d, "late_start", None))
+    return with_settings(pd.concat(parts, ignore_index=True), *flex)  # ATT-12, ATT-13: the shift's own

@@ -22,6 +22,15 @@ MONTH_FIELDS = {c.PUNCHES.name: ("ts", "date"), c.IMPORTED.name: ("ts",), c.OVER
 # Rows that span dates belong to every month they touch (an employee: from 入职日期 to 离职日期).
 SPAN_FIELDS = {c.LEAVE.name: ("start", "end"), c.ROSTER.name: ("hired", "left")}
 
+# Columns that came later, each left out while blank in every row, so a month fingerprints as before them:
+# 打卡导入's 类型 (clock punches alone), 班次's flexible hours (ATT-12, ATT-13; not used).
+LATER_FIELDS = {c.IMPORTED.name: ("kind",), c.SHIFTS.name: tuple(c.INPUT_FIELDS[h] for h in c.SHIFTS.optional[2:])}
+
+
+def _blank(value) -> bool:
+    return value is None or value != value or value == ""
+
+
 def _canonical(value) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return ""
@@ -67,8 +76,7 @@ def input_fingerprint(tables: dict, month: str) -> str:
         if table is None or not table.present:
             continue
         frame = table.frame.drop(columns=["row"], errors="ignore")
-        if spec is c.IMPORTED and frame["kind"].map(lambda v: v is None or v != v or v == "").all():
-            frame = frame.drop(columns="kind")  # 类型 came later: clock punches alone fingerprint as before it
+        frame = frame.drop(columns=[f for f in LATER_FIELDS.get(spec.name, ()) if f in frame and frame[f].map(_blank).all()])
         if spec.name in MONTH_FIELDS:
             frame = frame[_in_month(frame, MONTH_FIELDS[spec.name], first, last)]
         elif spec.name in SPAN_FIELDS:

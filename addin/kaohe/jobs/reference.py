@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaohe import terms
-from kaohe.policy import ParamInfo, params, render
+from kaohe.policy import ParamInfo, law, params, regions, render
 from kaohe.policy.catalog import FAMILIES, RULES, Rule
 from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import money
@@ -67,6 +67,7 @@ def rules_markdown() -> str:
               "值可以带上参数的单位（如 `30元`、`3天`、`30分钟`、`7.5小时`、`80%`、`1.5倍`）；"
               "单位与参数不符（如罚款写成 `30天`）时该值不用，问题清单会写明应以什么单位计。", ""]
     lines += _md_table(PARAM_HEADERS, param_rows())
+    lines += ["", *_region_lines()]
     lines += ["", "## 制度未明确之处的决定", "", "公司制度没有写明或可以有不同理解的地方，kaohe 按以下决定处理：", ""]
     lines += [f"- **{r.id}**（{r.article or '无条款'}）：{r.decision}" for r in RULES if r.decision]
     lines += ["", "## KPI 指标默认值（KPI-01、KPI-02）", "",
@@ -80,6 +81,27 @@ def rules_markdown() -> str:
     lines += ["", "等级：", ""]
     lines += _md_table(("等级", "最低分", "绩效系数"), [(g.grade, f"{g.min_score:g}", f"{g.coefficient:g}") for g in GRADES])
     return "\n".join(lines) + "\n"
+
+
+def _region_lines() -> list[str]:
+    """The statutory figures by 工作地 (LV-22, kaohe.policy.regions), each region's sources, 待核实 marked."""
+    places = [("国家标准", regions.NATIONAL_FIGURES), *((name, f) for name, f in regions.REGIONS.items())]
+    lines = ["## 工作地的法定天数（LV-22）", "",
+             "规则表的“工作地”填上海、广东或浙江时（员工名册的“工作地”列可逐人填写，优先于规则表），按下表该省的天数核对；"
+             "空为只按国家标准。其他地区 kaohe 没有内置天数：问题清单会提示在规则表和假别中填写当地的天数。"
+             f"标“{regions.VERIFY_MARK}”的数字各方来源不一，请对照现行条例。天数为日历天数。", ""]
+
+    def cell(f: regions.Figure) -> str:
+        shown = "—" if f.value is None else f"{f.value:g}"
+        return f"{shown}（{regions.VERIFY_MARK}）" if f.verify else shown
+    lines += _md_table(("项目", *(name for name, _ in places)),
+                       [(label, *(cell(f.figures()[key]) for _, f in places)) for key, label in law.LABELS.items()])
+    lines += ["", "来源：", ""]
+    for name, figures in places:
+        sources = dict.fromkeys(f.source for f in figures.figures().values() if f.value is not None)
+        notes = [f"{law.LABELS[k]}：{f.verify}" for k, f in figures.to_verify().items()]
+        lines.append(f"- **{name}**：{'；'.join(sources)}" + (f"。{regions.VERIFY_MARK}：{'；'.join(notes)}" if notes else ""))
+    return lines
 
 
 def _num(value) -> str:
@@ -105,7 +127,7 @@ def contract_markdown() -> str:
                  _kind_text(spec, col, column_kinds.get(col)), "、".join(choices.get(col, ())), _synonyms(vocabs.get(col)))
                 for col in spec.columns]
         lines += _md_table(("列", "是否必填", "类型", "允许的值", "也可以写（同义词）；空白表示"), rows)
-        lines.append("")
+        lines += ["", *_flexible_lines()] if spec is c.SHIFTS else [""]
     lines += ROWS_AND_IDS
     lines += ["## 同义词", "",
               "有下拉列表的值列（审批状态、假别、证明材料、加班申请的审批列、类型、补偿方式、生产线、考核评分的关系）除了标准值，也接受上表中的同义词。"
@@ -120,6 +142,17 @@ def contract_markdown() -> str:
                                                    for arg, meaning in args])
     lines += [""] + _recalculation_lines()
     return "\n".join(lines)
+
+
+def _flexible_lines() -> list[str]:
+    """What 班次's flexible-hours columns mean (ATT-12, ATT-13) and where standard hours set the same."""
+    flex, leave, start = c.SHIFTS.optional[-3:]
+    keys = "、".join(p.key for p in params() if p.rule in ("ATT-12", "ATT-13"))
+    return [f"{flex}、{leave}、{start} 三列可以不要；空白表示这个班次不用弹性上班（ATT-12）、晚走晚到（ATT-13）。"
+            f"{flex}写整数分钟（如 30）：晚到不超过这么多分钟、下班晚走同样多分钟的，不算迟到。"
+            f"{leave}和{start}写时间（如 21:00、10:00），两项须同时填写：前一天最后一次打卡不早于{leave}的，"
+            f"这天上班推迟到{start}。标准工时员工没有班次，在 {c.RULES.name} 表中设置：{keys}。"
+            "细节见 docs/规则说明.md。", ""]
 
 
 KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", "datetime": "日期时间", "time": "时间",

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from kaohe.findings import RULES_BAD_VALUE, RULES_UNKNOWN_KEY, Finding
+from kaohe.policy.law import below_law
 from kaohe.terms import WEEKDAYS
 from kaohe.values import parse_time
 
@@ -45,6 +46,14 @@ class Policy:
     late_half_absence_days: float = _p(0.5, "旷工半天折算天数", "ATT-04", "第十九条",
                                        "迟到早退超过旷工半天起点（未超过旷工一天起点）时记旷工的天数", unit="天")
     late_full_absence_days: float = _p(1.0, "旷工一天折算天数", "ATT-04", "第十九条", "迟到早退超过旷工一天起点时记旷工的天数", unit="天")
+    # ATT-12, ATT-13 第十九条: flexible hours of the standard schedule (a 班次 row carries its own); off by default.
+    flex_minutes: int = _p(0, "弹性上班分钟", "ATT-12", "第十九条",
+                           "标准工时：上班晚到不超过此分钟数、下班晚走同样分钟数的，不算迟到（0=不用弹性上班）", "int", unit="分钟")
+    late_leave_time: dt.time | None = _p(None, "晚走时间", "ATT-13", "第十九条",
+                                         "标准工时：前一天最后一次打卡不早于此时间的，当天上班最晚可到次日最晚上班（空=不用晚走晚到）",
+                                         "clock")
+    late_start_time: dt.time | None = _p(None, "次日最晚上班", "ATT-13", "第十九条",
+                                         "标准工时：晚走（见晚走时间）后的当天，上班时间推迟到此时间（空=不用晚走晚到）", "clock")
     # ATT-05 第十七条, 第二十条.
     missing_punch_fine: float = _p(20.0, "缺卡罚款", "ATT-05", "第十七条", "每缺一次打卡罚款（元）", unit="元")
     # ATT-07 第十七条.
@@ -106,7 +115,13 @@ class Policy:
     annual_leave_days_under_20: float = _p(10.0, "年休假天数_10至20年", "LV-08", "第三十五条", "累计工作10至20年的年休假天数", unit="天")
     annual_leave_days_from_20: float = _p(15.0, "年休假天数_20年以上", "LV-08", "第三十五条", "累计工作满20年的年休假天数", unit="天")
     annual_leave_sick_months: float = _p(2.0, "年休假病假月数", "LV-08", "第三十五条",
-                                         "当年病假累计超过此月数不享受年休假（1月按21.75个工作日）", unit="个月")
+                                         "当年病假累计达到此月数（含）不享受年休假；低于法定月数时按法律（LV-20）", unit="个月")
+    # LV-20 职工带薪年休假条例 第四条: a month of sick leave in days (no statutory definition; common practice 30).
+    sick_month_days: float = _p(30.0, "病假每月天数", "LV-20", "职工带薪年休假条例第四条",
+                                "年休假的病假门槛中1个月按此日历天数计（病假记录的日历天数，含休息日、节假日）", unit="天")
+    # LV-22: the place of work whose statutory figures apply (kaohe.policy.regions); 员工名册 工作地 overrides it.
+    work_region: str = _p("", "工作地", "LV-22", "人口与计划生育法第二十五条",
+                          "上海、广东或浙江按该省条例的产假、陪产假、育儿假、婚假等天数；空则只按国家标准", "text")
     # LV-11 第二十五条.
     social_insurance_leave_days: float = _p(15.0, "社保自理请假天数", "LV-11", "第二十五条", "当月请假超过此天数社保由本人承担", unit="天")
     social_insurance_leave_types: tuple[str, ...] = _p(("事假", "病假"), "社保自理计入假别", "LV-11", "第二十五条",
@@ -133,8 +148,10 @@ class Policy:
     review_manager_weight: float = _p(0.5, "考核上级权重", "REV-03", "篇四", "综合得分中经理考评的权重", unit="%")
 
     def fingerprint(self) -> str:
-        """A short stable hash of every value: says which policy a result was computed with."""
-        data = {f.name: _render(getattr(self, f.name)) for f in dataclasses.fields(self)}
+        """A short stable hash of the values that differ from kaohe's defaults: says which policy a result was
+        computed with. Parameters added later at their default leave it unchanged."""
+        data = {f.name: _render(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if getattr(self, f.name) != f.default}
         return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
 
 
@@ -171,6 +188,8 @@ DEFAULT = Policy()
 
 def _render(value) -> str:
     """A value as HR would type it in the 规则 sheet."""
+    if value is None:  # an optional time left blank (晚走时间): the rule is off
+        return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dt.time):
@@ -233,15 +252,15 @@ def _parse_number(text, info):
     return float(number)
 
 
-_PARSERS = {"bool": _parse_bool, "weekday": _parse_weekday, "time": _parse_time, "list": _parse_list,
+_PARSERS = {"bool": _parse_bool, "weekday": _parse_weekday, "time": _parse_time, "clock": _parse_time, "list": _parse_list,
             "text": lambda text, info: str(text)}
 
 
 def parse_value(info: ParamInfo, raw):
     """Parse HR's cell value for one parameter; raises ValueError with a Chinese reason."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
-        if info.default == "":  # a text that may be empty (公司名称): blank is its default
-            return ""
+        if info.default in ("", None):  # a text that may be empty (公司名称), an optional time (晚走时间): off
+            return info.default
         raise ValueError("值为空")
     text = raw.strip() if isinstance(raw, str) else raw
     return _PARSERS.get(info.kind, _parse_number)(text, info)
@@ -293,11 +312,22 @@ def policy_from_rows(rows, sheet: str = "规则") -> tuple[Policy, list[Finding]
                                     f"沿用默认值 {render(info)}", rule=info.rule, article=info.article, code=RULES_BAD_VALUE))
     policy = dataclasses.replace(DEFAULT, **changes)  # type: ignore[arg-type]  # each value parsed for its field
     findings.extend(compliance_findings(policy, sheet))
+    findings.extend(_half_late_leave(policy, sheet))
     return policy, findings
 
 
+def _half_late_leave(policy: Policy, sheet: str) -> list[Finding]:
+    """ATT-13 needs both 晚走时间 and 次日最晚上班: one without the other is a warning, and the rule stays off."""
+    if (policy.late_leave_time is None) == (policy.late_start_time is None):
+        return []
+    given, blank = (KEY_OF["late_leave_time"], KEY_OF["late_start_time"])[::1 if policy.late_start_time is None else -1]
+    info = PARAMS_BY_KEY[given]
+    return [Finding(sheet, "", f"填写了{given}，没有填写{blank}", "不用晚走晚到（两项须同时填写）", rule=info.rule,
+                    article=info.article, level="警告", code="rules.half_late_leave")]
+
+
 def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
-    """Warnings where the policy in force falls below the law (not errors)."""
+    """Warnings where the policy in force falls below the law (not errors); the leave rules' in kaohe.policy.law."""
     out = []
     for name, minimum in LEGAL_MULTIPLIERS.items():
         value = getattr(policy, name)
@@ -312,7 +342,7 @@ def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
         out.append(Finding(sheet, "", f"标准工时每周 6 天、每天 {day / 60:g} 小时，共 {weekly:g} 小时，超过法定每周 "
                                       f"{LEGAL_WEEKLY_HOURS:g} 小时", "按公司规则计算，请核对是否合规",
                            rule="ATT-01", article="国务院令174号第三条", level="警告", code="rules.below_law"))
-    return out
+    return out + below_law(policy, sheet)
 
 
 def _minutes(a: dt.time, b: dt.time) -> int:

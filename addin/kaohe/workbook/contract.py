@@ -53,7 +53,7 @@ class OutputSheet:
 ROSTER = InputSheet(
     "员工名册",
     required=("工号", "姓名", "部门", "入职日期", "岗位基本工资"),
-    optional=("岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线", "绩效工资"),
+    optional=("岗位", "性别", "转正日期", "离职日期", "参加工作日期", "工时制", "生产线", "绩效工资", "工作地"),
     mandatory=True, key="roster")
 PUNCHES = InputSheet(
     "打卡记录",
@@ -72,7 +72,9 @@ OVERTIME = InputSheet(
 EXCEPTIONS = InputSheet("打卡异常", required=("工号", "日期", "时段", "审批状态"), optional=("原因",), key="exceptions")
 PROXY = InputSheet("代打卡记录", required=("工号", "日期"), optional=("备注",), key="proxy")
 ROTA = InputSheet("排班", required=("工号", "日期", "班次"), key="rota")
-SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结束"), optional=("时段2开始", "时段2结束"), key="shifts")
+# 弹性分钟 (ATT-12), 晚走时间 and 次日最晚上班 (ATT-13): the shift's flexible hours, blank = not used.
+SHIFTS = InputSheet("班次", required=("班次", "时段1开始", "时段1结束"),
+                    optional=("时段2开始", "时段2结束", "弹性分钟", "晚走时间", "次日最晚上班"), key="shifts")
 HOLIDAYS = InputSheet("节假日", required=("日期", "类型"), optional=("名称",), key="holidays")
 # 规则 also holds HR's synonyms: columns 列 (a header of VALUE_COLUMNS), 写法 (what HR types), 标准值.
 RULES = InputSheet("规则", required=("参数", "值"), optional=("条款", "说明", "列", "写法", "标准值"), key="rules")
@@ -125,13 +127,14 @@ SYNONYM_COLUMNS = {**{h: v for cols in VALUE_COLUMNS.values() for h, v in cols.i
 INPUT_FIELDS = {
     "工号": "emp", "姓名": "name", "部门": "dept", "入职日期": "hired", "岗位基本工资": "base_wage",
     "岗位": "post", "性别": "gender", "转正日期": "regular", "离职日期": "left", "参加工作日期": "work_start",
-    "工时制": "hours_system", "生产线": "production", "绩效工资": "perf_pay",
+    "工时制": "hours_system", "生产线": "production", "绩效工资": "perf_pay", "工作地": "work_region",
     "打卡时间": "ts", "日期": "date", "时间": "time", "设备": "device",
     "假别": "type", "开始时间": "start", "结束时间": "end", "申请日期": "applied", "审批状态": "status",
     "证明材料": "proof", "事由日期": "event_date", "销假日期": "returned", "备注": "note",
     "部门领导审批": "head_ok", "分管副总审批": "vp_ok", "总经理审批": "gm_ok", "类型": "kind",
     "补偿方式": "comp", "说明": "explanation", "时段": "slot", "原因": "reason", "班次": "shift",
     "时段1开始": "s1_start", "时段1结束": "s1_end", "时段2开始": "s2_start", "时段2结束": "s2_end",
+    "弹性分钟": "flex_minutes", "晚走时间": "late_leave", "次日最晚上班": "late_start",
     "名称": "label", "参数": "key", "值": "value", "条款": "article",
     "指标": "indicator", "权重": "weight", "方向": "direction", "目标值": "target", "底线值": "floor",
     "评分人": "scorer", "别名": "aliases", "周期": "period", "被考核人工号": "ratee", "评分人工号": "rater",
@@ -157,7 +160,8 @@ COLUMN_KINDS = {
     EXCEPTIONS.name: {"工号": "id", "日期": "date"},
     PROXY.name: {"工号": "id", "日期": "date"},
     ROTA.name: {"工号": "id", "日期": "date"},
-    SHIFTS.name: {"时段1开始": "time", "时段1结束": "time", "时段2开始": "time", "时段2结束": "time"},
+    SHIFTS.name: {"时段1开始": "time", "时段1结束": "time", "时段2开始": "time", "时段2结束": "time",
+                  "弹性分钟": "number", "晚走时间": "time", "次日最晚上班": "time"},
     HOLIDAYS.name: {"日期": "date"},
     RULES.name: {"值": "raw", "列": "vocab_column"},  # 列 names a value column: read as its vocabulary
     IDENTITY.name: {"工号": "id"},
