@@ -34,7 +34,7 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
-        frame_spec(monthly_sheet(result.items), result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
+        frame_spec(monthly_sheet(result.items, result.leave_types), result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    properties={c.MONTHLY_MONTH_PROPERTY: result.month},
                    **wide_print(company, f"{result.month} {c.MONTHLY_NAME}")),
