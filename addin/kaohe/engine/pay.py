@@ -216,7 +216,7 @@ def monthly_frame(daily: pd.DataFrame, ledger: lg.Ledger, roster: pd.DataFrame, 
         m[col] = _per_person(m, c, c["quantity"]).astype(int)
     m["ot_hours"] = _per_person(m, daily, daily["ot_hours"])
     m["leave_weight"] = _per_person(m, daily, daily["leave_weight"])
-    for kind in leave_types:
+    for kind in dict.fromkeys((*leave_types, *terms.LEAVE_TYPES)):  # the regulation's eight always (考勤表, 核对)
         rows = day_rows[(day_rows["kind"] == kind).to_numpy()]
         m[f"days_{kind}"] = _per_person(m, rows, rows["quantity"])
     m["present_days"] = (m["due_days"] - m["absent_days"] - m["leave_weight"]).clip(lower=0)

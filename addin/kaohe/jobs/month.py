@@ -15,7 +15,7 @@ from kaohe.jobs import close
 from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
-from kaohe.jobs.money import monthly_sheet
+from kaohe.jobs.money import items_of_book, monthly_sheet
 from kaohe.periods import month_bounds, month_or_refuse
 from kaohe.policy.items import TOTAL_NAMES, TOTALS
 from kaohe import terms
@@ -50,7 +50,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     month = month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):  # the workbook's money items (its 假别 sheet's deductions too)
         say("读取工作簿…")
         data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)

@@ -325,6 +325,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
               progress=None):
     """个人考勤确认单 of ``month`` (one department with ``dept``): a workbook and, with LibreOffice, a PDF."""
     from kaohe.jobs import close
+    from kaohe.jobs.money import items_of_book
     from kaohe.engine.month import compute_month
     from kaohe.jobs.outcome import JobResult
     from kaohe.periods import month_or_refuse
@@ -334,7 +335,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     month = month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):
         say("读取工作簿并计算本月…")
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME), may_be_open=True)  # only reads BOOK
         result = compute_month(data.tables, month)
