@@ -179,17 +179,17 @@ def extra_synonyms(rows, standard: dict[str, tuple[str, ...]] | None = None):
     that names no value column. A row without its 写法 or with a 标准值 that is not a standard
     value of that vocabulary (``standard``: the values in force, by vocabulary) is reported and unused.
     """
-    standard = {**STANDARD, **(standard or {})}
+    values = {**STANDARD, **(standard or {})}
     extra: dict[str, dict[str, str]] = {}
     bad: list[tuple[str, str]] = []
-    for cell, vocab, written, standard in rows:
+    for cell, vocab, written, meant in rows:
         if vocab is None:
-            if not (is_blank(written) and is_blank(standard)):
+            if not (is_blank(written) and is_blank(meant)):
                 bad.append((cell, "同义词没有写明列（规则表的“列”）"))
             continue
-        target = str(standard).strip() if not is_blank(standard) else ""
-        if is_blank(written) or target not in standard[vocab]:
-            bad.append((cell, f"同义词“{written or ''}”→“{target}”无效：标准值应为 {'/'.join(standard[vocab])}"))
+        target = str(meant).strip() if not is_blank(meant) else ""
+        if is_blank(written) or target not in values[vocab]:
+            bad.append((cell, f"同义词“{written or ''}”→“{target}”无效：标准值应为 {'/'.join(values[vocab])}"))
             continue
         extra.setdefault(vocab, {})[str(written).strip()] = target
     return extra, bad

@@ -501,6 +501,14 @@ def test_LV_25_without_a_personal_leave_row_the_default_one_is_used(month):
     assert m.summary()["事假扣款"] == 200
 
 
+def test_LV_25_hr_synonyms_in_rules_reach_a_type_of_the_sheet(month):
+    # 规则's synonym rows keep working, towards a type HR added: 停发假 → 无薪假, 1 day × 200.00 deducted.
+    sheets = with_kinds(book(["001", "停发假", D(2), D(2), D(1), "已批准"], off={D(2)}), UNPAID)
+    sheets["规则"] = [["参数", "值", "列", "写法", "标准值"], [None, None, "假别", "停发假", "无薪假"]]
+    m = month(sheets)
+    assert (m.summary()["无薪假天数"], m.summary()["无薪假扣款"], m.summary()["旷工天数"]) == (1, 200, 0)
+
+
 def test_LV_27_marriage_quota_in_the_sheet_overrides_the_rules_parameter(month):
     # 婚假 Mon 2 - Fri 6 Nov, 5 days: over 规则's 婚假天数 3 it fails (5 days of 事假, 1000.00); with 额度 5 in the
     # 假别 sheet it passes, with a 提示 naming both.
