@@ -18,6 +18,7 @@ from kaohe.doors import udfs as f
 from kaohe.engine.leave import (Check, check_overlaps, check_record, normalise,
                                 personal_notice_days)
 from kaohe.engine.leave_types import annual_entitlement
+from kaohe.jobs.money import monthly_sheet
 from kaohe.policy import DEFAULT, compliance_findings, policy_from_rows
 from kaohe.policy.law import figure_below
 from kaohe.policy.regions import floors, region_of
@@ -416,6 +417,144 @@ def test_LV_03_personal_leave_without_application_date_is_a_warning(month):
     row = m.leave()[0]
     assert row["校验结果"] == terms.CHECK_WARN and "未填申请日期" in row["说明"]
     assert m.summary()["事假天数"] == 1 and m.summary()["旷工天数"] == 0
+
+
+# --- the 假别 table (LV-25..LV-27): HR's 假别 sheet is the list of leave types -------------------------------
+
+KINDS_HEADER = ["假别", "同义词", "计薪", "发放比例", "计算方式", "需证明", "额度"]
+COMPANY_KINDS = [["事假", None, "无薪", None, "工作日", "否", 15], ["病假", None, "比例", None, "工作日", "是", None],
+                 ["婚假", "婚嫁假", "全薪", None, "工作日", "是", 3]]  # rows 2-4; HR's own rows from row 5
+
+
+def with_kinds(sheets, *rows):
+    """``sheets`` with a 假别 sheet: the three company rows above, then ``rows``."""
+    return {**sheets, "假别": [KINDS_HEADER, *COMPANY_KINDS, *map(list, rows)]}
+
+
+UNPAID = ["无薪假", "停薪假", "无薪", None, "工作日", "否", None]
+
+
+def test_LV_26_an_unpaid_type_hr_adds_is_deducted_in_a_column_of_its_own(month):
+    # 无薪假 Mon 2 - Wed 4 Nov: 3 workdays × 200.00 (4350 / 21.75) = 600.00 deducted; no absence, no 事假.
+    m = month(with_kinds(book(["001", "无薪假", D(2), D(4), D(1), "已批准"], off=days(2, 4)), UNPAID))
+    s = m.summary()
+    assert (s["无薪假天数"], s["无薪假扣款"], s["旷工天数"], s["事假天数"], s["调整合计"]) == (3, 600, 0, 0, -600)
+    assert "LV-26" in s["依据"]
+    header = monthly_sheet(m.result.items, m.result.leave_types).headers
+    assert header.index("无薪假扣款") == header.index("无薪假天数") + 1
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"], row["天数"]) == ("通过", "无薪假", 3) and "LV-25" in row["依据"]
+
+
+def test_LV_26_a_share_type_pays_its_share(month):
+    # 疗养假 paid at 60 %: Mon 2 - Tue 3 Nov, 2 days × 200.00 × (1 − 0.6) = 160.00 deducted.
+    m = month(with_kinds(book(["001", "疗养假", D(2), D(3), D(1), "已批准"], off=days(2, 3)),
+                         ["疗养假", None, "比例", "60%", "工作日", "否", None]))
+    s = m.summary()
+    assert (s["疗养假天数"], s["疗养假扣款"], s["调整合计"]) == (2, 160, -160)
+
+
+def test_LV_25_a_calendar_day_type_counts_the_weekend(month):
+    # 探亲假 counted in calendar days, unpaid: Fri 6 - Mon 9 Nov is 4 calendar days (Sun 8 is the rest day; 3 of
+    # them are workdays): 4 × 200.00 = 800.00 deducted.
+    m = month(with_kinds(book(["001", "探亲假", D(6), D(9), D(1), "已批准"], off={D(6), D(7), D(9)}),
+                         ["探亲假", None, "无薪", None, "日历日", "否", None]))
+    s = m.summary()
+    assert (s["探亲假天数"], s["探亲假扣款"], s["旷工天数"]) == (4, 800, 0)
+    assert m.leave()[0]["天数"] == 4
+
+
+def test_LV_25_a_synonym_from_the_sheet_and_the_typed_text_kept(month):
+    from kaohe.engine.month import month_context
+    from kaohe.workbook import contract as c
+    from kaohe.workbook.read import tables_from_rows
+
+    sheets = with_kinds(book(["001", "停薪假", D(2), D(2), D(1), "已批准"], off={D(2)}), UNPAID)
+    m = month(sheets)
+    assert m.summary()["无薪假天数"] == 1 and m.summary()["无薪假扣款"] == 200
+    assert m.leave()[0]["计为"] == "无薪假"
+    # the record keeps what HR typed (type_src): a check may depend on the synonym itself (a whole-day 哺乳假)
+    tables, _ = tables_from_rows({**sheets, "员工名册": [ROSTER_HEADER, person()]}.get, c.ATTENDANCE_INPUTS)
+    ctx, _ = month_context(tables, "2026-11")
+    leave = ctx.tables["leave"].frame
+    assert (leave["type"].iloc[0], leave["type_src"].iloc[0]) == ("无薪假", "停薪假")
+
+
+def test_LV_25_a_bad_cell_is_an_error_naming_it_and_its_row_is_unused(month):
+    # 计薪 “半薪” in row 5 (column C): the row is not used, so 半薪假 is an unknown type: 2 Nov is 旷工 (200.00).
+    m = month(with_kinds(book(["001", "半薪假", D(2), D(2), D(1), "已批准"], off={D(2)}),
+                         ["半薪假", None, "半薪", None, "工作日", "否", None]))
+    bad = [f for f in m.findings if f.sheet == "假别"]
+    assert [(f.cell, f.level, f.rule) for f in bad] == [("C5", "错误", "LV-25")] and "半薪" in bad[0].problem
+    assert m.summary()["旷工天数"] == 1 and m.summary()["旷工扣款"] == 200
+    assert m.leave()[0]["校验结果"] == "不通过" and "假别“半薪假”无效" in m.leave()[0]["说明"]
+
+
+def test_LV_25_a_word_meaning_two_types_is_an_error(month):
+    m = month(with_kinds(book(), ["特休假", "特别假", "全薪", None, "工作日", "否", None],
+                         ["特殊假", "特别假", "无薪", None, "工作日", "否", None]))
+    bad = [f for f in m.findings if f.sheet == "假别"]
+    assert [(f.cell, f.level) for f in bad] == [("B6", "错误")] and "特别假" in bad[0].problem
+
+
+def test_LV_25_without_a_personal_leave_row_the_default_one_is_used(month):
+    sheets = book(["001", "事假", D(2), D(2), D(1), "已批准"], off={D(2)})
+    m = month({**sheets, "假别": [KINDS_HEADER, ["婚假", None, "全薪", None, "工作日", "是", 3]]})
+    assert [f.level for f in m.findings if f.sheet == "假别"] == ["错误"]
+    assert m.summary()["事假扣款"] == 200
+
+
+def test_LV_25_hr_synonyms_in_rules_reach_a_type_of_the_sheet(month):
+    # 规则's synonym rows keep working, towards a type HR added: 停发假 → 无薪假, 1 day × 200.00 deducted.
+    sheets = with_kinds(book(["001", "停发假", D(2), D(2), D(1), "已批准"], off={D(2)}), UNPAID)
+    sheets["规则"] = [["参数", "值", "列", "写法", "标准值"], [None, None, "假别", "停发假", "无薪假"]]
+    m = month(sheets)
+    assert (m.summary()["无薪假天数"], m.summary()["无薪假扣款"], m.summary()["旷工天数"]) == (1, 200, 0)
+
+
+def test_LV_27_marriage_quota_in_the_sheet_overrides_the_rules_parameter(month):
+    # 婚假 Mon 2 - Fri 6 Nov, 5 days: over 规则's 婚假天数 3 it fails (5 days of 事假, 1000.00); with 额度 5 in the
+    # 假别 sheet it passes, with a 提示 naming both.
+    sheets = marriage(D(2), D(6), dt.date(2026, 10, 20), dt.date(2026, 10, 1))
+    sheets["规则"] = [["参数", "值"], ["婚假天数", 3]]
+    before = month(sheets)
+    assert before.leave()[0]["校验结果"] == "不通过" and before.summary()["事假扣款"] == 1000
+    rows = [r if r[0] != "婚假" else ["婚假", "婚嫁假", "全薪", None, "工作日", "是", 5] for r in COMPANY_KINDS]
+    after = month({**sheets, "假别": [KINDS_HEADER, *rows]})
+    assert after.leave()[0]["校验结果"] == "通过"
+    assert (after.summary()["婚假天数"], after.summary()["事假扣款"]) == (5, 0)
+    said = [f for f in after.findings if f.rule == "LV-27"]
+    assert [f.level for f in said] == ["提示"] and "婚假天数" in said[0].problem and "5" in said[0].problem
+
+
+def test_LV_25_the_sample_month_is_the_same_with_the_default_sheet_and_without(month):
+    """The template's 假别 sheet (the default rows from the workbook's 规则) changes no figure of the sample."""
+    from kaohe.jobs.leave_kinds import policy_of_rules, sheet_rows
+    from kaohe.jobs.sample import build_sample
+    from kaohe.workbook import contract as c
+
+    sheets = build_sample("2026-10")
+    plain = month(sheets, "2026-10").result
+    rows = sheet_rows(policy_of_rules(sheets.get("规则")))
+    kept = month({**sheets, "假别": [list(c.LEAVE_KIND_HEADERS), *rows]}, "2026-10").result
+    money = [i.field for i in plain.items] + [f"days_{k}" for k in terms.LEAVE_TYPES] + ["adjustment", "social_self"]
+    assert plain.items == kept.items
+    pd.testing.assert_frame_equal(plain.monthly[["emp", *money]], kept.monthly[["emp", *money]])
+    pd.testing.assert_frame_equal(plain.leave_check, kept.leave_check)
+    assert [f.problem for f in plain.findings] == [f.problem for f in kept.findings]
+    assert plain.totals() == kept.totals() and plain.totals()["deductions"] == pytest.approx(5030.36)
+
+
+def test_LV_25_LEAVEDAYS_and_LEAVECHECK_read_the_workbooks_sheet():
+    from doors.test_udfs import workbook_caller
+
+    kinds = [KINDS_HEADER, *COMPANY_KINDS, ["探亲假", "回乡假", "无薪", None, "日历日", "否", None]]
+    caller = workbook_caller({"规则": [["参数", "值"]], "假别": kinds}, "C:/hr/假别.xlsx")
+    # Fri 6 - Mon 9 Nov 2026: 4 calendar days by the workbook's row; without the sheet the type is unknown.
+    assert f.LEAVEDAYS("回乡假", D(6), D(9), caller=caller) == 4
+    assert f.LEAVECHECK("探亲假", D(6), D(9), D(1), caller=caller) == "通过"
+    plain = workbook_caller({"规则": [["参数", "值"]]}, "C:/hr/无假别.xlsx")
+    assert str(f.LEAVEDAYS("探亲假", D(6), D(9), caller=plain)).startswith("错误")
 
 
 # --- the cell functions give what compute-month gives (tests/cell_and_month.py) -------------------------

@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.jobs.live import CELL_SHEETS, HOLIDAYS_SHEET, RULES_SHEET, cell_rules
+from kaohe.jobs.live import CELL_SHEETS, HOLIDAYS_SHEET, LEAVE_TYPES_SHEET, RULES_SHEET, cell_rules
+from kaohe.policy.leave_table import LeaveTable, default_table
 
 
 class CellError(ValueError):
@@ -27,14 +28,16 @@ class CellError(ValueError):
 # --- context: the policy, calendar and vocabulary of the calling workbook --------------------
 
 class Context(NamedTuple):
-    """What the calling workbook's 规则 and 节假日 say: built as compute-month builds it."""
+    """What the calling workbook's 规则, 节假日 and 假别 say: built as compute-month builds it."""
 
     policy: pol.Policy
     calendar: Calendar
     terms: terms.Terms
+    leave_table: LeaveTable
 
 
-_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
+_TABLE = default_table(pol.DEFAULT)
+_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.Terms(leave=_TABLE.synonyms()), _TABLE)
 _cache: dict[str, Context | CellError] = {}  # the workbook's FullName as Excel gives it -> its context
 UNREADABLE_RULES = "规则表无法读取"
 
@@ -85,7 +88,7 @@ def _read_context(caller) -> Context | CellError:
     except Exception:
         return CellError(UNREADABLE_RULES)
     try:
-        return context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET))
+        return context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET), rows.get(LEAVE_TYPES_SHEET))
     except CellError as exc:
         return exc
 
@@ -98,18 +101,18 @@ def _sheet_rows(sheet) -> list[list]:
     return [[] for _ in range(top - 1)] + [[None] * (left - 1) + list(r) for r in rows]
 
 
-def context_from_rows(rules: list | None, holidays: list | None) -> Context:
-    """The context from the values of a 规则 and a 节假日 sheet (``None``: no such sheet).
+def context_from_rows(rules: list | None, holidays: list | None, leave_types: list | None = None) -> Context:
+    """The context from the values of a 规则, a 节假日 and a 假别 sheet (``None``: no such sheet).
 
     The rows go through compute-month's own reader and builders (:func:`kaohe.jobs.live.cell_rules`): a
     规则 or 节假日 row compute-month lists as an 错误 in 问题清单 is the cell's error, with the same text
     (a cell has no 问题清单 to list it in).
     """
-    found = cell_rules({RULES_SHEET: rules, HOLIDAYS_SHEET: holidays}.get)
+    found = cell_rules({RULES_SHEET: rules, HOLIDAYS_SHEET: holidays, LEAVE_TYPES_SHEET: leave_types}.get)
     bad = found.error
     if bad is not None:
         raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")
-    return Context(found.policy, found.calendar, found.terms)
+    return Context(found.policy, found.calendar, found.terms, found.leave_table)
 
 
 # --- element-wise application over ranges ---------------------------------------------------

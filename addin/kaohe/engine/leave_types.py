@@ -16,8 +16,8 @@ from kaohe import terms
 from kaohe.engine import annual
 from kaohe.periods import add_months
 from kaohe.policy import Policy
+from kaohe.policy.leave_table import LeaveTable, default_table
 
-NEEDS_PROOF = (terms.LEAVE_INJURY, terms.LEAVE_SICK, terms.LEAVE_MARRIAGE, terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
 SEVERITY = {terms.CHECK_PASS: 0, terms.CHECK_WARN: 1, terms.CHECK_FAIL: 2}
 
 
@@ -60,6 +60,12 @@ class Case:
     accrual: list
     policy: Policy
     counter: Any = None  # the month's session counter (hours, cut); None for a record outside the month
+    table: LeaveTable | None = None  # the 假别 table in force (None: the default rows for ``policy``)
+
+    @property
+    def row(self):
+        """The 假别 row of the record's type (kaohe.policy.leave_table.LeaveType)."""
+        return (self.table or default_table(self.policy)).get(self.r.type)
 
     @property
     def days(self) -> float:
@@ -73,8 +79,9 @@ class Case:
 
 
 def check_type(x: Case) -> None:
-    """LV-02 (proof), then the rule of the record's type (LV-05..LV-09)."""
-    if x.r.type in NEEDS_PROOF and x.r.proof != terms.PROOF_YES:
+    """LV-02 (proof, when the type's 假别 row asks for it), then the rule of the record's type (LV-05..LV-09)."""
+    row = x.row
+    if row is not None and row.proof and x.r.proof != terms.PROOF_YES:
         x.ck.add(terms.CHECK_WARN, "LV-02", "未提供证明材料，按事假处理")
         x.ck.counted_as = terms.LEAVE_PERSONAL
         x.ck.converted_by = "LV-02"

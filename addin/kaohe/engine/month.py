@@ -35,13 +35,14 @@ import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, flexible, inputs, leave as lv, overtime, pay, standard
+from kaohe.engine import attendance, flexible, inputs, leave as lv, leave_sheet, overtime, pay, standard
 from kaohe.engine.ledger import Ledger
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
 from kaohe.policy import items as money_items, law
+from kaohe.policy.leave_table import LeaveTable
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 from kaohe.values import normal_id
@@ -58,6 +59,7 @@ class MonthContext:
     calendar: Calendar
     tables: Mapping[str, Table]  # by role; read-only
     items: money_items.Registry
+    leave_table: LeaveTable  # the 假别 table in force (LV-25): its types, how each is counted, paid, checked
 
 
 Made = Mapping[str, pd.DataFrame]  # the frames the stages before made, by name (read-only)
@@ -200,12 +202,14 @@ def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt
 
 def month_context(tables: Mapping[str, Table], month: str,
                   policy: pol.Policy | None = None) -> tuple[MonthContext, list[Finding]]:
-    """The context the stages read, and what settling it found (规则, synonyms, value columns, 节假日)."""
+    """The context the stages read, and what settling it found (规则, 假别, synonyms, value columns, 节假日)."""
     first, last = month_bounds(month)
     findings: list[Finding] = []
     if policy is None:
         policy, findings = load_policy(tables)
-    vocab, found_terms = standard.terms_in_force(tables)
+    leave_table, policy, found_leave = leave_sheet.leave_table_of(tables, policy)
+    findings = [*findings, *found_leave]
+    vocab, found_terms = standard.terms_in_force(tables, leave_table)
     tables, found_values = standard.standardised(tables, vocab)
     calendar, found_days = calendar_of(tables, policy)
     findings = [*findings, *found_terms, *found_values, *found_days]
@@ -214,8 +218,9 @@ def month_context(tables: Mapping[str, Table], month: str,
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
                                 "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", article("ATT-08"),
                                 terms.LEVEL_WARNING, code="holidays.provisional"))
-    items = money_items.registry()
-    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items), findings
+    items = money_items.registry().with_items(leave_table.items())  # a deducted type's own item (LV-26)
+    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items,
+                        leave_table), findings
 
 
 # --- the stages ------------------------------------------------------------------------------
@@ -282,9 +287,9 @@ def leave_stage(ctx: MonthContext, made: Made) -> StageResult:
     ``leave_checks``: each check of each record (its result, rule and note)."""
     t, roster = ctx.tables["leave"], made["roster"]
     counter = pay.DayCounter(t.frame, roster, ctx.calendar, ctx.policy, ctx.first, ctx.last,
-                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame)
+                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame, ctx.leave_table)
     accrual = overtime.time_off_accrual(made["overtime"])
-    records, checks, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter)
+    records, checks, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter, ctx.leave_table)
     return {"leave": records, "leave_checks": checks}, findings
 
 
@@ -331,7 +336,7 @@ def ledger_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``charges``, ``day_records`` and ``notes``: the month's ledger, every rule's money and day effects
     on the days inside employment (kaohe.engine.ledger)."""
     ledger = pay.build_ledger(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
-                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"])
+                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"], ctx.leave_table)
     return {"charges": ledger.charges, "day_records": ledger.days, "notes": ledger.notes}, []
 
 
@@ -346,7 +351,8 @@ def days_stage(ctx: MonthContext, made: Made) -> StageResult:
 def summary_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``monthly`` (月度汇总), ``leave_check`` (请假校验) and ``daily`` (每日明细, every date of the month)."""
     roster, records = made["roster"], made["leave"]
-    monthly = pay.monthly_frame(made["employed_daily"], ledger_of(made), roster, ctx.items, ctx.policy)
+    monthly = pay.monthly_frame(made["employed_daily"], ledger_of(made), roster, ctx.items, ctx.policy,
+                                ctx.leave_table.names)
     leave_check = pay.leave_check_frame(records, made["leave_checks"], roster, ctx.tables["leave"])
     daily = pay.with_days_outside_employment(made["employed_daily"], roster, ctx.calendar, ctx.first, ctx.last)
     return {"monthly": monthly, "leave_check": leave_check, "daily": daily}, \
@@ -381,4 +387,4 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     if this_month:
         findings = inputs.about_month(findings, ctx.tables, first, last)
     return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(findings), ctx.policy, ctx.items,
-                       ledger_of(made), made["leave_checks"], made["evaluated"])
+                       ledger_of(made), made["leave_checks"], made["evaluated"], ctx.leave_table.summary_types)
