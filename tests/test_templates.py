@@ -29,7 +29,8 @@ def test_attendance_template_drop_downs_formats_and_protection():
     leave = wb["请假记录"]
     header = [c.value for c in leave[1]]
     lists = {header[ord(col) - 65]: f for col, f in validations(leave).items()}
-    assert lists["假别"] == '"事假,病假,婚假,丧假,产假,年休假,调休,工伤假"'
+    assert lists["假别"] == ('"事假,病假,婚假,丧假,产假,年休假,调休,工伤假,'  # the regulation's eight, then the law's
+                            '哺乳时间,产前检查,陪产假,育儿假,流产假,独生子女父母护理假"')
     assert lists["审批状态"] == '"已批准,待审批,已驳回,事后补单"'
     assert leave.cell(row=2, column=header.index("开始时间") + 1).number_format == "yyyy-mm-dd hh:mm"
     assert leave.freeze_panes == "A2" and leave.page_setup.orientation == "landscape"

@@ -26,6 +26,14 @@ LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT = "事假", "病�
 LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY = "产假", "年休假", "调休", "工伤假"
 LEAVE_TYPES = (LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT,
                LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY)
+# --- BEGIN statutory leave vocabulary (issue 26, temporary) ---------------------------------------------------
+# The statutory types of kaohe.policy.leave_table.statutory_types() and their synonyms, so that 请假记录 accepts them
+# until the 假别 table becomes the vocabulary's source; that merge replaces this block (tests/engine/test_leave.py
+# checks it equals the table's rows).
+LEAVE_STATUTORY = ("哺乳时间", "产前检查", "陪产假", "育儿假", "流产假", "独生子女父母护理假")
+LEAVE_STATUTORY_SYNONYMS = {"哺乳假": "哺乳时间", "产检": "产前检查", "产检假": "产前检查", "陪护假": "陪产假",
+                            "流产": "流产假"}
+# --- END statutory leave vocabulary ---------------------------------------------------------------------------
 PROOF_YES, PROOF_NO = "有", "无"
 OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE = "加班", "培训", "公益活动"
 OT_KINDS = (OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE)
@@ -80,6 +88,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
         **{t: t for t in LEAVE_TYPES},
         "年假": LEAVE_ANNUAL, "带薪年假": LEAVE_ANNUAL, "带薪年休假": LEAVE_ANNUAL, "调休假": LEAVE_TIME_OFF,
         "工伤": LEAVE_INJURY, "婚嫁假": LEAVE_MARRIAGE, "丧葬假": LEAVE_BEREAVEMENT,
+        **{t: t for t in LEAVE_STATUTORY}, **LEAVE_STATUTORY_SYNONYMS,  # the temporary statutory block above
     },
     YES_NO: {**dict.fromkeys(("是", "Y", "yes", "√", "✓", "✔"), YES), **dict.fromkeys(("否", "N", "no", "×", "✗"), NO)},
     PROOF: {**dict.fromkeys(("有", "已提供", "是", "√", "✓", "✔", "Y", "yes"), PROOF_YES),
@@ -95,7 +104,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
                          "经理复评", "主管", "manager"), REL_MANAGER),
     },
 }
-STANDARD = {APPROVAL: APPROVAL_STATES, LEAVE_TYPE: LEAVE_TYPES, YES_NO: (YES, NO), PROOF: (PROOF_YES, PROOF_NO),
+STANDARD = {APPROVAL: APPROVAL_STATES, LEAVE_TYPE: LEAVE_TYPES + LEAVE_STATUTORY, YES_NO: (YES, NO), PROOF: (PROOF_YES, PROOF_NO),
             OT_KIND: OT_KINDS, COMPENSATION: COMPENSATIONS, RELATION: RELATIONS}
 # A blank approval is pending; a blank 类型 is 加班 and a blank 补偿方式 调休 (第九条); other blanks stay blank.
 BLANK = {APPROVAL: PENDING, OT_KIND: OT_KIND_OVERTIME, COMPENSATION: COMP_TIME_OFF}

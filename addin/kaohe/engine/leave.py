@@ -22,8 +22,9 @@ Decisions (docs/规则说明.md):
     - A blank 转正日期 is the hire date plus the longest legal probation (6 months, 劳动合同法
       第十九条; the 规则 parameter 试用期月数), with a 提示 naming the assumption (LV-05, REV-01);
       a blank 参加工作日期 is the hire date.
-    - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
-      calendar half days of the standard schedule.
+    - Workday types count the employee's own sessions (half days); 丧假, 产假 (and the statutory calendar
+      types: 陪产假, 流产假) count calendar half days of the standard schedule; 哺乳时间 (hours inside the
+      day) counts the working days it applies to and covers no session (kaohe.engine.statutory).
     - 病假 whose 备注 is, as a whole, one of terms.HOSPITAL_NOTES (住院, 住院治疗 …) is hospitalisation for a
       serious illness (LV-04, full pay); any other 备注 that mentions 住院 is ordinary sick leave, with a 警告.
 """
@@ -35,18 +36,23 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
+from kaohe.engine import statutory
 from kaohe.engine.leave_types import Case, Check, check_type
 from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 
-CALENDAR_TYPES = (terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
+# The company's types and the statutory ones (kaohe.engine.statutory, from the 假别 table's default rows).
+KNOWN_TYPES = terms.LEAVE_TYPES + statutory.NAMES
+CALENDAR_TYPES = (terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY) + statutory.CALENDAR
+HOUR_TYPES = statutory.HOURS  # hours inside the working day (哺乳时间): they count working days, cover no session
+EXCUSED_BY_HOURS = tuple(t for t in statutory.EXCUSED_BY_HOURS if t not in HOUR_TYPES)  # 产前检查: a span of hours
 EFFECTIVE_STATES = (terms.APPROVED, terms.APPROVED_AFTER)
 # The rule each leave type is checked under (依据 of a record that passes).
 TYPE_RULES = {terms.LEAVE_PERSONAL: "LV-03", terms.LEAVE_SICK: "LV-04", terms.LEAVE_MARRIAGE: "LV-05",
               terms.LEAVE_BEREAVEMENT: "LV-06", terms.LEAVE_MATERNITY: "LV-07", terms.LEAVE_ANNUAL: "LV-08",
-              terms.LEAVE_TIME_OFF: "LV-09", terms.LEAVE_INJURY: "LV-10"}
+              terms.LEAVE_TIME_OFF: "LV-09", terms.LEAVE_INJURY: "LV-10", **statutory.RULES}
 
 
 def calendar_half_days(start: pd.Timestamp, end: pd.Timestamp, policy: Policy,
@@ -88,7 +94,7 @@ ENTRY_COLUMNS = ["record", "result", "rule", "note"]  # the checks of each recor
 
 
 def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: dict[str, list],
-             policy: Policy, counter=None) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+             policy: Policy, counter=None, table=None) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
     """Check every leave record; returns the records with result columns, their check entries
     (:data:`ENTRY_COLUMNS`: each check's result, rule and note, by record) and findings.
 
@@ -97,7 +103,8 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
     without it 调休 counts 日工作小时 a day and a leave beyond its balance is not split.
     A split record gives a second row (``part_of`` = the record's index) for its 事假 part;
     ``time_off_accrual[emp]`` lists ``(date, hours)`` of approved time-off overtime worked;
-    ``leave`` is the 请假记录 table (findings name its sheet and cells).
+    ``leave`` is the 请假记录 table (findings name its sheet and cells); ``table`` the 假别 table in force
+    (kaohe.policy.leave_table; None: its default rows).
 
     Steps: each record on its own (LV-01), overlaps (LV-12), each type's rule (LV-02..LV-10),
     事假 over the year (LV-03), then the verdict columns and the 事假 parts of split records.
@@ -114,12 +121,15 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
         for r in group.itertuples():
             if checks[r.Index].effective and person is not None:
                 check_type(Case(r, checks[r.Index], person, group, checks, count_days,
-                                  time_off_accrual.get(emp, []), policy, counter))
+                                  time_off_accrual.get(emp, []), policy, counter, table))
     findings += check_personal_leave(f, checks, count_days, policy, leave)
     findings += [Finding(leave.sheet, leave.cell("emp", r.row), checks[r.Index].assumption, "请在员工名册中填写转正日期",
                          "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp, code="leave.assumed_regular")
                  for r in f.itertuples() if checks[r.Index].assumption]
     findings += hospital_notes(f, checks, leave)
+    findings += [Finding(leave.sheet, leave.cell(name, r.row), problem, action, rule, article(rule), level, r.emp,
+                         code="leave.statutory_fact")
+                 for r in f.itertuples() for name, problem, action, rule, level in checks[r.Index].reports]
     out, entries = _verdicts(f, checks, count_days)
     return out, entries, findings + _conversions(out, leave)
 
@@ -153,7 +163,7 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
         return [Finding(*where("emp"), terms.unknown_id(r.emp, roster_ids), "此请假不生效",
                         "LV-01", article("LV-01"), terms.LEVEL_ERROR, r.emp, code="leave.unknown_id")]
     findings = []
-    if r.type not in terms.LEAVE_TYPES:
+    if r.type not in KNOWN_TYPES:
         ck.add(terms.CHECK_FAIL, "LV-01", f"假别“{r.type or ''}”无效")
         ck.effective = False
     if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
@@ -175,14 +185,15 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
 
 
 def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
-    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing."""
+    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing (a record of
+    hours inside the day, 哺乳时间, only overlaps another such record at the same hours: statutory.clash)."""
     findings: list[Finding] = []
     live: list = []
     for r in group.itertuples():
         if not checks[r.Index].effective:
             continue
         for other in live:
-            if r.start < other.end_eff and other.start < r.end_eff:
+            if r.start < other.end_eff and other.start < r.end_eff and statutory.clash(r, other):
                 for idx in (other.Index, r.Index):
                     checks[idx].add(terms.CHECK_FAIL, "LV-12", "与同一员工的另一条请假时间重叠，修正前均不生效")
                     checks[idx].effective = False
@@ -236,9 +247,9 @@ def _personal_notice(r, ck: Check, days: float, policy: Policy) -> None:
 
 def _verdict(r, ck: Check, count_days) -> dict:
     """The result columns of one record (``index`` = the record's)."""
-    kind = ck.counted_as if ck.counted_as in terms.LEAVE_TYPES else r.type
+    kind = ck.counted_as if ck.counted_as in KNOWN_TYPES else r.type
     valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
-    days = count_days(r.emp, kind, r.start, r.end_eff) if kind in terms.LEAVE_TYPES and valid_times else 0.0
+    days = count_days(r.emp, kind, r.start, r.end_eff) if kind in KNOWN_TYPES and valid_times else 0.0
     label = kind
     if ck.split_at is not None:
         own = count_days(r.emp, kind, r.start, ck.split_at)

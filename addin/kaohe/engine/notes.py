@@ -87,6 +87,8 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
     for event, label in (("changed_in", "上班"), ("changed_out", "下班")):
         m = f["event"] == event
         out[m] = c[m] + ": " + _session(f[m]) + label + " " + f.loc[m, "at"].dt.strftime("%H:%M") + " 为管理员修改的打卡, 按此时间计算"
+    m = f["event"] == "excused"
+    out[m] = c[m] + ": " + _session(f[m]) + f.loc[m, "what"] + _mapped(f.loc[m, "quantity"], lambda x: f"{x:g}") + "小时, 不计迟到早退"
     m = f["event"] == "paper"
     out[m] = c[m] + ": 入职第" + f.loc[m, "quantity"].astype(int).astype(str) + "天, 纸质考勤, 按出勤计"
     m = f["event"] == "cap"

@@ -48,6 +48,10 @@ class DayCounter:
             return 0.0
         if kind in lv.CALENDAR_TYPES:
             return lv.calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
+        if kind in lv.HOUR_TYPES:  # hours inside the day: the working days (dates with a session) they apply to
+            last = (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).normalize() + pd.Timedelta(days=1)
+            mids, _, i, j = self._sessions(emp, pd.Timestamp(start).normalize(), last)
+            return float(len(np.unique(mids[i:j].astype("datetime64[D]"))))
         _, cum, i, j = self._sessions(emp, start, end)
         return float(cum[j] - cum[i])
 
