@@ -607,6 +607,15 @@ def test_LV_15_paternity_leave_in_guangdong_within_and_beyond_15_days(last, resu
     assert (row["result"], row["label"]) == (result, label)
 
 
+def test_LV_15_paternity_leave_must_start_within_the_rows_window():
+    # A row with a 30-day window: born 1 Oct, starting 2 Nov (32 days after) is 不通过, all 事假.
+    table = rows_changed(陪产假={"quota": 15.0, "window_days": 30})
+    (row,), _ = validated(table, ["001", "陪产假", D(2), D(6), EARLY, "已批准", "有", dt.date(2026, 10, 1)])
+    assert (row["result"], row["counted_as"]) == ("不通过", "事假")
+    (row,), _ = validated(table, ["001", "陪产假", D(2), D(6), EARLY, "已批准", "有", dt.date(2026, 10, 3)])  # day 30
+    assert (row["result"], row["counted_as"]) == ("通过", "陪产假")
+
+
 def test_LV_15_paternity_leave_without_a_quota_passes_with_a_note():
     (row,), found = validated(default_table(DEFAULT), ["001", "陪产假", D(2), D(20), EARLY, "已批准", "有", D(1)])
     assert row["result"] == "通过" and row["days"] == 19
@@ -655,6 +664,17 @@ def test_LV_07_LV_19_maternity_with_difficult_birth_in_guangdong(end, difficult,
     (row,), found = validated(rows_changed(**GUANGDONG), record)
     assert row["result"] == result and row["days"] == (end - dt.date(2026, 9, 20)).days + 1
     assert sorted(f.cell for f in found if f.code == "leave.statutory_fact") == errors
+
+
+@pytest.mark.parametrize("order,result,errors", [(2, "通过", []), (1, "警告", []), (None, "警告", ["K2"])])
+def test_LV_07_LV_19_maternity_by_birth_order_as_zhejiang_gives_it(order, result, errors):
+    # A row of 158 days and 30 more from the second child (浙江's 158 / 188): 2 Nov 2026 .. 8 May 2027 is 188 days
+    # (Nov 29, Dec 31, Jan 31, Feb 28, Mar 31, Apr 30, May 8). First child: over 158, 警告; 孩次 blank: 错误 at K2.
+    table = rows_changed(产假={"quota": 158.0, "extra_from_order": ((2, 30.0),)})
+    record = ["001", "产假", D(2), dt.date(2027, 5, 8), dt.date(2026, 10, 1), "已批准", "有", None, None, 1, order, None, "否"]
+    (row,), found = validated(table, record)
+    assert (row["result"], row["days"]) == (result, 188)
+    assert [f.cell for f in found if f.code == "leave.statutory_fact"] == errors
 
 
 def test_LV_07_maternity_month_across_a_holiday_counts_calendar_days(month):
