@@ -40,6 +40,7 @@ from kaohe.engine import statutory
 from kaohe.engine.leave_types import Case, Check, check_type
 from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
+from kaohe.policy.leave_table import default_table
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 
@@ -111,6 +112,7 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
     """
     f = normalise(leave.frame).sort_values(["emp", "start", "row"], kind="stable", na_position="last")
     info = roster.set_index("emp")
+    table = table if table is not None else default_table(policy)
     checks = {r.Index: Check(counted_as=r.type or "") for r in f.itertuples()}
     findings: list[Finding] = []
     for emp, group in f.groupby("emp", sort=False):

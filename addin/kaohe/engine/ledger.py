@@ -174,7 +174,7 @@ def session_records(s: pd.DataFrame, policy: Policy) -> tuple[list[pd.DataFrame]
                              at=e.get(made, pd.NaT)))
     if "excused_hours" not in s:
         return charges, notes
-    x = s[s["excused_hours"].to_numpy() > 0]  # LV-13/LV-14: the hours of a session a leave excuses
+    x = s[(s["excused_hours"].to_numpy() > 0) & s["leave"].isna().to_numpy()]  # LV-13/LV-14: hours a leave excuses
     notes.append(records(x, rule=x["excused_by"].map(lv.TYPE_RULES).fillna("").to_numpy(dtype=object), event="excused",
                          sess=x["sess"], part=PART_SESSION, sub=9, what=x["excused_by"].to_numpy(dtype=object),
                          quantity=x["excused_hours"], unit=HOUR))
