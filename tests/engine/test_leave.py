@@ -470,7 +470,7 @@ def test_LV_03_LEAVECHECK_on_8_March_equals_compute_month(gender, days, result, 
 
 # --- the statutory types (LV-13..LV-19): November 2026, 25 workdays (Mon-Sat), a daily wage of 200 ---------------
 # 请假记录 with the facts columns: 事由日期 (H) is the child's birth date, then 胎数 (J), 孩次 (K), 怀孕月数 (L), 难产 (M).
-FACTS = HEADER + ["胎数", "孩次", "怀孕月数", "难产"]
+FACTS = HEADER + ["胎数", "孩次", "怀孕月数", "难产", "销假日期"]
 BIRTH = dt.date(2026, 6, 15)  # a child under 1 all November
 EARLY = dt.date(2026, 10, 20)  # an application date far enough ahead for every notice rule
 T = dt.datetime
@@ -546,6 +546,14 @@ def test_LV_12_LV_13_LV_14_other_leave_inside_the_nursing_month_is_no_overlap(mo
     s = m.summary()
     assert (s["迟到次数"], s["早退次数"], s["旷工天数"], s["病假天数"], s["病假扣款"]) == (0, 0, 0, 1, 40)
     assert "哺乳时间1小时" in m.day(D(3))["说明"] and "产前检查1.5小时" in m.day(D(4))["说明"]
+
+
+def test_LV_13_ATT_10_nursing_time_ends_at_its_return_date(month):
+    # 销假 on Mon 16 Nov: from then on out at 16:30 is 60 minutes early, half a day 旷工 on each of the 13 workdays
+    # 16..21, 23..28 and 30 Nov: 6.5 days.
+    record = ["001", "哺乳时间", T(2026, 11, 2, 16, 30), T(2026, 11, 30, 17, 30), EARLY, "已批准", None, BIRTH,
+              None, None, None, None, None, D(16)]
+    assert month(statutory_book(record, punches=leaving_at("16:30"))).summary()["旷工天数"] == 6.5
 
 
 @pytest.mark.parametrize("babies,result,error", [(2, "通过", False), (None, "警告", True)])

@@ -186,7 +186,7 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
 def leave_spans(records: pd.DataFrame, daily: tuple[str, ...], continuous: tuple[str, ...]) -> pd.DataFrame:
     """The spans (emp, from, to, kind) of the effective leave records that excuse hours inside a session: a type of
     ``daily`` (哺乳时间) the same hours on every date of its record (its start's time to its end's time, an end
-    at 00:00 running to the day's end); a type of ``continuous`` (产前检查) its own span."""
+    at 00:00 running to the day's end) before its 销假; a type of ``continuous`` (产前检查) its own span."""
     live = records[records["effective"].astype(bool) & records["counted_as"].isin(daily + continuous)]
     rows = []
     for r in live.itertuples():
@@ -196,8 +196,8 @@ def leave_spans(records: pd.DataFrame, daily: tuple[str, ...], continuous: tuple
         end = pd.Timestamp(r.end)
         a = r.start - r.start.normalize()
         b = pd.Timedelta(days=1) if end == end.normalize() else end - end.normalize()
-        rows += [(r.emp, day + a, day + b, r.counted_as) for day in pd.date_range(r.start.normalize(), end.normalize())
-                 if a < b]
+        last = min(end.normalize(), (r.end_eff - pd.Timedelta(microseconds=1)).normalize())  # 销假 ends it sooner
+        rows += [(r.emp, day + a, day + b, r.counted_as) for day in pd.date_range(r.start.normalize(), last) if a < b]
     return pd.DataFrame(rows, columns=["emp", "from", "to", "kind"])
 
 

@@ -290,10 +290,10 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
     and approved 打卡异常 (``exc_in``, ``exc_out``; ATT-05)."""
     records, days = made["leave"], made["days"]
     sessions = made["sessions"].merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
-    hours = records["counted_as"].isin(lv.HOUR_TYPES) if len(records) else pd.Series(dtype=bool)
-    cover = lv.coverage(sessions, records[~hours] if len(records) else records)
-    sessions = attendance.excuse_hours(sessions, attendance.leave_spans(records, lv.HOUR_TYPES,
-                                                                        lv.EXCUSED_BY_HOURS)) if len(records) else sessions
+    if len(records):  # hours inside the day (哺乳时间, 产前检查) excuse part of a session; 哺乳时间 covers none whole
+        sessions = attendance.excuse_hours(sessions, attendance.leave_spans(records, lv.HOUR_TYPES, lv.EXCUSED_BY_HOURS))
+        records = records[~records["counted_as"].isin(lv.HOUR_TYPES)]
+    cover = lv.coverage(sessions, records)
     sessions["leave_index"] = cover
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
     sessions["leave"] = sessions["leave"].where(cover.notna().to_numpy(), None)
