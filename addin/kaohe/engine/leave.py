@@ -28,6 +28,8 @@ Decisions (docs/规则说明.md):
     - 年休假 (LV-08, LV-20, LV-21): the larger of the company's and the law's days; sick leave before the
       record, in calendar days, loses them only at the threshold of both; last year's leave then sick
       leave up to the threshold loses this year's (kaohe.engine.annual).
+    - 哺乳时间 (hours inside the day) counts the working days it applies to and covers no session; its hours
+      (and 产前检查's) excuse the edge of the session they touch (kaohe.engine.statutory).
     - 病假 whose 备注 is, as a whole, one of terms.HOSPITAL_NOTES (住院, 住院治疗 …) is hospitalisation for a
       serious illness (LV-04, full pay); any other 备注 that mentions 住院 is ordinary sick leave, with a 警告.
 """
@@ -38,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
+from kaohe.engine import statutory
 from kaohe.engine.leave_types import Case, Check, check_type
 from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
@@ -82,9 +85,9 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
     Steps: each record on its own (LV-01), overlaps (LV-12), each type's rule (LV-02..LV-10),
     事假 over the year (LV-03), then the verdict columns and the 事假 parts of split records.
     """
-    table = default_table(policy) if table is None else table
     f = normalise(leave.frame).sort_values(["emp", "start", "row"], kind="stable", na_position="last")
     info = roster.set_index("emp")
+    table = table if table is not None else default_table(policy)
     checks = {r.Index: Check(counted_as=r.type or "") for r in f.itertuples()}
     findings: list[Finding] = []
     for emp, group in f.groupby("emp", sort=False):
@@ -97,6 +100,9 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
                 check_type(Case(r, checks[r.Index], person, group, checks, count_days,
                                   time_off_accrual.get(emp, []), policy, counter, table))
     findings += check_personal_leave(f, checks, count_days, policy, leave, table.capped())
+    findings += [Finding(leave.sheet, leave.cell(name, r.row), problem, action, rule, article(rule), level, r.emp,
+                         code="leave.statutory_fact")
+                 for r in f.itertuples() for name, problem, action, rule, level in checks[r.Index].reports]
     findings += [Finding(leave.sheet, leave.cell("emp", r.row), checks[r.Index].assumption, "请在员工名册中填写转正日期",
                          "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp, code="leave.assumed_regular")
                  for r in f.itertuples() if checks[r.Index].assumption]
@@ -160,14 +166,15 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
 
 
 def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
-    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing."""
+    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing (a record of
+    hours inside the day, 哺乳时间, only overlaps another such record at the same hours: statutory.clash)."""
     findings: list[Finding] = []
     live: list = []
     for r in group.itertuples():
         if not checks[r.Index].effective:
             continue
         for other in live:
-            if r.start < other.end_eff and other.start < r.end_eff:
+            if r.start < other.end_eff and other.start < r.end_eff and statutory.clash(r, other):
                 for idx in (other.Index, r.Index):
                     checks[idx].add(terms.CHECK_FAIL, "LV-12", "与同一员工的另一条请假时间重叠，修正前均不生效")
                     checks[idx].effective = False

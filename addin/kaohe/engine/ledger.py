@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
+from kaohe.engine import statutory
 from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.engine.attendance import TIER_FULL, TIER_HALF, tier_absence
 from kaohe.policy import KEY_OF as KEY, Policy
@@ -173,6 +174,12 @@ def session_records(s: pd.DataFrame, policy: Policy) -> tuple[list[pd.DataFrame]
         e = s[s[flag].to_numpy(dtype=bool)]  # an approved exception; ``at``: the 补卡审批 that made it, if one did
         notes.append(records(e, rule="ATT-05", event=flag, sess=e["sess"], part=PART_SESSION, sub=sub,
                              at=e.get(made, pd.NaT)))
+    if "excused_hours" not in s:
+        return charges, notes
+    x = s[(s["excused_hours"].to_numpy() > 0) & s["leave"].isna().to_numpy()]  # LV-13/LV-14: hours a leave excuses
+    notes.append(records(x, rule=x["excused_by"].map(statutory.RULES).fillna("").to_numpy(dtype=object), event="excused",
+                         sess=x["sess"], part=PART_SESSION, sub=9, what=x["excused_by"].to_numpy(dtype=object),
+                         quantity=x["excused_hours"], unit=HOUR))
     return charges, notes
 
 

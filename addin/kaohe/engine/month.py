@@ -35,7 +35,7 @@ import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, flexible, inputs, leave as lv, leave_sheet, overtime, pay, standard
+from kaohe.engine import attendance, flexible, inputs, leave as lv, leave_sheet, overtime, pay, standard, statutory
 from kaohe.engine.ledger import Ledger
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
@@ -298,6 +298,10 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
     and approved 打卡异常 (``exc_in``, ``exc_out``; ATT-05)."""
     records, days = made["leave"], made["days"]
     sessions = made["sessions"].merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
+    if len(records):  # hours inside the day (哺乳时间, 产前检查) excuse part of a session; 哺乳时间 covers none whole
+        hours, excused = statutory.hour_types(ctx.leave_table)
+        sessions = attendance.excuse_hours(sessions, attendance.leave_spans(records, hours, excused))
+        records = records[~records["counted_as"].isin(hours)]
     cover = lv.coverage(sessions, records)
     sessions["leave_index"] = cover
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None

@@ -66,9 +66,11 @@ class DayCounter:
         return calendar_half_days(start, end, self.policy)
 
     def hours_in_day(self, emp: str, start: pd.Timestamp, end: pd.Timestamp) -> float:
-        """小时 (哺乳时间): hours inside the working day. The hook of the statutory types' own rules; until they
-        count it, the sessions whose middle the leave covers, as a 工作日 type."""
-        return self.workdays(emp, start, end)
+        """小时 (哺乳时间): hours inside the working day count the working days (dates with a session) they apply to
+        (the hours themselves are checked by kaohe.engine.statutory)."""
+        last = (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).normalize() + pd.Timedelta(days=1)
+        mids, _, i, j = self._sessions(emp, pd.Timestamp(start).normalize(), last)
+        return float(len(np.unique(mids[i:j].astype("datetime64[D]"))))
 
     def _sessions(self, emp: str, start, end):
         """The employee's session mids and cumulative weights, and the range [i, j) a leave covers."""

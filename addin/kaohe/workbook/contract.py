@@ -64,7 +64,7 @@ PUNCHES = InputSheet(
 LEAVE = InputSheet(
     "请假记录",
     required=("工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"),
-    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注"), key="leave")
+    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注", "胎数", "孩次", "怀孕月数", "难产"), key="leave")
 OVERTIME = InputSheet(
     "加班申请",
     required=("工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批"),
@@ -142,7 +142,7 @@ ROW_KEY_COLUMNS = {PUNCHES.name: ("工号", "打卡时间", "日期", "时间"),
 # Value columns and their vocabulary (kaohe.terms): each accepts the standard values, the documented
 # synonyms, and HR's own from 规则; anything else is a 问题清单 错误 and handled as pending / not given.
 VALUE_COLUMNS = {
-    LEAVE.name: {"审批状态": _terms.APPROVAL, "假别": _terms.LEAVE_TYPE, "证明材料": _terms.PROOF},
+    LEAVE.name: {"审批状态": _terms.APPROVAL, "假别": _terms.LEAVE_TYPE, "证明材料": _terms.PROOF, "难产": _terms.YES_NO},
     OVERTIME.name: {"部门领导审批": _terms.APPROVAL, "分管副总审批": _terms.APPROVAL, "总经理审批": _terms.APPROVAL,
              "类型": _terms.OT_KIND, "补偿方式": _terms.COMPENSATION},
     EXCEPTIONS.name: {"审批状态": _terms.APPROVAL},
@@ -160,6 +160,7 @@ INPUT_FIELDS = {
     "打卡时间": "ts", "日期": "date", "时间": "time", "设备": "device",
     "假别": "type", "开始时间": "start", "结束时间": "end", "申请日期": "applied", "审批状态": "status",
     "证明材料": "proof", "事由日期": "event_date", "销假日期": "returned", "备注": "note",
+    "胎数": "babies", "孩次": "birth_order", "怀孕月数": "pregnancy_months", "难产": "difficult",
     "部门领导审批": "head_ok", "分管副总审批": "vp_ok", "总经理审批": "gm_ok", "类型": "kind",
     "补偿方式": "comp", "说明": "explanation", "时段": "slot", "原因": "reason", "班次": "shift",
     "时段1开始": "s1_start", "时段1结束": "s1_end", "时段2开始": "s2_start", "时段2结束": "s2_end",
@@ -187,7 +188,7 @@ COLUMN_KINDS = {
     PUNCHES.name: {"工号": "id", "打卡时间": "datetime", "日期": "date", "时间": "time"},
     IMPORTED.name: {"工号": "id", "打卡时间": "datetime", "归属日期": "date"},
     LEAVE.name: {"工号": "id", "开始时间": "datetime", "结束时间": "datetime", "申请日期": "date",
-                 "事由日期": "date", "销假日期": "date"},
+                 "事由日期": "date", "销假日期": "date", "胎数": "number", "孩次": "number", "怀孕月数": "number"},
     OVERTIME.name: {"工号": "id", "日期": "date", "开始时间": "time", "结束时间": "time"},
     EXCEPTIONS.name: {"工号": "id", "日期": "date"},
     PROXY.name: {"工号": "id", "日期": "date"},
@@ -352,7 +353,7 @@ CELL_FUNCTION_OPTIONS = {
 CHOICES: dict[str, tuple[str, ...]] = {
     "审批状态": APPROVAL_STATES, "时段": SLOTS,  # 假别: the 假别 sheet's names (kaohe.jobs.templates)
     "工时制": (STANDARD_HOURS, COMPREHENSIVE_HOURS), "补偿方式": COMPENSATIONS, "关系": RELATIONS,
-    "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
+    "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO), "难产": (YES, NO),
     "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
 }
 SHEET_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
