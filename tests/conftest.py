@@ -95,7 +95,8 @@ class MonthView:
         return [{h: r.get(f) for h, f in sheet.columns} for r in frame.to_dict("records")]
 
     def summary(self, emp="001") -> dict:
-        return next(r for r in self._rows(self.result.monthly, monthly_sheet(self.result.items)) if r["工号"] == emp)
+        sheet = monthly_sheet(self.result.items, self.result.leave_types)
+        return next(r for r in self._rows(self.result.monthly, sheet) if r["工号"] == emp)
 
     def day(self, date: dt.date, emp="001") -> dict:
         return next(r for r in self._rows(self.result.daily, c.DAILY)

@@ -29,7 +29,9 @@ def test_attendance_template_drop_downs_formats_and_protection():
     leave = wb["请假记录"]
     header = [c.value for c in leave[1]]
     lists = {header[ord(col) - 65]: f for col, f in validations(leave).items()}
-    assert lists["假别"] == '"事假,病假,婚假,丧假,产假,年休假,调休,工伤假"'
+    assert lists["假别"] == "'假别'!$A$2:$A$501"  # the 假别 sheet's names: HR's added types are offered too
+    kinds = [r[0] for r in wb["假别"].iter_rows(min_row=2, values_only=True)]
+    assert kinds[:8] == ["事假", "病假", "婚假", "丧假", "产假", "年休假", "调休", "工伤假"] and "陪产假" in kinds
     assert lists["审批状态"] == '"已批准,待审批,已驳回,事后补单"'
     assert leave.cell(row=2, column=header.index("开始时间") + 1).number_format == "yyyy-mm-dd hh:mm"
     assert leave.freeze_panes == "A2" and leave.page_setup.orientation == "landscape"
@@ -84,3 +86,35 @@ def test_a_computed_month_prints_without_hashes(tmp_path):
     assert "应出勤天数" in text and "合计" in text
     # Fit to width: every page carries the header (print titles) and the last column (依据).
     assert pdf_pages(pdf) <= 6
+
+
+def test_the_leave_types_sheet_added_to_an_existing_workbook_keeps_its_rules():
+    """leave_types_sheet(wb) on HR's own workbook: the company rows take the workbook's 规则 (婚假天数 5 here), so the
+    sheet changes nothing (no LV-27 提示); 请假记录's 假别 drop-down then lists the sheet (the old list replaced)."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from kaohe.engine.leave_sheet import leave_table_of
+    from kaohe.engine.month import load_policy
+    from kaohe.jobs.templates import leave_types_sheet
+    from kaohe.workbook import contract as c
+    from kaohe.workbook.read import tables_from_rows
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "规则"
+    wb["规则"].append(["参数", "值"])
+    wb["规则"].append(["婚假天数", 5])
+    leave = wb.create_sheet("请假记录")
+    leave.append(["工号", "假别", "开始时间"])
+    old = DataValidation(type="list", formula1='"事假,病假"')
+    old.add("B2:B501")
+    leave.add_data_validation(old)
+    leave_types_sheet(wb)
+    rows = [list(r) for r in wb["假别"].iter_rows(values_only=True)]
+    marriage = dict(zip(rows[0], next(r for r in rows if r[0] == "婚假")))
+    assert (marriage["额度"], marriage["计薪"], marriage["计算方式"], marriage["需证明"]) == (5, "全薪", "工作日", "是")
+    assert [dv.formula1 for dv in leave.data_validations.dataValidation] == ["'假别'!$A$2:$A$501"]
+    tables, _ = tables_from_rows({n: [list(r) for r in wb[n].iter_rows(values_only=True)] for n in wb.sheetnames}.get,
+                                 (c.RULES, c.LEAVE_KINDS))
+    policy, _ = load_policy(tables)
+    table, in_force, findings = leave_table_of(tables, policy)
+    assert findings == [] and in_force.marriage_leave_days == 5 and table.get("婚假").quota == 5

@@ -26,6 +26,13 @@ LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT = "事假", "病�
 LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY = "产假", "年休假", "调休", "工伤假"
 LEAVE_TYPES = (LEAVE_PERSONAL, LEAVE_SICK, LEAVE_MARRIAGE, LEAVE_BEREAVEMENT,
                LEAVE_MATERNITY, LEAVE_ANNUAL, LEAVE_TIME_OFF, LEAVE_INJURY)
+# 假别 (kaohe.policy.leave_table): how a type is paid (计薪), counted (计算方式) and its quota's period (额度周期).
+PAY_FULL, PAY_SHARE, PAY_NONE, PAY_ALLOWANCE = "全薪", "比例", "无薪", "生育津贴"
+LEAVE_PAYS = (PAY_FULL, PAY_SHARE, PAY_NONE, PAY_ALLOWANCE)
+COUNT_WORKDAY, COUNT_CALENDAR, COUNT_HOURS = "工作日", "日历日", "小时"
+LEAVE_COUNTS = (COUNT_WORKDAY, COUNT_CALENDAR, COUNT_HOURS)
+PERIOD_EVENT, PERIOD_YEAR = "每次", "每年"
+LEAVE_PERIODS = (PERIOD_EVENT, PERIOD_YEAR)
 PROOF_YES, PROOF_NO = "有", "无"
 OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE = "加班", "培训", "公益活动"
 OT_KINDS = (OT_KIND_OVERTIME, OT_KIND_TRAINING, OT_KIND_WELFARE)
@@ -135,11 +142,21 @@ class Terms:
 
     extra: dict[str, dict[str, str]] = field(default_factory=dict)  # vocabulary -> {写法: 标准值}
     names: frozenset[str] = frozenset()  # 姓名 of 员工名册 (an approver's name = approved)
+    # The 假别 table's {写法: 假别} (each name for itself and its synonyms, kaohe.policy.leave_table): the leave
+    # types in force. None: the regulation's eight types and their documented synonyms.
+    leave: dict[str, str] | None = None
 
     def __post_init__(self):
+        base = {**SYNONYMS, LEAVE_TYPE: self.leave} if self.leave is not None else SYNONYMS
+        self._standard = ({**STANDARD, LEAVE_TYPE: tuple(dict.fromkeys(self.leave.values()))}
+                          if self.leave is not None else STANDARD)
         self._maps = {vocab: {key(k): v for k, v in {**words, **self.extra.get(vocab, {})}.items()}
-                      for vocab, words in SYNONYMS.items()}
+                      for vocab, words in base.items()}
         self._names = {key(n) for n in self.names if not is_blank(n)}
+
+    def standards(self, vocab: str) -> tuple[str, ...]:
+        """The standard values of ``vocab`` in force (for 假别: the table's names)."""
+        return self._standard[vocab]
 
     def standard(self, vocab: str, value):
         """The standard value of ``value`` in ``vocab``; a blank gives the blank meaning (None or 待审批);
@@ -154,29 +171,30 @@ class Terms:
 
     def known(self, vocab: str, value) -> bool:
         """Whether a standardised value is one of the vocabulary's standard values (or blank)."""
-        return value is None or value in STANDARD[vocab]
+        return value is None or value in self._standard[vocab]
 
 
 DEFAULT = Terms()
 
 
-def extra_synonyms(rows):
+def extra_synonyms(rows, standard: dict[str, tuple[str, ...]] | None = None):
     """HR's synonym rows ``(cell, vocabulary, 写法, 标准值)`` -> ({vocab: {写法: 标准值}}, [(cell, reason)]).
 
     The reader has turned 规则.列 (a column header) into its vocabulary, and reported a header
     that names no value column. A row without its 写法 or with a 标准值 that is not a standard
-    value of that vocabulary is reported and unused.
+    value of that vocabulary (``standard``: the values in force, by vocabulary) is reported and unused.
     """
+    values = {**STANDARD, **(standard or {})}
     extra: dict[str, dict[str, str]] = {}
     bad: list[tuple[str, str]] = []
-    for cell, vocab, written, standard in rows:
+    for cell, vocab, written, meant in rows:
         if vocab is None:
-            if not (is_blank(written) and is_blank(standard)):
+            if not (is_blank(written) and is_blank(meant)):
                 bad.append((cell, "同义词没有写明列（规则表的“列”）"))
             continue
-        target = str(standard).strip() if not is_blank(standard) else ""
-        if is_blank(written) or target not in STANDARD[vocab]:
-            bad.append((cell, f"同义词“{written or ''}”→“{target}”无效：标准值应为 {'/'.join(STANDARD[vocab])}"))
+        target = str(meant).strip() if not is_blank(meant) else ""
+        if is_blank(written) or target not in values[vocab]:
+            bad.append((cell, f"同义词“{written or ''}”→“{target}”无效：标准值应为 {'/'.join(values[vocab])}"))
             continue
         extra.setdefault(vocab, {})[str(written).strip()] = target
     return extra, bad

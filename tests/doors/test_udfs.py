@@ -85,7 +85,7 @@ def test_kpi_functions():
 def test_workbook_rules_and_holidays_are_honoured():
     rules = [["参数", "值"], ["迟到早退罚款", 50], ["迟到宽限分钟", 5]]
     holidays = [["日期", "类型"], [dt.date(2026, 11, 7), "公司休息日"]]
-    policy, calendar, _ = context_from_rows(rules, holidays)
+    policy, calendar, *_ = context_from_rows(rules, holidays)
     assert policy.late_fine == 50 and policy.late_grace_minutes == 5
     assert calendar.day_type(dt.date(2026, 11, 7)) == "休息日"
 

@@ -6,18 +6,25 @@ except the leave days. Mon 2 Nov .. Sat 7 Nov is the first full week; Sundays ar
 Also here: the cell functions of the leave rules (LEAVEDAYS, LEAVECHECK) giving what compute-month
 gives (tests/cell_and_month.py: March 2027; Mon 1 March is a workday, 8 March is women's afternoon off).
 """
+import dataclasses
 import datetime as dt
 
 import pandas as pd
 import pytest
-from builders import ROSTER_HEADER, full_day, person, workdays
+from builders import ROSTER_HEADER, full_day, person, punches_for, workdays
 from cell_and_month import CALLER, M, run_month
 
 from kaohe.doors import udfs as f
+from kaohe.engine import leave as lv, pay
+from kaohe.engine.month import month_context, roster_stage
+from kaohe.policy.leave_table import LeaveTable, default_table
+from kaohe.workbook import contract as c
+from kaohe.workbook.read import tables_from_rows
 
 from kaohe.engine.leave import (Check, check_overlaps, check_record, normalise,
                                 personal_notice_days)
 from kaohe.engine.leave_types import annual_entitlement
+from kaohe.jobs.money import monthly_sheet
 from kaohe.policy import DEFAULT, compliance_findings, policy_from_rows
 from kaohe.policy.law import figure_below
 from kaohe.policy.regions import floors, region_of
@@ -418,6 +425,144 @@ def test_LV_03_personal_leave_without_application_date_is_a_warning(month):
     assert m.summary()["事假天数"] == 1 and m.summary()["旷工天数"] == 0
 
 
+# --- the 假别 table (LV-25..LV-27): HR's 假别 sheet is the list of leave types -------------------------------
+
+KINDS_HEADER = ["假别", "同义词", "计薪", "发放比例", "计算方式", "需证明", "额度"]
+COMPANY_KINDS = [["事假", None, "无薪", None, "工作日", "否", 15], ["病假", None, "比例", None, "工作日", "是", None],
+                 ["婚假", "婚嫁假", "全薪", None, "工作日", "是", 3]]  # rows 2-4; HR's own rows from row 5
+
+
+def with_kinds(sheets, *rows):
+    """``sheets`` with a 假别 sheet: the three company rows above, then ``rows``."""
+    return {**sheets, "假别": [KINDS_HEADER, *COMPANY_KINDS, *map(list, rows)]}
+
+
+UNPAID = ["无薪假", "停薪假", "无薪", None, "工作日", "否", None]
+
+
+def test_LV_26_an_unpaid_type_hr_adds_is_deducted_in_a_column_of_its_own(month):
+    # 无薪假 Mon 2 - Wed 4 Nov: 3 workdays × 200.00 (4350 / 21.75) = 600.00 deducted; no absence, no 事假.
+    m = month(with_kinds(book(["001", "无薪假", D(2), D(4), D(1), "已批准"], off=days(2, 4)), UNPAID))
+    s = m.summary()
+    assert (s["无薪假天数"], s["无薪假扣款"], s["旷工天数"], s["事假天数"], s["调整合计"]) == (3, 600, 0, 0, -600)
+    assert "LV-26" in s["依据"]
+    header = monthly_sheet(m.result.items, m.result.leave_types).headers
+    assert header.index("无薪假扣款") == header.index("无薪假天数") + 1
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"], row["天数"]) == ("通过", "无薪假", 3) and "LV-25" in row["依据"]
+
+
+def test_LV_26_a_share_type_pays_its_share(month):
+    # 疗养假 paid at 60 %: Mon 2 - Tue 3 Nov, 2 days × 200.00 × (1 − 0.6) = 160.00 deducted.
+    m = month(with_kinds(book(["001", "疗养假", D(2), D(3), D(1), "已批准"], off=days(2, 3)),
+                         ["疗养假", None, "比例", "60%", "工作日", "否", None]))
+    s = m.summary()
+    assert (s["疗养假天数"], s["疗养假扣款"], s["调整合计"]) == (2, 160, -160)
+
+
+def test_LV_25_a_calendar_day_type_counts_the_weekend(month):
+    # 探亲假 counted in calendar days, unpaid: Fri 6 - Mon 9 Nov is 4 calendar days (Sun 8 is the rest day; 3 of
+    # them are workdays): 4 × 200.00 = 800.00 deducted.
+    m = month(with_kinds(book(["001", "探亲假", D(6), D(9), D(1), "已批准"], off={D(6), D(7), D(9)}),
+                         ["探亲假", None, "无薪", None, "日历日", "否", None]))
+    s = m.summary()
+    assert (s["探亲假天数"], s["探亲假扣款"], s["旷工天数"]) == (4, 800, 0)
+    assert m.leave()[0]["天数"] == 4
+
+
+def test_LV_25_a_synonym_from_the_sheet_and_the_typed_text_kept(month):
+    from kaohe.engine.month import month_context
+    from kaohe.workbook import contract as c
+    from kaohe.workbook.read import tables_from_rows
+
+    sheets = with_kinds(book(["001", "停薪假", D(2), D(2), D(1), "已批准"], off={D(2)}), UNPAID)
+    m = month(sheets)
+    assert m.summary()["无薪假天数"] == 1 and m.summary()["无薪假扣款"] == 200
+    assert m.leave()[0]["计为"] == "无薪假"
+    # the record keeps what HR typed (type_src): a check may depend on the synonym itself (a whole-day 哺乳假)
+    tables, _ = tables_from_rows({**sheets, "员工名册": [ROSTER_HEADER, person()]}.get, c.ATTENDANCE_INPUTS)
+    ctx, _ = month_context(tables, "2026-11")
+    leave = ctx.tables["leave"].frame
+    assert (leave["type"].iloc[0], leave["type_src"].iloc[0]) == ("无薪假", "停薪假")
+
+
+def test_LV_25_a_bad_cell_is_an_error_naming_it_and_its_row_is_unused(month):
+    # 计薪 “半薪” in row 5 (column C): the row is not used, so 半薪假 is an unknown type: 2 Nov is 旷工 (200.00).
+    m = month(with_kinds(book(["001", "半薪假", D(2), D(2), D(1), "已批准"], off={D(2)}),
+                         ["半薪假", None, "半薪", None, "工作日", "否", None]))
+    bad = [f for f in m.findings if f.sheet == "假别"]
+    assert [(f.cell, f.level, f.rule) for f in bad] == [("C5", "错误", "LV-25")] and "半薪" in bad[0].problem
+    assert m.summary()["旷工天数"] == 1 and m.summary()["旷工扣款"] == 200
+    assert m.leave()[0]["校验结果"] == "不通过" and "假别“半薪假”无效" in m.leave()[0]["说明"]
+
+
+def test_LV_25_a_word_meaning_two_types_is_an_error(month):
+    m = month(with_kinds(book(), ["特休假", "特别假", "全薪", None, "工作日", "否", None],
+                         ["特殊假", "特别假", "无薪", None, "工作日", "否", None]))
+    bad = [f for f in m.findings if f.sheet == "假别"]
+    assert [(f.cell, f.level) for f in bad] == [("B6", "错误")] and "特别假" in bad[0].problem
+
+
+def test_LV_25_without_a_personal_leave_row_the_default_one_is_used(month):
+    sheets = book(["001", "事假", D(2), D(2), D(1), "已批准"], off={D(2)})
+    m = month({**sheets, "假别": [KINDS_HEADER, ["婚假", None, "全薪", None, "工作日", "是", 3]]})
+    assert [f.level for f in m.findings if f.sheet == "假别"] == ["错误"]
+    assert m.summary()["事假扣款"] == 200
+
+
+def test_LV_25_hr_synonyms_in_rules_reach_a_type_of_the_sheet(month):
+    # 规则's synonym rows keep working, towards a type HR added: 停发假 → 无薪假, 1 day × 200.00 deducted.
+    sheets = with_kinds(book(["001", "停发假", D(2), D(2), D(1), "已批准"], off={D(2)}), UNPAID)
+    sheets["规则"] = [["参数", "值", "列", "写法", "标准值"], [None, None, "假别", "停发假", "无薪假"]]
+    m = month(sheets)
+    assert (m.summary()["无薪假天数"], m.summary()["无薪假扣款"], m.summary()["旷工天数"]) == (1, 200, 0)
+
+
+def test_LV_27_marriage_quota_in_the_sheet_overrides_the_rules_parameter(month):
+    # 婚假 Mon 2 - Fri 6 Nov, 5 days: over 规则's 婚假天数 3 it fails (5 days of 事假, 1000.00); with 额度 5 in the
+    # 假别 sheet it passes, with a 提示 naming both.
+    sheets = marriage(D(2), D(6), dt.date(2026, 10, 20), dt.date(2026, 10, 1))
+    sheets["规则"] = [["参数", "值"], ["婚假天数", 3]]
+    before = month(sheets)
+    assert before.leave()[0]["校验结果"] == "不通过" and before.summary()["事假扣款"] == 1000
+    rows = [r if r[0] != "婚假" else ["婚假", "婚嫁假", "全薪", None, "工作日", "是", 5] for r in COMPANY_KINDS]
+    after = month({**sheets, "假别": [KINDS_HEADER, *rows]})
+    assert after.leave()[0]["校验结果"] == "通过"
+    assert (after.summary()["婚假天数"], after.summary()["事假扣款"]) == (5, 0)
+    said = [f for f in after.findings if f.rule == "LV-27"]
+    assert [f.level for f in said] == ["提示"] and "婚假天数" in said[0].problem and "5" in said[0].problem
+
+
+def test_LV_25_the_sample_month_is_the_same_with_the_default_sheet_and_without(month):
+    """The template's 假别 sheet (the default rows from the workbook's 规则) changes no figure of the sample."""
+    from kaohe.jobs.leave_kinds import policy_of_rules, sheet_rows
+    from kaohe.jobs.sample import build_sample
+    from kaohe.workbook import contract as c
+
+    sheets = build_sample("2026-10")
+    plain = month(sheets, "2026-10").result
+    rows = sheet_rows(policy_of_rules(sheets.get("规则")))
+    kept = month({**sheets, "假别": [list(c.LEAVE_KIND_HEADERS), *rows]}, "2026-10").result
+    money = [i.field for i in plain.items] + [f"days_{k}" for k in terms.LEAVE_TYPES] + ["adjustment", "social_self"]
+    assert plain.items == kept.items
+    pd.testing.assert_frame_equal(plain.monthly[["emp", *money]], kept.monthly[["emp", *money]])
+    pd.testing.assert_frame_equal(plain.leave_check, kept.leave_check)
+    assert [f.problem for f in plain.findings] == [f.problem for f in kept.findings]
+    assert plain.totals() == kept.totals() and plain.totals()["deductions"] == pytest.approx(5030.36)
+
+
+def test_LV_25_LEAVEDAYS_and_LEAVECHECK_read_the_workbooks_sheet():
+    from doors.test_udfs import workbook_caller
+
+    kinds = [KINDS_HEADER, *COMPANY_KINDS, ["探亲假", "回乡假", "无薪", None, "日历日", "否", None]]
+    caller = workbook_caller({"规则": [["参数", "值"]], "假别": kinds}, "C:/hr/假别.xlsx")
+    # Fri 6 - Mon 9 Nov 2026: 4 calendar days by the workbook's row; without the sheet the type is unknown.
+    assert f.LEAVEDAYS("回乡假", D(6), D(9), caller=caller) == 4
+    assert f.LEAVECHECK("探亲假", D(6), D(9), D(1), caller=caller) == "通过"
+    plain = workbook_caller({"规则": [["参数", "值"]]}, "C:/hr/无假别.xlsx")
+    assert str(f.LEAVEDAYS("探亲假", D(6), D(9), caller=plain)).startswith("错误")
+
+
 # --- the cell functions give what compute-month gives (tests/cell_and_month.py) -------------------------
 
 def test_LV_06_LEAVEDAYS_two_session_shift_and_calendar_leave_equal_compute_month():
@@ -619,3 +764,254 @@ def test_LV_22_the_figures_of_each_region_for_the_statutory_rules():
     assert floors("四川").known is False and floors("四川").maternity_days.value == 98
     # A person's own 工作地 first, then the 规则's.
     assert (region_of("广东省", "上海"), region_of(None, "上海市"), region_of(" ", "")) == ("广东", "上海", "")
+# --- the statutory types (LV-13..LV-19): November 2026, 25 workdays (Mon-Sat), a daily wage of 200 ---------------
+# 请假记录 with the facts columns: 事由日期 (H) is the child's birth date, then 胎数 (J), 孩次 (K), 怀孕月数 (L), 难产 (M).
+FACTS = HEADER + ["胎数", "孩次", "怀孕月数", "难产", "销假日期"]
+BIRTH = dt.date(2026, 6, 15)  # a child under 1 all November
+EARLY = dt.date(2026, 10, 20)  # an application date far enough ahead for every notice rule
+T = dt.datetime
+
+
+def statutory_book(*leave_rows, punches=None, off=()):
+    """``book`` for a woman employee, the leave rows under FACTS; ``punches`` replace the clean ones."""
+    sheets = book(off=off, roster=person(gender="女"))
+    if punches is not None:
+        sheets["打卡记录"] = [["工号", "打卡时间"], *punches]
+    sheets["请假记录"] = [FACTS] + [list(r) + [None] * (len(FACTS) - len(r)) for r in leave_rows]
+    return sheets
+
+
+def leaving_at(time: str, days=None) -> list:
+    """Punches on time in the morning and at 13:25, out at ``time`` on ``days`` (every workday by default)."""
+    return [p for d in (days or workdays(2026, 11)) for p in punches_for("001", d, "08:25", "12:01", "13:25", time)]
+
+
+def rows_changed(**changes) -> LeaveTable:
+    """The default 假别 table with some rows' fields changed (a province's figures typed as HR would, e.g. 广东)."""
+    table = default_table(DEFAULT)
+    return table.replaced(dataclasses.replace(t, **changes.get(t.name, {})) for t in table)
+
+
+GUANGDONG = {"产假": {"quota": 178.0, "extra_difficult": 30.0}, "陪产假": {"quota": 15.0}, "育儿假": {"quota": 10.0}}
+
+
+def validated(table: LeaveTable, *leave_rows):
+    """The records of 请假记录 validated against ``table`` (one per record, sheet order) and the findings."""
+    tables, _ = tables_from_rows(statutory_book(*leave_rows).get, c.ATTENDANCE_INPUTS)
+    ctx, _ = month_context(tables, "2026-11")
+    roster = roster_stage(ctx, {})[0]["roster"]
+    counter = pay.DayCounter(ctx.tables["leave"].frame, roster, ctx.calendar, ctx.policy, ctx.first, ctx.last,
+                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame)
+    records, _, findings = lv.validate(ctx.tables["leave"], roster, counter.count, {}, ctx.policy, counter, table)
+    return records[records["part_of"].isna()].sort_values("row").to_dict("records"), findings
+
+
+def test_LV_13_nursing_hour_every_working_day_for_a_month_in_a_workbook(month_file):
+    # 16:30-17:30 on every workday of November (typed 哺乳假: its synonym for hours inside the day), the child born
+    # 15 June: out at 16:30 is on time on all 25 workdays; nothing late, early, absent or deducted.
+    record = ["001", "哺乳假", T(2026, 11, 2, 16, 30), T(2026, 11, 30, 17, 30), EARLY, "已批准", None, BIRTH]
+    m = month_file(statutory_book(record, punches=leaving_at("16:30")))
+    s = m.summary()
+    assert (s["迟到次数"], s["早退次数"], s["缺卡次数"], s["旷工天数"]) == (0, 0, 0, 0)
+    assert (s["迟到早退罚款"], s["旷工扣款"], s["事假扣款"], s["调整合计"]) == (0, 0, 0, 0)
+    assert s["实出勤天数"] == 25
+    assert m.day(D(3))["早退分钟"] == 0 and m.day(D(3))["下午下班"].strftime("%H:%M") == "16:30"
+    row = m.leave()[0]
+    assert (row["假别"], row["校验结果"], row["天数"], row["计为"]) == ("哺乳时间", "通过", 25, "哺乳时间")
+    assert "LV-13" in row["依据"] and not m.problems("哺乳")
+
+
+def test_LV_13_the_same_hour_without_an_approved_record_is_early_leave(month):
+    # The punches of the test above with the record pending: 60 minutes early every day is half a day 旷工
+    # (ATT-04: over 30 up to 120 minutes), 25 x 0.5 = 12.5 days: what the nursing hour prevents.
+    record = ["001", "哺乳时间", T(2026, 11, 2, 16, 30), T(2026, 11, 30, 17, 30), EARLY, "待审批", None, BIRTH]
+    assert month(statutory_book(record, punches=leaving_at("16:30"))).summary()["旷工天数"] == 12.5
+
+
+def test_LV_12_LV_13_LV_14_other_leave_inside_the_nursing_month_is_no_overlap(month):
+    # The month of nursing time above, a sick day on Tue 10 Nov (proof given) and a prenatal examination 08:30-10:00 on
+    # Wed 4 Nov (in at 10:00): no record overlaps another (LV-12 compares the nursing hours only with other hours of
+    # the day). 病假 1 day at 80 % (LV-04): 200 x 0.2 = 40 deducted; nothing late, early or absent.
+    nursing = ["001", "哺乳时间", T(2026, 11, 2, 16, 30), T(2026, 11, 30, 17, 30), EARLY, "已批准", None, BIRTH]
+    sick = ["001", "病假", D(10), D(10), D(10), "已批准", "有"]
+    exam = ["001", "产前检查", T(2026, 11, 4, 8, 30), T(2026, 11, 4, 10, 0), EARLY, "已批准", "有"]
+    others = [d for d in workdays(2026, 11) if d not in (D(4), D(10))]
+    punches = leaving_at("16:30", others) + punches_for("001", D(4), "10:00", "12:01", "13:25", "16:30")
+    m = month(statutory_book(nursing, sick, exam, punches=punches))
+    assert [r["校验结果"] for r in m.leave()] == ["通过", "通过", "通过"]
+    s = m.summary()
+    assert (s["迟到次数"], s["早退次数"], s["旷工天数"], s["病假天数"], s["病假扣款"]) == (0, 0, 0, 1, 40)
+    assert "哺乳时间1小时" in m.day(D(3))["说明"] and "产前检查1.5小时" in m.day(D(4))["说明"]
+
+
+def test_LV_13_ATT_10_nursing_time_ends_at_its_return_date(month):
+    # 销假 on Mon 16 Nov: from then on out at 16:30 is 60 minutes early, half a day 旷工 on each of the 13 workdays
+    # 16..21, 23..28 and 30 Nov: 6.5 days.
+    record = ["001", "哺乳时间", T(2026, 11, 2, 16, 30), T(2026, 11, 30, 17, 30), EARLY, "已批准", None, BIRTH,
+              None, None, None, None, None, D(16)]
+    assert month(statutory_book(record, punches=leaving_at("16:30"))).summary()["旷工天数"] == 6.5
+
+
+@pytest.mark.parametrize("babies,result,error", [(2, "通过", False), (None, "警告", True)])
+def test_LV_13_LV_19_twins_two_hours_a_day(month, babies, result, error):
+    # Twins: 1 + 1 hours a day (第九条). 15:30-17:30 on Tue 3 Nov, out at 15:30: never early. Without 胎数 the quota
+    # is 1 hour: 警告 in 请假校验 and a 错误 at J2 (LV-19); the record stands (nothing deducted).
+    record = ["001", "哺乳时间", T(2026, 11, 3, 15, 30), T(2026, 11, 3, 17, 30), EARLY, "已批准", None, BIRTH, None, babies]
+    punches = leaving_at("17:31", [d for d in workdays(2026, 11) if d != D(3)]) + leaving_at("15:30", [D(3)])
+    m = month(statutory_book(record, punches=punches))
+    assert m.leave()[0]["校验结果"] == result and m.leave()[0]["天数"] == 1
+    assert m.summary()["旷工天数"] == 0 and m.day(D(3))["早退分钟"] == 0
+    missing = [(f.cell, f.level, f.rule) for f in m.findings if f.code == "leave.statutory_fact"]
+    assert missing == ([("J2", "错误", "LV-19")] if error else [])
+
+
+def test_LV_13_whole_day_nursing_leave_is_a_warning_and_counts_as_personal_leave(month):
+    # 哺乳假 for Mon 2 .. Fri 6 Nov as whole days is not the nursing hour (上海's 哺乳假 is another leave): 警告,
+    # counted as 事假 until HR adds its own 假别 row: 5 days x 200 = 1000 deducted, no 旷工.
+    m = month(statutory_book(["001", "哺乳假", D(2), D(6), EARLY, "已批准", None, BIRTH], off=days(2, 6)))
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"]) == ("警告", "事假") and "假别表" in row["说明"]
+    s = m.summary()
+    assert (s["事假天数"], s["事假扣款"], s["旷工天数"]) == (5, 1000, 0)
+
+
+def test_LV_13_after_the_first_birthday_there_is_no_nursing_hour(month):
+    # Born 1 Oct 2025: 1 year old on 1 Oct 2026. 16:30-17:30 on 3 Nov is 不通过 and excuses nothing:
+    # out at 16:30 is 60 minutes early, half a day 旷工 (ATT-04).
+    record = ["001", "哺乳时间", T(2026, 11, 3, 16, 30), T(2026, 11, 3, 17, 30), EARLY, "已批准", None, dt.date(2025, 10, 1)]
+    punches = leaving_at("17:31", [d for d in workdays(2026, 11) if d != D(3)]) + leaving_at("16:30", [D(3)])
+    m = month(statutory_book(record, punches=punches))
+    assert m.leave()[0]["校验结果"] == "不通过" and m.summary()["旷工天数"] == 0.5
+
+
+def test_LV_19_nursing_without_the_birth_date_is_an_error_at_its_cell(month):
+    record = ["001", "哺乳时间", T(2026, 11, 3, 16, 30), T(2026, 11, 3, 17, 30), EARLY, "已批准"]
+    punches = leaving_at("17:31", [d for d in workdays(2026, 11) if d != D(3)]) + leaving_at("16:30", [D(3)])
+    m = month(statutory_book(record, punches=punches))
+    assert [(f.cell, f.level) for f in m.findings if f.code == "leave.statutory_fact"] == [("H2", "错误")]
+    assert m.leave()[0]["校验结果"] == "警告" and m.summary()["旷工天数"] == 0  # the record stands
+
+
+def test_LV_14_prenatal_examination_hours_are_working_time(month):
+    # 产检 08:30-10:00 on Tue 3 Nov (with proof), in at 10:00: not late, nothing deducted; the rest of the day as usual.
+    record = ["001", "产检", T(2026, 11, 3, 8, 30), T(2026, 11, 3, 10, 0), EARLY, "已批准", "有"]
+    punches = [p for d in workdays(2026, 11) if d != D(3) for p in full_day("001", d)]
+    m = month(statutory_book(record, punches=punches + punches_for("001", D(3), "10:00", "12:01", "13:25", "17:31")))
+    s = m.summary()
+    assert (s["迟到次数"], s["旷工天数"], s["调整合计"]) == (0, 0, 0) and m.day(D(3))["迟到分钟"] == 0
+    assert m.leave()[0]["校验结果"] == "通过" and "LV-14" in m.leave()[0]["依据"]
+
+
+@pytest.mark.parametrize("last,result,label", [(16, "通过", "陪产假"), (20, "警告", "陪产假15天、事假4天")])
+def test_LV_15_paternity_leave_in_guangdong_within_and_beyond_15_days(last, result, label):
+    # 广东: 15 calendar days. Born 1 Nov; 2..16 Nov is 15 days. 2..20 Nov is 19: the first 15 (to 16 Nov) are
+    # 陪产假, the rest (Tue 17 .. Fri 20 Nov, 4 workdays) 事假 (the LV-08 split).
+    record = ["001", "陪产假", D(2), D(last), EARLY, "已批准", "有", D(1)]
+    (row,), _ = validated(rows_changed(**GUANGDONG), record)
+    assert (row["result"], row["label"]) == (result, label)
+
+
+def test_LV_15_paternity_leave_must_start_within_the_rows_window():
+    # A row with a 30-day window: born 1 Oct, starting 2 Nov (32 days after) is 不通过, all 事假.
+    table = rows_changed(陪产假={"quota": 15.0, "window_days": 30})
+    (row,), _ = validated(table, ["001", "陪产假", D(2), D(6), EARLY, "已批准", "有", dt.date(2026, 10, 1)])
+    assert (row["result"], row["counted_as"]) == ("不通过", "事假")
+    (row,), _ = validated(table, ["001", "陪产假", D(2), D(6), EARLY, "已批准", "有", dt.date(2026, 10, 3)])  # day 30
+    assert (row["result"], row["counted_as"]) == ("通过", "陪产假")
+
+
+def test_LV_15_paternity_leave_without_a_quota_passes_with_a_note():
+    (row,), found = validated(default_table(DEFAULT), ["001", "陪产假", D(2), D(20), EARLY, "已批准", "有", D(1)])
+    assert row["result"] == "通过" and row["days"] == 19
+    assert [(f.level, f.rule) for f in found if f.code == "leave.statutory_fact"] == [("提示", "LV-15")]
+
+
+def test_LV_15_nursing_leave_is_no_synonym_for_paternity_leave(month):
+    m = month(statutory_book(["001", "护理假", D(2), D(6), EARLY, "已批准", "有", D(1)], off=days(2, 6)))
+    assert m.leave()[0]["校验结果"] == "不通过" and m.summary()["旷工天数"] == 5  # HR chooses: 陪产假 or 护理假 row
+
+
+def test_LV_16_childcare_leave_under_and_over_three(month):
+    # 广东: 10 days a year each parent while the child is under 3. Mon 2 .. Fri 6 Nov = 5 workdays.
+    young = ["001", "育儿假", D(2), D(6), EARLY, "已批准", None, dt.date(2024, 5, 10)]
+    (row,), _ = validated(rows_changed(**GUANGDONG), young)
+    assert (row["result"], row["label"], row["days"]) == ("通过", "育儿假", 5)
+    # Born 10 May 2023: 3 on 10 May 2026: 不通过, the 5 days are 事假 (5 x 200 deducted in the month).
+    old = ["001", "育儿假", D(2), D(6), EARLY, "已批准", None, dt.date(2023, 5, 10)]
+    (row,), _ = validated(rows_changed(**GUANGDONG), old)
+    assert (row["result"], row["counted_as"]) == ("不通过", "事假")
+    s = month(statutory_book(old, off=days(2, 6))).summary()
+    assert (s["事假天数"], s["事假扣款"]) == (5, 1000)
+
+
+@pytest.mark.parametrize("per_child,second", [(False, ("警告", "育儿假4天、事假2天")), (True, ("通过", "育儿假"))])
+def test_LV_16_two_children_share_one_yearly_quota(per_child, second):
+    # Two children under 3, 6 workdays each (Mon 2 .. Sat 7, Mon 9 .. Sat 14): one quota of 10 per person: the
+    # second record has 4 days left (Mon 9 .. Thu 12), Fri 13 and Sat 14 are 事假. 按子女叠加: 10 per child.
+    table = rows_changed(**{**GUANGDONG, "育儿假": {"quota": 10.0, "per_child": per_child}})
+    first, two = validated(table, ["001", "育儿假", D(2), D(7), EARLY, "已批准", None, dt.date(2024, 5, 10)],
+                           ["001", "育儿假", D(9), D(14), EARLY, "已批准", None, dt.date(2025, 8, 1)])[0]
+    assert (first["result"], first["label"]) == ("通过", "育儿假")
+    assert (two["result"], two["label"]) == second
+
+
+@pytest.mark.parametrize("end,difficult,result,errors", [
+    (dt.date(2027, 4, 15), "是", "通过", []),     # 178 + 30 = 208 days: 20 Sep 2026 .. 15 Apr 2027
+    (dt.date(2027, 4, 16), "是", "警告", ["J2"]),  # 209 days: over; 胎数 blank could explain it: 错误 at J2 (LV-19)
+    (dt.date(2027, 4, 15), None, "警告", ["J2", "M2"]),  # 难产 blank too: the quota is 178, 错误 at M2
+])
+def test_LV_07_LV_19_maternity_with_difficult_birth_in_guangdong(end, difficult, result, errors):
+    # Across month boundaries and holidays (国庆, 春节) it counts calendar days:
+    # Sep 20..30 = 11, Oct 31, Nov 30, Dec 31, Jan 31, Feb 28, Mar 31, Apr 1..15 = 15: 208.
+    record = ["001", "产假", dt.date(2026, 9, 20), end, dt.date(2026, 8, 20), "已批准", "有", None, None, None, None, None,
+              difficult]
+    (row,), found = validated(rows_changed(**GUANGDONG), record)
+    assert row["result"] == result and row["days"] == (end - dt.date(2026, 9, 20)).days + 1
+    assert sorted(f.cell for f in found if f.code == "leave.statutory_fact") == errors
+
+
+@pytest.mark.parametrize("order,result,errors", [(2, "通过", []), (1, "警告", []), (None, "警告", ["K2"])])
+def test_LV_07_LV_19_maternity_by_birth_order_as_zhejiang_gives_it(order, result, errors):
+    # A row of 158 days and 30 more from the second child (浙江's 158 / 188): 2 Nov 2026 .. 8 May 2027 is 188 days
+    # (Nov 29, Dec 31, Jan 31, Feb 28, Mar 31, Apr 30, May 8). First child: over 158, 警告; 孩次 blank: 错误 at K2.
+    table = rows_changed(产假={"quota": 158.0, "extra_from_order": ((2, 30.0),)})
+    record = ["001", "产假", D(2), dt.date(2027, 5, 8), dt.date(2026, 10, 1), "已批准", "有", None, None, 1, order, None, "否"]
+    (row,), found = validated(table, record)
+    assert (row["result"], row["days"]) == (result, 188)
+    assert [f.cell for f in found if f.code == "leave.statutory_fact"] == errors
+
+
+def test_LV_07_maternity_month_across_a_holiday_counts_calendar_days(month):
+    # October 2026 inside the leave: 31 calendar days of 产假 (国庆 included), nothing absent or deducted.
+    record = ["001", "产假", dt.date(2026, 9, 20), dt.date(2027, 4, 15), dt.date(2026, 8, 20), "已批准", "有", None,
+              None, None, None, None, "是"]
+    s = month(statutory_book(record), "2026-10").summary()
+    assert (s["产假天数"], s["旷工天数"], s["实出勤天数"], s["调整合计"]) == (31, 0, 0, 0)
+
+
+@pytest.mark.parametrize("months,end,days_,result", [(3, D(16), 15, "通过"), (5, dt.date(2026, 12, 13), 42, "通过"),
+                                                     (3, dt.date(2026, 12, 13), 42, "警告")])
+def test_LV_17_miscarriage_by_months_of_pregnancy_in_a_workbook(month_file, months, end, days_, result):
+    # Under 4 full months 15 calendar days (2..16 Nov), from 4 months 42 (2 Nov .. 13 Dec); 42 days at 3 months: 警告.
+    # Paid like 产假: nothing deducted, no 旷工; 实出勤天数 = 25 workdays less those on leave (13 up to 16 Nov; all 25).
+    record = ["001", "流产", D(2), end, EARLY, "已批准", "有", None, None, None, None, months]
+    m = month_file(statutory_book(record, off={d for d in workdays(2026, 11) if D(2) <= d <= end}))
+    row = m.leave()[0]
+    assert (row["假别"], row["校验结果"], row["天数"]) == ("流产假", result, days_)
+    s = m.summary()
+    assert (s["旷工天数"], s["事假扣款"], s["调整合计"]) == (0, 0, 0)
+    assert s["实出勤天数"] == (12 if days_ == 15 else 0)
+
+
+def test_LV_19_miscarriage_without_months_of_pregnancy_is_checked_at_15_days():
+    (row,), found = validated(default_table(DEFAULT), ["001", "流产假", D(2), D(20), EARLY, "已批准", "有"])
+    assert row["result"] == "警告"  # 19 days over the lowest tier's 15
+    assert [(f.cell, f.level) for f in found if f.code == "leave.statutory_fact"] == [("L2", "错误")]
+
+
+@pytest.mark.parametrize("quota,result,label", [(None, "通过", "独生子女父母护理假"), (5.0, "警告", "独生子女父母护理假5天、事假2天")])
+def test_LV_18_only_child_parent_care_leave_yearly_quota(quota, result, label):
+    # Mon 2 .. Mon 9 Nov: 7 workdays (Sun 8 off); with 5 a year, Sat 7 and Mon 9 are 事假.
+    table = rows_changed(**{"独生子女父母护理假": {"quota": quota}})
+    (row,), _ = validated(table, ["001", "独生子女父母护理假", D(2), D(9), EARLY, "已批准", "有"])
+    assert (row["result"], row["label"]) == (result, label)

@@ -74,3 +74,25 @@ def test_an_item_of_the_registry_has_one_field_and_one_header():
     with pytest.raises(ValueError):
         Item("x", "X", 0, "LV-05", DEDUCTIONS)  # neither paid nor deducted
     assert items.registry().with_items([HALF_PAID]).fields[-1] == "marriage_deduction"
+
+
+def test_a_type_hr_adds_in_the_leave_types_sheet_is_an_item_of_summary_slips_and_finance(tmp_path):
+    """LV-26 through the file: 无薪假 Mon 2 - Wed 4 November (a row HR added to the 假别 sheet, unpaid) deducts
+    3 days × 200.00 = 600.00 as 无薪假扣款, a column of 月度汇总 and of the finance workbook and a line of the slip."""
+    punches = [["工号", "打卡时间"]] + [r for day in workdays(2026, 11, skip=LEAVE) for r in full_day("001", day)]
+    leave = [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
+             ["001", "无薪假", LEAVE[0], LEAVE[-1], dt.date(2026, 10, 20), "已批准"]]
+    kinds = [["假别", "计薪", "计算方式"], ["事假", "无薪", "工作日"], ["无薪假", "无薪", "工作日"]]
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": punches,
+                                               "请假记录": leave, "假别": kinds})
+    assert main(["compute-month", str(book), "--month", NOV, "-q"]) == 0
+    ws = openpyxl.load_workbook(book)["月度汇总"]
+    header = [c.value for c in ws[1]]
+    row = dict(zip(header, next(ws.iter_rows(min_row=2, values_only=True))))
+    assert (row["无薪假天数"], row["无薪假扣款"], row["调整合计"]) == (3, 600, -600) and "LV-26" in row["依据"]
+    slips = slips_job(book, NOV, tmp_path / "确认单.xlsx", pdf=False)
+    lines = {r[0]: r for r in openpyxl.load_workbook(slips.written).active.iter_rows(values_only=True) if r[0]}
+    assert lines["无薪假扣款"][2] == 600
+    assert main(["finance", str(book), "--month", NOV, "-q"]) == 0
+    _, people = finance_people(tmp_path / "财务汇总_2026-11.xlsx")
+    assert (people["001"]["无薪假扣款"], people["001"]["调整合计"], people["合计"]["无薪假扣款"]) == (600, -600, 600)

@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.jobs.live import CELL_SHEETS, HOLIDAYS_SHEET, PENALTIES_SHEET, RULES_SHEET, cell_rules
-from kaohe.policy.penalties import PenaltyTable, default_table
+from kaohe.jobs.live import CELL_SHEETS, HOLIDAYS_SHEET, LEAVE_TYPES_SHEET, PENALTIES_SHEET, RULES_SHEET, cell_rules
+from kaohe.policy import penalties as pt
+from kaohe.policy.leave_table import LeaveTable, default_table
 
 
 class CellError(ValueError):
@@ -27,26 +28,20 @@ class CellError(ValueError):
 
 # --- context: the policy, calendar and vocabulary of the calling workbook --------------------
 
-class _Read(NamedTuple):
+class Context(NamedTuple):
+    """What the calling workbook's 规则, 节假日, 假别 and 罚则 say: built as compute-month builds it (``penalties``:
+    the 罚则 table in force, the sheet's rows and 规则's for the events it leaves out; ATT-14)."""
+
     policy: pol.Policy
     calendar: Calendar
     terms: terms.Terms
+    leave_table: LeaveTable
+    penalties: pt.PenaltyTable
 
 
-class Context(_Read):
-    """What the calling workbook's 规则, 节假日 and 罚则 say: built as compute-month builds it. It unpacks as
-    (policy, calendar, terms); ``penalties`` is the 罚则 table in force (the sheet's rows, 规则's for the events
-    it leaves out; ATT-14)."""
-
-    penalties: PenaltyTable
-
-    def __new__(cls, policy: pol.Policy, calendar: Calendar, vocab: terms.Terms, penalties: PenaltyTable | None = None):
-        self = super().__new__(cls, policy, calendar, vocab)
-        self.penalties = penalties if penalties is not None else default_table(policy)
-        return self
-
-
-_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.DEFAULT)
+_TABLE = default_table(pol.DEFAULT)
+_DEFAULT = Context(pol.DEFAULT, Calendar(pol.DEFAULT.rest_weekday), terms.Terms(leave=_TABLE.synonyms()), _TABLE,
+                   pt.default_table(pol.DEFAULT))
 _cache: dict[str, Context | CellError] = {}  # the workbook's FullName as Excel gives it -> its context
 UNREADABLE_RULES = "规则表无法读取"
 
@@ -97,7 +92,8 @@ def _read_context(caller) -> Context | CellError:
     except Exception:
         return CellError(UNREADABLE_RULES)
     try:
-        return context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET), rows.get(PENALTIES_SHEET))
+        return context_from_rows(rows.get(RULES_SHEET), rows.get(HOLIDAYS_SHEET), rows.get(LEAVE_TYPES_SHEET),
+                                 rows.get(PENALTIES_SHEET))
     except CellError as exc:
         return exc
 
@@ -110,20 +106,23 @@ def _sheet_rows(sheet) -> list[list]:
     return [[] for _ in range(top - 1)] + [[None] * (left - 1) + list(r) for r in rows]
 
 
-def context_from_rows(rules: list | None, holidays: list | None, penalties: list | None = None) -> Context:
-    """The context from the values of a 规则, a 节假日 and a 罚则 sheet (``None``: no such sheet).
+def context_from_rows(rules: list | None, holidays: list | None, leave_types: list | None = None,
+                      penalties: list | None = None) -> Context:
+    """The context from the values of a 规则, a 节假日, a 假别 and a 罚则 sheet (``None``: no such sheet).
 
     The rows go through compute-month's own reader and builders (:func:`kaohe.jobs.live.cell_rules`): a
     规则 or 节假日 row compute-month lists as an 错误 in 问题清单 is the cell's error, with the same text
     (a cell has no 问题清单 to list it in).
     """
-    found = cell_rules({RULES_SHEET: rules, HOLIDAYS_SHEET: holidays, PENALTIES_SHEET: penalties}.get)
+    found = cell_rules({RULES_SHEET: rules, HOLIDAYS_SHEET: holidays, LEAVE_TYPES_SHEET: leave_types,
+                        PENALTIES_SHEET: penalties}.get)
     bad = found.error
     if bad is not None:
         raise CellError(f"{bad.sheet}!{bad.cell} {bad.problem}" if bad.cell else f"{bad.sheet} {bad.problem}")
     if found.refused:  # a 罚则 sheet compute-month would refuse: the cell says why, naming its cell
         raise CellError(found.refused)
-    return Context(found.policy, found.calendar, found.terms, found.penalties or default_table(found.policy))
+    return Context(found.policy, found.calendar, found.terms, found.leave_table,
+                   found.penalties or pt.default_table(found.policy))
 
 
 # --- element-wise application over ranges ---------------------------------------------------

@@ -168,7 +168,8 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
     s["missing_in"] = active & ~in_ok
     s["missing_out"] = active & ~out_ok
     s["missing"] = s["missing_in"].astype(int) + s["missing_out"].astype(int)
-    late, early = late_minutes(s["in_ts"], s["start"]), early_minutes(s["out_ts"], s["end"])
+    due_start, due_end = (s["due_start"], s["due_end"]) if "due_start" in s else (s["start"], s["end"])
+    late, early = late_minutes(s["in_ts"], due_start), early_minutes(s["out_ts"], due_end)
     late = np.where(active & ~s["exc_in"], late, 0)
     late, s["late_leave_note"], s["flex_note"] = flexible.forgive(s, late, ~exempt.to_numpy(dtype=bool), punched,
                                                                   late_minutes)  # ATT-13, ATT-12
@@ -183,6 +184,47 @@ def evaluate_sessions(sessions: pd.DataFrame, punched: pd.DataFrame, policy: Pol
         s["absent"] += tier_absence(tier, policy)
     s["no_punch"] = no_punch
     s["leave_weight"] = np.where(s["leave"].notna(), s["weight"], 0.0)
+    return s
+
+
+def leave_spans(records: pd.DataFrame, daily: tuple[str, ...], continuous: tuple[str, ...]) -> pd.DataFrame:
+    """The spans (emp, from, to, kind) of the effective leave records that excuse hours inside a session: a type of
+    ``daily`` (哺乳时间) the same hours on every date of its record (its start's time to its end's time, an end
+    at 00:00 running to the day's end) before its 销假; a type of ``continuous`` (产前检查) its own span."""
+    live = records[records["effective"].astype(bool) & records["counted_as"].isin(daily + continuous)]
+    rows = []
+    for r in live.itertuples():
+        if r.counted_as not in daily:
+            rows.append((r.emp, r.start, r.end_eff, r.counted_as))
+            continue
+        end = pd.Timestamp(r.end)
+        a = r.start - r.start.normalize()
+        b = pd.Timedelta(days=1) if end == end.normalize() else end - end.normalize()
+        last = min(end.normalize(), (r.end_eff - pd.Timedelta(microseconds=1)).normalize())  # 销假 ends it sooner
+        rows += [(r.emp, day + a, day + b, r.counted_as) for day in pd.date_range(r.start.normalize(), last) if a < b]
+    return pd.DataFrame(rows, columns=["emp", "from", "to", "kind"])
+
+
+def excuse_hours(sessions: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """Sessions with the part an hour leave covers excused (LV-13 哺乳时间, LV-14 产前检查): ``due_start`` and
+    ``due_end`` are the times the punches are judged against — a span over the session's start moves it to the
+    span's end, one over its end moves it to the span's start (16:30–17:30 nursing time: out at 16:30 is on time);
+    a span inside the session needs no punch; ``excused_hours`` is the time excused, ``excused_by`` the leave type.
+    A session whose midpoint a leave covers is the leave's whole (kaohe.engine.leave.coverage), not this."""
+    s = sessions.assign(due_start=sessions["start"], due_end=sessions["end"], excused_hours=0.0, excused_by=None)
+    if spans.empty or s.empty:
+        return s
+    m = s[["emp", "start", "end"]].reset_index(names="session").merge(spans, on="emp")
+    m = m[(m["from"] < m["end"]) & (m["to"] > m["start"])]
+    if m.empty:
+        return s
+    lo, hi = m[["from", "start"]].max(axis=1), m[["to", "end"]].min(axis=1)
+    s["excused_hours"] = ((hi - lo) / pd.Timedelta(hours=1)).groupby(m["session"]).sum().reindex(s.index, fill_value=0.0)
+    s["excused_by"] = m.groupby("session")["kind"].first().reindex(s.index).astype(object)
+    head = m[m["from"] <= m["start"]].groupby("session")["to"].max()
+    tail = m[m["to"] >= m["end"]].groupby("session")["from"].min()
+    s.loc[head.index, "due_start"] = np.minimum(head.to_numpy(), s.loc[head.index, "end"].to_numpy())
+    s.loc[tail.index, "due_end"] = np.maximum(tail.to_numpy(), s.loc[tail.index, "due_start"].to_numpy())
     return s
 
 

@@ -22,11 +22,14 @@ Decisions (docs/规则说明.md):
     - A blank 转正日期 is the hire date plus the longest legal probation (6 months, 劳动合同法
       第十九条; the 规则 parameter 试用期月数), with a 提示 naming the assumption (LV-05, REV-01);
       a blank 参加工作日期 is the hire date.
-    - Workday types count the employee's own sessions (half days); 丧假 and 产假 count
-      calendar half days of the standard schedule.
+    - The leave types are the 假别 table's (kaohe.policy.leave_table, LV-25): a type not in it is refused
+      (LV-01). Workday types count the employee's own sessions (half days); calendar types (丧假, 产假 …)
+      count calendar half days of the standard schedule; the table's row says which.
     - 年休假 (LV-08, LV-20, LV-21): the larger of the company's and the law's days; sick leave before the
       record, in calendar days, loses them only at the threshold of both; last year's leave then sick
       leave up to the threshold loses this year's (kaohe.engine.annual).
+    - 哺乳时间 (hours inside the day) counts the working days it applies to and covers no session; its hours
+      (and 产前检查's) excuse the edge of the session they touch (kaohe.engine.statutory).
     - 病假 whose 备注 is, as a whole, one of terms.HOSPITAL_NOTES (住院, 住院治疗 …) is hospitalisation for a
       serious illness (LV-04, full pay); any other 备注 that mentions 住院 is ordinary sick leave, with a 警告.
 """
@@ -37,18 +40,15 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
+from kaohe.engine import statutory
 from kaohe.engine.leave_types import Case, Check, check_type
 from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
+from kaohe.policy.leave_table import LeaveTable, default_table
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 
-CALENDAR_TYPES = (terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
 EFFECTIVE_STATES = (terms.APPROVED, terms.APPROVED_AFTER)
-# The rule each leave type is checked under (依据 of a record that passes).
-TYPE_RULES = {terms.LEAVE_PERSONAL: "LV-03", terms.LEAVE_SICK: "LV-04", terms.LEAVE_MARRIAGE: "LV-05",
-              terms.LEAVE_BEREAVEMENT: "LV-06", terms.LEAVE_MATERNITY: "LV-07", terms.LEAVE_ANNUAL: "LV-08",
-              terms.LEAVE_TIME_OFF: "LV-09", terms.LEAVE_INJURY: "LV-10"}
 
 
 def normalise(leave: pd.DataFrame) -> pd.DataFrame:
@@ -70,7 +70,7 @@ ENTRY_COLUMNS = ["record", "result", "rule", "note"]  # the checks of each recor
 
 
 def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: dict[str, list],
-             policy: Policy, counter=None) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
+             policy: Policy, counter=None, table: LeaveTable | None = None) -> tuple[pd.DataFrame, pd.DataFrame, list[Finding]]:
     """Check every leave record; returns the records with result columns, their check entries
     (:data:`ENTRY_COLUMNS`: each check's result, rule and note, by record) and findings.
 
@@ -79,40 +79,47 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
     without it 调休 counts 日工作小时 a day and a leave beyond its balance is not split.
     A split record gives a second row (``part_of`` = the record's index) for its 事假 part;
     ``time_off_accrual[emp]`` lists ``(date, hours)`` of approved time-off overtime worked;
-    ``leave`` is the 请假记录 table (findings name its sheet and cells).
+    ``leave`` is the 请假记录 table (findings name its sheet and cells); ``table`` the 假别 table in force
+    (None: the default rows for ``policy``).
 
     Steps: each record on its own (LV-01), overlaps (LV-12), each type's rule (LV-02..LV-10),
     事假 over the year (LV-03), then the verdict columns and the 事假 parts of split records.
     """
     f = normalise(leave.frame).sort_values(["emp", "start", "row"], kind="stable", na_position="last")
     info = roster.set_index("emp")
+    table = table if table is not None else default_table(policy)
     checks = {r.Index: Check(counted_as=r.type or "") for r in f.itertuples()}
     findings: list[Finding] = []
     for emp, group in f.groupby("emp", sort=False):
         person = info.loc[emp] if emp in info.index else None
         for r in group.itertuples():
-            findings += check_record(r, checks[r.Index], person is not None, info.index, policy, leave)
+            findings += check_record(r, checks[r.Index], person is not None, info.index, policy, leave, table)
         findings += check_overlaps(group, checks, leave)
         for r in group.itertuples():
             if checks[r.Index].effective and person is not None:
                 check_type(Case(r, checks[r.Index], person, group, checks, count_days,
-                                  time_off_accrual.get(emp, []), policy, counter))
-    findings += check_personal_leave(f, checks, count_days, policy, leave)
+                                  time_off_accrual.get(emp, []), policy, counter, table))
+    findings += check_personal_leave(f, checks, count_days, policy, leave, table.capped())
+    findings += [Finding(leave.sheet, leave.cell(name, r.row), problem, action, rule, article(rule), level, r.emp,
+                         code="leave.statutory_fact")
+                 for r in f.itertuples() for name, problem, action, rule, level in checks[r.Index].reports]
     findings += [Finding(leave.sheet, leave.cell("emp", r.row), checks[r.Index].assumption, "请在员工名册中填写转正日期",
                          "LV-05", "劳动合同法第十九条", terms.LEVEL_INFO, r.emp, code="leave.assumed_regular")
                  for r in f.itertuples() if checks[r.Index].assumption]
     findings += hospital_notes(f, checks, leave)
-    out, entries = _verdicts(f, checks, count_days)
+    out, entries = _verdicts(f, checks, count_days, table)
     return out, entries, findings + _conversions(out, leave)
 
 
-def _verdicts(f: pd.DataFrame, checks: dict[int, Check], count_days) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _verdicts(f: pd.DataFrame, checks: dict[int, Check], count_days,
+              table: LeaveTable) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The records with their verdict columns (split records' 事假 parts as rows of their own), and the checks."""
-    rows = [_verdict(r, checks[r.Index], count_days) for r in f.itertuples()]
+    rows = [_verdict(r, checks[r.Index], count_days, table) for r in f.itertuples()]
     out = f.join(pd.DataFrame(rows, columns=RESULT_COLUMNS).set_index("index"))
     out["effective"] = out["effective"].astype(bool)
     out["part_of"] = np.nan
-    entries = pd.DataFrame([e for r, row in zip(f.itertuples(), rows) for e in _entries(r, checks[r.Index], row["counted_as"])],
+    entries = pd.DataFrame([e for r, row in zip(f.itertuples(), rows)
+                            for e in _entries(r, checks[r.Index], row["counted_as"], table)],
                            columns=ENTRY_COLUMNS)
     return _split_parts(out), entries
 
@@ -126,8 +133,10 @@ def hospital_notes(f: pd.DataFrame, checks: dict[int, Check], leave: Table) -> l
             and terms.HOSPITAL_WORD in str(r.note_src) and not terms.is_hospital_note(r.note_src)]
 
 
-def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: Table) -> list[Finding]:
-    """LV-01 on one record by itself: a 工号 in the roster, a valid type, times in order, approval, typed dates."""
+def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: Table,
+                 table: LeaveTable | None = None) -> list[Finding]:
+    """LV-01 on one record by itself: a 工号 in the roster, a valid type (of the 假别 ``table``, LV-25), times in
+    order, approval, typed dates."""
     where = lambda fieldname: (leave.sheet, leave.cell(fieldname, r.row))  # noqa: E731
     if not known:
         ck.add(terms.CHECK_FAIL, "LV-01", "工号不在员工名册中")
@@ -135,8 +144,8 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
         return [Finding(*where("emp"), terms.unknown_id(r.emp, roster_ids), "此请假不生效",
                         "LV-01", article("LV-01"), terms.LEVEL_ERROR, r.emp, code="leave.unknown_id")]
     findings = []
-    if r.type not in terms.LEAVE_TYPES:
-        ck.add(terms.CHECK_FAIL, "LV-01", f"假别“{r.type or ''}”无效")
+    if r.type not in (default_table(policy) if table is None else table):
+        ck.add(terms.CHECK_FAIL, "LV-25", f"假别“{r.type or ''}”无效（不是假别表中的假别或其同义词）")
         ck.effective = False
     if pd.isna(r.start) or pd.isna(r.end) or r.end_eff <= r.start:
         ck.add(terms.CHECK_FAIL, "LV-01", "开始或结束时间缺失或顺序颠倒")
@@ -157,14 +166,15 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
 
 
 def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
-    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing."""
+    """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing (a record of
+    hours inside the day, 哺乳时间, only overlaps another such record at the same hours: statutory.clash)."""
     findings: list[Finding] = []
     live: list = []
     for r in group.itertuples():
         if not checks[r.Index].effective:
             continue
         for other in live:
-            if r.start < other.end_eff and other.start < r.end_eff:
+            if r.start < other.end_eff and other.start < r.end_eff and statutory.clash(r, other):
                 for idx in (other.Index, r.Index):
                     checks[idx].add(terms.CHECK_FAIL, "LV-12", "与同一员工的另一条请假时间重叠，修正前均不生效")
                     checks[idx].effective = False
@@ -175,8 +185,9 @@ def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) 
 
 
 def check_personal_leave(f: pd.DataFrame, checks: dict[int, Check], count_days, policy: Policy,
-                         leave: Table) -> list[Finding]:
-    """LV-03 over everything that counts as 事假, in time order: notice, and the yearly cap."""
+                         leave: Table, capped: tuple[str, ...] = (terms.LEAVE_PERSONAL,)) -> list[Finding]:
+    """LV-03 over everything that counts as 事假 and the types the 假别 table counts toward its cap (``capped``), in
+    time order: notice (事假), and the yearly cap."""
     findings = []
     used: dict[tuple[str, int], float] = {}
     for r in f.itertuples():
@@ -184,10 +195,11 @@ def check_personal_leave(f: pd.DataFrame, checks: dict[int, Check], count_days, 
         key = (r.emp, r.start.year)
         if ck.effective and ck.split_at is not None:  # the 事假 part of a split record counts toward the cap
             used[key] = used.get(key, 0.0) + count_days(r.emp, terms.LEAVE_PERSONAL, ck.split_at, r.end_eff)
-        if not ck.effective or ck.counted_as != terms.LEAVE_PERSONAL:
+        if not ck.effective or ck.counted_as not in capped:
             continue
-        days = count_days(r.emp, terms.LEAVE_PERSONAL, r.start, r.end_eff)
-        _personal_notice(r, ck, days, policy)
+        days = count_days(r.emp, ck.counted_as, r.start, r.end_eff)
+        if ck.counted_as == terms.LEAVE_PERSONAL:
+            _personal_notice(r, ck, days, policy)
         used[key] = used.get(key, 0.0) + days
         if used[key] > policy.personal_leave_cap_days:
             ck.add(terms.CHECK_FAIL, "LV-03",
@@ -216,11 +228,11 @@ def _personal_notice(r, ck: Check, days: float, policy: Policy) -> None:
                f"事假{days:g}天须提前{need}天申请，实际提前{(r.start.date() - r.applied).days}天")
 
 
-def _verdict(r, ck: Check, count_days) -> dict:
+def _verdict(r, ck: Check, count_days, table: LeaveTable) -> dict:
     """The result columns of one record (``index`` = the record's)."""
-    kind = ck.counted_as if ck.counted_as in terms.LEAVE_TYPES else r.type
+    kind = ck.counted_as if ck.counted_as in table else r.type
     valid_times = pd.notna(r.start) and pd.notna(r.end_eff) and r.end_eff > r.start
-    days = count_days(r.emp, kind, r.start, r.end_eff) if kind in terms.LEAVE_TYPES and valid_times else 0.0
+    days = count_days(r.emp, kind, r.start, r.end_eff) if kind in table and valid_times else 0.0
     label = kind
     if ck.split_at is not None:
         own = count_days(r.emp, kind, r.start, ck.split_at)
@@ -230,12 +242,12 @@ def _verdict(r, ck: Check, count_days) -> dict:
             "split_at": ck.split_at if ck.split_at is not None else pd.NaT}
 
 
-def _entries(r, ck: Check, kind: str) -> list[tuple]:
+def _entries(r, ck: Check, kind: str, table: LeaveTable) -> list[tuple]:
     """The record's checks in order, its 销假 (ATT-10), then the rules of its type and of the type it counts as."""
     said = [(r.Index, result, rule, note) for result, rule, note in ck.entries]
     if r.cut_by_return:
         said.append((r.Index, terms.CHECK_PASS, "ATT-10", f"{r.returned:%Y-%m-%d} 销假返岗"))
-    rules = dict.fromkeys(rule for rule in (TYPE_RULES.get(r.type), TYPE_RULES.get(kind)) if rule)
+    rules = dict.fromkeys(rule for rule in (table.rule_of(r.type), table.rule_of(kind)) if rule)
     return said + [(r.Index, terms.CHECK_PASS, rule, "") for rule in rules]
 
 

@@ -13,11 +13,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from kaohe import terms
-from kaohe.engine import annual
+from kaohe.engine import annual, statutory
 from kaohe.periods import add_months
 from kaohe.policy import Policy
+from kaohe.policy.leave_table import LeaveTable, default_table
 
-NEEDS_PROOF = (terms.LEAVE_INJURY, terms.LEAVE_SICK, terms.LEAVE_MARRIAGE, terms.LEAVE_BEREAVEMENT, terms.LEAVE_MATERNITY)
 SEVERITY = {terms.CHECK_PASS: 0, terms.CHECK_WARN: 1, terms.CHECK_FAIL: 2}
 
 
@@ -33,6 +33,8 @@ class Check:
     counted_as: str = ""
     converted_by: str = ""
     split_at: pd.Timestamp | None = None  # LV-08/LV-09: from here on the leave counts as 事假
+    # 问题清单 rows the type's rule asks for: (field whose cell is named, problem, action, rule, level) (LV-19)
+    reports: list[tuple[str, str, str, str, str]] = field(default_factory=list)
 
     def add(self, result: str, rule: str, note: str) -> None:
         if SEVERITY[result] > SEVERITY[self.result]:
@@ -60,6 +62,19 @@ class Case:
     accrual: list
     policy: Policy
     counter: Any = None  # the month's session counter (hours, cut); None for a record outside the month
+    table: LeaveTable | None = None  # the 假别 table in force (None: the default rows for ``policy``)
+
+    @property
+    def row(self):
+        """The 假别 row of the record's type (kaohe.policy.leave_table.LeaveType)."""
+        return (self.table or default_table(self.policy)).get(self.r.type)
+
+    def fail(self, rule: str, note: str) -> None:
+        _fail(self.ck, rule, note)
+
+    def split(self, cut, rule: str, fact: str) -> None:
+        """Split at ``cut`` (the rest 事假, 警告); no cut (nothing within): 不通过, all 事假."""
+        _split(self.ck, cut, self.r.start, rule, fact)
 
     @property
     def days(self) -> float:
@@ -73,8 +88,9 @@ class Case:
 
 
 def check_type(x: Case) -> None:
-    """LV-02 (proof), then the rule of the record's type (LV-05..LV-09)."""
-    if x.r.type in NEEDS_PROOF and x.r.proof != terms.PROOF_YES:
+    """LV-02 (proof, when the type's 假别 row asks for it), then the rule of the record's type (LV-05..LV-09)."""
+    row = x.row
+    if row is not None and row.proof and x.r.proof != terms.PROOF_YES:
         x.ck.add(terms.CHECK_WARN, "LV-02", "未提供证明材料，按事假处理")
         x.ck.counted_as = terms.LEAVE_PERSONAL
         x.ck.converted_by = "LV-02"
@@ -84,6 +100,8 @@ def check_type(x: Case) -> None:
              terms.LEAVE_TIME_OFF: _check_time_off}.get(x.r.type)
     if check is not None:
         check(x)
+    elif row is not None and row.rule in statutory.CHECKS:
+        statutory.CHECKS[row.rule](x, row)
 
 
 def _check_marriage(x: Case) -> None:
@@ -113,14 +131,13 @@ def _check_bereavement(x: Case) -> None:
 
 
 def _check_maternity(x: Case) -> None:
-    """LV-07 (第三十四条): notice, and more than the days asks for proof (警告; the leave stands)."""
+    """LV-07 (第三十四条): notice, and more than the days (with the law's additions for 难产 and each extra baby,
+    女职工劳动保护特别规定 第七条: kaohe.engine.statutory) asks for proof (警告; the leave stands)."""
     policy = x.policy
     if x.ahead is None or x.ahead < policy.maternity_notice_days:
         x.ck.add(terms.CHECK_WARN, "LV-07", f"产假须提前{policy.maternity_notice_days}天申请")
-    days = x.days
-    if days > policy.maternity_leave_days:
-        x.ck.add(terms.CHECK_WARN, "LV-07",
-                 f"产假{days:g}天超过{policy.maternity_leave_days:g}天，请核对难产或多胞胎证明")
+    if x.row is not None:
+        statutory.maternity(x, x.row)
 
 
 def _check_annual(x: Case) -> None:

@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
-from kaohe.engine import leave as lv
+from kaohe.engine import statutory
 from kaohe.engine.calendar_days import calendar_half_days
 from kaohe.policy import KEY_OF as KEY, Policy
 from kaohe.policy.penalties import BONUS_ITEM
 from kaohe.policy.items import Registry
+from kaohe.policy.leave_table import LeaveTable
 
 SCHEMA = {
     "emp": object, "date": "datetime64[ns]", "rule": object, "source": object, "event": object,
@@ -158,6 +159,12 @@ def session_records(s: pd.DataFrame, judged: pd.DataFrame) -> tuple[list[pd.Data
         e = s[s[flag].to_numpy(dtype=bool)]  # an approved exception; ``at``: the 补卡审批 that made it, if one did
         notes.append(records(e, rule="ATT-05", event=flag, sess=e["sess"], part=PART_SESSION, sub=sub,
                              at=e.get(made, pd.NaT)))
+    if "excused_hours" not in s:
+        return charges, notes
+    x = s[(s["excused_hours"].to_numpy() > 0) & s["leave"].isna().to_numpy()]  # LV-13/LV-14: hours a leave excuses
+    notes.append(records(x, rule=x["excused_by"].map(statutory.RULES).fillna("").to_numpy(dtype=object), event="excused",
+                         sess=x["sess"], part=PART_SESSION, sub=9, what=x["excused_by"].to_numpy(dtype=object),
+                         quantity=x["excused_hours"], unit=HOUR))
     return charges, notes
 
 
@@ -225,22 +232,25 @@ def day_records(days: pd.DataFrame, s: pd.DataFrame, roster: pd.DataFrame, wage:
 
 # --- leave: the days each leave type covers (LV-03..LV-10), and their deductions --------------------
 
-def leave_records(s: pd.DataFrame, records_: pd.DataFrame, policy: Policy, first, last) -> pd.DataFrame:
-    """Day records of leave, per type: workday types per covered session, calendar types (丧假, 产假) per
-    date of the month (ATT-09 aside: as 月度汇总 always counted them); LV-04 住院 days marked ``hospital``."""
-    covered = s[s["leave"].notna().to_numpy() & ~s["leave"].isin(lv.CALENDAR_TYPES).to_numpy()]
+def leave_records(s: pd.DataFrame, records_: pd.DataFrame, policy: Policy, first, last,
+                  table: LeaveTable) -> pd.DataFrame:
+    """Day records of leave, per type: workday types per covered session, calendar types of ``table`` (丧假, 产假 …)
+    per date of the month (ATT-09 aside: as 月度汇总 always counted them); LV-04 住院 days marked ``hospital``;
+    each under its type's rule (the 假别 table's)."""
+    covered = s[s["leave"].notna().to_numpy() & ~s["leave"].isin(table.calendar_types).to_numpy()]
     hospital = (records_["counted_as"] == terms.LEAVE_SICK) & records_["note_src"].map(terms.is_hospital_note)
     kinds = covered["leave"].astype(object)
-    sessions = records(covered, rule=kinds.map(lv.TYPE_RULES).fillna("").to_numpy(), event="leave",
+    sessions = records(covered, rule=kinds.map(table.rule_of).fillna("").to_numpy(), event="leave",
                        sess=covered["sess"], part=PART_LEAVE, kind=kinds.to_numpy(), quantity=covered["weight"],
                        unit=DAY, record=covered["leave_index"],
                        hospital=covered["leave_index"].map(hospital).fillna(False).to_numpy(dtype=bool))
-    return joined([sessions, calendar_leave(records_, policy, first, last)])
+    return joined([sessions, calendar_leave(records_, policy, first, last, table)])
 
 
-def calendar_leave(records_: pd.DataFrame, policy: Policy, first, last) -> pd.DataFrame:
-    """丧假 and 产假 count calendar half days (LV-06, LV-07): one day record per date of the month they touch."""
-    live = records_[records_["effective"] & records_["counted_as"].isin(lv.CALENDAR_TYPES)]
+def calendar_leave(records_: pd.DataFrame, policy: Policy, first, last, table: LeaveTable) -> pd.DataFrame:
+    """日历日 types (丧假, 产假 …) count calendar half days (LV-06, LV-07): one day record per date of the month
+    they touch."""
+    live = records_[records_["effective"] & records_["counted_as"].isin(table.calendar_types)]
     rows = []
     lo, hi = pd.Timestamp(first), pd.Timestamp(last)
     for r in live.itertuples():
@@ -250,7 +260,7 @@ def calendar_leave(records_: pd.DataFrame, policy: Policy, first, last) -> pd.Da
             if n:
                 rows.append((r.emp, day, r.counted_as, n, r.Index))
     found = pd.DataFrame(rows, columns=["emp", "date", "kind", "quantity", "record"])
-    return records(found, rule=found["kind"].map(lv.TYPE_RULES).to_numpy(dtype=object), event="leave",
+    return records(found, rule=found["kind"].map(table.rule_of).to_numpy(dtype=object), event="leave",
                    part=PART_LEAVE, kind=found["kind"].to_numpy(dtype=object), quantity=found["quantity"],
                    unit=DAY, record=found["record"].to_numpy(dtype=float))
 

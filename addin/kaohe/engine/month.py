@@ -11,8 +11,7 @@ Then the month is the declared tuple ``STAGES``, run in this order (stage: the f
                           and session; 补卡审批 (approved exceptions) and 管理员修改 punches apart
     overtime_stage        overtime                        加班申请 hours, pay, 调休 accrual (OT-01..05)
     leave_stage           leave, leave_checks             请假记录 validated and counted, each check (LV-01..12)
-    coverage_stage        covered                         sessions with their leave and 打卡异常; 补卡 over the 罚则
-                          table's cap refused (ATT-18)
+    coverage_stage        covered                         sessions with their leave, 打卡异常 and 补卡 (ATT-18's cap)
     session_rules_stage   evaluated                       ATT-04..07 on every session
     penalties_stage       judged                          each event judged by the 罚则 table (ATT-14..ATT-19)
     proxy_stage           proxy                           代打卡 per employee and date
@@ -37,13 +36,14 @@ import pandas as pd
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import attendance, flexible, inputs, leave as lv, overtime, pay, penalties, standard
-from kaohe.engine.ledger import Ledger, daily_wage
+from kaohe.engine import attendance, flexible, inputs, leave as lv, leave_sheet, overtime, pay, penalties, standard, statutory
+from kaohe.engine.ledger import Ledger
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding, InputRefused
 from kaohe.periods import month_bounds
 from kaohe.policy import items as money_items, law, penalties as pt
+from kaohe.policy.leave_table import LeaveTable
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 from kaohe.values import normal_id
@@ -60,6 +60,7 @@ class MonthContext:
     calendar: Calendar
     tables: Mapping[str, Table]  # by role; read-only
     items: money_items.Registry
+    leave_table: LeaveTable  # the 假别 table in force (LV-25): its types, how each is counted, paid, checked
     penalties: pt.PenaltyTable = field(default_factory=pt.default_table)  # 罚则 in force (ATT-14)
 
 
@@ -203,12 +204,14 @@ def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt
 
 def month_context(tables: Mapping[str, Table], month: str,
                   policy: pol.Policy | None = None) -> tuple[MonthContext, list[Finding]]:
-    """The context the stages read, and what settling it found (规则, synonyms, value columns, 节假日)."""
+    """The context the stages read, and what settling it found (规则, 假别, synonyms, value columns, 节假日)."""
     first, last = month_bounds(month)
     findings: list[Finding] = []
     if policy is None:
         policy, findings = load_policy(tables)
-    vocab, found_terms = standard.terms_in_force(tables)
+    leave_table, policy, found_leave = leave_sheet.leave_table_of(tables, policy)
+    findings = [*findings, *found_leave]
+    vocab, found_terms = standard.terms_in_force(tables, leave_table)
     tables, found_values = standard.standardised(tables, vocab)
     calendar, found_days = calendar_of(tables, policy)
     findings = [*findings, *found_terms, *found_values, *found_days]
@@ -217,10 +220,10 @@ def month_context(tables: Mapping[str, Table], month: str,
         findings.append(Finding(holidays, "", f"{first.year}年国务院放假通知尚无数据：法定节假日按规则推算，"
                                 "调休和补班未知（暂定）", f"请在{holidays}表中按通知补全", "ATT-08", article("ATT-08"),
                                 terms.LEVEL_WARNING, code="holidays.provisional"))
-    table, found = penalties.table_of(tables, policy)
-    items = pt.with_bonus(money_items.registry(), table)
-    return (MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items, table),
-            [*findings, *found])
+    table, found = penalties.table_of(tables, policy)  # 罚则 (ATT-14); its 全勤奖 and LV-26's items join the registry
+    items = pt.with_bonus(money_items.registry().with_items(leave_table.items()), table)
+    return MonthContext(month, first, last, policy, calendar, MappingProxyType(dict(tables)), items, leave_table, table), \
+        [*findings, *found]
 
 
 # --- the stages ------------------------------------------------------------------------------
@@ -287,9 +290,9 @@ def leave_stage(ctx: MonthContext, made: Made) -> StageResult:
     ``leave_checks``: each check of each record (its result, rule and note)."""
     t, roster = ctx.tables["leave"], made["roster"]
     counter = pay.DayCounter(t.frame, roster, ctx.calendar, ctx.policy, ctx.first, ctx.last,
-                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame)
+                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame, ctx.leave_table)
     accrual = overtime.time_off_accrual(made["overtime"])
-    records, checks, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter)
+    records, checks, findings = lv.validate(t, roster, counter.count, accrual, ctx.policy, counter, ctx.leave_table)
     return {"leave": records, "leave_checks": checks}, findings
 
 
@@ -298,6 +301,10 @@ def coverage_stage(ctx: MonthContext, made: Made) -> StageResult:
     and approved 打卡异常 (``exc_in``, ``exc_out``; ATT-05)."""
     records, days = made["leave"], made["days"]
     sessions = made["sessions"].merge(days[["emp", "date", "paper"]], on=["emp", "date"], how="left")
+    if len(records):  # hours inside the day (哺乳时间, 产前检查) excuse part of a session; 哺乳时间 covers none whole
+        hours, excused = statutory.hour_types(ctx.leave_table)
+        sessions = attendance.excuse_hours(sessions, attendance.leave_spans(records, hours, excused))
+        records = records[~records["counted_as"].isin(hours)]
     cover = lv.coverage(sessions, records)
     sessions["leave_index"] = cover
     sessions["leave"] = records["counted_as"].reindex(cover.to_numpy()).to_numpy() if len(records) else None
@@ -314,13 +321,6 @@ def session_rules_stage(ctx: MonthContext, made: Made) -> StageResult:
                 *attendance.punches_end_early(evaluated, punches, ctx.first, ctx.last, sheet),
                 *attendance.leave_with_punches(evaluated, made["leave"], ctx.tables["leave"])]
     return {"evaluated": evaluated}, findings
-
-
-def penalties_stage(ctx: MonthContext, made: Made) -> StageResult:
-    """``judged``: every event of the evaluated sessions (and every 补卡) judged by the 罚则 table in the month's
-    order, with the ledger fields of its charge or note (ATT-14..ATT-19, kaohe.engine.penalties)."""
-    wage = pd.Series(daily_wage(made["roster"]["base_wage"], ctx.policy), index=made["roster"]["emp"].to_numpy())
-    return {"judged": penalties.judged(made["evaluated"], ctx.penalties, wage, ctx.policy)}, []
 
 
 def proxy_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -343,7 +343,7 @@ def ledger_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``charges``, ``day_records`` and ``notes``: the month's ledger, every rule's money and day effects
     on the days inside employment (kaohe.engine.ledger)."""
     ledger = pay.build_ledger(made["days"], made["evaluated"], made["overtime"], made["proxy"], made["roster"],
-                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"],
+                              made["leave"], ctx.items, ctx.policy, ctx.first, ctx.last, made["changed"], ctx.leave_table,
                               made["judged"], ctx.penalties)
     return {"charges": ledger.charges, "day_records": ledger.days, "notes": ledger.notes}, []
 
@@ -359,15 +359,16 @@ def days_stage(ctx: MonthContext, made: Made) -> StageResult:
 def summary_stage(ctx: MonthContext, made: Made) -> StageResult:
     """``monthly`` (月度汇总), ``leave_check`` (请假校验) and ``daily`` (每日明细, every date of the month)."""
     roster, records = made["roster"], made["leave"]
-    monthly = pay.monthly_frame(made["employed_daily"], ledger_of(made), roster, ctx.items, ctx.policy)
+    monthly = pay.monthly_frame(made["employed_daily"], ledger_of(made), roster, ctx.items, ctx.policy,
+                                ctx.leave_table.names)
     leave_check = pay.leave_check_frame(records, made["leave_checks"], roster, ctx.tables["leave"])
     daily = pay.with_days_outside_employment(made["employed_daily"], roster, ctx.calendar, ctx.first, ctx.last)
     return {"monthly": monthly, "leave_check": leave_check, "daily": daily}, \
         pay.over_legal_limit(monthly, ctx.tables["overtime"])
 
 
-STAGES: tuple[Stage, ...] = (roster_stage, schedule_stage, punches_stage, overtime_stage, leave_stage,
-                             coverage_stage, session_rules_stage, penalties_stage, proxy_stage, ledger_stage, days_stage, summary_stage)
+STAGES: tuple[Stage, ...] = (roster_stage, schedule_stage, punches_stage, overtime_stage, leave_stage, coverage_stage,
+                             session_rules_stage, penalties.penalties_stage, proxy_stage, ledger_stage, days_stage, summary_stage)
 
 
 def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | None = None,
@@ -394,4 +395,5 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     if this_month:
         findings = inputs.about_month(findings, ctx.tables, first, last)
     return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(findings), ctx.policy, ctx.items,
-                       ledger_of(made), made["leave_checks"], penalties.flagged(made["evaluated"], made["judged"], ctx.penalties))
+                       ledger_of(made), made["leave_checks"], penalties.flagged(made["evaluated"], made["judged"], ctx.penalties),
+                       ctx.leave_table.summary_types)

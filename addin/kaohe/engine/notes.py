@@ -105,6 +105,8 @@ def _event_texts(f: pd.DataFrame, policy: Policy) -> pd.Series:
     for event, label in (("late_leave", "晚走晚到："), ("flex", "弹性上班：")):  # ATT-13, ATT-12: the facts in detail
         m = f["event"] == event
         out[m] = c[m] + ": " + label + f.loc[m, "detail"]
+    m = f["event"] == "excused"
+    out[m] = c[m] + ": " + _session(f[m]) + f.loc[m, "what"] + _mapped(f.loc[m, "quantity"], lambda x: f"{x:g}") + "小时, 不计迟到早退"
     m = f["event"] == "paper"
     out[m] = c[m] + ": 入职第" + f.loc[m, "quantity"].astype(int).astype(str) + "天, 纸质考勤, 按出勤计"
     m = f["event"] == "cap"

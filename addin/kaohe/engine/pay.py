@@ -19,16 +19,22 @@ from kaohe.engine.schedule import build_days
 from kaohe.findings import Finding
 from kaohe.policy import LEGAL_MONTHLY_OVERTIME_HOURS, Policy, penalties as pt
 from kaohe.policy.items import FINES, PAY, Registry
+from kaohe.policy.leave_table import LeaveTable, default_table
 from kaohe.tables import Table
 
 
+# 计算方式 -> the DayCounter method that counts it.
+COUNTERS = {terms.COUNT_WORKDAY: "workdays", terms.COUNT_CALENDAR: "calendar_days", terms.COUNT_HOURS: "hours_in_day"}
+
 
 class DayCounter:
-    """Counts the days of a leave by its type's rule, for any dates (not only the month)."""
+    """Counts the days of a leave by its type's 计算方式 (the 假别 table's row), for any dates (not only the month)."""
 
     def __init__(self, leave: pd.DataFrame, roster: pd.DataFrame, calendar: Calendar, policy: Policy,
-                 first: dt.date, last: dt.date, rota: pd.DataFrame, shifts: pd.DataFrame):
+                 first: dt.date, last: dt.date, rota: pd.DataFrame, shifts: pd.DataFrame,
+                 table: LeaveTable | None = None):
         self.policy = policy
+        self.table = default_table(policy) if table is None else table
         self.index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.hours_index: dict[str, np.ndarray] = {}  # cumulative scheduled hours of the sessions (LV-09)
         f = lv.normalise(leave.dropna(subset=["emp", "start", "end"])) if len(leave) else leave
@@ -45,12 +51,26 @@ class DayCounter:
                 self.hours_index[emp] = np.concatenate([[0.0], np.cumsum(hours)])
 
     def count(self, emp: str, kind: str, start, end) -> float:
+        """The days a leave of ``kind`` counts, by its row's 计算方式 (:data:`COUNTERS`)."""
         if pd.isna(start) or pd.isna(end):
             return 0.0
-        if kind in lv.CALENDAR_TYPES:
-            return calendar_half_days(pd.Timestamp(start), pd.Timestamp(end), self.policy)
+        return getattr(self, COUNTERS[self.table.count_of(kind)])(emp, pd.Timestamp(start), pd.Timestamp(end))
+
+    def workdays(self, emp: str, start: pd.Timestamp, end: pd.Timestamp) -> float:
+        """工作日: the employee's own scheduled sessions the leave covers (half days)."""
         _, cum, i, j = self._sessions(emp, start, end)
         return float(cum[j] - cum[i])
+
+    def calendar_days(self, emp: str, start: pd.Timestamp, end: pd.Timestamp) -> float:
+        """日历日: calendar half days of the standard schedule, rest days and holidays included."""
+        return calendar_half_days(start, end, self.policy)
+
+    def hours_in_day(self, emp: str, start: pd.Timestamp, end: pd.Timestamp) -> float:
+        """小时 (哺乳时间): hours inside the working day count the working days (dates with a session) they apply to
+        (the hours themselves are checked by kaohe.engine.statutory)."""
+        last = (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).normalize() + pd.Timedelta(days=1)
+        mids, _, i, j = self._sessions(emp, pd.Timestamp(start).normalize(), last)
+        return float(len(np.unique(mids[i:j].astype("datetime64[D]"))))
 
     def _sessions(self, emp: str, start, end):
         """The employee's session mids and cumulative weights, and the range [i, j) a leave covers."""
@@ -86,27 +106,27 @@ class DayCounter:
 
 def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: pd.DataFrame, roster: pd.DataFrame,
                  records: pd.DataFrame, items: Registry, policy: Policy, first, last,
-                 changed: pd.DataFrame | None = None, judged: pd.DataFrame | None = None,
-                 table: pt.PenaltyTable | None = None) -> lg.Ledger:
+                 changed: pd.DataFrame | None = None, table: LeaveTable | None = None,
+                 judged: pd.DataFrame | None = None, penalty_table: pt.PenaltyTable | None = None) -> lg.Ledger:
     """The month's ledger: every rule's charges, day records and notes, on the days inside employment
-    (``changed``: punches an administrator changed, named in 说明; ``judged``: the sessions' events judged by
-    the 罚则 ``table``, by 规则's default rows when not given)."""
+    (``changed``: punches an administrator changed, named in 说明; ``table``: the 假别 table in force; ``judged``:
+    the sessions' events judged by the 罚则 ``penalty_table``, by 规则's default rows when not given)."""
     wage = pd.Series(daily_wage(roster["base_wage"], policy), index=roster["emp"].to_numpy())
-    table = table if table is not None else pt.default_table(policy)
-    judged = judged if judged is not None else penalties.judged(s, table, wage, policy)
+    fines = penalty_table if penalty_table is not None else pt.default_table(policy)
+    judged = judged if judged is not None else penalties.judged(s, fines, wage, policy)
     s = s.assign(absent=penalties.session_absence(s, judged))
     charges, notes = lg.session_records(s, judged)
     notes += lg.flexible_records(s)  # ATT-12, ATT-13
     if changed is not None:
         notes += lg.changed_records(s, changed)
     absence, absence_pay, day_notes = lg.day_records(days, s, roster, wage, policy)
-    leave = lg.leave_records(s, records, policy, first, last)
+    leave = lg.leave_records(s, records, policy, first, last, default_table(policy) if table is None else table)
     in_month = ot[(ot["date"] >= pd.Timestamp(first)) & (ot["date"] <= pd.Timestamp(last))]
     index = lg.DayIndex(days)
     hours, ot_pay, ot_notes = lg.overtime_records(in_month[index.positions(in_month) >= 0])
     proxy_pay = lg.proxy_charges(proxy[index.positions(proxy) >= 0], policy)
-    paid, lost = penalties.bonus(table, judged, lg.joined([absence, leave]), roster, first, last)
-    bonus_pay, bonus_notes = lg.bonus_records(paid, lost, table.bonus)
+    paid, lost = penalties.bonus(fines, judged, lg.joined([absence, leave]), roster, first, last)
+    bonus_pay, bonus_notes = lg.bonus_records(paid, lost, fines.bonus)
     return lg.Ledger(lg.joined([*charges, absence_pay, *lg.leave_charges(leave, items, wage, policy), proxy_pay, ot_pay,
                                 bonus_pay]),
                      lg.joined([absence, leave, hours]), lg.joined([*notes, *day_notes, ot_notes, bonus_notes]))
@@ -194,9 +214,11 @@ def _per_person(m: pd.DataFrame, frame: pd.DataFrame, values) -> np.ndarray:
 
 
 def monthly_frame(daily: pd.DataFrame, ledger: lg.Ledger, roster: pd.DataFrame, items: Registry,
-                  policy: Policy) -> pd.DataFrame:
-    """月度汇总: one row per employee, a group-by of the month's days and its ledger; each money item rounded
-    half-up to the cent once, 调整合计 from the rounded items."""
+                  policy: Policy, leave_types: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """月度汇总: one row per employee, a group-by of the month's days and its ledger (a days column per leave type
+    of ``leave_types``, the 假别 table's names); each money item rounded half-up to the cent once, 调整合计 from the
+    rounded items."""
+    leave_types = default_table(policy).names if leave_types is None else leave_types
     m = roster[["emp", "name", "dept", "base_wage"]].reset_index(drop=True)
     m["due_days"] = _per_person(m, daily, daily["weight"].where(daily["workday"], 0.0))
     m["absent_days"] = _per_person(m, daily, daily["absent_days"])
@@ -206,14 +228,14 @@ def monthly_frame(daily: pd.DataFrame, ledger: lg.Ledger, roster: pd.DataFrame, 
         m[col] = _per_person(m, c, c["quantity"]).astype(int)
     m["ot_hours"] = _per_person(m, daily, daily["ot_hours"])
     m["leave_weight"] = _per_person(m, daily, daily["leave_weight"])
-    for kind in terms.LEAVE_TYPES:
+    for kind in dict.fromkeys((*leave_types, *terms.LEAVE_TYPES)):  # the regulation's eight always (考勤表, 核对)
         rows = day_rows[(day_rows["kind"] == kind).to_numpy()]
         m[f"days_{kind}"] = _per_person(m, rows, rows["quantity"])
     m["present_days"] = (m["due_days"] - m["absent_days"] - m["leave_weight"]).clip(lower=0)
     for item in items:
         c = charges[(charges["item"] == item.field).to_numpy()]
         m[item.field] = money(_per_person(m, c, c["amount"]))
-    social = sum((m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in terms.LEAVE_TYPES),
+    social = sum((m[f"days_{k}"] for k in policy.social_insurance_leave_types if k in leave_types),
                  pd.Series(0.0, index=m.index))
     over = (social > policy.social_insurance_leave_days).to_numpy()
     m["social_self"] = np.where(over, terms.YES, terms.NO)

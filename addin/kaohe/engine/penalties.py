@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kaohe.engine.attendance import late_tier
-from kaohe.engine.ledger import ABSENCE as ABSENCE_KIND, DAY, TIMES
+from kaohe.engine.ledger import ABSENCE as ABSENCE_KIND, DAY, TIMES, daily_wage
 from kaohe.findings import Finding
 from kaohe.policy import DEFAULT, Policy
 from kaohe.tables import Table
@@ -298,13 +298,21 @@ def bonus(table: pt.PenaltyTable, judged: pd.DataFrame, day_rows: pd.DataFrame, 
     return paid, lost[["emp", "date", "detail"]]
 
 
-def judged(s: pd.DataFrame, table: pt.PenaltyTable, wage: pd.Series, policy: Policy) -> pd.DataFrame:
+def judged(s: pd.DataFrame, table: pt.PenaltyTable, wage, policy: Policy) -> pd.DataFrame:
     """Every event of the evaluated sessions and every 补卡 judged (kaohe.engine.ledger.session_records makes
-    their records; :func:`session_absence` their absence)."""
+    their records; :func:`session_absence` their absence). ``wage``: the daily wage by 工号, or the roster."""
+    if isinstance(wage, pd.DataFrame):  # the roster: PAY-01's daily wage of each
+        wage = pd.Series(daily_wage(wage["base_wage"], policy), index=wage["emp"].to_numpy())
     sessions = judge(session_events(s), table, wage, policy)
     if not table.of(pt.MAKEUP):
         return sessions
     return pd.concat([sessions, judge(makeup_events(s), table, wage, policy)], ignore_index=True)
+
+
+def penalties_stage(ctx, made) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
+    """The month's stage after session_rules_stage (kaohe.engine.month.STAGES): ``judged``, each event and 补卡
+    judged by the 罚则 table in force (``ctx.penalties``) in the month's order."""
+    return {"judged": judged(made["evaluated"], ctx.penalties, made["roster"], ctx.policy)}, []
 
 
 def table_of(tables: Mapping[str, Table], policy: Policy) -> tuple[pt.PenaltyTable, list[Finding]]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kaohe import policy as pol
+from kaohe import policy as pol, terms
 from kaohe.engine.ledger import Ledger
 from kaohe.findings import Finding
 from kaohe.policy import items as money_items
@@ -26,6 +26,8 @@ class MonthResult:
     ledger: Ledger
     leave_checks: pd.DataFrame  # each check of each leave record (kaohe.engine.leave.ENTRY_COLUMNS)
     sessions: pd.DataFrame  # every scheduled half day, evaluated (for the 考勤表 grid)
+    # the leave types with a days column in 月度汇总 (kaohe.policy.leave_table.LeaveTable.summary_types)
+    leave_types: tuple[str, ...] = terms.LEAVE_TYPES
 
     def totals(self) -> dict[str, float]:
         """The month's money by total (kaohe.policy.items: fines, deductions, pay), from 月度汇总's rounded items."""

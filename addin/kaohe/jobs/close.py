@@ -36,8 +36,8 @@ from kaohe.jobs.corrections import differences, frozen_monthly, new_corrections
 from kaohe.jobs.records import records as _records
 from kaohe.jobs.fingerprints import (input_fingerprint, monthly_rows, summary_fingerprint, touches_month,
                                 values_fingerprint)
-from kaohe.jobs.money import frozen_sheet, monthly_sheet
-from kaohe.policy.items import DEDUCTIONS, FINES, PAY, TOTALS, registry
+from kaohe.jobs.money import frozen_sheet, in_force, items_of_book, monthly_sheet
+from kaohe.policy.items import DEDUCTIONS, FINES, PAY, TOTALS
 from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.docprops import read_properties
@@ -124,7 +124,7 @@ def log_spec(log_rows: list[list] | None, entry: dict) -> SheetSpec:
 
 def close_entry(month: str, by: str, input_fp: str, monthly: pd.DataFrame) -> dict:
     """A 月结 row: who, when, the fingerprints, and the month's money by total (kaohe.policy.items)."""
-    totals = {t: float(monthly[[i.field for i in registry().of_total(t)]].to_numpy().sum()) for t in TOTALS}
+    totals = {t: float(monthly[[i.field for i in in_force().of_total(t)]].to_numpy().sum()) for t in TOTALS}
     return {"month": month, "action": c.CLOSE_ACTION, "by": by, "user": computer_user(),
             "time": dt.datetime.now().replace(microsecond=0), "input_fp": input_fp,
             "summary_fp": summary_fingerprint(monthly), "employees": len(monthly),
@@ -230,7 +230,7 @@ def close_job(book, month: str, by: str, reopen: str | None = None, progress=Non
         raise InputRefused("重新打开需要写明原因", "reopening needs a reason")
     book = Path(book)
     say = progress or (lambda msg: None)
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):  # the workbook's money items (its 假别 sheet's deductions too)
         say("读取工作簿…")
         data = read_book(book, raw=CLOSE_RAW)
         if reopen is not None:

@@ -30,10 +30,10 @@ from kaohe.jobs import close, corrected, corrections, handoff, register
 from kaohe.engine.month import compute_month, load_policy
 from kaohe.findings import Finding, InputRefused
 from kaohe.jobs.kpi import compute_kpi
-from kaohe.jobs.money import finance_columns, item_columns
+from kaohe.jobs.money import finance_columns, in_force, item_columns, items_of_book
 from kaohe.policy import Policy
 from kaohe.policy.catalog import cite
-from kaohe.policy.items import PAY, registry
+from kaohe.policy.items import PAY
 from kaohe.jobs.outcome import JobResult
 from kaohe.periods import month_or_refuse
 from kaohe import terms
@@ -189,7 +189,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
     say = progress or (lambda msg: None)
     password = password_from_env(password_env) if password_env else None
     rewards, kpi_path = _kpi_rewards(kpi_book, month, say)
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):  # the workbook's money items: its 假别 sheet's deductions too
         say("读取工作簿并计算本月…")
         figures = finance_figures(book, month)
         left_out = unmatched_kpi(rewards or {}, set(figures.monthly["emp"]), skip_unmatched_kpi)
@@ -211,7 +211,7 @@ def finance_job(book: Path, month: str, out: str | Path | None = None, kpi_book:
             encrypt(target, password)
         say("记入财务发送记录…")
         _record_export(book, figures, export, target, month, command)
-    summary = _finance_summary(frame, figures, left_out, encrypted=bool(password), version=export.version)
+        summary = _finance_summary(frame, figures, left_out, encrypted=bool(password), version=export.version)
     return JobResult(target, backup, [s.name for s in sheets], len(figures.findings), summary, frame)
 
 
@@ -319,7 +319,7 @@ def _finance_target(book: Path, out, month: str, version: str = c.PAYMENT_VERSIO
 
 def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str, encrypted: bool,
                      version: str = c.PAYMENT_VERSION) -> dict:
-    items = registry()
+    items = in_force()
     deducted = [i.header for i in items if not i.paid]
     return {"employees": len(frame), "deductions": float(frame[deducted].to_numpy().sum()),
             "overtime_pay": float(frame[[i.header for i in items.of_total(PAY)]].to_numpy().sum()),

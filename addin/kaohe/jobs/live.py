@@ -1,6 +1,6 @@
 """Jobs on an open workbook's values: what a door read through Excel (rows by sheet name), not its file.
 
-The cell functions need the calling workbook's 规则 and 节假日 as compute-month builds them; the ribbon
+The cell functions need the calling workbook's 规则, 节假日 and 假别 as compute-month builds them; the ribbon
 needs the month to offer, a month's close state and what went to finance before it saves anything. The WPS
 buttons (kaohe serve) have the saved file only: :func:`saved_rows` reads its sheets, :func:`run_lock` holds the
 workbook for a button.
@@ -13,13 +13,14 @@ from collections.abc import Callable
 
 from kaohe import policy as pol, terms
 from kaohe.calendar import Calendar
-from kaohe.engine import standard
+from kaohe.engine import leave_sheet, standard
 from kaohe.engine.month import calendar_of, load_policy
-from kaohe.engine.penalties import table_of as penalty_table
 from kaohe.findings import Finding, InputRefused
 from kaohe.jobs import handoff
 from kaohe.jobs.close import CloseState, close_state
 from kaohe.periods import month_of
+from kaohe.engine.penalties import table_of as penalty_table
+from kaohe.policy.leave_table import LeaveTable
 from kaohe.policy.penalties import PenaltyTable
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock as run_lock  # the one run lock, for a door holding it around a button
@@ -28,8 +29,9 @@ from kaohe.workbook.read import missing_sheet, read_book, tables_from_rows
 
 Rows = Callable[[str], "list[list] | None"]  # sheet name -> its values from A1, None when there is no such sheet
 
-RULES_SHEET, HOLIDAYS_SHEET, PENALTIES_SHEET = c.RULES.name, c.HOLIDAYS.name, c.PENALTIES.name
-CELL_SHEETS = (RULES_SHEET, HOLIDAYS_SHEET, PENALTIES_SHEET)  # what the cell functions read of their workbook
+RULES_SHEET, HOLIDAYS_SHEET, LEAVE_TYPES_SHEET = c.RULES.name, c.HOLIDAYS.name, c.LEAVE_KINDS.name
+PENALTIES_SHEET = c.PENALTIES.name
+CELL_SHEETS = (RULES_SHEET, HOLIDAYS_SHEET, LEAVE_TYPES_SHEET, PENALTIES_SHEET)  # what the cell functions read of their workbook
 
 # The sheets a job refuses to run without (its mandatory inputs), for a door to check before it saves or closes.
 ATTENDANCE_SHEETS = tuple(s.name for s in c.ATTENDANCE_INPUTS if s.mandatory)
@@ -38,32 +40,35 @@ REVIEW_SHEETS = (c.ROSTER.name, c.REVIEW_SCORES.name)
 
 
 class CellRules(NamedTuple):
-    """What a workbook's 规则, 节假日 and 罚则 say, and the first 错误 compute-month would list for them (a 罚则
+    """What a workbook's 规则, 节假日, 假别 and 罚则 say, and the first 错误 compute-month would list for them (a 罚则
     sheet compute-month refuses: ``refused``, its message)."""
 
     policy: pol.Policy
     calendar: Calendar
     terms: terms.Terms
     error: Finding | None
+    leave_table: LeaveTable
     penalties: PenaltyTable | None = None
     refused: str = ""
 
 
 def cell_rules(rows: Rows) -> CellRules:
-    """规则 and 节假日 through the workbook reader and compute-month's own builders (load_policy,
-    calendar_of, standard.terms_in_force): a row compute-month lists as an 错误 is ``error``."""
-    tables, findings = tables_from_rows(rows, (c.RULES, c.HOLIDAYS, c.PENALTIES))
+    """规则, 节假日 and 假别 through the workbook reader and compute-month's own builders (load_policy,
+    leave_sheet.leave_table_of, calendar_of, standard.terms_in_force): a row compute-month lists as an 错误 is
+    ``error``."""
+    tables, findings = tables_from_rows(rows, (c.RULES, c.HOLIDAYS, c.LEAVE_KINDS, c.PENALTIES))
     policy, found = load_policy(tables)
-    findings += found
-    vocab, found_terms = standard.terms_in_force(tables)
+    leave_table, policy, found_leave = leave_sheet.leave_table_of(tables, policy)
+    findings += found + found_leave
+    vocab, found_terms = standard.terms_in_force(tables, leave_table)
     calendar, found_days = calendar_of(tables, policy)
     findings += found_terms + found_days
     error = next((f for f in findings if f.level == terms.LEVEL_ERROR), None)
     try:
         table, _ = penalty_table(tables, policy)
     except InputRefused as exc:
-        return CellRules(policy, calendar, vocab, error, None, exc.zh)
-    return CellRules(policy, calendar, vocab, error, table)
+        return CellRules(policy, calendar, vocab, error, leave_table, None, exc.zh)
+    return CellRules(policy, calendar, vocab, error, leave_table, table)
 
 
 def default_month(rows: Rows) -> str:

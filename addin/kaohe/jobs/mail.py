@@ -30,7 +30,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from kaohe.policy.items import registry
+from kaohe.jobs.money import in_force
 from kaohe.workbook import contract as c
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -123,7 +123,7 @@ def finance_facts(path: Path) -> Facts:
 def total_lines(facts: Facts) -> list[str]:
     """The body's totals from the recorded figures: each money item in force (kaohe.policy.items), what is
     deducted, KPI奖惩, 上月更正 and 调整合计, which adds up."""
-    t, items = facts.totals, registry()
+    t, items = facts.totals, in_force()
     deducted = sum(t.get(i.header, 0) for i in items if not i.paid)
     return [f"人数：{facts.employees} 人", *(f"{i.header}合计：{t.get(i.header, 0):,.2f} 元" for i in items),
             f"罚款及扣款合计：{deducted:,.2f} 元",

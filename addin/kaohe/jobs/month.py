@@ -15,7 +15,7 @@ from kaohe.jobs import close
 from kaohe.jobs.common import errors, problems_of
 from kaohe.jobs.outcome import JobResult
 from kaohe.jobs.render.grid import grid_spec
-from kaohe.jobs.money import monthly_sheet
+from kaohe.jobs.money import items_of_book, monthly_sheet
 from kaohe.periods import month_bounds, month_or_refuse
 from kaohe.policy.items import TOTAL_NAMES, TOTALS
 from kaohe import terms
@@ -34,7 +34,7 @@ def attendance_specs(result: MonthResult, previous: list[list] | None = None, ta
     return [
         frame_spec(c.DAILY, result.daily, freeze="E2", highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    **wide_print(company, f"{result.month} {c.DAILY.name}")),
-        frame_spec(monthly_sheet(result.items), result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
+        frame_spec(monthly_sheet(result.items, result.leave_types), result.monthly, total=True, freeze="C2", data_name=c.MONTHLY_DATA_NAME,
                    highlights=[("旷工天数", "absent"), ("缺卡次数", "missing")],
                    properties={c.MONTHLY_MONTH_PROPERTY: result.month},
                    **wide_print(company, f"{result.month} {c.MONTHLY_NAME}")),
@@ -50,7 +50,7 @@ def compute_month_job(book: Path, month: str, out: Path | None = None, progress=
     month = month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):  # the workbook's money items (its 假别 sheet's deductions too)
         say("读取工作簿…")
         data = read_book(book, raw=close.CLOSE_SHEETS)
         state = close.refuse_if_closed(data.raw.get(c.CLOSE_LOG.name), month)

@@ -23,7 +23,7 @@ def _number(x):
 def row_values(r: pt.PenaltyRow) -> dict[str, object]:
     """A row's values by engine field (contract.INPUT_FIELDS), blank where the row keeps the default."""
     minutes = r.event in pt.MINUTE_EVENTS
-    return {"rule_id": r.rule, "article": r.article, "event": pt.EVENT_NAMES[r.event], "counter": r.counter_name,
+    return {"rule": r.rule, "article": r.article, "event": pt.EVENT_NAMES[r.event], "counter": r.counter_name,
             "above": _number(r.above) if minutes else None, "up_to": _number(r.up_to) if minutes else None,
             "effect": pt.EFFECT_NAMES[r.effect], "amount": _number(r.amount), "cap": _number(r.cap),
             "free": r.free or None, "from_nth": r.start if r.start != max(r.every, 1) else None,

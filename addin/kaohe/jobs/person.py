@@ -15,6 +15,7 @@ from kaohe.calendar import Calendar
 from kaohe.engine import leave as lv, notes, standard
 from kaohe.engine.month import roster_frame
 from kaohe.engine.pay import DayCounter
+from kaohe.policy.leave_table import LeaveTable
 from kaohe.workbook import contract as c
 from kaohe.workbook.read import tables_from_rows
 
@@ -29,6 +30,9 @@ class Rules(Protocol):
 
     @property
     def terms(self) -> terms.Terms: ...
+
+    @property
+    def leave_table(self) -> LeaveTable: ...
 
 
 CELL_EMP, CELL_SHIFT = "1", "1"  # the one person (and shift) a cell's arguments describe
@@ -84,14 +88,14 @@ def _cell_leave(leave: dict, person: dict, rules: Rules):
     people = _person_tables(person, (record["start"], record["end_eff"]))
     roster, _ = roster_frame(people[c.ROSTER.key])
     counter = DayCounter(table.frame, roster, rules.calendar, rules.policy, record["start"].date(),
-                         record["end_eff"].date(), people[c.ROTA.key].frame, people[c.SHIFTS.key].frame)
+                         record["end_eff"].date(), people[c.ROTA.key].frame, people[c.SHIFTS.key].frame, rules.leave_table)
     return table, record, roster, counter
 
 
 def leave_days(kind, start, end, person: dict, rules: Rules) -> float:
-    """LEAVEDAYS: the days a leave counts by its type's rule, by compute-month's DayCounter (LV-03..LV-10)."""
+    """LEAVEDAYS: the days a leave counts by its type's 假别 row, by compute-month's DayCounter (LV-03..LV-10, LV-25)."""
     _, record, _, counter = _cell_leave({"type": kind, "start": start, "end": end}, person, rules)
-    if record["type"] not in terms.LEAVE_TYPES:
+    if record["type"] not in rules.leave_table:
         raise ValueError("假别无效")
     return counter.count(CELL_EMP, record["type"], record["start"], record["end_eff"])
 
@@ -100,7 +104,7 @@ def leave_check(leave: dict, person: dict, rules: Rules) -> str:
     """LEAVECHECK: 通过, or the result and the first check that is not passed, as 请假校验 says it (LV-01..LV-11);
     compute-month's own leave validation on one record (no other records, no 调休 balance: check-leave sees those)."""
     table, _, roster, counter = _cell_leave(leave, person, rules)
-    records, checks, _ = lv.validate(table, roster, counter.count, {}, rules.policy)
+    records, checks, _ = lv.validate(table, roster, counter.count, {}, rules.policy, table=rules.leave_table)
     result = records["result"].iloc[0]
     failed = checks[checks["result"] != terms.CHECK_PASS]
     if result == terms.CHECK_PASS or failed.empty:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaohe import terms
-from kaohe.policy import ParamInfo, law, params, regions, render
+from kaohe.policy import DEFAULT, ParamInfo, law, params, regions, render
 from kaohe.policy.catalog import FAMILIES, RULES, Rule
 from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import money
+from kaohe.jobs.leave_kinds import sheet_rows
 from kaohe.jobs.penalty_reference import penalties_markdown
 from kaohe.workbook import contract as c
 
@@ -68,6 +69,7 @@ def rules_markdown() -> str:
               "单位与参数不符（如罚款写成 `30天`）时该值不用，问题清单会写明应以什么单位计。", ""]
     lines += _md_table(PARAM_HEADERS, param_rows())
     lines += ["", *_region_lines()]
+    lines += _leave_type_lines()
     lines += ["", "## 制度未明确之处的决定", "", "公司制度没有写明或可以有不同理解的地方，kaohe 按以下决定处理：", ""]
     lines += [f"- **{r.id}**（{r.article or '无条款'}）：{r.decision}" for r in RULES if r.decision]
     lines += ["", "## KPI 指标默认值（KPI-01、KPI-02）", "",
@@ -104,6 +106,19 @@ def _region_lines() -> list[str]:
     return lines
 
 
+def _leave_type_lines() -> list[str]:
+    """## 假别: the default rows of the 假别 table (LV-25), as the 考勤 template's 假别 sheet has them."""
+    lines = ["", "## 假别（LV-25）", "",
+             "请假记录的假别按下表（工作簿没有“假别”表时）。工作簿有“假别”表时以表中各行为准：HR 在表末加一行即增加一种假别，"
+             "计薪为无薪或比例的假别在月度汇总和财务表中有自己的“假别扣款”一列（LV-26）；"
+             "公司假别的额度、提前申请天数和病假发放比例代替规则表的参数（LV-27）。"
+             "各列的含义见 docs/工作簿约定.md 的“假别”表。产假和丧假的额度等取自规则表参数的当前值。", ""]
+    rows = [[v if v is not None else "" for v in row] for row in sheet_rows(DEFAULT)]
+    shown = [i for i, h in enumerate(c.LEAVE_KIND_HEADERS) if any(r[i] not in ("", terms.NO) for r in rows)]
+    return lines + _md_table([c.LEAVE_KIND_HEADERS[i] for i in shown],
+                             [[_num(r[i]) if isinstance(r[i], (int, float)) else r[i] for i in shown] for r in rows])
+
+
 def _num(value) -> str:
     return "" if value is None else f"{value:g}"
 
@@ -119,8 +134,7 @@ def contract_markdown() -> str:
         if spec is c.IMPORTED:
             continue
         column_kinds = c.COLUMN_KINDS.get(spec.name, {})
-        choices = {h: v for h, v in {**c.CHOICES, **c.SHEET_CHOICES.get(spec.name, {})}.items()
-                   if h not in c.NO_CHOICES.get(spec.name, ())}
+        choices = {**c.CHOICES, **c.SHEET_CHOICES.get(spec.name, {})}
         lines += [f"### {spec.name}" + ("（必需）" if spec.mandatory else ""), ""]
         vocabs = c.VALUE_COLUMNS.get(spec.name, {})
         rows = [(col, "必填" if col in spec.required else ("二选一" if any(col in g for g in spec.alternatives) else "可选"),
@@ -160,7 +174,10 @@ KIND_TEXT = {"id": "文本（工号，001 不会变成 1）", "date": "日期", 
 
 
 def _kind_text(spec: c.InputSheet, col: str, kind: str | None) -> str:
-    """The 类型 of a column as the contract document says it: a date of an event may go without its year."""
+    """The 类型 of a column as the contract document says it: a date of an event may go without its year; a 假别
+    column its meaning."""
+    if spec is c.LEAVE_KINDS:
+        return c.LEAVE_KIND_MEANINGS[col]
     text = "数字" if spec is c.PENALTIES and kind == "raw" else KIND_TEXT.get(kind or "", "文本")
     return f"{text}（可不写年份）" if col in c.YEARLESS.get(spec.name, ()) else text
 

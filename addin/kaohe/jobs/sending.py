@@ -22,7 +22,7 @@ import pandas as pd
 
 from kaohe.findings import InputRefused
 from kaohe.jobs import close, corrected, corrections, handoff, mail, register
-from kaohe.jobs.money import finance_columns, item_columns
+from kaohe.jobs.money import finance_columns, item_columns, items_of_book
 from kaohe import terms
 from kaohe.workbook import contract as c
 from kaohe.workbook.docprops import write_properties
@@ -66,7 +66,7 @@ def send_job(file: Path, to: list[str] | None = None, *, book: Path | None = Non
     if not book.is_file():
         raise InputRefused(f"找不到这份财务表来自的考勤工作簿：{book}；请用 --book 指定",
                            f"the attendance workbook of this finance file is not at {book}; name it with --book")
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):  # the workbook's money items (its 假别 sheet's deductions too)
         data = read_book(book, (), raw=SEND_RAW)
         export = _export_of(path, props, data.raw)
         checked = _check(data.raw, export, unclosed, resend)

@@ -34,7 +34,6 @@ from kaohe.engine import notes
 from kaohe.findings import InputRefused
 from kaohe.policy.catalog import cite
 from kaohe.policy.items import Registry
-from kaohe import terms
 from kaohe.workbook import contract as c
 
 PAGE_ROWS = 42  # single-line rows per printed page (fits A4 portrait with the margins below)
@@ -97,7 +96,8 @@ def money_lines(row, items: Registry, basis: dict[tuple[str, str], str]) -> list
 
 
 def summary_line(row) -> str:
-    leave = "、".join(f"{k}{float(row[f'days_{k}']):g}天" for k in terms.LEAVE_TYPES if float(row[f"days_{k}"] or 0))
+    kinds = [str(k)[len("days_"):] for k in row.index if str(k).startswith("days_")]  # the 假别 table's types (a Series)
+    leave = "、".join(f"{k}{float(row[f'days_{k}']):g}天" for k in kinds if float(row[f"days_{k}"] or 0))
     return (f"应出勤 {float(row['due_days']):g} 天，实出勤 {float(row['present_days']):g} 天；迟到 {int(row['late_count'])} 次，"
             f"早退 {int(row['early_count'])} 次，缺卡 {int(row['missing_count'])} 次；旷工 {float(row['absent_days']):g} 天；"
             f"请假 {leave or '无'}；加班 {float(row['ot_hours']):g} 小时")
@@ -325,6 +325,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
               progress=None):
     """个人考勤确认单 of ``month`` (one department with ``dept``): a workbook and, with LibreOffice, a PDF."""
     from kaohe.jobs import close
+    from kaohe.jobs.money import items_of_book
     from kaohe.engine.month import compute_month
     from kaohe.jobs.outcome import JobResult
     from kaohe.periods import month_or_refuse
@@ -334,7 +335,7 @@ def slips_job(book: Path, month: str, out: Path | None = None, dept: str | None 
     month = month_or_refuse(month)
     book = Path(book)
     say = progress or (lambda msg: None)
-    with run_lock(book):
+    with run_lock(book), items_of_book(book):
         say("读取工作簿并计算本月…")
         data = read_book(book, raw=(c.CLOSE_LOG.name, c.FROZEN_MONTHLY_NAME), may_be_open=True)  # only reads BOOK
         result = compute_month(data.tables, month)

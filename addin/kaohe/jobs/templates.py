@@ -26,6 +26,7 @@ from kaohe.findings import InputRefused
 from kaohe.policy import params, render
 from kaohe.policy.tables import DATA, GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import penalty_sheet
+from kaohe.jobs.leave_kinds import policy_of_rules, sheet_rows
 from kaohe.jobs.reference import add_reference_sheet
 from kaohe import terms
 from kaohe.workbook import contract as c
@@ -54,6 +55,7 @@ ATTENDANCE_GUIDE = [
     "10. 考勤表：按月排版、可直接打印签字的考勤表（每人上午、下午各一行，符号见表下的图例）。",
     "11. 运行记录：每次计算的时间、命令、月份、版本和输入指纹，可据此确认结果来自哪一次计算。",
     "12. 规则说明表：结果“依据”列中的规则编号（如 ATT-04 第十九条）的含义、参数和默认值。",
+    "13. 假别表：每种假别一行（计薪、计算方式、证明、额度等）。公司另有的假别在表末加一行；请假记录的假别从此表中选。",
 ]
 KPI_GUIDE = [
     "客服绩效工作簿使用说明",
@@ -97,7 +99,7 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
     for r in rows:
         ws.append(list(r))
     kinds = kinds if kinds is not None else c.COLUMN_KINDS.get(name, {})
-    choices = {h: v for h, v in {**CHOICES, **SHEET_CHOICES.get(name, {})}.items() if h not in c.NO_CHOICES.get(name, ())}
+    choices = {**CHOICES, **SHEET_CHOICES.get(name, {})}
     for i, h in enumerate(headers, start=1):
         cell = ws.cell(row=1, column=i)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
@@ -115,7 +117,7 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
         if kind == "id":
             for row in range(2, FORMATTED_ROWS + 2):
                 ws.cell(row=row, column=i).number_format = "@"  # 工号 stays text: 001 is not 1
-        if h in choices:
+        if choices.get(h):
             dv = DataValidation(type="list", formula1='"' + ",".join(choices[h]) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle="请从列表中选择", error=f"{h}只能是：{'、'.join(choices[h])}")
             dv.add(f"{letter}2:{letter}{FORMATTED_ROWS + 1}")
@@ -174,6 +176,33 @@ def _penalties_sheet(wb):
     return ws
 
 
+def leave_types_sheet(wb) -> None:
+    """The 假别 sheet (LV-25) added to ``wb``: a template's, or an existing workbook's (HR keeps theirs), its default
+    rows from the workbook's own 规则 (so adding it changes no figure); 请假记录's 假别 drop-down then lists it."""
+    policy = policy_of_rules([list(r) for r in wb[c.RULES.name].iter_rows(values_only=True)]
+                             if c.RULES.name in wb.sheetnames else None)
+    ws = _sheet(wb, c.LEAVE_KINDS.name, list(c.LEAVE_KIND_HEADERS), sheet_rows(policy))
+    ws.column_dimensions["B"].width = 20
+    ws.column_dimensions[ws.cell(row=1, column=len(c.LEAVE_KIND_HEADERS)).column_letter].width = 40
+    if c.LEAVE.name in wb.sheetnames:
+        _leave_type_choices(wb[c.LEAVE.name])
+
+
+def _leave_type_choices(ws) -> None:
+    """请假记录's 假别 column lists the 假别 sheet's names (HR's added types too); a synonym may still be typed."""
+    header = [cell.value for cell in ws[1]]
+    if "假别" not in header:
+        return
+    letter = ws.cell(row=1, column=header.index("假别") + 1).column_letter
+    for dv in list(ws.data_validations.dataValidation):
+        if any(str(r).startswith(f"{letter}2") for r in dv.sqref.ranges):
+            ws.data_validations.dataValidation.remove(dv)
+    dv = DataValidation(type="list", formula1=f"'{c.LEAVE_KINDS.name}'!$A$2:$A${FORMATTED_ROWS + 1}", allow_blank=True,
+                        showErrorMessage=False)
+    dv.add(f"{letter}2:{letter}{FORMATTED_ROWS + 1}")
+    ws.add_data_validation(dv)
+
+
 def attendance_template(year: int) -> openpyxl.Workbook:
     wb = _new_book(ATTENDANCE_GUIDE)
     for spec in c.ATTENDANCE_INPUTS + (c.IDENTITY,):
@@ -184,6 +213,9 @@ def attendance_template(year: int) -> openpyxl.Workbook:
             continue
         if spec is c.PENALTIES:
             _penalties_sheet(wb)
+            continue
+        if spec is c.LEAVE_KINDS:
+            leave_types_sheet(wb)
             continue
         headers = list(spec.columns)
         if spec is c.PUNCHES:

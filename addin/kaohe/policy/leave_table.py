@@ -38,13 +38,11 @@ from dataclasses import dataclass, field, replace
 
 from kaohe import terms
 from kaohe.policy import Policy
-
-PAY_FULL, PAY_SHARE, PAY_NONE, PAY_ALLOWANCE = "全薪", "比例", "无薪", "生育津贴"
-PAYS = (PAY_FULL, PAY_SHARE, PAY_NONE, PAY_ALLOWANCE)
-COUNT_WORKDAY, COUNT_CALENDAR, COUNT_HOURS = "工作日", "日历日", "小时"
-COUNTS = (COUNT_WORKDAY, COUNT_CALENDAR, COUNT_HOURS)
-PERIOD_EVENT, PERIOD_YEAR = "每次", "每年"
-PERIODS = (PERIOD_EVENT, PERIOD_YEAR)
+from kaohe.policy.catalog import BY_ID
+from kaohe.policy.items import DEDUCTED, DEDUCTIONS, Item
+from kaohe.terms import (COUNT_CALENDAR, COUNT_HOURS, COUNT_WORKDAY, PAY_ALLOWANCE, PAY_FULL, PAY_NONE, PAY_SHARE,
+                         PERIOD_EVENT, PERIOD_YEAR)
+from kaohe.terms import LEAVE_COUNTS as COUNTS, LEAVE_PAYS as PAYS, LEAVE_PERIODS as PERIODS
 
 # The statutory types the law grants beyond the regulation's eight (女职工劳动保护特别规定, 人口与计划生育法 and the
 # provinces' regulations); their rule IDs are LV-13..LV-19.
@@ -103,7 +101,7 @@ class LeaveType:
 # A company type's numbers in its 假别 row and the Policy field each stands for (the 规则 key it supersedes).
 POLICY_FIELDS: dict[str, dict[str, str]] = {
     terms.LEAVE_PERSONAL: {"quota": "personal_leave_cap_days"},
-    terms.LEAVE_SICK: {},
+    terms.LEAVE_SICK: {"share": "sick_pay_ratio"},
     terms.LEAVE_MARRIAGE: {"quota": "marriage_leave_days", "notice_days": "marriage_notice_days"},
     terms.LEAVE_BEREAVEMENT: {"quota": "bereavement_leave_days"},
     terms.LEAVE_MATERNITY: {"quota": "maternity_leave_days", "notice_days": "maternity_notice_days"},
@@ -192,6 +190,51 @@ class LeaveTable:
 
     def replaced(self, types: Iterable[LeaveType]) -> LeaveTable:
         return LeaveTable(tuple(types), self.from_sheet)
+
+    @property
+    def summary_types(self) -> tuple[str, ...]:
+        """The types with a days column in 月度汇总: a 假别 sheet's every row; without one, the regulation's eight
+        (the columns 月度汇总 always had: the default statutory rows add none until HR keeps a 假别 sheet)."""
+        return self.names if self.from_sheet else tuple(n for n in terms.LEAVE_TYPES if n in self)
+
+    @property
+    def calendar_types(self) -> tuple[str, ...]:
+        """The types counted in calendar days (rest days and holidays included)."""
+        return self.of(COUNT_CALENDAR)
+
+    def count_of(self, name) -> str:
+        """How a day of ``name`` is counted (工作日 for a name not in the table)."""
+        t = self.get(name)
+        return t.count if t is not None else COUNT_WORKDAY
+
+    def needs_proof(self, name) -> bool:
+        t = self.get(name)
+        return t is not None and t.proof
+
+    def rule_of(self, name) -> str:
+        """The rule a type is applied under (依据): its row's rule when the catalog knows it, else LV-25 (a row of
+        the table: HR's type, or a rule ID the catalog does not have); "" for a name not in the table."""
+        t = self.get(name)
+        if t is None:
+            return ""
+        return t.rule if t.rule in BY_ID else "LV-25"
+
+    def capped(self) -> tuple[str, ...]:
+        """The types whose days count toward the yearly 事假 cap (LV-03), 事假 always among them."""
+        return tuple(dict.fromkeys((terms.LEAVE_PERSONAL, *(t.name for t in self.types if t.personal_cap))))
+
+    def items(self) -> tuple[Item, ...]:
+        """A money item for each type whose days are deducted (无薪, 比例) beyond the built-in 事假扣款 and 病假扣款:
+        ``<假别>扣款``, charged at the daily wage less the share still paid, under the row's rule (LV-26 for HR's)."""
+        return tuple(Item(f"leave_deduction_{t.name}", f"{t.name}扣款", DEDUCTED, t.rule if t.rule in BY_ID else "LV-26",
+                          DEDUCTIONS,
+                          unit="天", leave_type=t.name, paid_share=float(t.share or 0.0) if t.pay == PAY_SHARE else 0.0,
+                          paid_key=t.share_key if t.pay == PAY_SHARE else "")
+                     for t in self.types if t.deducted and t.name not in BUILT_IN_ITEMS)
+
+
+# The types the built-in money items deduct (kaohe.policy.items: 事假扣款, 病假扣款).
+BUILT_IN_ITEMS = (terms.LEAVE_PERSONAL, terms.LEAVE_SICK)
 
 
 def default_table(policy: Policy) -> LeaveTable:

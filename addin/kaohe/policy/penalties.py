@@ -144,7 +144,7 @@ def default_table(p: Policy = DEFAULT) -> PenaltyTable:
 
 # --- HR's sheet ---------------------------------------------------------------------------
 
-FIELDS = ("rule_id", "article", "event", "counter", "above", "up_to", "effect", "amount", "cap", "free", "from_nth",
+FIELDS = ("rule", "article", "event", "counter", "above", "up_to", "effect", "amount", "cap", "free", "from_nth",
           "every", "until", "then_at", "then_row", "type")
 
 
@@ -193,9 +193,9 @@ def _row_of(t: Table, record: dict) -> PenaltyRow:
                for name in ("above", "up_to", "amount", "cap", "free", "from_nth", "every", "until", "then_at",
                             "then_row")}
     counted = any(numbers[k] is not None for k in ("free", "from_nth", "every", "until", "then_at"))
-    rule = c.text("rule_id").upper() or EFFECT_RULES.get(effect) or ("ATT-15" if counted else EVENT_RULES[event])
+    rule = c.text("rule").upper() or EFFECT_RULES.get(effect) or ("ATT-15" if counted else EVENT_RULES[event])
     if rule not in BY_ID:
-        c.refuse("rule_id", f"规则编号“{rule}”不存在", f"unknown rule ID {rule}")
+        c.refuse("rule", f"规则编号“{rule}”不存在", f"unknown rule ID {rule}")
     if event not in MINUTE_EVENTS and (numbers["above"] is not None or numbers["up_to"] is not None):
         c.refuse("above", "只有迟到、早退有分钟段", "only 迟到 and 早退 have minute bands")
     if effect in NEEDS_AMOUNT and numbers["amount"] is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 # The standard values HR types and their synonyms live in kaohe.terms (engine-level); the contract names them.
 from kaohe import terms as _terms
 from kaohe.terms import (APPROVAL_STATES, COMPENSATIONS, COMPREHENSIVE_HOURS, DIRECTION_DOWN, DIRECTION_UP, FEMALE,
-                         HOLIDAY_SHEET_TYPES, LEAVE_TYPES, MALE, NO, OT_KINDS, PROOF_NO, PROOF_YES, SCORER_DATA,
+                         HOLIDAY_SHEET_TYPES, MALE, NO, OT_KINDS, PROOF_NO, PROOF_YES, SCORER_DATA,
                          SCORER_MANAGER, SLOTS, STANDARD_HOURS, YES)
 
 
@@ -64,7 +64,7 @@ PUNCHES = InputSheet(
 LEAVE = InputSheet(
     "请假记录",
     required=("工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"),
-    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注"), key="leave")
+    optional=("姓名", "证明材料", "事由日期", "销假日期", "备注", "胎数", "孩次", "怀孕月数", "难产"), key="leave")
 OVERTIME = InputSheet(
     "加班申请",
     required=("工号", "日期", "开始时间", "结束时间", "部门领导审批", "分管副总审批"),
@@ -104,7 +104,42 @@ RELATIONS = _terms.RELATIONS
 IMPORTED = InputSheet("打卡导入", required=("工号", "打卡时间"), optional=("来源", "文件指纹", "归属日期", "类型"),
                       key="imported")
 
-ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES, PENALTIES)
+# 假别: the leave types (kaohe.policy.leave_table, LV-25), one row each; without the sheet the default rows apply,
+# with it its rows are the whole list. Each column is a LeaveType attribute (INPUT_FIELDS; leave_rows.FIELD_ATTRS).
+LEAVE_KINDS = InputSheet(
+    "假别", required=("假别", "计薪", "计算方式"),
+    optional=("同义词", "发放比例", "需证明", "提前申请天数", "开始期限天数", "额度", "额度周期", "难产加天数",
+              "多胞胎每胎加", "孩次加天数", "孕月分档", "子女年龄上限", "按子女叠加", "计入社保自理", "计入事假上限",
+              "考勤表符号", "规则编号", "条款"), key="leave_types")
+LEAVE_KIND_HEADERS = ("假别", "同义词", "计薪", "发放比例", "计算方式", "需证明", "提前申请天数", "开始期限天数", "额度",
+                      "额度周期", "难产加天数", "多胞胎每胎加", "孩次加天数", "孕月分档", "子女年龄上限", "按子女叠加",
+                      "计入社保自理", "计入事假上限", "考勤表符号", "规则编号", "条款")  # the sheet's column order
+# What each 假别 column means (docs/工作簿约定.md, the README).
+LEAVE_KIND_MEANINGS = {
+    "假别": "假别名称：请假记录的“假别”写它（或它的同义词）",
+    "同义词": "其他写法，用顿号或逗号分隔；一个写法只能对应一种假别",
+    "计薪": "全薪（不扣款）、比例（按发放比例发放，其余扣除）、无薪（按日工资扣款）、生育津贴（由生育保险支付，公司不扣款）",
+    "发放比例": "计薪为比例时仍发放的日工资比例，0 至 1（或 60%）；病假留空则按规则表的病假工资比例",
+    "计算方式": "工作日（按本人排班的半天计）、日历日（含休息日和节假日）、小时（一天内的小时，如哺乳时间）",
+    "需证明": "是：证明材料不是“有”时按事假计（LV-02）",
+    "提前申请天数": "须提前申请的天数（空：不检查）",
+    "开始期限天数": "须在事由日期后此天数内开始（如陪产假；空：不检查）",
+    "额度": "每次或每年最多的天数（小时类为每天小时数；空：没有本行的额度）",
+    "额度周期": "每次 或 每年（空为每次）",
+    "难产加天数": "难产另加的天数（产假）",
+    "多胞胎每胎加": "多胞胎每多一胎另加的天数（哺乳时间为每天小时数）",
+    "孩次加天数": "从第几孩起另加的天数，写成 孩次:天数，如 2:30、3:30",
+    "孕月分档": "按怀孕满几个月定额度，写成 月数:天数，如 0:15、4:42（流产假）",
+    "子女年龄上限": "子女（事由日期为出生日期）满此年龄后不再享有（岁）",
+    "按子女叠加": "是：每年额度按子女人数计；否：每人每年一份",
+    "计入社保自理": "是：计入社保自理的请假天数（LV-11）",
+    "计入事假上限": "是：计入每年事假上限（LV-03）",
+    "考勤表符号": "考勤表中这一假别显示的符号",
+    "规则编号": "依据列引用的规则编号（空：LV-25）",
+    "条款": "依据的制度或法规条款",
+}
+ATTENDANCE_INPUTS = (ROSTER, PUNCHES, IMPORTED, LEAVE, OVERTIME, EXCEPTIONS, PROXY, ROTA, SHIFTS, HOLIDAYS, RULES,
+                     LEAVE_KINDS, PENALTIES)
 
 
 # Columns without which a row is useless: a bad value there drops the row.
@@ -113,7 +148,7 @@ ROW_KEY_COLUMNS = {PUNCHES.name: ("工号", "打卡时间", "日期", "时间"),
 # Value columns and their vocabulary (kaohe.terms): each accepts the standard values, the documented
 # synonyms, and HR's own from 规则; anything else is a 问题清单 错误 and handled as pending / not given.
 VALUE_COLUMNS = {
-    LEAVE.name: {"审批状态": _terms.APPROVAL, "假别": _terms.LEAVE_TYPE, "证明材料": _terms.PROOF},
+    LEAVE.name: {"审批状态": _terms.APPROVAL, "假别": _terms.LEAVE_TYPE, "证明材料": _terms.PROOF, "难产": _terms.YES_NO},
     OVERTIME.name: {"部门领导审批": _terms.APPROVAL, "分管副总审批": _terms.APPROVAL, "总经理审批": _terms.APPROVAL,
              "类型": _terms.OT_KIND, "补偿方式": _terms.COMPENSATION},
     EXCEPTIONS.name: {"审批状态": _terms.APPROVAL},
@@ -131,6 +166,7 @@ INPUT_FIELDS = {
     "打卡时间": "ts", "日期": "date", "时间": "time", "设备": "device",
     "假别": "type", "开始时间": "start", "结束时间": "end", "申请日期": "applied", "审批状态": "status",
     "证明材料": "proof", "事由日期": "event_date", "销假日期": "returned", "备注": "note",
+    "胎数": "babies", "孩次": "birth_order", "怀孕月数": "pregnancy_months", "难产": "difficult",
     "部门领导审批": "head_ok", "分管副总审批": "vp_ok", "总经理审批": "gm_ok", "类型": "kind",
     "补偿方式": "comp", "说明": "explanation", "时段": "slot", "原因": "reason", "班次": "shift",
     "时段1开始": "s1_start", "时段1结束": "s1_end", "时段2开始": "s2_start", "时段2结束": "s2_end",
@@ -143,7 +179,13 @@ INPUT_FIELDS = {
     "列": "syn_column", "写法": "syn_written", "标准值": "syn_standard",
     "来源": "source", "文件指纹": "digest", "归属日期": "workday", "考勤号码": "clock_id", "钉钉UserId": "dingtalk_id",
     "企业微信账号": "wecom_id", "旺旺": "wangwang",
-    "规则编号": "rule_id", "事件": "event", "计数": "counter", "超过分钟": "above", "至分钟": "up_to", "处理": "effect",
+    # 假别 (the sheet's 假别 and 条款 are "type" and "article" as above)
+    "同义词": "synonyms", "计薪": "pay", "发放比例": "share", "计算方式": "count", "需证明": "proof_needed",
+    "提前申请天数": "notice_days", "开始期限天数": "window_days", "额度": "quota", "额度周期": "quota_period",
+    "难产加天数": "extra_difficult", "多胞胎每胎加": "extra_per_baby", "孩次加天数": "extra_from_order",
+    "孕月分档": "pregnancy_tiers", "子女年龄上限": "child_age_limit", "按子女叠加": "per_child",
+    "计入社保自理": "social_insurance", "计入事假上限": "personal_cap", "考勤表符号": "legend", "规则编号": "rule",
+    "事件": "event", "计数": "counter", "超过分钟": "above", "至分钟": "up_to", "处理": "effect",
     "数额": "amount", "每次上限": "cap", "每月免罚次数": "free", "自第几次起": "from_nth", "每几次": "every",
     "至第几次": "until", "转入次数": "then_at", "转入行": "then_row",
 }
@@ -155,7 +197,7 @@ COLUMN_KINDS = {
     PUNCHES.name: {"工号": "id", "打卡时间": "datetime", "日期": "date", "时间": "time"},
     IMPORTED.name: {"工号": "id", "打卡时间": "datetime", "归属日期": "date"},
     LEAVE.name: {"工号": "id", "开始时间": "datetime", "结束时间": "datetime", "申请日期": "date",
-                 "事由日期": "date", "销假日期": "date"},
+                 "事由日期": "date", "销假日期": "date", "胎数": "number", "孩次": "number", "怀孕月数": "number"},
     OVERTIME.name: {"工号": "id", "日期": "date", "开始时间": "time", "结束时间": "time"},
     EXCEPTIONS.name: {"工号": "id", "日期": "date"},
     PROXY.name: {"工号": "id", "日期": "date"},
@@ -173,6 +215,7 @@ COLUMN_KINDS = {
                          "任职能力": "number", "团队协作": "number"},
     ROLE_WEIGHTS.name: {"经营业绩": "number", "工作态度": "number", "任职能力": "number", "团队协作": "number"},
     GRADES.name: {"最低分": "number", "绩效系数": "number"},
+    LEAVE_KINDS.name: dict.fromkeys(LEAVE_KIND_HEADERS, "raw"),  # every cell parsed by kaohe.policy.leave_rows
 }
 
 # Dates of an event that HR may type without a year (``9月8日``): they take the year nearest the month computed
@@ -320,13 +363,16 @@ CELL_FUNCTION_OPTIONS = {
 
 # Drop-down lists: header -> allowed values.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "假别": LEAVE_TYPES, "审批状态": APPROVAL_STATES, "时段": SLOTS,
+    "审批状态": APPROVAL_STATES, "时段": SLOTS,  # 假别: the 假别 sheet's names (kaohe.jobs.templates)
     "工时制": (STANDARD_HOURS, COMPREHENSIVE_HOURS), "补偿方式": COMPENSATIONS, "关系": RELATIONS,
-    "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO),
+    "性别": (MALE, FEMALE), "生产线": (YES, NO), "证明材料": (PROOF_YES, PROOF_NO), "难产": (YES, NO),
     "方向": (DIRECTION_UP, DIRECTION_DOWN), "评分人": (SCORER_DATA, SCORER_MANAGER),
 }
 SHEET_CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
     OVERTIME.name: {"类型": OT_KINDS}, HOLIDAYS.name: {"类型": HOLIDAY_SHEET_TYPES},
-    PENALTIES.name: {"事件": _terms.PENALTY_EVENTS, "处理": _terms.PENALTY_EFFECTS}}
-# Columns whose drop-down a sheet does not have: 罚则.假别 lists several leave types (事假、病假)
-NO_CHOICES = {PENALTIES.name: ("假别",)}
+    # 假别's own 假别 column is free text (HR adds a type); 请假记录's lists the 假别 sheet (kaohe.jobs.templates)
+    LEAVE_KINDS.name: {"假别": (), "计薪": _terms.LEAVE_PAYS, "计算方式": _terms.LEAVE_COUNTS,
+                       "额度周期": _terms.LEAVE_PERIODS, "需证明": (YES, NO), "按子女叠加": (YES, NO),
+                       "计入社保自理": (YES, NO), "计入事假上限": (YES, NO)},
+    PENALTIES.name: {"事件": _terms.PENALTY_EVENTS, "处理": _terms.PENALTY_EFFECTS, "假别": ()},  # 假别: several types
+}
