@@ -157,3 +157,24 @@ def test_a_day_without_punches_under_the_defaults_is_still_att_06(tmp_path):
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 0
     s = summary(book)
     assert (s["旷工天数"], s["旷工扣款"]) == (1, 200)
+
+
+def test_LV_25_add_sheet_appends_the_leave_types_sheet_from_the_workbooks_rules(tmp_path):
+    """``kaohe add-sheet BOOK 假别``: the 假别 sheet added with this workbook's 规则 numbers (婚假天数 5: the 婚假 row's
+    额度 is 5), read back as the table in force, so a 5-day 婚假 that 规则 allows still passes; every other zip
+    member but the package parts byte-identical."""
+    from kaohe.engine.leave_sheet import leave_table_of
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": late_by({}),
+                                              "规则": [["参数", "值"], ["婚假天数", 5]]})
+    with zipfile.ZipFile(book) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    assert main(["add-sheet", str(book), "假别", "-q"]) == 0
+    with zipfile.ZipFile(book) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    package = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "_rels/.rels",
+               "docProps/app.xml", "docProps/custom.xml"}
+    assert {n: b for n, b in before.items() if n not in package} == {n: after[n] for n in before if n not in package}
+    data = read_book(book)
+    table, policy, findings = leave_table_of(data.tables, DEFAULT)
+    assert table.from_sheet and table.get("婚假").quota == 5 and "哺乳时间" in table
+    assert policy.marriage_leave_days == 5 and not [f for f in findings if f.level == "错误"]

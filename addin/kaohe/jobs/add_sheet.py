@@ -1,6 +1,6 @@
 """``kaohe add-sheet BOOK 工作表名``: append an input sheet of the template that an existing workbook lacks.
 
-A workbook made before a sheet existed (罚则, ATT-14) gets it with the rows the template would give it —
+A workbook made before a sheet existed (罚则, ATT-14; 假别, LV-25) gets it with the rows the template would give it —
 made from the workbook's own 规则, so that adding the sheet changes no figure. Every other part of the
 workbook is copied unchanged (kaohe.workbook.package.write_sheets, after a backup, saved atomically). A
 sheet the workbook already has, or one kaohe has no builder for, is refused (exit 2, nothing written).
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kaohe.engine.month import load_policy
 from kaohe.findings import InputRefused
-from kaohe.jobs import penalty_sheet
+from kaohe.jobs import leave_kinds, penalty_sheet
 from kaohe.policy import Policy
 from kaohe.workbook import contract as c
 from kaohe.workbook.lock import run_lock
@@ -24,7 +24,15 @@ from kaohe.workbook.sheetxml import Column, SheetSpec
 from kaohe.workbook.write import save
 
 Builder = Callable[[Policy], list[list]]
-BUILDERS: dict[str, Builder] = {c.PENALTIES.name: penalty_sheet.sheet_rows}
+
+
+def _leave_kinds_rows(policy: Policy) -> list[list]:
+    """The 假别 sheet (LV-25) of the 规则 in force: the header and the default rows (the company's types with this
+    workbook's numbers, then the statutory ones)."""
+    return [list(c.LEAVE_KIND_HEADERS), *leave_kinds.sheet_rows(policy)]
+
+
+BUILDERS: dict[str, Builder] = {c.PENALTIES.name: penalty_sheet.sheet_rows, c.LEAVE_KINDS.name: _leave_kinds_rows}
 WIDTHS = {"说明": 50, "处理": 18}
 
 
