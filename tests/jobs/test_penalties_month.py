@@ -178,3 +178,12 @@ def test_LV_25_add_sheet_appends_the_leave_types_sheet_from_the_workbooks_rules(
     table, policy, findings = leave_table_of(data.tables, DEFAULT)
     assert table.from_sheet and table.get("婚假").quota == 5 and "哺乳时间" in table
     assert policy.marriage_leave_days == 5 and not [f for f in findings if f.level == "错误"]
+
+
+def test_ATT_19_the_run_summary_names_the_full_attendance_bonus_with_overtime_pay(tmp_path, capsys):
+    """With a 全勤奖 row the pay total is 加班费 + 全勤奖, and the summary line says so (not "加班费" alone): no
+    overtime, a clean month → ¥200.00."""
+    book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": late_by({}),
+                                              "罚则": [HEAD, row("全勤奖", "发放", 200)]})
+    assert main(["compute-month", str(book), "--month", "2026-11"]) == 0
+    assert "加班费、全勤奖 ¥200.00" in capsys.readouterr().out

@@ -58,7 +58,8 @@ def print_month_summary(job) -> None:
     s = job.summary
     print_written(job)
     print(f"员工 {s['employees']} 人 · 罚款 ¥{_money(s['fines'])} · 扣款 ¥{_money(s['deductions'])} · "
-          f"加班费 ¥{_money(s['overtime_pay'])} · 问题 {job.problems} 条，其中错误 {s.get('errors', 0)} 条（见“问题清单”）")
+          f"{s.get('pay_name', '加班费')} ¥{_money(s['overtime_pay'])} · "
+          f"问题 {job.problems} 条，其中错误 {s.get('errors', 0)} 条（见“问题清单”）")
 
 
 def cmd_check_leave(args) -> int:
@@ -121,7 +122,7 @@ def cmd_finance(args) -> int:
                       skip_unmatched_kpi=args.skip_unmatched_kpi)
     s = job.summary
     print(f"已写入 / written: {job.written}" + ("（已加密 / encrypted）" if s["encrypted"] else ""))
-    print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · 加班费 ¥{_money(s['overtime_pay'])} · "
+    print(f"员工 {s['employees']} 人 · 扣款合计 ¥{_money(s['deductions'])} · {s.get('pay_name', '加班费')} ¥{_money(s['overtime_pay'])} · "
           f"KPI奖惩 ¥{_money(s['kpi'])} · 上月更正 ¥{_money(s['corrections'])} · 调整合计 ¥{_money(s['adjustment'])}")
     print("已月结：数字取自月结时的冻结数据" if s["closed"] else "本月尚未月结（发送时需加 --unclosed）")
     if s["version"] == "更正版":

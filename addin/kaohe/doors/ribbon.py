@@ -178,7 +178,7 @@ def compute_month(book: LiveBook) -> str | None:
     def describe(job) -> str:
         s = job.summary
         return (f"\n员工 {s['employees']} 人，罚款 {s['fines']:,.2f} 元，扣款 {s['deductions']:,.2f} 元，"
-                f"加班费 {s['overtime_pay']:,.2f} 元。")
+                f"{s.get('pay_name', '加班费')} {s['overtime_pay']:,.2f} 元。")
     return _file_job(book, lambda path: compute_month_job(path, month, progress=_progress(book)), describe)
 
 

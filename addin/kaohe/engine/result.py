@@ -39,6 +39,7 @@ class MonthResult:
         totals = self.totals()
         return {"employees": len(self.monthly), "fines": totals[money_items.FINES],
                 "deductions": totals[money_items.DEDUCTIONS], "overtime_pay": totals[money_items.PAY],
+                "pay_name": money_items.pay_name(self.items),
                 "problems": len(self.findings)}
 
     def with_findings(self, before: list[Finding]) -> MonthResult:

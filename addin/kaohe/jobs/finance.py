@@ -33,7 +33,7 @@ from kaohe.jobs.kpi import compute_kpi
 from kaohe.jobs.money import finance_columns, in_force, item_columns, items_of_book
 from kaohe.policy import Policy
 from kaohe.policy.catalog import cite
-from kaohe.policy.items import PAY
+from kaohe.policy.items import PAY, pay_name
 from kaohe.jobs.outcome import JobResult
 from kaohe.periods import month_or_refuse
 from kaohe import terms
@@ -323,7 +323,7 @@ def _finance_summary(frame: pd.DataFrame, figures: FinanceFigures, left_out: str
     deducted = [i.header for i in items if not i.paid]
     return {"employees": len(frame), "deductions": float(frame[deducted].to_numpy().sum()),
             "overtime_pay": float(frame[[i.header for i in items.of_total(PAY)]].to_numpy().sum()),
-            "kpi": float(frame[KPI_COLUMN].sum()),
+            "pay_name": pay_name(items), "kpi": float(frame[KPI_COLUMN].sum()),
             "adjustment": float(frame["调整合计"].sum()), "encrypted": encrypted,
             "closed": bool(figures.state and figures.state.closed),
             "corrections": float(frame[c.CORRECTION_COLUMN].sum()), "kpi_left_out": left_out, "version": version}

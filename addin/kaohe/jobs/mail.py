@@ -31,6 +31,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from kaohe.jobs.money import in_force
+from kaohe.policy.items import pay_name
 from kaohe.workbook import contract as c
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -130,7 +131,8 @@ def total_lines(facts: Facts) -> list[str]:
             f"KPI奖惩合计：{t.get(c.KPI_COLUMN, 0):,.2f} 元",
             f"上月更正合计：{t.get(c.CORRECTION_COLUMN, 0):,.2f} 元" + (
                 f"（补发为正，扣回为负，明细见附件“{c.CORRECTION_DETAIL.name}”表）" if t.get(c.CORRECTION_COLUMN, 0) else ""),
-            f"调整合计：{t.get(c.ADJUSTMENT_COLUMN, 0):,.2f} 元（正数为应增发；= 加班费 − 罚款及扣款 + KPI奖惩 + 上月更正）", ""]
+            f"调整合计：{t.get(c.ADJUSTMENT_COLUMN, 0):,.2f} 元"
+            f"（正数为应增发；= {pay_name(items, ' + ')} − 罚款及扣款 + KPI奖惩 + 上月更正）", ""]
 
 
 def compose(path: Path, settings: Settings, to: tuple[str, ...], facts: Facts | None = None) -> EmailMessage:

@@ -33,7 +33,7 @@ import pandas as pd
 from kaohe.engine import notes
 from kaohe.findings import InputRefused
 from kaohe.policy.catalog import cite
-from kaohe.policy.items import Registry
+from kaohe.policy.items import Registry, pay_name
 from kaohe.workbook import contract as c
 
 PAGE_ROWS = 42  # single-line rows per printed page (fits A4 portrait with the margins below)
@@ -91,7 +91,8 @@ def money_lines(row, items: Registry, basis: dict[tuple[str, str], str]) -> list
         amount = float(row[item.field] or 0) if item.field in row else 0.0
         said = basis.get((row["emp"], item.field)) or cite(item.rule) if amount else ""
         lines.append((item.header, amount, said))
-    lines.append((f"{c.ADJUSTMENT_COLUMN}（负数为扣款）", float(row["adjustment"] or 0), f"{cite('PAY-04')}: 加班费 − 罚款 − 扣款"))
+    lines.append((f"{c.ADJUSTMENT_COLUMN}（负数为扣款）", float(row["adjustment"] or 0),
+                  f"{cite('PAY-04')}: {pay_name(items, ' + ')} − 罚款 − 扣款"))
     return lines
 
 

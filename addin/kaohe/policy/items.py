@@ -100,6 +100,12 @@ class Registry:
         return tuple(i for i in self.items if i.leave_type)
 
 
+def pay_name(items: Registry, joiner: str = "、") -> str:
+    """How the run's summary, the mail and the slips name what is paid: 加班费, or with the items data adds to the
+    pay total (全勤奖, ATT-19) their headers too (加班费、全勤奖; ``joiner`` " + " in a formula)."""
+    return joiner.join(i.header for i in items.of_total(PAY)) or TOTAL_NAMES[PAY]
+
+
 def registry() -> Registry:
     """The registry a month is computed with: the built-in items (data-supplied ones join here)."""
     return Registry(BUILT_IN)
