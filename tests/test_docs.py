@@ -116,3 +116,15 @@ def test_the_workbook_contract_lists_sheets_columns_values_and_synonyms():
         assert f"### {spec.name}" in text and all(f"| {col} |" in text for col in spec.columns)
     assert "| 审批状态 | 必填 | 文本 | 已批准、待审批、已驳回、事后补单 |" in text
     assert "年假、带薪年假、带薪年休假 → 年休假" in text and "空白 → 待审批" in text
+
+
+def test_every_worked_example_of_the_penalty_section_names_a_test_that_exists():
+    """ATT-14..ATT-19, ATT-12, ATT-13: docs/规则说明.md's 罚则 examples (the issue's seven and 全勤奖) each name the
+    test that checks the same figures."""
+    root = Path(__file__).resolve().parents[1]
+    doc = (root / "docs" / "规则说明.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## 罚则表"):]
+    named = re.findall(r"`(tests/(?:\w+/)?test_\w+\.py)::(test_\w+)`", section)
+    assert len(named) == 8
+    for path, test in named:
+        assert re.search(rf"^def {test}\(", (root / path).read_text(encoding="utf-8"), re.M), (path, test)
