@@ -138,12 +138,20 @@ def test_full_attendance_bonus_200_lost_by_a_late_or_a_named_leave_type(month):
     assert bonus == {"001": 200.0, "002": 0, "003": 0, "004": 200.0}
     assert m.summary("002")["迟到早退罚款"] == 20.0
     assert m.summary("001")["调整合计"] == 200.0
-    assert "11-02迟到，本月不发全勤奖（罚则第2行：全勤奖200元，迟到、旷工、事假取消）" in m.day(D(2), "002")["说明"]
+    assert "11-02迟到，本月不发全勤奖（罚则第2行：全勤奖200元，迟到、早退、旷工、事假取消）" in m.day(D(2), "002")["说明"]
     assert "本月全勤，发放全勤奖200元" in m.day(D(30), "001")["说明"]
 
 
+def test_ATT_19_an_early_leave_alone_costs_the_full_attendance_bonus(month):
+    """全勤奖 (ATT-19) is lost by any late or early leave: 001 leaves 10 minutes early on Mon 2nd, nothing else —
+    fined ¥20 by 规则's default row, 全勤奖 0 (a clerk's 制度: 迟到、早退、旷工 cancel it)."""
+    m = month({"打卡记录": late_by({}, early={2: 10}), "罚则": [HEAD, row("全勤奖", "发放", 300)]})
+    s = m.summary()
+    assert (s["早退次数"], s["迟到早退罚款"], s["全勤奖"], s["调整合计"]) == (1, 20.0, 0, -20.0)
+
+
 @pytest.mark.parametrize("sheet,cell", [
-    ([HEAD, row("迟到", "罚款", 20, 至分钟=30), row("迟到", "罚款", 50, 超过分钟=20)], "C3"),  # bands overlap
+    ([HEAD, row("迟到", "罚款", 20, 至分钟=30), row("迟到", "罚款", 50, 超过分钟=20)], "E3"),  # bands overlap: its 超过分钟
     ([HEAD, row("迟到", None, 20)], "G2"),  # a band with no effect
     ([HEAD, row("迟到", "罚款", 20, 转入次数=3, 转入行=9)], "O2"),  # a threshold to a missing row
     ([HEAD, row("上班", "罚款", 20)], "C2"),  # an unknown event

@@ -106,7 +106,7 @@ def test_a_table_kaohe_cannot_read_stops_compute_month_and_writes_nothing(tmp_pa
                                               "罚则": sheet})
     before = book.read_bytes()
     assert main(["compute-month", str(book), "--month", "2026-11", "-q"]) == 2
-    assert "罚则表 C3" in capsys.readouterr().err and book.read_bytes() == before
+    assert "罚则表 E3" in capsys.readouterr().err and book.read_bytes() == before
 
 
 def test_full_attendance_bonus_reaches_the_summary(tmp_path):

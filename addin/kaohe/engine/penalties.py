@@ -228,7 +228,7 @@ def _fields(t: Event, table: pt.PenaltyTable, wage: float, policy: Policy) -> tu
     detail = "" if default else _detail(table, t, rate, days)
     note = effect in NOTE_EFFECTS
     quantity, unit = (days, DAY) if effect == pt.ABSENT else (1.0, TIMES)
-    cancel = t.event == pt.LATE or effect == pt.CANCEL
+    cancel = t.event in (pt.LATE, pt.EARLY) or effect == pt.CANCEL  # ATT-19: any late or early leave
     return (named.rule, named.source, "" if note else ITEMS[t.event], WHAT[t.event], 0.0 if effect == pt.REFUSE else quantity,
             "" if effect == pt.REFUSE else unit, np.nan if note else rate, w, factor, 0.0 if note else rate, tier, detail,
             note, days if effect == pt.ABSENT else 0.0, cancel, effect)

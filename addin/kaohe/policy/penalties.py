@@ -246,7 +246,8 @@ def _check(t: Table, rows: tuple[PenaltyRow, ...]) -> None:
     for i, a in enumerate(rows):
         for b in rows[i + 1:]:
             if a.event == b.event and _overlap(a, b):
-                refuse(b, "event", f"与第{a.row}行的分钟段和次数重叠", f"overlaps row {a.row}")
+                refuse(b, "above" if b.above is not None else "event", f"与第{a.row}行的分钟段和次数重叠",
+                       f"overlaps row {a.row}")
             if a.event == b.event and a.counter_name != b.counter_name:
                 refuse(b, "counter", f"同一事件的计数须相同（第{a.row}行为“{a.counter_name}”）", "one counter per event")
         target = by_number.get(a.then_row) if a.then_row is not None else None
@@ -343,7 +344,7 @@ def describe(row: PenaltyRow) -> str:
     if row.then_row is not None:
         parts.append(f"第{row.then_at}次起按第{row.then_row}行处理")
     if row.event == BONUS:
-        parts.append("迟到、旷工" + ("、" + "、".join(row.leave_types) if row.leave_types else "") + "取消")
+        parts.append("迟到、早退、旷工" + ("、" + "、".join(row.leave_types) if row.leave_types else "") + "取消")
     return "，".join(p for p in parts if p)
 
 
