@@ -110,7 +110,7 @@ def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: p
     """The month's ledger: every rule's charges, day records and notes, on the days inside employment
     (``changed``: punches an administrator changed, named in 说明; ``table``: the 假别 table in force)."""
     wage = pd.Series(daily_wage(roster["base_wage"], policy), index=roster["emp"].to_numpy())
-    charges, notes = lg.session_records(s, policy)
+    charges, notes = lg.session_records(s, policy, table)
     notes += lg.flexible_records(s)  # ATT-12, ATT-13
     if changed is not None:
         notes += lg.changed_records(s, changed)
