@@ -1118,3 +1118,16 @@ def test_LV_25_LV_12_a_type_hr_adds_in_hours_behaves_as_nursing_time(month):
     s = m.summary()
     assert (s["早退次数"], s["旷工天数"], s["病假天数"], s["病假扣款"]) == (0, 0, 1, 40)
     assert "照护时间1小时" in m.day(D(3))["说明"]
+
+
+def test_LV_23_LV_15_a_quota_of_the_leave_sheet_below_the_work_regions_figure(month):
+    # HR's 假别 sheet gives 陪产假 10 days (E3) under 工作地 广东 (15): one 警告 at E3 naming 广东's article; the
+    # check uses 15: 2..16 Nov (15 calendar days, born 1 Nov) passes, saying the law's figure decided.
+    kinds = [["假别", "计薪", "计算方式", "需证明", "额度", "规则编号"], ["事假", "无薪", "工作日", "否", 15, "LV-03"],
+             ["陪产假", "全薪", "日历日", "是", 10, "LV-15"]]
+    sheets = book(["001", "陪产假", D(2), D(16), EARLY, "已批准", "有", D(1)], off=days(2, 16))
+    m = month({**sheets, "规则": [["参数", "值"], ["工作地", "广东"]], "假别": kinds})
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"]) == ("通过", "陪产假") and "按广东规定陪产假15天（公司10天）" in row["说明"]
+    hit = [(f.cell, f.level, f.problem, f.article) for f in m.findings if f.rule == "LV-23" and f.sheet == "假别"]
+    assert hit == [("E3", "警告", "假别“陪产假”的额度 10 天低于广东的 15 天", "广东省人口与计划生育条例（2021-12-01）第三十条")]
