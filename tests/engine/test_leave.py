@@ -1015,3 +1015,119 @@ def test_LV_18_only_child_parent_care_leave_yearly_quota(quota, result, label):
     table = rows_changed(**{"独生子女父母护理假": {"quota": quota}})
     (row,), _ = validated(table, ["001", "独生子女父母护理假", D(2), D(9), EARLY, "已批准", "有"])
     assert (row["result"], row["label"]) == (result, label)
+
+
+# --- the law's figures for the person's 工作地 (LV-22, LV-23): no quota typed, the region's days decide ---------
+def regional(rules_region, *leave_rows, own_region=None):
+    """The records validated with the 规则's 工作地 ``rules_region`` and the 员工名册's ``own_region`` (the table in
+    force: the default rows, no quota typed): records (sheet order), the check entries by record, findings."""
+    sheets = statutory_book(*leave_rows)
+    sheets["规则"] = [["参数", "值"], ["工作地", rules_region]]
+    sheets["员工名册"] = [ROSTER_HEADER + ["工作地"], person(gender="女", regular=dt.date(2020, 4, 1)) + [own_region]]
+    tables, _ = tables_from_rows(sheets.get, c.ATTENDANCE_INPUTS)
+    ctx, _ = month_context(tables, "2026-11")
+    roster = roster_stage(ctx, {})[0]["roster"]
+    counter = pay.DayCounter(ctx.tables["leave"].frame, roster, ctx.calendar, ctx.policy, ctx.first, ctx.last,
+                             ctx.tables["rota"].frame, ctx.tables["shifts"].frame)
+    records, checks, found = lv.validate(ctx.tables["leave"], roster, counter.count, {}, ctx.policy, counter,
+                                         ctx.leave_table)
+    notes = checks[checks["note"] != ""].groupby("record")["note"].apply(list)
+    rows = records[records["part_of"].isna()].sort_values("row")
+    return rows.to_dict("records"), [notes.get(i, []) for i in rows.index], found
+
+
+@pytest.mark.parametrize("last,result,label", [(16, "通过", "陪产假"), (20, "警告", "陪产假15天、事假4天")])
+def test_LV_22_LV_15_paternity_leave_in_guangdong_without_a_quota_typed(last, result, label):
+    # 规则 工作地 广东, the 陪产假 row's quota blank: 广东's 15 calendar days decide. Born 1 Nov: 2..16 Nov is 15 days;
+    # 2..20 Nov is 19: Tue 17 .. Fri 20 Nov (4 workdays) are 事假. No 提示 that the days are unchecked.
+    (row,), (notes,), found = regional("广东", ["001", "陪产假", D(2), D(last), EARLY, "已批准", "有", D(1)])
+    assert (row["result"], row["label"]) == (result, label)
+    assert "按广东规定陪产假15天（假别表未填）" in notes
+    assert not [f for f in found if f.code == "leave.statutory_fact"]
+
+
+@pytest.mark.parametrize("end,result", [(dt.date(2027, 4, 15), "通过"), (dt.date(2027, 4, 16), "警告")])
+def test_LV_22_LV_07_maternity_with_difficult_birth_in_guangdong_from_the_work_region(end, result):
+    # 规则 产假天数 98 (default), 工作地 广东: 178 + 难产 30 = 208 calendar days, 20 Sep 2026 .. 15 Apr 2027 (see the
+    # hand count above); one day more is over: 警告.
+    record = ["001", "产假", dt.date(2026, 9, 20), end, dt.date(2026, 8, 20), "已批准", "有", None, None, 1, None, None,
+              "是"]
+    (row,), (notes,), _ = regional("广东", record)
+    assert row["result"] == result
+    assert "按广东规定产假178天（公司98天）、难产增加产假30天（公司15天）" in notes
+
+
+@pytest.mark.parametrize("region,result,counted", [("上海", "通过", "婚假"), ("广东", "不通过", "事假")])
+def test_LV_22_LV_05_ten_days_of_marriage_leave_in_shanghai_and_guangdong(region, result, counted):
+    # 婚假天数 3 (default). Mon 2 .. Thu 12 Nov: 2-7 and 9-12 = 10 workdays; registered 1 Oct, applied 20 Oct.
+    # 上海 grants 10: it passes, saying so; 广东 grants 3: over the days, 不通过, all 事假 (as without a 工作地).
+    record = ["001", "婚假", D(2), D(12), EARLY, "已批准", "有", dt.date(2026, 10, 1)]
+    (row,), (notes,), _ = regional(region, record)
+    assert (row["result"], row["counted_as"], row["days"]) == (result, counted, 10)
+    assert ("按上海规定婚假10天（公司3天）" in notes) == (region == "上海")
+    assert any("婚假10天超过3天" in n for n in notes) == (region == "广东")
+
+
+@pytest.mark.parametrize("last,result,label", [(12, "通过", "育儿假"), (13, "警告", "育儿假10天、事假1天")])
+def test_LV_22_LV_16_childcare_leave_ten_days_in_guangdong(last, result, label):
+    # 广东: 10 days a year while the child (born 10 May 2024) is under 3. Mon 2 .. Thu 12 Nov = 10 workdays;
+    # to Fri 13 Nov = 11: Fri 13 is 事假.
+    (row,), (notes,), _ = regional("广东", ["001", "育儿假", D(2), D(last), EARLY, "已批准", None, dt.date(2024, 5, 10)])
+    assert (row["result"], row["label"]) == (result, label)
+    assert "按广东规定育儿假（每年）10天（假别表未填）" in notes
+
+
+def test_LV_22_the_rosters_work_region_overrides_the_rules():
+    # 规则 says 广东, 员工名册 says 上海 for this person: 上海's figures. 陪产假 2..12 Nov is 11 calendar days, 上海
+    # grants 10: Thu 12 Nov (1 workday) is 事假 (in 广东 all 11 would pass); 婚假 10 workdays pass (上海 10, 广东 3).
+    paternity = ["001", "陪产假", D(2), D(12), EARLY, "已批准", "有", D(1)]
+    (row,), (notes,), _ = regional("广东", paternity, own_region="上海市")
+    assert (row["result"], row["label"]) == ("警告", "陪产假10天、事假1天")
+    assert "按上海规定陪产假10天（假别表未填）" in notes
+    (row,), _, _ = regional("广东", paternity)
+    assert (row["result"], row["label"]) == ("通过", "陪产假")
+    (row,), _, _ = regional("广东", ["001", "婚假", D(16), D(26), EARLY, "已批准", "有", dt.date(2026, 10, 1)],
+                            own_region="上海")
+    assert (row["result"], row["counted_as"], row["days"]) == ("通过", "婚假", 10)
+
+
+def test_LV_22_LV_15_paternity_leave_in_guangdong_through_compute_month(month_file):
+    # The workbook (openpyxl): 规则 工作地 广东, no 假别 sheet. 陪产假 Mon 2 .. Fri 20 Nov (19 calendar days), no
+    # punches on the 17 workdays in it: 15 days 陪产假 (2..16 Nov, paid), Tue 17 .. Fri 20 Nov 事假: 4 x 200 = 800;
+    # nothing absent. 请假校验's 天数 is the record's 19 calendar days, 计为 says both parts.
+    sheets = book(["001", "陪产假", D(2), D(20), EARLY, "已批准", "有", D(1)], off=days(2, 20))
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"]]
+    m = month_file(sheets)
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"], row["天数"]) == ("警告", "陪产假15天、事假4天", 19)
+    assert "按广东规定陪产假15天" in row["说明"]
+    s = m.summary()
+    assert (s["事假天数"], s["事假扣款"], s["旷工天数"]) == (4, 800, 0)
+
+
+def test_LV_25_LV_12_a_type_hr_adds_in_hours_behaves_as_nursing_time(month):
+    # HR's own 假别 row 照护时间 counted in 小时 (paid): 16:30-17:30 on every workday of November, out at 16:30: never
+    # early; a sick day on Tue 10 Nov (proof given) inside it is no overlap (LV-12 compares hours of the day only
+    # with other hours of the day, by the row's 计算方式, not by its name): 病假 1 day at 80 %: 200 x 0.2 = 40.
+    hours = ["001", "照护时间", T(2026, 11, 2, 16, 30), T(2026, 11, 30, 17, 30), EARLY, "已批准"]
+    sick = ["001", "病假", D(10), D(10), D(10), "已批准", "有"]
+    punches = leaving_at("16:30", [d for d in workdays(2026, 11) if d != D(10)])
+    sheets = with_kinds(statutory_book(hours, sick, punches=punches), ["照护时间", None, "全薪", None, "小时", "否", None])
+    m = month(sheets)
+    assert [r["校验结果"] for r in m.leave()] == ["通过", "通过"]
+    s = m.summary()
+    assert (s["早退次数"], s["旷工天数"], s["病假天数"], s["病假扣款"]) == (0, 0, 1, 40)
+    assert "照护时间1小时" in m.day(D(3))["说明"]
+
+
+def test_LV_23_LV_15_a_quota_of_the_leave_sheet_below_the_work_regions_figure(month):
+    # HR's 假别 sheet gives 陪产假 10 days (E3) under 工作地 广东 (15): one 警告 at E3 naming 广东's article; the
+    # check uses 15: 2..16 Nov (15 calendar days, born 1 Nov) passes, saying the law's figure decided.
+    kinds = [["假别", "计薪", "计算方式", "需证明", "额度", "规则编号"], ["事假", "无薪", "工作日", "否", 15, "LV-03"],
+             ["陪产假", "全薪", "日历日", "是", 10, "LV-15"]]
+    sheets = book(["001", "陪产假", D(2), D(16), EARLY, "已批准", "有", D(1)], off=days(2, 16))
+    m = month({**sheets, "规则": [["参数", "值"], ["工作地", "广东"]], "假别": kinds})
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"]) == ("通过", "陪产假") and "按广东规定陪产假15天（公司10天）" in row["说明"]
+    hit = [(f.cell, f.level, f.problem, f.article) for f in m.findings if f.rule == "LV-23" and f.sheet == "假别"]
+    assert hit == [("E3", "警告", "假别“陪产假”的额度 10 天低于广东的 15 天", "广东省人口与计划生育条例（2021-12-01）第三十条")]

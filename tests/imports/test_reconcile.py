@@ -205,3 +205,29 @@ def test_ATT_03_reconcile_matches_by_the_employee_number_under_a_header_group(tm
     book = lisi_book(tmp_path)
     assert main(["reconcile", str(book), str(wecom), "--month", "2026-11", "-q"]) == 0
     assert reconciled(book)["迟到次数"][:3] == (1, 0, -1)
+
+
+def test_LV_15_LV_22_reconcile_compares_every_leave_type_of_the_table_named_in_the_export(tmp_path):
+    # 张三 (001) in 广东 (规则 工作地): 陪产假 Mon 2 .. Fri 20 Nov, born 1 Nov, no punches on those days. kaohe: 陪产假
+    # 15 calendar days (2..16 Nov, 广东's figure), Tue 17 .. Fri 20 Nov 事假 4 days. DingTalk's 月度汇总 (its 请假 group:
+    # 事假(天), 陪产假(天), 婚假(天)) does not split the leave: 陪产假 19, 事假 0 -> differences -4 and +4; 婚假 none
+    # on either side: 一致.
+    off = {dt.date(2026, 11, d) for d in range(2, 21)}
+    punches = [["工号", "打卡时间"]] + [p for day in workdays(2026, 11) if day not in off for p in full_day("001", day)]
+    book = write_book(tmp_path / "考勤.xlsx", {
+        "规则": [["参数", "值"], ["工作地", "广东"]], "员工名册": [ROSTER_HEADER, person("001", "张三")],
+        "打卡记录": punches,
+        "请假记录": [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料", "事由日期"],
+                 ["001", "陪产假", dt.date(2026, 11, 2), dt.date(2026, 11, 20), dt.date(2026, 10, 20), "已批准", "有",
+                  dt.date(2026, 11, 1)]],
+        "人员对照": [["工号", "钉钉UserId"], ["001", "0261546233"]]})
+    top = ["姓名", "考勤组", "部门", "工号", "UserId", "出勤天数", "迟到次数", "请假", None, None]
+    bottom = [None] * 7 + ["事假(天)", "陪产假(天)", "婚假(天)"]
+    dingtalk = write_book(tmp_path / "钉钉月度汇总.xlsx", {"月度汇总": [
+        ["月度汇总 统计日期：2026-11-01 至 2026-11-30"], ["报表生成时间：2026-12-01"], top, bottom,
+        ["张三", "总部", "客服部", None, "0261546233", 8, 0, "--", 19, "--"]]})
+    assert main(["reconcile", str(book), str(dingtalk), "--month", "2026-11", "-q"]) == 0
+    got = reconciled(book)
+    assert got["陪产假天数"][:3] == (19, 15, -4)
+    assert got["事假天数"][:3] == (0, 4, 4)
+    assert got["婚假天数"] == (0, 0, 0, "一致")

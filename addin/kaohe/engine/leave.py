@@ -44,7 +44,7 @@ from kaohe.engine import statutory
 from kaohe.engine.leave_types import Case, Check, check_type
 from kaohe.findings import DATE_DOUBT, Finding
 from kaohe.policy import Policy
-from kaohe.policy.leave_table import LeaveTable, default_table
+from kaohe.policy.leave_table import COUNT_HOURS, LeaveTable, default_table
 from kaohe.tables import Table
 from kaohe.policy.catalog import article
 
@@ -94,7 +94,7 @@ def validate(leave: Table, roster: pd.DataFrame, count_days, time_off_accrual: d
         person = info.loc[emp] if emp in info.index else None
         for r in group.itertuples():
             findings += check_record(r, checks[r.Index], person is not None, info.index, policy, leave, table)
-        findings += check_overlaps(group, checks, leave)
+        findings += check_overlaps(group, checks, leave, table.of(COUNT_HOURS))
         for r in group.itertuples():
             if checks[r.Index].effective and person is not None:
                 check_type(Case(r, checks[r.Index], person, group, checks, count_days,
@@ -165,16 +165,18 @@ def check_record(r, ck: Check, known: bool, roster_ids, policy: Policy, leave: T
     return findings + _check_dates(r, ck, policy, leave)
 
 
-def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table) -> list[Finding]:
+def check_overlaps(group: pd.DataFrame, checks: dict[int, Check], leave: Table,
+                   hours: tuple[str, ...] = ()) -> list[Finding]:
     """LV-12: one employee's records (in time order) that overlap are both 不通过 and cover nothing (a record of
-    hours inside the day, 哺乳时间, only overlaps another such record at the same hours: statutory.clash)."""
+    hours inside the day, a type of ``hours`` such as 哺乳时间, only overlaps another such record at the same hours:
+    statutory.clash)."""
     findings: list[Finding] = []
     live: list = []
     for r in group.itertuples():
         if not checks[r.Index].effective:
             continue
         for other in live:
-            if r.start < other.end_eff and other.start < r.end_eff and statutory.clash(r, other):
+            if r.start < other.end_eff and other.start < r.end_eff and statutory.clash(r, other, hours):
                 for idx in (other.Index, r.Index):
                     checks[idx].add(terms.CHECK_FAIL, "LV-12", "与同一员工的另一条请假时间重叠，修正前均不生效")
                     checks[idx].effective = False

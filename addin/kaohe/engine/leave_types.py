@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from kaohe import terms
-from kaohe.engine import annual, statutory
+from kaohe.engine import annual, law_quota, statutory
 from kaohe.periods import add_months
 from kaohe.policy import Policy
 from kaohe.policy.leave_table import LeaveTable, default_table
@@ -66,8 +66,17 @@ class Case:
 
     @property
     def row(self):
-        """The 假别 row of the record's type (kaohe.policy.leave_table.LeaveType)."""
-        return (self.table or default_table(self.policy)).get(self.r.type)
+        """The 假别 row of the record's type (kaohe.policy.leave_table.LeaveType) with the law's figures for the
+        person's 工作地 where they are larger (kaohe.engine.law_quota)."""
+        law = self.law
+        return law.row if law is not None else None
+
+    @property
+    def law(self) -> law_quota.InForce | None:
+        """The row in force for this person and what the law changed in it (None: a type not in the table)."""
+        row = (self.table or default_table(self.policy)).get(self.r.type)
+        region = law_quota.person_region(self.person, self.policy)
+        return law_quota.in_force(row, region, self.policy) if row is not None else None
 
     def fail(self, rule: str, note: str) -> None:
         _fail(self.ck, rule, note)
@@ -89,12 +98,15 @@ class Case:
 
 def check_type(x: Case) -> None:
     """LV-02 (proof, when the type's 假别 row asks for it), then the rule of the record's type (LV-05..LV-09)."""
-    row = x.row
+    law = x.law
+    row = law.row if law is not None else None
     if row is not None and row.proof and x.r.proof != terms.PROOF_YES:
         x.ck.add(terms.CHECK_WARN, "LV-02", "未提供证明材料，按事假处理")
         x.ck.counted_as = terms.LEAVE_PERSONAL
         x.ck.converted_by = "LV-02"
         return
+    if law is not None and law.note:  # LV-22 / LV-23: the law's figure for the person's 工作地 decides
+        x.ck.add(terms.CHECK_PASS, law.rule, law.note)
     check = {terms.LEAVE_MARRIAGE: _check_marriage, terms.LEAVE_BEREAVEMENT: _check_bereavement,
              terms.LEAVE_MATERNITY: _check_maternity, terms.LEAVE_ANNUAL: _check_annual,
              terms.LEAVE_TIME_OFF: _check_time_off}.get(x.r.type)
@@ -117,8 +129,9 @@ def _check_marriage(x: Case) -> None:
         ck.add(terms.CHECK_WARN, "LV-05", "未填事由日期（结婚登记日期），无法核对三个月期限")
     elif r.start.date() > add_months(r.event_date, policy.marriage_window_months):
         return _fail(ck, "LV-05", f"婚假须在登记后{policy.marriage_window_months}个月内开始")
-    if days > policy.marriage_leave_days:
-        return _fail(ck, "LV-05", f"婚假{days:g}天超过{policy.marriage_leave_days:g}天")
+    limit = x.row.quota if x.row is not None and x.row.quota is not None else policy.marriage_leave_days
+    if days > limit:  # the larger of the company's days and the law's for the 工作地 (LV-22)
+        return _fail(ck, "LV-05", f"婚假{days:g}天超过{limit:g}天")
     if x.ahead is None or x.ahead < policy.marriage_notice_days:
         ck.add(terms.CHECK_WARN, "LV-05", f"婚假须提前{policy.marriage_notice_days}天申请")
 

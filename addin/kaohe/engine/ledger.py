@@ -26,12 +26,11 @@ import numpy as np
 import pandas as pd
 
 from kaohe import terms
-from kaohe.engine import statutory
 from kaohe.engine.calendar_days import calendar_half_days
-from kaohe.policy import KEY_OF as KEY, Policy
+from kaohe.policy import DEFAULT, KEY_OF as KEY, Policy
 from kaohe.policy.penalties import BONUS_ITEM
 from kaohe.policy.items import Registry
-from kaohe.policy.leave_table import LeaveTable
+from kaohe.policy.leave_table import LeaveTable, default_table
 
 SCHEMA = {
     "emp": object, "date": "datetime64[ns]", "rule": object, "source": object, "event": object,
@@ -143,7 +142,8 @@ def per_day(days, frame: pd.DataFrame, values) -> np.ndarray:
 
 # --- the session rules (ATT-04, ATT-05, ATT-06) --------------------------------------------
 
-def session_records(s: pd.DataFrame, judged: pd.DataFrame) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+def session_records(s: pd.DataFrame, judged: pd.DataFrame,
+                    table: LeaveTable | None = None) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """The charges and notes of the evaluated sessions: each event the 罚则 table judged (kaohe.engine.penalties:
     lateness and early leave, ATT-04; missing punches, ATT-05; sessions without a punch, ATT-06; 补卡, ATT-18 —
     a charge, or a note where it moves days and no money), and the approved exceptions (ATT-05)."""
@@ -162,7 +162,8 @@ def session_records(s: pd.DataFrame, judged: pd.DataFrame) -> tuple[list[pd.Data
     if "excused_hours" not in s:
         return charges, notes
     x = s[(s["excused_hours"].to_numpy() > 0) & s["leave"].isna().to_numpy()]  # LV-13/LV-14: hours a leave excuses
-    notes.append(records(x, rule=x["excused_by"].map(statutory.RULES).fillna("").to_numpy(dtype=object), event="excused",
+    rule_of = (table or default_table(DEFAULT)).rule_of  # the 假别 row's rule of the type that excuses the hours
+    notes.append(records(x, rule=x["excused_by"].map(rule_of).fillna("").to_numpy(dtype=object), event="excused",
                          sess=x["sess"], part=PART_SESSION, sub=9, what=x["excused_by"].to_numpy(dtype=object),
                          quantity=x["excused_hours"], unit=HOUR))
     return charges, notes

@@ -396,4 +396,5 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
         findings = inputs.about_month(findings, ctx.tables, first, last)
     return MonthResult(month, made["daily"], made["monthly"], made["leave_check"], tuple(findings), ctx.policy, ctx.items,
                        ledger_of(made), made["leave_checks"], penalties.flagged(made["evaluated"], made["judged"], ctx.penalties),
-                       ctx.leave_table.summary_types)
+                       ctx.leave_table.summary_types,
+                       ctx.leave_table)

@@ -115,7 +115,7 @@ def build_ledger(days: pd.DataFrame, s: pd.DataFrame, ot: pd.DataFrame, proxy: p
     fines = penalty_table if penalty_table is not None else pt.default_table(policy)
     judged = judged if judged is not None else penalties.judged(s, fines, wage, policy)
     s = s.assign(absent=penalties.session_absence(s, judged))
-    charges, notes = lg.session_records(s, judged)
+    charges, notes = lg.session_records(s, judged, table)
     notes += lg.flexible_records(s)  # ATT-12, ATT-13
     if changed is not None:
         notes += lg.changed_records(s, changed)

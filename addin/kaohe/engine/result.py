@@ -10,6 +10,7 @@ from kaohe import policy as pol, terms
 from kaohe.engine.ledger import Ledger
 from kaohe.findings import Finding
 from kaohe.policy import items as money_items
+from kaohe.policy.leave_table import LeaveTable
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class MonthResult:
     sessions: pd.DataFrame  # every scheduled half day, evaluated (for the 考勤表 grid)
     # the leave types with a days column in 月度汇总 (kaohe.policy.leave_table.LeaveTable.summary_types)
     leave_types: tuple[str, ...] = terms.LEAVE_TYPES
+    leave_table: LeaveTable | None = None  # the 假别 table in force (None: the default rows for ``policy``)
 
     def totals(self) -> dict[str, float]:
         """The month's money by total (kaohe.policy.items: fines, deductions, pay), from 月度汇总's rounded items."""

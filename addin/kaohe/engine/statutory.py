@@ -22,8 +22,9 @@ Decisions (docs/规则说明.md):
       LV-08: the part within keeps the type, the rest is 事假 (警告); nothing left: 不通过, all 事假. 陪产假
       started outside its window after the birth and 育儿假 for a child at or over the age limit are 不通过
       (事假); 育儿假 running past the child's birthday splits there.
-    - A quota the national rule leaves to the province and the row leaves blank: the record passes, with a
-      提示 that the days are not checked.
+    - Each row is read with the law's figures for the person's 工作地 where they are larger (kaohe.engine.law_quota:
+      the quota, 难产 and 多胞胎 additions, 流产's tiers, the child's age). A quota the national rule leaves to the
+      province, the row leaves blank and no 工作地 sets: the record passes, with a 提示 that the days are not checked.
 """
 from __future__ import annotations
 
@@ -34,24 +35,21 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.policy import Policy
-from kaohe.policy.leave_table import COUNT_CALENDAR, COUNT_HOURS, LeaveType, statutory_types
+from kaohe.policy.leave_table import COUNT_CALENDAR, COUNT_HOURS, LeaveType
 
-_ROWS = statutory_types()
-NAMES = tuple(t.name for t in _ROWS)
-RULES = {t.name: t.rule for t in _ROWS}
-CALENDAR = tuple(t.name for t in _ROWS if t.count == COUNT_CALENDAR)
-HOURS = tuple(t.name for t in _ROWS if t.count == COUNT_HOURS)  # daily windows: 16:30–17:30 on every workday
 # The rules whose records' hours inside a session excuse the part of it they cover (the rest is judged): 哺乳时间
-# (LV-13, a 小时 type) and 产前检查 (LV-14, a span of hours of a 工作日 type).
+# (LV-13, a 小时 type) and 产前检查 (LV-14, a span of hours of a 工作日 type). Every type of the table in force
+# counted in 小时 (计算方式) behaves as 哺乳时间 does: daily windows, e.g. 16:30–17:30 on every workday.
 EXCUSING_RULES = ("LV-13", "LV-14")
-EXCUSED_BY_HOURS = tuple(t.name for t in _ROWS if t.rule in EXCUSING_RULES)
 
 
 def hour_types(table) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Of the 假别 table in force: the 小时 types (they count working days and cover no session) and the other
-    types whose hours excuse part of a session (产前检查), by their rows' rule IDs."""
+    types whose hours excuse part of a session (产前检查), by their rows' count mode and rule IDs."""
     hours = table.of(COUNT_HOURS)
     return hours, tuple(t.name for t in table if t.rule in EXCUSING_RULES and t.name not in hours)
+
+
 FACTS_RULE = "LV-19"
 FACT_TEXT = {"event_date": "事由日期（子女出生日期）", "babies": "胎数", "birth_order": "孩次",
              "pregnancy_months": "怀孕月数", "difficult": "难产"}
@@ -170,11 +168,11 @@ def window(r) -> tuple[dt.time, dt.time]:
     return r.start.time(), (dt.time.max if end == end.normalize() else end.time())
 
 
-def clash(a, b) -> bool:
-    """LV-12 for two records whose spans meet: an hour type (哺乳时间) clashes only with another one whose hours
-    of the day meet its own; with a leave of whole sessions it does not (on such a day the nursing hour is moot:
-    the other leave covers the session)."""
-    hours = (a.type in HOURS, b.type in HOURS)
+def clash(a, b, hours_types: tuple[str, ...]) -> bool:
+    """LV-12 for two records whose spans meet: an hour type (``hours_types``: the 小时 types of the table in force,
+    哺乳时间) clashes only with another one whose hours of the day meet its own; with a leave of whole sessions it
+    does not (on such a day the nursing hour is moot: the other leave covers the session)."""
+    hours = (a.type in hours_types, b.type in hours_types)
     if not any(hours):
         return True
     if not all(hours):

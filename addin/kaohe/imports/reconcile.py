@@ -4,7 +4,9 @@ The external file is a DingTalk 月度汇总 / 每日统计 / 每日汇总 expor
 概况统计与打卡明细 export. Its two-level header is joined (``异常统计/迟到次数(次)``); a column is
 matched to a measure by its name once the group (``异常统计/``) and the unit (``(次)``) are dropped,
 and its values are converted by the unit (hours and minutes to days at the policy's 日工作小时; a cell such as
-``8小时`` carries its own unit). People are matched as in :mod:`kaohe.imports.identity`.
+``8小时`` carries its own unit). Every type of the 假别 table in force whose name or a synonym is a column
+(DingTalk's ``陪产假(天)``, ``年假(天)``) is a measure of its own (``陪产假天数``), kaohe's side its days in the
+ledger. People are matched as in :mod:`kaohe.imports.identity`.
 
 The comparison covers the file's own range (统计日期 / 统计时间 in its title rows) within the month:
 kaohe's side is summed from its daily results over exactly those dates, and rows of a daily export
@@ -26,6 +28,7 @@ from kaohe.headers import Header, header_key
 from kaohe.imports.files import cell_text, clean_name, open_sheets
 from kaohe.imports.identity import identity_maps
 from kaohe.imports.layout import joined_header, report_span, short_date
+from kaohe.policy.leave_table import default_table
 from kaohe import terms
 from kaohe.workbook import contract as c
 
@@ -40,7 +43,16 @@ MEASURES = {
     "调休天数": ("调休", "调休假"),
 }
 DAILY_FIELDS = {"迟到次数": "late_count", "早退次数": "early_count", "缺卡次数": "missing", "旷工天数": "absent_days"}
-LEAVE_MEASURES = {"事假天数": terms.LEAVE_PERSONAL, "病假天数": terms.LEAVE_SICK, "调休天数": terms.LEAVE_TIME_OFF}
+DAYS = "天数"  # a leave type's measure is its name and this: 陪产假天数
+
+
+def measures_of(table) -> dict[str, tuple[str, ...]]:
+    """:data:`MEASURES` and a days measure for every type of the 假别 ``table`` in force (``陪产假天数``), read from
+    the export's column of its name or a synonym (钉钉 ``陪产假(天)``, ``年假(天)``)."""
+    out = dict(MEASURES)
+    for t in table:
+        out.setdefault(f"{t.name}{DAYS}", (t.name, *t.synonyms))
+    return out
 _UNIT = re.compile(r"[（(]\s*(天|小时|分钟|次|h|min)\s*[)）]\s*$")
 _ROW_DATE = ("日期", "时间")
 
@@ -53,11 +65,12 @@ def base_name(header: str) -> tuple[str, str]:
     return (name[:m.start()] if m else name), unit
 
 
-def measure_columns(names: Sequence[str]) -> dict[str, list[tuple[int, str]]]:
-    """Measure -> the columns (index, unit) it is read from."""
+def measure_columns(names: Sequence[str], measures: dict[str, tuple[str, ...]] | None = None,
+                    ) -> dict[str, list[tuple[int, str]]]:
+    """Measure (of ``measures``, :data:`MEASURES` by default) -> the columns (index, unit) it is read from."""
     bases = [base_name(n) for n in names]
     out = {}
-    for measure, candidates in MEASURES.items():
+    for measure, candidates in (MEASURES if measures is None else measures).items():
         for cand in candidates:
             parts = [[(i, unit) for i, (b, unit) in enumerate(bases) if b == p] for p in cand.split("+")]
             if all(parts):
@@ -140,18 +153,16 @@ def theirs(header: Header, rows, maps, span, columns, hours_per_day: float):
 
 
 def ours(result, span) -> dict[str, dict[str, float]]:
-    """kaohe's figures per 工号 and measure, summed from the daily results over the span."""
+    """kaohe's figures per 工号 and measure, summed from the daily results over the span; each leave type's days
+    from the ledger's leave day records (sessions of 工作日 types, calendar half days of 日历日 types)."""
     lo, hi = pd.Timestamp(span[0]), pd.Timestamp(span[1])
     d = result.daily[(result.daily["date"] >= lo) & (result.daily["date"] <= hi)]
     out = {emp: {m: float(v) for m, v in zip(DAILY_FIELDS, row)}
            for emp, row in d.groupby("emp")[list(DAILY_FIELDS.values())].sum().iterrows()}
-    s = result.sessions
-    if s is not None and len(s):
-        s = s[s["leave"].notna() & (s["date"] >= lo) & (s["date"] <= hi)]
-        for (emp, kind), weight in s.groupby(["emp", "leave"])["weight"].sum().items():
-            for measure, leave in LEAVE_MEASURES.items():
-                if kind == leave:
-                    out.setdefault(emp, {})[measure] = float(weight)
+    leave = result.ledger.days
+    leave = leave[(leave["event"] == "leave") & (leave["date"] >= lo) & (leave["date"] <= hi)]
+    for (emp, kind), days in leave.groupby(["emp", "kind"])["quantity"].sum().items():
+        out.setdefault(emp, {})[f"{kind}{DAYS}"] = float(days)  # each type's days as 月度汇总 counts them
     return out
 
 
@@ -203,10 +214,11 @@ def reconcile(header: Header, rows, title_rows, result, roster, mapping, path: P
     """The 核对 frame and the findings; refused when no measure or no person matches."""
     first, last = (dt.date.fromisoformat(f"{result.month}-01"),
                    (pd.Timestamp(f"{result.month}-01") + pd.offsets.MonthEnd(0)).date())
-    columns = measure_columns(header.names)
+    measures = measures_of(result.leave_table or default_table(result.policy))
+    columns = measure_columns(header.names, measures)
     if not columns:
         shown = "、".join(n for n in header.names if n)[:300]
-        raise InputRefused(f"{path.name} 中没有可核对的项目：表头（{shown}）与 {'、'.join(MEASURES)} 都对不上",
+        raise InputRefused(f"{path.name} 中没有可核对的项目：表头（{shown}）与 {'、'.join(measures)} 都对不上",
                            f"nothing to compare in {path.name}: no column matches a measure")
     span, findings = comparison_span(title_rows, path, rows, header, first, last)
     ext, unknown = theirs(header, rows, identity_maps(roster, mapping), span, columns,
