@@ -118,19 +118,27 @@ def test_full_attendance_bonus_reaches_the_summary(tmp_path):
     assert (s["全勤奖"], s["调整合计"]) == (200, 200)
 
 
+PACKAGE_PARTS = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "_rels/.rels",
+                 "docProps/app.xml", "docProps/custom.xml"}  # the parts that list the sheets
+
+
+def assert_added_keeping_every_other_part(book, sheet: str) -> None:
+    """``kaohe add-sheet BOOK sheet`` succeeds and every zip member but the package parts is byte-identical."""
+    with zipfile.ZipFile(book) as z:
+        before = {n: z.read(n) for n in z.namelist()}
+    assert main(["add-sheet", str(book), sheet, "-q"]) == 0
+    with zipfile.ZipFile(book) as z:
+        after = {n: z.read(n) for n in z.namelist()}
+    assert {n: b for n, b in before.items() if n not in PACKAGE_PARTS} == {n: after[n] for n in before
+                                                                           if n not in PACKAGE_PARTS}
+
+
 def test_add_sheet_appends_the_penalty_sheet_from_the_workbooks_rules_and_keeps_every_other_part(tmp_path, capsys):
     """``kaohe add-sheet``: 罚则 added with rows of this workbook's 规则 (迟到早退罚款 30); every other zip member
     byte-identical but the package parts listing the sheets; a second time refused (exit 2, unchanged)."""
     book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": late_by({2: 5}),
                                               "规则": [["参数", "值"], ["迟到早退罚款", 30]]})
-    with zipfile.ZipFile(book) as z:
-        before = {n: z.read(n) for n in z.namelist()}
-    assert main(["add-sheet", str(book), "罚则", "-q"]) == 0
-    with zipfile.ZipFile(book) as z:
-        after = {n: z.read(n) for n in z.namelist()}
-    package = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "_rels/.rels",
-               "docProps/app.xml", "docProps/custom.xml"}
-    assert {n: b for n, b in before.items() if n not in package} == {n: after[n] for n in before if n not in package}
+    assert_added_keeping_every_other_part(book, "罚则")
     with zipfile.ZipFile(book) as z:
         assert "罚则" not in (read_record(Parts(z)) or set())  # HR's sheet from now on, not one kaohe replaces
     data = read_book(book)
@@ -166,14 +174,7 @@ def test_LV_25_add_sheet_appends_the_leave_types_sheet_from_the_workbooks_rules(
     from kaohe.engine.leave_sheet import leave_table_of
     book = write_book(tmp_path / "考勤.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": late_by({}),
                                               "规则": [["参数", "值"], ["婚假天数", 5]]})
-    with zipfile.ZipFile(book) as z:
-        before = {n: z.read(n) for n in z.namelist()}
-    assert main(["add-sheet", str(book), "假别", "-q"]) == 0
-    with zipfile.ZipFile(book) as z:
-        after = {n: z.read(n) for n in z.namelist()}
-    package = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "_rels/.rels",
-               "docProps/app.xml", "docProps/custom.xml"}
-    assert {n: b for n, b in before.items() if n not in package} == {n: after[n] for n in before if n not in package}
+    assert_added_keeping_every_other_part(book, "假别")
     data = read_book(book)
     table, policy, findings = leave_table_of(data.tables, DEFAULT)
     assert table.from_sheet and table.get("婚假").quota == 5 and "哺乳时间" in table
