@@ -1015,3 +1015,59 @@ def test_LV_18_only_child_parent_care_leave_yearly_quota(quota, result, label):
     table = rows_changed(**{"独生子女父母护理假": {"quota": quota}})
     (row,), _ = validated(table, ["001", "独生子女父母护理假", D(2), D(9), EARLY, "已批准", "有"])
     assert (row["result"], row["label"]) == (result, label)
+
+
+# --- the figures in force are the 假别 sheet's: law floors, splits at a day boundary -----------------------------
+
+def kinds_sheet(**quotas):
+    """The default 假别 sheet (rows 2..15: 事假 病假 婚假 丧假 产假 年休假 调休 工伤假 哺乳时间 产前检查 陪产假 育儿假 流产假
+    独生子女父母护理假; 额度 in column I) with some rows' 额度 typed."""
+    from kaohe.jobs.leave_kinds import sheet_rows
+
+    rows = sheet_rows(DEFAULT)
+    at = c.LEAVE_KIND_HEADERS.index("额度")
+    for row in rows:
+        row[at] = quotas.get(row[0], row[at])
+    return [list(c.LEAVE_KIND_HEADERS), *rows]
+
+
+def test_LV_23_the_leave_sheets_quotas_are_checked_at_their_cells_not_the_rules_values(month):
+    # 广东 (产假 178, 陪产假 15, 育儿假 10, 婚假 3). 规则 产假天数 178 is not below; the month is computed with the 假别
+    # sheet's 产假 额度 98 (I6), which is: 警告 at I6. 陪产假 10 (I12) < 15 and 育儿假 5 (I13) < 10: 警告 each.
+    # 婚假 3 (I4) = 3: none. The 规则 value 178, not in force, gives none.
+    sheets = book()
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"], ["产假天数", 178]]
+    sheets["假别"] = kinds_sheet(产假=98, 陪产假=10, 育儿假=5)
+    hit = [(f.sheet, f.cell, f.problem, f.level) for f in month(sheets).findings if f.rule == "LV-23"]
+    assert hit == [("假别", "I6", "假别表“产假”的额度 98 天低于广东的 178 天", "警告"),
+                   ("假别", "I12", "假别表“陪产假”的额度 10 天低于广东的 15 天", "警告"),
+                   ("假别", "I13", "假别表“育儿假”的额度 5 天低于广东的 10 天", "警告")]
+    # The other way round: 规则 98 (< 178) is replaced by the sheet's 178 in force: no 产假 warning at all.
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"], ["产假天数", 98]]
+    sheets["假别"] = kinds_sheet(产假=178, 陪产假=15, 育儿假=10)
+    assert [f.problem for f in month(sheets).findings if f.rule == "LV-23"] == []
+
+
+def test_LV_23_a_persons_own_work_region_checks_the_leave_sheets_quotas(month):
+    # 规则 工作地 blank (national), 员工名册 工作地 上海 (产假 158, 陪产假 10, 婚假 10): the sheet's 产假 178 and
+    # 陪产假 10 pass; its 婚假 3 < 10 is a 警告 at the person's 工作地 cell K2, named as the 假别 figure.
+    sheets = book(roster=person() + ["上海"])
+    sheets["员工名册"] = [ROSTER_HEADER + ["工作地"], person() + ["上海"]]
+    sheets["假别"] = kinds_sheet(产假=178, 陪产假=10)
+    hit = [(f.sheet, f.cell, f.emp, f.problem) for f in month(sheets).findings if f.rule == "LV-23"]
+    assert hit == [("员工名册", "K2", "001", "假别表“婚假”的额度 3 天低于上海的 10 天")]
+
+
+def test_LV_15_paternity_leave_beyond_its_quota_splits_at_a_day_boundary_the_rest_in_workdays(month):
+    # 广东, 陪产假 15 calendar days (假别 I12). Born 1 Nov; leave Tue 3 .. Sun 22 Nov, no punches then. 3..17 Nov is
+    # the 15 days (calendar days: the Sundays 8 and 15 included); from Wed 18 Nov 00:00 it is 事假, counted as 事假 is:
+    # the workdays 18, 19, 20, 21 (Sun 22 is a rest day) = 4 days × 200.00 (4350 / 21.75) = 800.00 deducted.
+    sheets = book(["001", "陪产假", D(3), D(22), EARLY, "已批准", "有", D(1)], off=days(3, 22))
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"]]
+    sheets["假别"] = kinds_sheet(产假=178, 陪产假=15, 育儿假=10)
+    m = month(sheets)
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"]) == ("警告", "陪产假15天、事假4天")
+    assert "11-17及以前按余额计，11-18起按事假计算" in row["说明"] and "10:15" not in row["说明"]
+    s = m.summary()
+    assert (s["陪产假天数"], s["事假天数"], s["事假扣款"], s["旷工天数"]) == (15, 4, 800, 0)

@@ -235,8 +235,9 @@ def _verdict(r, ck: Check, count_days, table: LeaveTable) -> dict:
     days = count_days(r.emp, kind, r.start, r.end_eff) if kind in table and valid_times else 0.0
     label = kind
     if ck.split_at is not None:
-        own = count_days(r.emp, kind, r.start, ck.split_at)
-        label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{days - own:g}天"
+        own = count_days(r.emp, kind, r.start, ck.split_at)  # the rest counted as 事假 is (月度汇总's 事假天数)
+        rest = count_days(r.emp, terms.LEAVE_PERSONAL, ck.split_at, r.end_eff)
+        label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{rest:g}天"
     return {"index": r.Index, "counted_as": kind, "days": days, "result": ck.result, "effective": ck.effective,
             "converted_by": ck.converted_by, "label": label,
             "split_at": ck.split_at if ck.split_at is not None else pd.NaT}

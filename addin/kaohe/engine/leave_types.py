@@ -218,9 +218,16 @@ def _split(ck: Check, cut, start, rule: str, fact: str) -> None:
     with no whole session covered, the record fails as a whole (不通过)."""
     if cut is None or cut <= start:
         return _fail(ck, rule, fact)
-    ck.add(terms.CHECK_WARN, rule, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
+    ck.add(terms.CHECK_WARN, rule, f"{fact}，{cut_text(cut)}")
     ck.split_at = cut
     ck.converted_by = rule
+
+
+def cut_text(cut: pd.Timestamp) -> str:
+    """Where a split record stops counting as its own type, in words: a day boundary by its days, else the time."""
+    if cut == cut.normalize():
+        return f"{cut - pd.Timedelta(days=1):%m-%d}及以前按余额计，{cut:%m-%d}起按事假计算"
+    return f"{cut:%m-%d %H:%M}前按余额计，之后按事假计算"
 
 
 def regular_date(regular, hired, policy: Policy) -> tuple[dt.date | None, str]:

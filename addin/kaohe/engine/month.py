@@ -205,9 +205,12 @@ def month_context(tables: Mapping[str, Table], month: str,
     """The context the stages read, and what settling it found (规则, 假别, synonyms, value columns, 节假日)."""
     first, last = month_bounds(month)
     findings: list[Finding] = []
+    loaded = policy is None
     if policy is None:
         policy, findings = load_policy(tables)
     leave_table, policy, found_leave = leave_sheet.leave_table_of(tables, policy)
+    if loaded:  # the law's floors checked on the figures in force: the 假别 sheet's where it gives them (LV-23)
+        findings = leave_sheet.law_in_force(findings, tables, policy, leave_table)
     findings = [*findings, *found_leave]
     vocab, found_terms = standard.terms_in_force(tables, leave_table)
     tables, found_values = standard.standardised(tables, vocab)
@@ -231,7 +234,9 @@ def roster_stage(ctx: MonthContext, made: Made) -> StageResult:
     roster, findings = roster_frame(t)
     regions = [(t.cell("work_region", r.row), r.emp, r.work_region) for r in roster.itertuples()] \
         if "work_region" in roster else []
-    return {"roster": roster}, findings + law.roster_regions(regions, ctx.policy.work_region, ctx.policy, t.sheet)
+    skip, quotas = leave_sheet.roster_law(ctx.tables, ctx.leave_table, t.sheet)
+    return {"roster": roster}, findings + law.roster_regions(regions, ctx.policy.work_region, ctx.policy, t.sheet,
+                                                              skip, quotas)
 
 
 def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:

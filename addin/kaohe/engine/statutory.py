@@ -269,13 +269,20 @@ def _cut(x: Any, row: LeaveType, days: float) -> pd.Timestamp | None:
 
 
 def calendar_cut(start: pd.Timestamp, end: pd.Timestamp, days: float, policy: Policy) -> pd.Timestamp:
-    """Where a calendar-day leave has used ``days``: the middle of the first half day left over (``end`` when
-    the whole leave fits), the half days being those of kaohe.engine.leave.calendar_half_days."""
+    """Where a calendar-day leave has used ``days``: the boundary before the first half day left over (``end`` when
+    the whole leave fits), the half days being those of kaohe.engine.leave.calendar_half_days: a morning left over
+    cuts at the start of its day (00:00), an afternoon at the morning's end."""
+    am, pm = _mid(policy.am_start, policy.am_end), _mid(policy.pm_start, policy.pm_end)
     mids = [day + pd.Timedelta(hours=t.hour, minutes=t.minute) for day in pd.date_range(start.normalize(), end)
-            for t in (_mid(policy.am_start, policy.am_end), _mid(policy.pm_start, policy.pm_end))]
+            for t in (am, pm)]
     mids = [m for m in mids if start <= m < end]
     k = round(days * 2)
-    return mids[k] if k < len(mids) else end
+    if k >= len(mids):
+        return end
+    left = mids[k]
+    if left.time() == am:
+        return left.normalize()
+    return left.normalize() + pd.Timedelta(hours=policy.am_end.hour, minutes=policy.am_end.minute)
 
 
 def _mid(a: dt.time, b: dt.time) -> dt.time:
