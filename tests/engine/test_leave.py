@@ -870,9 +870,11 @@ def test_LV_13_whole_day_nursing_leave_is_a_warning_and_counts_as_personal_leave
     # counted as 事假 until HR adds its own 假别 row: 5 days x 200 = 1000 deducted, no 旷工.
     m = month(statutory_book(["001", "哺乳假", D(2), D(6), EARLY, "已批准", None, BIRTH], off=days(2, 6)))
     row = m.leave()[0]
-    assert (row["校验结果"], row["计为"]) == ("警告", "事假") and "假别表" in row["说明"]
+    assert (row["校验结果"], row["计为"]) == ("警告", "事假") and "假别表另加一行并另起名称（如“哺乳假（整天）”" in row["说明"]
     s = m.summary()
     assert (s["事假天数"], s["事假扣款"], s["旷工天数"]) == (5, 1000, 0)
+    # The 问题清单 line names the type as HR typed it.
+    assert [(f.cell, f.problem) for f in m.findings if f.code == "leave.counted_as_personal"] == [("B2", "哺乳假按事假计算")]
 
 
 def test_LV_13_after_the_first_birthday_there_is_no_nursing_hour(month):
@@ -1071,3 +1073,38 @@ def test_LV_15_paternity_leave_beyond_its_quota_splits_at_a_day_boundary_the_res
     assert "11-17及以前按余额计，11-18起按事假计算" in row["说明"] and "10:15" not in row["说明"]
     s = m.summary()
     assert (s["陪产假天数"], s["事假天数"], s["事假扣款"], s["旷工天数"]) == (15, 4, 800, 0)
+
+
+def test_LV_25_a_row_named_as_another_types_synonym_is_unused_and_its_records_keep_that_type(month):
+    # HR adds a row 哺乳假 (工作日) at row 16 while 哺乳假 is 哺乳时间's synonym: 错误 at A16, and the action says what
+    # happens: a record written 哺乳假 (16:30-17:30 on Tue 3 Nov, out at 16:30) is still 哺乳时间: no 早退, no 旷工.
+    sheets = statutory_book(["001", "哺乳假", T(2026, 11, 3, 16, 30), T(2026, 11, 3, 17, 30), EARLY, "已批准", None, BIRTH],
+                            punches=leaving_at("17:31", [d for d in workdays(2026, 11) if d != D(3)]) + leaving_at("16:30", [D(3)]))
+    kinds = kinds_sheet()
+    kinds.append(["哺乳假"] + [None] * (len(c.LEAVE_KIND_HEADERS) - 1))
+    kinds[-1][c.LEAVE_KIND_HEADERS.index("计薪")], kinds[-1][c.LEAVE_KIND_HEADERS.index("计算方式")] = "全薪", "工作日"
+    m = month({**sheets, "假别": kinds})
+    bad = [(f.cell, f.level, f.problem, f.action) for f in m.findings if f.code == "leave_types.bad_row"]
+    assert bad == [("A16", "错误", "假别“哺乳假”已是“哺乳时间”的名称或同义词",
+                    "此行不使用：写“哺乳假”的请假仍按“哺乳时间”计算。要单独的一种假，请给此行另起名称（如“哺乳假（整天）”），"
+                    "或先从“哺乳时间”一行删去“哺乳假”")]
+    assert m.leave()[0]["计为"] == "哺乳时间" and m.summary()["旷工天数"] == 0 and m.day(D(3))["早退分钟"] == 0
+
+
+def test_LV_25_hours_of_the_day_over_several_days_of_a_type_counted_in_days_is_a_warning(month):
+    # 哺乳假 removed from 哺乳时间's 同义词 and added as a 工作日 row: 11-02 16:30 .. 11-06 17:30 is one leave from Mon
+    # 16:30 to Fri 17:30 (every day between is leave), not 16:30-17:30 each day: 警告 at its 开始时间 (C2). A record of
+    # whole days (Mon 9 .. Tue 10) and one of hours inside a single day (事假 Wed 11, 16:30-17:30) give none.
+    at = c.LEAVE_KIND_HEADERS.index
+    kinds = kinds_sheet()
+    next(r for r in kinds if r[0] == "哺乳时间")[at("同义词")] = None
+    kinds.append([None] * len(c.LEAVE_KIND_HEADERS))
+    kinds[-1][at("假别")], kinds[-1][at("计薪")], kinds[-1][at("计算方式")] = "哺乳假", "全薪", "工作日"
+    sheets = statutory_book(["001", "哺乳假", T(2026, 11, 2, 16, 30), T(2026, 11, 6, 17, 30), EARLY, "已批准"],
+                            ["001", "哺乳假", D(9), D(10), EARLY, "已批准"],
+                            ["001", "事假", T(2026, 11, 11, 16, 30), T(2026, 11, 11, 17, 30), EARLY, "已批准"])
+    m = month({**sheets, "假别": kinds})
+    hit = [(f.cell, f.level, f.rule, f.problem) for f in m.findings if "连续请假" in f.problem]
+    assert hit == [("C2", "警告", "LV-25", "哺乳假是按工作日计的假别，11-02 16:30至11-06 17:30按连续请假计"
+                                         "（其间每天都算请假，不是每天16:30–17:30）")]
+    assert [r["校验结果"] for r in m.leave()] == ["警告", "通过", "通过"]

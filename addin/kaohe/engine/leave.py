@@ -257,7 +257,8 @@ def _conversions(out: pd.DataFrame, leave: Table) -> list[Finding]:
     findings = []
     for r in out[out["effective"] & (out["counted_as"] != out["type"])].itertuples():
         part = not pd.isna(r.part_of)
-        what = f"{r.type}超出的部分按事假计算" if part else f"{r.type}按事假计算"
+        typed = r.type_src if isinstance(getattr(r, "type_src", None), str) else r.type  # as HR wrote it (哺乳假)
+        what = f"{typed}超出的部分按事假计算" if part else f"{typed}按事假计算"
         findings.append(Finding(leave.sheet, leave.cell("type", r.row), what, "计入事假天数和事假扣款",
                                 r.converted_by, "", terms.LEVEL_WARNING, r.emp, code="leave.counted_as_personal"))
     return findings
