@@ -120,7 +120,7 @@ def test_the_leave_types_sheet_added_to_an_existing_workbook_keeps_its_rules():
     assert findings == [] and in_force.marriage_leave_days == 5 and table.get("婚假").quota == 5
 
 
-def test_a_drop_down_whose_column_reads_synonyms_warns_instead_of_refusing():
+def test_LV_01_a_drop_down_whose_column_reads_synonyms_warns_instead_of_refusing():
     # 请假记录 审批状态 reads 同意 (a synonym of 已批准, docs/工作簿约定.md): Excel's stop style would refuse it, so the
     # list only warns (警告 style, 是 keeps the value); 员工名册 性别, which has no synonyms, still refuses another value.
     wb = openpyxl.load_workbook(TEMPLATES / "考勤模板.xlsx")
