@@ -1069,7 +1069,7 @@ def test_LV_15_paternity_leave_beyond_its_quota_splits_at_a_day_boundary_the_res
     sheets["假别"] = kinds_sheet(产假=178, 陪产假=15, 育儿假=10)
     m = month(sheets)
     row = m.leave()[0]
-    assert (row["校验结果"], row["计为"]) == ("警告", "陪产假15天、事假4天")
+    assert (row["校验结果"], row["计为"], row["天数"]) == ("警告", "陪产假15天、事假4天", 19)  # 天数 = the two parts
     assert "11-17及以前按余额计，11-18起按事假计算" in row["说明"] and "10:15" not in row["说明"]
     s = m.summary()
     assert (s["陪产假天数"], s["事假天数"], s["事假扣款"], s["旷工天数"]) == (15, 4, 800, 0)

@@ -237,7 +237,7 @@ def _verdict(r, ck: Check, count_days, table: LeaveTable) -> dict:
     if ck.split_at is not None:
         own = count_days(r.emp, kind, r.start, ck.split_at)  # the rest counted as 事假 is (月度汇总's 事假天数)
         rest = count_days(r.emp, terms.LEAVE_PERSONAL, ck.split_at, r.end_eff)
-        label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{rest:g}天"
+        label, days = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{rest:g}天", own + rest
     return {"index": r.Index, "counted_as": kind, "days": days, "result": ck.result, "effective": ck.effective,
             "converted_by": ck.converted_by, "label": label,
             "split_at": ck.split_at if ck.split_at is not None else pd.NaT}
