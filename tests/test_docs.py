@@ -128,3 +128,17 @@ def test_every_worked_example_of_the_penalty_section_names_a_test_that_exists():
     assert len(named) == 8
     for path, test in named:
         assert re.search(rf"^def {test}\(", (root / path).read_text(encoding="utf-8"), re.M), (path, test)
+
+
+def test_LV_25_the_contracts_leave_type_synonyms_are_the_default_leave_tables():
+    # docs/工作簿约定.md lists 请假记录 假别's synonyms from the default 假别 table: the statutory rows' too.
+    from kaohe.policy import DEFAULT
+    from kaohe.policy.leave_table import default_table
+
+    text = (ROOT / "docs" / "工作簿约定.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| 假别 | 必填 | 文本 |"))
+    assert "哺乳假 → 哺乳时间" in row and "产检、产检假 → 产前检查" in row and "流产 → 流产假" in row
+    table = default_table(DEFAULT)
+    assert all(f"{word}" in row for t in table for word in t.synonyms)
+    vocab = next(line for line in text.splitlines() if line.startswith("| 假别 | 事假"))
+    assert vocab.split(" | ")[1] == "、".join(table.names)

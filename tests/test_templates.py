@@ -118,3 +118,17 @@ def test_the_leave_types_sheet_added_to_an_existing_workbook_keeps_its_rules():
     policy, _ = load_policy(tables)
     table, in_force, findings = leave_table_of(tables, policy)
     assert findings == [] and in_force.marriage_leave_days == 5 and table.get("婚假").quota == 5
+
+
+def test_LV_01_a_drop_down_whose_column_reads_synonyms_warns_instead_of_refusing():
+    # 请假记录 审批状态 reads 同意 (a synonym of 已批准, docs/工作簿约定.md): Excel's stop style would refuse it, so the
+    # list only warns (警告 style, 是 keeps the value); 员工名册 性别, which has no synonyms, still refuses another value.
+    wb = openpyxl.load_workbook(TEMPLATES / "考勤模板.xlsx")
+
+    def rule(ws, header):
+        letter = openpyxl.utils.get_column_letter([c.value for c in ws[1]].index(header) + 1)
+        return next(dv for dv in ws.data_validations.dataValidation if str(dv.sqref).startswith(f"{letter}2"))
+    approval = rule(wb["请假记录"], "审批状态")
+    assert (approval.errorStyle, approval.showErrorMessage) == ("warning", True) and "同义词" in approval.error
+    assert rule(wb["加班申请"], "补偿方式").errorStyle == "warning" and rule(wb["请假记录"], "证明材料").errorStyle == "warning"
+    assert rule(wb["员工名册"], "性别").errorStyle in (None, "stop")

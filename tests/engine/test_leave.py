@@ -870,9 +870,11 @@ def test_LV_13_whole_day_nursing_leave_is_a_warning_and_counts_as_personal_leave
     # counted as 事假 until HR adds its own 假别 row: 5 days x 200 = 1000 deducted, no 旷工.
     m = month(statutory_book(["001", "哺乳假", D(2), D(6), EARLY, "已批准", None, BIRTH], off=days(2, 6)))
     row = m.leave()[0]
-    assert (row["校验结果"], row["计为"]) == ("警告", "事假") and "假别表" in row["说明"]
+    assert (row["校验结果"], row["计为"]) == ("警告", "事假") and "假别表另加一行并另起名称（如“哺乳假（整天）”" in row["说明"]
     s = m.summary()
     assert (s["事假天数"], s["事假扣款"], s["旷工天数"]) == (5, 1000, 0)
+    # The 问题清单 line names the type as HR typed it.
+    assert [(f.cell, f.problem) for f in m.findings if f.code == "leave.counted_as_personal"] == [("B2", "哺乳假按事假计算")]
 
 
 def test_LV_13_after_the_first_birthday_there_is_no_nursing_hour(month):
@@ -1130,4 +1132,95 @@ def test_LV_23_LV_15_a_quota_of_the_leave_sheet_below_the_work_regions_figure(mo
     row = m.leave()[0]
     assert (row["校验结果"], row["计为"]) == ("通过", "陪产假") and "按广东规定陪产假15天（公司10天）" in row["说明"]
     hit = [(f.cell, f.level, f.problem, f.article) for f in m.findings if f.rule == "LV-23" and f.sheet == "假别"]
-    assert hit == [("E3", "警告", "假别“陪产假”的额度 10 天低于广东的 15 天", "广东省人口与计划生育条例（2021-12-01）第三十条")]
+    assert hit == [("E3", "警告", "假别表“陪产假”的额度 10 天低于广东的 15 天", "广东省人口与计划生育条例（2021-12-01）第三十条")]
+
+
+# --- the figures in force are the 假别 sheet's: law floors, splits at a day boundary -----------------------------
+
+def kinds_sheet(**quotas):
+    """The default 假别 sheet (rows 2..15: 事假 病假 婚假 丧假 产假 年休假 调休 工伤假 哺乳时间 产前检查 陪产假 育儿假 流产假
+    独生子女父母护理假; 额度 in column I) with some rows' 额度 typed."""
+    from kaohe.jobs.leave_kinds import sheet_rows
+
+    rows = sheet_rows(DEFAULT)
+    at = c.LEAVE_KIND_HEADERS.index("额度")
+    for row in rows:
+        row[at] = quotas.get(row[0], row[at])
+    return [list(c.LEAVE_KIND_HEADERS), *rows]
+
+
+def test_LV_23_the_leave_sheets_quotas_are_checked_at_their_cells_not_the_rules_values(month):
+    # 广东 (产假 178, 陪产假 15, 育儿假 10, 婚假 3). 规则 产假天数 178 is not below; the month is computed with the 假别
+    # sheet's 产假 额度 98 (I6), which is: 警告 at I6. 陪产假 10 (I12) < 15 and 育儿假 5 (I13) < 10: 警告 each.
+    # 婚假 3 (I4) = 3: none. The 规则 value 178, not in force, gives none.
+    sheets = book()
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"], ["产假天数", 178]]
+    sheets["假别"] = kinds_sheet(产假=98, 陪产假=10, 育儿假=5)
+    hit = [(f.sheet, f.cell, f.problem, f.level) for f in month(sheets).findings if f.rule == "LV-23"]
+    assert hit == [("假别", "I6", "假别表“产假”的额度 98 天低于广东的 178 天", "警告"),
+                   ("假别", "I12", "假别表“陪产假”的额度 10 天低于广东的 15 天", "警告"),
+                   ("假别", "I13", "假别表“育儿假”的额度 5 天低于广东的 10 天", "警告")]
+    # The other way round: 规则 98 (< 178) is replaced by the sheet's 178 in force: no 产假 warning at all.
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"], ["产假天数", 98]]
+    sheets["假别"] = kinds_sheet(产假=178, 陪产假=15, 育儿假=10)
+    assert [f.problem for f in month(sheets).findings if f.rule == "LV-23"] == []
+
+
+def test_LV_23_a_persons_own_work_region_checks_the_leave_sheets_quotas(month):
+    # 规则 工作地 blank (national), 员工名册 工作地 上海 (产假 158, 陪产假 10, 婚假 10): the sheet's 产假 178 and
+    # 陪产假 10 pass; its 婚假 3 < 10 is a 警告 at the person's 工作地 cell K2, named as the 假别 figure.
+    sheets = book(roster=person() + ["上海"])
+    sheets["员工名册"] = [ROSTER_HEADER + ["工作地"], person() + ["上海"]]
+    sheets["假别"] = kinds_sheet(产假=178, 陪产假=10)
+    hit = [(f.sheet, f.cell, f.emp, f.problem) for f in month(sheets).findings if f.rule == "LV-23"]
+    assert hit == [("员工名册", "K2", "001", "假别表“婚假”的额度 3 天低于上海的 10 天")]
+
+
+def test_LV_15_paternity_leave_beyond_its_quota_splits_at_a_day_boundary_the_rest_in_workdays(month):
+    # 广东, 陪产假 15 calendar days (假别 I12). Born 1 Nov; leave Tue 3 .. Sun 22 Nov, no punches then. 3..17 Nov is
+    # the 15 days (calendar days: the Sundays 8 and 15 included); from Wed 18 Nov 00:00 it is 事假, counted as 事假 is:
+    # the workdays 18, 19, 20, 21 (Sun 22 is a rest day) = 4 days × 200.00 (4350 / 21.75) = 800.00 deducted.
+    sheets = book(["001", "陪产假", D(3), D(22), EARLY, "已批准", "有", D(1)], off=days(3, 22))
+    sheets["规则"] = [["参数", "值"], ["工作地", "广东"]]
+    sheets["假别"] = kinds_sheet(产假=178, 陪产假=15, 育儿假=10)
+    m = month(sheets)
+    row = m.leave()[0]
+    assert (row["校验结果"], row["计为"], row["天数"]) == ("警告", "陪产假15天、事假4天", 19)  # 天数 = the two parts
+    assert "11-17及以前按余额计，11-18起按事假计算" in row["说明"] and "10:15" not in row["说明"]
+    s = m.summary()
+    assert (s["陪产假天数"], s["事假天数"], s["事假扣款"], s["旷工天数"]) == (15, 4, 800, 0)
+
+
+def test_LV_25_a_row_named_as_another_types_synonym_is_unused_and_its_records_keep_that_type(month):
+    # HR adds a row 哺乳假 (工作日) at row 16 while 哺乳假 is 哺乳时间's synonym: 错误 at A16, and the action says what
+    # happens: a record written 哺乳假 (16:30-17:30 on Tue 3 Nov, out at 16:30) is still 哺乳时间: no 早退, no 旷工.
+    sheets = statutory_book(["001", "哺乳假", T(2026, 11, 3, 16, 30), T(2026, 11, 3, 17, 30), EARLY, "已批准", None, BIRTH],
+                            punches=leaving_at("17:31", [d for d in workdays(2026, 11) if d != D(3)]) + leaving_at("16:30", [D(3)]))
+    kinds = kinds_sheet()
+    kinds.append(["哺乳假"] + [None] * (len(c.LEAVE_KIND_HEADERS) - 1))
+    kinds[-1][c.LEAVE_KIND_HEADERS.index("计薪")], kinds[-1][c.LEAVE_KIND_HEADERS.index("计算方式")] = "全薪", "工作日"
+    m = month({**sheets, "假别": kinds})
+    bad = [(f.cell, f.level, f.problem, f.action) for f in m.findings if f.code == "leave_types.bad_row"]
+    assert bad == [("A16", "错误", "假别“哺乳假”已是“哺乳时间”的名称或同义词",
+                    "此行不使用：写“哺乳假”的请假仍按“哺乳时间”计算。要单独的一种假，请给此行另起名称（如“哺乳假（整天）”），"
+                    "或先从“哺乳时间”一行删去“哺乳假”")]
+    assert m.leave()[0]["计为"] == "哺乳时间" and m.summary()["旷工天数"] == 0 and m.day(D(3))["早退分钟"] == 0
+
+
+def test_LV_25_hours_of_the_day_over_several_days_of_a_type_counted_in_days_is_a_warning(month):
+    # 哺乳假 removed from 哺乳时间's 同义词 and added as a 工作日 row: 11-02 16:30 .. 11-06 17:30 is one leave from Mon
+    # 16:30 to Fri 17:30 (every day between is leave), not 16:30-17:30 each day: 警告 at its 开始时间 (C2). A record of
+    # whole days (Mon 9 .. Tue 10) and one of hours inside a single day (事假 Wed 11, 16:30-17:30) give none.
+    at = c.LEAVE_KIND_HEADERS.index
+    kinds = kinds_sheet()
+    next(r for r in kinds if r[0] == "哺乳时间")[at("同义词")] = None
+    kinds.append([None] * len(c.LEAVE_KIND_HEADERS))
+    kinds[-1][at("假别")], kinds[-1][at("计薪")], kinds[-1][at("计算方式")] = "哺乳假", "全薪", "工作日"
+    sheets = statutory_book(["001", "哺乳假", T(2026, 11, 2, 16, 30), T(2026, 11, 6, 17, 30), EARLY, "已批准"],
+                            ["001", "哺乳假", D(9), D(10), EARLY, "已批准"],
+                            ["001", "事假", T(2026, 11, 11, 16, 30), T(2026, 11, 11, 17, 30), EARLY, "已批准"])
+    m = month({**sheets, "假别": kinds})
+    hit = [(f.cell, f.level, f.rule, f.problem) for f in m.findings if "连续请假" in f.problem]
+    assert hit == [("C2", "警告", "LV-25", "哺乳假是按工作日计的假别，11-02 16:30至11-06 17:30按连续请假计"
+                                         "（其间每天都算请假，不是每天16:30–17:30）")]
+    assert [r["校验结果"] for r in m.leave()] == ["警告", "通过", "通过"]

@@ -105,3 +105,37 @@ def test_header_rows_repeat_do_not_overlap_and_the_legend_has_no_borders(tmp_pat
         assert len(totals_header) >= sum(len(t) for t in TOTALS)
         # the wrapped totals stay in the header row: none slips into the weekday row (empty under the totals)
         assert all(middle(ch) < below_header for ch in totals_header)
+
+
+def test_LV_25_every_leave_type_shown_is_in_the_legend_with_its_symbol(tmp_path):
+    # HR's 假别 rows: 无薪假 without a 考勤表符号 (the grid shows its first character, 无) on Mon 2 Nov; 探亲假 with
+    # 亲 on Tue 3 Nov. Both appear in the grid and in the legend with the symbol the grid shows; a type not in the
+    # month (婚假) adds nothing beyond 规则's legend.
+    header = ["假别", "计薪", "计算方式", "考勤表符号"]
+    kinds = [header, ["事假", "无薪", "工作日", None], ["无薪假", "无薪", "工作日", None], ["探亲假", "全薪", "日历日", "亲"]]
+    leave = [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态"],
+             ["001", "无薪假", dt.date(2026, 11, 2), dt.date(2026, 11, 2), dt.date(2026, 10, 20), "已批准"],
+             ["001", "探亲假", dt.date(2026, 11, 3), dt.date(2026, 11, 3), dt.date(2026, 10, 20), "已批准"]]
+    punches = [["工号", "打卡时间"]] + [p for d in workdays(2026, 11) if d.day > 3 for p in full_day("001", d)]
+    path = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person()], "打卡记录": punches,
+                                            "请假记录": leave, "假别": kinds})
+    assert main(["compute-month", str(path), "--month", "2026-11", "-q"]) == 0
+    _, rows = grid(path)
+    assert (rows[3][4], rows[4][4], rows[3][5]) == ("无", "无", "亲")  # days 2 and 3, 上午 and 下午
+    legend = rows[-2][0].split("  ")
+    assert "无=无薪假" in legend and "亲=探亲假" in legend and "婚=婚假" in legend
+    assert not any(item.endswith("=探亲假") and item != "亲=探亲假" for item in legend)
+
+
+def test_LV_14_a_statutory_type_shows_its_own_symbol_without_a_leave_sheet(tmp_path):
+    # No 假别 sheet: the default rows' symbols. A whole-day 产前检查 (proof given) on Mon 2 Nov shows 检 (not 产, which is
+    # 产假's), and the legend says so.
+    leave = [["工号", "假别", "开始时间", "结束时间", "申请日期", "审批状态", "证明材料"],
+             ["001", "产前检查", dt.date(2026, 11, 2), dt.date(2026, 11, 2), dt.date(2026, 10, 20), "已批准", "有"]]
+    punches = [["工号", "打卡时间"]] + [p for d in workdays(2026, 11) if d.day > 2 for p in full_day("001", d)]
+    path = write_book(tmp_path / "b.xlsx", {"员工名册": [ROSTER_HEADER, person(gender="女")], "打卡记录": punches,
+                                            "请假记录": leave})
+    assert main(["compute-month", str(path), "--month", "2026-11", "-q"]) == 0
+    _, rows = grid(path)
+    assert (rows[3][4], rows[4][4]) == ("检", "检")
+    assert "检=产前检查" in rows[-2][0].split("  ") and rows[-2][0].count("=产前检查") == 1

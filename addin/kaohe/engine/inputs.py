@@ -21,7 +21,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from kaohe import terms
-from kaohe.findings import DATE_DOUBT, Finding
+from kaohe.findings import DATE_DOUBT, Finding, InputRefused
 from kaohe.policy.catalog import article
 from kaohe.tables import Table
 from kaohe.values import normal_id
@@ -198,3 +198,25 @@ def _outside(tables: Mapping[str, Table], rows: dict[str, set[int]], first: dt.d
         dated = pd.concat([s.notna() for s in stamps], axis=1).any(axis=1)
         outside |= {(t.sheet, int(r)) for r in f.loc[(dated & ~inside).to_numpy(), "row"]}
     return outside
+
+
+def punch_dates(tables: dict[str, Table]) -> pd.Series:
+    """The date of every punch in 打卡记录 and 打卡导入 (whoever it is for)."""
+    parts = []
+    for key in ("punches", "imported"):
+        t = tables.get(key)
+        if t is not None and t.present:
+            parts.append(pd.to_datetime(t.frame["ts" if "ts" in t.letters else "date"], errors="coerce"))
+    return pd.concat(parts, ignore_index=True).dropna().dt.normalize() if parts else pd.Series([], dtype="datetime64[ns]")
+
+
+def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt.date, last: dt.date) -> None:
+    """A month with no punch for anyone is a typo or a missing import, never a month of total absence."""
+    dates = punch_dates(tables)
+    if ((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))).any():
+        return
+    have = (f"已有 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "两表都没有打卡")
+    have_en = (f"they cover {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "there are none")
+    punched, imported = tables["punches"].sheet, tables["imported"].sheet
+    raise InputRefused(f"{punched}和{imported}中没有 {month} 的打卡（{have}）",
+                       f"no punches for {month} in {punched} or {imported} ({have_en}); nothing written")

@@ -237,8 +237,9 @@ def _verdict(r, ck: Check, count_days, table: LeaveTable) -> dict:
     days = count_days(r.emp, kind, r.start, r.end_eff) if kind in table and valid_times else 0.0
     label = kind
     if ck.split_at is not None:
-        own = count_days(r.emp, kind, r.start, ck.split_at)
-        label = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{days - own:g}天"
+        own = count_days(r.emp, kind, r.start, ck.split_at)  # the rest counted as 事假 is (月度汇总's 事假天数)
+        rest = count_days(r.emp, terms.LEAVE_PERSONAL, ck.split_at, r.end_eff)
+        label, days = f"{kind}{own:g}天、{terms.LEAVE_PERSONAL}{rest:g}天", own + rest
     return {"index": r.Index, "counted_as": kind, "days": days, "result": ck.result, "effective": ck.effective,
             "converted_by": ck.converted_by, "label": label,
             "split_at": ck.split_at if ck.split_at is not None else pd.NaT}
@@ -258,7 +259,8 @@ def _conversions(out: pd.DataFrame, leave: Table) -> list[Finding]:
     findings = []
     for r in out[out["effective"] & (out["counted_as"] != out["type"])].itertuples():
         part = not pd.isna(r.part_of)
-        what = f"{r.type}超出的部分按事假计算" if part else f"{r.type}按事假计算"
+        typed = r.type_src if isinstance(getattr(r, "type_src", None), str) else r.type  # as HR wrote it (哺乳假)
+        what = f"{typed}超出的部分按事假计算" if part else f"{typed}按事假计算"
         findings.append(Finding(leave.sheet, leave.cell("type", r.row), what, "计入事假天数和事假扣款",
                                 r.converted_by, "", terms.LEVEL_WARNING, r.emp, code="leave.counted_as_personal"))
     return findings

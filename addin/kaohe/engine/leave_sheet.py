@@ -10,13 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kaohe.engine.law_quota import QUOTA_FIGURES
 from kaohe.findings import Finding
-from kaohe.policy import Policy
+from kaohe.policy import Policy, leave_law
 from kaohe.policy.leave_rows import overrides, table_from_rows
-from kaohe.policy.law import figure_below
-from kaohe.policy.leave_table import POLICY_FIELDS, LeaveTable, default_table, policy_with
-from kaohe.policy.regions import floors
+from kaohe.policy.leave_table import LeaveTable, default_table, policy_with
 from kaohe.tables import Table
 
 KEY = "leave_types"  # the 假别 sheet's table (kaohe.workbook.contract.LEAVE_KINDS.key)
@@ -31,23 +28,29 @@ def leave_table_of(tables: Mapping[str, Table], policy: Policy) -> tuple[LeaveTa
     rows = [(int(row), dict(zip(fields, values)), _cell(t, int(row)))
             for row, values in zip(t.frame["row"], t.frame[fields].itertuples(index=False, name=None))]
     table, findings = table_from_rows(rows, policy, t.sheet, t.headers)
-    return table, policy_with(policy, table), [*findings, *overrides(policy, table, t.sheet, t.headers),
-                                               *quotas_below_law(table, policy, t)]
+    return table, policy_with(policy, table), [*findings, *overrides(policy, table, t.sheet, t.headers)]
 
 
-def quotas_below_law(table: LeaveTable, policy: Policy, t: Table) -> list[Finding]:
-    """LV-23: a quota of the 假别 sheet below the 规则 工作地's figure for its rule (陪产假 10 in 广东), a 警告 at its
-    cell; the checks use the law's figure (kaohe.engine.law_quota). A company type's quota equal to its 规则
-    parameter is warned once already, as that parameter (kaohe.policy.law)."""
-    figures, out = floors(policy.work_region), []
-    for row in table:
-        name = QUOTA_FIGURES.get(row.rule)
-        rules_key = POLICY_FIELDS.get(row.name, {}).get("quota")
-        if name is None or row.quota is None or (rules_key and row.quota == getattr(policy, rules_key)):
-            continue
-        what = f"假别“{row.name}”的{t.headers.get('quota', '额度')}"
-        out += figure_below(name, row.quota, figures, what, t.sheet, t.cell("quota", row.row))
-    return out
+def law_in_force(findings: list[Finding], tables: Mapping[str, Table], policy: Policy,
+                 table: LeaveTable) -> list[Finding]:
+    """LV-23 with a 假别 sheet: 规则's below-law findings replaced by those of the figures in force (policy_with's),
+    a figure typed in the sheet named at its 额度 cell (kaohe.policy.leave_law)."""
+    t = tables.get(KEY)
+    if t is None or not t.present:
+        return findings
+    return leave_law.in_force(findings, policy, table, tables["rules"].sheet, t.sheet, lambda row: t.cell("quota", row),
+                              t.headers.get("quota", "额度"))
+
+
+def roster_law(tables: Mapping[str, Table], table: LeaveTable, roster_sheet: str):
+    """For a person's own 工作地 (LV-23): the figures the 假别 sheet gives (not checked as 规则's) and the check of its
+    quotas against that region, at the person's 工作地 cell; (frozenset(), None) without the sheet."""
+    t = tables.get(KEY)
+    if t is None or not t.present:
+        return frozenset(), None
+    header = t.headers.get("quota", "额度")
+    return leave_law.typed(table), lambda region, cell, emp: leave_law.quotas_below(
+        table, region, t.sheet, lambda row: t.cell("quota", row), header, at=(roster_sheet, cell, emp))
 
 
 def _cell(t: Table, row: int):

@@ -17,6 +17,7 @@ from kaohe.engine import annual, law_quota, statutory
 from kaohe.periods import add_months
 from kaohe.policy import Policy
 from kaohe.policy.leave_table import LeaveTable, default_table
+from kaohe.terms import COUNT_HOURS
 
 SEVERITY = {terms.CHECK_PASS: 0, terms.CHECK_WARN: 1, terms.CHECK_FAIL: 2}
 
@@ -107,6 +108,7 @@ def check_type(x: Case) -> None:
         return
     if law is not None and law.note:  # LV-22 / LV-23: the law's figure for the person's 工作地 decides
         x.ck.add(terms.CHECK_PASS, law.rule, law.note)
+    _hours_each_day(x, row)
     check = {terms.LEAVE_MARRIAGE: _check_marriage, terms.LEAVE_BEREAVEMENT: _check_bereavement,
              terms.LEAVE_MATERNITY: _check_maternity, terms.LEAVE_ANNUAL: _check_annual,
              terms.LEAVE_TIME_OFF: _check_time_off}.get(x.r.type)
@@ -114,6 +116,25 @@ def check_type(x: Case) -> None:
         check(x)
     elif row is not None and row.rule in statutory.CHECKS:
         statutory.CHECKS[row.rule](x, row)
+
+
+def _hours_each_day(x: Case, row) -> None:
+    """LV-25: a record over several days written as hours of the day (16:30 to 17:30) of a type counted in days is
+    one leave from its start to its end, every day in between a day of leave: 警告, in case HR meant those hours
+    each working day (a 小时 type: 哺乳时间)."""
+    r = x.r
+    start, end = r.start, pd.Timestamp(r.end)
+    if row is None or row.count == COUNT_HOURS or pd.isna(start) or pd.isna(end) or end.date() <= start.date():
+        return
+    a, b = start.time(), end.time()
+    if start == start.normalize() or end == end.normalize() or b <= a or statutory.whole_session(a, b, x.policy):
+        return
+    x.ck.add(terms.CHECK_WARN, "LV-25", f"{r.type}按{row.count}计：{start:%m-%d %H:%M}至{end:%m-%d %H:%M}连续计为请假，"
+                                       f"其间每天都算请假")
+    x.ck.reports.append(("start", f"{r.type}是按{row.count}计的假别，{start:%m-%d %H:%M}至{end:%m-%d %H:%M}按连续请假计"
+                                  f"（其间每天都算请假，不是每天{a:%H:%M}–{b:%H:%M}）",
+                         f"如指其间每个工作日{a:%H:%M}–{b:%H:%M}的几个小时，请改用计算方式为“{COUNT_HOURS}”的假别"
+                         "（如哺乳时间）；确是连续请假则不用处理", "LV-25", terms.LEVEL_WARNING))
 
 
 def _check_marriage(x: Case) -> None:
@@ -231,9 +252,16 @@ def _split(ck: Check, cut, start, rule: str, fact: str) -> None:
     with no whole session covered, the record fails as a whole (不通过)."""
     if cut is None or cut <= start:
         return _fail(ck, rule, fact)
-    ck.add(terms.CHECK_WARN, rule, f"{fact}，{cut:%m-%d %H:%M}前按余额计，之后按事假计算")
+    ck.add(terms.CHECK_WARN, rule, f"{fact}，{cut_text(cut)}")
     ck.split_at = cut
     ck.converted_by = rule
+
+
+def cut_text(cut: pd.Timestamp) -> str:
+    """Where a split record stops counting as its own type, in words: a day boundary by its days, else the time."""
+    if cut == cut.normalize():
+        return f"{cut - pd.Timedelta(days=1):%m-%d}及以前按余额计，{cut:%m-%d}起按事假计算"
+    return f"{cut:%m-%d %H:%M}前按余额计，之后按事假计算"
 
 
 def regular_date(regular, hired, policy: Policy) -> tuple[dt.date | None, str]:

@@ -40,7 +40,7 @@ from kaohe.engine import attendance, flexible, inputs, leave as lv, leave_sheet,
 from kaohe.engine.ledger import Ledger
 from kaohe.engine.result import MonthResult
 from kaohe.engine.schedule import build_days
-from kaohe.findings import Finding, InputRefused
+from kaohe.findings import Finding
 from kaohe.periods import month_bounds
 from kaohe.policy import items as money_items, law, penalties as pt
 from kaohe.policy.leave_table import LeaveTable
@@ -180,36 +180,17 @@ def _unknown_punch_ids(t: Table, p: pd.DataFrame, roster: pd.DataFrame, first, l
             for emp, r in unknown.iterrows()]
 
 
-def punch_dates(tables: dict[str, Table]) -> pd.Series:
-    """The date of every punch in 打卡记录 and 打卡导入 (whoever it is for)."""
-    parts = []
-    for key in ("punches", "imported"):
-        t = tables.get(key)
-        if t is not None and t.present:
-            parts.append(pd.to_datetime(t.frame["ts" if "ts" in t.letters else "date"], errors="coerce"))
-    return pd.concat(parts, ignore_index=True).dropna().dt.normalize() if parts else pd.Series([], dtype="datetime64[ns]")
-
-
-def refuse_month_without_punches(tables: dict[str, Table], month: str, first: dt.date, last: dt.date) -> None:
-    """A month with no punch for anyone is a typo or a missing import, never a month of total absence."""
-    dates = punch_dates(tables)
-    if ((dates >= pd.Timestamp(first)) & (dates <= pd.Timestamp(last))).any():
-        return
-    have = (f"已有 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "两表都没有打卡")
-    have_en = (f"they cover {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "there are none")
-    punched, imported = tables["punches"].sheet, tables["imported"].sheet
-    raise InputRefused(f"{punched}和{imported}中没有 {month} 的打卡（{have}）",
-                       f"no punches for {month} in {punched} or {imported} ({have_en}); nothing written")
-
-
 def month_context(tables: Mapping[str, Table], month: str,
                   policy: pol.Policy | None = None) -> tuple[MonthContext, list[Finding]]:
     """The context the stages read, and what settling it found (规则, 假别, synonyms, value columns, 节假日)."""
     first, last = month_bounds(month)
     findings: list[Finding] = []
+    loaded = policy is None
     if policy is None:
         policy, findings = load_policy(tables)
     leave_table, policy, found_leave = leave_sheet.leave_table_of(tables, policy)
+    if loaded:  # the law's floors checked on the figures in force: the 假别 sheet's where it gives them (LV-23)
+        findings = leave_sheet.law_in_force(findings, tables, policy, leave_table)
     findings = [*findings, *found_leave]
     vocab, found_terms = standard.terms_in_force(tables, leave_table)
     tables, found_values = standard.standardised(tables, vocab)
@@ -234,7 +215,9 @@ def roster_stage(ctx: MonthContext, made: Made) -> StageResult:
     roster, findings = roster_frame(t)
     regions = [(t.cell("work_region", r.row), r.emp, r.work_region) for r in roster.itertuples()] \
         if "work_region" in roster else []
-    return {"roster": roster}, findings + law.roster_regions(regions, ctx.policy.work_region, ctx.policy, t.sheet)
+    skip, quotas = leave_sheet.roster_law(ctx.tables, ctx.leave_table, t.sheet)
+    return {"roster": roster}, findings + law.roster_regions(regions, ctx.policy.work_region, ctx.policy, t.sheet,
+                                                              skip, quotas)
 
 
 def schedule_stage(ctx: MonthContext, made: Made) -> StageResult:
@@ -384,7 +367,7 @@ def compute_month(tables: dict[str, Table], month: str, policy: pol.Policy | Non
     tables, read_as_meant = inputs.same_ids(tables)
     tables, found = inputs.with_years(tables, month, first)
     if require_punches:
-        refuse_month_without_punches(tables, month, first, last)
+        inputs.refuse_month_without_punches(tables, month, first, last)
     ctx, findings = month_context(tables, month, policy)
     findings = [*read_as_meant, *found, *findings]
     made: dict[str, pd.DataFrame] = {}

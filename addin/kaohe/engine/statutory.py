@@ -137,8 +137,8 @@ def _nursing(x: Any, row: LeaveType) -> None:
     r, ck, policy = x.r, x.ck, x.policy
     start, stop = window(r)
     if whole_session(start, stop, policy):
-        ck.add(terms.CHECK_WARN, row.rule, f"{row.name}是工作日内的小时（如16:30–17:30）；整天或整个时段的哺乳假"
-                                           "不是哺乳时间，请在假别表中为它另加一行，现按事假计算")
+        ck.add(terms.CHECK_WARN, row.rule, f"{row.name}是工作日内的小时（如16:30–17:30）；整天或整个时段的"
+                                           f"{getattr(r, 'type_src', None) or row.name}不是{row.name}，现按事假计算。{OWN_ROW}")
         ck.counted_as, ck.converted_by = terms.LEAVE_PERSONAL, row.rule
         return
     hours = window_hours(start, stop, policy)
@@ -160,6 +160,11 @@ def _nursing(x: Any, row: LeaveType) -> None:
     else:
         allowed = f"额度{total:g}小时" if total is not None else "额度未设置"
         ck.add(terms.CHECK_PASS, row.rule, f"每个工作日{start:%H:%M}–{stop:%H:%M}，{hours:g}小时（{allowed}）")
+
+
+# What HR does for a whole-day 哺乳假 of its own (LV-13): the name 哺乳假 is 哺乳时间's synonym, so a row named so is refused.
+OWN_ROW = ("如是另一种假（如上海的哺乳假），请在假别表另加一行并另起名称（如“哺乳假（整天）”），请假记录的假别写这个名称；"
+           "或先从“哺乳时间”的同义词中删去“哺乳假”，再加一行“哺乳假”（此后按小时的哺乳记录须写“哺乳时间”）")
 
 
 def window(r) -> tuple[dt.time, dt.time]:
@@ -267,13 +272,20 @@ def _cut(x: Any, row: LeaveType, days: float) -> pd.Timestamp | None:
 
 
 def calendar_cut(start: pd.Timestamp, end: pd.Timestamp, days: float, policy: Policy) -> pd.Timestamp:
-    """Where a calendar-day leave has used ``days``: the middle of the first half day left over (``end`` when
-    the whole leave fits), the half days being those of kaohe.engine.leave.calendar_half_days."""
+    """Where a calendar-day leave has used ``days``: the boundary before the first half day left over (``end`` when
+    the whole leave fits), the half days being those of kaohe.engine.leave.calendar_half_days: a morning left over
+    cuts at the start of its day (00:00), an afternoon at the morning's end."""
+    am, pm = _mid(policy.am_start, policy.am_end), _mid(policy.pm_start, policy.pm_end)
     mids = [day + pd.Timedelta(hours=t.hour, minutes=t.minute) for day in pd.date_range(start.normalize(), end)
-            for t in (_mid(policy.am_start, policy.am_end), _mid(policy.pm_start, policy.pm_end))]
+            for t in (am, pm)]
     mids = [m for m in mids if start <= m < end]
     k = round(days * 2)
-    return mids[k] if k < len(mids) else end
+    if k >= len(mids):
+        return end
+    left = mids[k]
+    if left.time() == am:
+        return left.normalize()
+    return left.normalize() + pd.Timedelta(hours=policy.am_end.hour, minutes=policy.am_end.minute)
 
 
 def _mid(a: dt.time, b: dt.time) -> dt.time:

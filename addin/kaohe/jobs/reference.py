@@ -12,6 +12,7 @@ from pathlib import Path
 from kaohe import terms
 from kaohe.policy import DEFAULT, ParamInfo, law, params, regions, render
 from kaohe.policy.catalog import FAMILIES, RULES, Rule
+from kaohe.policy.leave_table import default_table
 from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import money
 from kaohe.jobs.leave_kinds import sheet_rows
@@ -235,18 +236,26 @@ def _recalculation_lines() -> list[str]:
 
 def _synonym_lines() -> list[str]:
     """The value vocabulary of kaohe.terms: standard values and the synonyms kaohe knows, per column."""
-    from kaohe import terms
-
     lines = ["## 同义词（写法 → 标准值）", "",
              "比较时忽略大小写、空格和全角/半角；只认整个单元格（“已口头批准”不是“批准”）。加班申请的审批列也可以写"
              "审批人的姓名（与员工名册中的姓名一致即为批准）。HR 可在规则表的“列”“写法”“标准值”三列中添加自己的写法，"
              "每行一个。无法识别的值在问题清单中列为“错误”，并按最稳妥的方式处理：审批按待审批（不计加班费、不计调休；"
              "请假不抵扣缺勤，按旷工），证明材料按无。", ""]
     def words(vocab):
-        return "；".join(f"{' '.join(w for w, t in terms.SYNONYMS[vocab].items() if t == v and w != v)} → {v}"
-                        for v in terms.STANDARD[vocab] if any(t == v and w != v for w, t in terms.SYNONYMS[vocab].items()))
-    rows = [(col, "、".join(terms.STANDARD[vocab]), words(vocab)) for col, vocab in c.SYNONYM_COLUMNS.items()]
+        standards, synonyms = _vocabulary(vocab)
+        return "；".join(f"{' '.join(w for w, t in synonyms.items() if t == v and w != v)} → {v}"
+                        for v in standards if any(t == v and w != v for w, t in synonyms.items()))
+    rows = [(col, "、".join(_vocabulary(vocab)[0]), words(vocab)) for col, vocab in c.SYNONYM_COLUMNS.items()]
     return lines + _md_table(("列", "标准值", "kaohe 认识的写法"), rows) + [""]
+
+
+def _vocabulary(vocab: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """A value column's standard values and synonyms {written: standard}: 假别's are the default 假别 table's rows
+    (its names and 同义词, the statutory types' included), the others kaohe.terms'."""
+    if vocab == terms.LEAVE_TYPE:
+        table = default_table(DEFAULT)
+        return table.names, table.synonyms()
+    return terms.STANDARD[vocab], terms.SYNONYMS[vocab]
 
 
 def _synonyms(vocab: str | None) -> str:
@@ -254,7 +263,7 @@ def _synonyms(vocab: str | None) -> str:
     if vocab is None:
         return ""
     by_standard: dict[str, list[str]] = {}
-    for written, standard in terms.SYNONYMS[vocab].items():
+    for written, standard in _vocabulary(vocab)[1].items():
         if written != standard:
             by_standard.setdefault(standard, []).append(written)
     parts = [f"{'、'.join(words)} → {standard}" for standard, words in by_standard.items()]

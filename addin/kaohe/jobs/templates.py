@@ -118,10 +118,7 @@ def _sheet(wb, name: str, headers: list[str], rows=(), kinds: dict[str, str] | N
             for row in range(2, FORMATTED_ROWS + 2):
                 ws.cell(row=row, column=i).number_format = "@"  # 工号 stays text: 001 is not 1
         if choices.get(h):
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices[h]) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="请从列表中选择", error=f"{h}只能是：{'、'.join(choices[h])}")
-            dv.add(f"{letter}2:{letter}{FORMATTED_ROWS + 1}")
-            ws.add_data_validation(dv)
+            ws.add_data_validation(_choice_list(h, choices[h], _takes_synonyms(name, h), letter))
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
@@ -186,6 +183,28 @@ def leave_types_sheet(wb) -> None:
     ws.column_dimensions[ws.cell(row=1, column=len(c.LEAVE_KIND_HEADERS)).column_letter].width = 40
     if c.LEAVE.name in wb.sheetnames:
         _leave_type_choices(wb[c.LEAVE.name])
+
+
+def _takes_synonyms(sheet: str, header: str) -> bool:
+    """Whether a value column also reads the synonyms of docs/工作簿约定.md (审批状态's 同意 …): its drop-down then
+    only warns on another value, as 请假记录's 假别 column does."""
+    return header in c.VALUE_COLUMNS.get(sheet, {}) or (sheet == c.REVIEW_SCORES.name and header in c.SYNONYM_COLUMNS)
+
+
+def _choice_list(header: str, values, synonyms: bool, letter: str) -> DataValidation:
+    """A column's drop-down: a value outside the list is refused (stop), or, where synonyms are read, a warning
+    HR may accept (Excel's 警告 style: 是 keeps the value)."""
+    listed = "、".join(values)
+    if synonyms:
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True, showErrorMessage=True,
+                            errorStyle="warning", errorTitle="不是列表中的值",
+                            error=f"{header}的标准值：{listed}。同义词（见工作簿约定）也可以，kaohe 计算时识别；"
+                                  "无法识别的写法在问题清单中列为错误。保留这个写法吗？")
+    else:
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="请从列表中选择", error=f"{header}只能是：{listed}")
+    dv.add(f"{letter}2:{letter}{FORMATTED_ROWS + 1}")
+    return dv
 
 
 def _leave_type_choices(ws) -> None:

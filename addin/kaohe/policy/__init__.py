@@ -326,8 +326,9 @@ def _half_late_leave(policy: Policy, sheet: str) -> list[Finding]:
                     article=info.article, level="警告", code="rules.half_late_leave")]
 
 
-def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
-    """Warnings where the policy in force falls below the law (not errors); the leave rules' in kaohe.policy.law."""
+def compliance_findings(policy: Policy, sheet: str = "规则", skip: frozenset = frozenset()) -> list[Finding]:
+    """Warnings where the policy in force falls below the law (not errors); the leave rules' in kaohe.policy.law
+    (``skip``: the figures a 假别 sheet gives, checked at its cells: kaohe.policy.leave_law)."""
     out = []
     for name, minimum in LEGAL_MULTIPLIERS.items():
         value = getattr(policy, name)
@@ -342,7 +343,7 @@ def compliance_findings(policy: Policy, sheet: str = "规则") -> list[Finding]:
         out.append(Finding(sheet, "", f"标准工时每周 6 天、每天 {day / 60:g} 小时，共 {weekly:g} 小时，超过法定每周 "
                                       f"{LEGAL_WEEKLY_HOURS:g} 小时", "按公司规则计算，请核对是否合规",
                            rule="ATT-01", article="国务院令174号第三条", level="警告", code="rules.below_law"))
-    return out + below_law(policy, sheet)
+    return out + below_law(policy, sheet, skip)
 
 
 def _minutes(a: dt.time, b: dt.time) -> int:

@@ -55,10 +55,11 @@ def _warn(sheet: str, rule: str, article: str, problem: str, action: str, code: 
     return Finding(sheet, cell, problem, action, rule=rule, article=article, level=level, emp=emp, code=code)
 
 
-def below_law(policy: Any, sheet: str = "规则") -> list[Finding]:
-    """The company rules and values below the law (警告, one each) and the 工作地's figures to check (提示)."""
+def below_law(policy: Any, sheet: str = "规则", skip: frozenset = frozenset()) -> list[Finding]:
+    """The company rules and values below the law (警告, one each) and the 工作地's figures to check (提示);
+    ``skip``: the region figures (e.g. ``maternity_days``) whose company value a 假别 sheet gives, checked there."""
     return [*_annual(policy, sheet), *_rules_below(policy, sheet),
-            *region_findings(policy.work_region, policy, sheet, "")]
+            *region_findings(policy.work_region, policy, sheet, "", skip=skip)]
 
 
 def _annual(policy: Any, sheet: str) -> list[Finding]:
@@ -95,22 +96,27 @@ def _rules_below(policy: Any, sheet: str) -> list[Finding]:
     return out
 
 
-def region_findings(region, policy: Any, sheet: str, cell: str, emp: str = "") -> list[Finding]:
+def region_findings(region, policy: Any, sheet: str, cell: str, emp: str = "",
+                    skip: frozenset = frozenset()) -> list[Finding]:
     """LV-22 / LV-23 for one 工作地: unknown (HR types its figures), below its floors (警告), its figures to check (提示)."""
     figures = floors(region)
     if not figures.known:
         return [_warn(sheet, "LV-22", "人口与计划生育法第二十五条", f"工作地“{figures.region}”没有内置的法定天数",
                       "请在规则表和假别中填写当地的产假、陪产假、育儿假、婚假等天数（kaohe 只按国家标准核对）",
                       code="rules.unknown_region", cell=cell, emp=emp)]
-    return [*_region_below(figures, policy, sheet, cell, emp), *_to_verify(figures, sheet, cell, emp)]
+    return [*_region_below(figures, policy, sheet, cell, emp, skip), *_to_verify(figures, sheet, cell, emp)]
 
 
-def _region_below(figures: RegionFigures, policy: Any, sheet: str, cell: str, emp: str) -> list[Finding]:
-    """LV-23: 产假天数 and 婚假天数 of the 规则 against the region's floors (the national ones for a blank 工作地)."""
-    return [*figure_below("maternity_days", policy.maternity_leave_days, figures, _key(policy, "maternity_leave_days"),
-                          sheet, cell, emp),
-            *figure_below("marriage_days", policy.marriage_leave_days, figures, _key(policy, "marriage_leave_days"),
-                          sheet, cell, emp)]
+def _region_below(figures: RegionFigures, policy: Any, sheet: str, cell: str, emp: str,
+                  skip: frozenset = frozenset()) -> list[Finding]:
+    """LV-23: 产假天数 and 婚假天数 of the 规则 against the region's floors (the national ones for a blank 工作地),
+    but for the figures in ``skip`` (a 假别 sheet gives them: kaohe.policy.leave_law checks them there)."""
+    return [found for figure, field in RULES_FIGURES.items() if figure not in skip
+            for found in figure_below(figure, getattr(policy, field), figures, _key(policy, field), sheet, cell, emp)]
+
+
+# The region figures a 规则 parameter is checked against (figure -> Policy field).
+RULES_FIGURES = {"maternity_days": "maternity_leave_days", "marriage_days": "marriage_leave_days"}
 
 
 def figure_below(figure: str, value: float, figures: RegionFigures, what: str, sheet: str, cell: str,
@@ -141,14 +147,17 @@ LABELS = {"maternity_days": "产假", "maternity_days_later_child": "产假（�
           "only_child_care_days": "独生子女父母护理假（每年）"}
 
 
-def roster_regions(regions, rules_region, policy: Any, sheet: str) -> list[Finding]:
+def roster_regions(regions, rules_region, policy: Any, sheet: str, skip: frozenset = frozenset(),
+                   also=None) -> list[Finding]:
     """LV-22 / LV-23 for the 员工名册's own 工作地 values (``regions``: ``(cell, emp, value)``), once per region that
-    differs from the 规则's, at its first cell."""
+    differs from the 规则's, at its first cell; ``skip`` as for :func:`below_law`, ``also(region, cell, emp)``: the
+    findings of the 假别 sheet's quotas for that region (kaohe.policy.leave_law)."""
     seen = {normal_region(rules_region)}
     out = []
     for cell, emp, value in regions:
         region = normal_region(value)
         if region and region not in seen:
             seen.add(region)
-            out += region_findings(region, policy, sheet, cell, emp)
+            out += region_findings(region, policy, sheet, cell, emp, skip)
+            out += also(region, cell, emp) if also is not None and floors(region).known else []
     return out

@@ -146,12 +146,17 @@ class _Sheet:
 
     def clash(self, row: LeaveType, seen: dict[str, str], cell) -> Finding | None:
         """A name already in the table, or a synonym that already means another type."""
-        if terms.key(row.name) in seen:
-            return self.bad(cell("type"), f"假别“{row.name}”已是“{seen[terms.key(row.name)]}”的名称或同义词")
+        other = seen.get(terms.key(row.name))
+        if other is not None:
+            return self.bad(cell("type"), f"假别“{row.name}”已是“{other}”的名称或同义词",
+                            f"此行不使用：写“{row.name}”的请假仍按“{other}”计算。要单独的一种假，请给此行另起名称"
+                            f"（如“{row.name}（整天）”），或先从“{other}”一行删去“{row.name}”" if other != row.name else
+                            f"此行不使用：写“{row.name}”的请假按前面的“{row.name}”一行计算")
         for word in row.synonyms:
             other = seen.get(terms.key(word))
             if other is not None:
-                return self.bad(cell("synonyms"), f"同义词“{word}”已是假别“{other}”的名称或同义词（一个写法只能对应一种假别）")
+                return self.bad(cell("synonyms"), f"同义词“{word}”已是假别“{other}”的名称或同义词（一个写法只能对应一种假别）",
+                                f"此行不使用：写“{row.name}”的请假按无效假别处理，写“{word}”的仍按“{other}”计算")
         return None
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine.month import MonthResult
+from kaohe.policy.leave_table import default_table
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 from kaohe.values import column_letter
@@ -38,6 +39,20 @@ def legend(text: str) -> dict[str, str]:
             name, code = item.split("=", 1)
             out[name.strip()] = code.strip()
     return out
+
+
+def grid_codes(policy) -> dict[str, str]:
+    """The code of each name: 规则's 考勤表图例 (a 假别 sheet's 考勤表符号 merged in, leave_table.policy_with) over the
+    default 假别 rows' symbols (the statutory types': 哺 检 陪 育 流 护)."""
+    return {**{t.name: t.legend for t in default_table(policy) if t.legend}, **legend(policy.grid_legend)}
+
+
+def legend_line(policy, sessions: pd.DataFrame | None, codes: dict[str, str]) -> str:
+    """图例: 规则's 考勤表图例, then every other leave type the grid shows (an HR-added 无薪假 → 无) with its code."""
+    items = legend(policy.grid_legend)
+    shown = sessions["leave"].dropna().unique() if sessions is not None and len(sessions) else ()
+    items.update({k: codes.get(k, k[:1]) for k in sorted(map(str, shown)) if k not in items})
+    return "图例：" + "  ".join(f"{code}={name}" for name, code in items.items() if code)
 
 
 def session_codes(sessions: pd.DataFrame, codes: dict[str, str]) -> np.ndarray:
@@ -72,7 +87,7 @@ def code_matrix(result: MonthResult, codes: dict[str, str], emps: pd.Index, date
 
 
 def grid_spec(result: MonthResult) -> SheetSpec:
-    codes = legend(result.policy.grid_legend)
+    codes = grid_codes(result.policy)
     monthly = result.monthly
     dates = pd.DatetimeIndex(sorted(result.daily["date"].unique()))
     n = len(monthly)
@@ -89,7 +104,7 @@ def grid_spec(result: MonthResult) -> SheetSpec:
     columns = ([Column("工号", "text", 6), Column("姓名", "text", 7), Column("时段", "text", 5)]
                + [Column(str(d.day), "text", 3) for d in dates] + [Column(t, "days", 5.5) for t in TOTALS])
     weekdays = [None] * 3 + [terms.WEEKDAY_CHARS[d.day_of_week] for d in dates] + [None] * len(TOTALS)
-    foot = [[], ["图例：" + "  ".join(f"{code}={name}" for name, code in codes.items() if code)],
+    foot = [[], [legend_line(result.policy, result.sessions, codes)],
             ["制表：__________    部门负责人：__________    人力资源部：__________    日期：__________"]]
     data = {col.header: [weekdays[i]] + body[col.header] for i, col in enumerate(columns)}
     title = f"{month}考勤表"
