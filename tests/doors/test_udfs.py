@@ -26,6 +26,14 @@ def test_bad_values_are_a_short_chinese_error_in_that_cell_only():
     assert f.OTPAY(2, "某天", 4350).startswith("错误：")
 
 
+def test_ATT_15_latefine_refuses_a_count_below_1_or_not_whole_and_gives_floats():
+    """ATT-15: the month's count is a whole number from 1 (blank: the 1st); LATEFINE's money is a float, 0 or not."""
+    for nth in (0, -1, 2.5, "abc"):
+        assert f.LATEFINE(10, nth) == "错误：本月第几次应为不小于1的整数"
+    out = [f.LATEFINE(m, nth) for m, nth in ((10, None), (10, 1), (10, 3.0), (0, None), (45, 2))]
+    assert out == [20.0, 20.0, 20.0, 0.0, 0.0] and all(type(x) is float for x in out)
+
+
 def test_late_and_early_minutes_from_what_excel_passes():
     assert f.LATEMINUTES(dt.datetime(2026, 11, 2, 8, 41)) == 11
     assert f.LATEMINUTES(0.36458333333333331) == 15  # Excel's fraction for 08:45

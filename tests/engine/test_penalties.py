@@ -158,6 +158,8 @@ def test_ATT_19_an_early_leave_alone_costs_the_full_attendance_bonus(month):
     ([HEAD, row("迟到", "打一顿", 20)], "G2"),  # an unknown effect
     ([HEAD, row("迟到", "罚款", "二十")], "H2"),  # not a number
     ([HEAD, row("缺卡", "罚款", 20, 超过分钟=5)], "E2"),  # minutes for an event without them
+    ([HEAD, row("迟到", "罚款", 20, 至分钟=30, 至第几次=2), row("迟到", "罚款", 50, 超过分钟=20, 自第几次起=3, 计数="另计")],
+     "D3"),  # two counters for overlapping bands (21–30 minutes on both)
 ])
 def test_a_table_kaohe_cannot_read_is_refused_naming_its_cell(month, sheet, cell):
     """ATT-14: overlapping bands, a band with no effect, a threshold to a missing row, unknown words: refused."""
@@ -233,3 +235,36 @@ def test_an_early_leave_of_cancel_bonus_costs_the_bonus_and_nothing_else(month):
     s = m.summary()
     assert (s["全勤奖"], s["迟到早退罚款"], s["早退次数"]) == (0, 0, 1)
     assert "本月第1次早退（罚则第2行：取消全勤奖）, 不罚，取消全勤奖" in m.day(D(3))["说明"]
+
+
+OWN_COUNTER = [HEAD, row("迟到", "罚款", 50, 至分钟=30, 每月免罚次数=2),
+               row("迟到", "记旷工", 0.5, 超过分钟=30, 计数="迟到超时")]
+
+
+def test_ATT_15_a_late_over_30_minutes_counts_on_its_own_counter(month):
+    """ATT-15: "每月前2次迟到（30分钟以内）不罚，第3次起每次罚50元；迟到超过30分钟按旷工半天". A 45-minute late on the
+    2nd is the 1st of 迟到超时 (half a day: 200 × 0.5 = 100.00); the 10-minute lates on the 3rd and 4th are the 1st
+    and 2nd of 迟到 (free): fine 0. A 4th late of 10 minutes (the 5th) is the 3rd of 迟到: 50."""
+    m = month({"打卡记录": late_by({2: 45, 3: 10, 4: 10}), "罚则": OWN_COUNTER})
+    s = m.summary()
+    assert (s["迟到早退罚款"], s["旷工天数"], s["旷工扣款"]) == (0, 0.5, 100.0)
+    assert "本月第1次迟到超时（罚则第3行：超过30分钟，记旷工0.5天）, 按旷工0.5天" in m.day(D(2))["说明"]
+    assert "本月第2次迟到（罚则第2行：每月前2次免罚）, 不罚" in m.day(D(4))["说明"]
+    assert month({"打卡记录": late_by({2: 45, 3: 10, 4: 10, 5: 10}), "罚则": OWN_COUNTER}).day(D(5))["罚款"] == 50
+
+
+def test_ATT_15_monthlatefine_counts_a_late_over_30_minutes_on_its_own_counter():
+    """ATT-15: MONTHLATEFINE over 45, 10, 10 minutes: 0 (the 45 is 迟到超时's, half a day, no fine); over 45, 10, 10,
+    10: the last is the 3rd of 迟到, 50. The month's absence of 45, 10, 10 is half a day."""
+    from doors.test_udfs import workbook_caller
+
+    from kaohe.doors import udfs
+    from kaohe.doors.cells import context
+    from kaohe.engine.penalties import month_of_minutes
+    from kaohe.policy import penalties as pt
+
+    caller = workbook_caller({"罚则": OWN_COUNTER}, "C:/hr/另计.xlsx")
+    assert udfs.MONTHLATEFINE([[45], [10], [10]], 4350, caller=caller) == 0.0
+    assert udfs.MONTHLATEFINE([[45], [10], [10], [10]], 4350, caller=caller) == 50.0
+    ctx = context(caller)
+    assert month_of_minutes(ctx.penalties, pt.LATE, [45, 10, 10], 200.0, ctx.policy) == (0.0, 0.5)

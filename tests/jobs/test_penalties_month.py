@@ -73,6 +73,13 @@ def test_compute_month_reads_the_penalty_sheet_of_the_file(escalation_book):
     assert (s["迟到次数"], s["迟到早退罚款"]) == (6, 300)
 
 
+def test_ATT_15_each_charge_in_the_summarys_basis_names_its_own_rows_rule(escalation_book):
+    """ATT-15, ATT-17: row 2 (只计次, no rule ID) is ATT-17; rows 3 and 4 (自第几次起) are ATT-15. Six lates: the 1st
+    and 2nd counted (0), the 3rd and 4th 50 each, the 5th and 6th 100 each — each under its own row's rule."""
+    assert main(["compute-month", str(escalation_book), "--month", "2026-11", "-q"]) == 0
+    assert summary(escalation_book)["依据"] == "ATT-17 罚则表: 迟到2次 × 0元，ATT-15 罚则表: 迟到2次 × 50元、迟到2次 × 100元"
+
+
 @pytest.mark.parametrize("sheet,lates,expected", [
     ([HEAD, row("迟到", "扣工资（不记旷工）", 0.25, 每月免罚次数=2)], {2: 10, 3: 10, 4: 10, 5: 10},
      {"迟到早退罚款": 100, "旷工天数": 0}),  # example 1: free, free, 50, 50

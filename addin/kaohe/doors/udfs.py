@@ -50,6 +50,19 @@ def _minutes(value) -> int:
     return int(n)
 
 
+def _nth(value) -> int:
+    """LATEFINE's count of the month: blank is the 1st; below 1 or not whole is an error, never a guessed count."""
+    if is_blank(value):
+        return 1
+    try:
+        n = parse_number(value) if not isinstance(value, (int, float)) else float(value)
+    except ValueError:
+        n = None
+    if n is None or not math.isfinite(n) or n < 1 or not float(n).is_integer():
+        raise CellError("本月第几次应为不小于1的整数")
+    return int(n)
+
+
 TIER_LABELS = {TIER_OK: terms.LATE_OK, TIER_FINED: terms.LATE_FINED, TIER_HALF: terms.LATE_HALF, TIER_FULL: terms.LATE_FULL}
 
 
@@ -63,11 +76,10 @@ def LATEFINE(minutes, nth=None, caller=None):
     ("第十九条、罚则表：一次迟到的罚款（按工作簿的罚则表，没有则按规则表；本月第几次可省略）。"
      "弹性上班、晚走晚到要看当天的打卡，单元格不能判断，请填已扣除弹性后的分钟数；按工资扣的罚则请用 MONTHLATEFINE。")
     ctx = context(caller)
-    n = 1 if is_blank(nth) else _minutes(nth)
-    fine, _, needs_wage = one_event(ctx.penalties, pt.LATE, _minutes(minutes), max(n, 1), ctx.policy)
+    fine, _, needs_wage = one_event(ctx.penalties, pt.LATE, _minutes(minutes), _nth(nth), ctx.policy)
     if needs_wage:
         raise CellError("此罚则按工资计算，请用 MONTHLATEFINE 并写岗位基本工资")
-    return fine if fine else 0
+    return float(fine)
 
 
 @xw.func(category=CATEGORY)  # not volatile: the add-in recalculates it when 规则、节假日 or 罚则 changes

@@ -190,17 +190,18 @@ def _rate_text(unit: str, rate: float, wage: float | None, factor: float) -> str
 CHARGE_FIELDS = ("emp", "item", "rule", "source", "unit", "rate", "wage", "factor", "what", "quantity")
 
 
-def _item_groups(charges: pd.DataFrame) -> dict[tuple, list]:
-    """(emp, item) -> [rule, its sources, {(unit, rate, wage, factor): {what: quantity}}] over the charges, in
-    order: one pass over a few thousand rows (a group-by per text would cost more than the month)."""
+def _item_groups(charges: pd.DataFrame) -> dict[tuple, dict[str, list]]:
+    """(emp, item) -> {rule: [its sources, {(unit, rate, wage, factor): {what: quantity}}]} over the charges, in
+    order (each charge under its own rule: a 罚则 row's, ATT-15 or ATT-17 …): one pass over a few thousand rows
+    (a group-by per text would cost more than the month)."""
     c = charges[charges["quantity"].to_numpy() > 0]
-    groups: dict[tuple, list] = {}
+    groups: dict[tuple, dict[str, list]] = {}
     columns = [c[k].to_numpy() for k in CHARGE_FIELDS]
     for emp, item, rule, source, unit, rate, wage, factor, what, quantity in zip(*columns):
-        group = groups.setdefault((emp, item), [rule, [], {}])
-        if source not in group[1]:
-            group[1].append(source)
-        whats = group[2].setdefault((unit, rate, -1.0 if wage != wage else wage, 1.0 if factor != factor else factor), {})
+        group = groups.setdefault((emp, item), {}).setdefault(rule, [[], {}])
+        if source not in group[0]:
+            group[0].append(source)
+        whats = group[1].setdefault((unit, rate, -1.0 if wage != wage else wage, 1.0 if factor != factor else factor), {})
         whats[what] = whats.get(what, 0.0) + quantity
     return groups
 
@@ -214,14 +215,18 @@ def _day_rules(days: pd.DataFrame) -> dict[tuple, list]:
     return found
 
 
-def _item_line(rule: str, sources: list, segments: dict, day_rules: list, hospital: float) -> str:
-    """One item's 依据: the rules of the days it counts, its own rule, what was counted times the rate."""
-    said = "、".join("、".join(f"{what}{q:g}{unit}" for what, q in whats.items()) + " × "
-                     + _rate_text(unit, rate, None if wage < 0 else wage, factor)
-                     for (unit, rate, wage, factor), whats in segments.items())
-    days = dict.fromkeys(cite(*r) for r in day_rules if r[0] != rule)
-    head = ("、".join(days) + ", " if days else "") + cite(rule, sources[0] if len(sources) == 1 else "")
-    return f"{head}: {said}" + (f"（住院{hospital:g}天全额发放）" if hospital else "")
+def _item_line(by_rule: dict[str, list], day_rules: list, hospital: float) -> str:
+    """One item's 依据: the rules of the days it counts, then each rule its charges were made under with what was
+    counted under it times the rate (``ATT-15 罚则表: 迟到2次 × 50元，ATT-17 …``)."""
+    said = []
+    for rule, (sources, segments) in by_rule.items():
+        counted = "、".join("、".join(f"{what}{q:g}{unit}" for what, q in whats.items()) + " × "
+                           + _rate_text(unit, rate, None if wage < 0 else wage, factor)
+                           for (unit, rate, wage, factor), whats in segments.items())
+        said.append(f"{cite(rule, sources[0] if len(sources) == 1 else '')}: {counted}")
+    days = dict.fromkeys(cite(*r) for r in day_rules if r[0] not in by_rule)
+    head = "、".join(days) + ", " if days else ""
+    return head + "，".join(said) + (f"（住院{hospital:g}天全额发放）" if hospital else "")
 
 
 def item_texts(ledger: Ledger, items: Registry) -> dict[tuple[str, str], str]:
@@ -232,11 +237,10 @@ def item_texts(ledger: Ledger, items: Registry) -> dict[tuple[str, str], str]:
     by_type = {i.leave_type: i.field for i in items.leave_items()}
     hospital = sick.assign(item=sick["kind"].map(by_type)).groupby(["emp", "item"])["quantity"].sum().to_dict()
     groups, day_rules, out = _item_groups(ledger.charges), _day_rules(days), {}
-    for (emp, field), group in groups.items():
-        whats = dict.fromkeys(w for segment in group[2].values() for w in segment)
+    for (emp, field), by_rule in groups.items():
+        whats = dict.fromkeys(w for _, segments in by_rule.values() for segment in segments.values() for w in segment)
         rules = [r for what in whats for r in day_rules.get((emp, what), ())]
-        rule, sources, segments = group
-        out[(emp, field)] = _item_line(rule, sources, segments, rules, hospital.get((emp, field), 0.0))
+        out[(emp, field)] = _item_line(by_rule, rules, hospital.get((emp, field), 0.0))
     return out
 
 

@@ -105,7 +105,7 @@ def _decide(events: pd.DataFrame, table: pt.PenaltyTable) -> pd.DataFrame:
     n, row, eff, free = [0] * size, [None] * size, [None] * size, [False] * size
     counts: dict[tuple, int] = {}
     rows = {e: table.of(e) for e in pt.EVENTS}
-    counters = {e: table.counter(e) for e in pt.EVENTS}
+    counters: dict[tuple, str] = {}  # (event, minutes) -> its counter (bands apart may count apart)
     chosen: dict[tuple, tuple] = {}  # (event, minutes, n) -> choose(): most events share one
     banded: dict[tuple, bool] = {}
     at = events.index.get_indexer(order.index)
@@ -113,9 +113,10 @@ def _decide(events: pd.DataFrame, table: pt.PenaltyTable) -> pd.DataFrame:
         band = (event, minutes)
         if band not in banded:
             banded[band] = any(r.in_band(minutes) for r in rows[event])
+            counters[band] = table.counter(event, minutes)
         if not banded[band]:
             continue
-        key = (emp, counters[event])
+        key = (emp, counters[band])
         counts[key] = k = counts.get(key, 0) + 1
         n[i] = k
         pick = (event, minutes, k)
@@ -170,7 +171,7 @@ def _yuan(x: float) -> str:
 
 def _detail(table: pt.PenaltyTable, d, rate: float, days: float) -> str:
     """``本月第3次迟到（罚则第4行：第3次起每次50元）, 罚款50元``."""
-    counter = table.counter(d.event)
+    counter = table.counter(d.event, d.minutes)
     if d.row is None:
         return f"本月第{d.n}次{counter}（罚则对第{d.n}次没有处理）, 不罚"
     said = f"每月前{d.row.free}次免罚" if d.free else pt.describe(d.row)

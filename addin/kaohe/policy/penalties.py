@@ -19,6 +19,8 @@ Decisions (docs/规则说明.md, ATT-14..ATT-19):
       range; two rows of one event whose bands and count ranges overlap are refused. An event in a band
       whose count no row takes is counted and costs nothing.
     - ``every`` without ``start`` starts at ``every`` (每3次: the 3rd, 6th …).
+    - Rows of one event whose minute bands do not overlap may name different counters; an event counts on the
+      counter of the rows whose band holds its minutes. Two counters for overlapping bands are refused.
     - 补卡 counts on its own counter (it is decided before the punches are judged).
     - A threshold's target row gives its effect, amount and cap; it may not have a threshold itself.
     - Only the vocabulary below maps the sheet's words to constants; nothing else reads Chinese text.
@@ -105,8 +107,10 @@ class PenaltyTable:
     def row(self, number: int | None) -> PenaltyRow | None:
         return next((r for r in self.rows if r.row == number), None)
 
-    def counter(self, event: str) -> str:
-        rows = self.of(event)
+    def counter(self, event: str, minutes: int = 0) -> str:
+        """The counter an event of ``minutes`` counts on: that of the event's rows whose band holds the minutes
+        (rows of one event in bands apart may count apart: a late over 30 minutes on its own counter)."""
+        rows = [r for r in self.of(event) if r.in_band(minutes)] or self.of(event)
         return rows[0].counter_name if rows else EVENT_NAMES[event]
 
     @property
@@ -238,7 +242,8 @@ def _overlap(a: PenaltyRow, b: PenaltyRow) -> bool:
 
 
 def _check(t: Table, rows: tuple[PenaltyRow, ...]) -> None:
-    """Overlapping rows of one event, a counter named two ways, a threshold to a missing row, two 全勤奖 rows."""
+    """Overlapping rows of one event, two counters for overlapping bands of one event, a threshold to a missing
+    row, two 全勤奖 rows."""
     def refuse(row: PenaltyRow, name: str, zh: str, en: str):
         _Cells(t, {"row": row.row}).refuse(name, zh, en)
 
@@ -248,8 +253,9 @@ def _check(t: Table, rows: tuple[PenaltyRow, ...]) -> None:
             if a.event == b.event and _overlap(a, b):
                 refuse(b, "above" if b.above is not None else "event", f"与第{a.row}行的分钟段和次数重叠",
                        f"overlaps row {a.row}")
-            if a.event == b.event and a.counter_name != b.counter_name:
-                refuse(b, "counter", f"同一事件的计数须相同（第{a.row}行为“{a.counter_name}”）", "one counter per event")
+            if a.event == b.event and a.counter_name != b.counter_name and a.above < b.up_to and b.above < a.up_to:
+                refuse(b, "counter", f"同一事件分钟段重叠的行计数须相同（第{a.row}行为“{a.counter_name}”）",
+                       "one counter per event and minute band")
         target = by_number.get(a.then_row) if a.then_row is not None else None
         if a.then_row is not None and (target is None or target.then_row is not None or target is a):
             refuse(a, "then_row", f"转入的第{a.then_row}行不存在（或它自己也有转入）", f"threshold row {a.then_row} is missing")
