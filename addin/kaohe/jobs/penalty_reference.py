@@ -6,6 +6,7 @@ and, through the workbook, tests/jobs/test_penalties_month.py).
 """
 from __future__ import annotations
 
+from kaohe.jobs.markdown import md_table
 from kaohe.policy import DEFAULT
 from kaohe.policy import penalties as pt
 from kaohe.policy.penalties import PenaltyRow as R
@@ -83,11 +84,6 @@ def _row_cells(r: pt.PenaltyRow) -> tuple:
     return (r.row, pt.EVENT_NAMES[r.event], r.rule, pt.describe(r))
 
 
-def _table(headers, rows) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    return out + ["| " + " | ".join(str(v).replace("|", "\\|") for v in row) + " |" for row in rows]
-
-
 def penalties_markdown() -> list[str]:
     """The 罚则 section's lines."""
     lines = ["## 罚则表（ATT-14..ATT-19）", "",
@@ -95,12 +91,12 @@ def penalties_markdown() -> list[str]:
              "已有的工作簿可用 `kaohe add-sheet 工作簿.xlsx 罚则` 添加，这样添加的表没有下拉列表；"
              "从考勤模板复制的罚则表带“事件”“处理”的下拉列表）。表中写了的事件只按罚则表计算，没写的事件仍按规则表。"
              "每笔罚款、旷工在每日明细的说明中写明所依据的罚则行和本月第几次，如“本月第3次迟到（罚则第4行：第3次起每次50元）”。", ""]
-    lines += _table(("列", "含义"), COLUMNS)
+    lines += md_table(("列", "含义"), COLUMNS)
     lines += ["", "默认行（按规则表的默认值生成；没有罚则表时 kaohe 就按这些行计算）：", ""]
-    lines += _table(("行", "事件", "规则", "规定"), [_row_cells(r) for r in pt.default_rows(DEFAULT)])
+    lines += md_table(("行", "事件", "规则", "规定"), [_row_cells(r) for r in pt.default_rows(DEFAULT)])
     lines.append("")
     for n, (title, rows, facts, result, test) in enumerate(EXAMPLES, 1):
-        lines += [f"### 示例{n}：{title}", ""] + _table(("行", "事件", "规则", "规定"), [_row_cells(r) for r in rows])
+        lines += [f"### 示例{n}：{title}", ""] + md_table(("行", "事件", "规则", "规定"), [_row_cells(r) for r in rows])
         lines += ["", f"情况：{facts}", "", f"结果：{result}（测试：`{test}`）", ""]
     for n, (title, setting, facts, result, test) in enumerate(FLEXIBLE_EXAMPLES, len(EXAMPLES) + 1):
         lines += [f"### 示例{n}：{title}", "", f"设置：{setting}", "", f"情况：{facts}", "", f"结果：{result}（测试：`{test}`）", ""]

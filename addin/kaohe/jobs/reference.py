@@ -16,6 +16,7 @@ from kaohe.policy.leave_table import default_table
 from kaohe.policy.tables import GRADES, KPI_INDICATORS, ROLE_WEIGHTS
 from kaohe.jobs import money
 from kaohe.jobs.leave_kinds import sheet_rows
+from kaohe.jobs.markdown import md_table as _md_table
 from kaohe.jobs.penalty_reference import penalties_markdown
 from kaohe.workbook import contract as c
 
@@ -38,16 +39,6 @@ def rule_rows() -> list[tuple]:
 
 def param_rows() -> list[tuple]:
     return [(p.key, render(p), p.doc, p.rule, p.article) for p in params()]
-
-
-def _md_cell(text) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ") if text not in (None, "") else ""
-
-
-def _md_table(headers, rows) -> list[str]:
-    out = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in rows]
-    return out
 
 
 def rules_markdown() -> str:
