@@ -749,7 +749,7 @@ def test_LV_22_unknown_work_region_asks_hr_for_its_figures(month):
 
 
 def test_LV_22_the_figures_of_each_region_for_the_statutory_rules():
-    # LEAVE-LAW's province table: 产假 / 难产 addition / 陪产假 / 育儿假 a year and age / 婚假 / 独生子女父母护理假.
+    # The provinces' figures (kaohe.policy.regions): 产假 / 难产 addition / 陪产假 / 育儿假 a year and age / 婚假 / 独生子女父母护理假.
     gd, sh, zj, none = floors("广东省"), floors("上海"), floors("浙江"), floors("")
     assert (gd.maternity_days.value, gd.difficult_birth_extra.value, gd.paternity_days.value, gd.childcare_days.value,
             gd.childcare_child_age.value, gd.marriage_days.value) == (178, 30, 15, 10, 3, 3)
