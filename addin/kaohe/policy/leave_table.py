@@ -111,7 +111,7 @@ POLICY_FIELDS: dict[str, dict[str, str]] = {
 def company_types(policy: Policy) -> tuple[LeaveType, ...]:
     """The regulation's eight types (第二十九条..第三十六条), their numbers from ``policy``."""
     social = set(policy.social_insurance_leave_types)
-    legend = _legend(policy.grid_legend)
+    legend = legend_of(policy.grid_legend)
 
     def row(name, **kw) -> LeaveType:
         return LeaveType(name, social_insurance=name in social, legend=legend.get(name, ""), **kw)
@@ -253,11 +253,12 @@ def policy_with(policy: Policy, table: LeaveTable) -> Policy:
             if value is not None:
                 changes[name] = type(getattr(policy, name))(value)
     changes["social_insurance_leave_types"] = tuple(t.name for t in table if t.social_insurance)
-    legend = {**_legend(policy.grid_legend), **{t.name: t.legend for t in table if t.legend}}
+    legend = {**legend_of(policy.grid_legend), **{t.name: t.legend for t in table if t.legend}}
     changes["grid_legend"] = ",".join(f"{k}={v}" for k, v in legend.items())
     return replace(policy, **changes)  # type: ignore[arg-type]  # the fields named are Policy's own
 
 
-def _legend(text: str) -> dict[str, str]:
-    pairs = (part.split("=", 1) for part in text.split(",") if "=" in part)
+def legend_of(text: str) -> dict[str, str]:
+    """规则's 考勤表图例 (名称=符号, comma-separated; a full-width comma too) as {name: symbol}."""
+    pairs = (part.split("=", 1) for part in text.replace("，", ",").split(",") if "=" in part)
     return {k.strip(): v.strip() for k, v in pairs}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kaohe import terms
 from kaohe.engine.month import MonthResult
-from kaohe.policy.leave_table import default_table
+from kaohe.policy.leave_table import default_table, legend_of
 from kaohe.workbook import contract as c
 from kaohe.workbook.sheetxml import Column, SheetSpec, page_header
 from kaohe.values import column_letter
@@ -32,24 +32,15 @@ TOTAL_FIELDS = {"应出勤天数": "due_days", "实出勤天数": "present_days"
                 "年休假天数": "days_年休假", "调休天数": "days_调休"}
 
 
-def legend(text: str) -> dict[str, str]:
-    out = {}
-    for item in text.replace("，", ",").split(","):
-        if "=" in item:
-            name, code = item.split("=", 1)
-            out[name.strip()] = code.strip()
-    return out
-
-
 def grid_codes(policy) -> dict[str, str]:
     """The code of each name: 规则's 考勤表图例 (a 假别 sheet's 考勤表符号 merged in, leave_table.policy_with) over the
     default 假别 rows' symbols (the statutory types': 哺 检 陪 育 流 护)."""
-    return {**{t.name: t.legend for t in default_table(policy) if t.legend}, **legend(policy.grid_legend)}
+    return {**{t.name: t.legend for t in default_table(policy) if t.legend}, **legend_of(policy.grid_legend)}
 
 
 def legend_line(policy, sessions: pd.DataFrame | None, codes: dict[str, str]) -> str:
     """图例: 规则's 考勤表图例, then every other leave type the grid shows (an HR-added 无薪假 → 无) with its code."""
-    items = legend(policy.grid_legend)
+    items = legend_of(policy.grid_legend)
     shown = sessions["leave"].dropna().unique() if sessions is not None and len(sessions) else ()
     items.update({k: codes.get(k, k[:1]) for k in sorted(map(str, shown)) if k not in items})
     return "图例：" + "  ".join(f"{code}={name}" for name, code in items.items() if code)
